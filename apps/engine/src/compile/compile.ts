@@ -1,0 +1,124 @@
+import { Annotation, Command, END, START, StateGraph } from '@langchain/langgraph';
+import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
+import { InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
+import type { Channel, Problem, WorkflowDocument } from '@flowcraft/schema';
+import type { NodeServices, NodeTypeRegistry, NodeRuntime } from '@flowcraft/node-types';
+import { buildStateDefinition } from './state-annotation.js';
+import { buildTopology, ERROR_PORT } from './topology.js';
+import { makeNodeFunction } from './node-function.js';
+import { retryPolicyFor } from './retry.js';
+import { RetrySettings } from '@flowcraft/schema';
+
+/** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
+export const ERROR_CHANNEL = '__error';
+
+export interface CompileOptions {
+  checkpointer?: BaseCheckpointSaver;
+}
+
+function compileGraph(def: Record<string, BaseChannel>) {
+  const root = Annotation.Root(def);
+  // Node names come from the document, so the graph is typed by plain strings.
+  return new StateGraph<typeof root.spec, Record<string, unknown>, Record<string, unknown> | Command, string>(root);
+}
+
+/** Compile a workflow document into a LangGraph graph. Throws InvalidDocumentError with every problem. */
+export function compile(input: unknown, registry: NodeTypeRegistry, services: NodeServices, opts: CompileOptions = {}) {
+  const validation = validateWorkflow(input, registry);
+  if (!validation.ok) throw new InvalidDocumentError(validation.problems);
+  const doc = validation.document;
+  const problems: Problem[] = [];
+
+  const firstPort = (nodeId: string): string => {
+    const node = doc.nodes.find((n) => n.id === nodeId);
+    const entry = node ? registry.get(node.type) : undefined;
+    return (node && entry?.ports(node.config).outputs[0]?.id) ?? 'out';
+  };
+  const topology = buildTopology(doc, firstPort);
+
+  const channels: Record<string, Channel> = { ...doc.state, [ERROR_CHANNEL]: { type: 'json', reducer: 'replace' } };
+  const runtimes = new Map<string, { runtime: NodeRuntime; privateNames: string[] }>();
+  doc.nodes.forEach((node, index) => {
+    const type = registry.type(node.type);
+    if (!type) return;
+    const prefix = `__p_${node.id}_`;
+    try {
+      const runtime = type.build({
+        config: type.config.parse(node.config),
+        node: { id: node.id, label: node.label || node.id },
+        services,
+        settings: doc.settings,
+        channels: doc.state,
+        privateChannel: (name) => prefix + name,
+      });
+      const privateNames = Object.keys(runtime.privateChannels ?? {}).map((n) => prefix + n);
+      for (const [name, ch] of Object.entries(runtime.privateChannels ?? {})) channels[prefix + name] = ch;
+      runtimes.set(node.id, { runtime, privateNames });
+    } catch (err) {
+      problems.push({ path: ['nodes', index, 'config'], code: 'compile_error', message: `${node.label || node.id}: ${toErrorInfo(err).message}`, nodeId: node.id, severity: 'error' });
+    }
+  });
+  if (problems.length > 0) throw new InvalidDocumentError(problems);
+
+  // Nodes that wait for all their predecessors: joins, and whatever follows a map.
+  const deferred = new Set<string>();
+  for (const [id, sources] of topology.incoming) if (sources.size >= 2) deferred.add(id);
+  for (const node of doc.nodes) {
+    const entry = registry.get(node.type);
+    if (entry?.controlFor?.(node.config) === 'map') {
+      for (const t of topology.allTargets(node.id)) topology.allTargets(t).forEach((n) => deferred.add(n));
+    }
+  }
+
+  const graph = compileGraph(buildStateDefinition(channels));
+  const nodeMap = new Map<string, string>();
+  let startNodeId = '';
+  let outputChannels: string[] | undefined;
+  for (const node of doc.nodes) {
+    const entry = registry.get(node.type);
+    const built = runtimes.get(node.id);
+    if (!entry || !built) continue;
+    const control = entry.controlFor?.(node.config) ?? entry.control;
+    const isEnd = entry.role === 'end';
+    const dynamic = control !== 'all' || entry.boundedSelfLoop === true;
+    const cfg = node.config;
+    const override = RetrySettings.partial().safeParse(cfg.retry);
+    const retryPolicy = retryPolicyFor(doc.settings.retry, override.success ? override.data : undefined);
+    const fn = makeNodeFunction(built.runtime, { nodeId: node.id, dynamic, isEnd, topology, privateChannels: built.privateNames, maxAttempts: retryPolicy?.maxAttempts ?? 1 });
+    const timeoutMs = typeof cfg.timeoutMs === 'number' ? cfg.timeoutMs : doc.settings.timeoutMs;
+    const errorTargets = topology.targets(node.id, ERROR_PORT);
+    const ends = dynamic ? [...new Set([...topology.allTargets(node.id), node.id])] : undefined;
+    graph.addNode(node.id, fn, {
+      ...(ends ? { ends } : {}),
+      ...(deferred.has(node.id) ? { defer: true } : {}),
+      ...(retryPolicy ? { retryPolicy } : {}),
+      ...(timeoutMs > 0 && entry.role === undefined && node.type !== 'human' ? { timeout: timeoutMs } : {}),
+      ...(errorTargets.length > 0
+        ? {
+            errorHandler: (_state: unknown, nodeError: { error: unknown }) =>
+              new Command({ update: { [ERROR_CHANNEL]: { ...toErrorInfo(nodeError.error), nodeId: node.id } }, goto: errorTargets }),
+          }
+        : {}),
+    });
+    nodeMap.set(node.id, node.id);
+    if (errorTargets.length > 0) nodeMap.set(`__error_handler__${node.id}`, node.id);
+    if (entry.role === 'start') {
+      startNodeId = node.id;
+      graph.addEdge(START, node.id);
+    }
+    if (isEnd) {
+      const outs = cfg.outputs;
+      if (Array.isArray(outs) && outs.length > 0) outputChannels = outs.filter((o): o is string => typeof o === 'string');
+      if (!dynamic) graph.addEdge(node.id, END);
+    } else if (!dynamic) {
+      for (const [port, targets] of topology.out.get(node.id) ?? []) {
+        if (port === ERROR_PORT) continue;
+        for (const t of targets) graph.addEdge(node.id, t);
+      }
+    }
+  }
+  const compiled = graph.compile({ checkpointer: opts.checkpointer });
+  return { graph: compiled, document: doc, nodeMap, outputChannels, startNodeId };
+}
+
+export type Compiled = ReturnType<typeof compile>;

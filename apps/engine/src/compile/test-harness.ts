@@ -1,0 +1,57 @@
+import { MemorySaver } from '@langchain/langgraph';
+import { createBuiltinRegistry } from '@flowcraft/node-types';
+import type { NodeTypeRegistry } from '@flowcraft/node-types';
+import type { TraceEventBody, WorkflowDocumentInput } from '@flowcraft/schema';
+import { compile } from './compile.js';
+import { executeRun } from '../run/execute.js';
+import type { RunOutcome } from '../run/execute.js';
+import { createRunServices } from '../run/services.js';
+import type { FetchLike } from '@flowcraft/node-types';
+
+export interface TestRun {
+  outcome: RunOutcome;
+  events: TraceEventBody[];
+  /** Canvas node ids in the order they finished. */
+  path: string[];
+  calls: { nodeId: string }[];
+  resume(value: unknown, byId?: Record<string, unknown>): Promise<TestRun>;
+}
+
+/** Compile and run a document offline (scripted model, in-memory checkpointer) for tests. */
+export async function runDoc(doc: WorkflowDocumentInput, input: Record<string, unknown> = {}, opts: { registry?: NodeTypeRegistry; fetch?: FetchLike; threadId?: string } = {}): Promise<TestRun> {
+  const registry = opts.registry ?? createBuiltinRegistry();
+  const services = createRunServices({ script: doc.script, env: {}, fetch: opts.fetch });
+  const compiled = compile(doc, registry, services, { checkpointer: new MemorySaver() });
+  const threadId = opts.threadId ?? 'thread-1';
+  const events: TraceEventBody[] = [];
+  const collect = (e: TraceEventBody) => {
+    events.push(e);
+  };
+  const wrap = (outcome: RunOutcome): TestRun => ({
+    outcome,
+    events,
+    path: events.flatMap((e) => (e.type === 'node.finished' ? [e.nodeId] : [])),
+    calls: services.models.calls,
+    resume: async (value, byId) => wrap(await executeRun({ compiled, threadId, ...(byId ? { resumeById: byId } : { resume: value }), onEvent: collect })),
+  });
+  return wrap(await executeRun({ compiled, threadId, input, onEvent: collect }));
+}
+
+type N = NonNullable<WorkflowDocumentInput['nodes']>[number];
+type E = NonNullable<WorkflowDocumentInput['edges']>[number];
+
+/** Small document builder for tests: start → …nodes… → end chains and explicit edges. */
+export function doc(parts: { state?: WorkflowDocumentInput['state']; nodes: N[]; edges: (E | [string, string] | [string, string, string])[]; script?: WorkflowDocumentInput['script']; settings?: WorkflowDocumentInput['settings'] }): WorkflowDocumentInput {
+  return {
+    id: 'test',
+    name: 'test',
+    state: parts.state ?? {},
+    nodes: parts.nodes,
+    edges: parts.edges.map((e, i) => (Array.isArray(e) ? { id: `e${i}`, source: e[0], target: e[1], ...(e[2] ? { sourceHandle: e[2] } : {}) } : e)),
+    script: parts.script,
+    settings: parts.settings,
+  };
+}
+
+export const start = (inputs: string[] = []): N => ({ id: 'start', type: 'start', config: { inputs: inputs.map((channel) => ({ channel })) } });
+export const end = (outputs: string[] = []): N => ({ id: 'end', type: 'end', config: { outputs } });

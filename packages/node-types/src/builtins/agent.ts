@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, isBaseMessage } from '@langchain/core/messages';
+import type { BaseMessage } from '@langchain/core/messages';
+import { FlowError } from '@flowcraft/schema';
+import { defineNodeType } from '../sdk/define-node-type.js';
+import { render } from '../sdk/template.js';
+import { ToolSpec, toLangChainTool, invokeToolSafely } from '../tools/index.js';
+import { ERROR_OUT, IN, OUT, modelField, modelSpec, policyFields, textOf } from './common.js';
+
+export const agentConfig = z.object({
+  model: modelField,
+  system: z.string().default('You are a helpful assistant. Use the tools when they help.'),
+  prompt: z.string().default('{{ state.input }}'),
+  tools: z.array(ToolSpec).default([]),
+  maxIterations: z.number().int().min(1).max(50).default(8),
+  /** At the iteration limit: fail the node, or return the last reply. */
+  onMaxIterations: z.enum(['error', 'return']).default('error'),
+  output: z.string().min(1).default('output'),
+  /** Prior conversation (a `messages` channel) sent before the prompt. */
+  history: z.string().optional(),
+  /** Append the whole exchange (prompt, tool calls, results, answer) to this `messages` channel. */
+  appendTo: z.string().optional(),
+  ...policyFields,
+});
+
+function messagesOf(value: unknown): BaseMessage[] {
+  return Array.isArray(value) ? value.filter((m): m is BaseMessage => isBaseMessage(m)) : [];
+}
+
+export const agentNode = defineNodeType({
+  type: 'agent',
+  version: 1,
+  meta: { title: 'Agent', category: 'ai', description: 'A chat model with tools in a loop (ReAct) until it answers, bounded by max iterations; each iteration is one step in the trace.', icon: 'bot' },
+  control: 'all',
+  boundedSelfLoop: true,
+  config: agentConfig,
+  ui: {
+    model: { widget: 'model', order: 0 },
+    system: { widget: 'template', language: 'markdown', label: 'System prompt' },
+    prompt: { widget: 'template', language: 'markdown' },
+    tools: { label: 'Tools' },
+    output: { widget: 'channel' },
+    history: { widget: 'channel', advanced: true },
+    appendTo: { widget: 'channel', advanced: true },
+  },
+  ports: { inputs: [IN], outputs: [OUT, ERROR_OUT] },
+  channels: (c) => ({ reads: c.history ? [c.history] : [], writes: [c.output, ...(c.appendTo ? [c.appendTo] : [])] }),
+  build: ({ config, node, services, settings, privateChannel }) => {
+    const spec = modelSpec(config.model, settings.defaultModel);
+    const tools = config.tools.map((t) => toLangChainTool(t, { fetch: services.fetch }));
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    const conversation = privateChannel('conversation');
+    const iterations = privateChannel('iterations');
+    return {
+      privateChannels: { conversation: { type: 'json', reducer: 'replace' }, iterations: { type: 'number', reducer: 'replace' } },
+      async run(state, ctx) {
+        const iteration = (typeof state[iterations] === 'number' ? state[iterations] : 0) + 1;
+        let messages = messagesOf(state[conversation]);
+        const fresh = messages.length === 0;
+        if (fresh) {
+          if (config.system) messages.push(new SystemMessage(await render(config.system, state)));
+          if (config.history) messages.push(...messagesOf(state[config.history]));
+          messages.push(new HumanMessage(await render(config.prompt, state)));
+        }
+        const base = services.models.chat(spec, { nodeId: node.id });
+        let reply: AIMessage;
+        if (tools.length > 0) {
+          if (!base.bindTools) throw new FlowError('model_error', `Model ${spec} does not support tools`, { nodeId: node.id });
+          reply = await base.bindTools(tools).invoke(messages, { signal: ctx.signal });
+        } else {
+          reply = await base.invoke(messages, { signal: ctx.signal });
+        }
+        messages = [...messages, reply];
+        const calls = reply.tool_calls ?? [];
+        if (calls.length === 0 || iteration >= config.maxIterations) {
+          if (calls.length > 0 && config.onMaxIterations === 'error') {
+            throw new FlowError('node_failed', `Agent stopped after ${config.maxIterations} iterations without a final answer`, { nodeId: node.id });
+          }
+          const update: Record<string, unknown> = { [config.output]: textOf(reply.content) };
+          if (config.appendTo) update[config.appendTo] = messages.filter((m) => m.getType() !== "system");
+          return { update };
+        }
+        for (const call of calls) {
+          const tool = byName.get(call.name);
+          const id = call.id ?? `${node.id}_${iteration}_${call.name}`;
+          if (!tool) {
+            messages.push(new ToolMessage({ content: `Error: unknown tool "${call.name}"`, tool_call_id: id, status: 'error' }));
+            continue;
+          }
+          const res = await invokeToolSafely(tool, call.args, ctx.signal);
+          ctx.emit({ kind: 'tool_call', tool: call.name, args: call.args, ok: res.ok });
+          const content = res.ok ? (typeof res.output === 'string' ? res.output : JSON.stringify(res.output)) : `Error: ${res.error}`;
+          messages.push(new ToolMessage({ content, tool_call_id: id, name: call.name, status: res.ok ? 'success' : 'error' }));
+        }
+        return { update: { [conversation]: messages, [iterations]: iteration }, self: true };
+      },
+    };
+  },
+});

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ErrorInfo } from './errors.js';
+
+const Base = {
+  runId: z.string(),
+  /** Per-run sequence number, strictly increasing from 1. */
+  seq: z.number().int().min(0),
+  /** ISO timestamp. */
+  ts: z.string(),
+};
+
+export const TokenUsage = z.object({
+  input: z.number().int().min(0).default(0),
+  output: z.number().int().min(0).default(0),
+  cached: z.number().int().min(0).optional(),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
+export const RunStarted = z.object({ ...Base, type: z.literal('run.started'), threadId: z.string(), workflowId: z.string(), input: z.unknown() });
+export const NodeStarted = z.object({ ...Base, type: z.literal('node.started'), nodeId: z.string(), step: z.number().int(), attempt: z.number().int().default(1) });
+export const NodeFinished = z.object({
+  ...Base,
+  type: z.literal('node.finished'),
+  nodeId: z.string(),
+  step: z.number().int(),
+  update: z.unknown(),
+  /** Ports/targets chosen by a routing node. */
+  next: z.array(z.string()).optional(),
+  durationMs: z.number().min(0),
+  tokens: TokenUsage.optional(),
+});
+export const NodeFailed = z.object({
+  ...Base,
+  type: z.literal('node.failed'),
+  nodeId: z.string(),
+  step: z.number().int().optional(),
+  attempt: z.number().int(),
+  willRetry: z.boolean(),
+  error: ErrorInfo,
+});
+export const ModelToken = z.object({ ...Base, type: z.literal('model.token'), nodeId: z.string(), text: z.string() });
+export const CheckpointSaved = z.object({
+  ...Base,
+  type: z.literal('checkpoint.saved'),
+  checkpointId: z.string(),
+  parentId: z.string().nullable(),
+  step: z.number().int(),
+  next: z.array(z.string()),
+});
+export const RunInterrupted = z.object({
+  ...Base,
+  type: z.literal('run.interrupted'),
+  interrupts: z.array(z.object({ id: z.string(), nodeId: z.string().optional(), value: z.unknown() })),
+});
+export const RunCompleted = z.object({ ...Base, type: z.literal('run.completed'), output: z.unknown(), durationMs: z.number().min(0), tokens: TokenUsage.optional() });
+export const RunFailed = z.object({ ...Base, type: z.literal('run.failed'), error: ErrorInfo });
+export const RunCancelled = z.object({ ...Base, type: z.literal('run.cancelled'), reason: z.string().optional() });
+
+export const TraceEvent = z.discriminatedUnion('type', [
+  RunStarted,
+  NodeStarted,
+  NodeFinished,
+  NodeFailed,
+  ModelToken,
+  CheckpointSaved,
+  RunInterrupted,
+  RunCompleted,
+  RunFailed,
+  RunCancelled,
+]);
+export type TraceEvent = z.infer<typeof TraceEvent>;
+export type TraceEventType = TraceEvent['type'];
+/** An event before the run layer stamps it with runId, seq and ts. */
+export type TraceEventBody = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'runId' | 'seq' | 'ts'> : never) : never;

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { ModelScript } from './model-script.js';
+
+/** Current version of the workflow document format. Bump with a named migration. */
+export const SCHEMA_VERSION = 1 as const;
+
+export const ChannelType = z.enum(['string', 'number', 'boolean', 'json', 'list', 'messages']);
+export type ChannelType = z.infer<typeof ChannelType>;
+
+export const ChannelReducer = z.enum(['replace', 'append', 'merge', 'sum', 'messages']);
+export type ChannelReducer = z.infer<typeof ChannelReducer>;
+
+/** Reducers that combine concurrent writes; `replace` does not. */
+export const CONCURRENT_SAFE_REDUCERS: readonly ChannelReducer[] = ['append', 'merge', 'sum', 'messages'];
+
+export const Channel = z
+  .object({
+    type: ChannelType,
+    reducer: ChannelReducer.default('replace'),
+    default: z.unknown().optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Channel = z.infer<typeof Channel>;
+
+export const Position = z.object({ x: z.number(), y: z.number() }).strict();
+export type Position = z.infer<typeof Position>;
+
+export const WorkflowNode = z
+  .object({
+    id: z.string().min(1).max(200),
+    type: z.string().min(1),
+    typeVersion: z.number().int().min(1).default(1),
+    label: z.string().max(500).default(''),
+    position: Position.default({ x: 0, y: 0 }),
+    config: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+export type WorkflowNode = z.infer<typeof WorkflowNode>;
+
+export const WorkflowEdge = z
+  .object({
+    id: z.string().min(1),
+    source: z.string().min(1),
+    sourceHandle: z.string().min(1).nullish(),
+    target: z.string().min(1),
+    targetHandle: z.string().min(1).nullish(),
+    label: z.string().optional(),
+  })
+  .strict();
+export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
+
+export const RetrySettings = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(20).default(1),
+    initialIntervalMs: z.number().int().min(0).default(500),
+    backoffFactor: z.number().min(1).default(2),
+    maxIntervalMs: z.number().int().min(0).default(30_000),
+    jitter: z.boolean().default(true),
+  })
+  .strict();
+export type RetrySettings = z.infer<typeof RetrySettings>;
+
+export const WorkflowSettings = z
+  .object({
+    recursionLimit: z.number().int().min(1).max(10_000).default(100),
+    defaultModel: z.string().default('scripted:default'),
+    retry: RetrySettings.default(RetrySettings.parse({})),
+    /** Per-node timeout in milliseconds; 0 disables it. */
+    timeoutMs: z.number().int().min(0).default(120_000),
+  })
+  .strict();
+export type WorkflowSettings = z.infer<typeof WorkflowSettings>;
+
+export const WorkflowDocument = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
+    id: z.string().min(1),
+    name: z.string().min(1).max(200),
+    description: z.string().default(''),
+    state: z.record(z.string(), Channel).default({}),
+    nodes: z.array(WorkflowNode),
+    edges: z.array(WorkflowEdge).default([]),
+    settings: WorkflowSettings.default(WorkflowSettings.parse({})),
+    /** Deterministic replies for the `scripted:*` model, so the workflow runs offline. */
+    script: ModelScript.optional(),
+  })
+  .strict();
+export type WorkflowDocument = z.infer<typeof WorkflowDocument>;
+export type WorkflowDocumentInput = z.input<typeof WorkflowDocument>;
