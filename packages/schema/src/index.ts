@@ -7,3 +7,4 @@ export * from './catalog.js';
 export * from './validate.js';
 export * from './ports.js';
 export * from './node-type-description.js';
+export * from './json-schema.js';

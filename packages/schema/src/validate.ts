@@ -54,7 +54,7 @@ function runChecks(input: unknown, catalog: NodeCatalog, problems: Problem[]): V
   checkRoles(graph, roles, shape.complete, problems);
   if (shape.complete) {
     checkReachability(graph, roles, problems);
-    checkConcurrentWrites(graph, shape.state, problems);
+    checkConcurrentWrites(graph, roles.starts, shape.state, problems);
     checkLoops(graph, problems);
   }
 

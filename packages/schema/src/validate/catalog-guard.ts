@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CatalogEntry, NodeCatalog, ResolvedPorts } from '../catalog.js';
-import { ChannelType } from '../workflow.js';
+import { PortSpec } from '../ports.js';
 import { errorText } from './problems.js';
 
 /**
@@ -11,14 +11,7 @@ import { errorText } from './problems.js';
 /** `threw`: the call threw; `malformed`: it returned data that breaks the catalog contract. */
 export type Guarded<T> = { ok: true; value: T } | { ok: false; reason: 'threw' | 'malformed'; message: string };
 
-const PortSpecShape = z.object({
-  id: z.string().min(1),
-  label: z.string().optional(),
-  dataType: z.union([z.literal('any'), ChannelType]).optional(),
-  required: z.boolean().optional(),
-  multiple: z.boolean().optional(),
-});
-const ResolvedPortsShape = z.object({ inputs: z.array(PortSpecShape), outputs: z.array(PortSpecShape) });
+const ResolvedPortsShape = z.object({ inputs: z.array(PortSpec), outputs: z.array(PortSpec) });
 
 const ChannelUseShape = z.object({ reads: z.array(z.string()), writes: z.array(z.string()) });
 

@@ -1,147 +1,143 @@
+import { controlOf } from './control.js';
 import type { Problem } from '../problem.js';
 import type { Channel } from '../workflow.js';
+import { dominators, type Dominators } from './dominators.js';
 import type { Graph } from './graph.js';
 import { error, warning } from './problems.js';
 import type { NodeInfo } from './types.js';
 
-const UNSEEN = -1;
-const SHARED = -2;
-/** Total node and edge visits spent on branch exploration before giving up (keeps huge graphs fast). */
-const WORK_BUDGET = 2_000_000;
+/** Branch × channel lookups allowed before giving up (keeps pathological graphs fast). */
+const WORK_BUDGET = 5_000_000;
 
-interface Writer {
-  branch: number;
-  info: NodeInfo;
+/** Writers of one replace channel, sorted by dominator-tree entry time. */
+interface ChannelWriters {
+  enter: number[];
+  nodes: number[];
 }
 
 /**
  * Parallel branches may not write the same `replace` channel (LangGraph raises
  * InvalidUpdateError at run time; we say so at validation time).
  *
- * - A control `all` node with two or more distinct targets is a static fan-out. Each target starts
- *   a branch; a branch holds the nodes reachable from its start only (nodes reachable from several
- *   branches are the join and what follows it). A replace channel written in two branches is
- *   reported once per fan-out. This is conservative: branches of different lengths are treated as
- *   concurrent even when the writes would land in different supersteps.
- * - A control `map` node runs each target once per item, concurrently, so a target that writes a
- *   replace channel conflicts with itself. (Only direct targets are checked.)
- * Choice nodes pick exclusive branches and are not fan-outs.
+ * - A control `all` node with two or more distinct targets is a static fan-out. The branch of a
+ *   target `t` is the set of nodes `t` dominates (every path from the start to them passes
+ *   through `t`): the nodes that run only because `t` ran. The join, and anything reachable
+ *   another way, belongs to no branch. A replace channel written in two branches is reported once
+ *   per fan-out. Branches of different lengths count as concurrent even if the writes would land
+ *   in different supersteps (conservative).
+ * - A control `map` node runs each target once per item, all at once, so a target that writes a
+ *   replace channel conflicts with itself (only direct targets are checked).
+ * Choice nodes pick exclusive branches and are not fan-outs. Nodes the start cannot reach are
+ * left out (they are reported as unreachable).
  */
-export function checkConcurrentWrites(graph: Graph, state: ReadonlyMap<string, Channel>, out: Problem[]): void {
+export function checkConcurrentWrites(graph: Graph, starts: readonly number[], state: ReadonlyMap<string, Channel>, out: Problem[]): void {
   const replaceWrites = graph.nodes.map((info) => [...new Set(info.writes ?? [])].filter((name) => state.get(name)?.reducer === 'replace'));
   if (replaceWrites.every((w) => w.length === 0)) return;
 
-  const label = new Int32Array(graph.nodes.length).fill(UNSEEN);
+  const successors = graph.outgoing.map((list) => list.flatMap((p) => graph.edges[p]?.to ?? []));
+  const dom = dominators(successors, starts);
+  const writers = channelWriters(replaceWrites, dom);
   let budget = WORK_BUDGET;
-  let truncated = false;
 
   graph.nodes.forEach((info, v) => {
-    const control = info.entry?.control;
-    if (control !== 'all' && control !== 'map') return;
-    const targets = distinctTargets(graph, v);
+    const control = controlOf(info);
+    if ((control !== 'all' && control !== 'map') || dom.enter[v] === -1) return;
+    const targets = [...new Set(successors[v])].filter((t) => t !== v);
     if (control === 'map') {
-      for (const t of targets) {
-        const worker = graph.nodes[t];
-        if (!worker) continue;
-        for (const channel of replaceWrites[t] ?? []) {
-          out.push(
-            error(
-              'concurrent_write',
-              ['nodes', info.index],
-              `${worker.name} runs once per item of map node ${info.name}, all at once, and writes channel "${channel}" whose reducer is replace; give "${channel}" a reducer (append, merge, sum, messages) or write a different channel`,
-              { nodeId: worker.node.id },
-            ),
-          );
-        }
-      }
+      reportMapWorkers(graph, info, targets, replaceWrites, out);
       return;
     }
-    if (targets.length < 2 || truncated) return;
-
-    // Label each node with the one branch that reaches it, or SHARED.
-    const touched: number[] = [];
-    targets.forEach((t, k) => {
-      label[t] = k;
-      touched.push(t);
-    });
-    const isBranchStart = new Set(targets);
-    for (let head = 0; head < touched.length; head++) {
-      const u = touched[head] ?? 0;
-      const mine = label[u] ?? UNSEEN;
-      const edges = graph.outgoing[u] ?? [];
-      budget -= 1 + edges.length;
-      if (budget < 0) break;
-      for (const position of edges) {
-        const w = graph.edges[position]?.to;
-        if (w === undefined || w === v || isBranchStart.has(w)) continue;
-        const theirs = label[w] ?? UNSEEN;
-        if (theirs === UNSEEN) {
-          label[w] = mine;
-          touched.push(w);
-        } else if (theirs !== SHARED && theirs !== mine) {
-          label[w] = SHARED;
-          touched.push(w);
-        }
-      }
-    }
+    if (targets.length < 2 || budget < 0) return;
+    budget -= targets.length * writers.size;
     if (budget < 0) {
-      truncated = true;
       out.push(
-        warning('concurrent_write', ['nodes', info.index], `The workflow is too large to check all parallel branches for concurrent writes (stopped at ${info.name})`, {
+        warning('concurrent_write', ['nodes', info.index], `The workflow is too large to check every parallel branch for concurrent writes (stopped at ${info.name})`, {
           nodeId: info.node.id,
         }),
       );
-    } else {
-      reportBranchConflicts(graph, info, targets, touched, label, replaceWrites, out);
+      return;
     }
-    for (const u of touched) label[u] = UNSEEN;
+    for (const [channel, list] of writers) {
+      const hits = targets.flatMap((t) => {
+        const w = writerIn(list, branchRange(dom, t, v));
+        return w === undefined ? [] : [{ start: t, writer: w }];
+      });
+      const second = hits[1];
+      if (!second) continue;
+      const names = hits.map(({ start, writer }) => {
+        const w = graph.nodes[writer]?.name ?? '';
+        return writer === start ? w : `${w} (in the branch starting at ${graph.nodes[start]?.name ?? ''})`;
+      });
+      out.push(
+        error(
+          'concurrent_write',
+          ['nodes', info.index],
+          `Parallel branches from ${info.name} write channel "${channel}" whose reducer is replace: ${names.join(', ')}; give "${channel}" a reducer (append, merge, sum, messages) or write different channels`,
+          { nodeId: graph.nodes[second.writer]?.node.id ?? info.node.id },
+        ),
+      );
+    }
   });
 }
 
-function distinctTargets(graph: Graph, v: number): number[] {
-  const targets = new Set<number>();
-  for (const position of graph.outgoing[v] ?? []) {
-    const to = graph.edges[position]?.to;
-    if (to !== undefined && to !== v) targets.add(to);
+/** Reachable writers of each replace channel that has at least two of them. */
+function channelWriters(replaceWrites: readonly string[][], dom: Dominators): Map<string, ChannelWriters> {
+  const all = new Map<string, number[]>();
+  replaceWrites.forEach((channels, v) => {
+    if (dom.enter[v] === -1) return;
+    for (const c of channels) {
+      const list = all.get(c);
+      if (list) list.push(v);
+      else all.set(c, [v]);
+    }
+  });
+  const result = new Map<string, ChannelWriters>();
+  for (const [channel, nodes] of all) {
+    if (nodes.length < 2) continue;
+    nodes.sort((a, b) => (dom.enter[a] ?? 0) - (dom.enter[b] ?? 0));
+    result.set(channel, { nodes, enter: nodes.map((v) => dom.enter[v] ?? 0) });
   }
-  return [...targets];
+  return result;
 }
 
-function reportBranchConflicts(
-  graph: Graph,
-  fanOut: NodeInfo,
-  targets: readonly number[],
-  touched: readonly number[],
-  label: Int32Array,
-  replaceWrites: readonly string[][],
-  out: Problem[],
-): void {
-  const writers = new Map<string, Writer[]>();
-  for (const u of touched) {
-    const branch = label[u] ?? UNSEEN;
-    if (branch < 0) continue;
-    const info = graph.nodes[u];
-    if (!info) continue;
-    for (const channel of replaceWrites[u] ?? []) {
-      const list = writers.get(channel) ?? [];
-      if (!list.some((w) => w.branch === branch)) list.push({ branch, info });
-      writers.set(channel, list);
-    }
+/**
+ * Entry-time range of the branch that starts at `t`: its dominator subtree. When `t` dominates
+ * the fan-out itself (the edge closes a loop), the branch is `t` alone.
+ */
+function branchRange(dom: Dominators, t: number, fanOut: number): [number, number] {
+  const from = dom.enter[t] ?? -1;
+  const to = dom.leave[t] ?? -1;
+  const self = dom.enter[fanOut] ?? -1;
+  if (from <= self && self <= to) return [from, from];
+  return [from, to];
+}
+
+/** A writer whose entry time lies in `[from, to]`, by binary search. */
+function writerIn(list: ChannelWriters, [from, to]: [number, number]): number | undefined {
+  if (from < 0) return undefined;
+  let lo = 0;
+  let hi = list.enter.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list.enter[mid] ?? 0) < from) lo = mid + 1;
+    else hi = mid;
   }
-  for (const [channel, list] of writers) {
-    const [first, second] = list;
-    if (!first || !second) continue;
-    const branchNames = list.map((w) => {
-      const start = graph.nodes[targets[w.branch] ?? -1];
-      return start && start !== w.info ? `${w.info.name} (in the branch starting at ${start.name})` : w.info.name;
-    });
-    out.push(
-      error(
-        'concurrent_write',
-        ['nodes', fanOut.index],
-        `Parallel branches from ${fanOut.name} write channel "${channel}" whose reducer is replace: ${branchNames.join(', ')}; give "${channel}" a reducer (append, merge, sum, messages) or write different channels`,
-        { nodeId: second.info.node.id },
-      ),
-    );
+  return (list.enter[lo] ?? Infinity) <= to ? list.nodes[lo] : undefined;
+}
+
+function reportMapWorkers(graph: Graph, map: NodeInfo, targets: readonly number[], replaceWrites: readonly string[][], out: Problem[]): void {
+  for (const t of targets) {
+    const worker = graph.nodes[t];
+    if (!worker) continue;
+    for (const channel of replaceWrites[t] ?? []) {
+      out.push(
+        error(
+          'concurrent_write',
+          ['nodes', map.index],
+          `${worker.name} runs once per item of map node ${map.name}, all at once, and writes channel "${channel}" whose reducer is replace; give "${channel}" a reducer (append, merge, sum, messages) or write a different channel`,
+          { nodeId: worker.node.id },
+        ),
+      );
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateWorkflow } from '../validate.js';
 import { testCatalog } from './test-catalog.js';
-import { edge, linear, withCode } from './test-docs.js';
+import { edge, linear, node, withCode } from './test-docs.js';
 
 describe('dangling edges', () => {
   it('reports a source that is not a node', () => {
@@ -19,5 +19,12 @@ describe('dangling edges', () => {
     expect(p).toMatchObject({ path: ['edges', 2, 'target'], edgeId: 'a->ghost' });
     expect(p?.message).toContain('"a"');
     expect(p?.message).toContain('"ghost"');
+  });
+
+  it('counts a dangling edge as connecting its source port', () => {
+    const input = linear(node('r', 'router', { routes: ['yes'] }));
+    input.edges = [edge('start', 'r'), edge('r', 'ghost', 'yes'), edge('r', 'end', 'fallback')];
+    const result = validateWorkflow(input, testCatalog);
+    expect(result.problems.map((p) => p.code)).toEqual(['dangling_edge']);
   });
 });

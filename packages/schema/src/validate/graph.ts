@@ -14,6 +14,9 @@ export interface GraphEdge {
   to: number;
 }
 
+/** An edge whose source is a node of the graph (its target may be missing). */
+export type LeavingEdge = Omit<GraphEdge, 'to'>;
+
 /**
  * The node graph in compact form: vertices are positions in `nodes` (the first node of each id);
  * `outgoing[v]`/`incoming[v]` hold positions in `edges`.
@@ -22,6 +25,8 @@ export interface Graph {
   nodes: NodeInfo[];
   byId: Map<string, number>;
   edges: GraphEdge[];
+  /** Edges that leave a graph node but point nowhere (reported as dangling); their source port still counts as used. */
+  danglingFrom: LeavingEdge[];
   outgoing: number[][];
   incoming: number[][];
 }
@@ -42,6 +47,7 @@ export function buildGraph(infos: readonly NodeInfo[], edges: readonly IndexedEd
     nodes,
     byId,
     edges: [],
+    danglingFrom: [],
     outgoing: nodes.map(() => []),
     incoming: nodes.map(() => []),
   };
@@ -60,8 +66,11 @@ export function buildGraph(infos: readonly NodeInfo[], edges: readonly IndexedEd
         error('dangling_edge', ['edges', index, 'target'], `Edge "${edge.id}"${origin} points to "${edge.target}", which is not a node`, refs),
       );
     }
-    if (dangling) continue;
     const from = byId.get(edge.source);
+    if (dangling) {
+      if (from !== undefined) graph.danglingFrom.push({ index, id: edge.id, edge, from });
+      continue;
+    }
     const to = byId.get(edge.target);
     if (from === undefined || to === undefined) continue;
     const position = graph.edges.length;

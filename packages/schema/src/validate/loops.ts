@@ -1,3 +1,4 @@
+import { controlOf } from './control.js';
 import type { Problem } from '../problem.js';
 import { listNames } from './describe.js';
 import type { Graph, GraphEdge } from './graph.js';
@@ -28,7 +29,7 @@ export function checkLoops(graph: Graph, out: Problem[]): void {
     for (const v of group) {
       const info = graph.nodes[v];
       if (!info?.entry) unknown = true;
-      const control = info?.entry?.control;
+      const control = controlOf(info);
       for (const position of graph.outgoing[v] ?? []) {
         const e = graph.edges[position];
         if (!e) continue;

@@ -10,15 +10,24 @@ import type { IndexedNode, NodeInfo } from './types.js';
  * (migrated by the node type), then ports and channels resolved from that config.
  */
 export function checkNodes(nodes: readonly IndexedNode[], catalog: NodeCatalog, out: Problem[]): NodeInfo[] {
-  return nodes.map((n) => checkNode(n, catalog, out));
+  const entries = new Map<string, ReturnType<typeof lookupEntry>>();
+  const lookup = (type: string): ReturnType<typeof lookupEntry> => {
+    let found = entries.get(type);
+    if (!found) {
+      found = lookupEntry(catalog, type);
+      entries.set(type, found);
+    }
+    return found;
+  };
+  return nodes.map((n) => checkNode(n, lookup, out));
 }
 
-function checkNode({ index, node }: IndexedNode, catalog: NodeCatalog, out: Problem[]): NodeInfo {
+function checkNode({ index, node }: IndexedNode, lookup: (type: string) => ReturnType<typeof lookupEntry>, out: Problem[]): NodeInfo {
   const info: NodeInfo = { index, node, name: nodeName(node) };
   const at = ['nodes', index];
   const refs = { nodeId: node.id };
 
-  const found = lookupEntry(catalog, node.type);
+  const found = lookup(node.type);
   if (!found.ok) {
     out.push(error('catalog_error', [...at, 'type'], `Node ${info.name}: ${found.message}`, refs));
     return info;

@@ -1,7 +1,7 @@
 import type { PortSpec } from '../catalog.js';
 import type { Problem } from '../problem.js';
 import { listNames } from './describe.js';
-import type { Graph, GraphEdge } from './graph.js';
+import type { Graph, LeavingEdge } from './graph.js';
 import { error } from './problems.js';
 import type { NodeInfo } from './types.js';
 
@@ -40,13 +40,12 @@ function targetProblem(info: NodeInfo, inputs: readonly PortSpec[], handle: stri
  */
 export function checkPorts(graph: Graph, complete: boolean, out: Problem[]): void {
   // Per node: output port id -> edges leaving it.
-  const used: Map<string, GraphEdge[]>[] = graph.nodes.map(() => new Map());
+  const used: Map<string, LeavingEdge[]>[] = graph.nodes.map(() => new Map());
 
-  for (const e of graph.edges) {
+  const leaving: LeavingEdge[] = [...graph.edges, ...graph.danglingFrom].sort((a, b) => a.index - b.index);
+  for (const e of leaving) {
     const source = graph.nodes[e.from];
-    const target = graph.nodes[e.to];
-    if (!source || !target) continue;
-    if (source.ports && source.entry?.role !== 'end') {
+    if (source?.ports && source.entry?.role !== 'end') {
       const found = sourcePort(source, source.ports.outputs, e.edge.sourceHandle);
       if ('port' in found) {
         const list = used[e.from]?.get(found.port.id);
@@ -61,7 +60,10 @@ export function checkPorts(graph: Graph, complete: boolean, out: Problem[]): voi
         );
       }
     }
-    if (target.ports && target.entry?.role !== 'start') {
+  }
+  for (const e of graph.edges) {
+    const target = graph.nodes[e.to];
+    if (target?.ports && target.entry?.role !== 'start') {
       const message = targetProblem(target, target.ports.inputs, e.edge.targetHandle);
       if (message) {
         out.push(error('unknown_port', ['edges', e.index, 'targetHandle'], `Edge "${e.id}": ${message}`, { nodeId: target.node.id, edgeId: e.id }));

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { validateWorkflow } from '../validate.js';
 import { testCatalog } from './test-catalog.js';
-import { edge, linear, node, withCode } from './test-docs.js';
+import { edge, linear, node, withCode, type NodeInput } from './test-docs.js';
+import type { WorkflowDocumentInput } from '../workflow.js';
 
 describe('document shape', () => {
   it('reports zod issues with their full path', () => {
     const input = linear();
-    const bad = { ...node('a', 'step'), position: { x: 'left', y: 0 } };
+    const bad = { ...node('a', 'step'), position: { x: 'left', y: 0 } } as unknown as NodeInput;
     input.nodes[1] = bad;
     const result = validateWorkflow(input, testCatalog);
     expect(result.ok).toBe(false);
@@ -16,7 +17,7 @@ describe('document shape', () => {
 
   it('keeps checking well-formed nodes and edges when one node is malformed', () => {
     const input = linear();
-    input.nodes.push({ ...node('b', 'step'), extra: 1 }, node('c', 'mystery'));
+    input.nodes.push({ ...node('b', 'step'), extra: 1 } as NodeInput, node('c', 'mystery'));
     input.edges?.push(edge('a', 'b'), edge('a', 'ghost'));
     const result = validateWorkflow(input, testCatalog);
     expect(result.problems.map((p) => [p.code, p.path])).toEqual(
@@ -43,7 +44,7 @@ describe('document shape', () => {
 
   it('still checks channels when the state is partly malformed', () => {
     const input = linear(node('a', 'step', { writes: ['bad', 'missing'] }));
-    input.state = { bad: { type: 'nope' }, n: { type: 'number', default: 'one' } };
+    input.state = { bad: { type: 'nope' }, n: { type: 'number', default: 'one' } } as unknown as WorkflowDocumentInput['state'];
     const result = validateWorkflow(input, testCatalog);
     expect(withCode(result, 'schema')).toEqual([expect.objectContaining({ path: ['state', 'bad', 'type'] })]);
     expect(withCode(result, 'invalid_channel_default')).toEqual([expect.objectContaining({ path: ['state', 'n', 'default'] })]);

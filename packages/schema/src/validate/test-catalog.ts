@@ -29,11 +29,12 @@ function check(schema: z.ZodType<Record<string, unknown>>, config: unknown): Con
   };
 }
 
+const Names = z.array(z.string()).catch([]);
+
 function channelsOf(config: Record<string, unknown>): { reads: string[]; writes: string[] } {
-  const io = StepConfig.partial().loose().parse(config);
-  const reads = [...(io.reads ?? [])];
+  const reads = Names.parse(config['reads']);
   if (typeof config['over'] === 'string') reads.push(config['over']);
-  return { reads, writes: io.writes ?? [] };
+  return { reads, writes: Names.parse(config['writes']) };
 }
 
 const IN = [{ id: 'in' }];
