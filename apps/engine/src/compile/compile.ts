@@ -7,6 +7,7 @@ import { buildStateDefinition } from './state-annotation.js';
 import { buildTopology, ERROR_PORT } from './topology.js';
 import { makeNodeFunction } from './node-function.js';
 import { retryPolicyFor } from './retry.js';
+import { classifyError } from './classify-error.js';
 import { RetrySettings } from '@flowcraft/schema';
 
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
@@ -96,7 +97,7 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
       ...(errorTargets.length > 0
         ? {
             errorHandler: (_state: unknown, nodeError: { error: unknown }) =>
-              new Command({ update: { [ERROR_CHANNEL]: { ...toErrorInfo(nodeError.error), nodeId: node.id } }, goto: errorTargets }),
+              new Command({ update: { [ERROR_CHANNEL]: classifyError(nodeError.error, node.id) }, goto: errorTargets }),
           }
         : {}),
     });

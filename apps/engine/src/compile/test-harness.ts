@@ -1,6 +1,7 @@
 import { MemorySaver } from '@langchain/langgraph';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
+import { ModelScript } from '@flowcraft/schema';
 import type { TraceEventBody, WorkflowDocumentInput } from '@flowcraft/schema';
 import { compile } from './compile.js';
 import { executeRun } from '../run/execute.js';
@@ -20,7 +21,7 @@ export interface TestRun {
 /** Compile and run a document offline (scripted model, in-memory checkpointer) for tests. */
 export async function runDoc(doc: WorkflowDocumentInput, input: Record<string, unknown> = {}, opts: { registry?: NodeTypeRegistry; fetch?: FetchLike; threadId?: string } = {}): Promise<TestRun> {
   const registry = opts.registry ?? createBuiltinRegistry();
-  const services = createRunServices({ script: doc.script, env: {}, fetch: opts.fetch });
+  const services = createRunServices({ script: doc.script === undefined ? undefined : ModelScript.parse(doc.script), env: {}, fetch: opts.fetch });
   const compiled = compile(doc, registry, services, { checkpointer: new MemorySaver() });
   const threadId = opts.threadId ?? 'thread-1';
   const events: TraceEventBody[] = [];

@@ -3,7 +3,7 @@ import { AIMessage, AIMessageChunk, isBaseMessage } from '@langchain/core/messag
 import { ErrorInfo } from '@flowcraft/schema';
 import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
-import { classifyError } from './classify-error.js';
+import { classifyError } from '../compile/classify-error.js';
 import { publicState, toPlain } from './to-plain.js';
 import { z } from 'zod';
 
@@ -74,7 +74,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         const start = TaskStart.safeParse(data);
         if (start.success) {
           const nodeId = nodeOf(start.data.name);
-          if (!nodeId) continue;
+          // Error handlers route a failure to the error branch; the failed attempts were already reported.
+          if (!nodeId || start.data.name.startsWith('__error_handler__')) continue;
           started.set(start.data.id, { nodeId, at: performance.now(), step: step + 1, tokens: { input: 0, output: 0 } });
           await onEvent({ type: 'node.started', nodeId, step: step + 1, attempt: 1 });
           continue;

@@ -55,7 +55,7 @@ export const toolNode = defineNodeType({
         result = res.body;
       } else {
         const input = await evaluate(config.input, state);
-        const res = await runSandboxedCode(config.code, input, { timeoutMs: config.codeTimeoutMs, memoryBytes: config.memoryMb * 1024 * 1024 });
+        const res = await runSandboxedCode(config.code, input, { timeoutMs: config.codeTimeoutMs, memoryBytes: config.memoryMb * 1024 * 1024, signal: ctx.signal });
         result = res.result;
       }
       return { update: { [config.output]: result } };

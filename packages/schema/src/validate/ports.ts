@@ -11,13 +11,12 @@ function portIds(ports: readonly PortSpec[]): string {
   return ports.length === 0 ? 'none' : listNames(ports.map((p) => `"${p.id}"`), 10);
 }
 
-/** The output port an edge leaves from; no handle means the node's only output port. */
+/** The output port an edge leaves from; no handle means the node's first (default) output port. */
 function sourcePort(info: NodeInfo, outputs: readonly PortSpec[], handle: string | null | undefined): PortLookup {
   if (handle === null || handle === undefined) {
-    const only = outputs[0];
-    if (outputs.length === 1 && only) return { port: only };
-    if (outputs.length === 0) return { message: `${info.name} has no output ports` };
-    return { message: `${info.name} has several output ports (${portIds(outputs)}); the edge must name one as sourceHandle` };
+    const first = outputs[0];
+    if (first) return { port: first };
+    return { message: `${info.name} has no output ports` };
   }
   const port = outputs.find((p) => p.id === handle);
   if (port) return { port };
