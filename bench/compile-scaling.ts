@@ -27,10 +27,11 @@ function time(size: number, reps: number): { validate: number; total: number; no
     const res = validateWorkflow(json, registry);
     const t1 = performance.now();
     if (!res.ok) throw new Error(`generated document invalid: ${JSON.stringify(res.problems.slice(0, 3))}`);
-    compile(json, registry, services, { checkpointer: new MemorySaver() });
+    // compile() validates again itself: this is the full cost of turning a saved document into a graph.
+    compile(structuredClone(doc), registry, services, { checkpointer: new MemorySaver() });
     const t2 = performance.now();
     v.push(t1 - t0);
-    t.push(t2 - t0);
+    t.push(t2 - t1);
   }
   return { validate: median(v), total: median(t), nodes: doc.nodes.length };
 }
@@ -42,7 +43,7 @@ const base = rows[0]!.total / rows[0]!.nodes;
 console.log('validate+compile (median)');
 for (const r of rows) {
   const perNode = r.total / r.nodes;
-  console.log(`  ${String(r.nodes).padStart(5)} nodes: validate ${r.validate.toFixed(1)} ms, validate+compile ${r.total.toFixed(1)} ms, ${(perNode * 1000).toFixed(1)} µs/node, growth ratio vs 100 nodes ${(perNode / base).toFixed(2)}`);
+  console.log(`  ${String(r.nodes).padStart(5)} nodes: validate ${r.validate.toFixed(1)} ms, compile (validates too) ${r.total.toFixed(1)} ms, ${(perNode * 1000).toFixed(1)} µs/node, growth ratio vs 100 nodes ${(perNode / base).toFixed(2)}`);
 }
 const k = rows.find((r) => r.size === 1000)!;
 console.log(`1,000 nodes: ${k.total.toFixed(1)} ms (goal < 200 ms) ${k.total < 200 ? 'OK' : 'OVER'}`);

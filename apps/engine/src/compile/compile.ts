@@ -13,6 +13,8 @@ import { RetrySettings } from '@flowcraft/schema';
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
 export const ERROR_CHANNEL = '__error';
 
+const RetryOverride = RetrySettings.partial();
+
 export interface CompileOptions {
   checkpointer?: BaseCheckpointSaver;
 }
@@ -30,10 +32,15 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
   const doc = validation.document;
   const problems: Problem[] = [];
 
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const firstPorts = new Map<string, string>();
   const firstPort = (nodeId: string): string => {
-    const node = doc.nodes.find((n) => n.id === nodeId);
-    const entry = node ? registry.get(node.type) : undefined;
-    return (node && entry?.ports(node.config).outputs[0]?.id) ?? 'out';
+    const known = firstPorts.get(nodeId);
+    if (known) return known;
+    const node = byId.get(nodeId);
+    const port = (node && registry.get(node.type)?.ports(node.config).outputs[0]?.id) ?? 'out';
+    firstPorts.set(nodeId, port);
+    return port;
   };
   const topology = buildTopology(doc, firstPort);
 
@@ -83,7 +90,7 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
     const isEnd = entry.role === 'end';
     const dynamic = control !== 'all' || entry.boundedSelfLoop === true;
     const cfg = node.config;
-    const override = RetrySettings.partial().safeParse(cfg.retry);
+    const override = RetryOverride.safeParse(cfg.retry);
     const retryPolicy = retryPolicyFor(doc.settings.retry, override.success ? override.data : undefined);
     const fn = makeNodeFunction(built.runtime, { nodeId: node.id, dynamic, isEnd, topology, privateChannels: built.privateNames, maxAttempts: retryPolicy?.maxAttempts ?? 1 });
     const timeoutMs = typeof cfg.timeoutMs === 'number' ? cfg.timeoutMs : doc.settings.timeoutMs;

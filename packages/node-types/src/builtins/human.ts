@@ -17,6 +17,8 @@ export const humanConfig = z.object({
   decision: z.string().optional(),
 });
 
+const InputAnswer = z.strictObject({ value: z.unknown() });
+
 /** The value a run is resumed with. */
 export const HumanAnswer = z.union([
   z.object({ action: z.enum(['approve', 'reject', 'edit']), value: z.unknown().optional(), comment: z.string().optional() }),
@@ -85,7 +87,7 @@ interface Normalized {
 /** Accept the structured answer, or shorthands: "approve" / "reject" / an option id / any value for input. */
 export function normalizeAnswer(raw: unknown, kind: 'approval' | 'choice' | 'input'): Normalized | undefined {
   if (kind === 'input') {
-    const p = z.object({ value: z.unknown() }).strict().safeParse(raw);
+    const p = InputAnswer.safeParse(raw);
     return { action: 'input', value: p.success ? p.data.value : raw };
   }
   if (typeof raw === 'string') return kind === 'approval' && !['approve', 'reject'].includes(raw) ? undefined : { action: raw };

@@ -9,6 +9,18 @@ function controlFor(type: NodeType, config: Record<string, unknown>): ControlKin
   return w && config[w.field] === w.equals ? w.control : type.control;
 }
 
+const strictSchemas = new WeakMap<NodeType, z.ZodObject>();
+
+/** The type's config schema refusing unknown fields (built once per type). */
+function strictSchema(type: NodeType): z.ZodObject {
+  let s = strictSchemas.get(type);
+  if (!s) {
+    s = type.config.strict();
+    strictSchemas.set(type, s);
+  }
+  return s;
+}
+
 function checkConfig(type: NodeType, raw: unknown, typeVersion: number): ConfigCheck {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, issues: [{ path: [], message: 'config must be an object' }] };
@@ -19,7 +31,7 @@ function checkConfig(type: NodeType, raw: unknown, typeVersion: number): ConfigC
   } catch (err) {
     return { ok: false, issues: [{ path: [], message: `migration from version ${typeVersion} failed: ${err instanceof Error ? err.message : String(err)}` }] };
   }
-  const parsed = type.config.strict().safeParse(migrated);
+  const parsed = strictSchema(type).safeParse(migrated);
   if (parsed.success) return { ok: true, config: parsed.data };
   return {
     ok: false,
