@@ -33,3 +33,14 @@ export function textOf(content: unknown): string {
   }
   return '';
 }
+
+/** Indexes of ids that repeat an earlier one. */
+export function duplicateIds(ids: string[]): number[] {
+  const seen = new Set<string>();
+  const dups: number[] = [];
+  ids.forEach((id, i) => {
+    if (seen.has(id)) dups.push(i);
+    seen.add(id);
+  });
+  return dups;
+}

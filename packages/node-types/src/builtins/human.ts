@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FlowError } from '@flowcraft/schema';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
-import { IN } from './common.js';
+import { IN, duplicateIds } from './common.js';
 
 export const HumanOption = z.strictObject({ id: z.string().min(1).regex(/^[A-Za-z0-9_-]+$/), label: z.string().default('') });
 
@@ -47,6 +47,10 @@ export const humanNode = defineNodeType({
     ],
     outputsFrom: { field: 'options', idKey: 'id', labelKey: 'label', when: { field: 'kind', in: ['choice'] } },
   },
+  check: (c) => [
+    ...(c.kind === 'choice' && c.options.length === 0 ? [{ path: ['options'], message: 'a choice needs at least one option' }] : []),
+    ...duplicateIds(c.options.map((o) => o.id)).map((i) => ({ path: ['options', i, 'id'], message: `duplicate option id "${c.options[i]?.id}"` })),
+  ],
   channels: (c) => ({ reads: [], writes: [...(c.channel ? [c.channel] : []), ...(c.decision ? [c.decision] : [])] }),
   build: ({ config, node }) => ({
     async run(state, ctx) {

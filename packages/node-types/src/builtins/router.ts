@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { defineNodeType } from '../sdk/define-node-type.js';
-import { evaluate, render } from '../sdk/template.js';
+import { evaluate, expressionError, render } from '../sdk/template.js';
+import { duplicateIds } from './common.js';
 import { ERROR_OUT, IN, modelField, modelSpec, policyFields } from './common.js';
 
 export const Route = z.strictObject({
@@ -68,6 +69,14 @@ export const routerNode = defineNodeType({
     outputs: [{ id: FALLBACK_PORT, label: 'fallback', required: true, multiple: true }, ERROR_OUT],
     outputsFrom: { field: 'routes', idKey: 'id', labelKey: 'label' },
   },
+  check: (c) => [
+    ...c.routes.flatMap((r, i) => {
+      const e = r.when === undefined ? undefined : expressionError(r.when);
+      return e ? [{ path: ['routes', i, 'when'], message: `invalid expression: ${e}` }] : [];
+    }),
+    ...(c.mode === 'rules' && !c.routes.some((r) => r.when) ? [{ path: ['routes'], message: 'rules mode needs a `when` condition on at least one route' }] : []),
+    ...duplicateIds(c.routes.map((r) => r.id)).map((i) => ({ path: ['routes', i, 'id'], message: `duplicate route id "${c.routes[i]?.id}"` })),
+  ],
   channels: (c) => ({ reads: [], writes: c.decision ? [c.decision] : [] }),
   build: ({ config, node, services, settings }) => {
     const spec = modelSpec(config.model, settings.defaultModel);

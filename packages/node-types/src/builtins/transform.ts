@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineNodeType } from '../sdk/define-node-type.js';
-import { evaluate, renderValue } from '../sdk/template.js';
+import { evaluate, expressionError, renderValue, templateError } from '../sdk/template.js';
 import { ERROR_OUT, IN, OUT, policyFields } from './common.js';
 
 export const Assignment = z.strictObject({
@@ -18,6 +18,11 @@ export const transformNode = defineNodeType({
   config: z.object({ assignments: z.array(Assignment).default([]), ...policyFields }),
   ui: { assignments: { label: 'Assignments', help: 'Each sets one channel. Templates use {{ state.x }}; expressions are JSONata, e.g. $count(state.items).' } },
   ports: { inputs: [IN], outputs: [OUT, ERROR_OUT] },
+  check: (c) =>
+    c.assignments.flatMap((a, i) => {
+      const e = a.mode === 'expression' ? expressionError(a.value) : templateError(a.value);
+      return e ? [{ path: ['assignments', i, 'value'], message: `invalid ${a.mode}: ${e}` }] : [];
+    }),
   channels: (c) => ({ reads: [], writes: [...new Set(c.assignments.map((a) => a.channel))] }),
   build: ({ config }) => ({
     async run(state) {

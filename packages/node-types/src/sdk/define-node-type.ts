@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ControlKind, NodeCategory, PortsSpecInput, UiHint } from '@flowcraft/schema';
+import type { ConfigIssue, ControlKind, NodeCategory, PortsSpecInput, UiHint } from '@flowcraft/schema';
 import { PortsSpec } from '@flowcraft/schema';
 import type { BuildArgs, NodeRuntime } from './node-runtime.js';
 
@@ -22,6 +22,8 @@ export interface NodeTypeSpec<S extends z.ZodObject> {
   ui?: Partial<Record<keyof z.infer<S> & string, UiHint>>;
   ports: PortsSpecInput;
   migrations?: Migration[];
+  /** Extra checks of a parsed config (e.g. expression syntax inside lists); template/expression fields named in `ui` are checked automatically. */
+  check?: (config: z.infer<S>) => ConfigIssue[];
   /** Channels read and written (for validation of channel names and concurrent writes). */
   channels: (config: z.infer<S>) => { reads: string[]; writes: string[] };
   build: (args: BuildArgs<z.infer<S>>) => NodeRuntime;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CatalogEntry, ConfigCheck, ControlKind, NodeCatalog, NodeTypeDescription } from '@flowcraft/schema';
+import type { CatalogEntry, ConfigCheck, ConfigIssue, ControlKind, NodeCatalog, NodeTypeDescription } from '@flowcraft/schema';
+import { expressionError, templateError } from './template.js';
 import { resolvePorts } from '@flowcraft/schema';
 import type { NodeType } from './define-node-type.js';
 import { migrateConfig } from './define-node-type.js';
@@ -21,6 +22,25 @@ function strictSchema(type: NodeType): z.ZodObject {
   return s;
 }
 
+/** Template and expression syntax of the fields the type marks as such, plus its own checks. */
+function syntaxIssues(type: NodeType, config: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [field, hint] of Object.entries(type.ui ?? {})) {
+    const value = config[field];
+    if (typeof value !== 'string' || !hint) continue;
+    const message = hint.widget === 'template' ? templateError(value) : hint.widget === 'expression' ? expressionError(value) : undefined;
+    if (message) issues.push({ path: [field], message: `invalid ${hint.widget}: ${message}` });
+  }
+  if (type.check) {
+    try {
+      issues.push(...type.check(type.config.parse(config)));
+    } catch (err) {
+      issues.push({ path: [], message: `check failed: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+  return issues;
+}
+
 function checkConfig(type: NodeType, raw: unknown, typeVersion: number): ConfigCheck {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, issues: [{ path: [], message: 'config must be an object' }] };
@@ -32,7 +52,10 @@ function checkConfig(type: NodeType, raw: unknown, typeVersion: number): ConfigC
     return { ok: false, issues: [{ path: [], message: `migration from version ${typeVersion} failed: ${err instanceof Error ? err.message : String(err)}` }] };
   }
   const parsed = strictSchema(type).safeParse(migrated);
-  if (parsed.success) return { ok: true, config: parsed.data };
+  if (parsed.success) {
+    const issues = syntaxIssues(type, parsed.data);
+    return issues.length === 0 ? { ok: true, config: parsed.data } : { ok: false, issues };
+  }
   return {
     ok: false,
     issues: parsed.error.issues.map((i) => ({

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, render, renderValue, templateError } from './template.js';
+
+describe('templates ({{ JSONata }} over { state })', () => {
+  const state = { topic: 'tides', n: 3, items: ['a', 'b'], user: { name: 'Ada' }, empty: null };
+  it('inserts strings, numbers and JSON', async () => {
+    expect(await render('About {{ state.topic }} x{{ state.n }}', state)).toBe('About tides x3');
+    expect(await render('{{ state.items }}', state)).toBe('[\n  "a",\n  "b"\n]');
+    expect(await render('Hi {{ state.missing }}!', state)).toBe('Hi !');
+    expect(await render('no placeholders', state)).toBe('no placeholders');
+  });
+  it('supports JSONata functions and conditionals', async () => {
+    expect(await render('{{ $count(state.items) }} items, {{ $join(state.items, "+") }}', state)).toBe('2 items, a+b');
+    expect(await render('{{ state.user.name ? state.user.name : "friend" }}', state)).toBe('Ada');
+  });
+  it('a lone placeholder keeps its value type', async () => {
+    expect(await renderValue('{{ state.items }}', state)).toEqual(['a', 'b']);
+    expect(await renderValue('{{ state.n * 2 }}', state)).toBe(6);
+    expect(await renderValue('n={{ state.n }}', state)).toBe('n=3');
+  });
+  it('evaluates bare expressions', async () => {
+    expect(await evaluate('state.n > 2', state)).toBe(true);
+    expect(await evaluate('state.items[0]', state)).toBe('a');
+  });
+  it('reports syntax errors with the placeholder', async () => {
+    expect(templateError('ok {{ state.a }}')).toBeUndefined();
+    expect(templateError('bad {{ state.( }}')).toContain('state.(');
+    await expect(render('bad {{ state.( }}', state)).rejects.toMatchObject({ code: 'invalid_document' });
+  });
+});
