@@ -80,3 +80,6 @@ export function resolvePorts(spec: PortsSpec, config: Record<string, unknown>): 
   const outputs = from?.placement === 'after' ? [...statics, ...dynamic] : [...dynamic, ...statics];
   return { inputs, outputs };
 }
+
+/** The optional failure branch every node may have: taken once its retries are exhausted. Never concurrent with the node's other outputs. */
+export const ERROR_PORT = 'error';

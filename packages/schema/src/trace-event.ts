@@ -38,6 +38,8 @@ export const NodeFailed = z.object({
   willRetry: z.boolean(),
   error: ErrorInfo,
 });
+/** Progress inside a node: an agent's tool call, a reflection round, a custom node's report. */
+export const NodeProgress = z.object({ ...Base, type: z.literal('node.progress'), nodeId: z.string(), step: z.number().int(), kind: z.string(), data: z.record(z.string(), z.unknown()) });
 export const ModelToken = z.object({ ...Base, type: z.literal('model.token'), nodeId: z.string(), text: z.string() });
 export const CheckpointSaved = z.object({
   ...Base,
@@ -61,6 +63,7 @@ export const TraceEvent = z.discriminatedUnion('type', [
   NodeStarted,
   NodeFinished,
   NodeFailed,
+  NodeProgress,
   ModelToken,
   CheckpointSaved,
   RunInterrupted,

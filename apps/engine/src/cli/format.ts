@@ -23,6 +23,8 @@ export function formatEvent(e: TraceEventBody, label: (nodeId: string) => string
       const update = e.update && typeof e.update === 'object' && Object.keys(e.update).length > 0 ? ` ${short(e.update)}` : '';
       return `✔ ${label(e.nodeId)} (${e.durationMs.toFixed(1)} ms${tokens})${update}`;
     }
+    case 'node.progress':
+      return `  · ${label(e.nodeId)} ${e.kind} ${short(e.data)}`;
     case 'node.failed':
       return `✖ ${label(e.nodeId)} attempt ${e.attempt} failed [${e.error.code}] ${e.error.message}${e.willRetry ? ' — retrying' : ''}`;
     default:

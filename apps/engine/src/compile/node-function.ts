@@ -58,6 +58,7 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
     const attempt = config.executionInfo?.nodeAttempt ?? 1;
     const emit = (event: Record<string, unknown>) => config.writer?.({ ...event, nodeId: w.nodeId, taskId });
     if (attempt > 1) emit({ kind: 'attempt_started', attempt });
+    const t0 = performance.now();
     let result: NodeResult;
     try {
       result = await runtime.run(state, { signal, interrupt: (payload) => interrupt(payload), emit });
@@ -70,6 +71,8 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
       }
       throw err;
     }
+    // Timed here, inside the task: the stream consumer may read the task's events late.
+    emit({ kind: 'timing', durationMs: performance.now() - t0 });
     const update: FlowState = isRecord(result.update) ? { ...result.update } : {};
     if (!w.dynamic) return update;
     if (!result.self) for (const ch of w.privateChannels) update[ch] = null;

@@ -8,13 +8,14 @@ import { executeRun } from '../run/execute.js';
 import type { RunOutcome } from '../run/execute.js';
 import { createRunServices } from '../run/services.js';
 import type { FetchLike } from '@flowcraft/node-types';
+import type { ScriptedCall } from '@flowcraft/node-types/models';
 
 export interface TestRun {
   outcome: RunOutcome;
   events: TraceEventBody[];
   /** Canvas node ids in the order they finished. */
   path: string[];
-  calls: { nodeId: string }[];
+  calls: ScriptedCall[];
   resume(value: unknown, byId?: Record<string, unknown>): Promise<TestRun>;
 }
 

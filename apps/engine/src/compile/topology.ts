@@ -1,6 +1,7 @@
+import { ERROR_PORT } from '@flowcraft/schema';
 import type { WorkflowDocument, WorkflowEdge } from '@flowcraft/schema';
 
-export const ERROR_PORT = 'error';
+export { ERROR_PORT };
 
 /** Outgoing edges grouped by node and port, plus what the compiler derives from them. */
 export interface Topology {

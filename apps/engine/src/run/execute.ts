@@ -1,5 +1,6 @@
 import { Command, isGraphInterrupt } from '@langchain/langgraph';
-import { AIMessage, AIMessageChunk, isBaseMessage } from '@langchain/core/messages';
+import { isBaseMessage } from '@langchain/core/messages';
+import { UsageCollector } from './usage-collector.js';
 import { ErrorInfo } from '@flowcraft/schema';
 import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
@@ -23,6 +24,8 @@ export interface ExecuteOptions {
   /** Continue a thread from a specific checkpoint (replay / fork). */
   checkpointId?: string;
   signal?: AbortSignal;
+  /** Stream model tokens as `model.token` events (LangGraph `messages` mode; makes every model call stream). Default true. */
+  streamTokens?: boolean;
   onEvent: (event: TraceEventBody) => void | Promise<void>;
 }
 
@@ -34,7 +37,7 @@ const CheckpointChunk = z.object({
   metadata: z.object({ step: z.number() }).passthrough(),
   next: z.array(z.string()),
 });
-const Custom = z.object({ kind: z.string(), nodeId: z.string(), taskId: z.string().optional(), attempt: z.number().optional(), willRetry: z.boolean().optional(), error: z.unknown().optional() });
+const Custom = z.object({ kind: z.string(), nodeId: z.string(), taskId: z.string().optional(), attempt: z.number().optional(), willRetry: z.boolean().optional(), error: z.unknown().optional(), durationMs: z.number().optional() }).passthrough();
 const Meta = z.object({ langgraph_node: z.string(), langgraph_checkpoint_ns: z.string().optional() }).passthrough();
 
 function addUsage(into: TokenUsage, input: number, output: number): void {
@@ -46,16 +49,29 @@ function addUsage(into: TokenUsage, input: number, output: number): void {
 export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   const { compiled, onEvent } = opts;
   const nodeOf = (name: string) => compiled.nodeMap.get(name);
-  const started = new Map<string, { nodeId: string; at: number; step: number; tokens: TokenUsage }>();
+  const started = new Map<string, { nodeId: string; at: number; step: number }>();
   const total: TokenUsage = { input: 0, output: 0 };
   let step = 0;
   let lastFailedNode: string | undefined;
   const configurable: Record<string, unknown> = { thread_id: opts.threadId };
   if (opts.checkpointId) configurable.checkpoint_id = opts.checkpointId;
   const config = { configurable, recursionLimit: compiled.document.settings.recursionLimit, signal: opts.signal };
+  // Usage arrives from callbacks while the graph runs ahead of this consumer: keep it by task id
+  // until the task's result is read from the stream.
+  const usageByTask = new Map<string, TokenUsage>();
+  const durationByTask = new Map<string, number>();
+  const usage = new UsageCollector((u) => {
+    addUsage(total, u.input, u.output);
+    if (!u.taskId) return;
+    const t = usageByTask.get(u.taskId) ?? { input: 0, output: 0 };
+    addUsage(t, u.input, u.output);
+    usageByTask.set(u.taskId, t);
+  });
   const input = opts.resumeById ? new Command({ resume: opts.resumeById }) : opts.resume !== undefined ? new Command({ resume: opts.resume }) : (opts.input ?? null);
   try {
-    const stream = await compiled.graph.stream(input, { ...config, streamMode: ['tasks', 'checkpoints', 'custom', 'messages'] });
+    const streamMode: ('tasks' | 'checkpoints' | 'custom' | 'messages')[] = ['tasks', 'checkpoints', 'custom'];
+    if (opts.streamTokens !== false) streamMode.push('messages');
+    const stream = await compiled.graph.stream(input, { ...config, callbacks: [usage], streamMode });
     for await (const chunk of stream) {
       if (!Array.isArray(chunk) || chunk.length !== 2) continue;
       const [mode, data]: unknown[] = chunk;
@@ -76,7 +92,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
           const nodeId = nodeOf(start.data.name);
           // Error handlers route a failure to the error branch; the failed attempts were already reported.
           if (!nodeId || start.data.name.startsWith('__error_handler__')) continue;
-          started.set(start.data.id, { nodeId, at: performance.now(), step: step + 1, tokens: { input: 0, output: 0 } });
+          started.set(start.data.id, { nodeId, at: performance.now(), step: step + 1 });
           await onEvent({ type: 'node.started', nodeId, step: step + 1, attempt: 1 });
           continue;
         }
@@ -85,6 +101,9 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         const s = started.get(result.data.id);
         if (!s) continue;
         started.delete(result.data.id);
+        const tokens = usageByTask.get(result.data.id);
+        usageByTask.delete(result.data.id);
+        durationByTask.delete(result.data.id);
         if (result.data.error !== null && result.data.error !== undefined) {
           lastFailedNode = s.nodeId;
           continue;
@@ -96,13 +115,15 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
           nodeId: s.nodeId,
           step: s.step,
           update,
-          durationMs: Math.round((performance.now() - s.at) * 100) / 100,
-          ...(s.tokens.input + s.tokens.output > 0 ? { tokens: s.tokens } : {}),
+          durationMs: Math.round((durationByTask.get(result.data.id) ?? performance.now() - s.at) * 100) / 100,
+          ...(tokens ? { tokens } : {}),
         });
       } else if (mode === 'custom') {
         const c = Custom.safeParse(data);
         if (!c.success) continue;
-        if (c.data.kind === 'attempt_failed') {
+        if (c.data.kind === 'timing') {
+          if (c.data.taskId && c.data.durationMs !== undefined) durationByTask.set(c.data.taskId, c.data.durationMs);
+        } else if (c.data.kind === 'attempt_failed') {
           const info = ErrorInfo.safeParse(c.data.error);
           const error = info.success ? info.data : classifyError(c.data.error, c.data.nodeId);
           await onEvent({ type: 'node.failed', nodeId: c.data.nodeId, step: step + 1, attempt: c.data.attempt ?? 1, willRetry: c.data.willRetry ?? false, error });
@@ -110,6 +131,9 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
           const s = started.get(c.data.taskId);
           if (s) s.at = performance.now();
           await onEvent({ type: 'node.started', nodeId: c.data.nodeId, step: step + 1, attempt: c.data.attempt ?? 1 });
+        } else {
+          const { kind, nodeId, taskId: _t, ...data } = c.data;
+          await onEvent({ type: 'node.progress', nodeId, step: step + 1, kind, data });
         }
       } else if (mode === 'messages' && Array.isArray(data)) {
         const [msg, metaRaw]: unknown[] = data;
@@ -119,13 +143,6 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         if (!nodeId) continue;
         const text = typeof msg.content === 'string' ? msg.content : '';
         if (text) await onEvent({ type: 'model.token', nodeId, text });
-        const usage = AIMessage.isInstance(msg) || AIMessageChunk.isInstance(msg) ? msg.usage_metadata : undefined;
-        if (usage && typeof usage === 'object' && 'input_tokens' in usage && 'output_tokens' in usage && typeof usage.input_tokens === 'number' && typeof usage.output_tokens === 'number') {
-          addUsage(total, usage.input_tokens, usage.output_tokens);
-          const taskId = meta.data.langgraph_checkpoint_ns?.split(':')[1];
-          const s = taskId ? started.get(taskId) : undefined;
-          if (s) addUsage(s.tokens, usage.input_tokens, usage.output_tokens);
-        }
       }
     }
   } catch (err) {

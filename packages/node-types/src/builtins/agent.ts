@@ -88,8 +88,8 @@ export const agentNode = defineNodeType({
             continue;
           }
           const res = await invokeToolSafely(tool, call.args, ctx.signal);
-          ctx.emit({ kind: 'tool_call', tool: call.name, args: call.args, ok: res.ok });
           const content = res.ok ? (typeof res.output === 'string' ? res.output : JSON.stringify(res.output)) : `Error: ${res.error}`;
+          ctx.emit({ kind: 'tool_call', iteration, tool: call.name, args: call.args, ok: res.ok, result: content.length > 500 ? `${content.slice(0, 500)}…` : content });
           messages.push(new ToolMessage({ content, tool_call_id: id, name: call.name, status: res.ok ? 'success' : 'error' }));
         }
         return { update: { [conversation]: messages, [iterations]: iteration }, self: true };

@@ -28,6 +28,15 @@ function diamond(bWrites: string[], cWrites: string[], jWrites: string[] = []): 
 }
 
 describe('concurrent writes', () => {
+  it('does not treat an error branch as running beside the normal output', () => {
+    const input = doc({
+      state,
+      nodes: [node('start', 'start'), node('g', 'guarded'), node('ok', 'step', { writes: ['x'] }), node('fail', 'step', { writes: ['x'] }), node('end', 'end')],
+      edges: [edge('start', 'g'), edge('g', 'ok'), edge('g', 'fail', 'error'), edge('ok', 'end'), edge('fail', 'end')],
+    });
+    expect(withCode(validateWorkflow(input, testCatalog), 'concurrent_write')).toEqual([]);
+  });
+
   it('reports two parallel branches writing one replace channel', () => {
     const result = validateWorkflow(diamond(['x'], ['x', 'y']), testCatalog);
     const [p, ...rest] = withCode(result, 'concurrent_write');

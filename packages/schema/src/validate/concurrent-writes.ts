@@ -1,4 +1,5 @@
 import { controlOf } from './control.js';
+import { ERROR_PORT } from '../ports.js';
 import type { Problem } from '../problem.js';
 import type { Channel } from '../workflow.js';
 import { dominators, type Dominators } from './dominators.js';
@@ -35,6 +36,11 @@ export function checkConcurrentWrites(graph: Graph, starts: readonly number[], s
   if (replaceWrites.every((w) => w.length === 0)) return;
 
   const successors = graph.outgoing.map((list) => list.flatMap((p) => graph.edges[p]?.to ?? []));
+  // An error branch replaces the normal outputs, it never runs beside them: not a fan-out.
+  const branchTargets = graph.outgoing.map((list) => list.flatMap((p) => {
+    const e = graph.edges[p];
+    return e && e.edge.sourceHandle !== ERROR_PORT ? [e.to] : [];
+  }));
   const dom = dominators(successors, starts);
   const writers = channelWriters(replaceWrites, dom);
   let budget = WORK_BUDGET;
@@ -42,7 +48,7 @@ export function checkConcurrentWrites(graph: Graph, starts: readonly number[], s
   graph.nodes.forEach((info, v) => {
     const control = controlOf(info);
     if ((control !== 'all' && control !== 'map') || dom.enter[v] === -1) return;
-    const targets = [...new Set(successors[v])].filter((t) => t !== v);
+    const targets = [...new Set(branchTargets[v])].filter((t) => t !== v);
     if (control === 'map') {
       reportMapWorkers(graph, info, targets, replaceWrites, out);
       return;

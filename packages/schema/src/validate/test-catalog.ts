@@ -75,6 +75,7 @@ const entries: CatalogEntry[] = [
   entry('end', { role: 'end', ports: () => ({ inputs: IN, outputs: [] }) }),
   entry('step', { version: 2, migrate: migrateStep, ports: () => ({ inputs: IN, outputs: [{ id: 'out' }] }) }),
   entry('fanout', { ports: () => ({ inputs: IN, outputs: [{ id: 'out', multiple: true }] }) }),
+  entry('guarded', { ports: () => ({ inputs: IN, outputs: [{ id: 'out' }, { id: 'error' }] }) }),
   entry('router', {
     control: 'choice',
     schema: RouterConfig,
