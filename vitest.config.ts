@@ -3,6 +3,6 @@ import { defineConfig } from 'vitest/config';
 // One project per package (each has its own vitest.config.ts), plus the examples.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/engine', 'examples'],
+    projects: ['packages/*', 'apps/engine', 'examples', 'test'],
   },
 });

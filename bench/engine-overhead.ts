@@ -2,7 +2,8 @@
  * Benchmark (a): per-run engine overhead. Our compiled examples (sequential pipeline, parallel
  * fan-out, map-reduce) run through the engine's executor (trace events on) against the same graphs
  * written by hand with LangGraph: same node functions (the built-in runtimes), same scripted model
- * with zero latency, in-memory checkpointer, plain `invoke`. Prints the median per-run time of
+ * with zero latency, in-memory checkpointer, plain `invoke` (or, with tokens on, LangGraph's own
+ * `messages` stream mode, the hand-written way to get tokens). Prints the median per-run time of
  * each and the ratio ours / hand-written (goal ≤ 1.10).
  */
 import { readFileSync } from 'node:fs';
@@ -16,11 +17,13 @@ import type { RunServices } from '@flowcraft/engine';
 const registry = createBuiltinRegistry();
 const RUNS = Number(process.env.RUNS ?? 200);
 const WARMUP = 30;
+/** Also stream model tokens as trace events (LangGraph `messages` mode makes every model call stream). */
+const TOKENS = process.env.TOKENS !== '0';
 
 function load(name: string): WorkflowDocument {
   const raw = JSON.parse(readFileSync(new URL(`../examples/${name}.json`, import.meta.url), 'utf8'));
   const doc = WorkflowDocument.parse(raw);
-  return { ...doc, script: { ...(doc.script ?? {}), latencyMs: 0 } };
+  return { ...doc, settings: { ...doc.settings, ...(process.env.NOTIMEOUT ? { timeoutMs: 0 } : {}) }, script: { ...(doc.script ?? {}), latencyMs: 0 } };
 }
 
 function services(doc: WorkflowDocument): RunServices {
@@ -38,15 +41,34 @@ function runtimes(doc: WorkflowDocument, svc: RunServices): Map<string, NodeRunt
   return out;
 }
 
-const ctx = { signal: new AbortController().signal, interrupt: () => undefined, emit: () => {} };
-const step = (rt: NodeRuntime | undefined) => async (s: FlowState) => (await rt!.run(s, ctx)).update ?? {};
+const ctx = () => ({ signal: new AbortController().signal, interrupt: () => undefined, emit: () => {} });
+const step = (rt: NodeRuntime | undefined) => async (s: FlowState) => (await rt!.run(s, ctx())).update ?? {};
 const last = <T>(_a: T, b: T) => b;
 const concat = (a: unknown[], b: unknown) => a.concat(Array.isArray(b) ? b : [b]);
 
 type Hand = { invoke: (input: FlowState, threadId: string) => Promise<FlowState> };
 
-function asHand(graph: { invoke: (input: never, config: { configurable: { thread_id: string } }) => Promise<unknown> }): Hand {
-  return { invoke: async (input, threadId) => (await graph.invoke(input as never, { configurable: { thread_id: threadId } })) as FlowState };
+interface HandGraph {
+  invoke: (input: never, config: { configurable: { thread_id: string } }) => Promise<unknown>;
+  stream: (input: never, config: { configurable: { thread_id: string }; streamMode: ('messages' | 'values')[] }) => Promise<AsyncIterable<unknown>>;
+}
+
+/** Hand-written usage: plain invoke, or (tokens on) LangGraph's own `messages` stream mode plus final values. */
+function asHand(graph: HandGraph): Hand {
+  return {
+    invoke: async (input, threadId) => {
+      if (!TOKENS) return (await graph.invoke(input as never, { configurable: { thread_id: threadId } })) as FlowState;
+      let values: FlowState = {};
+      let tokens = 0;
+      for await (const chunk of await graph.stream(input as never, { configurable: { thread_id: threadId }, streamMode: ['messages', 'values'] })) {
+        const [mode, data] = chunk as [string, unknown];
+        if (mode === 'values') values = data as FlowState;
+        else tokens++;
+      }
+      if (tokens === 0) throw new Error('baseline streamed no tokens');
+      return values;
+    },
+  };
 }
 
 function handSequential(doc: WorkflowDocument): Hand {
@@ -98,12 +120,14 @@ function handMapReduce(doc: WorkflowDocument): Hand {
   const g = new StateGraph(S)
     .addNode('start', step(rt.get('start')))
     .addNode('planner', step(rt.get('planner')))
+    .addNode('map', async () => ({}))
     .addNode('summarize', step(rt.get('summarize')))
     .addNode('reduce', step(rt.get('reduce')), { defer: true })
     .addNode('end', step(rt.get('end')))
     .addEdge(START, 'start')
     .addEdge('start', 'planner')
-    .addConditionalEdges('planner', async (s: FlowState) => ((await map.run(s, ctx)).sends ?? []).map((x) => new Send('summarize', x.state)), ['summarize'])
+    .addEdge('planner', 'map')
+    .addConditionalEdges('map', async (s: FlowState) => ((await map.run(s, ctx())).sends ?? []).map((x) => new Send('summarize', x.state)), ['summarize'])
     .addEdge('summarize', 'reduce')
     .addEdge('reduce', 'end')
     .addEdge('end', END);
@@ -121,7 +145,7 @@ async function bench(name: string, hand: (d: WorkflowDocument) => Hand, input: F
   const handGraph = hand(doc);
   const ours = async (i: number) => {
     let events = 0;
-    const out = await executeRun({ compiled, threadId: `o${i}`, input, onEvent: () => void events++ });
+    const out = await executeRun({ compiled, threadId: `o${i}`, input, streamTokens: TOKENS, onEvent: () => void events++ });
     if (out.status !== 'completed' || !check(out.output) || events === 0) throw new Error(`${name}: unexpected ${JSON.stringify(out).slice(0, 300)}`);
   };
   const baseline = async (i: number) => {
@@ -152,4 +176,5 @@ const ratios = [
   await bench('map-reduce', handMapReduce, { topic: 'How the shipping container changed the world economy' }, (o) => typeof o.briefing === 'string'),
 ];
 const worst = Math.max(...ratios);
+console.log(`model-token events: ${TOKENS ? 'on' : 'off (TOKENS=0)'}`);
 console.log(`worst ratio ours/hand-written: ${worst.toFixed(2)} (goal ≤ 1.10) ${worst <= 1.1 ? 'OK' : 'OVER'}`);

@@ -50,12 +50,15 @@ export const WorkflowEdge = z
   .strict();
 export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
 
+/** Longest timeout or retry interval accepted: 24 hours (timers cannot exceed 2^31 - 1 ms). */
+export const MAX_TIMEOUT_MS = 86_400_000;
+
 export const RetrySettings = z
   .object({
     maxAttempts: z.number().int().min(1).max(20).default(1),
-    initialIntervalMs: z.number().int().min(0).default(500),
-    backoffFactor: z.number().min(1).default(2),
-    maxIntervalMs: z.number().int().min(0).default(30_000),
+    initialIntervalMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(500),
+    backoffFactor: z.number().min(1).max(100).default(2),
+    maxIntervalMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(30_000),
     jitter: z.boolean().default(true),
   })
   .strict();
@@ -67,7 +70,7 @@ export const WorkflowSettings = z
     defaultModel: z.string().default('scripted:default'),
     retry: RetrySettings.default(RetrySettings.parse({})),
     /** Per-node timeout in milliseconds; 0 disables it. */
-    timeoutMs: z.number().int().min(0).default(120_000),
+    timeoutMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(120_000),
   })
   .strict();
 export type WorkflowSettings = z.infer<typeof WorkflowSettings>;

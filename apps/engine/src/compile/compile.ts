@@ -8,6 +8,8 @@ import { buildTopology, ERROR_PORT } from './topology.js';
 import { makeNodeFunction } from './node-function.js';
 import { retryPolicyFor } from './retry.js';
 import { classifyError } from './classify-error.js';
+import { NotifyingSaver } from './notifying-saver.js';
+import type { ModelEvents } from '../run/model-events.js';
 import { RetrySettings } from '@flowcraft/schema';
 
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
@@ -26,7 +28,7 @@ function compileGraph(def: Record<string, BaseChannel>) {
 }
 
 /** Compile a workflow document into a LangGraph graph. Throws InvalidDocumentError with every problem. */
-export function compile(input: unknown, registry: NodeTypeRegistry, services: NodeServices, opts: CompileOptions = {}) {
+export function compile(input: unknown, registry: NodeTypeRegistry, services: NodeServices & { modelEvents?: ModelEvents }, opts: CompileOptions = {}) {
   const validation = validateWorkflow(input, registry);
   if (!validation.ok) throw new InvalidDocumentError(validation.problems);
   const doc = validation.document;
@@ -125,8 +127,8 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
       }
     }
   }
-  const compiled = graph.compile({ checkpointer: opts.checkpointer });
-  return { graph: compiled, document: doc, nodeMap, outputChannels, startNodeId };
+  const compiled = graph.compile({ checkpointer: opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined });
+  return { graph: compiled, document: doc, nodeMap, outputChannels, startNodeId, modelEvents: services.modelEvents };
 }
 
 export type Compiled = ReturnType<typeof compile>;

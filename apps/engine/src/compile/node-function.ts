@@ -1,9 +1,12 @@
-import { Command, END, Send, interrupt, isGraphBubbleUp } from '@langchain/langgraph';
+import { Command, END, Send, interrupt, isGraphBubbleUp, isGraphInterrupt } from '@langchain/langgraph';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { FlowError, toErrorInfo } from '@flowcraft/schema';
+import { FlowError } from '@flowcraft/schema';
 import type { FlowState, NodeResult, NodeRuntime } from '@flowcraft/node-types';
 import type { Topology } from './topology.js';
 import { isRetryable } from './retry.js';
+import { classifyError } from './classify-error.js';
+import { SINK_KEY, isRunSink } from './run-sink.js';
+import type { RunSink } from './run-sink.js';
 
 export interface NodeWiring {
   nodeId: string;
@@ -50,33 +53,48 @@ function gotoFor(w: NodeWiring, result: NodeResult): (string | Send)[] {
   return goto;
 }
 
-/** Wrap a node runtime as a LangGraph node function. */
+const noSink: RunSink = () => {};
+
+/** Wrap a node runtime as a LangGraph node function that reports to the run's sink. */
 export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
   return async (state: FlowState, config: LangGraphRunnableConfig): Promise<FlowState | Command> => {
     const signal = config.signal ?? new AbortController().signal;
-    const taskId = config.executionInfo?.taskId;
+    const candidate = config.configurable?.[SINK_KEY];
+    const sink = isRunSink(candidate) ? candidate : noSink;
+    const taskId = config.executionInfo?.taskId ?? '';
     const attempt = config.executionInfo?.nodeAttempt ?? 1;
-    const emit = (event: Record<string, unknown>) => config.writer?.({ ...event, nodeId: w.nodeId, taskId });
-    if (attempt > 1) emit({ kind: 'attempt_started', attempt });
+    const stepMeta = config.metadata?.langgraph_step;
+    const step = typeof stepMeta === 'number' ? stepMeta : 0;
+    const emit = (event: Record<string, unknown>) => {
+      const { kind, ...data } = event;
+      sink({ kind: 'progress', nodeId: w.nodeId, step, name: typeof kind === 'string' ? kind : 'progress', data });
+    };
+    sink({ kind: 'node_started', nodeId: w.nodeId, taskId, step, attempt });
     const t0 = performance.now();
     let result: NodeResult;
     try {
       result = await runtime.run(state, { signal, interrupt: (payload) => interrupt(payload), emit });
     } catch (err) {
+      if (isGraphInterrupt(err)) {
+        sink({ kind: 'interrupt', nodeId: w.nodeId, taskId, ids: err.interrupts.flatMap((i) => (i.id ? [i.id] : [])) });
+        throw err;
+      }
       if (isGraphBubbleUp(err)) throw err;
-      const info = toErrorInfo(err);
-      emit({ kind: 'attempt_failed', attempt, willRetry: attempt < w.maxAttempts && isRetryable(err), error: { ...info, nodeId: w.nodeId } });
+      sink({ kind: 'attempt_failed', nodeId: w.nodeId, taskId, step, attempt, willRetry: attempt < w.maxAttempts && isRetryable(err), error: classifyError(err, w.nodeId) });
       if (err instanceof FlowError && err.nodeId === undefined) {
         throw new FlowError(err.code, err.message, { nodeId: w.nodeId, retryable: err.retryable, details: err.details, cause: err });
       }
       throw err;
     }
-    // Timed here, inside the task: the stream consumer may read the task's events late.
-    emit({ kind: 'timing', durationMs: performance.now() - t0 });
     const update: FlowState = isRecord(result.update) ? { ...result.update } : {};
-    if (!w.dynamic) return update;
+    const durationMs = performance.now() - t0;
+    if (!w.dynamic) {
+      sink({ kind: 'node_finished', nodeId: w.nodeId, taskId, step, update, durationMs });
+      return update;
+    }
     if (!result.self) for (const ch of w.privateChannels) update[ch] = null;
     const goto = w.isEnd ? [END] : gotoFor(w, result);
+    sink({ kind: 'node_finished', nodeId: w.nodeId, taskId, step, update, durationMs, next: goto.map((g) => (typeof g === 'string' ? g : g.node)) });
     return new Command({ update, goto });
   };
 }

@@ -4,7 +4,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { FlowError } from '@flowcraft/schema';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
-import { ToolSpec, toLangChainTool, invokeToolSafely } from '../tools/index.js';
+import { ToolSpec, codeArgsSchema, toLangChainTool, invokeToolSafely } from '../tools/index.js';
 import { ERROR_OUT, IN, OUT, modelField, modelSpec, policyFields, textOf } from './common.js';
 
 export const agentConfig = z.object({
@@ -44,6 +44,16 @@ export const agentNode = defineNodeType({
     appendTo: { widget: 'channel', advanced: true },
   },
   ports: { inputs: [IN], outputs: [OUT, ERROR_OUT] },
+  check: (c) =>
+    c.tools.flatMap((t, i) => {
+      if (t.kind !== 'code' || t.argsSchema === undefined) return [];
+      try {
+        codeArgsSchema(t);
+        return [];
+      } catch (err) {
+        return [{ path: ['tools', i, 'argsSchema'], message: err instanceof Error ? err.message : String(err) }];
+      }
+    }),
   channels: (c) => ({ reads: c.history ? [c.history] : [], writes: [c.output, ...(c.appendTo ? [c.appendTo] : [])] }),
   build: ({ config, node, services, settings, privateChannel }) => {
     const spec = modelSpec(config.model, settings.defaultModel);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { DeclaredPort } from '@flowcraft/schema';
-import { RetrySettings } from '@flowcraft/schema';
+import { MAX_TIMEOUT_MS, RetrySettings } from '@flowcraft/schema';
 
 /** Per-node resilience settings; unset fields fall back to the workflow settings. */
 export const policyFields = {
   retry: RetrySettings.partial().strict().optional(),
-  timeoutMs: z.number().int().min(0).optional(),
+  timeoutMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).optional(),
 };
 
 /** Channel name field. */

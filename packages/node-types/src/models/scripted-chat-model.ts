@@ -1,3 +1,4 @@
+import type { Callbacks } from '@langchain/core/callbacks/manager';
 import {
   BaseChatModel,
   type BaseChatModelCallOptions,
@@ -32,6 +33,8 @@ export interface ScriptedChatModelFields {
   /** Delay before each answer unless the reply sets `delayMs`; defaults to `script.latencyMs`. */
   latencyMs?: number;
   tools?: BindToolsInput[];
+  /** Callback handlers (kept by `bindTools`, so run-level handlers still see bound calls). */
+  callbacks?: Callbacks;
   toolChoice?: ToolChoice;
 }
 
@@ -56,7 +59,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
 
   constructor(fields: ScriptedChatModelFields) {
     // Only BaseChatModel params go to super: lc_kwargs must not hold the script or the cursor.
-    super({});
+    super({ callbacks: fields.callbacks });
     this.script = fields.script;
     this.nodeId = fields.nodeId;
     this.modelName = fields.modelName.replace(/^scripted:/, '');
@@ -97,6 +100,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
       latencyMs: this.latencyMs,
       tools,
       toolChoice: kwargs?.tool_choice ?? this.toolChoice,
+      callbacks: this.callbacks,
     });
   }
 

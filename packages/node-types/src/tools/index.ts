@@ -14,7 +14,7 @@ export { parseRetryAfter } from './retry-after.js';
 export { runSandboxedCode, SandboxLimits, type SandboxOptions, type SandboxResult } from './code-sandbox.js';
 export { MAX_LOG_LINES, MAX_LOG_LINE_CHARS } from './sandbox-console.js';
 export { CalculatorToolSpec, CodeToolSpec, HttpToolSpec, ToolName, ToolSpec } from './tool-spec.js';
-export { argsSchemaFor, CalculatorArgs, CodeToolArgs, HttpToolArgs, parseToolArgs } from './tool-args.js';
+export { argsSchemaFor, codeArgsSchema, CalculatorArgs, CodeToolArgs, HttpToolArgs, parseToolArgs } from './tool-args.js';
 export { isUrlAllowed, resolveToolUrl } from './http-tool-url.js';
 export { runToolSpec, type ToolDeps, type ToolRunResult } from './run-tool-spec.js';
 export {

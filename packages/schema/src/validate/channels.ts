@@ -29,6 +29,21 @@ const REDUCER_TYPE: Record<Exclude<ChannelReducer, 'replace'>, ChannelType> = {
   merge: 'json',
 };
 
+/** Deepest nesting allowed in a channel default (values are copied for every run). */
+export const MAX_DEFAULT_DEPTH = 64;
+
+/** Nesting depth of a JSON value, stopping once `limit` is passed; iterative, so any depth is safe. */
+export function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() ?? [undefined, 0];
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
 /** Channel declarations: defaults must match the type, reducers must fit it. */
 export function checkChannelDefinitions(state: ReadonlyMap<string, Channel>, out: Problem[]): void {
   for (const [name, channel] of state) {
@@ -40,6 +55,9 @@ export function checkChannelDefinitions(state: ReadonlyMap<string, Channel>, out
           `Channel "${name}" has type ${channel.type}, so its default must be ${TYPE_WORD[channel.type]}`,
         ),
       );
+    }
+    if (channel.default !== undefined && depthExceeds(channel.default, MAX_DEFAULT_DEPTH)) {
+      out.push(error('invalid_channel_default', ['state', name, 'default'], `Channel "${name}" has a default nested deeper than ${MAX_DEFAULT_DEPTH} levels`));
     }
     if (channel.reducer !== 'replace') {
       const needs = REDUCER_TYPE[channel.reducer];

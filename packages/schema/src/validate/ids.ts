@@ -37,6 +37,7 @@ export function checkDuplicateIds(nodes: readonly IndexedNode[], edges: readonly
 export function reservedReason(name: string): string | undefined {
   if (name === '__start__' || name === '__end__') return `"${name}" is reserved by LangGraph`;
   if (name.startsWith('__')) return `names starting with "__" are reserved for private channels`;
+  if (name in Object.prototype) return `"${name}" is a built-in property of JavaScript objects`;
   if (name.includes('|')) return `names may not contain "|"`;
   if (name.includes(':')) return `names may not contain ":"`;
   return undefined;

@@ -1,0 +1,24 @@
+import type { ErrorInfo } from '@flowcraft/schema';
+
+/**
+ * Compiled nodes report what happens to them, as it happens, to a sink the run puts into
+ * `config.configurable[SINK_KEY]`. Events arrive in real order (no stream buffering), so the
+ * run layer can stamp and store them immediately.
+ */
+export const SINK_KEY = 'flowcraft_sink';
+
+export type SinkEvent =
+  | { kind: 'node_started'; nodeId: string; taskId: string; step: number; attempt: number }
+  | { kind: 'node_finished'; nodeId: string; taskId: string; step: number; update: Record<string, unknown>; durationMs: number; next?: string[] }
+  | { kind: 'attempt_failed'; nodeId: string; taskId: string; step: number; attempt: number; willRetry: boolean; error: ErrorInfo }
+  | { kind: 'progress'; nodeId: string; step: number; name: string; data: Record<string, unknown> }
+  | { kind: 'interrupt'; nodeId: string; taskId: string; ids: string[] }
+  | { kind: 'token'; graphNode: string; taskId?: string; step: number; text: string }
+  | { kind: 'usage'; graphNode: string; taskId?: string; input: number; output: number; cached?: number }
+  | { kind: 'checkpoint'; checkpointId: string; parentId: string | null; step: number; next: string[] };
+
+export type RunSink = (event: SinkEvent) => void;
+
+export function isRunSink(v: unknown): v is RunSink {
+  return typeof v === 'function';
+}
