@@ -21,11 +21,11 @@ export function generateDocument(size: number): WorkflowDocumentInput {
     const kind = i % 4;
     const p = { x: i * 200, y: 0 };
     if (kind === 0) {
-      const id = add({ id: `llm${i}`, type: 'llm', position: p, config: { model: 'scripted:m', prompt: 'Step {{ state.input }}', output: 'text' } });
+      const id = add({ id: `llm${i}`, type: 'llm', position: p, config: { model: 'scripted:m', prompt: `Step ${i}: {{ state.input }}`, output: 'text' } });
       link(prev, id);
       prev = id;
     } else if (kind === 1) {
-      const id = add({ id: `tx${i}`, type: 'transform', position: p, config: { assignments: [{ channel: 'count', mode: 'expression', value: 'state.count + 1' }] } });
+      const id = add({ id: `tx${i}`, type: 'transform', position: p, config: { assignments: [{ channel: 'count', mode: 'expression', value: `state.count + ${i % 7 + 1}` }] } });
       link(prev, id);
       prev = id;
     } else if (kind === 2) {
@@ -44,7 +44,7 @@ export function generateDocument(size: number): WorkflowDocumentInput {
       const j = add({ id: `join${i}`, type: 'transform', position: p, config: { assignments: [] } });
       link(prev, f);
       for (const k of [0, 1, 2]) {
-        const w = add({ id: `w${i}_${k}`, type: 'llm', position: p, config: { model: 'scripted:m', prompt: 'Branch {{ state.input }}', output: 'notes' } });
+        const w = add({ id: `w${i}_${k}`, type: 'llm', position: p, config: { model: 'scripted:m', prompt: `Branch ${i}.${k}: {{ state.input }}`, output: 'notes' } });
         link(f, w);
         link(w, j);
       }

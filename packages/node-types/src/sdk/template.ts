@@ -34,11 +34,12 @@ function errorMessage(err: unknown): string {
 
 /** Check an expression's syntax; returns an error message or undefined. */
 export function expressionError(expr: string): string | undefined {
+  if (cache.has(expr)) return undefined;
   try {
-    jsonata(expr);
+    compileExpression(expr);
     return undefined;
   } catch (err) {
-    return errorMessage(err);
+    return errorMessage(err instanceof FlowError && err.cause !== undefined ? err.cause : err);
   }
 }
 
