@@ -67,7 +67,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     }
   };
 
+  let closed = false;
   const sink = (e: SinkEvent): void => {
+    // A cancelled graph returns before its in-flight tasks unwind; their late reports are dropped.
+    if (closed) return;
     switch (e.kind) {
       case 'node_started':
         emit({ type: 'node.started', nodeId: e.nodeId, step: e.step, attempt: e.attempt });
@@ -140,6 +143,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     if (opts.signal?.aborted && !isGraphInterrupt(err)) outcome = { status: 'cancelled', tokens: total };
     else outcome = { status: 'failed', error: classifyError(err, lastFailedNode), tokens: total };
   } finally {
+    closed = true;
     stopListening?.();
   }
   if (queue) await queue;

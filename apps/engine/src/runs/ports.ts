@@ -1,0 +1,38 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { ErrorInfo, TokenUsage, TraceEvent, WorkflowDocument } from '@flowcraft/schema';
+
+export type RunStatus = 'queued' | 'running' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
+
+export interface RunRecord {
+  id: string;
+  threadId: string;
+  workflowId: string;
+  workflowVersion: number;
+  status: RunStatus;
+  input: unknown;
+  output?: unknown;
+  error?: ErrorInfo;
+  tokens?: TokenUsage;
+  /** Pending interrupts while `interrupted`. */
+  interrupts?: { id: string; nodeId?: string; value: unknown }[];
+}
+
+/**
+ * What the run service needs from storage. The drizzle repositories implement it for PGlite and
+ * Postgres; `memory-ports.ts` implements it for tests.
+ */
+export interface RunPorts {
+  /** The document a run pins (workflow id + version). */
+  getVersion(workflowId: string, version?: number): Promise<{ version: number; document: WorkflowDocument; valid: boolean }>;
+  createThread(workflowId: string, threadId?: string): Promise<string>;
+  /** Creates a queued run; refuses (FlowError conflict) when the thread already has an active run. */
+  createRun(run: Omit<RunRecord, 'status'>): Promise<RunRecord>;
+  getRun(runId: string): Promise<RunRecord>;
+  updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'threadId'>>): Promise<void>;
+  /** Runs left `queued` or `running` (after a crash). */
+  findUnfinished(): Promise<RunRecord[]>;
+  /** Store one event; `seq` is assigned by the caller and must be the next for the run. */
+  appendEvent(event: TraceEvent): Promise<void>;
+  lastSeq(runId: string): Promise<number>;
+  checkpointer: BaseCheckpointSaver;
+}

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createBuiltinRegistry } from '@flowcraft/node-types';
+import type { TraceEvent } from '@flowcraft/schema';
+import { MemoryRunPorts } from './memory-ports.js';
+import { RunService } from './run-service.js';
+
+const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../../examples/${name}.json`, import.meta.url), 'utf8'));
+const registry = createBuiltinRegistry();
+
+function setup() {
+  const ports = new MemoryRunPorts();
+  const published: TraceEvent[] = [];
+  const service = new RunService(ports, registry, { env: {}, publish: (e) => published.push(e) });
+  return { ports, service, published };
+}
+
+/** A workflow whose single llm node waits `delayMs` on the model. */
+function slow(delayMs: number, nodes = 1) {
+  const ids = Array.from({ length: nodes }, (_, i) => `step${i}`);
+  return {
+    id: 'slow',
+    name: 'Slow',
+    state: { input: { type: 'string', default: 'x' }, out: { type: 'list', reducer: 'append' } },
+    nodes: [{ id: 'start', type: 'start', config: { inputs: [{ channel: 'input' }] } }, ...ids.map((id) => ({ id, type: 'llm', config: { model: 'scripted:m', prompt: id, output: 'out' } })), { id: 'end', type: 'end', config: {} }],
+    edges: ['start', ...ids, 'end'].slice(1).map((id, i, all) => ({ id: `e${i}`, source: i === 0 ? 'start' : (all[i - 1] ?? ''), target: id })),
+    script: { default: { content: 'done', delayMs } },
+  };
+}
+
+function seqs(events: TraceEvent[] | undefined): number[] {
+  return (events ?? []).map((e) => e.seq);
+}
+
+describe('RunService', () => {
+  it('runs in the background and stores every event with a contiguous seq before publishing it', async () => {
+    const { ports, service, published } = setup();
+    ports.addWorkflow(example('sequential-pipeline'));
+    const { runId, threadId } = await service.start({ workflowId: 'sequential-pipeline', input: { topic: 'tides' } });
+    expect(threadId).toBeTruthy();
+    await service.settled(runId);
+    const run = await ports.getRun(runId);
+    expect(run).toMatchObject({ status: 'completed', workflowVersion: 1, tokens: { input: 250, output: 149 } });
+    const events = ports.events.get(runId) ?? [];
+    expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
+    expect(events[0]?.type).toBe('run.started');
+    expect(events.at(-1)?.type).toBe('run.completed');
+    expect(events.filter((e) => e.type === 'node.finished').map((e) => (e.type === 'node.finished' ? e.nodeId : ''))).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
+    expect(published).toEqual(events);
+  });
+
+  it('pauses at a human node and resumes the same run; a stale or repeated answer is a conflict', async () => {
+    const { ports, service } = setup();
+    ports.addWorkflow(example('human-approval'));
+    const { runId } = await service.start({ workflowId: 'human-approval', input: {} });
+    await service.settled(runId);
+    const paused = await ports.getRun(runId);
+    expect(paused.status).toBe('interrupted');
+    const id = paused.interrupts?.[0]?.id ?? '';
+    await expect(service.resume(runId, { byId: { 'not-an-interrupt': { action: 'approve' } } })).rejects.toMatchObject({ code: 'conflict' });
+    await service.resume(runId, { byId: { [id]: { action: 'approve' } } });
+    await service.settled(runId);
+    expect((await ports.getRun(runId)).status).toBe('completed');
+    await expect(service.resume(runId, { value: { action: 'approve' } })).rejects.toMatchObject({ code: 'conflict' });
+    const events = ports.events.get(runId) ?? [];
+    expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
+    expect(events.map((e) => e.type)).toContain('run.interrupted');
+  });
+
+  it('cancels a run in flight: the abort reaches the model call and the run ends cancelled', async () => {
+    const { ports, service } = setup();
+    ports.addWorkflow(slow(5_000));
+    const t0 = Date.now();
+    const { runId } = await service.start({ workflowId: 'slow' });
+    await new Promise((r) => setTimeout(r, 100));
+    await service.cancel(runId);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect((await ports.getRun(runId)).status).toBe('cancelled');
+    expect(ports.events.get(runId)?.at(-1)?.type).toBe('run.cancelled');
+  });
+
+  it('refuses a second active run on the same thread', async () => {
+    const { ports, service } = setup();
+    ports.addWorkflow(slow(300));
+    const { runId, threadId } = await service.start({ workflowId: 'slow' });
+    await expect(service.start({ workflowId: 'slow', threadId })).rejects.toMatchObject({ code: 'conflict' });
+    await service.settled(runId);
+  });
+
+  it('refuses to run an invalid document with every problem', async () => {
+    const { ports, service } = setup();
+    ports.addWorkflow({ id: 'bad', name: 'bad', nodes: [{ id: 'start', type: 'start' }], edges: [] });
+    await expect(service.start({ workflowId: 'bad' })).rejects.toMatchObject({ code: 'invalid_document', problems: [expect.objectContaining({ code: 'missing_end' })] });
+  });
+
+  it('after a crash, continues the run from its last checkpoint with no lost or duplicated events', async () => {
+    const { ports } = setup();
+    ports.addWorkflow(slow(150, 4));
+    // The first engine "dies" as step2 starts (step1's checkpoint is saved): from then on nothing it does is persisted.
+    let dead = false;
+    const crashing = Object.create(ports) as MemoryRunPorts;
+    crashing.appendEvent = async (e) => {
+      if (!dead) await ports.appendEvent(e);
+      if (e.type === 'node.started' && e.nodeId === 'step2') dead = true;
+    };
+    crashing.updateRun = async (id, patch) => {
+      if (!dead) await ports.updateRun(id, patch);
+    };
+    const realPut = ports.checkpointer.put.bind(ports.checkpointer);
+    const realWrites = ports.checkpointer.putWrites.bind(ports.checkpointer);
+    const saver = Object.create(ports.checkpointer) as typeof ports.checkpointer;
+    saver.put = async (...args) => (dead ? args[0] : realPut(...args));
+    saver.putWrites = async (...args) => (dead ? undefined : realWrites(...args));
+    crashing.checkpointer = saver;
+    const first = new RunService(crashing, registry, { env: {} });
+    const { runId } = await first.start({ workflowId: 'slow' });
+    await first.settled(runId);
+    expect((await ports.getRun(runId)).status).toBe('running');
+    const before = ports.events.get(runId)?.length ?? 0;
+
+    const second = new RunService(ports, registry, { env: {} });
+    const recovered = await second.recover();
+    expect(recovered.resumed).toEqual([runId]);
+    await second.settled(runId);
+    const run = await ports.getRun(runId);
+    expect(run.status).toBe('completed');
+    expect(run.output).toMatchObject({ out: ['done', 'done', 'done', 'done'] });
+    const events = ports.events.get(runId) ?? [];
+    expect(events.length).toBeGreaterThan(before);
+    expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
+    const finished = events.filter((e) => e.type === 'node.finished').map((e) => (e.type === 'node.finished' ? e.nodeId : ''));
+    // step0 and step1 ran before the crash and are not run again; step2 (in flight) starts again, the rest run once.
+    expect(finished).toEqual(['start', 'step0', 'step1', 'step2', 'step3', 'end']);
+    expect(events.filter((e) => e.type === 'node.started' && e.nodeId === 'step2')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'run.started')).toHaveLength(1);
+  });
+});

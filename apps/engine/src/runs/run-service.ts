@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { FlowError, InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
+import type { TraceEvent, TraceEventBody, WorkflowDocument } from '@flowcraft/schema';
+import type { NodeTypeRegistry } from '@flowcraft/node-types';
+import { compile } from '../compile/compile.js';
+import { executeRun } from '../run/execute.js';
+import type { RunOutcome } from '../run/execute.js';
+import { createRunServices } from '../run/services.js';
+import type { RunPorts, RunRecord } from './ports.js';
+
+type Mode = { input: Record<string, unknown> } | { resume: unknown } | { resumeById: Record<string, unknown> } | { continue: true };
+
+export interface RunServiceOptions {
+  /** Environment for model providers (OPENAI_*, FLOWCRAFT_MODEL_OVERRIDE). */
+  env?: Record<string, string | undefined>;
+  /** Live delivery of every stored event (Socket.IO). Called after the event is stored. */
+  publish?: (event: TraceEvent) => void;
+}
+
+/**
+ * Starts runs in the background, stores every trace event with its per-run seq before publishing
+ * it, and handles cancel, resume and crash recovery. One active run per thread.
+ */
+export class RunService {
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+
+  constructor(
+    private readonly ports: RunPorts,
+    private readonly registry: NodeTypeRegistry,
+    private readonly opts: RunServiceOptions = {},
+  ) {}
+
+  async start(req: { workflowId: string; version?: number; input?: Record<string, unknown>; threadId?: string }): Promise<{ runId: string; threadId: string }> {
+    const v = await this.ports.getVersion(req.workflowId, req.version);
+    const check = validateWorkflow(v.document, this.registry);
+    if (!check.ok) throw new InvalidDocumentError(check.problems);
+    const threadId = await this.ports.createThread(req.workflowId, req.threadId);
+    const run = await this.ports.createRun({ id: randomUUID(), threadId, workflowId: req.workflowId, workflowVersion: v.version, input: req.input ?? {} });
+    this.launch(run, check.document, { input: req.input ?? {} }, true);
+    return { runId: run.id, threadId };
+  }
+
+  async resume(runId: string, answer: { value?: unknown; byId?: Record<string, unknown> }): Promise<void> {
+    const run = await this.ports.getRun(runId);
+    if (run.status !== 'interrupted' || this.active.has(runId)) throw new FlowError('conflict', `Run ${runId} is ${run.status}, not waiting for input`);
+    const pending = new Set((run.interrupts ?? []).map((i) => i.id));
+    if (answer.byId) {
+      const stale = Object.keys(answer.byId).filter((id) => !pending.has(id));
+      if (stale.length > 0) throw new FlowError('conflict', `Interrupt(s) ${stale.join(', ')} are not pending on run ${runId}`, { details: { pending: [...pending] } });
+    }
+    const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
+    this.launch(run, v.document, answer.byId ? { resumeById: answer.byId } : { resume: answer.value ?? null }, false);
+  }
+
+  async cancel(runId: string): Promise<void> {
+    const a = this.active.get(runId);
+    if (a) {
+      a.controller.abort(new FlowError('cancelled', 'Cancelled by request'));
+      await a.done;
+      return;
+    }
+    const run = await this.ports.getRun(runId);
+    if (run.status !== 'queued' && run.status !== 'interrupted') throw new FlowError('conflict', `Run ${runId} is ${run.status} and cannot be cancelled`);
+    await this.finish(run, { status: 'cancelled', tokens: { input: 0, output: 0 } }, await this.eventWriter(run.id));
+  }
+
+  /** At start-up: continue runs a crash left unfinished from their last checkpoint, or fail them with the cause. */
+  async recover(): Promise<{ resumed: string[]; failed: string[] }> {
+    const resumed: string[] = [];
+    const failed: string[] = [];
+    for (const run of await this.ports.findUnfinished()) {
+      try {
+        const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
+        const tuple = await this.ports.checkpointer.getTuple({ configurable: { thread_id: run.threadId } });
+        this.launch(run, v.document, tuple ? { continue: true } : { input: isRecord(run.input) ? run.input : {} }, !tuple);
+        resumed.push(run.id);
+      } catch (err) {
+        const info = toErrorInfo(err);
+        await this.finish(run, { status: 'failed', error: { ...info, message: `Could not resume after an engine restart: ${info.message}` }, tokens: { input: 0, output: 0 } }, await this.eventWriter(run.id));
+        failed.push(run.id);
+      }
+    }
+    return { resumed, failed };
+  }
+
+  /** Graceful shutdown: wait for runs in flight (they checkpoint every step); abort those still going after `timeoutMs`. */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const all = [...this.active.values()];
+    const timer = new Promise<void>((r) => setTimeout(r, timeoutMs).unref());
+    await Promise.race([Promise.all(all.map((a) => a.done)), timer]);
+    for (const a of this.active.values()) a.controller.abort(new FlowError('cancelled', 'Engine shutting down'));
+  }
+
+  /** Wait for a run's current execution (tests, shutdown). */
+  async settled(runId: string): Promise<void> {
+    await this.active.get(runId)?.done;
+  }
+
+  private launch(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean): void {
+    const controller = new AbortController();
+    const done = this.execute(run, document, mode, fresh, controller.signal).finally(() => this.active.delete(run.id));
+    this.active.set(run.id, { controller, done });
+  }
+
+  private async eventWriter(runId: string): Promise<(body: TraceEventBody) => Promise<void>> {
+    let seq = await this.ports.lastSeq(runId);
+    return async (body) => {
+      seq += 1;
+      const event: TraceEvent = { ...body, runId, seq, ts: new Date().toISOString() };
+      await this.ports.appendEvent(event);
+      this.opts.publish?.(event);
+    };
+  }
+
+  private async execute(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean, signal: AbortSignal): Promise<void> {
+    const emit = await this.eventWriter(run.id);
+    const t0 = performance.now();
+    let outcome: RunOutcome;
+    try {
+      await this.ports.updateRun(run.id, { status: 'running', interrupts: [] });
+      if (fresh) await emit({ type: 'run.started', threadId: run.threadId, workflowId: run.workflowId, input: run.input });
+      const services = createRunServices({ script: document.script, env: this.opts.env });
+      const compiled = compile(document, this.registry, services, { checkpointer: this.ports.checkpointer });
+      outcome = await executeRun({
+        compiled,
+        threadId: run.threadId,
+        signal,
+        onEvent: emit,
+        ...('input' in mode ? { input: mode.input } : 'resume' in mode ? { resume: mode.resume } : 'resumeById' in mode ? { resumeById: mode.resumeById } : {}),
+      });
+    } catch (err) {
+      outcome = { status: 'failed', error: toErrorInfo(err), tokens: { input: 0, output: 0 } };
+    }
+    await this.finish(run, outcome, emit, performance.now() - t0);
+  }
+
+  private async finish(run: RunRecord, outcome: RunOutcome, emit: (body: TraceEventBody) => Promise<void>, durationMs = 0): Promise<void> {
+    switch (outcome.status) {
+      case 'completed':
+        await this.ports.updateRun(run.id, { status: 'completed', output: outcome.output, tokens: outcome.tokens });
+        await emit({ type: 'run.completed', output: outcome.output, durationMs, tokens: outcome.tokens });
+        break;
+      case 'interrupted':
+        await this.ports.updateRun(run.id, { status: 'interrupted', interrupts: outcome.interrupts, tokens: outcome.tokens });
+        await emit({ type: 'run.interrupted', interrupts: outcome.interrupts });
+        break;
+      case 'failed':
+        await this.ports.updateRun(run.id, { status: 'failed', error: outcome.error, tokens: outcome.tokens });
+        await emit({ type: 'run.failed', error: outcome.error });
+        break;
+      case 'cancelled':
+        await this.ports.updateRun(run.id, { status: 'cancelled', tokens: outcome.tokens });
+        await emit({ type: 'run.cancelled' });
+        break;
+    }
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
