@@ -15,6 +15,8 @@ export interface RunServiceOptions {
   env?: Record<string, string | undefined>;
   /** Live delivery of every stored event (Socket.IO). Called after the event is stored. */
   publish?: (event: TraceEvent) => void;
+  /** Emit model tokens as events (default true). */
+  streamTokens?: boolean;
 }
 
 /**
@@ -125,6 +127,7 @@ export class RunService {
         compiled,
         threadId: run.threadId,
         signal,
+        streamTokens: this.opts.streamTokens,
         onEvent: emit,
         ...('input' in mode ? { input: mode.input } : 'resume' in mode ? { resume: mode.resume } : 'resumeById' in mode ? { resumeById: mode.resumeById } : {}),
       });

@@ -1,0 +1,41 @@
+/**
+ * Benchmark (issue 4 c): 200 concurrent runs of the sequential example with 50 ms scripted model
+ * latency through the run service. Baseline: the ideal wall time, one run's model latency
+ * (3 calls × 50 ms), as if runs cost nothing but waiting. Prints wall / ideal.
+ */
+import { readFileSync } from 'node:fs';
+import { createBuiltinRegistry } from '@flowcraft/node-types';
+import { MemoryRunPorts } from '../apps/engine/src/runs/memory-ports.js';
+import { RunService } from '../apps/engine/src/runs/run-service.js';
+import type { RunPorts } from '../apps/engine/src/runs/ports.js';
+
+const RUNS = Number(process.env.RUNS ?? 200);
+const LATENCY = 50;
+const CALLS = 3;
+
+export async function concurrentRuns(label: string, ports: RunPorts & { addWorkflow?: (doc: unknown) => unknown }, register: (doc: unknown) => Promise<void>): Promise<number> {
+  const doc = JSON.parse(readFileSync(new URL('../examples/sequential-pipeline.json', import.meta.url), 'utf8'));
+  doc.script.latencyMs = LATENCY;
+  await register(doc);
+  const service = new RunService(ports, createBuiltinRegistry(), { env: {}, streamTokens: process.env.TOKENS !== '0' });
+  // Warm up (module loading, JIT) with a few runs first.
+  for (let i = 0; i < 5; i++) {
+    const w = await service.start({ workflowId: doc.id, input: { topic: 'warm-up' } });
+    await service.settled(w.runId);
+  }
+  const t0 = performance.now();
+  const started = await Promise.all(Array.from({ length: RUNS }, () => service.start({ workflowId: doc.id, input: { topic: 'tides' } })));
+  await Promise.all(started.map((s) => service.settled(s.runId)));
+  const wall = performance.now() - t0;
+  let completed = 0;
+  for (const s of started) if ((await ports.getRun(s.runId)).status === 'completed') completed++;
+  if (completed !== RUNS) throw new Error(`${label}: only ${completed}/${RUNS} runs completed`);
+  const ideal = LATENCY * CALLS;
+  console.log(`${label.padEnd(10)} ${RUNS} concurrent runs: wall ${wall.toFixed(0)} ms, ideal ${ideal} ms, ratio ${(wall / ideal).toFixed(2)}`);
+  return wall / ideal;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const ports = new MemoryRunPorts();
+  await concurrentRuns('memory', ports, async (doc) => void ports.addWorkflow(doc));
+}
