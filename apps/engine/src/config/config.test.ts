@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isLoopback, loadConfig } from './config.js';
+import { baseUrl, redactDatabaseUrl, summarize } from './summary.js';
+
+const KEY = 'k3y-that-is-long-enough';
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies secure, local defaults to an empty environment', () => {
+    expect(loadConfig({}, { cwd: '/srv/app' })).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: '/srv/app/.data',
+      corsOrigins: [],
+      logLevel: 'info',
+      apiKey: undefined,
+      nodeTypeModules: [],
+      bodyLimitBytes: 1024 * 1024,
+    });
+  });
+
+  it('parses every variable, trims lists and resolves local paths against cwd', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://u:secret@db:5432/flow',
+        DATA_DIR: '/var/lib/flow',
+        CORS_ORIGINS: ' http://localhost:5173 , https://flow.example.com,',
+        LOG_LEVEL: 'debug',
+        API_KEY: KEY,
+        NODE_TYPE_MODULES: './nodes/my-node.ts, @acme/flow-nodes ,../shared',
+        BODY_LIMIT_BYTES: '2048',
+      },
+      { cwd: '/srv/app' },
+    );
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u:secret@db:5432/flow',
+      dataDir: '/var/lib/flow',
+      corsOrigins: ['http://localhost:5173', 'https://flow.example.com'],
+      logLevel: 'debug',
+      apiKey: KEY,
+      nodeTypeModules: ['/srv/app/nodes/my-node.ts', '@acme/flow-nodes', '/srv/shared'],
+      bodyLimitBytes: 2048,
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '  ', API_KEY: '' }, { cwd: '/x' });
+    expect(config.port).toBe(4000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.apiKey).toBeUndefined();
+  });
+
+  it('refuses a non-loopback host without an API key, naming the fix', () => {
+    const err = configError(() => loadConfig({ HOST: '0.0.0.0' }));
+    expect(err.code).toBe('invalid_input');
+    expect(err.issues).toHaveLength(1);
+    expect(err.message).toMatch(/HOST: 0\.0\.0\.0 .*API_KEY is required/);
+  });
+
+  it('allows every loopback spelling without a key', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) {
+      expect(loadConfig({ HOST: host }).host).toBe(host);
+    }
+    expect(isLoopback('192.168.1.10')).toBe(false);
+    expect(isLoopback('::')).toBe(false);
+  });
+
+  it('lists every invalid variable at once', () => {
+    const err = configError(() =>
+      loadConfig({
+        PORT: '99999',
+        DATABASE_URL: 'mysql://x',
+        CORS_ORIGINS: 'localhost:5173',
+        LOG_LEVEL: 'chatty',
+        API_KEY: 'short',
+        BODY_LIMIT_BYTES: '12',
+      }),
+    );
+    const vars = err.issues.map((issue) => issue.split(':')[0]);
+    expect(vars.sort()).toEqual(['API_KEY', 'BODY_LIMIT_BYTES', 'CORS_ORIGINS.0', 'DATABASE_URL', 'LOG_LEVEL', 'PORT']);
+  });
+
+  it('refuses an API key a bearer header could never carry', () => {
+    const err = configError(() => loadConfig({ API_KEY: 'has spaces in it, sixteen+' }));
+    expect(err.issues[0]).toMatch(/^API_KEY: may contain only/);
+  });
+});
+
+describe('summarize', () => {
+  it('prints the URL, API reference and settings, but never the key or the database password', () => {
+    const config = loadConfig(
+      { HOST: '0.0.0.0', API_KEY: KEY, DATABASE_URL: 'postgres://flow:hunter2@db:5432/flow', CORS_ORIGINS: 'http://localhost:5173' },
+      { cwd: '/srv' },
+    );
+    const text = summarize(config, { url: 'http://localhost:4100' });
+    expect(text).toContain('http://localhost:4100/v1/docs');
+    expect(text).toContain('http://localhost:4100/v1/openapi.json');
+    expect(text).toContain('postgres://flow:***@db:5432/flow');
+    expect(text).toContain('API key required');
+    expect(text).toContain('reachable from the network');
+    expect(text).toContain('http://localhost:5173');
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain('hunter2');
+  });
+
+  it('describes the embedded default', () => {
+    const text = summarize(loadConfig({}, { cwd: '/srv' }));
+    expect(text).toContain('http://127.0.0.1:4000/v1/docs');
+    expect(text).toContain('embedded PGlite in /srv/.data');
+    expect(text).toContain('none (loopback only)');
+    expect(text).toContain('1 MB');
+  });
+
+  it('builds URLs for IPv6 and wildcard hosts and redacts only the password', () => {
+    expect(baseUrl('::1', 80)).toBe('http://[::1]:80');
+    expect(baseUrl('0.0.0.0', 4000)).toBe('http://localhost:4000');
+    expect(redactDatabaseUrl('postgres://u@h/db')).toBe('postgres://u@h/db');
+  });
+});

@@ -1,0 +1,57 @@
+import type { EngineConfig } from './config.js';
+import { isLoopback } from './config.js';
+
+/** Where the running server can be reached; known only after it listens (PORT=0 picks a port). */
+export interface ListenInfo {
+  /** Base URL, e.g. `http://127.0.0.1:4000`. */
+  url: string;
+}
+
+/** The base URL a person can open for a host and port (wildcard hosts are shown as localhost). */
+export function baseUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** A database URL with its password replaced by `***`. */
+export function redactDatabaseUrl(databaseUrl: string): string {
+  if (!URL.canParse(databaseUrl)) return '(unparseable URL)';
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * The start-up summary, one line per setting. Never contains the API key or a database password.
+ * Without `listen` it shows the configured address (useful before listening).
+ */
+export function summarize(config: EngineConfig, listen?: ListenInfo): string {
+  const url = listen?.url ?? baseUrl(config.host, config.port);
+  const database = config.databaseUrl
+    ? `PostgreSQL ${redactDatabaseUrl(config.databaseUrl)}`
+    : `embedded PGlite in ${config.dataDir}`;
+  const exposure = isLoopback(config.host) ? 'this machine only' : 'reachable from the network';
+  const auth = config.apiKey ? 'API key required (Authorization: Bearer …)' : 'none (loopback only)';
+  const cors = config.corsOrigins.length > 0 ? config.corsOrigins.join(', ') : 'same origin only';
+  const modules = config.nodeTypeModules.length > 0 ? config.nodeTypeModules.join(', ') : 'built-ins only';
+  const rows: [string, string][] = [
+    ['listening', `${url} (${config.host}, ${exposure})`],
+    ['API reference', `${url}/v1/docs`],
+    ['OpenAPI', `${url}/v1/openapi.json`],
+    ['trace stream', `Socket.IO at ${url} (emit "subscribe" {runId, afterSeq})`],
+    ['database', database],
+    ['auth', auth],
+    ['CORS', cors],
+    ['body limit', formatBytes(config.bodyLimitBytes)],
+    ['node types', modules],
+    ['log level', config.logLevel],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return ['Flowcraft engine', ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n');
+}

@@ -1,0 +1,91 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHonoOptions } from '@hono/zod-openapi';
+import type { Env } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requireApiKey } from './auth/require-api-key.js';
+import type { HttpDeps, HttpOptions, Logger } from './deps.js';
+import { RequestValidationError, mapError, problem, problemResponse, requestIssues } from './problem-response.js';
+import type { RequestIssue } from './schemas/problem.js';
+import { registerDocsRoutes } from './routes/docs.js';
+import { registerRunRoutes } from './routes/runs.js';
+import { registerSystemRoutes } from './routes/system.js';
+import { registerThreadRoutes } from './routes/threads.js';
+import { registerWorkflowRoutes } from './routes/workflows.js';
+import { registerWorkflowVersionRoutes } from './routes/workflow-versions.js';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+const LOCATIONS: Record<string, RequestIssue['location']> = { json: 'body', form: 'body', param: 'path', query: 'query', header: 'header' };
+
+/** Every failed body, path or query validation becomes one 400 with all its issues. */
+const validationHook: NonNullable<OpenAPIHonoOptions<Env>['defaultHook']> = (result) => {
+  if (!result.success) throw new RequestValidationError(requestIssues(LOCATIONS[result.target] ?? 'body', result.error.issues));
+  return undefined;
+};
+
+const consoleLogger: Logger = {
+  error: (message, fields) => console.error(message, fields ?? ''),
+  warn: (message, fields) => console.warn(message, fields ?? ''),
+  info: (message, fields) => console.info(message, fields ?? ''),
+  debug: () => undefined,
+};
+
+/**
+ * The engine's HTTP API under `/v1`: workflows, runs, threads, node types, health, the OpenAPI
+ * document (`/v1/openapi.json`) and its reference page (`/v1/docs`). Test it with `app.request()`.
+ */
+export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAPIHono {
+  const logger = deps.logger ?? consoleLogger;
+  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  app.onError((err, c) => {
+    const mapped = mapError(err);
+    if (mapped.unexpected) {
+      logger.error('unexpected error in HTTP handler', {
+        method: c.req.method,
+        path: c.req.path,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+    }
+    return problemResponse({ ...mapped.problem, instance: c.req.path }, mapped.headers);
+  });
+
+  app.notFound((c) =>
+    problemResponse(problem('not_found', `There is no route ${c.req.method} ${c.req.path}.`, { instance: c.req.path })),
+  );
+
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    const origins = [...options.corsOrigins];
+    app.use(
+      '*',
+      cors({
+        origin: origins.includes('*') ? '*' : origins,
+        allowHeaders: ['Authorization', 'Content-Type'],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        exposeHeaders: ['Location', 'Content-Disposition'],
+        maxAge: 600,
+      }),
+    );
+  }
+  if (options.apiKey) app.use('*', requireApiKey(options.apiKey));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        throw new HTTPException(413, { message: `The request body is larger than the limit of ${limit} bytes.` });
+      },
+    }),
+  );
+
+  registerSystemRoutes(app, deps);
+  registerWorkflowRoutes(app, deps);
+  registerWorkflowVersionRoutes(app, deps);
+  registerRunRoutes(app, deps);
+  registerThreadRoutes(app, deps);
+  registerDocsRoutes(app, { apiKey: options.apiKey !== undefined });
+  return app;
+}

@@ -1,0 +1,117 @@
+import type { NodeCatalog, NodeTypeDescription, Problem } from '@flowcraft/schema';
+import type { Page, PageQuery } from './schemas/common.js';
+import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
+import type { HistoryQuery, ThreadState } from './schemas/thread.js';
+import type { DraftDocument, ListWorkflowsQuery, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary } from './schemas/workflow.js';
+
+/**
+ * What the HTTP routes need. Implemented by the store's repositories and the runs service; the
+ * in-memory fakes in `testing/` implement it for tests.
+ *
+ * Conventions: a lookup of something that does not exist returns `undefined` (or `false`), and the
+ * route answers 404; a refused change throws `FlowError` with a stable code (`conflict`,
+ * `invalid_document`, `invalid_input`, `invalid_request`), which the error mapper turns into a
+ * problem response. Anything else thrown is a 500 and is logged.
+ */
+export interface HttpDeps {
+  registry: NodeTypeSource;
+  workflows: WorkflowStore;
+  runs: RunService;
+  threads: ThreadService;
+  /** Id for a new workflow whose document brings no usable id. Default: a random UUID. */
+  newWorkflowId?: () => string;
+  /** Readiness checks for `GET /v1/health` (e.g. `{ database: true }`); a false or a throw → 503. */
+  health?: () => Promise<Record<string, boolean>>;
+  /** Receives unexpected errors (500s). Default: `console.error`. */
+  logger?: Logger;
+}
+
+/** The node-type registry as routes see it (`NodeTypeRegistry` fits). */
+export interface NodeTypeSource extends NodeCatalog {
+  describeAll(): NodeTypeDescription[];
+}
+
+/** One saved version of a workflow; the route has already validated the document. */
+export interface NewWorkflowVersion {
+  name: string;
+  description: string;
+  /** The parsed document when valid, else the document as sent (a draft). */
+  document: DraftDocument;
+  valid: boolean;
+  problems: Problem[];
+  message: string | null;
+}
+
+export interface NewWorkflow extends NewWorkflowVersion {
+  id: string;
+}
+
+/** Workflows and their immutable versions (every save is a new version). */
+export interface WorkflowStore {
+  /** Creates the workflow with version 1. Throws `FlowError('conflict')` when the id is taken. */
+  create(input: NewWorkflow): Promise<Workflow>;
+  /** Newest first (by `updatedAt`). Throws `FlowError('invalid_request')` for a cursor it did not issue. */
+  list(query: ListWorkflowsQuery): Promise<Page<WorkflowSummary>>;
+  get(id: string): Promise<Workflow | undefined>;
+  /**
+   * Appends a version. `undefined` when the workflow does not exist; throws `FlowError('conflict')`
+   * when `expectedVersion` is given and is not the latest version.
+   */
+  saveVersion(id: string, input: NewWorkflowVersion & { expectedVersion?: number }): Promise<Workflow | undefined>;
+  /** `false` when the workflow does not exist. */
+  delete(id: string): Promise<boolean>;
+  /** Newest first; `undefined` when the workflow does not exist. */
+  listVersions(id: string, query: PageQuery): Promise<Page<WorkflowVersionSummary> | undefined>;
+  getVersion(id: string, version: number): Promise<WorkflowVersion | undefined>;
+}
+
+/** Starts and controls runs; runs execute in the background. */
+export interface RunService {
+  /**
+   * Accepts a run and returns at once. Throws `FlowError` with `not_found` (workflow, version,
+   * thread or checkpoint), `invalid_document` (prefer `InvalidDocumentError`, whose problems reach
+   * the client), `invalid_input` (input refused by the start node) or `conflict` (the thread
+   * already has an active run).
+   */
+  start(input: StartRunBody): Promise<RunHandle>;
+  get(runId: string): Promise<Run | undefined>;
+  /** Newest first. Throws `FlowError('invalid_request')` for a cursor it did not issue. */
+  list(query: ListRunsQuery): Promise<Page<Run>>;
+  /**
+   * Requests cancellation (the abort reaches the call in flight) and returns the run as it is now.
+   * `undefined` when the run does not exist; throws `FlowError('conflict')` when it has finished.
+   */
+  cancel(runId: string, reason: string | undefined): Promise<Run | undefined>;
+  /**
+   * Continues an interrupted run with an answer. `undefined` when the run does not exist; throws
+   * `FlowError('conflict')` when it is not interrupted, `FlowError('invalid_request')` when
+   * `answers` names interrupts that are not pending.
+   */
+  resume(runId: string, input: ResumeRunBody): Promise<Run | undefined>;
+}
+
+/** Threads' checkpointed state. `undefined` when the thread (or checkpoint) does not exist. */
+export interface ThreadService {
+  /** State at the latest checkpoint; `undefined` also when the thread has no checkpoint yet. */
+  getState(threadId: string): Promise<ThreadState | undefined>;
+  /** Checkpoints newest first. */
+  history(threadId: string, query: HistoryQuery): Promise<Page<ThreadState> | undefined>;
+  getStateAt(threadId: string, checkpointId: string): Promise<ThreadState | undefined>;
+}
+
+export interface Logger {
+  error(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Transport settings (from the engine configuration). */
+export interface HttpOptions {
+  /** When set, every route except health, OpenAPI and docs needs `Authorization: Bearer <key>`. */
+  apiKey?: string;
+  /** Origins allowed by CORS; empty or absent → no CORS headers (same origin only). */
+  corsOrigins?: readonly string[];
+  /** Largest request body accepted; default 1 MB. */
+  bodyLimitBytes?: number;
+}

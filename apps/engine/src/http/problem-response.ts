@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { HTTPException } from 'hono/http-exception';
+import { FlowError, InvalidDocumentError, Problem } from '@flowcraft/schema';
+import type { HttpErrorCode, ProblemDetails, RequestIssue } from './schemas/problem.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const STATUS: Record<HttpErrorCode, number> = {
+  invalid_document: 422,
+  invalid_input: 422,
+  invalid_request: 400,
+  not_found: 404,
+  conflict: 409,
+  unauthorized: 401,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  budget_exceeded: 422,
+  recursion_limit: 422,
+  cancelled: 409,
+  interrupted: 409,
+  node_timeout: 504,
+  model_error: 502,
+  tool_error: 502,
+  http_error: 502,
+  node_failed: 500,
+  sandbox_error: 500,
+  internal: 500,
+};
+
+const TITLE: Record<HttpErrorCode, string> = {
+  invalid_document: 'Invalid workflow document',
+  invalid_input: 'Invalid input',
+  invalid_request: 'Invalid request',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  unauthorized: 'Unauthorized',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Rate limited',
+  budget_exceeded: 'Budget exceeded',
+  recursion_limit: 'Recursion limit reached',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+  node_timeout: 'Node timed out',
+  model_error: 'Model error',
+  tool_error: 'Tool error',
+  http_error: 'Upstream HTTP error',
+  node_failed: 'Node failed',
+  sandbox_error: 'Sandbox error',
+  internal: 'Internal error',
+};
+
+const INTERNAL_DETAIL = 'An unexpected error occurred. It has been logged.';
+
+/** A request whose body, path or query does not match its schema (400 with every issue). */
+export class RequestValidationError extends FlowError {
+  readonly issues: RequestIssue[];
+  constructor(issues: RequestIssue[]) {
+    const first = issues[0];
+    const where = first ? `${first.location}${first.path.length > 0 ? ` ${first.path.join('.')}` : ''}: ${first.message}` : 'invalid';
+    super('invalid_request', `The request is invalid (${where}${issues.length > 1 ? `, and ${issues.length - 1} more` : ''}).`);
+    this.name = 'RequestValidationError';
+    this.issues = issues;
+  }
+}
+
+export interface MappedError {
+  problem: ProblemDetails;
+  headers: Record<string, string>;
+  /** True for errors that are bugs (logged by the caller). */
+  unexpected: boolean;
+}
+
+export function problem(code: HttpErrorCode, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+  return { type: `urn:flowcraft:problem:${code}`, title: TITLE[code], status: STATUS[code], detail, code, ...extra };
+}
+
+/** The one place where errors become HTTP responses. Never exposes stacks or unexpected messages. */
+export function mapError(err: unknown): MappedError {
+  if (err instanceof RequestValidationError) return expected(problem('invalid_request', err.message, { issues: err.issues }));
+  if (err instanceof InvalidDocumentError) return expected(problem('invalid_document', err.message, { problems: err.problems }));
+  if (err instanceof FlowError) {
+    if (err.code === 'internal') return { problem: problem('internal', INTERNAL_DETAIL), headers: {}, unexpected: true };
+    const problems = err.code === 'invalid_document' ? z.array(Problem).safeParse(err.details) : undefined;
+    const base = problem(err.code, err.message, problems?.success ? { problems: problems.data } : {});
+    return expected(base, err.code === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {});
+  }
+  if (err instanceof HTTPException) return fromHttpException(err);
+  return { problem: problem('internal', INTERNAL_DETAIL), headers: {}, unexpected: true };
+}
+
+function expected(p: ProblemDetails, headers: Record<string, string> = {}): MappedError {
+  return { problem: p, headers, unexpected: false };
+}
+
+function fromHttpException(err: HTTPException): MappedError {
+  const code = codeForStatus(err.status);
+  if (code === 'internal') return { problem: problem('internal', INTERNAL_DETAIL), headers: {}, unexpected: true };
+  const headers: Record<string, string> = {};
+  const challenge = err.res?.headers.get('WWW-Authenticate');
+  if (challenge) headers['WWW-Authenticate'] = challenge;
+  const detail = err.message || TITLE[code];
+  return expected({ ...problem(code, detail), status: err.status }, headers);
+}
+
+function codeForStatus(status: number): HttpErrorCode {
+  switch (status) {
+    case 401:
+      return 'unauthorized';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'rate_limited';
+    default:
+      return status >= 400 && status < 500 ? 'invalid_request' : 'internal';
+  }
+}
+
+/** A `application/problem+json` response for a problem. */
+export function problemResponse(p: ProblemDetails, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(p), {
+    status: p.status,
+    headers: { ...headers, 'Content-Type': PROBLEM_CONTENT_TYPE },
+  });
+}
+
+/** Convert zod issues of one request part into request issues. */
+export function requestIssues(
+  location: RequestIssue['location'],
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): RequestIssue[] {
+  return issues.map((issue) => ({
+    location,
+    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { createHttpApp } from '../app.js';
+import { call, createFakeDeps } from '../testing/index.js';
+
+interface OpenApiDoc {
+  openapi: string;
+  info: { title: string };
+  security?: unknown[];
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] }>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+}
+
+const EXPECTED_OPERATIONS = [
+  'get /v1/health',
+  'get /v1/node-types',
+  'post /v1/workflows',
+  'get /v1/workflows',
+  'get /v1/workflows/{workflowId}',
+  'put /v1/workflows/{workflowId}',
+  'delete /v1/workflows/{workflowId}',
+  'post /v1/workflows/validate',
+  'get /v1/workflows/{workflowId}/versions',
+  'get /v1/workflows/{workflowId}/versions/{version}',
+  'post /v1/workflows/import',
+  'get /v1/workflows/{workflowId}/export',
+  'post /v1/runs',
+  'get /v1/runs',
+  'get /v1/runs/{runId}',
+  'post /v1/runs/{runId}/cancel',
+  'post /v1/runs/{runId}/resume',
+  'get /v1/threads/{threadId}/state',
+  'get /v1/threads/{threadId}/history',
+  'get /v1/threads/{threadId}/state/{checkpointId}',
+];
+
+async function fetchDoc(apiKey?: string): Promise<OpenApiDoc> {
+  const res = await call(createHttpApp(createFakeDeps(), apiKey ? { apiKey } : {}), 'GET', '/v1/openapi.json');
+  expect(res.status).toBe(200);
+  return res.body as OpenApiDoc;
+}
+
+describe('OpenAPI document and reference page', () => {
+  it('describes every route as OpenAPI 3.1, generated from the zod schemas', async () => {
+    const doc = await fetchDoc();
+    expect(doc.openapi).toBe('3.1.0');
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`));
+    expect(operations.sort()).toEqual([...EXPECTED_OPERATIONS].sort());
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Workflow', 'WorkflowDocument', 'Run', 'RunStatus', 'ThreadState', 'ProblemDetails', 'Problem', 'NodeTypeDescription', 'TraceEvent']),
+    );
+    const startRun = doc.paths['/v1/runs']?.['post'];
+    expect(startRun?.responses['202']?.content).toHaveProperty('application/json');
+    expect(startRun?.responses['422']?.content).toHaveProperty('application/problem+json');
+    expect(doc.security).toBeUndefined();
+  });
+
+  it('is a valid OpenAPI 3.1 document whose references all resolve', async () => {
+    for (const apiKey of [undefined, 'a-key-of-sixteen-chars']) {
+      const validator = new Validator();
+      const result = await validator.validate(JSON.parse(JSON.stringify(await fetchDoc(apiKey))) as Record<string, unknown>);
+      expect(result.errors ?? []).toEqual([]);
+      expect(result.valid).toBe(true);
+      expect(validator.version).toBe('3.1');
+      expect(() => validator.resolveRefs()).not.toThrow();
+    }
+  });
+
+  it('requires the bearer scheme when an API key is configured, except on health', async () => {
+    const doc = await fetchDoc('a-key-of-sixteen-chars');
+    expect(doc.components.securitySchemes).toHaveProperty('bearerAuth', expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/v1/health']?.['get']?.security).toEqual([]);
+  });
+
+  it('serves an interactive reference page whose assets come from this server, not a CDN', async () => {
+    const app = createHttpApp(createFakeDeps());
+    const page = await call(app, 'GET', '/v1/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Content-Type')).toContain('text/html');
+    const html = String(page.body);
+    expect(html).toContain("url: '/v1/openapi.json'");
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources.length).toBeGreaterThanOrEqual(3);
+    for (const src of sources) expect(src).toMatch(/^\/v1\//);
+
+    const js = await app.request('/v1/docs/assets/swagger-ui-bundle.js');
+    expect(js.status).toBe(200);
+    expect(js.headers.get('Content-Type')).toContain('javascript');
+    expect((await js.text()).length).toBeGreaterThan(100_000);
+    const css = await app.request('/v1/docs/assets/swagger-ui.css');
+    expect(css.headers.get('Content-Type')).toContain('text/css');
+  });
+
+  it('serves only the listed assets', async () => {
+    const app = createHttpApp(createFakeDeps());
+    for (const path of ['/v1/docs/assets/package.json', '/v1/docs/assets/..%2F..%2Fpackage.json', '/v1/docs/assets/index.js']) {
+      const res = await call(app, 'GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.body).toMatchObject({ code: 'not_found' });
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import type { z } from '@hono/zod-openapi';
+import { FlowError } from '@flowcraft/schema';
+import { PROBLEM_CONTENT_TYPE } from '../problem-response.js';
+import { ProblemDetails } from '../schemas/problem.js';
+
+/** A JSON response entry for `createRoute`. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** A required JSON request body for `createRoute`. */
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { required: true, description, content: { 'application/json': { schema } } };
+}
+
+type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 500;
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Malformed JSON, or a body, path or query parameter that does not match its schema (`invalid_request`, with `issues`).',
+  401: 'Missing or wrong API key (`unauthorized`).',
+  404: 'The resource does not exist (`not_found`).',
+  409: 'The change conflicts with the current state (`conflict`).',
+  413: 'The body is larger than the configured limit (`payload_too_large`).',
+  415: 'The body is not JSON (`unsupported_media_type`).',
+  422: 'The workflow document or the run input is invalid (`invalid_document` with every `problems` entry, or `invalid_input`).',
+  500: 'An unexpected error (`internal`); it is logged, and no message or stack is returned.',
+};
+
+const problemEntry = (status: ErrorStatus) => ({
+  description: ERROR_DESCRIPTIONS[status],
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemDetails } },
+});
+
+/** Problem responses for the given statuses, plus 401 (an API key may be required) and 500. */
+export function problemResponses(...statuses: ErrorStatus[]) {
+  const out: Partial<Record<ErrorStatus, ReturnType<typeof problemEntry>>> = {};
+  const all: ErrorStatus[] = [...statuses, 401, 500];
+  for (const status of all) out[status] = problemEntry(status);
+  return out;
+}
+
+/** The value, or a `not_found` FlowError with the given message. */
+export function found<T>(value: T | undefined, message: string): T {
+  if (value === undefined) throw new FlowError('not_found', message);
+  return value;
+}

@@ -1,0 +1,61 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { NodeTypeDescription } from '@flowcraft/schema';
+import type { HttpDeps } from '../deps.js';
+import { named } from '../schemas/common.js';
+import { jsonResponse, problemResponses } from './openapi-helpers.js';
+
+export const Health = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    /** Named checks (e.g. `database`), true when healthy. */
+    checks: z.record(z.string(), z.boolean()),
+    uptimeSeconds: z.number().min(0),
+  })
+  .openapi('Health');
+
+const health = createRoute({
+  method: 'get',
+  path: '/v1/health',
+  tags: ['system'],
+  summary: 'Liveness and readiness',
+  security: [],
+  responses: {
+    200: jsonResponse(Health, 'Every check passes'),
+    503: jsonResponse(Health, 'A check fails'),
+  },
+});
+
+const NodeTypeList = z.object({ items: z.array(named(NodeTypeDescription, 'NodeTypeDescription')) }).openapi('NodeTypeList');
+
+const nodeTypes = createRoute({
+  method: 'get',
+  path: '/v1/node-types',
+  tags: ['node types'],
+  summary: 'Every node type, built-in and custom',
+  description: 'Config JSON Schema, defaults, UI hints and ports of each type: everything the editor needs to build its palette and forms.',
+  responses: { 200: jsonResponse(NodeTypeList, 'All node types'), ...problemResponses() },
+});
+
+export function registerSystemRoutes(app: OpenAPIHono, deps: HttpDeps): void {
+  const started = performance.now();
+  app.openapi(health, async (c) => {
+    const checks = await runChecks(deps);
+    const ok = Object.values(checks).every(Boolean);
+    const status: 'ok' | 'degraded' = ok ? 'ok' : 'degraded';
+    const body = { status, checks, uptimeSeconds: (performance.now() - started) / 1000 };
+    return ok ? c.json(body, 200) : c.json(body, 503);
+  });
+
+  app.openapi(nodeTypes, (c) => c.json({ items: deps.registry.describeAll() }, 200));
+}
+
+async function runChecks(deps: HttpDeps): Promise<Record<string, boolean>> {
+  if (!deps.health) return {};
+  try {
+    return await deps.health();
+  } catch (err) {
+    deps.logger?.warn('health check failed', { error: err instanceof Error ? err.message : String(err) });
+    return { health: false };
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from '@hono/zod-openapi';
+import { ErrorInfo, Problem, TokenUsage } from '@flowcraft/schema';
+
+/** Resource ids: letters, digits, `_` and `-`, starting with a letter or digit (UUIDs and slugs fit). */
+export const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit');
+export type Id = z.infer<typeof Id>;
+
+export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2025-01-31T12:00:00.000Z' });
+
+/** Any JSON object. */
+export const JsonObject = z.record(z.string(), z.unknown());
+export type JsonObject = z.infer<typeof JsonObject>;
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1-100).' }),
+  cursor: z.string().min(1).max(512).optional().openapi({ description: 'Opaque cursor from a previous page\'s `nextCursor`.' }),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+/** A page of items; `nextCursor` is null on the last page. */
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * A schema from `@flowcraft/schema` as a named OpenAPI component. Those schemas may be built before
+ * `@hono/zod-openapi` extends zod (zod copies prototype methods at construction), so they may lack
+ * `.openapi()`; a clone built now has it.
+ */
+export function named<T extends z.ZodType>(schema: T, name: string): T {
+  return schema.clone().openapi(name);
+}
+
+/** Shared schemas, named so the OpenAPI document refers to them once. */
+export const ProblemRef = named(Problem, 'Problem');
+export const ErrorInfoRef = named(ErrorInfo, 'ErrorInfo');
+export const TokenUsageRef = named(TokenUsage, 'TokenUsage');
