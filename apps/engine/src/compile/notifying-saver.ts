@@ -51,8 +51,12 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     return saved;
   }
 
-  putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string): Promise<void> {
-    return this.inner.putWrites(config, writes, taskId);
+  putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+    return this.inner.putWrites(config, writes, taskId, taskPath);
+  }
+
+  override getNextVersion(current: number | undefined): number {
+    return this.inner.getNextVersion(current);
   }
 
   deleteThread(threadId: string): Promise<void> {

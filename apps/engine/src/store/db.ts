@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index.js';
+
+export type StoreSchema = typeof schema;
+/** The drizzle database both backends share: repositories and the checkpointer are written once against it. */
+export type Database = PgDatabase<PgQueryResultHKT, StoreSchema>;
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface OpenDatabaseOptions {
+  /** `postgres://…` → postgres.js; absent → embedded PGlite. */
+  url?: string;
+  /** PGlite data folder (created if missing); absent → in-memory PGlite. Ignored with `url`. */
+  dataDir?: string;
+  /** postgres.js pool size (default 10). */
+  maxConnections?: number;
+}
+
+export interface OpenDatabase {
+  db: Database;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** Serialises concurrent migrators (several engines or test files on one server database). */
+const MIGRATION_LOCK_KEY = 7_245_001;
+
+/** Opens the store database and applies the drizzle-kit migrations in `apps/engine/drizzle`. */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
+  if (options.url !== undefined) return openPostgres(options.url, options.maxConnections ?? 10);
+  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+  return openPglite(options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir));
+}
+
+/** Wraps an existing PGlite client (closed by `close()`), applying the migrations. */
+export async function openPglite(client: PGlite): Promise<OpenDatabase> {
+  try {
+    const db = drizzlePglite({ client, schema });
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return { db, kind: 'pglite', close: () => client.close() };
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+}
+
+async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_URL must start with postgres:// (got ${url.split(':')[0]}:…)`);
+  const client = postgres(url, { max, onnotice: () => {} });
+  try {
+    const db = drizzlePostgres({ client, schema });
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      lock.release();
+    }
+    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  } catch (err) {
+    await client.end({ timeout: 1 });
+    throw err;
+  }
+}

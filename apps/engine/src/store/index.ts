@@ -1,0 +1,34 @@
+import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
+import type { Database } from './db.js';
+import { createRunEventsRepo } from './repos/run-events-repo.js';
+import { createRunsRepo } from './repos/runs-repo.js';
+import { createThreadsRepo } from './repos/threads-repo.js';
+import { createWorkflowsRepo } from './repos/workflows-repo.js';
+
+export { openDatabase, MIGRATIONS_FOLDER } from './db.js';
+export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
+export { createServerDatabase } from './server-database.js';
+export type { ServerDatabase } from './server-database.js';
+export { DrizzleSaver } from './checkpointer/drizzle-saver.js';
+export { RUN_STATUSES, ACTIVE_RUN_STATUSES } from './schema/index.js';
+export type { RunStatus } from './schema/index.js';
+export * as tables from './schema/index.js';
+export type { Workflow, WorkflowVersion, WorkflowVersionSummary, SaveWorkflow, ListWorkflows, WorkflowsRepo } from './repos/workflows-repo.js';
+export type { Thread, CreateThread, ThreadsRepo } from './repos/threads-repo.js';
+export type { Run, CreateRun, ListRuns, UpdateRun, RunsRepo } from './repos/runs-repo.js';
+export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-repo.js';
+export type { Page } from './repos/page.js';
+
+/** Every repository plus the checkpointer, over one database (PGlite or Postgres). */
+export function createStore(db: Database) {
+  return {
+    db,
+    workflows: createWorkflowsRepo(db),
+    threads: createThreadsRepo(db),
+    runs: createRunsRepo(db),
+    runEvents: createRunEventsRepo(db),
+    checkpointer: new DrizzleSaver(db),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

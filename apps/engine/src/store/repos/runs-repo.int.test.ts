@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../db.js';
+import { BACKENDS, useTestDatabase } from '../test-database.js';
+import { flowError } from './expect-flow-error.js';
+import { createRunsRepo } from './runs-repo.js';
+import { createThreadsRepo } from './threads-repo.js';
+import { createWorkflowsRepo } from './workflows-repo.js';
+
+async function fixture(db: Database) {
+  const { workflow } = await createWorkflowsRepo(db).create({ name: `runs ${randomUUID()}`, document: {}, valid: true });
+  const thread = await createThreadsRepo(db).create({ workflowId: workflow.id });
+  return { workflowId: workflow.id, threadId: thread.id, workflowVersion: 1 };
+}
+
+for (const kind of BACKENDS) {
+  describe(`runs repo on ${kind}`, () => {
+    const store = useTestDatabase(kind);
+    const runs = () => createRunsRepo(store.db);
+
+    it('creates a queued run pinned to a workflow version; unknown thread or version is not_found', async () => {
+      const f = await fixture(store.db);
+      const run = await runs().create({ ...f, input: { topic: 'x' } });
+      expect(run).toMatchObject({ ...f, status: 'queued', input: { topic: 'x' }, output: null, error: null, tokensIn: 0, tokensOut: 0, cost: 0, startedAt: null, finishedAt: null, lastEventSeq: 0 });
+      expect(await runs().get(run.id)).toEqual(run);
+      expect((await flowError(runs().create({ ...f, threadId: `missing-${randomUUID()}` }))).code).toBe('not_found');
+      await runs().update(run.id, { status: 'completed' });
+      expect((await flowError(runs().create({ ...f, workflowVersion: 7 }))).code).toBe('not_found');
+      expect((await flowError(runs().get(`missing-${randomUUID()}`))).code).toBe('not_found');
+    });
+
+    it('refuses a second active run on a thread, also when both start at once', async () => {
+      const f = await fixture(store.db);
+      const first = await runs().create({ ...f, status: 'running' });
+      const refused = await flowError(runs().create(f));
+      expect(refused.code).toBe('conflict');
+      expect(refused.message).toContain(f.threadId);
+      await runs().update(first.id, { status: 'interrupted' });
+      const second = await runs().create(f);
+      expect((await flowError(runs().update(first.id, { status: 'running' }))).code).toBe('conflict');
+      await runs().update(second.id, { status: 'cancelled' });
+      expect((await runs().update(first.id, { status: 'running' })).status).toBe('running');
+      await runs().update(first.id, { status: 'completed' });
+
+      const g = await fixture(store.db);
+      const results = await Promise.allSettled(Array.from({ length: 4 }, () => runs().create(g)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((await runs().findActiveOnThread(g.threadId))?.status).toBe('queued');
+    });
+
+    it('stamps start and finish times and stores output, error and usage', async () => {
+      const f = await fixture(store.db);
+      const run = await runs().create(f);
+      const running = await runs().update(run.id, { status: 'running' });
+      expect(running.startedAt).toBeInstanceOf(Date);
+      expect(running.finishedAt).toBeNull();
+      await runs().addUsage(run.id, { tokensIn: 10, tokensOut: 5, cost: 0.25 });
+      await runs().addUsage(run.id, { tokensIn: 1, cost: 0.5 });
+      const interrupted = await runs().update(run.id, { status: 'interrupted' });
+      const resumed = await runs().update(run.id, { status: 'running' });
+      expect(resumed.startedAt).toEqual(running.startedAt);
+      const failed = await runs().update(run.id, { status: 'failed', error: { code: 'node_failed', message: 'boom', nodeId: 'n1' }, output: { partial: true } });
+      expect(failed).toMatchObject({ status: 'failed', tokensIn: 11, tokensOut: 5, cost: 0.75, error: { code: 'node_failed', message: 'boom', nodeId: 'n1' }, output: { partial: true } });
+      expect(failed.finishedAt?.getTime()).toBeGreaterThanOrEqual(interrupted.updatedAt.getTime());
+      expect((await flowError(runs().update(`missing-${randomUUID()}`, { status: 'failed' }))).code).toBe('not_found');
+      expect((await flowError(runs().addUsage(`missing-${randomUUID()}`, { tokensIn: 1 }))).code).toBe('not_found');
+    });
+
+    it('lists with status/workflow/thread filters and cursor pages; findRunning finds queued and running', async () => {
+      const f = await fixture(store.db);
+      const other = await createThreadsRepo(store.db).create({ workflowId: f.workflowId });
+      const ids: string[] = [];
+      for (const status of ['completed', 'failed', 'cancelled', 'completed'] as const) {
+        const run = await runs().create(f);
+        await runs().update(run.id, { status });
+        ids.push(run.id);
+      }
+      const active = await runs().create({ ...f, status: 'running' });
+      const queued = await runs().create({ ...f, threadId: other.id });
+      const all = [...ids, active.id, queued.id];
+
+      const pages = [];
+      let cursor: string | undefined;
+      do {
+        const page = await runs().list({ workflowId: f.workflowId, limit: 4, cursor });
+        pages.push(page.items.length);
+        for (const r of page.items) expect(all).toContain(r.id);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(pages).toEqual([4, 2]);
+      const listed = (await runs().list({ workflowId: f.workflowId })).items;
+      expect(listed.map((r) => r.id).sort()).toEqual([...all].sort());
+      expect(listed).toEqual([...listed].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)));
+      expect((await runs().list({ workflowId: f.workflowId, status: 'completed' })).items.map((r) => r.id).sort()).toEqual([ids[0], ids[3]].sort());
+      expect((await runs().list({ workflowId: f.workflowId, status: ['failed', 'cancelled'] })).items).toHaveLength(2);
+      expect((await runs().list({ threadId: other.id })).items.map((r) => r.id)).toEqual([queued.id]);
+
+      const recovering = (await runs().findRunning()).filter((r) => r.workflowId === f.workflowId);
+      expect(recovering.map((r) => [r.id, r.status]).sort()).toEqual([[active.id, 'running'], [queued.id, 'queued']].sort());
+    });
+  });
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { FlowError } from '@flowcraft/schema';
+import type { ErrorInfo } from '@flowcraft/schema';
+import type { Database } from '../db.js';
+import { ACTIVE_RUN_STATUSES, runs } from '../schema/index.js';
+import type { RunStatus } from '../schema/index.js';
+import { decodeCursor, pageSize, toPage } from './page.js';
+import type { Page } from './page.js';
+import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, pgError } from './pg-error.js';
+
+export type Run = typeof runs.$inferSelect;
+
+export interface CreateRun {
+  id?: string;
+  threadId: string;
+  workflowId: string;
+  /** The workflow version the run pins. */
+  workflowVersion: number;
+  input?: unknown;
+  status?: 'queued' | 'running';
+  forkedFrom?: { runId?: string; checkpointId?: string } | null;
+}
+
+export interface ListRuns {
+  status?: RunStatus | RunStatus[];
+  workflowId?: string;
+  threadId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface UpdateRun {
+  status?: RunStatus;
+  output?: unknown;
+  error?: ErrorInfo | null;
+  tokensIn?: number;
+  tokensOut?: number;
+  cost?: number;
+}
+
+const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+function activeRunConflict(threadId: string, cause: unknown): FlowError {
+  return new FlowError('conflict', `Thread ${threadId} already has a queued or running run; wait for it to finish or cancel it`, { cause, details: { threadId } });
+}
+
+/**
+ * Runs. At most one queued/running run per thread, enforced by the partial unique index
+ * `runs_one_active_per_thread` and reported as a `conflict`.
+ */
+export function createRunsRepo(db: Database) {
+  async function find(id: string): Promise<Run | undefined> {
+    const [row] = await db.select().from(runs).where(eq(runs.id, id));
+    return row;
+  }
+
+  return {
+    find,
+
+    async get(id: string): Promise<Run> {
+      const row = await find(id);
+      if (row === undefined) throw new FlowError('not_found', `Run ${id} not found`);
+      return row;
+    },
+
+    async create(input: CreateRun): Promise<Run> {
+      const status = input.status ?? 'queued';
+      try {
+        const [row] = await db
+          .insert(runs)
+          .values({
+            id: input.id ?? randomUUID(),
+            threadId: input.threadId,
+            workflowId: input.workflowId,
+            workflowVersion: input.workflowVersion,
+            status,
+            input: input.input ?? null,
+            forkedFrom: input.forkedFrom ?? null,
+            startedAt: status === 'running' ? sql`now()` : null,
+          })
+          .returning();
+        if (row === undefined) throw new Error('insert returned no row');
+        return row;
+      } catch (err) {
+        const { code, constraint } = pgError(err);
+        if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread') throw activeRunConflict(input.threadId, err);
+        if (code === UNIQUE_VIOLATION) throw new FlowError('conflict', `Run ${input.id} already exists`, { cause: err });
+        if (code === FOREIGN_KEY_VIOLATION) throw new FlowError('not_found', `Thread ${input.threadId} or workflow ${input.workflowId} version ${input.workflowVersion} not found`, { cause: err });
+        throw err;
+      }
+    },
+
+    /** Newest first, filtered by status (one or several), workflow and thread. */
+    async list(options: ListRuns = {}): Promise<Page<Run>> {
+      const size = pageSize(options.limit);
+      const cursor = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+      const statuses = options.status === undefined ? undefined : Array.isArray(options.status) ? options.status : [options.status];
+      const rows = await db
+        .select()
+        .from(runs)
+        .where(
+          and(
+            statuses === undefined ? undefined : inArray(runs.status, statuses),
+            options.workflowId === undefined ? undefined : eq(runs.workflowId, options.workflowId),
+            options.threadId === undefined ? undefined : eq(runs.threadId, options.threadId),
+            cursor === undefined ? undefined : sql`(${runs.createdAt}, ${runs.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`,
+          ),
+        )
+        .orderBy(desc(runs.createdAt), desc(runs.id))
+        .limit(size + 1);
+      return toPage(rows, size, (r) => ({ at: r.createdAt, id: r.id }));
+    },
+
+    /**
+     * Updates status, output, error and usage. Entering `running` stamps `started_at` (once); a
+     * terminal status stamps `finished_at`. Re-activating a run while its thread has another
+     * active run is a conflict.
+     */
+    async update(id: string, patch: UpdateRun): Promise<Run> {
+      const status = patch.status;
+      try {
+        const [row] = await db
+          .update(runs)
+          .set({
+            ...(status === undefined ? {} : { status }),
+            ...(patch.output === undefined ? {} : { output: patch.output }),
+            ...(patch.error === undefined ? {} : { error: patch.error }),
+            ...(patch.tokensIn === undefined ? {} : { tokensIn: patch.tokensIn }),
+            ...(patch.tokensOut === undefined ? {} : { tokensOut: patch.tokensOut }),
+            ...(patch.cost === undefined ? {} : { cost: patch.cost }),
+            ...(status === 'running' ? { startedAt: sql`coalesce(${runs.startedAt}, now())` } : {}),
+            ...(status !== undefined && TERMINAL.includes(status) ? { finishedAt: sql`now()` } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(runs.id, id))
+          .returning();
+        if (row === undefined) throw new FlowError('not_found', `Run ${id} not found`);
+        return row;
+      } catch (err) {
+        const { code, constraint } = pgError(err);
+        if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread') throw new FlowError('conflict', `Run ${id} cannot become ${status}: its thread already has an active run`, { cause: err });
+        throw err;
+      }
+    },
+
+    /** Adds one model call's usage to the run's totals (atomic increment). */
+    async addUsage(id: string, usage: { tokensIn?: number; tokensOut?: number; cost?: number }): Promise<void> {
+      const updated = await db
+        .update(runs)
+        .set({
+          tokensIn: sql`${runs.tokensIn} + ${usage.tokensIn ?? 0}`,
+          tokensOut: sql`${runs.tokensOut} + ${usage.tokensOut ?? 0}`,
+          cost: sql`${runs.cost} + ${usage.cost ?? 0}`,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(runs.id, id))
+        .returning({ id: runs.id });
+      if (updated.length === 0) throw new FlowError('not_found', `Run ${id} not found`);
+    },
+
+    /** Runs left queued or running (e.g. by a crash), oldest first: resume or fail them at start-up. */
+    async findRunning(): Promise<Run[]> {
+      return db.select().from(runs).where(inArray(runs.status, [...ACTIVE_RUN_STATUSES])).orderBy(runs.createdAt, runs.id);
+    },
+
+    /** The queued or running run of a thread, if any. */
+    async findActiveOnThread(threadId: string): Promise<Run | undefined> {
+      const [row] = await db.select().from(runs).where(and(eq(runs.threadId, threadId), inArray(runs.status, [...ACTIVE_RUN_STATUSES])));
+      return row;
+    },
+  };
+}
+
+export type RunsRepo = ReturnType<typeof createRunsRepo>;

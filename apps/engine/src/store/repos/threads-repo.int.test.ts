@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useTestDatabase } from '../test-database.js';
+import { flowError } from './expect-flow-error.js';
+import { createThreadsRepo } from './threads-repo.js';
+import { createWorkflowsRepo } from './workflows-repo.js';
+
+for (const kind of BACKENDS) {
+  describe(`threads repo on ${kind}`, () => {
+    const store = useTestDatabase(kind);
+
+    it('creates threads with or without a workflow and reads them back', async () => {
+      const threads = createThreadsRepo(store.db);
+      const { workflow } = await createWorkflowsRepo(store.db).create({ name: 't', document: {}, valid: true });
+      const bound = await threads.create({ workflowId: workflow.id, metadata: { user: 'ada' } });
+      expect(bound).toMatchObject({ workflowId: workflow.id, metadata: { user: 'ada' } });
+      expect(await threads.get(bound.id)).toEqual(bound);
+      const id = `thread-${randomUUID()}`;
+      const free = await threads.create({ id });
+      expect(free).toMatchObject({ id, workflowId: null, metadata: {} });
+      expect(free.createdAt).toBeInstanceOf(Date);
+    });
+
+    it('reports duplicates as conflict and unknown ids as not_found', async () => {
+      const threads = createThreadsRepo(store.db);
+      const { id } = await threads.create();
+      expect((await flowError(threads.create({ id }))).code).toBe('conflict');
+      expect((await flowError(threads.create({ workflowId: `missing-${randomUUID()}` }))).code).toBe('not_found');
+      expect((await flowError(threads.get(`missing-${randomUUID()}`))).code).toBe('not_found');
+      expect(await threads.find(`missing-${randomUUID()}`)).toBeUndefined();
+    });
+  });
+}
