@@ -1,0 +1,82 @@
+import { FlowError } from '@flowcraft/schema';
+import type { RunService as HttpRunService } from '../http/deps.js';
+import type { Page } from '../http/schemas/common.js';
+import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from '../http/schemas/run.js';
+import type { RunService } from '../runs/run-service.js';
+import type { Run as RunRow, Store } from '../store/index.js';
+import { isRecord } from './event-codec.js';
+import type { StoreRunPorts } from './store-run-ports.js';
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
+/** The HTTP API's run service: `RunService` executes, the runs repository answers reads. */
+export class StoreHttpRunService implements HttpRunService {
+  constructor(
+    private readonly runs: RunService,
+    private readonly store: Store,
+    private readonly ports: StoreRunPorts,
+  ) {}
+
+  async start(input: StartRunBody): Promise<RunHandle> {
+    if (input.checkpointId !== undefined) throw new FlowError('invalid_request', 'Starting from a checkpoint (checkpointId) is not supported by this engine yet.');
+    if (input.interruptBefore !== undefined || input.interruptAfter !== undefined) {
+      throw new FlowError('invalid_request', 'Breakpoints (interruptBefore / interruptAfter) are not supported by this engine yet.');
+    }
+    if (input.threadId !== undefined && (await this.store.threads.find(input.threadId)) === undefined) {
+      throw new FlowError('not_found', `Thread "${input.threadId}" does not exist.`);
+    }
+    return this.runs.start({ workflowId: input.workflowId, version: input.version, input: input.input, threadId: input.threadId });
+  }
+
+  async get(runId: string): Promise<Run | undefined> {
+    const row = await this.store.runs.find(runId);
+    return row === undefined ? undefined : this.toRun(row);
+  }
+
+  async list(query: ListRunsQuery): Promise<Page<Run>> {
+    const page = await this.store.runs.list({ status: query.status, workflowId: query.workflowId, threadId: query.threadId, limit: query.limit, cursor: query.cursor });
+    return { items: await Promise.all(page.items.map((row) => this.toRun(row))), nextCursor: page.nextCursor };
+  }
+
+  async cancel(runId: string, _reason: string | undefined): Promise<Run | undefined> {
+    const row = await this.store.runs.find(runId);
+    if (row === undefined) return undefined;
+    if (FINISHED.has(row.status)) throw new FlowError('conflict', `Run "${runId}" has already finished (${row.status}).`);
+    await this.runs.cancel(runId);
+    return this.get(runId);
+  }
+
+  async resume(runId: string, input: ResumeRunBody): Promise<Run | undefined> {
+    const row = await this.store.runs.find(runId);
+    if (row === undefined) return undefined;
+    if (row.status !== 'interrupted') throw new FlowError('conflict', `Run "${runId}" is ${row.status}, not interrupted; there is nothing to resume.`);
+    if (input.answers !== undefined) {
+      const pending = new Set((await this.ports.pendingInterrupts(row)).map((i) => i.id));
+      const unknown = Object.keys(input.answers).filter((id) => !pending.has(id));
+      if (unknown.length > 0) throw new FlowError('invalid_request', `No pending interrupt with id ${unknown.map((id) => `"${id}"`).join(', ')}.`);
+    }
+    await this.runs.resume(runId, input.answers !== undefined ? { byId: input.answers } : { value: input.value });
+    return this.get(runId);
+  }
+
+  private async toRun(row: RunRow): Promise<Run> {
+    const interrupts = await this.ports.pendingInterrupts(row);
+    return {
+      id: row.id,
+      threadId: row.threadId,
+      workflowId: row.workflowId,
+      workflowVersion: row.workflowVersion,
+      status: row.status,
+      input: isRecord(row.input) ? row.input : {},
+      output: row.output === null || row.output === undefined ? null : isRecord(row.output) ? row.output : { value: row.output },
+      error: row.error ?? null,
+      interrupts: interrupts.map((i) => ({ id: i.id, ...(i.nodeId === undefined ? {} : { nodeId: i.nodeId }), value: i.value })),
+      tokens: { input: row.tokensIn, output: row.tokensOut },
+      lastSeq: row.lastEventSeq,
+      forkedFrom: row.forkedFrom?.checkpointId !== undefined ? { threadId: row.threadId, checkpointId: row.forkedFrom.checkpointId } : null,
+      createdAt: row.createdAt.toISOString(),
+      startedAt: row.startedAt?.toISOString() ?? null,
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+    };
+  }
+}

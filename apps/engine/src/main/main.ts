@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { stopOnSignals } from '../server/shutdown-signals.js';
+import { startEngine } from './engine.js';
+
+/** `pnpm start`: the engine on the configured database (embedded PGlite by default), examples imported on first start. */
+const EXAMPLES_DIR = fileURLToPath(new URL('../../../../examples', import.meta.url));
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const engine = await startEngine({ config, examplesDir: EXAMPLES_DIR });
+  stopOnSignals(engine.stop, { onError: (err) => console.error('Shutdown failed:', err) });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { FlowError, InvalidDocumentError, WorkflowDocument } from '@flowcraft/schema';
+import type { TraceEvent } from '@flowcraft/schema';
+import type { RunPorts, RunRecord } from '../runs/ports.js';
+import { tables } from '../store/index.js';
+import type { Run, Store } from '../store/index.js';
+import { isRecord, toStoredEvent } from './event-codec.js';
+
+type Interrupts = NonNullable<RunRecord['interrupts']>;
+
+/** `RunPorts` over the store's repositories (PGlite or Postgres) and its `DrizzleSaver`. */
+export class StoreRunPorts implements RunPorts {
+  readonly checkpointer: Store['checkpointer'];
+  /** Pending interrupts of interrupted runs, set by `updateRun`; after a restart they are read from the `run.interrupted` event. */
+  private readonly interrupts = new Map<string, Interrupts>();
+
+  constructor(private readonly store: Store) {
+    this.checkpointer = store.checkpointer;
+  }
+
+  async getVersion(workflowId: string, version?: number) {
+    const row = await this.store.workflows.getVersion(workflowId, version);
+    if (!row.valid) throw new InvalidDocumentError(row.problems);
+    return { version: row.version, document: WorkflowDocument.parse(row.document), valid: row.valid };
+  }
+
+  async createThread(workflowId: string, threadId?: string): Promise<string> {
+    if (threadId !== undefined && (await this.store.threads.find(threadId)) !== undefined) return threadId;
+    return (await this.store.threads.create({ id: threadId, workflowId })).id;
+  }
+
+  async createRun(run: Omit<RunRecord, 'status'>): Promise<RunRecord> {
+    const row = await this.store.runs.create({ id: run.id, threadId: run.threadId, workflowId: run.workflowId, workflowVersion: run.workflowVersion, input: run.input });
+    return this.toRecord(row);
+  }
+
+  async getRun(runId: string): Promise<RunRecord> {
+    return this.toRecord(await this.store.runs.get(runId));
+  }
+
+  async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'threadId'>>): Promise<void> {
+    if (patch.interrupts !== undefined) {
+      if (patch.interrupts.length > 0) this.interrupts.set(runId, patch.interrupts);
+      else this.interrupts.delete(runId);
+    }
+    await this.store.runs.update(runId, {
+      ...(patch.status === undefined ? {} : { status: patch.status }),
+      ...(patch.output === undefined ? {} : { output: patch.output }),
+      ...(patch.error === undefined ? {} : { error: patch.error }),
+    });
+    // Each execution (start, resume, recovery) reports its own usage: add it to the run's totals.
+    if (patch.tokens !== undefined && (patch.tokens.input > 0 || patch.tokens.output > 0)) {
+      await this.store.runs.addUsage(runId, { tokensIn: patch.tokens.input, tokensOut: patch.tokens.output });
+    }
+  }
+
+  async findUnfinished(): Promise<RunRecord[]> {
+    return Promise.all((await this.store.runs.findRunning()).map((row) => this.toRecord(row)));
+  }
+
+  async appendEvent(event: TraceEvent): Promise<void> {
+    const stored = await this.store.runEvents.append(event.runId, toStoredEvent(event));
+    if (stored.seq !== event.seq) throw new FlowError('conflict', `Event seq ${event.seq} of run ${event.runId} was stored as ${stored.seq}`);
+  }
+
+  async lastSeq(runId: string): Promise<number> {
+    return this.store.runEvents.lastSeq(runId);
+  }
+
+  /** Pending interrupts of a run (empty unless it is interrupted). */
+  async pendingInterrupts(row: Run): Promise<Interrupts> {
+    if (row.status !== 'interrupted') return [];
+    const cached = this.interrupts.get(row.id);
+    if (cached !== undefined) return cached;
+    const e = tables.runEvents;
+    const [last] = await this.store.db
+      .select({ payload: e.payload })
+      .from(e)
+      .where(and(eq(e.runId, row.id), eq(e.type, 'run.interrupted')))
+      .orderBy(desc(e.seq))
+      .limit(1);
+    const list = isRecord(last?.payload) && Array.isArray(last.payload.interrupts) ? last.payload.interrupts : [];
+    const found: Interrupts = [];
+    for (const item of list) {
+      if (!isRecord(item) || typeof item.id !== 'string') continue;
+      found.push({ id: item.id, ...(typeof item.nodeId === 'string' ? { nodeId: item.nodeId } : {}), value: item.value });
+    }
+    this.interrupts.set(row.id, found);
+    return found;
+  }
+
+  private async toRecord(row: Run): Promise<RunRecord> {
+    return {
+      id: row.id,
+      threadId: row.threadId,
+      workflowId: row.workflowId,
+      workflowVersion: row.workflowVersion,
+      status: row.status,
+      input: row.input,
+      ...(row.output === null ? {} : { output: row.output }),
+      ...(row.error === null ? {} : { error: row.error }),
+      tokens: { input: row.tokensIn, output: row.tokensOut },
+      interrupts: await this.pendingInterrupts(row),
+    };
+  }
+}
