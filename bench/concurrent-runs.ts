@@ -8,6 +8,10 @@ import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { MemoryRunPorts } from '../apps/engine/src/runs/memory-ports.js';
 import { RunService } from '../apps/engine/src/runs/run-service.js';
 import type { RunPorts } from '../apps/engine/src/runs/ports.js';
+import { StoreRunPorts } from '../apps/engine/src/main/store-run-ports.js';
+import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
+import type { OpenDatabase } from '../apps/engine/src/store/index.js';
+import { openPgliteFromTemplate } from '../apps/engine/src/store/pglite-template.js';
 
 const RUNS = Number(process.env.RUNS ?? 200);
 const LATENCY = 50;
@@ -35,7 +39,51 @@ export async function concurrentRuns(label: string, ports: RunPorts & { addWorkf
   return wall / ideal;
 }
 
+/** The DB-backed ports `startEngine` uses (`StoreRunPorts`: runs, events, checkpoints in the store). */
+async function storeRuns(label: string, open: OpenDatabase): Promise<void> {
+  const store = createStore(open.db);
+  await concurrentRuns(label, new StoreRunPorts(store), async (doc) => {
+    const { id, name } = doc as { id: string; name: string };
+    await store.workflows.create({ id, name, document: doc, valid: true });
+  });
+}
+
+async function serverReachable(): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port: 5432 });
+    s.setTimeout(1000);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => (s.destroy(), resolve(false)));
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const ports = new MemoryRunPorts();
   await concurrentRuns('memory', ports, async (doc) => void ports.addWorkflow(doc));
+
+  const pglite = await openPgliteFromTemplate();
+  try {
+    await storeRuns('pglite', pglite);
+  } finally {
+    await pglite.close();
+  }
+
+  if (await serverReachable()) {
+    // A fresh database on the local server (like the store tests), dropped afterwards.
+    const created = await createServerDatabase(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres', 'flowcraft_bench');
+    try {
+      const pg = await openDatabase({ url: created.url });
+      try {
+        await storeRuns('postgres', pg);
+      } finally {
+        await pg.close();
+      }
+    } finally {
+      await created.drop();
+    }
+  } else {
+    console.log('postgres   skipped: no server at 127.0.0.1:5432');
+  }
 }
