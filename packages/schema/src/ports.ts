@@ -69,10 +69,10 @@ export function resolvePorts(spec: PortsSpec, config: Record<string, unknown>): 
     if (Array.isArray(items)) {
       for (const item of items) {
         if (item === null || typeof item !== 'object') continue;
-        const rec = item as Record<string, unknown>;
-        const id = rec[from.idKey];
+        const rec = new Map<string, unknown>(Object.entries(item));
+        const id = rec.get(from.idKey);
         if (typeof id !== 'string' || id.length === 0) continue;
-        const label = from.labelKey ? rec[from.labelKey] : undefined;
+        const label = from.labelKey ? rec.get(from.labelKey) : undefined;
         dynamic.push({ id, label: typeof label === 'string' && label ? label : id, required: true });
       }
     }

@@ -6,7 +6,10 @@ import type { RetrySettings } from '@flowcraft/schema';
 const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function prop(err: unknown, key: string): unknown {
-  return err !== null && typeof err === 'object' && key in err ? (err as Record<string, unknown>)[key] : undefined;
+  if (err === null || typeof err !== 'object') return undefined;
+  // Reflect.get also reads non-enumerable properties such as an Error's `cause`.
+  const value: unknown = Reflect.get(err, key);
+  return value;
 }
 
 /** Retryable: timeouts, 408/429/5xx, connection resets, errors marked retryable. Not: validation, auth, aborts. */

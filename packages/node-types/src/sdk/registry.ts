@@ -47,7 +47,7 @@ function checkConfig(type: NodeType, raw: unknown, typeVersion: number): ConfigC
   }
   let migrated: Record<string, unknown>;
   try {
-    migrated = migrateConfig(type, { ...(raw as Record<string, unknown>) }, Math.min(typeVersion, type.version));
+    migrated = migrateConfig(type, Object.fromEntries(Object.entries(raw)), Math.min(typeVersion, type.version));
   } catch (err) {
     return { ok: false, issues: [{ path: [], message: `migration from version ${typeVersion} failed: ${err instanceof Error ? err.message : String(err)}` }] };
   }
