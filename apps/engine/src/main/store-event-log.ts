@@ -2,13 +2,14 @@ import type { TraceEvent } from '@flowcraft/schema';
 import type { EventListener, EventLog } from '../realtime/event-log.js';
 import type { RunEventsRepo } from '../store/index.js';
 import { fromStoredEvent } from './event-codec.js';
+import { RunListeners } from '../realtime/run-listeners.js';
 
 /**
  * `EventLog` over the `run_events` table, with live delivery in process: `RunService` stores each
  * event, then calls `publish` (its `publish` option), so a published event is already readable.
  */
 export class StoreEventLog implements EventLog {
-  private readonly listeners = new Map<string, Set<EventListener>>();
+  private readonly listeners = new RunListeners();
 
   constructor(private readonly runEvents: RunEventsRepo) {}
 
@@ -17,23 +18,11 @@ export class StoreEventLog implements EventLog {
   }
 
   subscribe(runId: string, listener: EventListener): () => void {
-    const set = this.listeners.get(runId) ?? new Set<EventListener>();
-    set.add(listener);
-    this.listeners.set(runId, set);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(runId) === set) this.listeners.delete(runId);
-    };
+    return this.listeners.subscribe(runId, listener);
   }
 
   /** Deliver a stored event to the run's listeners. */
   publish(event: TraceEvent): void {
-    for (const listener of [...(this.listeners.get(event.runId) ?? [])]) {
-      try {
-        listener(event);
-      } catch {
-        // A failing listener must not break the run loop or the other listeners.
-      }
-    }
+    this.listeners.publish(event);
   }
 }

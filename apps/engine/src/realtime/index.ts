@@ -1,5 +1,6 @@
 export type { EventListener, EventLog } from './event-log.js';
 export { MemoryEventLog } from './memory-event-log.js';
+export { RunListeners } from './run-listeners.js';
 export type { MemoryEventLogHooks } from './memory-event-log.js';
 export { RunStream } from './run-stream.js';
 export type { RunStreamOptions } from './run-stream.js';

@@ -1,6 +1,7 @@
 import { TraceEvent } from '@flowcraft/schema';
 import type { TraceEventBody } from '@flowcraft/schema';
 import type { EventListener, EventLog } from './event-log.js';
+import { RunListeners } from './run-listeners.js';
 
 /** Test hooks that let a test append events while a read is in progress. */
 export interface MemoryEventLogHooks {
@@ -13,7 +14,7 @@ export interface MemoryEventLogHooks {
 /** `EventLog` in memory: `append` stamps `seq` and `ts`, stores, then notifies listeners. */
 export class MemoryEventLog implements EventLog {
   private readonly events = new Map<string, TraceEvent[]>();
-  private readonly listeners = new Map<string, Set<EventListener>>();
+  private readonly listeners = new RunListeners();
   hooks: MemoryEventLogHooks = {};
 
   append(runId: string, body: TraceEventBody): TraceEvent {
@@ -21,7 +22,7 @@ export class MemoryEventLog implements EventLog {
     const event = TraceEvent.parse({ ...body, runId, seq: list.length + 1, ts: new Date().toISOString() });
     list.push(event);
     this.events.set(runId, list);
-    for (const listener of [...(this.listeners.get(runId) ?? [])]) listener(event);
+    this.listeners.publish(event);
     return event;
   }
 
@@ -33,17 +34,11 @@ export class MemoryEventLog implements EventLog {
   }
 
   subscribe(runId: string, listener: EventListener): () => void {
-    const set = this.listeners.get(runId) ?? new Set<EventListener>();
-    set.add(listener);
-    this.listeners.set(runId, set);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(runId) === set) this.listeners.delete(runId);
-    };
+    return this.listeners.subscribe(runId, listener);
   }
 
   /** Number of live listeners of a run (to check that unsubscribing cleans up). */
   listenerCount(runId: string): number {
-    return this.listeners.get(runId)?.size ?? 0;
+    return this.listeners.count(runId);
   }
 }
