@@ -93,9 +93,11 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         lastFailedNode = e.nodeId;
         emit({ type: 'node.failed', nodeId: e.nodeId, step: e.step, attempt: e.attempt, willRetry: e.willRetry, error: e.error });
         break;
-      case 'progress':
-        emit({ type: 'node.progress', nodeId: e.nodeId, step: e.step, kind: e.name, data: isRecord(toPlain(e.data)) ? Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, toPlain(v)])) : {} });
+      case 'progress': {
+        const data = toPlain(e.data);
+        emit({ type: 'node.progress', nodeId: e.nodeId, step: e.step, kind: e.name, data: isRecord(data) ? data : {} });
         break;
+      }
       case 'interrupt':
         for (const id of e.ids) interruptNodes.set(id, e.nodeId);
         break;
