@@ -44,6 +44,7 @@ export const EngineEnv = z.object({
     .regex(TOKEN_PATTERN, 'may contain only letters, digits and . _ ~ + / - (and trailing =)')
     .optional(),
   NODE_TYPE_MODULES: commaList.default([]),
+  EDITOR_DIR: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
 });
 export type EngineEnv = z.infer<typeof EngineEnv>;
@@ -64,6 +65,8 @@ export interface EngineConfig {
   /** Extra node-type modules: file or folder paths (resolved against `cwd`) or package names. */
   nodeTypeModules: string[];
   bodyLimitBytes: number;
+  /** Built editor served at `/` (absolute path); absent → API only. */
+  editorDir?: string;
 }
 
 /** A configuration that cannot be used; `issues` lists every reason, one line each. */
@@ -108,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     apiKey: e.API_KEY,
     nodeTypeModules: e.NODE_TYPE_MODULES.map((entry) => resolveModule(entry, cwd)),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    ...(e.EDITOR_DIR !== undefined ? { editorDir: resolve(cwd, e.EDITOR_DIR) } : {}),
   };
 }
 

@@ -42,6 +42,7 @@ export function summarize(config: EngineConfig, listen?: ListenInfo): string {
   const modules = config.nodeTypeModules.length > 0 ? config.nodeTypeModules.join(', ') : 'built-ins only';
   const rows: [string, string][] = [
     ['listening', `${url} (${config.host}, ${exposure})`],
+    ['editor', config.editorDir ? `${url}/` : 'not served (build it with: pnpm build:editor)'],
     ['API reference', `${url}/v1/docs`],
     ['OpenAPI', `${url}/v1/openapi.json`],
     ['trace stream', `Socket.IO at ${url} (emit "subscribe" {runId, afterSeq})`],

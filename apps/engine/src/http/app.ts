@@ -8,9 +8,11 @@ import { requireApiKey } from './auth/require-api-key.js';
 import type { HttpDeps, HttpOptions, Logger } from './deps.js';
 import { RequestValidationError, mapError, problem, problemResponse, requestIssues } from './problem-response.js';
 import type { RequestIssue } from './schemas/problem.js';
+import { serveEditor } from './editor-static.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSystemRoutes } from './routes/system.js';
+import { registerTemplateRoutes } from './routes/templates.js';
 import { registerThreadRoutes } from './routes/threads.js';
 import { registerWorkflowRoutes } from './routes/workflows.js';
 import { registerWorkflowVersionRoutes } from './routes/workflow-versions.js';
@@ -86,6 +88,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   registerWorkflowVersionRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerThreadRoutes(app, deps);
+  registerTemplateRoutes(app, deps);
   registerDocsRoutes(app, { apiKey: options.apiKey !== undefined });
+  if (options.editorDir) serveEditor(app, options.editorDir);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { NodeCatalog, NodeTypeDescription, Problem } from '@flowcraft/schema';
 import type { Page, PageQuery } from './schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
+import type { Template } from './schemas/template.js';
 import type { HistoryQuery, ThreadState } from './schemas/thread.js';
 import type { DraftDocument, ListWorkflowsQuery, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary } from './schemas/workflow.js';
 
@@ -22,6 +23,8 @@ export interface HttpDeps {
   newWorkflowId?: () => string;
   /** Readiness checks for `GET /v1/health` (e.g. `{ database: true }`); a false or a throw → 503. */
   health?: () => Promise<Record<string, boolean>>;
+  /** Example workflows offered as templates; absent → an empty list. */
+  templates?: () => Promise<Template[]>;
   /** Receives unexpected errors (500s). Default: `console.error`. */
   logger?: Logger;
 }
@@ -114,4 +117,6 @@ export interface HttpOptions {
   corsOrigins?: readonly string[];
   /** Largest request body accepted; default 1 MB. */
   bodyLimitBytes?: number;
+  /** Folder of the built editor (`apps/editor/dist`), served outside `/v1`; absent → API only. */
+  editorDir?: string;
 }

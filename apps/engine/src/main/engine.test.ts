@@ -87,6 +87,18 @@ describe('the wired engine over HTTP and Socket.IO', () => {
     expect((runs.body.items as { id: string }[]).map((r) => r.id)).toEqual([runId]);
   }, 25_000);
 
+  it('offers the examples as templates, labelled by the node types they use', async () => {
+    const { loadTemplates } = await import('./import-examples.js');
+    const templates = await loadTemplates(examples);
+    expect(templates.length).toBeGreaterThanOrEqual(14);
+    const approval = templates.find((t) => t.id === 'human-approval');
+    expect(approval?.labels).toContain('human');
+    expect(approval?.labels).not.toContain('start');
+    expect(approval?.document).toMatchObject({ id: 'human-approval' });
+    // The engine under test was started without an examples folder: the route answers an empty list.
+    expect(await json('/v1/templates')).toEqual({ status: 200, body: { items: [] } });
+  });
+
   it('imports the examples into an empty database once', async () => {
     const { importExamples } = await import('./import-examples.js');
     const { StoreWorkflowStore } = await import('./store-workflow-store.js');

@@ -9,7 +9,7 @@ import type { RunningServer } from '../server/start-server.js';
 import { createStore, openDatabase } from '../store/index.js';
 import type { OpenDatabase, Store } from '../store/index.js';
 import { StoreHttpRunService } from './http-run-service.js';
-import { importExamples } from './import-examples.js';
+import { importExamples, loadTemplates } from './import-examples.js';
 import { StoreEventLog } from './store-event-log.js';
 import { StoreRunPorts } from './store-run-ports.js';
 import { StoreThreadService } from './store-thread-service.js';
@@ -58,6 +58,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       workflows,
       runs: new StoreHttpRunService(runs, store, ports),
       threads: new StoreThreadService(store, ports, registry),
+      templates: async () => (opts.examplesDir === undefined ? [] : loadTemplates(opts.examplesDir)),
       health: async () => {
         await store.workflows.list({ limit: 1 });
         return { database: true };

@@ -41,7 +41,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { config } = opts;
   const logger = opts.deps.logger ?? createLogger(config.logLevel);
   const deps: HttpDeps = { ...opts.deps, logger };
-  const app = createHttpApp(deps, { apiKey: config.apiKey, corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes });
+  const app = createHttpApp(deps, { apiKey: config.apiKey, corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, editorDir: config.editorDir });
   const server = createServer(getRequestListener(app.fetch));
   const realtime = attachRealtime(server, { eventLog: opts.eventLog, apiKey: config.apiKey, corsOrigins: config.corsOrigins, logger });
 

@@ -2,8 +2,9 @@ import type { MiddlewareHandler } from 'hono';
 import { FlowError } from '@flowcraft/schema';
 import { apiKeyMatches, bearerToken } from './api-key.js';
 
-/** Paths reachable without a key: liveness, the OpenAPI document and the reference page. */
+/** Paths reachable without a key: the editor's files (outside `/v1`), liveness, the OpenAPI document and the reference page. */
 export function isPublicPath(path: string): boolean {
+  if (path !== '/v1' && !path.startsWith('/v1/')) return true;
   return path === '/v1/health' || path === '/v1/openapi.json' || path === '/v1/docs' || path.startsWith('/v1/docs/');
 }
 
