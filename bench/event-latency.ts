@@ -1,8 +1,9 @@
 /**
  * Benchmark: trace event latency from emit to a Socket.IO client's receipt, through the real
  * realtime server (`attachRealtime` on an ephemeral port) backed by the store's event log
- * (`StoreEventLog` over `run_events`). Emit is what `RunService` does per event: append it to the
- * store (`StoreRunPorts.appendEvent`, one transaction) and then `publish` it. Events are emitted
+ * (`StoreEventLog` over `run_events`). Emit is what `RunService` does per event: its `EventWriter`
+ * numbers it and stores it with whatever else was emitted meanwhile (one transaction per batch,
+ * `StoreRunPorts.appendEvents`), then `publish`es the batch. Events are emitted
  * serially for one run at RATE events/s for SECONDS; latency = receipt time − time the append
  * started (one process, one clock). Backends: embedded PGlite (in memory) and, when reachable,
  * the PostgreSQL server at 127.0.0.1:5432 (a fresh database, dropped afterwards).
@@ -17,6 +18,7 @@ import type { TraceEvent } from '@flowcraft/schema';
 import { io as connect } from '../apps/engine/node_modules/socket.io-client/build/esm/index.js';
 import { StoreEventLog } from '../apps/engine/src/main/store-event-log.js';
 import { StoreRunPorts } from '../apps/engine/src/main/store-run-ports.js';
+import { EventWriter } from '../apps/engine/src/runs/event-writer.js';
 import { attachRealtime } from '../apps/engine/src/realtime/index.js';
 import type { SubscribeReply } from '../apps/engine/src/realtime/index.js';
 import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
@@ -92,15 +94,14 @@ async function measure(label: string, open: OpenDatabase): Promise<void> {
       };
     });
 
-  const seqs = new Map<string, number>(runIds.map((id) => [id, 0]));
-  // RunService's event writer: seq counted in memory, append (stored before publish), then publish.
+  // RunService's event writer per run: seq counted in memory, batches stored before they are published.
+  const writers = new Map(runIds.map((id) => [id, { seq: 0, writer: new EventWriter(id, 0, (events) => ports.appendEvents(events), (e) => eventLog.publish(e)) }]));
   const emit = async (runId: string, due: number): Promise<void> => {
-    const seq = (seqs.get(runId) ?? 0) + 1;
-    seqs.set(runId, seq);
-    const event: TraceEvent = { type: 'model.token', nodeId: 'llm', text: `tok${seq} `, runId, seq, ts: new Date().toISOString() };
-    times.set(`${runId}:${seq}`, { due, emit: performance.now() });
-    await ports.appendEvent(event);
-    eventLog.publish(event);
+    const w = writers.get(runId);
+    if (!w) throw new Error(`no writer for ${runId}`);
+    w.seq += 1;
+    times.set(`${runId}:${w.seq}`, { due, emit: performance.now() });
+    w.writer.emit({ type: 'model.token', nodeId: 'llm', text: `tok${w.seq} ` });
   };
 
   // One paced writer per run (events of a run are emitted one after another, as in RunService);

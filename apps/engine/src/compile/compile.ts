@@ -9,7 +9,7 @@ import { makeNodeFunction } from './node-function.js';
 import { retryPolicyFor } from './retry.js';
 import { classifyError } from './classify-error.js';
 import { NotifyingSaver } from './notifying-saver.js';
-import type { ModelEvents } from '../run/model-events.js';
+import type { ModelEventSource } from './run-sink.js';
 import { RetrySettings } from '@flowcraft/schema';
 
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
@@ -28,7 +28,7 @@ function compileGraph(def: Record<string, BaseChannel>) {
 }
 
 /** Compile a workflow document into a LangGraph graph. Throws InvalidDocumentError with every problem. */
-export function compile(input: unknown, registry: NodeTypeRegistry, services: NodeServices & { modelEvents?: ModelEvents }, opts: CompileOptions = {}) {
+export function compile(input: unknown, registry: NodeTypeRegistry, services: NodeServices & { modelEvents?: ModelEventSource }, opts: CompileOptions = {}) {
   const validation = validateWorkflow(input, registry);
   if (!validation.ok) throw new InvalidDocumentError(validation.problems);
   const doc = validation.document;

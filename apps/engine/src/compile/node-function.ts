@@ -7,6 +7,7 @@ import { isRetryable } from './retry.js';
 import { classifyError } from './classify-error.js';
 import { SINK_KEY, isRunSink } from './run-sink.js';
 import type { RunSink } from './run-sink.js';
+import { SERVICES_KEY, isNodeServices, withServices } from './service-scope.js';
 
 export interface NodeWiring {
   nodeId: string;
@@ -61,6 +62,7 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
     const signal = config.signal ?? new AbortController().signal;
     const candidate = config.configurable?.[SINK_KEY];
     const sink = isRunSink(candidate) ? candidate : noSink;
+    const scoped = config.configurable?.[SERVICES_KEY];
     const taskId = config.executionInfo?.taskId ?? '';
     const attempt = config.executionInfo?.nodeAttempt ?? 1;
     const stepMeta = config.metadata?.langgraph_step;
@@ -73,7 +75,7 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
     const t0 = performance.now();
     let result: NodeResult;
     try {
-      result = await runtime.run(state, { signal, interrupt: (payload) => interrupt(payload), emit });
+      result = await withServices(isNodeServices(scoped) ? scoped : undefined, () => runtime.run(state, { signal, interrupt: (payload) => interrupt(payload), emit }));
     } catch (err) {
       if (isGraphInterrupt(err)) {
         sink({ kind: 'interrupt', nodeId: w.nodeId, taskId, ids: err.interrupts.flatMap((i) => (i.id ? [i.id] : [])) });

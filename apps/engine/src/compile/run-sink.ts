@@ -7,6 +7,12 @@ import type { ErrorInfo } from '@flowcraft/schema';
  */
 export const SINK_KEY = 'flowcraft_sink';
 
+/**
+ * `config.configurable[BARRIER_KEY]`: awaited before each checkpoint is written, so the run's trace
+ * events up to that point are stored before the checkpoint that follows them.
+ */
+export const BARRIER_KEY = 'flowcraft_barrier';
+
 export type SinkEvent =
   | { kind: 'node_started'; nodeId: string; taskId: string; step: number; attempt: number }
   | { kind: 'node_finished'; nodeId: string; taskId: string; step: number; update: Record<string, unknown>; durationMs: number; next?: string[] }
@@ -21,4 +27,9 @@ export type RunSink = (event: SinkEvent) => void;
 
 export function isRunSink(v: unknown): v is RunSink {
   return typeof v === 'function';
+}
+
+/** Something that reports a thread's model tokens and usage to a sink while listening (the run's model callbacks). */
+export interface ModelEventSource {
+  listen(threadId: string, sink: RunSink, tokens: boolean): () => void;
 }

@@ -58,9 +58,10 @@ export class StoreRunPorts implements RunPorts {
     return Promise.all((await this.store.runs.findRunning()).map((row) => this.toRecord(row)));
   }
 
-  async appendEvent(event: TraceEvent): Promise<void> {
-    const stored = await this.store.runEvents.append(event.runId, toStoredEvent(event));
-    if (stored.seq !== event.seq) throw new FlowError('conflict', `Event seq ${event.seq} of run ${event.runId} was stored as ${stored.seq}`);
+  async appendEvents(events: TraceEvent[]): Promise<void> {
+    const first = events[0];
+    if (!first) return;
+    await this.store.runEvents.appendMany(first.runId, events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })));
   }
 
   async lastSeq(runId: string): Promise<number> {

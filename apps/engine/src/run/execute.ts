@@ -2,8 +2,10 @@ import { Command, isGraphInterrupt } from '@langchain/langgraph';
 import type { ErrorInfo, TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
 import { classifyError } from '../compile/classify-error.js';
-import { SINK_KEY } from '../compile/run-sink.js';
-import type { SinkEvent } from '../compile/run-sink.js';
+import { BARRIER_KEY, SINK_KEY } from '../compile/run-sink.js';
+import type { ModelEventSource, SinkEvent } from '../compile/run-sink.js';
+import { SERVICES_KEY } from '../compile/service-scope.js';
+import type { NodeServices } from '@flowcraft/node-types';
 import { publicState, toPlain } from './to-plain.js';
 
 export type RunOutcome =
@@ -24,6 +26,13 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Stream model tokens as `model.token` events (models then stream their replies). Default true. */
   streamTokens?: boolean;
+  /**
+   * This run's services when the graph is shared between runs (compiled with `scopedServices`);
+   * their `modelEvents` report tokens and usage. Default: the services the graph was compiled with.
+   */
+  services?: NodeServices & { modelEvents?: ModelEventSource };
+  /** Awaited before each checkpoint is written (e.g. flush the stored trace). */
+  beforeCheckpoint?: () => Promise<void>;
   /** Receives trace events in order; awaited one at a time. */
   onEvent: (event: TraceEventBody) => void | Promise<void>;
 }
@@ -122,8 +131,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
 
   const configurable: Record<string, unknown> = { thread_id: opts.threadId, [SINK_KEY]: sink };
   if (opts.checkpointId) configurable.checkpoint_id = opts.checkpointId;
+  if (opts.services) configurable[SERVICES_KEY] = opts.services;
+  if (opts.beforeCheckpoint) configurable[BARRIER_KEY] = opts.beforeCheckpoint;
   const input = opts.resumeById ? new Command({ resume: opts.resumeById }) : opts.resume !== undefined ? new Command({ resume: opts.resume }) : (opts.input ?? null);
-  const stopListening = compiled.modelEvents?.listen(opts.threadId, sink, opts.streamTokens !== false);
+  const stopListening = (opts.services ? opts.services.modelEvents : compiled.modelEvents)?.listen(opts.threadId, sink, opts.streamTokens !== false);
   let outcome: RunOutcome;
   try {
     const result: unknown = await compiled.graph.invoke(input, { configurable, recursionLimit: compiled.document.settings.recursionLimit, signal: opts.signal });

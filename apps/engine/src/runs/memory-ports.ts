@@ -58,12 +58,17 @@ export class MemoryRunPorts implements RunPorts {
     return [...this.runs.values()].filter((r) => r.status === 'queued' || r.status === 'running');
   }
 
-  async appendEvent(event: TraceEvent): Promise<void> {
-    const list = this.events.get(event.runId) ?? [];
-    const last = list.at(-1)?.seq ?? 0;
-    if (event.seq !== last + 1) throw new FlowError('conflict', `Event seq ${event.seq} does not follow ${last} for run ${event.runId}`);
-    list.push(event);
-    this.events.set(event.runId, list);
+  async appendEvents(events: TraceEvent[]): Promise<void> {
+    const first = events[0];
+    if (!first) return;
+    const list = this.events.get(first.runId) ?? [];
+    let last = list.at(-1)?.seq ?? 0;
+    for (const e of events) {
+      if (e.runId !== first.runId || e.seq !== last + 1) throw new FlowError('conflict', `Event seq ${e.seq} does not follow ${last} for run ${e.runId}`);
+      last = e.seq;
+    }
+    list.push(...events);
+    this.events.set(first.runId, list);
   }
 
   async lastSeq(runId: string): Promise<number> {

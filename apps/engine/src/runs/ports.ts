@@ -31,8 +31,8 @@ export interface RunPorts {
   updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'threadId'>>): Promise<void>;
   /** Runs left `queued` or `running` (after a crash). */
   findUnfinished(): Promise<RunRecord[]>;
-  /** Store one event; `seq` is assigned by the caller and must be the next for the run. */
-  appendEvent(event: TraceEvent): Promise<void>;
+  /** Store a batch of one run's events atomically; their seqs (assigned by the caller) must be the run's next ones, in order. */
+  appendEvents(events: TraceEvent[]): Promise<void>;
   lastSeq(runId: string): Promise<number>;
   checkpointer: BaseCheckpointSaver;
 }

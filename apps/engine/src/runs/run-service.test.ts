@@ -99,9 +99,11 @@ describe('RunService', () => {
     // The first engine "dies" as step2 starts (step1's checkpoint is saved): from then on nothing it does is persisted.
     let dead = false;
     const crashing = Object.create(ports) as MemoryRunPorts;
-    crashing.appendEvent = async (e) => {
-      if (!dead) await ports.appendEvent(e);
-      if (e.type === 'node.started' && e.nodeId === 'step2') dead = true;
+    crashing.appendEvents = async (events) => {
+      for (const e of events) {
+        if (!dead) await ports.appendEvents([e]);
+        if (e.type === 'node.started' && e.nodeId === 'step2') dead = true;
+      }
     };
     crashing.updateRun = async (id, patch) => {
       if (!dead) await ports.updateRun(id, patch);

@@ -1,12 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { FlowError, InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
-import type { TraceEvent, TraceEventBody, WorkflowDocument } from '@flowcraft/schema';
+import { createHash, randomUUID } from 'node:crypto';
+import { FlowError, toErrorInfo } from '@flowcraft/schema';
+import type { TraceEvent, WorkflowDocument } from '@flowcraft/schema';
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import { compile } from '../compile/compile.js';
+import type { Compiled } from '../compile/compile.js';
+import { scopedServices } from '../compile/service-scope.js';
 import { executeRun } from '../run/execute.js';
 import type { RunOutcome } from '../run/execute.js';
 import { createRunServices } from '../run/services.js';
 import type { RunPorts, RunRecord } from './ports.js';
+import { EventWriter } from './event-writer.js';
+
+/** Workflow versions whose compiled graphs are kept. */
+const COMPILED_CACHE_SIZE = 64;
 
 type Mode = { input: Record<string, unknown> } | { resume: unknown } | { resumeById: Record<string, unknown> } | { continue: true };
 
@@ -25,6 +31,9 @@ export interface RunServiceOptions {
  */
 export class RunService {
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Compiled graphs by workflow version (documents of a version never change); most recently used last. */
+  private readonly compiledCache = new Map<string, Compiled>();
+  private fallbackServices?: ReturnType<typeof scopedServices>;
 
   constructor(
     private readonly ports: RunPorts,
@@ -34,11 +43,10 @@ export class RunService {
 
   async start(req: { workflowId: string; version?: number; input?: Record<string, unknown>; threadId?: string }): Promise<{ runId: string; threadId: string }> {
     const v = await this.ports.getVersion(req.workflowId, req.version);
-    const check = validateWorkflow(v.document, this.registry);
-    if (!check.ok) throw new InvalidDocumentError(check.problems);
+    const compiled = this.compiled(req.workflowId, v.version, v.document);
     const threadId = await this.ports.createThread(req.workflowId, req.threadId);
     const run = await this.ports.createRun({ id: randomUUID(), threadId, workflowId: req.workflowId, workflowVersion: v.version, input: req.input ?? {} });
-    this.launch(run, check.document, { input: req.input ?? {} }, true);
+    this.launch(run, compiled.document, { input: req.input ?? {} }, true);
     return { runId: run.id, threadId };
   }
 
@@ -98,64 +106,85 @@ export class RunService {
     await this.active.get(runId)?.done;
   }
 
+  /** The compiled graph of a workflow version, compiled (and validated) once; throws InvalidDocumentError. */
+  private compiled(workflowId: string, version: number, document: unknown): Compiled {
+    // The content hash guards against a deleted workflow re-created under the same id and version.
+    const key = `${workflowId}\u0000${version}\u0000${createHash('sha1').update(JSON.stringify(document)).digest('base64')}`;
+    const hit = this.compiledCache.get(key);
+    if (hit) {
+      this.compiledCache.delete(key);
+      this.compiledCache.set(key, hit);
+      return hit;
+    }
+    this.fallbackServices ??= scopedServices(createRunServices({ env: this.opts.env }));
+    const compiled = compile(document, this.registry, this.fallbackServices, { checkpointer: this.ports.checkpointer });
+    this.compiledCache.set(key, compiled);
+    if (this.compiledCache.size > COMPILED_CACHE_SIZE) {
+      const oldest = this.compiledCache.keys().next().value;
+      if (oldest !== undefined) this.compiledCache.delete(oldest);
+    }
+    return compiled;
+  }
+
   private launch(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean): void {
     const controller = new AbortController();
     const done = this.execute(run, document, mode, fresh, controller.signal).finally(() => this.active.delete(run.id));
     this.active.set(run.id, { controller, done });
   }
 
-  private async eventWriter(runId: string): Promise<(body: TraceEventBody) => Promise<void>> {
-    let seq = await this.ports.lastSeq(runId);
-    return async (body) => {
-      seq += 1;
-      const event: TraceEvent = { ...body, runId, seq, ts: new Date().toISOString() };
-      await this.ports.appendEvent(event);
-      this.opts.publish?.(event);
-    };
+  private async eventWriter(runId: string): Promise<EventWriter> {
+    return new EventWriter(runId, await this.ports.lastSeq(runId), (events) => this.ports.appendEvents(events), this.opts.publish);
   }
 
   private async execute(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean, signal: AbortSignal): Promise<void> {
-    const emit = await this.eventWriter(run.id);
+    let writer = await this.eventWriter(run.id);
     const t0 = performance.now();
     let outcome: RunOutcome;
     try {
       await this.ports.updateRun(run.id, { status: 'running', interrupts: [] });
-      if (fresh) await emit({ type: 'run.started', threadId: run.threadId, workflowId: run.workflowId, input: run.input });
-      const services = createRunServices({ script: document.script, env: this.opts.env });
-      const compiled = compile(document, this.registry, services, { checkpointer: this.ports.checkpointer });
+      if (fresh) writer.emit({ type: 'run.started', threadId: run.threadId, workflowId: run.workflowId, input: run.input });
+      const compiled = this.compiled(run.workflowId, run.workflowVersion, document);
+      const services = createRunServices({ script: compiled.document.script, env: this.opts.env });
       outcome = await executeRun({
         compiled,
+        services,
         threadId: run.threadId,
         signal,
         streamTokens: this.opts.streamTokens,
-        onEvent: emit,
+        onEvent: (body) => writer.emit(body),
+        beforeCheckpoint: () => writer.flush(),
         ...('input' in mode ? { input: mode.input } : 'resume' in mode ? { resume: mode.resume } : 'resumeById' in mode ? { resumeById: mode.resumeById } : {}),
       });
+      await writer.flush();
     } catch (err) {
       outcome = { status: 'failed', error: toErrorInfo(err), tokens: { input: 0, output: 0 } };
+      // If storing the trace failed, record the failure with a writer that starts from what is stored.
+      if (!(await writer.flush().then(() => true, () => false))) writer = await this.eventWriter(run.id);
     }
-    await this.finish(run, outcome, emit, performance.now() - t0);
+    await this.finish(run, outcome, writer, performance.now() - t0);
   }
 
-  private async finish(run: RunRecord, outcome: RunOutcome, emit: (body: TraceEventBody) => Promise<void>, durationMs = 0): Promise<void> {
+  /** Record the outcome on the run, then store and publish its final event. */
+  private async finish(run: RunRecord, outcome: RunOutcome, writer: EventWriter, durationMs = 0): Promise<void> {
     switch (outcome.status) {
       case 'completed':
         await this.ports.updateRun(run.id, { status: 'completed', output: outcome.output, tokens: outcome.tokens });
-        await emit({ type: 'run.completed', output: outcome.output, durationMs, tokens: outcome.tokens });
+        writer.emit({ type: 'run.completed', output: outcome.output, durationMs, tokens: outcome.tokens });
         break;
       case 'interrupted':
         await this.ports.updateRun(run.id, { status: 'interrupted', interrupts: outcome.interrupts, tokens: outcome.tokens });
-        await emit({ type: 'run.interrupted', interrupts: outcome.interrupts });
+        writer.emit({ type: 'run.interrupted', interrupts: outcome.interrupts });
         break;
       case 'failed':
         await this.ports.updateRun(run.id, { status: 'failed', error: outcome.error, tokens: outcome.tokens });
-        await emit({ type: 'run.failed', error: outcome.error });
+        writer.emit({ type: 'run.failed', error: outcome.error });
         break;
       case 'cancelled':
         await this.ports.updateRun(run.id, { status: 'cancelled', tokens: outcome.tokens });
-        await emit({ type: 'run.cancelled' });
+        writer.emit({ type: 'run.cancelled' });
         break;
     }
+    await writer.flush();
   }
 }
 

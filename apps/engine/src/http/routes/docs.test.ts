@@ -32,6 +32,7 @@ const EXPECTED_OPERATIONS = [
   'get /v1/threads/{threadId}/state',
   'get /v1/threads/{threadId}/history',
   'get /v1/threads/{threadId}/state/{checkpointId}',
+  'get /v1/templates',
 ];
 
 async function fetchDoc(apiKey?: string): Promise<OpenApiDoc> {

@@ -37,6 +37,29 @@ export function createRunEventsRepo(db: Database) {
       });
     },
 
+    /**
+     * Stores a batch of one run's events in one transaction (group commit). Their seqs must be the
+     * run's next ones, in order; otherwise nothing is stored and `FlowError('conflict')` is thrown.
+     */
+    async appendMany(runId: string, events: (NewRunEvent & { seq: number })[]): Promise<void> {
+      if (events.length === 0) return;
+      await db.transaction(async (tx) => {
+        const [counter] = await tx
+          .update(runs)
+          .set({ lastEventSeq: sql`${runs.lastEventSeq} + ${events.length}` })
+          .where(eq(runs.id, runId))
+          .returning({ seq: runs.lastEventSeq });
+        if (counter === undefined) throw new FlowError('not_found', `Run ${runId} not found`);
+        const first = counter.seq - events.length + 1;
+        events.forEach((e, i) => {
+          if (e.seq !== first + i) throw new FlowError('conflict', `Event seq ${e.seq} of run ${runId} would be stored as ${first + i}`);
+        });
+        await tx.insert(runEvents).values(
+          events.map((e) => ({ runId, seq: e.seq, type: e.type, nodeId: e.nodeId ?? null, payload: e.payload ?? {}, ...(e.ts ? { ts: e.ts } : {}) })),
+        );
+      });
+    },
+
     /** Events with seq > `afterSeq`, in order, at most `limit` (default 1,000). */
     async listAfter(runId: string, afterSeq = 0, limit = 1000): Promise<RunEvent[]> {
       return db

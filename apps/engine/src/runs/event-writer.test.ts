@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '@flowcraft/schema';
+import { EventWriter } from './event-writer.js';
+
+function deferred() {
+  let release = () => {};
+  const promise = new Promise<void>((r) => (release = r));
+  return { promise, release };
+}
+
+describe('EventWriter', () => {
+  it('numbers events after the last stored seq and stores bursts in one batch each, publishing after storage', async () => {
+    const batches: number[][] = [];
+    const published: number[] = [];
+    const gate = deferred();
+    const writer = new EventWriter('r1', 10, async (events) => {
+      batches.push(events.map((e) => e.seq));
+      if (batches.length === 1) await gate.promise;
+    }, (e) => published.push(e.seq));
+    writer.emit({ type: 'run.cancelled' });
+    await Promise.resolve();
+    // The first batch is being written; these three queue up behind it.
+    writer.emit({ type: 'run.cancelled' });
+    writer.emit({ type: 'run.cancelled' });
+    writer.emit({ type: 'run.cancelled' });
+    expect(published).toEqual([]);
+    gate.release();
+    await writer.flush();
+    expect(batches).toEqual([[11], [12, 13, 14]]);
+    expect(published).toEqual([11, 12, 13, 14]);
+  });
+
+  it('stops storing and publishing after a failed batch, and flush reports the failure', async () => {
+    const stored: TraceEvent[] = [];
+    const published: TraceEvent[] = [];
+    let fail = true;
+    const writer = new EventWriter('r1', 0, async (events) => {
+      if (fail) throw new Error('database down');
+      stored.push(...events);
+    }, (e) => published.push(e));
+    writer.emit({ type: 'run.cancelled' });
+    await expect(writer.flush()).rejects.toThrow('database down');
+    fail = false;
+    writer.emit({ type: 'run.cancelled' });
+    await expect(writer.flush()).rejects.toThrow('database down');
+    expect(stored).toEqual([]);
+    expect(published).toEqual([]);
+  });
+});
