@@ -64,6 +64,44 @@ export const RetrySettings = z
   .strict();
 export type RetrySettings = z.infer<typeof RetrySettings>;
 
+/** Price of one model in US dollars per million tokens. */
+export const ModelPrice = z
+  .object({
+    input: z.number().min(0),
+    output: z.number().min(0),
+    /** Input tokens read from the provider's prompt cache; defaults to `input`. */
+    cachedInput: z.number().min(0).optional(),
+    /** Input tokens written to the prompt cache (Anthropic); defaults to `input`. */
+    cacheWrite: z.number().min(0).optional(),
+  })
+  .strict();
+export type ModelPrice = z.infer<typeof ModelPrice>;
+
+const ModelSpecText = z.string().min(1).max(300);
+
+/**
+ * Model routing for a workflow: a node's model may be `tier:<name>`; a model that fails with a
+ * retryable error (timeout, 429, 5xx, connection reset) is followed by its fallbacks in order.
+ */
+export const ModelRoutingSettings = z
+  .object({
+    /** `tier:<name>` resolves to this model, or to the first of a list whose others are its fallbacks. */
+    tiers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.union([ModelSpecText, z.array(ModelSpecText).min(1).max(8)])).default({}),
+    /** Fallback models per `provider:model`, tried in order after a retryable failure. */
+    fallbacks: z.record(ModelSpecText, z.array(ModelSpecText).max(8)).default({}),
+    /** Price overrides per `provider:model` or `provider:*`, in US dollars per million tokens. */
+    prices: z.record(ModelSpecText, ModelPrice).default({}),
+    /** Timeout of one model call in milliseconds (then the next fallback is tried); 0 = only the node timeout. */
+    callTimeoutMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(0),
+    /** A 429 whose Retry-After is at most this long is waited out and the same model retried. */
+    maxRetryAfterMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(30_000),
+    /** How often one model call is retried after such a wait. */
+    rateLimitRetries: z.number().int().min(0).max(5).default(1),
+  })
+  .strict();
+export type ModelRoutingSettings = z.infer<typeof ModelRoutingSettings>;
+export type ModelRoutingSettingsInput = z.input<typeof ModelRoutingSettings>;
+
 export const WorkflowSettings = z
   .object({
     recursionLimit: z.number().int().min(1).max(10_000).default(100),
@@ -71,6 +109,8 @@ export const WorkflowSettings = z
     retry: RetrySettings.default(RetrySettings.parse({})),
     /** Per-node timeout in milliseconds; 0 disables it. */
     timeoutMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(120_000),
+    /** Model tiers, fallbacks, price overrides and call limits. */
+    models: ModelRoutingSettings.optional(),
   })
   .strict();
 export type WorkflowSettings = z.infer<typeof WorkflowSettings>;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AIMessageChunk, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { MessagesAnnotation, StateGraph } from '@langchain/langgraph';
-import { ChatOpenAI } from '@langchain/openai';
+import { RoutedChatModel } from './routed-chat-model.js';
 import { FlowError } from '@flowcraft/schema';
 import { ScriptedChatModel } from '@flowcraft/node-types/models';
 import { createModelFactory } from './model-factory.js';
@@ -109,7 +109,7 @@ function openai(env: Record<string, string> = {}) {
 describe('openai provider against a local fixture server', () => {
   it('sends model, messages and tools, and parses a tool-call response with usage', async () => {
     const model = openai().chat('openai:gpt-4o-mini', { nodeId: 'n1' });
-    expect(model).toBeInstanceOf(ChatOpenAI);
+    expect(model).toBeInstanceOf(RoutedChatModel);
     const bound = model.bindTools?.([search]);
     if (bound === undefined) throw new Error('ChatOpenAI should support bindTools');
     const msg = await bound.invoke([new SystemMessage('You search.'), new HumanMessage('find the fox')]);
@@ -143,7 +143,7 @@ describe('openai provider against a local fixture server', () => {
     expect(msg.text).toBe('Hello from fixture');
     expect(msg.tool_calls).toEqual([]);
     expect(msg.usage_metadata).toMatchObject({ input_tokens: 11, output_tokens: 7, total_tokens: 18 });
-    expect(msg.response_metadata).toMatchObject({ model_name: 'gpt-4o-mini' });
+    expect(msg.response_metadata).toMatchObject({ model_name: 'gpt-4o-mini', flowcraft_model: 'openai:gpt-4o-mini' });
   });
 
   it('streams SSE tokens and tool-call deltas, with usage', async () => {
@@ -179,11 +179,11 @@ describe('openai provider against a local fixture server', () => {
     expect(tokens.filter((t) => t !== '')).toEqual(['Hello', ' from', ' fixture']);
   });
 
-  it('surfaces provider errors with their status and does not retry on its own', async () => {
+  it('surfaces provider errors as retryable FlowErrors with their status and does not retry on its own', async () => {
     const model = openai().chat('openai:gpt-4o-mini', { nodeId: 'n1' });
     const err: unknown = await model.invoke('please fail').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect(err).toMatchObject({ status: 503 });
+    expect(err).toBeInstanceOf(FlowError);
+    expect(err).toMatchObject({ code: 'model_error', retryable: true, nodeId: 'n1', details: { status: 503, model: 'openai:gpt-4o-mini' } });
     expect(received).toHaveLength(1);
   });
 
@@ -207,21 +207,21 @@ describe('model factory routing', () => {
   it('FLOWCRAFT_MODEL_OVERRIDE replaces scripted specs only', async () => {
     const factory = openai({ FLOWCRAFT_MODEL_OVERRIDE: 'openai:gpt-4o-mini' });
     const model = factory.chat('scripted:demo', { nodeId: 'n1' });
-    expect(model).toBeInstanceOf(ChatOpenAI);
+    expect(model).toBeInstanceOf(RoutedChatModel);
     expect((await model.invoke('hi')).text).toBe('Hello from fixture');
     expect(received[0]?.body['model']).toBe('gpt-4o-mini');
     expect(factory.calls).toEqual([]);
     const real = factory.chat('openai:gpt-4.1', { nodeId: 'n1' });
-    expect(real).toBeInstanceOf(ChatOpenAI);
-    expect(real instanceof ChatOpenAI && real.model).toBe('gpt-4.1');
+    expect(real instanceof RoutedChatModel && real.chain).toEqual(['openai:gpt-4.1']);
+    expect(factory.chain('scripted:x')).toEqual(['openai:gpt-4o-mini']);
   });
 
   it('rejects unknown providers listing the supported ones', () => {
     const factory = createModelFactory({ env: {} });
-    const err = thrown(() => factory.chat('anthropic:claude-x', { nodeId: 'n7' }));
+    const err = thrown(() => factory.chat('mistral:large', { nodeId: 'n7' }));
     expect(err).toBeInstanceOf(FlowError);
     expect(err).toMatchObject({ code: 'model_error', nodeId: 'n7' });
-    expect(String((err as Error).message)).toMatch(/anthropic.*scripted, openai/);
+    expect(String((err as Error).message)).toMatch(/mistral.*scripted, openai, anthropic, ollama/);
     expect(() => factory.chat('gpt-4o', { nodeId: 'n1' })).toThrow(/provider:model/);
   });
 

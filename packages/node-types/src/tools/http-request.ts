@@ -134,6 +134,8 @@ function statusError(response: Response, text: string | undefined, spec: HttpReq
 function failure(err: unknown, spec: HttpRequestSpec, deps: HttpRequestDeps, timeout: AbortSignal): FlowError {
   const where = `${spec.method} ${describeUrl(spec.url)}`;
   if (err instanceof FlowError) return err;
+  // A transport whose connect-time lookup refused the address (createGuardedLookup) wraps our error.
+  if (err instanceof Error && err.cause instanceof FlowError) return err.cause;
   if (deps.signal?.aborted) {
     return new FlowError('cancelled', `${where} was cancelled`, { retryable: false, cause: deps.signal.reason });
   }
