@@ -31,6 +31,9 @@ export interface ExecuteOptions {
    * their `modelEvents` report tokens and usage. Default: the services the graph was compiled with.
    */
   services?: NodeServices & { modelEvents?: ModelEventSource };
+  /** Breakpoints: canvas node ids to pause before / after (LangGraph `interruptBefore/After` at invoke time). */
+  interruptBefore?: string[];
+  interruptAfter?: string[];
   /** Awaited before each checkpoint is written (e.g. flush the stored trace). */
   beforeCheckpoint?: () => Promise<void>;
   /** Receives trace events in order; awaited one at a time. */
@@ -137,7 +140,13 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   const stopListening = (opts.services ? opts.services.modelEvents : compiled.modelEvents)?.listen(opts.threadId, sink, opts.streamTokens !== false);
   let outcome: RunOutcome;
   try {
-    const result: unknown = await compiled.graph.invoke(input, { configurable, recursionLimit: compiled.document.settings.recursionLimit, signal: opts.signal });
+    const result: unknown = await compiled.graph.invoke(input, {
+      configurable,
+      recursionLimit: compiled.document.settings.recursionLimit,
+      signal: opts.signal,
+      ...(opts.interruptBefore?.length ? { interruptBefore: opts.interruptBefore } : {}),
+      ...(opts.interruptAfter?.length ? { interruptAfter: opts.interruptAfter } : {}),
+    });
     const values = isRecord(result) ? result : {};
     const raw = values['__interrupt__'];
     const pending = Array.isArray(raw) ? raw.filter(isRecord) : [];

@@ -8,6 +8,7 @@ import { scopedServices } from '../compile/service-scope.js';
 import { executeRun } from '../run/execute.js';
 import type { RunOutcome } from '../run/execute.js';
 import { createRunServices } from '../run/services.js';
+import type { RunServices } from '../run/services.js';
 import type { RunPorts, RunRecord } from './ports.js';
 import { EventWriter } from './event-writer.js';
 
@@ -23,6 +24,11 @@ export interface RunServiceOptions {
   publish?: (event: TraceEvent) => void;
   /** Emit model tokens as events (default true). */
   streamTokens?: boolean;
+  /**
+   * Services for one run of `document` (models with credentials and routing, guarded fetch, MCP).
+   * Default: `createRunServices` with the document's script and `env`.
+   */
+  services?: (document: WorkflowDocument) => RunServices | Promise<RunServices>;
 }
 
 /**
@@ -144,7 +150,7 @@ export class RunService {
       await this.ports.updateRun(run.id, { status: 'running', interrupts: [] });
       if (fresh) writer.emit({ type: 'run.started', threadId: run.threadId, workflowId: run.workflowId, input: run.input });
       const compiled = this.compiled(run.workflowId, run.workflowVersion, document);
-      const services = createRunServices({ script: compiled.document.script, env: this.opts.env });
+      const services = this.opts.services ? await this.opts.services(compiled.document) : createRunServices({ script: compiled.document.script, env: this.opts.env });
       outcome = await executeRun({
         compiled,
         services,
