@@ -1,0 +1,13 @@
+/** Hash routes (they work with relative asset paths wherever the app is served). */
+export type Route = { page: 'list' } | { page: 'editor'; workflowId: string; version: number | undefined };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/w\/([^/?]+)(?:\/v\/(\d+))?/.exec(hash);
+  if (m?.[1]) return { page: 'editor', workflowId: decodeURIComponent(m[1]), version: m[2] ? Number(m[2]) : undefined };
+  return { page: 'list' };
+}
+
+export function routeHash(route: Route): string {
+  if (route.page === 'list') return '#/';
+  return `#/w/${encodeURIComponent(route.workflowId)}${route.version !== undefined ? `/v/${route.version}` : ''}`;
+}

@@ -1,0 +1,31 @@
+import { navigate } from '../app/navigation.js';
+import { useDocument } from '../app/stores.js';
+import { restoreVersion } from '../app/workflow-actions.js';
+import { replaceRoute } from '../app/navigation.js';
+
+export function ReadOnlyBanner() {
+  const readOnly = useDocument((s) => s.readOnlyVersion);
+  const latest = useDocument((s) => s.version);
+  const workflowId = useDocument((s) => s.workflowId);
+  if (readOnly === undefined || !workflowId) return null;
+  return (
+    <div className="banner readonly" data-testid="readonly-banner">
+      Viewing version {readOnly} of {latest} (read-only).
+      <span className="spacer" />
+      <button
+        className="btn small primary"
+        data-testid="restore-version"
+        onClick={() =>
+          void restoreVersion().then((ok) => {
+            if (ok) replaceRoute({ page: 'editor', workflowId, version: undefined });
+          })
+        }
+      >
+        Restore this version
+      </button>
+      <button className="btn small" data-testid="back-to-latest" onClick={() => navigate({ page: 'editor', workflowId, version: undefined })}>
+        Back to latest
+      </button>
+    </div>
+  );
+}

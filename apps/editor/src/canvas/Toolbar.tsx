@@ -1,0 +1,67 @@
+import { navigate } from '../app/navigation.js';
+import { documentStore, uiStore, useDocument, useProblems, useRun } from '../app/stores.js';
+import { saveCurrent } from '../app/workflow-actions.js';
+import { isDirty } from '../stores/document-store.js';
+import { ThemeToggle } from '../ui/ThemeToggle.js';
+import { layoutAll } from './editor-commands.js';
+
+export function Toolbar({ onFitView }: { onFitView: () => void }) {
+  const name = useDocument((s) => s.doc.name);
+  const dirty = useDocument(isDirty);
+  const version = useDocument((s) => s.version);
+  const readOnly = useDocument((s) => s.readOnlyVersion !== undefined);
+  const canUndo = useDocument((s) => s.past.length > 0);
+  const canRedo = useDocument((s) => s.future.length > 0);
+  const errors = useProblems((s) => s.index.errors);
+  const runStatus = useRun((s) => s.run?.status);
+  const store = documentStore.getState();
+  return (
+    <header className="topbar">
+      <button className="brand btn ghost" onClick={() => navigate({ page: 'list' })} data-testid="back-to-list" title="All workflows">
+        <span className="logo" /> Flowcraft
+      </button>
+      <span className="faint">/</span>
+      <span className="wf-name truncate" data-testid="workflow-title">
+        {name}
+      </span>
+      {dirty && (
+        <span className="dirty-dot" data-testid="dirty-marker" title="Unsaved changes">
+          ● unsaved
+        </span>
+      )}
+      <span className="faint small" data-testid="workflow-version">
+        v{version}
+      </span>
+      <span className="spacer" />
+      <div className="row toolbar-group">
+        <button className="btn ghost small" disabled={!canUndo} onClick={store.undo} data-testid="undo" title="Undo (Ctrl+Z)">
+          ↶ Undo
+        </button>
+        <button className="btn ghost small" disabled={!canRedo} onClick={store.redo} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
+          ↷ Redo
+        </button>
+        <button className="btn ghost small" disabled={readOnly} onClick={layoutAll} data-testid="auto-layout" title="Auto-layout (Ctrl+Shift+L)">
+          ⇶ Layout
+        </button>
+        <button className="btn ghost small" onClick={onFitView} data-testid="fit-view" title="Fit view (F)">
+          ⤢ Fit
+        </button>
+      </div>
+      <button
+        className={`btn small ${errors > 0 ? 'danger' : ''}`}
+        onClick={() => uiStore.getState().setTab('problems')}
+        data-testid="problems-count"
+        title="Validation problems"
+      >
+        {errors > 0 ? `⚠ ${errors} problem${errors === 1 ? '' : 's'}` : '✓ valid'}
+      </button>
+      <ThemeToggle />
+      <button className="btn small" onClick={() => uiStore.getState().setTab('run')} data-testid="open-run-panel">
+        ▶ Run{runStatus ? ` · ${runStatus}` : ''}
+      </button>
+      <button className="btn primary small" disabled={readOnly || !dirty} onClick={() => void saveCurrent()} data-testid="save" title="Save (Ctrl+S)">
+        Save
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,121 @@
+import { isRecord, kindOf } from '../model/json-schema.js';
+import { CodeField } from '../code/CodeField.js';
+import { EXPRESSION_LANGUAGE, TEMPLATE_LANGUAGE } from '../code/template-language.js';
+import type { FieldSpec } from './form-fields.js';
+import { dropsWhenEmpty } from './form-fields.js';
+import { pathId, useFormContext } from './form-context.js';
+import { ArrayField } from './ArrayField.js';
+import { JsonField } from './JsonField.js';
+import { ObjectFields } from './ObjectFields.js';
+
+interface Props {
+  field: FieldSpec;
+  value: unknown;
+  path: (string | number)[];
+  onChange: (value: unknown, changedPath: string) => void;
+  invalid: boolean;
+}
+
+const MODELS = ['scripted:default', 'openai:gpt-4o-mini', 'openai:gpt-4o', 'anthropic:claude-3-5-haiku-latest', 'ollama:llama3.2'];
+
+const CODE_HEIGHT: Record<string, number> = { template: 96, code: 160, expression: 34 };
+
+function languageOf(field: FieldSpec): string {
+  if (field.widget === 'expression') return EXPRESSION_LANGUAGE;
+  if (field.widget === 'template') return TEMPLATE_LANGUAGE;
+  if (field.language === 'json') return 'javascript';
+  return field.language ?? 'javascript';
+}
+
+/** The input for one field, by widget. */
+export function FieldControl({ field, value, path, onChange, invalid }: Props) {
+  const { channels, readOnly, testIdPrefix } = useFormContext();
+  const id = pathId(testIdPrefix, path);
+  const key = path.join('.');
+  const cls = invalid ? ' invalid' : '';
+  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  const setText = (v: string) => onChange(v === '' && dropsWhenEmpty(field) ? undefined : v, key);
+
+  switch (field.widget) {
+    case 'switch':
+      return <input id={id} data-testid={id} type="checkbox" className="switch" checked={value === true} disabled={readOnly} onChange={(e) => onChange(e.target.checked, key)} />;
+    case 'number':
+      return (
+        <input
+          id={id}
+          data-testid={id}
+          type="number"
+          className={`input${cls}`}
+          value={typeof value === 'number' ? value : ''}
+          min={field.schema.minimum}
+          max={field.schema.maximum}
+          step={kindOf(field.schema) === 'integer' ? 1 : 'any'}
+          readOnly={readOnly}
+          placeholder={field.schema.default !== undefined ? String(field.schema.default) : undefined}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value), key)}
+        />
+      );
+    case 'select': {
+      const options = (field.schema.enum ?? []).map(String);
+      return (
+        <select id={id} data-testid={id} className={`select${cls}`} value={text} disabled={readOnly} onChange={(e) => setText(e.target.value)}>
+          {!field.required && field.schema.default === undefined && <option value="">—</option>}
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+    }
+    case 'textarea':
+      return <textarea id={id} data-testid={id} className={`textarea${cls}`} value={text} readOnly={readOnly} onChange={(e) => setText(e.target.value)} />;
+    case 'template':
+    case 'code':
+    case 'expression':
+      return (
+        <CodeField
+          testId={id}
+          invalid={invalid}
+          value={text}
+          onChange={setText}
+          language={languageOf(field)}
+          height={CODE_HEIGHT[field.widget] ?? 96}
+          readOnly={readOnly}
+        />
+      );
+    case 'json':
+      return <JsonField testId={id} value={value} onChange={(v) => onChange(v, key)} readOnly={readOnly} invalid={invalid} />;
+    case 'channel':
+    case 'model':
+      return (
+        <>
+          <input
+            id={id}
+            data-testid={id}
+            className={`input${cls}`}
+            list={`${field.widget}-options`}
+            value={text}
+            readOnly={readOnly}
+            placeholder={field.placeholder ?? (field.widget === 'model' ? 'workflow default' : 'channel')}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <datalist id={`${field.widget}-options`}>
+            {(field.widget === 'model' ? MODELS : channels).map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+        </>
+      );
+    case 'object':
+      return (
+        <fieldset className="object-field" data-testid={id}>
+          <ObjectFields schema={field.schema} value={isRecord(value) ? value : {}} path={path} onChange={(v, changed) => onChange(v, changed)} />
+        </fieldset>
+      );
+    case 'array':
+      return <ArrayField field={field} value={Array.isArray(value) ? value : []} path={path} onChange={onChange} />;
+    default:
+      return <input id={id} data-testid={id} className={`input${cls}`} value={text} readOnly={readOnly} placeholder={field.placeholder} onChange={(e) => setText(e.target.value)} />;
+  }
+}

@@ -1,0 +1,33 @@
+import { useMemo } from 'react';
+import type { UiHint } from '@flowcraft/schema';
+import type { JsonSchema } from '../model/json-schema.js';
+import { FormCtx } from './form-context.js';
+import type { FormContext } from './form-context.js';
+import { ObjectFields } from './ObjectFields.js';
+
+export interface SchemaFormProps {
+  schema: JsonSchema;
+  ui?: Record<string, UiHint> | undefined;
+  value: Record<string, unknown>;
+  /** The new value, and the path of the field that changed (to merge quick edits into one undo step). */
+  onChange: (value: Record<string, unknown>, path: string) => void;
+  issuesAt?: (path: readonly (string | number)[]) => string[];
+  channels?: readonly string[];
+  readOnly?: boolean;
+  testIdPrefix?: string;
+}
+
+/** A form generated from a JSON Schema and UI hints (our own small renderer; see the editor CONTEXT). */
+export function SchemaForm({ schema, ui, value, onChange, issuesAt, channels, readOnly, testIdPrefix }: SchemaFormProps) {
+  const ctx = useMemo<FormContext>(
+    () => ({ issuesAt: issuesAt ?? (() => []), channels: channels ?? [], readOnly: readOnly ?? false, testIdPrefix: testIdPrefix ?? 'field' }),
+    [issuesAt, channels, readOnly, testIdPrefix],
+  );
+  return (
+    <FormCtx.Provider value={ctx}>
+      <div className="schema-form">
+        <ObjectFields schema={schema} ui={ui} value={value} path={[]} onChange={onChange} />
+      </div>
+    </FormCtx.Provider>
+  );
+}

@@ -1,0 +1,73 @@
+import { useCallback, useMemo } from 'react';
+import { documentStore, useCatalog, useDocument, useProblems } from '../app/stores.js';
+import { setNodeConfig, setNodeLabel } from '../model/document-ops.js';
+import { fieldProblems } from '../model/problem-index.js';
+import { SchemaForm } from '../form/SchemaForm.js';
+import { deleteSelection } from '../canvas/editor-commands.js';
+
+export function NodeInspector({ nodeId }: { nodeId: string }) {
+  const node = useDocument((s) => s.doc.nodes.find((n) => n.id === nodeId));
+  const state = useDocument((s) => s.doc.state);
+  const readOnly = useDocument((s) => s.readOnlyVersion !== undefined);
+  const catalog = useCatalog((s) => s.catalog);
+  const index = useProblems((s) => s.index);
+  const channels = useMemo(() => Object.keys(state), [state]);
+  const issuesAt = useCallback((path: readonly (string | number)[]) => fieldProblems(index, nodeId, path), [index, nodeId]);
+  const onChange = useCallback(
+    (config: Record<string, unknown>, path: string) => documentStore.getState().edit((d) => setNodeConfig(d, nodeId, config), `config:${nodeId}:${path}`),
+    [nodeId],
+  );
+  if (!node) return null;
+  const desc = catalog?.describe(node.type);
+  const schema = catalog?.schemaOf(node.type);
+  const nodeProblems = (index.byNode.get(nodeId) ?? []).filter((p) => !(p.path[0] === 'nodes' && p.path[2] === 'config' && p.path.length > 3));
+  return (
+    <div className="inspector" data-testid="node-inspector" data-node-id={nodeId}>
+      <div className="inspector-head" data-category={desc?.category ?? 'custom'}>
+        <span className="palette-dot" />
+        <div className="grow">
+          <div className="inspector-type">{desc?.title ?? node.type}</div>
+          <div className="faint small">
+            id <code>{node.id}</code> · v{node.typeVersion}
+          </div>
+        </div>
+        {!readOnly && (
+          <button className="btn ghost small danger" onClick={deleteSelection} data-testid="delete-node">
+            Delete
+          </button>
+        )}
+      </div>
+      {desc && <p className="muted small">{desc.description}</p>}
+      <div className="field">
+        <label className="field-label" htmlFor="node-label">
+          Label
+        </label>
+        <input
+          id="node-label"
+          className="input"
+          data-testid="node-label-input"
+          value={node.label}
+          readOnly={readOnly}
+          onChange={(e) => {
+            const label = e.target.value;
+            documentStore.getState().edit((d) => setNodeLabel(d, nodeId, label), `label:${nodeId}`);
+          }}
+        />
+      </div>
+      {nodeProblems.length > 0 && (
+        <ul className="problem-list compact" data-testid="node-problems">
+          {nodeProblems.map((p, i) => (
+            <li key={i} className="problem-text">
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {schema ? (
+        <SchemaForm schema={schema} ui={desc?.ui} value={node.config} onChange={onChange} issuesAt={issuesAt} channels={channels} readOnly={readOnly} testIdPrefix="field" />
+      ) : (
+        <div className="problem-text">Unknown node type “{node.type}”: its settings cannot be edited here.</div>
+      )}
+    </div>
+  );
+}

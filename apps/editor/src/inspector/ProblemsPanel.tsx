@@ -1,0 +1,58 @@
+import { useReactFlow } from '@xyflow/react';
+import { documentStore, useDocument, useProblems } from '../app/stores.js';
+import { focusNode } from '../canvas/focus-node.js';
+import type { FlowNode } from '../canvas/flow-types.js';
+
+/** Every validation problem; clicking one focuses its node (or edge). */
+export function ProblemsPanel() {
+  const index = useProblems((s) => s.index);
+  const source = useProblems((s) => s.source);
+  const doc = useDocument((s) => s.doc);
+  const rf = useReactFlow<FlowNode>();
+  const nodeOf = (nodeId: string | undefined, edgeId: string | undefined, path: readonly (string | number)[]): string | undefined => {
+    if (nodeId) return nodeId;
+    if (path[0] === 'nodes' && typeof path[1] === 'number') return doc.nodes[path[1]]?.id;
+    const edge = edgeId ? doc.edges.find((e) => e.id === edgeId) : path[0] === 'edges' && typeof path[1] === 'number' ? doc.edges[path[1]] : undefined;
+    return edge?.source;
+  };
+  if (index.all.length === 0) {
+    return (
+      <div className="empty" data-testid="problems-empty">
+        ✓ No problems{source === 'engine' ? ' (checked by the engine)' : ''}.
+      </div>
+    );
+  }
+  return (
+    <div className="problems-panel">
+      <div className="faint small">
+        {index.errors} error(s), {index.warnings} warning(s) · {source === 'engine' ? 'checked by the engine' : 'checked in the editor'}
+      </div>
+      <ul className="problem-list" data-testid="problem-list">
+        {index.all.map((p, i) => {
+          const nodeId = nodeOf(p.nodeId, p.edgeId, p.path);
+          const node = nodeId ? doc.nodes.find((n) => n.id === nodeId) : undefined;
+          return (
+            <li key={i}>
+              <button
+                className={`problem-item ${p.severity}`}
+                data-testid="problem-item"
+                data-node-id={nodeId ?? ''}
+                data-code={p.code}
+                onClick={() => {
+                  if (p.edgeId && !p.nodeId) documentStore.getState().select({ nodes: [], edges: [p.edgeId] });
+                  if (nodeId) focusNode(rf, nodeId);
+                }}
+              >
+                <span className={`pill ${p.severity === 'warning' ? 'warn' : 'error'}`}>{p.code.replace(/_/g, ' ')}</span>
+                <span className="grow">
+                  {node && <strong>{node.label || node.id}: </strong>}
+                  {p.message}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

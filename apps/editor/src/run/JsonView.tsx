@@ -1,0 +1,5 @@
+/** A JSON value, pretty-printed; strings shown as text. */
+export function JsonView({ value }: { value: unknown }) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+  return <pre className="json-view">{text ?? 'undefined'}</pre>;
+}

@@ -1,0 +1,86 @@
+import { useEffect, useMemo, useState } from 'react';
+import { runWorkflow } from '../app/run-controller.js';
+import { useCatalog, useDocument, useRun } from '../app/stores.js';
+import { isActive } from './run-state.js';
+import { parseInput, runInputFields } from './run-inputs.js';
+
+/** The run input form, generated from the start node, and the Run button. */
+export function RunInputForm() {
+  const doc = useDocument((s) => s.doc);
+  const catalog = useCatalog((s) => s.catalog);
+  const status = useRun((s) => s.run?.status);
+  const fields = useMemo(() => runInputFields(doc, (t) => catalog?.describe(t)?.role === 'start'), [doc, catalog]);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setValues((v) => {
+      const next: Record<string, string> = {};
+      for (const f of fields) next[f.channel] = v[f.channel] ?? f.initial;
+      return next;
+    });
+  }, [fields]);
+
+  const submit = async () => {
+    const input: Record<string, unknown> = {};
+    for (const f of fields) {
+      const r = parseInput(f, values[f.channel] ?? '');
+      if (!r.ok) {
+        setError(r.message);
+        return;
+      }
+      if (r.value !== undefined) input[f.channel] = r.value;
+    }
+    setError(undefined);
+    setBusy(true);
+    try {
+      await runWorkflow(input);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="run-form stack"
+      data-testid="run-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {fields.length === 0 && <div className="faint small">The start node takes no inputs.</div>}
+      {fields.map((f) => (
+        <div key={f.channel} className="field">
+          <label className="field-label" htmlFor={`run-input-${f.channel}`}>
+            {f.label}
+            {f.required && <span className="required">*</span>} <span className="faint">{f.type}</span>
+          </label>
+          {f.type === 'boolean' ? (
+            <input
+              id={`run-input-${f.channel}`}
+              data-testid={`run-input-${f.channel}`}
+              type="checkbox"
+              checked={values[f.channel] === 'true'}
+              onChange={(e) => setValues({ ...values, [f.channel]: String(e.target.checked) })}
+            />
+          ) : (
+            <textarea
+              id={`run-input-${f.channel}`}
+              data-testid={`run-input-${f.channel}`}
+              className={`textarea prose${f.type === 'string' ? '' : ' mono'}`}
+              rows={f.type === 'number' ? 1 : 3}
+              value={values[f.channel] ?? ''}
+              onChange={(e) => setValues({ ...values, [f.channel]: e.target.value })}
+            />
+          )}
+          {f.description && <div className="field-help">{f.description}</div>}
+        </div>
+      ))}
+      {error && <div className="problem-text">{error}</div>}
+      <button type="submit" className="btn primary" disabled={busy || (status !== undefined && isActive(status))} data-testid="run-button">
+        ▶ Run
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,140 @@
+import type { ErrorInfo, TokenUsage, TraceEvent } from '@flowcraft/schema';
+import type { PendingInterrupt, Run, RunStatus } from '../api/schemas.js';
+
+export type NodeStatus = 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'interrupted';
+
+export interface NodeRun {
+  status: NodeStatus;
+  /** Attempts started (retries included). */
+  attempts: number;
+  /** Total time spent in finished attempts. */
+  durationMs: number | undefined;
+  tokens: TokenUsage | undefined;
+  /** Channel writes of the last finished attempt. */
+  update: unknown;
+  /** Ports taken (routing nodes). */
+  next: string[] | undefined;
+  error: ErrorInfo | undefined;
+  /** Streamed model tokens. */
+  text: string;
+  progress: { kind: string; data: Record<string, unknown> }[];
+}
+
+export interface RunState {
+  runId: string;
+  threadId: string | undefined;
+  status: RunStatus;
+  /** Last applied event; events at or below it are replays already seen and are ignored. */
+  lastSeq: number;
+  nodes: Record<string, NodeRun>;
+  output: unknown;
+  error: ErrorInfo | undefined;
+  interrupts: PendingInterrupt[];
+  tokens: TokenUsage | undefined;
+  durationMs: number | undefined;
+}
+
+export function newRunState(runId: string, threadId?: string): RunState {
+  return { runId, threadId, status: 'queued', lastSeq: 0, nodes: {}, output: undefined, error: undefined, interrupts: [], tokens: undefined, durationMs: undefined };
+}
+
+function emptyNode(): NodeRun {
+  return { status: 'queued', attempts: 0, durationMs: undefined, tokens: undefined, update: undefined, next: undefined, error: undefined, text: '', progress: [] };
+}
+
+function addTokens(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
+  if (!b) return a;
+  if (!a) return b;
+  return { input: a.input + b.input, output: a.output + b.output };
+}
+
+function withNode(state: RunState, nodeId: string, change: (n: NodeRun) => NodeRun): Record<string, NodeRun> {
+  return { ...state.nodes, [nodeId]: change(state.nodes[nodeId] ?? emptyNode()) };
+}
+
+/** Nodes still waiting when the run stops are no longer queued. */
+function settle(nodes: Record<string, NodeRun>): Record<string, NodeRun> {
+  const out: Record<string, NodeRun> = {};
+  for (const [id, n] of Object.entries(nodes)) if (n.status !== 'queued') out[id] = n.status === 'running' || n.status === 'retrying' ? { ...n, status: 'failed' } : n;
+  return out;
+}
+
+/** Where control goes after a node finished (from the document's edges); lets the state mark those nodes queued. */
+export type Successors = (nodeId: string, next: readonly string[] | undefined) => readonly string[];
+
+const noSuccessors: Successors = () => [];
+
+/**
+ * Fold one trace event into the run state. Pure. Events are applied in `seq` order exactly once:
+ * an event whose seq is not above `lastSeq` (a replay after reconnecting) changes nothing.
+ */
+export function reduceRun(state: RunState, event: TraceEvent, successors: Successors = noSuccessors): RunState {
+  if (event.runId !== state.runId || event.seq <= state.lastSeq) return state;
+  const s: RunState = { ...state, lastSeq: event.seq };
+  switch (event.type) {
+    case 'run.started':
+      return { ...s, status: 'running', threadId: event.threadId };
+    case 'node.started':
+      return {
+        ...s,
+        status: 'running',
+        nodes: withNode(s, event.nodeId, (n) => ({ ...n, status: 'running', attempts: n.attempts + 1, error: undefined, text: n.status === 'done' ? '' : n.text })),
+      };
+    case 'node.progress':
+      return { ...s, nodes: withNode(s, event.nodeId, (n) => ({ ...n, progress: [...n.progress, { kind: event.kind, data: event.data }] })) };
+    case 'model.token':
+      return { ...s, nodes: withNode(s, event.nodeId, (n) => ({ ...n, text: n.text + event.text })) };
+    case 'node.finished': {
+      const nodes = withNode(s, event.nodeId, (n) => ({
+        ...n,
+        status: 'done',
+        durationMs: (n.durationMs ?? 0) + event.durationMs,
+        tokens: addTokens(n.tokens, event.tokens),
+        update: event.update,
+        next: event.next,
+      }));
+      for (const id of successors(event.nodeId, event.next)) {
+        const n = nodes[id];
+        if (!n || n.status === 'done') nodes[id] = { ...(n ?? emptyNode()), status: 'queued' };
+      }
+      return { ...s, tokens: addTokens(s.tokens, event.tokens), nodes };
+    }
+    case 'node.failed':
+      return { ...s, nodes: withNode(s, event.nodeId, (n) => ({ ...n, status: event.willRetry ? 'retrying' : 'failed', error: event.error })) };
+    case 'run.interrupted': {
+      let nodes = s.nodes;
+      for (const i of event.interrupts) {
+        const nodeId = i.nodeId;
+        if (nodeId) nodes = { ...nodes, [nodeId]: { ...(nodes[nodeId] ?? emptyNode()), status: 'interrupted' } };
+      }
+      return { ...s, status: 'interrupted', interrupts: event.interrupts, nodes };
+    }
+    case 'run.completed':
+      return { ...s, status: 'completed', output: event.output, durationMs: event.durationMs, tokens: event.tokens ?? s.tokens, interrupts: [], nodes: settle(s.nodes) };
+    case 'run.failed': {
+      const nodeId = event.error.nodeId;
+      const nodes = settle(nodeId ? withNode(s, nodeId, (n) => ({ ...n, status: 'failed', error: n.error ?? event.error })) : s.nodes);
+      return { ...s, status: 'failed', error: event.error, interrupts: [], nodes };
+    }
+    case 'run.cancelled':
+      return { ...s, status: 'cancelled', interrupts: [], nodes: settle(s.nodes) };
+    default:
+      return s;
+  }
+}
+
+/** A resumed run is running again: its interrupted nodes wait for the engine to pick them up. */
+export function markResumed(state: RunState): RunState {
+  const nodes: Record<string, NodeRun> = {};
+  for (const [id, n] of Object.entries(state.nodes)) nodes[id] = n.status === 'interrupted' ? { ...n, status: 'running' } : n;
+  return { ...state, status: 'running', interrupts: [], nodes };
+}
+
+/** Seed from a run fetched over HTTP (before its events are replayed). */
+export function fromRun(run: Run): RunState {
+  return newRunState(run.id, run.threadId);
+}
+
+export function isActive(status: RunStatus): boolean {
+  return status === 'queued' || status === 'running';
+}

@@ -1,0 +1,70 @@
+import { createStore } from 'zustand/vanilla';
+import type { StoreApi } from 'zustand/vanilla';
+
+export type Theme = 'dark' | 'light';
+export type SideTab = 'inspector' | 'run' | 'versions' | 'problems';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error' | 'success';
+  text: string;
+}
+
+export interface Dialog {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  danger: boolean;
+  /** When set, the dialog asks for a text value (prompt). */
+  input: string | undefined;
+  resolve: (value: string | false) => void;
+}
+
+export interface UiState {
+  theme: Theme;
+  tab: SideTab;
+  toasts: Toast[];
+  dialog: Dialog | undefined;
+  setTheme(theme: Theme): void;
+  setTab(tab: SideTab): void;
+  toast(kind: Toast['kind'], text: string): void;
+  dismiss(id: number): void;
+  openDialog(dialog: Dialog | undefined): void;
+}
+
+function initialTheme(): Theme {
+  try {
+    const saved = localStorage.getItem('flowcraft.theme');
+    if (saved === 'dark' || saved === 'light') return saved;
+    return window.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+  } catch {
+    return 'dark';
+  }
+}
+
+let nextToast = 1;
+
+export function createUiStore(): StoreApi<UiState> {
+  return createStore<UiState>()((set, get) => ({
+    theme: initialTheme(),
+    tab: 'inspector',
+    toasts: [],
+    dialog: undefined,
+    setTheme(theme) {
+      try {
+        localStorage.setItem('flowcraft.theme', theme);
+      } catch {
+        // storage unavailable: the choice lasts for this page only
+      }
+      set({ theme });
+    },
+    setTab: (tab) => set({ tab }),
+    toast(kind, text) {
+      const id = nextToast++;
+      set({ toasts: [...get().toasts, { id, kind, text }].slice(-4) });
+      setTimeout(() => get().dismiss(id), kind === 'error' ? 8000 : 4000);
+    },
+    dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+    openDialog: (dialog) => set({ dialog }),
+  }));
+}

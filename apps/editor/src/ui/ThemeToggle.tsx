@@ -1,0 +1,15 @@
+import { uiStore, useUi } from '../app/stores.js';
+
+export function ThemeToggle() {
+  const theme = useUi((s) => s.theme);
+  return (
+    <button
+      className="btn ghost small"
+      data-testid="theme-toggle"
+      title="Switch between dark and light"
+      onClick={() => uiStore.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}
+    >
+      {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+    </button>
+  );
+}

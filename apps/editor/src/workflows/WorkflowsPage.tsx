@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../api/http.js';
+import { listTemplates, listWorkflows } from '../api/workflows-api.js';
+import type { Template, WorkflowSummary } from '../api/schemas.js';
+import { navigate } from '../app/navigation.js';
+import { promptDialog, toast } from '../app/stores.js';
+import { ThemeToggle } from '../ui/ThemeToggle.js';
+import { createEmpty, importFile, createFromTemplate } from './workflow-list-actions.js';
+import { WorkflowRow } from './WorkflowRow.js';
+import { TemplateCard } from './TemplateCard.js';
+
+export function WorkflowsPage() {
+  const [query, setQuery] = useState('');
+  const [items, setItems] = useState<WorkflowSummary[] | undefined>();
+  const [templates, setTemplates] = useState<Template[]>([]);
+  const [error, setError] = useState<string | undefined>();
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const refresh = useCallback(async (q: string) => {
+    try {
+      setItems((await listWorkflows(q.trim() || undefined)).items);
+      setError(undefined);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    const t = setTimeout(() => void refresh(query), query ? 200 : 0);
+    return () => clearTimeout(t);
+  }, [query, refresh]);
+
+  useEffect(() => {
+    listTemplates().then(setTemplates, () => setTemplates([]));
+  }, []);
+
+  const open = (id: string) => navigate({ page: 'editor', workflowId: id, version: undefined });
+  const run = async (what: string, action: () => Promise<string | void>) => {
+    try {
+      const id = await action();
+      if (typeof id === 'string') open(id);
+      else await refresh(query);
+    } catch (err) {
+      toast('error', `${what} failed: ${errorMessage(err)}`);
+    }
+  };
+
+  const onNew = async () => {
+    const name = await promptDialog('New workflow', 'Give it a name; you can change it later.', 'Untitled workflow', 'Create');
+    if (name) await run('Create', () => createEmpty(name));
+  };
+
+  return (
+    <div className="page" data-testid="workflows-page">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" /> Flowcraft
+        </div>
+        <span className="spacer" />
+        <ThemeToggle />
+      </header>
+      <main className="list-page">
+        <div className="row list-head">
+          <h1>Workflows</h1>
+          <span className="spacer" />
+          <input className="input search" placeholder="Search workflows…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="workflow-search" />
+          <button className="btn" onClick={() => fileRef.current?.click()} data-testid="import-workflow">
+            Import JSON
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept="application/json,.json"
+            hidden
+            data-testid="import-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void run('Import', () => importFile(file));
+            }}
+          />
+          <button className="btn primary" onClick={() => void onNew()} data-testid="new-workflow">
+            New workflow
+          </button>
+        </div>
+        {error && <div className="banner error">Cannot reach the engine: {error}</div>}
+        <section className="card workflow-table" data-testid="workflow-list">
+          {items === undefined && !error && <div className="empty">Loading…</div>}
+          {items?.length === 0 && <div className="empty">{query ? 'No workflow matches your search.' : 'No workflows yet. Create one or start from a template.'}</div>}
+          {items?.map((wf) => (
+            <WorkflowRow key={wf.id} workflow={wf} onOpen={() => open(wf.id)} onChanged={(id) => (id ? open(id) : void refresh(query))} />
+          ))}
+        </section>
+        {templates.length > 0 && (
+          <section className="templates">
+            <h2>Start from a template</h2>
+            <div className="template-grid" data-testid="template-list">
+              {templates.map((t) => (
+                <TemplateCard key={t.id} template={t} onUse={() => void run('Template', () => createFromTemplate(t))} />
+              ))}
+            </div>
+          </section>
+        )}
+      </main>
+    </div>
+  );
+}
