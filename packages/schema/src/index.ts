@@ -8,3 +8,4 @@ export * from './validate.js';
 export * from './ports.js';
 export * from './node-type-description.js';
 export * from './json-schema.js';
+export * from './state-diff.js';

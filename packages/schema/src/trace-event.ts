@@ -13,10 +13,24 @@ export const TokenUsage = z.object({
   input: z.number().int().min(0).default(0),
   output: z.number().int().min(0).default(0),
   cached: z.number().int().min(0).optional(),
+  /** Input tokens written to the provider's prompt cache (Anthropic), where reported. */
+  cacheWrite: z.number().int().min(0).optional(),
+  /** Cost in US dollars of the calls counted here whose model has a price (see `settings.models.prices`). */
+  costUsd: z.number().min(0).optional(),
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
-export const RunStarted = z.object({ ...Base, type: z.literal('run.started'), threadId: z.string(), workflowId: z.string(), input: z.unknown() });
+export const RunStarted = z.object({
+  ...Base,
+  type: z.literal('run.started'),
+  threadId: z.string(),
+  workflowId: z.string(),
+  input: z.unknown(),
+  /** Set when the run continues a thread from an earlier checkpoint (replay, fork, rerun from a node). */
+  fromCheckpointId: z.string().optional(),
+  /** Breakpoints of a debug run (canvas node ids). */
+  breakpoints: z.object({ before: z.array(z.string()), after: z.array(z.string()) }).optional(),
+});
 export const NodeStarted = z.object({ ...Base, type: z.literal('node.started'), nodeId: z.string(), step: z.number().int(), attempt: z.number().int().default(1) });
 export const NodeFinished = z.object({
   ...Base,
@@ -28,6 +42,8 @@ export const NodeFinished = z.object({
   next: z.array(z.string()).optional(),
   durationMs: z.number().min(0),
   tokens: TokenUsage.optional(),
+  /** The model that answered the node's (last) model call, after tiers and fallbacks, e.g. `anthropic:claude-sonnet-4-5`. */
+  model: z.string().optional(),
 });
 export const NodeFailed = z.object({
   ...Base,
@@ -53,6 +69,8 @@ export const RunInterrupted = z.object({
   ...Base,
   type: z.literal('run.interrupted'),
   interrupts: z.array(z.object({ id: z.string(), nodeId: z.string().optional(), value: z.unknown() })),
+  /** Paused at a breakpoint or after a step (no pending interrupts): the nodes that run next. */
+  paused: z.object({ next: z.array(z.string()), checkpointId: z.string() }).optional(),
 });
 export const RunCompleted = z.object({ ...Base, type: z.literal('run.completed'), output: z.unknown(), durationMs: z.number().min(0), tokens: TokenUsage.optional() });
 export const RunFailed = z.object({ ...Base, type: z.literal('run.failed'), error: ErrorInfo });

@@ -9,6 +9,7 @@ import type { HttpDeps, HttpOptions, Logger } from './deps.js';
 import { RequestValidationError, mapError, problem, problemResponse, requestIssues } from './problem-response.js';
 import type { RequestIssue } from './schemas/problem.js';
 import { serveEditor } from './editor-static.js';
+import { registerDebugRoutes } from './routes/debug.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -89,6 +90,7 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   registerRunRoutes(app, deps);
   registerThreadRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  registerDebugRoutes(app, deps);
   registerDocsRoutes(app, { apiKey: options.apiKey !== undefined });
   if (options.editorDir) serveEditor(app, options.editorDir);
   return app;

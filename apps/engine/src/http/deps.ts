@@ -2,6 +2,7 @@ import type { NodeCatalog, NodeTypeDescription, Problem } from '@flowcraft/schem
 import type { Page, PageQuery } from './schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
 import type { Template } from './schemas/template.js';
+import type { RerunBody, RunComparison, RunEventsPage, RunEventsQuery, StateDiff, UpdateStateBody } from './schemas/debug.js';
 import type { HistoryQuery, ThreadState } from './schemas/thread.js';
 import type { DraftDocument, ListWorkflowsQuery, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary } from './schemas/workflow.js';
 
@@ -23,6 +24,8 @@ export interface HttpDeps {
   newWorkflowId?: () => string;
   /** Readiness checks for `GET /v1/health` (e.g. `{ database: true }`); a false or a throw → 503. */
   health?: () => Promise<Record<string, boolean>>;
+  /** Debugger operations (stepping, events, compare, edit-and-fork, rerun); absent → those routes answer 404. */
+  debug?: DebugService;
   /** Example workflows offered as templates; absent → an empty list. */
   templates?: () => Promise<Template[]>;
   /** Receives unexpected errors (500s). Default: `console.error`. */
@@ -91,6 +94,21 @@ export interface RunService {
    * `answers` names interrupts that are not pending.
    */
   resume(runId: string, input: ResumeRunBody): Promise<Run | undefined>;
+}
+
+/**
+ * The debugger: stepping paused runs, stored events, run comparison, state edits and reruns.
+ * `undefined` when the run / thread / checkpoint does not exist; refusals throw `FlowError`
+ * (`conflict` when a run is not paused, `invalid_input` for a state edit that does not fit).
+ */
+export interface DebugService {
+  step(runId: string): Promise<Run | undefined>;
+  continue(runId: string): Promise<Run | undefined>;
+  events(runId: string, query: RunEventsQuery): Promise<RunEventsPage | undefined>;
+  compare(runId: string, otherRunId: string): Promise<RunComparison | undefined>;
+  updateState(threadId: string, body: UpdateStateBody): Promise<ThreadState | undefined>;
+  diff(threadId: string, checkpointId: string): Promise<StateDiff | undefined>;
+  rerun(threadId: string, body: RerunBody): Promise<RunHandle | undefined>;
 }
 
 /** Threads' checkpointed state. `undefined` when the thread (or checkpoint) does not exist. */

@@ -13,6 +13,7 @@ import { importExamples, loadTemplates } from './import-examples.js';
 import { StoreEventLog } from './store-event-log.js';
 import { StoreRunPorts } from './store-run-ports.js';
 import { StoreThreadService } from './store-thread-service.js';
+import { StoreDebugService } from './store-debug-service.js';
 import { StoreWorkflowStore } from './store-workflow-store.js';
 
 export interface StartEngineOptions {
@@ -53,11 +54,14 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     const ports = new StoreRunPorts(store);
     const runs = new RunService(ports, registry, { env: opts.env ?? process.env, publish: (event) => eventLog.publish(event) });
     const workflows = new StoreWorkflowStore(store.workflows);
+    const httpRuns = new StoreHttpRunService(runs, store, ports);
+    const threads = new StoreThreadService(store, ports, registry);
     const deps: HttpDeps = {
       registry,
       workflows,
-      runs: new StoreHttpRunService(runs, store, ports),
-      threads: new StoreThreadService(store, ports, registry),
+      runs: httpRuns,
+      threads,
+      debug: new StoreDebugService(runs, httpRuns, threads, store),
       templates: async () => (opts.examplesDir === undefined ? [] : loadTemplates(opts.examplesDir)),
       health: async () => {
         await store.workflows.list({ limit: 1 });

@@ -18,14 +18,18 @@ export class StoreHttpRunService implements HttpRunService {
   ) {}
 
   async start(input: StartRunBody): Promise<RunHandle> {
-    if (input.checkpointId !== undefined) throw new FlowError('invalid_request', 'Starting from a checkpoint (checkpointId) is not supported by this engine yet.');
-    if (input.interruptBefore !== undefined || input.interruptAfter !== undefined) {
-      throw new FlowError('invalid_request', 'Breakpoints (interruptBefore / interruptAfter) are not supported by this engine yet.');
-    }
     if (input.threadId !== undefined && (await this.store.threads.find(input.threadId)) === undefined) {
       throw new FlowError('not_found', `Thread "${input.threadId}" does not exist.`);
     }
-    return this.runs.start({ workflowId: input.workflowId, version: input.version, input: input.input, threadId: input.threadId });
+    const debug = input.interruptBefore !== undefined || input.interruptAfter !== undefined;
+    return this.runs.start({
+      workflowId: input.workflowId,
+      version: input.version,
+      input: input.input,
+      threadId: input.threadId,
+      checkpointId: input.checkpointId,
+      ...(debug ? { breakpoints: { before: input.interruptBefore ?? [], after: input.interruptAfter ?? [] } } : {}),
+    });
   }
 
   async get(runId: string): Promise<Run | undefined> {
@@ -53,7 +57,7 @@ export class StoreHttpRunService implements HttpRunService {
     if (input.answers !== undefined) {
       const pending = new Set((await this.ports.pendingInterrupts(row)).map((i) => i.id));
       const unknown = Object.keys(input.answers).filter((id) => !pending.has(id));
-      if (unknown.length > 0) throw new FlowError('invalid_request', `No pending interrupt with id ${unknown.map((id) => `"${id}"`).join(', ')}.`);
+      if (unknown.length > 0) throw new FlowError('conflict', `No pending interrupt with id ${unknown.map((id) => `"${id}"`).join(', ')}: it was answered already or never existed.`);
     }
     await this.runs.resume(runId, input.answers !== undefined ? { byId: input.answers } : { value: input.value });
     return this.get(runId);
@@ -61,6 +65,7 @@ export class StoreHttpRunService implements HttpRunService {
 
   private async toRun(row: RunRow): Promise<Run> {
     const interrupts = await this.ports.pendingInterrupts(row);
+    const paused = await this.ports.pausedAt(row);
     return {
       id: row.id,
       threadId: row.threadId,
@@ -71,6 +76,7 @@ export class StoreHttpRunService implements HttpRunService {
       output: row.output === null || row.output === undefined ? null : isRecord(row.output) ? row.output : { value: row.output },
       error: row.error ?? null,
       interrupts: interrupts.map((i) => ({ id: i.id, ...(i.nodeId === undefined ? {} : { nodeId: i.nodeId }), value: i.value })),
+      paused,
       tokens: { input: row.tokensIn, output: row.tokensOut },
       lastSeq: row.lastEventSeq,
       forkedFrom: row.forkedFrom?.checkpointId !== undefined ? { threadId: row.threadId, checkpointId: row.forkedFrom.checkpointId } : null,

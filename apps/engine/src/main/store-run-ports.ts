@@ -7,12 +7,13 @@ import type { Run, Store } from '../store/index.js';
 import { isRecord, toStoredEvent } from './event-codec.js';
 
 type Interrupts = NonNullable<RunRecord['interrupts']>;
+type Paused = { next: string[]; checkpointId: string };
 
 /** `RunPorts` over the store's repositories (PGlite or Postgres) and its `DrizzleSaver`. */
 export class StoreRunPorts implements RunPorts {
   readonly checkpointer: Store['checkpointer'];
   /** Pending interrupts of interrupted runs, set by `updateRun`; after a restart they are read from the `run.interrupted` event. */
-  private readonly interrupts = new Map<string, Interrupts>();
+  private readonly interrupts = new Map<string, { interrupts: Interrupts; paused: Paused | null }>();
 
   constructor(private readonly store: Store) {
     this.checkpointer = store.checkpointer;
@@ -30,7 +31,7 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async createRun(run: Omit<RunRecord, 'status'>): Promise<RunRecord> {
-    const row = await this.store.runs.create({ id: run.id, threadId: run.threadId, workflowId: run.workflowId, workflowVersion: run.workflowVersion, input: run.input });
+    const row = await this.store.runs.create({ id: run.id, threadId: run.threadId, workflowId: run.workflowId, workflowVersion: run.workflowVersion, input: run.input, ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}) });
     return this.toRecord(row);
   }
 
@@ -39,10 +40,9 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'threadId'>>): Promise<void> {
-    if (patch.interrupts !== undefined) {
-      if (patch.interrupts.length > 0) this.interrupts.set(runId, patch.interrupts);
-      else this.interrupts.delete(runId);
-    }
+    // After a restart the interruption is read back from the run's last `run.interrupted` event.
+    if (patch.status === 'interrupted') this.interrupts.set(runId, { interrupts: patch.interrupts ?? [], paused: patch.paused ?? null });
+    else if (patch.status !== undefined || patch.interrupts !== undefined) this.interrupts.delete(runId);
     await this.store.runs.update(runId, {
       ...(patch.status === undefined ? {} : { status: patch.status }),
       ...(patch.output === undefined ? {} : { output: patch.output }),
@@ -70,7 +70,16 @@ export class StoreRunPorts implements RunPorts {
 
   /** Pending interrupts of a run (empty unless it is interrupted). */
   async pendingInterrupts(row: Run): Promise<Interrupts> {
-    if (row.status !== 'interrupted') return [];
+    return (await this.interruption(row)).interrupts;
+  }
+
+  /** Where an interrupted run with no pending interrupts is paused (a breakpoint or a step); null otherwise. */
+  async pausedAt(row: Run): Promise<Paused | null> {
+    return (await this.interruption(row)).paused;
+  }
+
+  private async interruption(row: Run): Promise<{ interrupts: Interrupts; paused: Paused | null }> {
+    if (row.status !== 'interrupted') return { interrupts: [], paused: null };
     const cached = this.interrupts.get(row.id);
     if (cached !== undefined) return cached;
     const e = tables.runEvents;
@@ -81,11 +90,14 @@ export class StoreRunPorts implements RunPorts {
       .orderBy(desc(e.seq))
       .limit(1);
     const list = isRecord(last?.payload) && Array.isArray(last.payload.interrupts) ? last.payload.interrupts : [];
-    const found: Interrupts = [];
+    const interrupts: Interrupts = [];
     for (const item of list) {
       if (!isRecord(item) || typeof item.id !== 'string') continue;
-      found.push({ id: item.id, ...(typeof item.nodeId === 'string' ? { nodeId: item.nodeId } : {}), value: item.value });
+      interrupts.push({ id: item.id, ...(typeof item.nodeId === 'string' ? { nodeId: item.nodeId } : {}), value: item.value });
     }
+    const p = isRecord(last?.payload) ? last.payload.paused : undefined;
+    const paused = isRecord(p) && typeof p.checkpointId === 'string' && Array.isArray(p.next) ? { checkpointId: p.checkpointId, next: p.next.filter((n): n is string => typeof n === 'string') } : null;
+    const found = { interrupts, paused };
     this.interrupts.set(row.id, found);
     return found;
   }
@@ -101,7 +113,7 @@ export class StoreRunPorts implements RunPorts {
       ...(row.output === null ? {} : { output: row.output }),
       ...(row.error === null ? {} : { error: row.error }),
       tokens: { input: row.tokensIn, output: row.tokensOut },
-      interrupts: await this.pendingInterrupts(row),
+      ...(await this.interruption(row)),
     };
   }
 }

@@ -11,7 +11,7 @@ import type { Store } from '../store/index.js';
 import { isRecord } from './event-codec.js';
 import type { StoreRunPorts } from './store-run-ports.js';
 
-type Compiled = ReturnType<typeof compile>;
+export type Compiled = ReturnType<typeof compile>;
 const SOURCES = ['input', 'loop', 'update', 'fork'] as const;
 type Source = (typeof SOURCES)[number];
 
@@ -64,7 +64,7 @@ export class StoreThreadService implements ThreadService {
   }
 
   /** The compiled graph of the workflow version the thread last ran; undefined for an unknown thread. */
-  private async compiledFor(threadId: string): Promise<Compiled | undefined> {
+  async compiledFor(threadId: string): Promise<Compiled | undefined> {
     const thread = await this.store.threads.find(threadId);
     if (thread === undefined) return undefined;
     const [latestRun] = (await this.store.runs.list({ threadId, limit: 1 })).items;

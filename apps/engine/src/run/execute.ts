@@ -10,7 +10,13 @@ import { publicState, toPlain } from './to-plain.js';
 
 export type RunOutcome =
   | { status: 'completed'; output: Record<string, unknown>; tokens: TokenUsage }
-  | { status: 'interrupted'; interrupts: { id: string; nodeId?: string; value: unknown }[]; tokens: TokenUsage }
+  | {
+      status: 'interrupted';
+      interrupts: { id: string; nodeId?: string; value: unknown }[];
+      tokens: TokenUsage;
+      /** Paused by a breakpoint (no interrupts pending): the nodes that run next, and where. */
+      paused?: { next: string[]; checkpointId: string };
+    }
   | { status: 'failed'; error: ErrorInfo; tokens: TokenUsage }
   | { status: 'cancelled'; tokens: TokenUsage };
 
@@ -32,17 +38,21 @@ export interface ExecuteOptions {
    */
   services?: NodeServices & { modelEvents?: ModelEventSource };
   /** Breakpoints: canvas node ids to pause before / after (LangGraph `interruptBefore/After` at invoke time). */
-  interruptBefore?: string[];
-  interruptAfter?: string[];
+  interruptBefore?: string[] | '*';
+  interruptAfter?: string[] | '*';
   /** Awaited before each checkpoint is written (e.g. flush the stored trace). */
   beforeCheckpoint?: () => Promise<void>;
   /** Receives trace events in order; awaited one at a time. */
   onEvent: (event: TraceEventBody) => void | Promise<void>;
 }
 
-function addUsage(into: TokenUsage, u: { input: number; output: number }): void {
+function addUsage(into: TokenUsage, u: { input: number; output: number; cached?: number; cacheWrite?: number; costUsd?: number }): void {
   into.input += u.input;
   into.output += u.output;
+  if (u.cached) into.cached = (into.cached ?? 0) + u.cached;
+  if (u.cacheWrite) into.cacheWrite = (into.cacheWrite ?? 0) + u.cacheWrite;
+  // Summed in nano-dollars so totals stay free of float dust.
+  if (u.costUsd !== undefined) into.costUsd = Math.round(((into.costUsd ?? 0) + u.costUsd) * 1e9) / 1e9;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -58,6 +68,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   const nodeOf = (name: string) => compiled.nodeMap.get(name);
   const total: TokenUsage = { input: 0, output: 0 };
   const usageByTask = new Map<string, TokenUsage>();
+  const modelByTask = new Map<string, string>();
   const interruptNodes = new Map<string, string>();
   let lastFailedNode: string | undefined;
   // Events go out in order; a synchronous consumer costs no promises, an async one is awaited in turn.
@@ -89,7 +100,9 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         break;
       case 'node_finished': {
         const tokens = usageByTask.get(e.taskId);
+        const model = modelByTask.get(e.taskId);
         usageByTask.delete(e.taskId);
+        modelByTask.delete(e.taskId);
         emit({
           type: 'node.finished',
           nodeId: e.nodeId,
@@ -98,6 +111,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
           ...(e.next ? { next: e.next.map((n) => nodeOf(n) ?? n) } : {}),
           durationMs: Math.round(e.durationMs * 100) / 100,
           ...(tokens ? { tokens } : {}),
+          ...(model ? { model } : {}),
         });
         break;
       }
@@ -120,10 +134,39 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
       }
       case 'usage': {
         addUsage(total, e);
+        const nodeId = nodeOf(e.graphNode);
+        // One record per model call: what the usage API sums (per node, run, workflow, day, model).
+        if (nodeId) {
+          emit({
+            type: 'node.progress',
+            nodeId,
+            step: e.step ?? 0,
+            kind: 'model_call',
+            data: {
+              model: e.model ?? null,
+              ...(e.requested !== undefined ? { requested: e.requested } : {}),
+              input: e.input,
+              output: e.output,
+              ...(e.cached ? { cached: e.cached } : {}),
+              ...(e.cacheWrite ? { cacheWrite: e.cacheWrite } : {}),
+              costUsd: e.costUsd ?? null,
+              ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}),
+              ...(e.failedAttempts ? { failedAttempts: e.failedAttempts } : {}),
+            },
+          });
+        }
         if (!e.taskId) break;
         const t = usageByTask.get(e.taskId) ?? { input: 0, output: 0 };
         addUsage(t, e);
         usageByTask.set(e.taskId, t);
+        if (e.model) modelByTask.set(e.taskId, e.model);
+        break;
+      }
+      case 'model_attempt': {
+        const nodeId = nodeOf(e.graphNode);
+        if (!nodeId) break;
+        const { kind: _kind, graphNode: _graphNode, taskId: _taskId, step, ...data } = e;
+        emit({ type: 'node.progress', nodeId, step, kind: 'model_attempt_failed', data });
         break;
       }
       case 'checkpoint':
@@ -160,7 +203,12 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         }),
         tokens: total,
       };
-    } else outcome = { status: 'completed', output: publicState(values, compiled.outputChannels), tokens: total };
+    } else {
+      const paused = opts.interruptBefore?.length || opts.interruptAfter?.length ? await pausedAt(compiled, opts.threadId) : undefined;
+      outcome = paused
+        ? { status: 'interrupted', interrupts: [], paused, tokens: total }
+        : { status: 'completed', output: publicState(values, compiled.outputChannels), tokens: total };
+    }
   } catch (err) {
     if (opts.signal?.aborted && !isGraphInterrupt(err)) outcome = { status: 'cancelled', tokens: total };
     else outcome = { status: 'failed', error: classifyError(err, lastFailedNode), tokens: total };
@@ -171,4 +219,12 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   if (queue) await queue;
   if (eventError) throw eventError;
   return outcome;
+}
+
+/** Where a thread stopped when a run returns without finishing (a breakpoint): next nodes and checkpoint. */
+async function pausedAt(compiled: Compiled, threadId: string): Promise<{ next: string[]; checkpointId: string } | undefined> {
+  const snapshot = await compiled.graph.getState({ configurable: { thread_id: threadId } });
+  const checkpointId: unknown = snapshot.config.configurable?.checkpoint_id;
+  if (snapshot.next.length === 0 || typeof checkpointId !== 'string') return undefined;
+  return { next: [...new Set(snapshot.next.map((n) => compiled.nodeMap.get(n) ?? n))], checkpointId };
 }

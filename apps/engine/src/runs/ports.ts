@@ -13,8 +13,12 @@ export interface RunRecord {
   output?: unknown;
   error?: ErrorInfo;
   tokens?: TokenUsage;
+  /** The checkpoint a run continued its thread from (replay, fork, rerun from a node). */
+  forkedFrom?: { runId?: string; checkpointId?: string };
   /** Pending interrupts while `interrupted`. */
   interrupts?: { id: string; nodeId?: string; value: unknown }[];
+  /** Where the run is paused while `interrupted` with no pending interrupts (a breakpoint or a step). */
+  paused?: { next: string[]; checkpointId: string } | null;
 }
 
 /**

@@ -15,7 +15,16 @@ import { EventWriter } from './event-writer.js';
 /** Workflow versions whose compiled graphs are kept. */
 const COMPILED_CACHE_SIZE = 64;
 
-type Mode = { input: Record<string, unknown> } | { resume: unknown } | { resumeById: Record<string, unknown> } | { continue: true };
+type Mode = { input: Record<string, unknown> } | { resume: unknown } | { resumeById: Record<string, unknown> } | { continue: true; checkpointId?: string };
+
+/** Breakpoints of a debug run: canvas node ids to pause before / after. */
+export interface Breakpoints {
+  before: string[];
+  after: string[];
+}
+
+/** How one execution pauses: the run's breakpoints, or `step` (pause before whatever runs next). */
+type Pausing = Breakpoints | 'step' | undefined;
 
 export interface RunServiceOptions {
   /** Environment for model providers (OPENAI_*, FLOWCRAFT_MODEL_OVERRIDE). */
@@ -40,6 +49,8 @@ export class RunService {
   /** Compiled graphs by workflow version (documents of a version never change); most recently used last. */
   private readonly compiledCache = new Map<string, Compiled>();
   private fallbackServices?: ReturnType<typeof scopedServices>;
+  /** Breakpoints of debug runs, re-applied by `continue` and `resume`. */
+  private readonly breakpoints = new Map<string, Breakpoints>();
 
   constructor(
     private readonly ports: RunPorts,
@@ -47,13 +58,64 @@ export class RunService {
     private readonly opts: RunServiceOptions = {},
   ) {}
 
-  async start(req: { workflowId: string; version?: number; input?: Record<string, unknown>; threadId?: string }): Promise<{ runId: string; threadId: string }> {
+  /**
+   * Start a run in the background. With `checkpointId` the run continues the thread from that
+   * checkpoint (replay / fork / rerun from a node: upstream results are reused). With `breakpoints`
+   * it pauses before / after those nodes (`interrupted` with `paused`), to be stepped or continued.
+   */
+  async start(req: {
+    workflowId: string;
+    version?: number;
+    input?: Record<string, unknown>;
+    threadId?: string;
+    checkpointId?: string;
+    breakpoints?: Partial<Breakpoints>;
+  }): Promise<{ runId: string; threadId: string }> {
     const v = await this.ports.getVersion(req.workflowId, req.version);
     const compiled = this.compiled(req.workflowId, v.version, v.document);
+    const breakpoints = req.breakpoints ? { before: req.breakpoints.before ?? [], after: req.breakpoints.after ?? [] } : undefined;
+    if (breakpoints) {
+      const unknown = [...breakpoints.before, ...breakpoints.after].filter((id) => !compiled.nodeMap.has(id));
+      if (unknown.length > 0) throw new FlowError('invalid_input', `Breakpoints name nodes that are not in the workflow: ${[...new Set(unknown)].join(', ')}`, { details: { unknown } });
+    }
+    if (req.checkpointId !== undefined) {
+      if (req.threadId === undefined) throw new FlowError('invalid_input', 'Continuing from a checkpoint needs the thread id');
+      const tuple = await this.ports.checkpointer.getTuple({ configurable: { thread_id: req.threadId, checkpoint_id: req.checkpointId } });
+      if (tuple === undefined) throw new FlowError('not_found', `Checkpoint ${req.checkpointId} not found on thread ${req.threadId}`);
+    }
     const threadId = await this.ports.createThread(req.workflowId, req.threadId);
-    const run = await this.ports.createRun({ id: randomUUID(), threadId, workflowId: req.workflowId, workflowVersion: v.version, input: req.input ?? {} });
-    this.launch(run, compiled.document, { input: req.input ?? {} }, true);
+    const run = await this.ports.createRun({
+      id: randomUUID(),
+      threadId,
+      workflowId: req.workflowId,
+      workflowVersion: v.version,
+      input: req.input ?? {},
+      ...(req.checkpointId !== undefined ? { forkedFrom: { checkpointId: req.checkpointId } } : {}),
+    });
+    if (breakpoints) this.breakpoints.set(run.id, breakpoints);
+    this.launch(run, compiled.document, req.checkpointId !== undefined ? { continue: true, checkpointId: req.checkpointId } : { input: req.input ?? {} }, true, breakpoints);
     return { runId: run.id, threadId };
+  }
+
+  /** Run one superstep of a run paused at a breakpoint (or after a step), then pause again. */
+  async step(runId: string): Promise<void> {
+    const run = await this.pausedRun(runId);
+    const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
+    this.launch(run, v.document, { continue: true }, false, 'step');
+  }
+
+  /** Continue a paused run to its next breakpoint (or the end). */
+  async continue(runId: string): Promise<void> {
+    const run = await this.pausedRun(runId);
+    const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
+    this.launch(run, v.document, { continue: true }, false, this.breakpoints.get(runId));
+  }
+
+  private async pausedRun(runId: string): Promise<RunRecord> {
+    const run = await this.ports.getRun(runId);
+    if (run.status !== 'interrupted' || this.active.has(runId)) throw new FlowError('conflict', `Run ${runId} is ${run.status}, not paused`);
+    if ((run.interrupts ?? []).length > 0) throw new FlowError('conflict', `Run ${runId} is waiting for an answer to ${run.interrupts?.length} interrupt(s); resume it with the answer`);
+    return run;
   }
 
   async resume(runId: string, answer: { value?: unknown; byId?: Record<string, unknown> }): Promise<void> {
@@ -64,8 +126,9 @@ export class RunService {
       const stale = Object.keys(answer.byId).filter((id) => !pending.has(id));
       if (stale.length > 0) throw new FlowError('conflict', `Interrupt(s) ${stale.join(', ')} are not pending on run ${runId}`, { details: { pending: [...pending] } });
     }
+    if (pending.size === 0) throw new FlowError('conflict', `Run ${runId} is paused at a breakpoint, not waiting for input: step or continue it`);
     const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
-    this.launch(run, v.document, answer.byId ? { resumeById: answer.byId } : { resume: answer.value ?? null }, false);
+    this.launch(run, v.document, answer.byId ? { resumeById: answer.byId } : { resume: answer.value ?? null }, false, this.breakpoints.get(runId));
   }
 
   async cancel(runId: string): Promise<void> {
@@ -132,9 +195,9 @@ export class RunService {
     return compiled;
   }
 
-  private launch(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean): void {
+  private launch(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean, pausing?: Pausing): void {
     const controller = new AbortController();
-    const done = this.execute(run, document, mode, fresh, controller.signal).finally(() => this.active.delete(run.id));
+    const done = this.execute(run, document, mode, fresh, controller.signal, pausing).finally(() => this.active.delete(run.id));
     this.active.set(run.id, { controller, done });
   }
 
@@ -142,13 +205,22 @@ export class RunService {
     return new EventWriter(runId, await this.ports.lastSeq(runId), (events) => this.ports.appendEvents(events), this.opts.publish);
   }
 
-  private async execute(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean, signal: AbortSignal): Promise<void> {
+  private async execute(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean, signal: AbortSignal, pausing?: Pausing): Promise<void> {
     let writer = await this.eventWriter(run.id);
     const t0 = performance.now();
     let outcome: RunOutcome;
     try {
-      await this.ports.updateRun(run.id, { status: 'running', interrupts: [] });
-      if (fresh) writer.emit({ type: 'run.started', threadId: run.threadId, workflowId: run.workflowId, input: run.input });
+      await this.ports.updateRun(run.id, { status: 'running', interrupts: [], paused: null });
+      if (fresh) {
+        writer.emit({
+          type: 'run.started',
+          threadId: run.threadId,
+          workflowId: run.workflowId,
+          input: run.input,
+          ...('checkpointId' in mode && mode.checkpointId !== undefined ? { fromCheckpointId: mode.checkpointId } : {}),
+          ...(pausing && pausing !== 'step' ? { breakpoints: pausing } : {}),
+        });
+      }
       const compiled = this.compiled(run.workflowId, run.workflowVersion, document);
       const services = this.opts.services ? await this.opts.services(compiled.document) : createRunServices({ script: compiled.document.script, env: this.opts.env });
       outcome = await executeRun({
@@ -159,6 +231,8 @@ export class RunService {
         streamTokens: this.opts.streamTokens,
         onEvent: (body) => writer.emit(body),
         beforeCheckpoint: () => writer.flush(),
+        ...(pausing === 'step' ? { interruptBefore: '*' as const } : pausing ? { interruptBefore: pausing.before, interruptAfter: pausing.after } : {}),
+        ...('checkpointId' in mode && mode.checkpointId !== undefined ? { checkpointId: mode.checkpointId } : {}),
         ...('input' in mode ? { input: mode.input } : 'resume' in mode ? { resume: mode.resume } : 'resumeById' in mode ? { resumeById: mode.resumeById } : {}),
       });
       await writer.flush();
@@ -174,18 +248,21 @@ export class RunService {
   private async finish(run: RunRecord, outcome: RunOutcome, writer: EventWriter, durationMs = 0): Promise<void> {
     switch (outcome.status) {
       case 'completed':
+        this.breakpoints.delete(run.id);
         await this.ports.updateRun(run.id, { status: 'completed', output: outcome.output, tokens: outcome.tokens });
         writer.emit({ type: 'run.completed', output: outcome.output, durationMs, tokens: outcome.tokens });
         break;
       case 'interrupted':
-        await this.ports.updateRun(run.id, { status: 'interrupted', interrupts: outcome.interrupts, tokens: outcome.tokens });
-        writer.emit({ type: 'run.interrupted', interrupts: outcome.interrupts });
+        await this.ports.updateRun(run.id, { status: 'interrupted', interrupts: outcome.interrupts, paused: outcome.paused ?? null, tokens: outcome.tokens });
+        writer.emit({ type: 'run.interrupted', interrupts: outcome.interrupts, ...(outcome.paused ? { paused: outcome.paused } : {}) });
         break;
       case 'failed':
+        this.breakpoints.delete(run.id);
         await this.ports.updateRun(run.id, { status: 'failed', error: outcome.error, tokens: outcome.tokens });
         writer.emit({ type: 'run.failed', error: outcome.error });
         break;
       case 'cancelled':
+        this.breakpoints.delete(run.id);
         await this.ports.updateRun(run.id, { status: 'cancelled', tokens: outcome.tokens });
         writer.emit({ type: 'run.cancelled' });
         break;

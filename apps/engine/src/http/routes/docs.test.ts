@@ -33,6 +33,13 @@ const EXPECTED_OPERATIONS = [
   'get /v1/threads/{threadId}/history',
   'get /v1/threads/{threadId}/state/{checkpointId}',
   'get /v1/templates',
+  'post /v1/runs/{runId}/step',
+  'post /v1/runs/{runId}/continue',
+  'get /v1/runs/{runId}/events',
+  'get /v1/runs/{runId}/compare/{otherRunId}',
+  'post /v1/threads/{threadId}/state',
+  'get /v1/threads/{threadId}/state/{checkpointId}/diff',
+  'post /v1/threads/{threadId}/rerun',
 ];
 
 async function fetchDoc(apiKey?: string): Promise<OpenApiDoc> {

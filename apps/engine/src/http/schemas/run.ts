@@ -70,6 +70,8 @@ export const Run = z
     error: ErrorInfoRef.nullable(),
     /** Pending interrupts while `status` is `interrupted`. */
     interrupts: z.array(PendingInterrupt),
+    /** Paused by a breakpoint or a step (no interrupts pending): the nodes that run next and the checkpoint. */
+    paused: z.object({ next: z.array(z.string()), checkpointId: z.string() }).nullable(),
     tokens: TokenUsageRef,
     /** `seq` of the last stored trace event (0 before the first). */
     lastSeq: z.number().int().min(0),

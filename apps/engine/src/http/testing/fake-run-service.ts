@@ -51,6 +51,7 @@ export class FakeRunService implements RunService {
       output: null,
       error: null,
       interrupts: [],
+      paused: null,
       tokens: { input: 0, output: 0 },
       lastSeq: 0,
       forkedFrom: input.checkpointId && input.threadId ? { threadId: input.threadId, checkpointId: input.checkpointId } : null,

@@ -1,0 +1,77 @@
+import { z } from '@hono/zod-openapi';
+import { StateChange, TraceEvent } from '@flowcraft/schema';
+import { Id, JsonObject, TokenUsageRef, named } from './common.js';
+
+export const RunEventsQuery = z.object({
+  afterSeq: z.coerce.number().int().min(0).default(0).openapi({ description: 'Return events with a larger seq (0: from the start).' }),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+export type RunEventsQuery = z.infer<typeof RunEventsQuery>;
+
+export const RunEventsPage = z
+  .object({
+    items: z.array(named(TraceEvent, 'TraceEvent')),
+    /** Seq of the run's last stored event: fetch again with `afterSeq` = the last item's seq while it is smaller. */
+    lastSeq: z.number().int().min(0),
+  })
+  .openapi('RunEventsPage');
+export type RunEventsPage = z.infer<typeof RunEventsPage>;
+
+export const CompareParams = z.object({ runId: Id, otherRunId: Id });
+
+const NodeSummary = z.object({
+  /** Times the node finished in the run (loops and retries run a node more than once). */
+  runs: z.number().int().min(0),
+  durationMs: z.number().min(0),
+  tokens: TokenUsageRef,
+  /** The node's last state update. */
+  update: JsonObject,
+});
+
+export const RunSummary = z
+  .object({
+    runId: Id,
+    status: z.string(),
+    durationMs: z.number().min(0),
+    tokens: TokenUsageRef,
+    /** Canvas node ids in the order they finished. */
+    path: z.array(z.string()),
+    nodes: z.record(z.string(), NodeSummary),
+    output: JsonObject.nullable(),
+  })
+  .openapi('RunSummary');
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunComparison = z.object({ a: RunSummary, b: RunSummary }).openapi('RunComparison');
+export type RunComparison = z.infer<typeof RunComparison>;
+
+export const UpdateStateBody = z
+  .object({
+    checkpointId: z.string().min(1).max(200).optional().openapi({ description: 'Checkpoint to edit; default the latest.' }),
+    values: JsonObject.openapi({ description: 'New values by channel, applied through the channels’ reducers (as if the node `asNode` wrote them).' }),
+    asNode: z.string().min(1).max(200).optional().openapi({ description: 'Canvas node id the edit is written as; decides what runs next. Default: the node that wrote last.' }),
+  })
+  .strict()
+  .openapi('UpdateStateBody');
+export type UpdateStateBody = z.infer<typeof UpdateStateBody>;
+
+export const RerunBody = z
+  .object({
+    nodeId: z.string().min(1).max(200),
+    checkpointId: z.string().min(1).max(200).optional().openapi({ description: 'Look for the node at or before this checkpoint; default the latest.' }),
+  })
+  .strict()
+  .openapi('RerunBody');
+export type RerunBody = z.infer<typeof RerunBody>;
+
+export const StateDiff = z
+  .object({
+    checkpointId: z.string(),
+    parentCheckpointId: z.string().nullable(),
+    /** Nodes whose writes produced this checkpoint (the parent's next nodes). */
+    ran: z.array(z.string()),
+    next: z.array(z.string()),
+    changes: z.array(named(StateChange, 'StateChange')),
+  })
+  .openapi('StateDiff');
+export type StateDiff = z.infer<typeof StateDiff>;
