@@ -25,9 +25,11 @@ function selectRows(db: Database) {
       packed: sql<Uint8Array | null>`string_agg(bl.blob, ''::bytea order by bl.channel)`.as('b_packed'),
     })
     .from(
+      // One primary-key lookup per channel version: `limit 1` keeps the planner from flattening the
+      // lateral into a hash join over every blob of the thread (estimates are poor for jsonb_each_text).
       sql`jsonb_each_text(${checkpoints.checkpoint} -> 'channel_versions') cv
-        join ${checkpointBlobs} bl on bl.thread_id = ${checkpoints.threadId} and bl.checkpoint_ns = ${checkpoints.checkpointNs}
-         and bl.channel = cv.key and bl.version = cv.value and bl.type <> 'empty'`,
+        join lateral (select * from ${checkpointBlobs} b1 where b1.thread_id = ${checkpoints.threadId} and b1.checkpoint_ns = ${checkpoints.checkpointNs}
+         and b1.channel = cv.key and b1.version = cv.value limit 1) bl on bl.type <> 'empty'`,
     )
     .as('b');
   const writes = db
