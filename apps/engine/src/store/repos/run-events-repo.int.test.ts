@@ -49,6 +49,28 @@ for (const kind of BACKENDS) {
       for (const e of replay) expect(stored.find((s) => s.seq === e.seq)?.payload).toEqual(e.payload);
     });
 
+    it('stores a batch atomically under the next seqs, and refuses a batch that does not follow', async () => {
+      const events = createRunEventsRepo(store.db);
+      const run = await newRun();
+      const ts = new Date('2030-01-02T03:04:05.678Z');
+      await events.appendMany(run, [
+        { seq: 1, type: 'run.started', payload: { input: { q: 'it\'s "quoted"' } }, ts },
+        { seq: 2, type: 'node.started', nodeId: 'n1', payload: { step: 1 } },
+      ]);
+      expect((await events.listAfter(run)).map((e) => [e.seq, e.type, e.nodeId, e.payload])).toEqual([
+        [1, 'run.started', null, { input: { q: 'it\'s "quoted"' } }],
+        [2, 'node.started', 'n1', { step: 1 }],
+      ]);
+      expect((await events.listAfter(run))[0]?.ts).toEqual(ts);
+      // A gap or a repeat stores nothing.
+      expect((await flowError(events.appendMany(run, [{ seq: 4, type: 'x', payload: {} }]))).code).toBe('conflict');
+      expect((await flowError(events.appendMany(run, [{ seq: 2, type: 'x', payload: {} }]))).code).toBe('conflict');
+      expect(await events.lastSeq(run)).toBe(2);
+      await events.appendMany(run, [{ seq: 3, type: 'run.completed', payload: {} }]);
+      expect(await events.lastSeq(run)).toBe(3);
+      expect((await flowError(events.appendMany(`missing-${randomUUID()}`, [{ seq: 1, type: 'x', payload: {} }]))).code).toBe('not_found');
+    });
+
     it('refuses events for an unknown run', async () => {
       const events = createRunEventsRepo(store.db);
       const missing = `missing-${randomUUID()}`;

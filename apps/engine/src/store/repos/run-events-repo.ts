@@ -42,22 +42,27 @@ export function createRunEventsRepo(db: Database) {
      * run's next ones, in order; otherwise nothing is stored and `FlowError('conflict')` is thrown.
      */
     async appendMany(runId: string, events: (NewRunEvent & { seq: number })[]): Promise<void> {
-      if (events.length === 0) return;
-      await db.transaction(async (tx) => {
-        const [counter] = await tx
-          .update(runs)
-          .set({ lastEventSeq: sql`${runs.lastEventSeq} + ${events.length}` })
-          .where(eq(runs.id, runId))
-          .returning({ seq: runs.lastEventSeq });
-        if (counter === undefined) throw new FlowError('not_found', `Run ${runId} not found`);
-        const first = counter.seq - events.length + 1;
-        events.forEach((e, i) => {
-          if (e.seq !== first + i) throw new FlowError('conflict', `Event seq ${e.seq} of run ${runId} would be stored as ${first + i}`);
-        });
-        await tx.insert(runEvents).values(
-          events.map((e) => ({ runId, seq: e.seq, type: e.type, nodeId: e.nodeId ?? null, payload: e.payload ?? {}, ...(e.ts ? { ts: e.ts } : {}) })),
-        );
+      const first = events[0];
+      if (first === undefined) return;
+      events.forEach((e, i) => {
+        if (e.seq !== first.seq + i) throw new FlowError('conflict', `Event seqs of run ${runId} are not consecutive (${first.seq}…${e.seq})`);
       });
+      const rows = JSON.stringify(events.map((e) => ({ seq: e.seq, type: e.type, node_id: e.nodeId ?? null, payload: e.payload ?? {}, ts: (e.ts ?? new Date()).toISOString() })));
+      // One statement (atomic on its own): advance the run's counter only if these are its next seqs, and insert the batch.
+      const result: unknown = await db.execute(sql`
+        with counter as (
+          update ${runs} set last_event_seq = last_event_seq + ${events.length}
+          where id = ${runId} and last_event_seq = ${first.seq - 1}
+          returning id
+        )
+        insert into ${runEvents} (run_id, seq, type, node_id, payload, ts)
+        select counter.id, e.seq, e.type, e.node_id, e.payload, e.ts
+        from counter cross join jsonb_to_recordset(${rows}::jsonb) as e(seq integer, type text, node_id text, payload jsonb, ts timestamptz)
+        returning seq`);
+      if (rowCount(result) === events.length) return;
+      const [run] = await db.select({ seq: runs.lastEventSeq }).from(runs).where(eq(runs.id, runId));
+      if (run === undefined) throw new FlowError('not_found', `Run ${runId} not found`);
+      throw new FlowError('conflict', `Event seq ${first.seq} of run ${runId} does not follow the stored seq ${run.seq}`);
     },
 
     /** Events with seq > `afterSeq`, in order, at most `limit` (default 1,000). */
@@ -80,3 +85,10 @@ export function createRunEventsRepo(db: Database) {
 }
 
 export type RunEventsRepo = ReturnType<typeof createRunEventsRepo>;
+
+/** Rows returned by `db.execute` on either driver (postgres.js: an array; PGlite: `{ rows }`). */
+function rowCount(result: unknown): number {
+  if (Array.isArray(result)) return result.length;
+  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows)) return result.rows.length;
+  return 0;
+}
