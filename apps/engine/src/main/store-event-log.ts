@@ -1,5 +1,5 @@
 import type { TraceEvent } from '@flowcraft/schema';
-import type { EventListener, EventLog } from '../realtime/event-log.js';
+import type { EventListener, EventLog, ThreadListener } from '../realtime/event-log.js';
 import type { RunEventsRepo } from '../store/index.js';
 import { fromStoredEvent } from './event-codec.js';
 import { RunListeners } from '../realtime/run-listeners.js';
@@ -19,6 +19,10 @@ export class StoreEventLog implements EventLog {
 
   subscribe(runId: string, listener: EventListener): () => void {
     return this.listeners.subscribe(runId, listener);
+  }
+
+  watchThread(threadId: string, listener: ThreadListener): () => void {
+    return this.listeners.watchThread(threadId, listener);
   }
 
   /** Deliver a stored event to the run's listeners. */

@@ -1,6 +1,6 @@
 import { TraceEvent } from '@flowcraft/schema';
 import type { TraceEventBody } from '@flowcraft/schema';
-import type { EventListener, EventLog } from './event-log.js';
+import type { EventListener, EventLog, ThreadListener } from './event-log.js';
 import { RunListeners } from './run-listeners.js';
 
 /** Test hooks that let a test append events while a read is in progress. */
@@ -35,6 +35,10 @@ export class MemoryEventLog implements EventLog {
 
   subscribe(runId: string, listener: EventListener): () => void {
     return this.listeners.subscribe(runId, listener);
+  }
+
+  watchThread(threadId: string, listener: ThreadListener): () => void {
+    return this.listeners.watchThread(threadId, listener);
   }
 
   /** Number of live listeners of a run (to check that unsubscribing cleans up). */

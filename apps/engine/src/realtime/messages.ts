@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import type { TraceEvent } from '@flowcraft/schema';
+import type { ThreadRun } from './event-log.js';
 
 const RunId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be a run id');
 
 /** `subscribe` payload: the run, and the last seq the client already has (0 for everything). */
 export const SubscribeMessage = z.object({ runId: RunId, afterSeq: z.number().int().min(0).default(0) }).strict();
 export type SubscribeMessage = z.infer<typeof SubscribeMessage>;
+
+const ThreadId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be a thread id');
+
+/** `watchThread` payload: be told of every run that starts on the thread (then `subscribe` to it). */
+export const WatchThreadMessage = z.object({ threadId: ThreadId }).strict();
+export type WatchThreadMessage = z.infer<typeof WatchThreadMessage>;
 
 export const UnsubscribeMessage = z.object({ runId: RunId }).strict();
 export type UnsubscribeMessage = z.infer<typeof UnsubscribeMessage>;
@@ -19,15 +26,20 @@ export interface StreamFailure {
 /** Ack of `subscribe`, sent after the replayed events: `lastSeq` is the last one sent. */
 export type SubscribeReply = { ok: true; runId: string; lastSeq: number } | StreamFailure;
 export type UnsubscribeReply = { ok: true; runId: string } | StreamFailure;
+export type WatchThreadReply = { ok: true; threadId: string } | StreamFailure;
 
 export interface ClientToServerEvents {
   subscribe: (payload: unknown, ack?: (reply: SubscribeReply) => void) => void;
   unsubscribe: (payload: unknown, ack?: (reply: UnsubscribeReply) => void) => void;
+  watchThread: (payload: unknown, ack?: (reply: WatchThreadReply) => void) => void;
+  unwatchThread: (payload: unknown, ack?: (reply: WatchThreadReply) => void) => void;
 }
 
 export interface ServerToClientEvents {
   /** One trace event of a subscribed run. */
   event: (event: TraceEvent) => void;
+  /** A run started on a watched thread (forks and reruns included). */
+  'thread.run': (run: ThreadRun) => void;
   /** A subscription ended because reading the log failed; subscribe again with the last seq. */
   'stream.error': (error: { runId: string; code: 'internal'; message: string }) => void;
 }

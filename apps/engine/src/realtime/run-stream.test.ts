@@ -95,6 +95,7 @@ describe('RunStream', () => {
     const lossy: EventLog = {
       listAfter: (runId, afterSeq, limit) => inner.listAfter(runId, afterSeq, limit),
       subscribe: (runId, listener: EventListener) => inner.subscribe(runId, (e) => (dropped.has(e.seq) ? undefined : listener(e))),
+      watchThread: (threadId, listener) => inner.watchThread(threadId, listener),
     };
     const { seqs, stream } = collect(lossy, 0);
     await stream.start();
@@ -111,6 +112,7 @@ describe('RunStream', () => {
         listeners.push(listener);
         return () => undefined;
       },
+      watchThread: () => () => undefined,
     };
     const { seqs, stream } = collect(log, 0);
     await stream.start();

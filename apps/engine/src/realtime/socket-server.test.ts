@@ -147,6 +147,27 @@ describe('trace stream over Socket.IO', () => {
     }
   });
 
+  it('tells a thread watcher about every run that starts on the thread, until it unwatches', async () => {
+    const { log, url } = await startServer();
+    const socket = client(url);
+    const runs: unknown[] = [];
+    socket.on('thread.run', (run) => runs.push(run));
+    expect(await socket.emitWithAck('watchThread', { threadId: 't1' })).toEqual({ ok: true, threadId: 't1' });
+    expect(await socket.emitWithAck('watchThread', { threadId: '../x' })).toMatchObject({ ok: false, code: 'invalid_request' });
+    log.append('r1', { type: 'run.started', threadId: 't1', workflowId: 'w', input: {} });
+    log.append('r1', token('not a run start'));
+    log.append('r2', { type: 'run.started', threadId: 'other', workflowId: 'w', input: {} });
+    log.append('r3', { type: 'run.started', threadId: 't1', workflowId: 'w', input: {}, fromCheckpointId: 'cp-9' });
+    await vi.waitFor(() => expect(runs).toEqual([{ threadId: 't1', runId: 'r1' }, { threadId: 't1', runId: 'r3', fromCheckpointId: 'cp-9' }]));
+    expect(await socket.emitWithAck('unwatchThread', { threadId: 't1' })).toEqual({ ok: true, threadId: 't1' });
+    log.append('r4', { type: 'run.started', threadId: 't1', workflowId: 'w', input: {} });
+    // A later event on another channel shows the unwatched start would have arrived by now.
+    const events = received(socket);
+    expect((await socket.emitWithAck('subscribe', { runId: 'r4', afterSeq: 0 })).ok).toBe(true);
+    expect(events.map((e) => e.runId)).toEqual(['r4']);
+    expect(runs).toHaveLength(2);
+  });
+
   it('cleans up the log listeners when a client disconnects', async () => {
     const { log, url, realtime } = await startServer();
     const socket = client(url);

@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io';
 import { apiKeyMatches, bearerToken } from '../http/auth/api-key.js';
 import type { Logger } from '../http/deps.js';
 import type { EventLog } from './event-log.js';
-import { SubscribeMessage, UnsubscribeMessage, runRoom } from './messages.js';
+import { SubscribeMessage, UnsubscribeMessage, WatchThreadMessage, runRoom } from './messages.js';
 import type { ClientToServerEvents, ServerToClientEvents, StreamFailure } from './messages.js';
 import { RunStream } from './run-stream.js';
 
@@ -122,7 +122,29 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
     reply({ ok: true, runId: parsed.data.runId });
   });
 
+  const watches = new Map<string, () => void>();
+  const unwatch = (threadId: string) => {
+    watches.get(threadId)?.();
+    watches.delete(threadId);
+  };
+  const onThread = (event: 'watchThread' | 'unwatchThread') =>
+    socket.on(event, (payload, ack) => {
+      const reply = ack ?? (() => undefined);
+      const parsed = WatchThreadMessage.safeParse(payload);
+      if (!parsed.success) {
+        reply(failure('invalid_request', `${event} needs {threadId}`));
+        return;
+      }
+      const { threadId } = parsed.data;
+      unwatch(threadId);
+      if (event === 'watchThread') watches.set(threadId, opts.eventLog.watchThread(threadId, (run) => socket.emit('thread.run', run)));
+      reply({ ok: true, threadId });
+    });
+  onThread('watchThread');
+  onThread('unwatchThread');
+
   socket.on('disconnect', () => {
     for (const runId of [...streams.keys()]) stop(runId);
+    for (const threadId of [...watches.keys()]) unwatch(threadId);
   });
 }
