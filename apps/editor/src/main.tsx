@@ -6,6 +6,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/canvas.css';
 import './styles/panels.css';
+import './styles/debug.css';
 import { App } from './app/App.js';
 
 const root = document.getElementById('root');

@@ -15,7 +15,10 @@ export const TokenUsage = z.object({
   cached: z.number().int().min(0).optional(),
   /** Input tokens written to the provider's prompt cache (Anthropic), where reported. */
   cacheWrite: z.number().int().min(0).optional(),
-  /** Cost in US dollars of the calls counted here whose model has a price (see `settings.models.prices`). */
+  /**
+   * Cost in US dollars of the calls counted here whose model has a price (see `settings.models.prices`);
+   * absent when nothing cost anything. Per-call cost (0, or null when unpriced) is in `model_call` progress events.
+   */
   costUsd: z.number().min(0).optional(),
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
@@ -73,8 +76,9 @@ export const RunInterrupted = z.object({
   paused: z.object({ next: z.array(z.string()), checkpointId: z.string() }).optional(),
 });
 export const RunCompleted = z.object({ ...Base, type: z.literal('run.completed'), output: z.unknown(), durationMs: z.number().min(0), tokens: TokenUsage.optional() });
-export const RunFailed = z.object({ ...Base, type: z.literal('run.failed'), error: ErrorInfo });
-export const RunCancelled = z.object({ ...Base, type: z.literal('run.cancelled'), reason: z.string().optional() });
+/** `tokens`: what this execution of the run used before it failed or was cancelled (models are paid either way). */
+export const RunFailed = z.object({ ...Base, type: z.literal('run.failed'), error: ErrorInfo, tokens: TokenUsage.optional() });
+export const RunCancelled = z.object({ ...Base, type: z.literal('run.cancelled'), reason: z.string().optional(), tokens: TokenUsage.optional() });
 
 export const TraceEvent = z.discriminatedUnion('type', [
   RunStarted,

@@ -102,6 +102,21 @@ export const ModelRoutingSettings = z
 export type ModelRoutingSettings = z.infer<typeof ModelRoutingSettings>;
 export type ModelRoutingSettingsInput = z.input<typeof ModelRoutingSettings>;
 
+/**
+ * Spending limits. `maxCostUsd` / `maxTokens` apply to one run (all its executions); `maxCostUsdPerDay`
+ * to every run of the workflow in one UTC day. Checked before each model call against what was
+ * already spent: the call that reaches a limit completes, the next one fails with `budget_exceeded`.
+ */
+export const BudgetSettings = z
+  .object({
+    maxCostUsd: z.number().positive().optional(),
+    /** Input + output tokens. */
+    maxTokens: z.number().int().positive().optional(),
+    maxCostUsdPerDay: z.number().positive().optional(),
+  })
+  .strict();
+export type BudgetSettings = z.infer<typeof BudgetSettings>;
+
 export const WorkflowSettings = z
   .object({
     recursionLimit: z.number().int().min(1).max(10_000).default(100),
@@ -111,6 +126,8 @@ export const WorkflowSettings = z
     timeoutMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(120_000),
     /** Model tiers, fallbacks, price overrides and call limits. */
     models: ModelRoutingSettings.optional(),
+    /** Spending limits per run and per workflow and day. */
+    budget: BudgetSettings.optional(),
   })
   .strict();
 export type WorkflowSettings = z.infer<typeof WorkflowSettings>;

@@ -3,6 +3,7 @@ import { errorMessage } from '../api/http.js';
 import { subscribeRun } from '../api/run-socket.js';
 import type { RunSubscription } from '../api/run-socket.js';
 import { cancelRun, listRuns, resumeRun, startRun } from '../api/runs-api.js';
+import type { StartRun } from '../api/runs-api.js';
 import { isDirty } from '../stores/document-store.js';
 import { documentStore, runStore, toast, uiStore } from './stores.js';
 import { saveCurrent } from './workflow-actions.js';
@@ -46,25 +47,31 @@ export function stopFollowing(): void {
   buffer = [];
 }
 
-/** Save if needed, then start a run of the saved version with `input`. */
-export async function runWorkflow(input: Record<string, unknown>): Promise<void> {
+/** Options of a run besides its input: breakpoints (debug runs), a thread and checkpoint to continue. */
+export type RunOptions = Omit<StartRun, 'workflowId' | 'version' | 'input'>;
+
+/** Save if needed, then start a run of the saved version with `input`; resolves the run id. */
+export async function runWorkflow(input: Record<string, unknown>, options: RunOptions = {}, tab: 'run' | 'debug' = 'run'): Promise<string | undefined> {
   const s = documentStore.getState();
-  if (!s.workflowId) return;
-  if (s.readOnlyVersion === undefined && isDirty(s) && !(await saveCurrent())) return;
+  if (!s.workflowId) return undefined;
+  if (s.readOnlyVersion === undefined && isDirty(s) && !(await saveCurrent())) return undefined;
   const { workflowId, version, readOnlyVersion } = documentStore.getState();
-  if (!workflowId) return;
+  if (!workflowId) return undefined;
   try {
-    const handle = await startRun({ workflowId, version: readOnlyVersion ?? version, input });
+    const handle = await startRun({ workflowId, version: readOnlyVersion ?? version, input, ...options });
     follow(handle.runId, handle.threadId);
-    uiStore.getState().setTab('run');
+    uiStore.getState().setTab(tab);
+    return handle.runId;
   } catch (err) {
     toast('error', `Run refused: ${errorMessage(err)}`);
+    return undefined;
   }
 }
 
-export async function answerInterrupt(runId: string, interruptId: string, value: unknown, several: boolean): Promise<void> {
+/** Answer one pending interrupt by its id (an answer to one no longer pending is refused with 409). */
+export async function answerInterrupt(runId: string, interruptId: string, value: unknown): Promise<void> {
   try {
-    await resumeRun(runId, several ? { answers: { [interruptId]: value } } : { value });
+    await resumeRun(runId, { answers: { [interruptId]: value } });
     runStore.getState().resumed();
   } catch (err) {
     toast('error', `Answer refused: ${errorMessage(err)}`);

@@ -10,19 +10,38 @@ import type { UiState } from '../stores/ui-store.js';
 import { createRunStore } from '../run/run-store.js';
 import type { RunStoreState } from '../run/run-store.js';
 import { successorsIn } from '../run/successors.js';
+import { compareRuns, getDiff, getHistory } from '../api/debug-api.js';
+import { listRunsPage } from '../api/runs-api.js';
+import { createBreakpointsStore } from '../debug/breakpoints-store.js';
+import type { BreakpointsState } from '../debug/breakpoints-store.js';
+import { createTimelineStore } from '../debug/timeline-store.js';
+import type { TimelineState } from '../debug/timeline-store.js';
+import { createScrubStore } from '../debug/scrub-store.js';
+import type { ScrubState } from '../debug/scrub-store.js';
+import { createRunsStore } from '../debug/runs-store.js';
+import type { RunsState } from '../debug/runs-store.js';
 
 /** The app's stores (one editor per page). The stores themselves know nothing of React. */
 export const documentStore = createDocumentStore();
-export const runStore = createRunStore((nodeId, next) => successorsIn(documentStore.getState().doc, nodeId, next));
+const successors = (nodeId: string, next: readonly string[] | undefined) => successorsIn(documentStore.getState().doc, nodeId, next);
+export const runStore = createRunStore(successors);
 export const catalogStore = createCatalogStore();
 export const problemsStore = createProblemsStore();
 export const uiStore = createUiStore();
+export const breakpointsStore = createBreakpointsStore();
+export const timelineStore = createTimelineStore({ history: (t, cursor) => getHistory(t, cursor), diff: getDiff });
+export const scrubStore = createScrubStore(successors);
+export const runsStore = createRunsStore({ list: async (w) => (await listRunsPage(w)).items, compare: compareRuns });
 
 export const useDocument = <T>(selector: (s: DocumentState) => T): T => useStore(documentStore, selector);
 export const useRun = <T>(selector: (s: RunStoreState) => T): T => useStore(runStore, selector);
 export const useCatalog = <T>(selector: (s: CatalogState) => T): T => useStore(catalogStore, selector);
 export const useProblems = <T>(selector: (s: ProblemsState) => T): T => useStore(problemsStore, selector);
 export const useUi = <T>(selector: (s: UiState) => T): T => useStore(uiStore, selector);
+export const useBreakpoints = <T>(selector: (s: BreakpointsState) => T): T => useStore(breakpointsStore, selector);
+export const useTimeline = <T>(selector: (s: TimelineState) => T): T => useStore(timelineStore, selector);
+export const useScrub = <T>(selector: (s: ScrubState) => T): T => useStore(scrubStore, selector);
+export const useRuns = <T>(selector: (s: RunsState) => T): T => useStore(runsStore, selector);
 
 /** Ask the user to confirm; resolves true when confirmed. */
 export function confirmDialog(title: string, message: string, confirmLabel = 'OK', danger = false): Promise<boolean> {

@@ -1,9 +1,9 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { DragEvent } from 'react';
+import type { DragEvent, MouseEvent as ReactMouseEvent } from 'react';
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, NodeChange, Edge } from '@xyflow/react';
 import type { Position as XY } from '@flowcraft/schema';
-import { catalogStore, documentStore, runStore, toast, uiStore, useCatalog, useDocument, useProblems, useRun, useUi } from '../app/stores.js';
+import { catalogStore, documentStore, runStore, toast, uiStore, useBreakpoints, useCatalog, useDocument, useProblems, useRun, useUi } from '../app/stores.js';
 import { connectionProblem } from '../model/connection-rules.js';
 import { addEdge, addNode, moveNodes } from '../model/document-ops.js';
 import type { NewConnection } from '../model/document-ops.js';
@@ -13,6 +13,8 @@ import type { FlowNode } from './flow-types.js';
 import { NODE_TYPE_MIME } from './flow-types.js';
 import { NodeCard } from './NodeCard.js';
 import { sizes } from './node-sizes.js';
+import { NodeContextMenu } from '../debug/NodeContextMenu.js';
+import type { MenuAt } from '../debug/NodeContextMenu.js';
 
 const nodeTypes = { flow: NodeCard };
 
@@ -44,9 +46,19 @@ export function Canvas() {
   const problems = useProblems((s) => s.index);
   const run = useRun((s) => s.run);
   const theme = useUi((s) => s.theme);
+  // The debugger dock takes the lower part of the canvas: no minimap then.
+  const debugMode = useBreakpoints((s) => s.debugMode);
   const rf = useReactFlow<FlowNode>();
   const [sizeVersion, setSizeVersion] = useState(0);
   const cache = useRef(new NodeCache());
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<MenuAt | undefined>();
+  const closeMenu = useCallback(() => setMenu(undefined), []);
+  const onNodeContextMenu = useCallback((e: ReactMouseEvent, node: FlowNode) => {
+    e.preventDefault();
+    const box = wrapRef.current?.getBoundingClientRect();
+    setMenu({ nodeId: node.id, x: e.clientX - (box?.left ?? 0), y: e.clientY - (box?.top ?? 0) });
+  }, []);
 
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
@@ -158,11 +170,12 @@ export function Canvas() {
   );
 
   const onNodeClick = useCallback((_: unknown, node: FlowNode) => {
+    setMenu(undefined);
     if (runStore.getState().run?.nodes[node.id]) runStore.getState().focus(node.id);
   }, []);
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" data-testid="canvas" ref={wrapRef} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
@@ -173,7 +186,16 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onNodeClick={onNodeClick}
-        onPaneClick={() => documentStore.getState().select({ nodes: [], edges: [] })}
+        onPaneClick={() => {
+          setMenu(undefined);
+          documentStore.getState().select({ nodes: [], edges: [] });
+        }}
+        onNodeContextMenu={onNodeContextMenu}
+        onPaneContextMenu={(e) => {
+          e.preventDefault();
+          setMenu(undefined);
+        }}
+        onMoveStart={closeMenu}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
@@ -186,9 +208,10 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} className="minimap" />
+        {!debugMode && <MiniMap pannable zoomable nodeStrokeWidth={3} className="minimap" />}
         <Controls showInteractive={false} />
       </ReactFlow>
+      {menu && <NodeContextMenu at={menu} onClose={closeMenu} />}
     </div>
   );
 }

@@ -4,7 +4,9 @@ import { errorMessage } from '../api/http.js';
 import { listNodeTypes } from '../api/workflows-api.js';
 import { setLeaveGuard } from '../app/navigation.js';
 import { pickUpLatestRun, stopFollowing } from '../app/run-controller.js';
-import { catalogStore, confirmDialog, documentStore, runStore } from '../app/stores.js';
+import { catalogStore, confirmDialog, documentStore, runStore, useBreakpoints } from '../app/stores.js';
+import { startDebugSync } from '../app/debug-controller.js';
+import { DebugDock } from '../debug/DebugDock.js';
 import { startValidation } from '../app/validation-controller.js';
 import { openWorkflow } from '../app/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
@@ -37,6 +39,7 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
   rfRef.current = rf;
   const fitView = useCallback(() => void rf.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }), [rf]);
   useShortcuts(fitView);
+  const debugMode = useBreakpoints((s) => s.debugMode);
 
   useEffect(() => {
     let alive = true;
@@ -61,6 +64,7 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
 
   useEffect(() => {
     const stop = startValidation();
+    const stopDebug = startDebugSync();
     setLeaveGuard(leaveGuard);
     const beforeUnload = (e: BeforeUnloadEvent) => {
       if (isDirty(documentStore.getState())) {
@@ -71,6 +75,7 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
     window.addEventListener('beforeunload', beforeUnload);
     return () => {
       stop();
+      stopDebug();
       setLeaveGuard(undefined);
       stopFollowing();
       window.removeEventListener('beforeunload', beforeUnload);
@@ -84,13 +89,16 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
       <div className="editor-body">
         <Palette />
         <div className="canvas-wrap">
-          {state.error ? (
-            <div className="empty" data-testid="load-error">
-              {state.error}
-            </div>
-          ) : (
-            <Canvas />
-          )}
+          <div className="canvas-area">
+            {state.error ? (
+              <div className="empty" data-testid="load-error">
+                {state.error}
+              </div>
+            ) : (
+              <Canvas />
+            )}
+          </div>
+          {debugMode && <DebugDock />}
         </div>
         <SidePanel />
       </div>

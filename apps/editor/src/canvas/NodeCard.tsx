@@ -1,7 +1,8 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals } from '@xyflow/react';
 import type { NodeProps } from '@xyflow/react';
-import { useCatalog, useProblems, useRun } from '../app/stores.js';
+import { useCatalog, useProblems, useRun, useTimeline } from '../app/stores.js';
+import { BreakpointDots } from '../debug/BreakpointDots.js';
 import type { FlowNode } from './flow-types.js';
 import { formatMs, keySettings } from './node-summary.js';
 import { NodeStatusBadge } from './NodeStatusBadge.js';
@@ -27,15 +28,20 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
   const run = useRun((s) => s.run?.nodes[id]);
   const errors = problems?.filter((p) => p.severity !== 'warning') ?? [];
   const status = run?.status;
+  // Debugger highlights: from the selected checkpoint, else the paused run's next nodes.
+  const checkpointMark = useTimeline((s) => s.marks[id]);
+  const pausedNext = useRun((s) => s.run?.paused?.next.includes(id) ?? false);
+  const mark = checkpointMark ?? (pausedNext ? 'next' : undefined);
   const labelled = ports.outputs.length > 1 || ports.outputs.some((p) => p.label && p.label !== 'next' && p.label !== 'start');
   return (
     <div
-      className={`node-card${selected ? ' selected' : ''}${errors.length > 0 ? ' has-problems' : ''}${status ? ` status-${status}` : ''}`}
+      className={`node-card${selected ? ' selected' : ''}${errors.length > 0 ? ' has-problems' : ''}${status ? ` status-${status}` : ''}${mark ? ` mark-${mark}` : ''}`}
       data-category={desc?.category ?? 'custom'}
       data-testid="canvas-node"
       data-node-id={id}
       data-node-type={node.type}
       data-status={status ?? 'idle'}
+      data-debug={mark ?? ''}
       data-problems={errors.length}
       title={errors.map((p) => p.message).join('\n') || undefined}
     >
@@ -50,6 +56,7 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
           data-testid={`handle-in-${p.id}`}
         />
       ))}
+      <BreakpointDots nodeId={id} />
       <div className="node-head">
         <span className="node-type">{desc?.title ?? node.type}</span>
         <span className="spacer" />
@@ -58,7 +65,12 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
             ⚠ {errors.length}
           </span>
         )}
-        {status && <NodeStatusBadge status={status} />}
+        {mark === 'next' && (
+          <span className="pill next-pill" data-testid="node-next">
+            next
+          </span>
+        )}
+        {status && mark !== 'next' && <NodeStatusBadge status={status} />}
       </div>
       <div className="node-label truncate" data-testid="node-label">
         {node.label || node.id}

@@ -1,5 +1,5 @@
 import { navigate } from '../app/navigation.js';
-import { documentStore, uiStore, useDocument, useProblems, useRun } from '../app/stores.js';
+import { breakpointsStore, documentStore, timelineStore, uiStore, useBreakpoints, useDocument, useProblems, useRun } from '../app/stores.js';
 import { saveCurrent } from '../app/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
 import { ThemeToggle } from '../ui/ThemeToggle.js';
@@ -14,6 +14,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const canRedo = useDocument((s) => s.future.length > 0);
   const errors = useProblems((s) => s.index.errors);
   const runStatus = useRun((s) => s.run?.status);
+  const debugMode = useBreakpoints((s) => s.debugMode);
   const store = documentStore.getState();
   return (
     <header className="topbar">
@@ -58,6 +59,21 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
       <ThemeToggle />
       <button className="btn small" onClick={() => uiStore.getState().setTab('run')} data-testid="open-run-panel">
         ▶ Run{runStatus ? ` · ${runStatus}` : ''}
+      </button>
+      <button
+        className={`btn small${debugMode ? ' active' : ''}`}
+        aria-pressed={debugMode}
+        data-testid="debug-toggle"
+        title="Debug mode: breakpoints, stepping, checkpoint timeline"
+        onClick={() => {
+          breakpointsStore.getState().setDebugMode(!debugMode);
+          if (debugMode) timelineStore.getState().select(undefined);
+          else uiStore.getState().setTab('debug');
+          // The canvas changes height with the dock.
+          setTimeout(onFitView, 50);
+        }}
+      >
+        Debug
       </button>
       <button className="btn primary small" disabled={readOnly || !dirty} onClick={() => void saveCurrent()} data-testid="save" title="Save (Ctrl+S)">
         Save

@@ -8,6 +8,10 @@ export interface CodeFieldProps {
   language: string;
   height: number;
   readOnly?: boolean;
+  /** No auto-closing brackets or quotes (JSON typed or pasted as is). */
+  plain?: boolean;
+  /** `value` is only the initial text (remount with a new key to reset): no echo of each keystroke. */
+  uncontrolled?: boolean;
 }
 
 /** A code/template editor: Monaco once loaded (lazily), a plain text area until then. */

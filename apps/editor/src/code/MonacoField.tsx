@@ -4,11 +4,11 @@ import { useUi } from '../app/stores.js';
 import type { CodeFieldProps } from './CodeField.js';
 
 /** The Monaco editor for one field (this module and Monaco load on first use). */
-export default function MonacoField({ value, onChange, language, height, readOnly }: CodeFieldProps) {
+export default function MonacoField({ value, onChange, language, height, readOnly, plain, uncontrolled }: CodeFieldProps) {
   const theme = useUi((s) => s.theme);
   return (
     <Editor
-      value={value}
+      {...(uncontrolled ? { defaultValue: value } : { value })}
       language={language}
       height={height}
       theme={theme === 'dark' ? 'flowcraft-dark' : 'flowcraft-light'}
@@ -28,6 +28,7 @@ export default function MonacoField({ value, onChange, language, height, readOnl
         scrollbar: { verticalScrollbarSize: 8, horizontalScrollbarSize: 8, alwaysConsumeMouseWheel: false },
         padding: { top: 6, bottom: 6 },
         tabSize: 2,
+        ...(plain ? { autoClosingBrackets: 'never', autoClosingQuotes: 'never', autoSurround: 'never', autoIndent: 'none', lineNumbers: 'on', folding: true } : {}),
       }}
     />
   );

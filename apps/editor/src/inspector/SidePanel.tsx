@@ -1,6 +1,7 @@
 import { uiStore, useDocument, useProblems, useUi } from '../app/stores.js';
 import type { SideTab } from '../stores/ui-store.js';
 import { RunPanel } from '../run/RunPanel.js';
+import { DebugPanel } from '../debug/DebugPanel.js';
 import { Inspector } from './Inspector.js';
 import { ProblemsPanel } from './ProblemsPanel.js';
 import { VersionsPanel } from './VersionsPanel.js';
@@ -8,6 +9,7 @@ import { VersionsPanel } from './VersionsPanel.js';
 const TABS: { id: SideTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'run', label: 'Run' },
+  { id: 'debug', label: 'Debug' },
   { id: 'problems', label: 'Problems' },
   { id: 'versions', label: 'Versions' },
 ];
@@ -29,6 +31,7 @@ export function SidePanel() {
       <div className="side-body">
         {tab === 'inspector' && <Inspector />}
         {tab === 'run' && <RunPanel />}
+        {tab === 'debug' && <DebugPanel />}
         {tab === 'problems' && <ProblemsPanel />}
         {tab === 'versions' && workflowId && <VersionsPanel workflowId={workflowId} />}
       </div>

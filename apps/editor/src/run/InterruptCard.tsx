@@ -16,8 +16,17 @@ function asText(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v, null, 2);
 }
 
+/** JSON when it parses, else the text itself. */
+function parseLoose(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A pending human step: its question and the ways to answer it. */
-export function InterruptCard({ runId, interrupt, several }: { runId: string; interrupt: PendingInterrupt; several: boolean }) {
+export function InterruptCard({ runId, interrupt }: { runId: string; interrupt: PendingInterrupt }) {
   const parsed = HumanPayload.safeParse(interrupt.value);
   const payload = parsed.success ? parsed.data : {};
   const kind = payload.kind ?? 'input';
@@ -25,21 +34,31 @@ export function InterruptCard({ runId, interrupt, several }: { runId: string; in
   const [edited, setEdited] = useState(asText(payload.value));
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [free, setFree] = useState<string | undefined>();
   const send = async (value: unknown) => {
     setBusy(true);
     try {
-      await answerInterrupt(runId, interrupt.id, value, several);
+      await answerInterrupt(runId, interrupt.id, value);
     } finally {
       setBusy(false);
     }
   };
   const withComment = (v: Record<string, unknown>) => (comment ? { ...v, comment } : v);
   return (
-    <div className="interrupt card" data-testid="interrupt" data-node-id={interrupt.nodeId ?? ''}>
+    <div className="interrupt card" data-testid="interrupt" data-node-id={interrupt.nodeId ?? ''} data-interrupt-id={interrupt.id}>
       <div className="row">
         <span className="pill interrupted">waiting for you</span>
-        <span className="faint small">{interrupt.nodeId}</span>
+        <span className="faint small grow truncate">{interrupt.nodeId}</span>
+        <span className="faint small mono" title={`interrupt ${interrupt.id}`}>
+          #{interrupt.id.slice(0, 8)}
+        </span>
       </div>
+      {payload.message && parsed.success && Object.keys(payload).length > 1 && (
+        <details className="small">
+          <summary>Payload</summary>
+          <pre className="json-view">{JSON.stringify(interrupt.value, null, 2)}</pre>
+        </details>
+      )}
       {payload.message ? (
         <pre className="interrupt-message" data-testid="interrupt-message">
           {payload.message}
@@ -88,7 +107,25 @@ export function InterruptCard({ runId, interrupt, several }: { runId: string; in
             Submit
           </button>
         )}
+        {free === undefined && (
+          <button className="btn ghost small" disabled={busy} data-testid="free-answer" title="Answer with any value (JSON or text)" onClick={() => setFree('')}>
+            Other answer…
+          </button>
+        )}
       </div>
+      {free !== undefined && (
+        <div className="stack">
+          <textarea className="textarea" rows={3} placeholder='Any value: JSON (e.g. {"action":"approve"}) or text' data-testid="free-value" value={free} onChange={(e) => setFree(e.target.value)} />
+          <div className="row">
+            <button className="btn primary small" disabled={busy || free.trim() === ''} data-testid="send-free-value" onClick={() => void send(parseLoose(free))}>
+              Send answer
+            </button>
+            <button className="btn small" onClick={() => setFree(undefined)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { runWorkflow } from '../app/run-controller.js';
-import { useCatalog, useDocument, useRun } from '../app/stores.js';
+import { debugRun } from '../app/debug-controller.js';
+import { useBreakpoints, useCatalog, useDocument, useRun } from '../app/stores.js';
+import { breakpointCount } from '../debug/breakpoints-store.js';
 import { isActive } from './run-state.js';
 import { parseInput, runInputFields } from './run-inputs.js';
 
@@ -13,6 +15,7 @@ export function RunInputForm() {
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const breakpoints = useBreakpoints(breakpointCount);
   useEffect(() => {
     setValues((v) => {
       const next: Record<string, string> = {};
@@ -21,7 +24,7 @@ export function RunInputForm() {
     });
   }, [fields]);
 
-  const submit = async () => {
+  const submit = async (debug = false) => {
     const input: Record<string, unknown> = {};
     for (const f of fields) {
       const r = parseInput(f, values[f.channel] ?? '');
@@ -34,7 +37,8 @@ export function RunInputForm() {
     setError(undefined);
     setBusy(true);
     try {
-      await runWorkflow(input);
+      if (debug) await debugRun(input);
+      else await runWorkflow(input);
     } finally {
       setBusy(false);
     }
@@ -78,9 +82,21 @@ export function RunInputForm() {
         </div>
       ))}
       {error && <div className="problem-text">{error}</div>}
-      <button type="submit" className="btn primary" disabled={busy || (status !== undefined && isActive(status))} data-testid="run-button">
-        ▶ Run
-      </button>
+      <div className="row">
+        <button type="submit" className="btn primary" disabled={busy || (status !== undefined && isActive(status))} data-testid="run-button">
+          ▶ Run
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy || (status !== undefined && isActive(status))}
+          data-testid="debug-run-button"
+          title="Run with the breakpoints set on the canvas; it pauses at each"
+          onClick={() => void submit(true)}
+        >
+          Debug{breakpoints > 0 ? ` (${breakpoints})` : ''}
+        </button>
+      </div>
     </form>
   );
 }

@@ -57,7 +57,7 @@ export function RunPanel() {
             </div>
           )}
           {run.interrupts.map((i) => (
-            <InterruptCard key={i.id} runId={run.runId} interrupt={i} several={run.interrupts.length > 1} />
+            <InterruptCard key={i.id} runId={run.runId} interrupt={i} />
           ))}
           {visited.length > 0 && (
             <ul className="node-runs" data-testid="node-runs">

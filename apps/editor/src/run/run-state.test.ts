@@ -142,3 +142,22 @@ describe('successors', () => {
     expect(successorsIn(doc, 'a', undefined)).toEqual(['end']);
   });
 });
+
+describe('debug runs', () => {
+  it('knows where a paused run stands, and forgets it when the run goes on', () => {
+    seq = 0;
+    const events = [
+      ev({ type: 'run.started', threadId: 't', workflowId: 'w', input: {}, breakpoints: { before: ['b'], after: [] } }),
+      ev({ type: 'node.started', nodeId: 'start', step: 1, attempt: 1 }),
+      ev({ type: 'node.finished', nodeId: 'start', step: 1, update: {}, durationMs: 1 }),
+      ev({ type: 'checkpoint.saved', checkpointId: 'k1', parentId: null, step: 1, next: ['b'] }),
+      ev({ type: 'run.interrupted', interrupts: [], paused: { next: ['b'], checkpointId: 'k1' } }),
+    ];
+    const s = events.reduce((st, e) => reduceRun(st, e), newRunState(R));
+    expect(s).toMatchObject({ status: 'interrupted', paused: { next: ['b'], checkpointId: 'k1' }, breakpoints: { before: ['b'], after: [] }, lastCheckpointId: 'k1', interrupts: [] });
+    expect(s.nodes.b?.status).toBe('queued');
+    const stepped = reduceRun(s, ev({ type: 'node.started', nodeId: 'b', step: 2, attempt: 1 }));
+    expect(stepped).toMatchObject({ status: 'running', paused: undefined });
+    expect(markResumed(s).paused).toBeUndefined();
+  });
+});

@@ -32,10 +32,18 @@ export interface RunState {
   interrupts: PendingInterrupt[];
   tokens: TokenUsage | undefined;
   durationMs: number | undefined;
+  /** A debug run stopped at a breakpoint or after a step: what runs next and where it stands. */
+  paused: { next: string[]; checkpointId: string } | undefined;
+  /** Breakpoints the run was started with (debug runs). */
+  breakpoints: { before: string[]; after: string[] } | undefined;
+  /** The run continues its thread from this checkpoint (replay, fork, rerun from a node). */
+  fromCheckpointId: string | undefined;
+  /** Last checkpoint written (from `checkpoint.saved`). */
+  lastCheckpointId: string | undefined;
 }
 
 export function newRunState(runId: string, threadId?: string): RunState {
-  return { runId, threadId, status: 'queued', lastSeq: 0, nodes: {}, output: undefined, error: undefined, interrupts: [], tokens: undefined, durationMs: undefined };
+  return { runId, threadId, status: 'queued', lastSeq: 0, nodes: {}, output: undefined, error: undefined, interrupts: [], tokens: undefined, durationMs: undefined, paused: undefined, breakpoints: undefined, fromCheckpointId: undefined, lastCheckpointId: undefined };
 }
 
 function emptyNode(): NodeRun {
@@ -70,10 +78,12 @@ const noSuccessors: Successors = () => [];
  */
 export function reduceRun(state: RunState, event: TraceEvent, successors: Successors = noSuccessors): RunState {
   if (event.runId !== state.runId || event.seq <= state.lastSeq) return state;
-  const s: RunState = { ...state, lastSeq: event.seq };
+  const s: RunState = { ...state, lastSeq: event.seq, ...(state.paused && event.type !== 'checkpoint.saved' && event.type !== 'run.interrupted' ? { paused: undefined } : {}) };
   switch (event.type) {
     case 'run.started':
-      return { ...s, status: 'running', threadId: event.threadId };
+      return { ...s, status: 'running', threadId: event.threadId, breakpoints: event.breakpoints ?? s.breakpoints, fromCheckpointId: event.fromCheckpointId ?? s.fromCheckpointId };
+    case 'checkpoint.saved':
+      return { ...s, lastCheckpointId: event.checkpointId };
     case 'node.started':
       return {
         ...s,
@@ -107,7 +117,8 @@ export function reduceRun(state: RunState, event: TraceEvent, successors: Succes
         const nodeId = i.nodeId;
         if (nodeId) nodes = { ...nodes, [nodeId]: { ...(nodes[nodeId] ?? emptyNode()), status: 'interrupted' } };
       }
-      return { ...s, status: 'interrupted', interrupts: event.interrupts, nodes };
+      if (event.paused) for (const id of event.paused.next) if (!nodes[id]) nodes = { ...nodes, [id]: { ...emptyNode(), status: 'queued' } };
+      return { ...s, status: 'interrupted', interrupts: event.interrupts, nodes, paused: event.paused };
     }
     case 'run.completed':
       return { ...s, status: 'completed', output: event.output, durationMs: event.durationMs, tokens: event.tokens ?? s.tokens, interrupts: [], nodes: settle(s.nodes) };
@@ -127,7 +138,7 @@ export function reduceRun(state: RunState, event: TraceEvent, successors: Succes
 export function markResumed(state: RunState): RunState {
   const nodes: Record<string, NodeRun> = {};
   for (const [id, n] of Object.entries(state.nodes)) nodes[id] = n.status === 'interrupted' ? { ...n, status: 'running' } : n;
-  return { ...state, status: 'running', interrupts: [], nodes };
+  return { ...state, status: 'running', interrupts: [], nodes, paused: undefined };
 }
 
 /** Seed from a run fetched over HTTP (before its events are replayed). */

@@ -12,6 +12,8 @@ export interface RunStoreState {
   apply(event: TraceEvent): void;
   applyAll(events: readonly TraceEvent[]): void;
   resumed(): void;
+  /** Show a run state computed elsewhere (a recorded run scrubbed to an earlier event). */
+  show(run: RunState): void;
   clear(): void;
   focus(nodeId: string | undefined): void;
 }
@@ -41,6 +43,9 @@ export function createRunStore(successors?: Successors): RunStore {
     resumed() {
       const run = get().run;
       if (run) set({ run: markResumed(run) });
+    },
+    show(run) {
+      set({ run });
     },
     clear() {
       set({ run: undefined, focusNode: undefined });

@@ -2,7 +2,9 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 
 export type Theme = 'dark' | 'light';
-export type SideTab = 'inspector' | 'run' | 'versions' | 'problems';
+export type SideTab = 'inspector' | 'run' | 'debug' | 'versions' | 'problems';
+/** Tabs of the debugger dock under the canvas. */
+export type DockTab = 'timeline' | 'events' | 'compare';
 
 export interface Toast {
   id: number;
@@ -23,10 +25,12 @@ export interface Dialog {
 export interface UiState {
   theme: Theme;
   tab: SideTab;
+  dockTab: DockTab;
   toasts: Toast[];
   dialog: Dialog | undefined;
   setTheme(theme: Theme): void;
   setTab(tab: SideTab): void;
+  setDockTab(tab: DockTab): void;
   toast(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
   openDialog(dialog: Dialog | undefined): void;
@@ -48,6 +52,7 @@ export function createUiStore(): StoreApi<UiState> {
   return createStore<UiState>()((set, get) => ({
     theme: initialTheme(),
     tab: 'inspector',
+    dockTab: 'timeline',
     toasts: [],
     dialog: undefined,
     setTheme(theme) {
@@ -59,6 +64,7 @@ export function createUiStore(): StoreApi<UiState> {
       set({ theme });
     },
     setTab: (tab) => set({ tab }),
+    setDockTab: (dockTab) => set({ dockTab }),
     toast(kind, text) {
       const id = nextToast++;
       set({ toasts: [...get().toasts, { id, kind, text }].slice(-4) });

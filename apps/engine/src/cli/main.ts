@@ -94,7 +94,12 @@ async function runWorkflow(document: WorkflowDocument, args: ReturnType<typeof p
     }
     script = parsed.data;
   }
-  const services = createRunServices({ script });
+  const services = createRunServices({
+    script,
+    ...(document.settings.models ? { routing: document.settings.models } : {}),
+    ...(document.settings.budget ? { budget: document.settings.budget } : {}),
+    workflowId: document.id,
+  });
   const compiled = compile(document, registry, services, { checkpointer: new MemorySaver() });
   const labels = new Map(document.nodes.map((n) => [n.id, n.label ? `${n.label} [${n.id}]` : n.id]));
   const label = (id: string) => labels.get(id) ?? id;
@@ -123,7 +128,10 @@ async function runWorkflow(document: WorkflowDocument, args: ReturnType<typeof p
   const ms = (performance.now() - t0).toFixed(0);
   if (outcome.status === 'completed') {
     if (args.json) out(JSON.stringify({ status: 'completed', output: outcome.output, tokens: outcome.tokens }));
-    else out(`\nCompleted in ${ms} ms (${outcome.tokens.input}+${outcome.tokens.output} tokens). Output:\n${JSON.stringify(outcome.output, null, 2)}`);
+    else {
+      const cost = outcome.tokens.costUsd !== undefined ? `, $${outcome.tokens.costUsd.toFixed(6)}` : '';
+      out(`\nCompleted in ${ms} ms (${outcome.tokens.input}+${outcome.tokens.output} tokens${cost}). Output:\n${JSON.stringify(outcome.output, null, 2)}`);
+    }
     return 0;
   }
   if (outcome.status === 'failed') {

@@ -17,6 +17,9 @@ export const ERROR_CHANNEL = '__error';
 
 const RetryOverride = RetrySettings.partial();
 
+/** Errors an error branch does not catch: the run fails with them. */
+export const FATAL_CODES: ReadonlySet<string> = new Set(['budget_exceeded']);
+
 export interface CompileOptions {
   checkpointer?: BaseCheckpointSaver;
 }
@@ -105,8 +108,13 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
       ...(timeoutMs > 0 && entry.role === undefined && node.type !== 'human' ? { timeout: timeoutMs } : {}),
       ...(errorTargets.length > 0
         ? {
-            errorHandler: (_state: unknown, nodeError: { error: unknown }) =>
-              new Command({ update: { [ERROR_CHANNEL]: classifyError(nodeError.error, node.id) }, goto: errorTargets }),
+            errorHandler: (_state: unknown, nodeError: { error: unknown }) => {
+              const info = classifyError(nodeError.error, node.id);
+              // A budget stops the run (a fallback branch would keep spending); LangGraph does not let a
+              // handler rethrow, so it ends the graph with the error marked fatal and the run fails on it.
+              if (FATAL_CODES.has(info.code)) return new Command({ update: { [ERROR_CHANNEL]: { ...info, fatal: true } }, goto: END });
+              return new Command({ update: { [ERROR_CHANNEL]: info }, goto: errorTargets });
+            },
           }
         : {}),
     });

@@ -20,7 +20,38 @@ export type SinkEvent =
   | { kind: 'progress'; nodeId: string; step: number; name: string; data: Record<string, unknown> }
   | { kind: 'interrupt'; nodeId: string; taskId: string; ids: string[] }
   | { kind: 'token'; graphNode: string; taskId?: string; step: number; text: string }
-  | { kind: 'usage'; graphNode: string; taskId?: string; input: number; output: number; cached?: number }
+  | {
+      kind: 'usage';
+      graphNode: string;
+      taskId?: string;
+      step?: number;
+      input: number;
+      output: number;
+      cached?: number;
+      cacheWrite?: number;
+      /** The model that answered (after tiers and fallbacks), and what the node asked for. */
+      model?: string;
+      requested?: string;
+      /** US dollars; absent when the model has no price. */
+      costUsd?: number;
+      durationMs?: number;
+      /** Failed attempts before this answer (fallbacks, Retry-After waits). */
+      failedAttempts?: number;
+    }
+  | {
+      kind: 'model_attempt';
+      graphNode: string;
+      taskId?: string;
+      step: number;
+      /** What the model router did after this failure. */
+      model: string;
+      code: string;
+      action: 'retry' | 'next' | 'fail';
+      next?: string;
+      status?: number;
+      retryAfterMs?: number;
+      message: string;
+    }
   | { kind: 'checkpoint'; checkpointId: string; parentId: string | null; step: number; next: string[] };
 
 export type RunSink = (event: SinkEvent) => void;

@@ -3,7 +3,7 @@ import type { NodeServices } from '@flowcraft/node-types';
 
 /**
  * A compiled graph is reused by every run of a workflow version, but each run has its own services
- * (models with their script cursor and callbacks, fetch, clock). The run puts its services into
+ * (models with their script cursor and callbacks, fetch, clock, MCP servers). The run puts its services into
  * `config.configurable[SERVICES_KEY]`; the node function runs the node inside that scope, and the
  * services the graph was compiled with delegate to whatever scope is current.
  */
@@ -28,5 +28,9 @@ export function scopedServices(fallback: NodeServices): NodeServices {
     fetch: (input, init) => current().fetch(input, init),
     now: () => current().now(),
     sleep: (ms, signal) => current().sleep(ms, signal),
+    // A getter: a node sees whether the current run has MCP servers, and caches per provider.
+    get mcp() {
+      return current().mcp;
+    },
   };
 }

@@ -1,13 +1,14 @@
 import { MemorySaver } from '@langchain/langgraph';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
-import { ModelScript } from '@flowcraft/schema';
+import { ModelScript, WorkflowSettings } from '@flowcraft/schema';
 import type { TraceEventBody, WorkflowDocumentInput } from '@flowcraft/schema';
 import { compile } from './compile.js';
 import { executeRun } from '../run/execute.js';
 import type { RunOutcome } from '../run/execute.js';
 import { createRunServices } from '../run/services.js';
 import type { FetchLike } from '@flowcraft/node-types';
+import type { McpToolProvider } from '@flowcraft/node-types/tools';
 import type { ScriptedCall } from '@flowcraft/node-types/models';
 
 export interface TestRun {
@@ -20,9 +21,21 @@ export interface TestRun {
 }
 
 /** Compile and run a document offline (scripted model, in-memory checkpointer) for tests. */
-export async function runDoc(doc: WorkflowDocumentInput, input: Record<string, unknown> = {}, opts: { registry?: NodeTypeRegistry; fetch?: FetchLike; threadId?: string } = {}): Promise<TestRun> {
+export async function runDoc(
+  doc: WorkflowDocumentInput,
+  input: Record<string, unknown> = {},
+  opts: { registry?: NodeTypeRegistry; fetch?: FetchLike; threadId?: string; env?: Record<string, string | undefined>; mcp?: McpToolProvider } = {},
+): Promise<TestRun> {
   const registry = opts.registry ?? createBuiltinRegistry();
-  const services = createRunServices({ script: doc.script === undefined ? undefined : ModelScript.parse(doc.script), env: {}, fetch: opts.fetch });
+  const settings = WorkflowSettings.parse(doc.settings ?? {});
+  const services = createRunServices({
+    script: doc.script === undefined ? undefined : ModelScript.parse(doc.script),
+    env: opts.env ?? {},
+    fetch: opts.fetch,
+    ...(settings.models ? { routing: settings.models } : {}),
+    ...(settings.budget ? { budget: settings.budget } : {}),
+    ...(opts.mcp ? { mcp: opts.mcp } : {}),
+  });
   const compiled = compile(doc, registry, services, { checkpointer: new MemorySaver() });
   const threadId = opts.threadId ?? 'thread-1';
   const events: TraceEventBody[] = [];

@@ -26,6 +26,9 @@ describe('loadConfig', () => {
       apiKey: undefined,
       nodeTypeModules: [],
       bodyLimitBytes: 1024 * 1024,
+      toolNetwork: { allowPrivateAddresses: false, allowCidrs: [], allowHosts: [], denyHosts: [], maxRedirects: 5 },
+      mcpServers: [],
+      compatibleEndpoints: [],
     });
   });
 
@@ -54,6 +57,9 @@ describe('loadConfig', () => {
       apiKey: KEY,
       nodeTypeModules: ['/srv/app/nodes/my-node.ts', '@acme/flow-nodes', '/srv/shared'],
       bodyLimitBytes: 2048,
+      toolNetwork: { allowPrivateAddresses: false, allowCidrs: [], allowHosts: [], denyHosts: [], maxRedirects: 5 },
+      mcpServers: [],
+      compatibleEndpoints: [],
     });
   });
 
@@ -129,5 +135,49 @@ describe('summarize', () => {
     expect(baseUrl('::1', 80)).toBe('http://[::1]:80');
     expect(baseUrl('0.0.0.0', 4000)).toBe('http://localhost:4000');
     expect(redactDatabaseUrl('postgres://u@h/db')).toBe('postgres://u@h/db');
+  });
+});
+
+describe('models, secrets, tool network and MCP settings', () => {
+  const SECRET = 'e'.repeat(64);
+
+  it('parses them, and shows them in the summary without secret values', () => {
+    const mcp = JSON.stringify([{ name: 'files', transport: 'stdio', command: 'mcp-files', args: ['--token', 'mcp-arg-secret'], env: { TOKEN: 'mcp-env-secret' } }]);
+    const config = loadConfig({
+      FLOWCRAFT_SECRET_KEY: SECRET,
+      FLOWCRAFT_OPENAI_COMPATIBLE: '{"vllm":{"baseURL":"http://gpu:8000/v1"}}',
+      TOOL_HTTP_ALLOW_PRIVATE: 'true',
+      TOOL_HTTP_DENY_HOSTS: 'metadata.internal, 10.0.0.0/8',
+      TOOL_HTTP_MAX_REDIRECTS: '2',
+      MCP_SERVERS: mcp,
+    });
+    expect(config.secretKey).toEqual({ id: expect.stringMatching(/^[0-9a-f]{16}$/), oldIds: [] });
+    expect(config.compatibleEndpoints).toEqual(['vllm']);
+    expect(config.toolNetwork).toMatchObject({ allowPrivateAddresses: true, denyHosts: ['metadata.internal', '10.0.0.0/8'], maxRedirects: 2 });
+    expect(config.mcpServers).toEqual([expect.objectContaining({ name: 'files', transport: 'stdio' })]);
+    const text = summarize(config);
+    expect(text).toContain(`key ${config.secretKey?.id}`);
+    expect(text).toContain('OpenAI-compatible: vllm');
+    expect(text).toContain('private addresses ALLOWED');
+    expect(text).toContain('files (stdio)');
+    for (const secret of [SECRET, 'mcp-arg-secret', 'mcp-env-secret']) expect(text).not.toContain(secret);
+    expect(summarize(loadConfig({}))).toMatch(/no FLOWCRAFT_SECRET_KEY/);
+  });
+
+  it('reports every bad value at start, never echoing a key', () => {
+    expect(configError(() => loadConfig({ TOOL_HTTP_MAX_REDIRECTS: '99' })).issues.join()).toContain('TOOL_HTTP_MAX_REDIRECTS');
+    const err2 = configError(() =>
+      loadConfig({
+        FLOWCRAFT_SECRET_KEY: 'too-short-secret',
+        FLOWCRAFT_OPENAI_COMPATIBLE: '{not json',
+        TOOL_HTTP_ALLOW_CIDRS: 'not-a-cidr!',
+        MCP_SERVERS: '[{"name":"x","transport":"carrier-pigeon"}]',
+        MCP_CONFIG_FILE: '/nonexistent/mcp.json',
+      }),
+    );
+    const all = err2.issues.join('\n');
+    for (const key of ['FLOWCRAFT_SECRET_KEY', 'FLOWCRAFT_OPENAI_COMPATIBLE', 'TOOL_HTTP_ALLOW_CIDRS[0]', 'MCP_SERVERS', 'MCP_CONFIG_FILE']) expect(all).toContain(`${key}:`);
+    expect(all).not.toContain('too-short-secret');
+    expect(configError(() => loadConfig({ FLOWCRAFT_SECRET_KEYS_OLD: SECRET })).issues[0]).toContain('FLOWCRAFT_SECRET_KEY is not');
   });
 });

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { FlowError } from '@flowcraft/schema';
+import { NetworkPolicy } from '@flowcraft/node-types/tools';
+import { parseMcpConfig, type McpConfig } from '../mcp/mcp-config.js';
+import { providerDefs } from '../models/providers.js';
+import { parseSecretKey } from '../secrets/keyring.js';
 
 /** Addresses that only this machine can reach; anything else needs an API key. */
 export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
@@ -46,6 +51,22 @@ export const EngineEnv = z.object({
   NODE_TYPE_MODULES: commaList.default([]),
   EDITOR_DIR: z.string().min(1).optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /** 32 random bytes (64 hex digits or base64) encrypting stored secrets; unset → no secret store. */
+  FLOWCRAFT_SECRET_KEY: z.string().optional(),
+  /** Older keys still accepted for decryption during a rotation (comma-separated). */
+  FLOWCRAFT_SECRET_KEYS_OLD: z.string().optional(),
+  /** Named OpenAI-compatible endpoints (JSON), checked here so a typo fails at start. */
+  FLOWCRAFT_OPENAI_COMPATIBLE: z.string().optional(),
+  /** Tool HTTP requests (http tool, agent http tools): private addresses are refused unless this is true. */
+  TOOL_HTTP_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false'),
+  TOOL_HTTP_ALLOW_HOSTS: commaList.default([]),
+  TOOL_HTTP_DENY_HOSTS: commaList.default([]),
+  TOOL_HTTP_ALLOW_CIDRS: commaList.default([]),
+  TOOL_HTTP_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  /** MCP servers as a JSON array (see README "Tools and MCP"). */
+  MCP_SERVERS: z.string().optional(),
+  /** A JSON file with more MCP servers (same shape as MCP_SERVERS). */
+  MCP_CONFIG_FILE: z.string().optional(),
 });
 export type EngineEnv = z.infer<typeof EngineEnv>;
 
@@ -67,6 +88,14 @@ export interface EngineConfig {
   bodyLimitBytes: number;
   /** Built editor served at `/` (absolute path); absent → API only. */
   editorDir?: string;
+  /** Where tool HTTP requests may go (private addresses blocked unless allowed). */
+  toolNetwork: NetworkPolicy;
+  /** MCP servers from MCP_SERVERS and MCP_CONFIG_FILE. */
+  mcpServers: McpConfig;
+  /** Id of the key encrypting stored secrets (never the key) and of the old keys; undefined → no secret store. */
+  secretKey?: { id: string; oldIds: string[] };
+  /** Names of the OpenAI-compatible endpoints from FLOWCRAFT_OPENAI_COMPATIBLE. */
+  compatibleEndpoints: string[];
 }
 
 /** A configuration that cannot be used; `issues` lists every reason, one line each. */
@@ -101,6 +130,66 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
         '(set API_KEY to a random secret of 16+ characters, or keep HOST=127.0.0.1)',
     ]);
   }
+  const issues: string[] = [];
+  const attempt = <T>(key: string, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      issues.push(`${key}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  };
+  const secretKey = e.FLOWCRAFT_SECRET_KEY === undefined ? undefined : attempt('FLOWCRAFT_SECRET_KEY', () => parseSecretKey(e.FLOWCRAFT_SECRET_KEY ?? ''));
+  const oldIds =
+    attempt('FLOWCRAFT_SECRET_KEYS_OLD', () =>
+      (e.FLOWCRAFT_SECRET_KEYS_OLD ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== '')
+        .map((k, i) => parseSecretKey(k, `FLOWCRAFT_SECRET_KEYS_OLD[${i}]`).id),
+    ) ?? [];
+  if (e.FLOWCRAFT_SECRET_KEYS_OLD !== undefined && e.FLOWCRAFT_SECRET_KEY === undefined) {
+    issues.push('FLOWCRAFT_SECRET_KEYS_OLD: is set but FLOWCRAFT_SECRET_KEY is not (set the new key too, see README "Secrets")');
+  }
+  const builtins = new Set(['openai', 'anthropic', 'ollama']);
+  const compatibleEndpoints =
+    attempt('FLOWCRAFT_OPENAI_COMPATIBLE', () =>
+      providerDefs({ FLOWCRAFT_OPENAI_COMPATIBLE: e.FLOWCRAFT_OPENAI_COMPATIBLE })
+        .map((d) => d.name)
+        .filter((n) => !builtins.has(n)),
+    ) ?? [];
+  const network = NetworkPolicy.safeParse({
+    allowPrivateAddresses: ['true', '1', 'yes'].includes(e.TOOL_HTTP_ALLOW_PRIVATE),
+    allowHosts: e.TOOL_HTTP_ALLOW_HOSTS,
+    denyHosts: e.TOOL_HTTP_DENY_HOSTS,
+    allowCidrs: e.TOOL_HTTP_ALLOW_CIDRS,
+    maxRedirects: e.TOOL_HTTP_MAX_REDIRECTS,
+  });
+  if (!network.success) {
+    const key: Record<string, string> = { allowHosts: 'TOOL_HTTP_ALLOW_HOSTS', denyHosts: 'TOOL_HTTP_DENY_HOSTS', allowCidrs: 'TOOL_HTTP_ALLOW_CIDRS' };
+    for (const issue of network.error.issues) {
+      const [field, index] = issue.path;
+      issues.push(`${key[String(field)] ?? String(field)}${index !== undefined ? `[${String(index)}]` : ''}: ${issue.message}`);
+    }
+  }
+  const mcpServers: McpConfig = [];
+  if (e.MCP_SERVERS !== undefined) mcpServers.push(...(attempt('MCP_SERVERS', () => parseMcpConfig(e.MCP_SERVERS)) ?? []));
+  if (e.MCP_CONFIG_FILE !== undefined) {
+    const file = resolve(cwd, e.MCP_CONFIG_FILE);
+    const text = attempt('MCP_CONFIG_FILE', () => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new Error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    if (text !== undefined) mcpServers.push(...(attempt(`MCP_CONFIG_FILE (${file})`, () => parseMcpConfig(text)) ?? []));
+  }
+  const names = mcpServers.map((m) => m.name);
+  const dup = names.filter((n, i) => names.indexOf(n) !== i);
+  if (dup.length > 0) issues.push(`MCP_SERVERS / MCP_CONFIG_FILE: duplicate MCP server name(s) ${[...new Set(dup)].join(', ')}`);
+  if (issues.length > 0) throw new ConfigError(issues);
+
   return {
     port: e.PORT,
     host: e.HOST,
@@ -112,6 +201,10 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     nodeTypeModules: e.NODE_TYPE_MODULES.map((entry) => resolveModule(entry, cwd)),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     ...(e.EDITOR_DIR !== undefined ? { editorDir: resolve(cwd, e.EDITOR_DIR) } : {}),
+    toolNetwork: network.success ? network.data : NetworkPolicy.parse({}),
+    mcpServers,
+    ...(secretKey !== undefined ? { secretKey: { id: secretKey.id, oldIds } } : {}),
+    compatibleEndpoints,
   };
 }
 

@@ -27,8 +27,24 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+function modelsLine(config: EngineConfig): string {
+  const endpoints = config.compatibleEndpoints.length > 0 ? `; OpenAI-compatible: ${config.compatibleEndpoints.join(', ')}` : '';
+  return `scripted, openai, anthropic, ollama${endpoints} (keys: GET /v1/models)`;
+}
+
+function toolNetworkLine(config: EngineConfig): string {
+  const n = config.toolNetwork;
+  const parts = [n.allowPrivateAddresses ? 'private addresses ALLOWED (development)' : 'private addresses blocked'];
+  if (n.allowCidrs.length > 0) parts.push(`allowed ranges ${n.allowCidrs.join(', ')}`);
+  if (n.allowHosts.length > 0) parts.push(`only ${n.allowHosts.join(', ')}`);
+  if (n.denyHosts.length > 0) parts.push(`denied ${n.denyHosts.join(', ')}`);
+  parts.push(`≤ ${n.maxRedirects} redirects`);
+  return parts.join('; ');
+}
+
 /**
- * The start-up summary, one line per setting. Never contains the API key or a database password.
+ * The start-up summary, one line per setting. Never contains the API key, a database password,
+ * the secret key (only its id) or MCP server env/header values.
  * Without `listen` it shows the configured address (useful before listening).
  */
 export function summarize(config: EngineConfig, listen?: ListenInfo): string {
@@ -51,6 +67,10 @@ export function summarize(config: EngineConfig, listen?: ListenInfo): string {
     ['CORS', cors],
     ['body limit', formatBytes(config.bodyLimitBytes)],
     ['node types', modules],
+    ['models', modelsLine(config)],
+    ['secrets', config.secretKey ? `encrypted at rest (key ${config.secretKey.id}${config.secretKey.oldIds.length > 0 ? `; old keys ${config.secretKey.oldIds.join(', ')}` : ''})` : 'no FLOWCRAFT_SECRET_KEY: environment credentials only, /v1/secrets refuses writes'],
+    ['tool HTTP', toolNetworkLine(config)],
+    ['MCP servers', config.mcpServers.length > 0 ? config.mcpServers.map((s) => `${s.name} (${s.transport})`).join(', ') : 'none'],
     ['log level', config.logLevel],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -1,7 +1,11 @@
 import type { NodeCatalog, NodeTypeDescription, Problem } from '@flowcraft/schema';
 import type { Page, PageQuery } from './schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
+import type { McpServerStatus, McpToolList } from './schemas/mcp.js';
+import type { ModelProvider } from './schemas/models.js';
+import type { SecretInfo } from './schemas/secrets.js';
 import type { Template } from './schemas/template.js';
+import type { UsageDimension, UsageRow } from './schemas/usage.js';
 import type { RerunBody, RunComparison, RunEventsPage, RunEventsQuery, StateDiff, UpdateStateBody } from './schemas/debug.js';
 import type { HistoryQuery, ThreadState } from './schemas/thread.js';
 import type { DraftDocument, ListWorkflowsQuery, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary } from './schemas/workflow.js';
@@ -30,6 +34,35 @@ export interface HttpDeps {
   templates?: () => Promise<Template[]>;
   /** Receives unexpected errors (500s). Default: `console.error`. */
   logger?: Logger;
+  /** Model providers the engine can call (`GET /v1/models`); absent → an empty list. */
+  models?: () => Promise<ModelProvider[]>;
+  /** Stored secrets, encrypted at rest; absent (no FLOWCRAFT_SECRET_KEY) → `/v1/secrets` answers 422. */
+  secrets?: SecretService;
+  /** The engine's MCP servers; absent → none. */
+  mcp?: McpService;
+  /** Token and cost accounting; absent → no rows. */
+  usage?: (query: UsageFilter) => Promise<UsageRow[]>;
+}
+
+/** Named secrets; values go in and never come out of the API. */
+export interface SecretService {
+  set(name: string, value: string): Promise<void>;
+  list(): Promise<SecretInfo[]>;
+  delete(name: string): Promise<boolean>;
+}
+
+export interface McpService {
+  status(): McpServerStatus[];
+  listTools(opts?: { servers?: string[]; signal?: AbortSignal }): Promise<McpToolList>;
+}
+
+export interface UsageFilter {
+  workflowId?: string;
+  runId?: string;
+  nodeId?: string;
+  from?: Date;
+  to?: Date;
+  groupBy?: UsageDimension[];
 }
 
 /** The node-type registry as routes see it (`NodeTypeRegistry` fits). */

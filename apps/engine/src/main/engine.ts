@@ -15,6 +15,12 @@ import { StoreRunPorts } from './store-run-ports.js';
 import { StoreThreadService } from './store-thread-service.js';
 import { StoreDebugService } from './store-debug-service.js';
 import { StoreWorkflowStore } from './store-workflow-store.js';
+import { McpManager } from '../mcp/mcp-manager.js';
+import { listModels } from '../models/list-models.js';
+import { runServicesFactory } from '../run/services.js';
+import { createToolFetch } from '../run/tool-fetch.js';
+import { TraceSpans, type SpanExporter } from '../run/trace-spans.js';
+import { createSecretStore } from '../secrets/create.js';
 
 export interface StartEngineOptions {
   config: EngineConfig;
@@ -28,6 +34,8 @@ export interface StartEngineOptions {
   print?: (text: string) => void;
   /** Base for relative node-type module paths. Default `process.cwd()`. */
   cwd?: string;
+  /** Receives spans per run, node and model call (e.g. an OpenTelemetry adapter); absent → none. */
+  spanExporter?: SpanExporter;
 }
 
 export interface Engine {
@@ -47,12 +55,40 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
   const registry = createBuiltinRegistry();
   await loadNodeTypeModules(config.nodeTypeModules, registry, { cwd: opts.cwd ?? process.cwd() });
 
+  const closeOnStop: (() => Promise<void>)[] = [];
   const database = opts.database ?? (await openDatabase(config.databaseUrl !== undefined ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') }));
   try {
     const store = createStore(database.db);
     const eventLog = new StoreEventLog(store.runEvents);
     const ports = new StoreRunPorts(store);
-    const runs = new RunService(ports, registry, { env: opts.env ?? process.env, publish: (event) => eventLog.publish(event) });
+    // Models, tools and MCP: one guarded tool fetch and one MCP manager per engine, credentials
+    // (secret store, then env) read per run, the document's routing, prices and budget per run.
+    const env = opts.env ?? process.env;
+    const secrets = createSecretStore(env, store.secrets);
+    const toolFetch = createToolFetch(config.toolNetwork);
+    closeOnStop.push(() => toolFetch.close());
+    const mcp = config.mcpServers.length > 0 ? new McpManager(config.mcpServers) : undefined;
+    if (mcp) closeOnStop.push(() => mcp.close());
+    const services = runServicesFactory({
+      env,
+      ...(secrets ? { secrets } : {}),
+      fetch: toolFetch.fetch,
+      ...(mcp ? { mcp } : {}),
+      ledger: {
+        runUsage: (threadId) => store.usage.runUsage(threadId),
+        workflowCostToday: (workflowId, excludeRunId) => store.usage.workflowCostSince(workflowId, excludeRunId === undefined ? {} : { excludeRunId }),
+      },
+    });
+    const spans = opts.spanExporter ? new TraceSpans(opts.spanExporter, (err) => print(`Span export failed: ${err instanceof Error ? err.message : String(err)}`)) : undefined;
+    if (opts.spanExporter?.shutdown) {
+      const exporter = opts.spanExporter;
+      closeOnStop.push(() => exporter.shutdown?.() ?? Promise.resolve());
+    }
+    const publish = (event: Parameters<typeof eventLog.publish>[0]) => {
+      eventLog.publish(event);
+      spans?.onEvent(event);
+    };
+    const runs = new RunService(ports, registry, { env, publish, services });
     const workflows = new StoreWorkflowStore(store.workflows);
     const httpRuns = new StoreHttpRunService(runs, store, ports);
     const threads = new StoreThreadService(store, ports, registry);
@@ -63,6 +99,10 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       threads,
       debug: new StoreDebugService(runs, httpRuns, threads, store),
       templates: async () => (opts.examplesDir === undefined ? [] : loadTemplates(opts.examplesDir)),
+      models: () => listModels(env, secrets),
+      ...(secrets ? { secrets } : {}),
+      ...(mcp ? { mcp } : {}),
+      usage: (filter) => store.usage.query(filter),
       health: async () => {
         await store.workflows.list({ limit: 1 });
         return { database: true };
@@ -77,11 +117,15 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     const server = await startServer({ config, deps, eventLog, drain: () => runs.drain(), print });
     let stopping: Promise<void> | undefined;
     const stop = () => {
-      stopping ??= server.stop().finally(() => database.close());
+      stopping ??= server
+        .stop()
+        .finally(() => Promise.allSettled(closeOnStop.map((close) => close())))
+        .finally(() => database.close());
       return stopping;
     };
     return { server, store, runs, imported, stop };
   } catch (err) {
+    await Promise.allSettled(closeOnStop.map((close) => close()));
     await database.close();
     throw err;
   }

@@ -77,7 +77,7 @@ export class StoreHttpRunService implements HttpRunService {
       error: row.error ?? null,
       interrupts: interrupts.map((i) => ({ id: i.id, ...(i.nodeId === undefined ? {} : { nodeId: i.nodeId }), value: i.value })),
       paused,
-      tokens: { input: row.tokensIn, output: row.tokensOut },
+      tokens: { input: row.tokensIn, output: row.tokensOut, ...(row.cost > 0 ? { costUsd: row.cost } : {}) },
       lastSeq: row.lastEventSeq,
       forkedFrom: row.forkedFrom?.checkpointId !== undefined ? { threadId: row.threadId, checkpointId: row.forkedFrom.checkpointId } : null,
       createdAt: row.createdAt.toISOString(),

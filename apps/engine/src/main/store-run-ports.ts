@@ -49,8 +49,8 @@ export class StoreRunPorts implements RunPorts {
       ...(patch.error === undefined ? {} : { error: patch.error }),
     });
     // Each execution (start, resume, recovery) reports its own usage: add it to the run's totals.
-    if (patch.tokens !== undefined && (patch.tokens.input > 0 || patch.tokens.output > 0)) {
-      await this.store.runs.addUsage(runId, { tokensIn: patch.tokens.input, tokensOut: patch.tokens.output });
+    if (patch.tokens !== undefined && (patch.tokens.input > 0 || patch.tokens.output > 0 || (patch.tokens.costUsd ?? 0) > 0)) {
+      await this.store.runs.addUsage(runId, { tokensIn: patch.tokens.input, tokensOut: patch.tokens.output, cost: patch.tokens.costUsd ?? 0 });
     }
   }
 
@@ -112,7 +112,7 @@ export class StoreRunPorts implements RunPorts {
       input: row.input,
       ...(row.output === null ? {} : { output: row.output }),
       ...(row.error === null ? {} : { error: row.error }),
-      tokens: { input: row.tokensIn, output: row.tokensOut },
+      tokens: { input: row.tokensIn, output: row.tokensOut, ...(row.cost > 0 ? { costUsd: row.cost } : {}) },
       ...(await this.interruption(row)),
     };
   }

@@ -161,6 +161,10 @@ describe('the run token handler (run/model-events.ts) with routed models', () =>
     await m.invoke('x', { metadata: { thread_id: 't1', langgraph_node: 'chat', langgraph_step: 1 } });
     stop();
     expect(got.filter((e) => e.kind === 'token').map((e) => (e.kind === 'token' ? e.text : ''))).toEqual(['hi', ' there']);
-    expect(got.filter((e) => e.kind === 'usage')).toEqual([{ kind: 'usage', graphNode: 'chat', taskId: undefined, input: 9, output: 2, ...(cachedReported ? { cached: 4 } : {}) }]);
+    expect(got.filter((e) => e.kind === 'usage')).toEqual([
+      expect.objectContaining({ kind: 'usage', graphNode: 'chat', step: 1, model: spec, input: 9, output: 2, ...(cachedReported ? { cached: 4 } : {}) }),
+    ]);
+    const usage = got.find((e) => e.kind === 'usage');
+    expect(usage?.kind === 'usage' && !cachedReported ? usage.cached : undefined).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import { Command, isGraphInterrupt } from '@langchain/langgraph';
-import type { ErrorInfo, TokenUsage, TraceEventBody } from '@flowcraft/schema';
+import { ErrorInfo } from '@flowcraft/schema';
+import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
+import { ERROR_CHANNEL } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
 import { classifyError } from '../compile/classify-error.js';
 import { BARRIER_KEY, SINK_KEY } from '../compile/run-sink.js';
@@ -51,8 +53,9 @@ function addUsage(into: TokenUsage, u: { input: number; output: number; cached?:
   into.output += u.output;
   if (u.cached) into.cached = (into.cached ?? 0) + u.cached;
   if (u.cacheWrite) into.cacheWrite = (into.cacheWrite ?? 0) + u.cacheWrite;
-  // Summed in nano-dollars so totals stay free of float dust.
-  if (u.costUsd !== undefined) into.costUsd = Math.round(((into.costUsd ?? 0) + u.costUsd) * 1e9) / 1e9;
+  // Totals show a cost once some call cost something (free and unpriced calls are in the `model_call`
+  // events); summed in nano-dollars so they stay free of float dust.
+  if (u.costUsd) into.costUsd = Math.round(((into.costUsd ?? 0) + u.costUsd) * 1e9) / 1e9;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -193,7 +196,12 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     const values = isRecord(result) ? result : {};
     const raw = values['__interrupt__'];
     const pending = Array.isArray(raw) ? raw.filter(isRecord) : [];
+    const routed = values[ERROR_CHANNEL];
     if (opts.signal?.aborted) outcome = { status: 'cancelled', tokens: total };
+    else if (isRecord(routed) && routed.fatal === true) {
+      const { fatal: _fatal, ...info } = routed;
+      outcome = { status: 'failed', error: ErrorInfo.parse(info), tokens: total };
+    }
     else if (pending.length > 0) {
       outcome = {
         status: 'interrupted',

@@ -259,12 +259,12 @@ export class RunService {
       case 'failed':
         this.breakpoints.delete(run.id);
         await this.ports.updateRun(run.id, { status: 'failed', error: outcome.error, tokens: outcome.tokens });
-        writer.emit({ type: 'run.failed', error: outcome.error });
+        writer.emit({ type: 'run.failed', error: outcome.error, tokens: outcome.tokens });
         break;
       case 'cancelled':
         this.breakpoints.delete(run.id);
         await this.ports.updateRun(run.id, { status: 'cancelled', tokens: outcome.tokens });
-        writer.emit({ type: 'run.cancelled' });
+        writer.emit({ type: 'run.cancelled', tokens: outcome.tokens });
         break;
     }
     await writer.flush();

@@ -7,7 +7,7 @@ import { openDatabase } from './db.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
 import { createServerDatabase } from './server-database.js';
 
-const EXPECTED_TABLES = ['checkpoint_blobs', 'checkpoint_writes', 'checkpoints', 'run_events', 'runs', 'threads', 'workflow_versions', 'workflows'];
+const EXPECTED_TABLES = ['checkpoint_blobs', 'checkpoint_writes', 'checkpoints', 'run_events', 'runs', 'secrets', 'threads', 'workflow_versions', 'workflows'];
 
 describe('openDatabase', () => {
   const dirs: string[] = [];

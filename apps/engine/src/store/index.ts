@@ -2,6 +2,8 @@ import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 import type { Database } from './db.js';
 import { createRunEventsRepo } from './repos/run-events-repo.js';
 import { createRunsRepo } from './repos/runs-repo.js';
+import { createSecretsRepo } from './repos/secrets-repo.js';
+import { createUsageRepo } from './repos/usage-repo.js';
 import { createThreadsRepo } from './repos/threads-repo.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
 
@@ -18,6 +20,8 @@ export type { Thread, CreateThread, ThreadsRepo } from './repos/threads-repo.js'
 export type { Run, CreateRun, ListRuns, UpdateRun, RunsRepo } from './repos/runs-repo.js';
 export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-repo.js';
 export type { Page } from './repos/page.js';
+export { USAGE_DIMENSIONS, startOfUtcDay } from './repos/usage-repo.js';
+export type { UsageDimension, UsageFilter, UsageRepo, UsageRow } from './repos/usage-repo.js';
 
 /** Every repository plus the checkpointer, over one database (PGlite or Postgres). */
 export function createStore(db: Database) {
@@ -27,6 +31,8 @@ export function createStore(db: Database) {
     threads: createThreadsRepo(db),
     runs: createRunsRepo(db),
     runEvents: createRunEventsRepo(db),
+    secrets: createSecretsRepo(db),
+    usage: createUsageRepo(db),
     checkpointer: new DrizzleSaver(db),
   };
 }

@@ -4,14 +4,16 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { FlowError } from '@flowcraft/schema';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
-import { ToolSpec, codeArgsSchema, toLangChainTool, invokeToolSafely } from '../tools/index.js';
+import { AgentToolSpec, codeArgsSchema, invokeToolSafely, resolveAgentTools, type McpToolProvider } from '../tools/index.js';
+import type { StructuredToolInterface } from '@langchain/core/tools';
 import { ERROR_OUT, IN, OUT, modelField, modelSpec, policyFields, textOf } from './common.js';
 
 export const agentConfig = z.object({
   model: modelField,
   system: z.string().default('You are a helpful assistant. Use the tools when they help.'),
   prompt: z.string().default('{{ state.input }}'),
-  tools: z.array(ToolSpec).default([]),
+  /** Built-in tools (calculator, http, code) and tools of the engine's MCP servers (`{ kind: 'mcp', server, tool }`). */
+  tools: z.array(AgentToolSpec).default([]),
   maxIterations: z.number().int().min(1).max(50).default(8),
   /** At the iteration limit: fail the node, or return the last reply. */
   onMaxIterations: z.enum(['error', 'return']).default('error'),
@@ -57,8 +59,22 @@ export const agentNode = defineNodeType({
   channels: (c) => ({ reads: c.history ? [c.history] : [], writes: [c.output, ...(c.appendTo ? [c.appendTo] : [])] }),
   build: ({ config, node, services, settings, privateChannel }) => {
     const spec = modelSpec(config.model, settings.defaultModel);
-    const tools = config.tools.map((t) => toLangChainTool(t, { fetch: services.fetch }));
-    const byName = new Map(tools.map((t) => [t.name, t]));
+    // Tools are resolved on first use (MCP tools need their server's schemas), once per MCP provider:
+    // the graph is shared by runs, and `services.mcp` is the current run's (the engine's) connections.
+    const noMcp = {};
+    const resolved = new WeakMap<McpToolProvider | object, Promise<StructuredToolInterface[]>>();
+    const toolsFor = (signal: AbortSignal): Promise<StructuredToolInterface[]> => {
+      const mcp = services.mcp;
+      const key = mcp ?? noMcp;
+      let p = resolved.get(key);
+      if (!p) {
+        p = resolveAgentTools(config.tools, { fetch: services.fetch, ...(mcp ? { mcp } : {}), signal });
+        // A failure (server down) is not cached: the next attempt or run tries again.
+        p.catch(() => resolved.delete(key));
+        resolved.set(key, p);
+      }
+      return p;
+    };
     const conversation = privateChannel('conversation');
     const iterations = privateChannel('iterations');
     return {
@@ -72,6 +88,8 @@ export const agentNode = defineNodeType({
           if (config.history) messages.push(...messagesOf(state[config.history]));
           messages.push(new HumanMessage(await render(config.prompt, state)));
         }
+        const tools = config.tools.length > 0 ? await toolsFor(ctx.signal) : [];
+        const byName = new Map(tools.map((t) => [t.name, t]));
         const base = services.models.chat(spec, { nodeId: node.id });
         let reply: AIMessage;
         if (tools.length > 0) {

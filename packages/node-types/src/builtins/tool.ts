@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { evaluate, render, renderValue } from '../sdk/template.js';
-import { calculate, httpRequest, runSandboxedCode } from '../tools/index.js';
+import { FlowError } from '@flowcraft/schema';
+import { calculate, httpRequest, McpServerName, runSandboxedCode } from '../tools/index.js';
 import { ERROR_OUT, IN, OUT, policyFields } from './common.js';
 
 export const toolConfig = z.object({
-  tool: z.enum(['calculator', 'http', 'code']).default('calculator'),
+  tool: z.enum(['calculator', 'http', 'code', 'mcp']).default('calculator'),
   /** Calculator: a mathjs expression (template), e.g. `{{ state.a }} * 2`. */
   expression: z.string().default('1 + 1'),
   /** HTTP request; url, header values and body are templates. */
@@ -19,6 +20,12 @@ export const toolConfig = z.object({
   input: z.string().default('state'),
   codeTimeoutMs: z.number().int().min(1).max(60_000).default(1000),
   memoryMb: z.number().int().min(1).max(512).default(32),
+  /** MCP: a server configured in the engine (`GET /v1/mcp/servers`) and one of its tools. */
+  mcpServer: z.union([McpServerName, z.literal('')]).default(''),
+  mcpTool: z.string().max(128).default(''),
+  /** MCP: JSONata expression giving the tool's arguments object, e.g. `{ "query": state.topic }`. */
+  args: z.string().default('{}'),
+  mcpTimeoutMs: z.number().int().min(1).max(600_000).default(60_000),
   /** Channel receiving the result. */
   output: z.string().min(1).default('output'),
   ...policyFields,
@@ -27,7 +34,12 @@ export const toolConfig = z.object({
 export const toolNode = defineNodeType({
   type: 'tool',
   version: 1,
-  meta: { title: 'Tool', category: 'tools', description: 'Calls one tool: an HTTP request, JavaScript in a QuickJS sandbox (time and memory bounded), or a calculator.', icon: 'wrench' },
+  meta: {
+    title: 'Tool',
+    category: 'tools',
+    description: "Calls one tool: an HTTP request, JavaScript in a QuickJS sandbox (time and memory bounded), a calculator, or a tool of one of the engine's MCP servers.",
+    icon: 'wrench',
+  },
   control: 'all',
   config: toolConfig,
   ui: {
@@ -38,11 +50,22 @@ export const toolNode = defineNodeType({
     body: { widget: 'template', language: 'json', label: 'Body (http)' },
     code: { widget: 'code', language: 'javascript', label: 'Code' },
     input: { widget: 'expression', label: 'Input (code)' },
+    mcpServer: { label: 'MCP server' },
+    mcpTool: { label: 'MCP tool' },
+    args: { widget: 'expression', label: 'Arguments (mcp)' },
+    mcpTimeoutMs: { advanced: true },
     output: { widget: 'channel' },
   },
   ports: { inputs: [IN], outputs: [OUT, ERROR_OUT] },
+  check: (c) =>
+    c.tool !== 'mcp'
+      ? []
+      : [
+          ...(c.mcpServer === '' ? [{ path: ['mcpServer'], message: 'Choose an MCP server' }] : []),
+          ...(c.mcpTool === '' ? [{ path: ['mcpTool'], message: 'Choose a tool of the MCP server' }] : []),
+        ],
   channels: (c) => ({ reads: [], writes: [c.output] }),
-  build: ({ config, services }) => ({
+  build: ({ config, node, services }) => ({
     async run(state, ctx) {
       let result: unknown;
       if (config.tool === 'calculator') {
@@ -53,6 +76,24 @@ export const toolNode = defineNodeType({
         const body = config.body === undefined ? undefined : await renderValue(config.body, state);
         const res = await httpRequest({ method: config.method, url: await render(config.url, state), headers, body }, { fetch: services.fetch, signal: ctx.signal });
         result = res.body;
+      } else if (config.tool === 'mcp') {
+        const mcp = services.mcp;
+        if (!mcp) {
+          throw new FlowError('tool_error', `Tool "${config.mcpTool}" needs MCP server "${config.mcpServer}", but the engine has no MCP servers configured`, {
+            nodeId: node.id,
+            details: { server: config.mcpServer, tool: config.mcpTool },
+          });
+        }
+        const args = await evaluate(config.args, state);
+        if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+          throw new FlowError('tool_error', `The arguments of MCP tool "${config.mcpTool}" must be an object; "${config.args}" gave ${JSON.stringify(args)}`, { nodeId: node.id });
+        }
+        const res = await mcp.callTool(
+          { kind: 'mcp', server: config.mcpServer, tool: config.mcpTool, timeoutMs: config.mcpTimeoutMs },
+          args === undefined ? {} : Object.fromEntries(Object.entries(args)),
+          ctx.signal,
+        );
+        result = res.structured ?? res.text;
       } else {
         const input = await evaluate(config.input, state);
         const res = await runSandboxedCode(config.code, input, { timeoutMs: config.codeTimeoutMs, memoryBytes: config.memoryMb * 1024 * 1024, signal: ctx.signal });

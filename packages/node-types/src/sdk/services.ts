@@ -1,4 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { McpToolProvider } from '../tools/mcp-tool-spec.js';
 
 export interface ModelRequest {
   /** Canvas node id making the call; the scripted model keys its replies by it. */
@@ -19,4 +20,6 @@ export interface NodeServices {
   /** Clock and sleep, injectable for tests. */
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The engine's MCP servers (tools of kind `mcp`); absent when none is configured. */
+  mcp?: McpToolProvider;
 }

@@ -43,9 +43,10 @@ describe('sandbox isolation', () => {
     expect(sandboxIsolation()).toBe('worker');
     const inWorker = await ticksDuring(() => runSandboxedCode('while (true) {}', undefined, { timeoutMs: 400 }));
     expect(inWorker).toBeGreaterThanOrEqual(10);
-    // the same loop in this thread starves timers completely
+    // the same loop in this thread starves timers (a tick or two may land before the loop starts, more on a loaded machine)
     const inline = await ticksDuring(() => runSandboxedCode('while (true) {}', undefined, { timeoutMs: 400, isolation: 'inline' }));
-    expect(inline).toBeLessThanOrEqual(3);
+    expect(inline).toBeLessThanOrEqual(6);
+    expect(inline).toBeLessThan(inWorker / 2);
   });
 
   it('exposes only standard ECMAScript globals', async () => {

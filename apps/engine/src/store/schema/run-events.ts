@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { runs } from './runs.js';
 
@@ -14,5 +15,12 @@ export const runEvents = pgTable(
     payload: jsonb('payload').$type<unknown>().notNull(),
     ts: timestamp('ts', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.seq] }), index('run_events_type_idx').on(t.runId, t.type)],
+  (t) => [
+    primaryKey({ columns: [t.runId, t.seq] }),
+    index('run_events_type_idx').on(t.runId, t.type),
+    // Model calls (`node.progress` of kind `model_call`) by time: what the usage API sums.
+    index('run_events_model_call_idx')
+      .on(t.ts)
+      .where(sql`${t.type} = 'node.progress' and ${t.payload}->>'kind' = 'model_call'`),
+  ],
 );
