@@ -1,7 +1,7 @@
 import { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Checkpoint, CheckpointMetadata, CheckpointTuple, PendingWrite, CheckpointListOptions, ChannelVersions } from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { BARRIER_KEY, SINK_KEY, isRunSink } from './run-sink.js';
+import { BARRIER_KEY, RUN_ID_KEY, SINK_KEY, isRunSink } from './run-sink.js';
 
 function newer(a: unknown, b: unknown): boolean {
   if (b === undefined) return a !== undefined;
@@ -44,7 +44,8 @@ export class NotifyingSaver extends BaseCheckpointSaver {
   async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
     const barrier = config.configurable?.[BARRIER_KEY];
     if (typeof barrier === 'function') await barrier();
-    const saved = await this.inner.put(config, checkpoint, metadata, newVersions);
+    const runId: unknown = config.configurable?.[RUN_ID_KEY];
+    const saved = await this.inner.put(config, checkpoint, typeof runId === 'string' ? Object.assign({}, metadata, { runId }) : metadata, newVersions);
     const sink = config.configurable?.[SINK_KEY];
     if (isRunSink(sink) && (config.configurable?.checkpoint_ns ?? '') === '') {
       const parent = config.configurable?.checkpoint_id;

@@ -13,6 +13,9 @@ export const SINK_KEY = 'flowcraft_sink';
  */
 export const BARRIER_KEY = 'flowcraft_barrier';
 
+/** `config.configurable[RUN_ID_KEY]`: the run id, written into each checkpoint's metadata as `runId`. */
+export const RUN_ID_KEY = 'flowcraft_run_id';
+
 export type SinkEvent =
   | { kind: 'node_started'; nodeId: string; taskId: string; step: number; attempt: number }
   | { kind: 'node_finished'; nodeId: string; taskId: string; step: number; update: Record<string, unknown>; durationMs: number; next?: string[] }

@@ -165,6 +165,10 @@ for (const kind of BACKENDS) {
       expect(rerunEvents[0]).toMatchObject({ type: 'run.started', fromCheckpointId: expect.any(String) });
       expect(finishedNodes(rerunEvents)).toEqual(['writer', 'end']);
 
+      // Every checkpoint names the run that wrote it.
+      const written = (await call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as { runId: string | null; source: string }[];
+      expect(new Set(written.map((h) => h.runId))).toEqual(new Set([runId, rerunId]));
+
       const compared = (await call('GET', `/v1/runs/${runId}/compare/${rerunId}`)).body as { a: { path: string[]; nodes: Record<string, { tokens: { input: number } }> }; b: { path: string[] } };
       expect(compared.a.path).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
       expect(compared.b.path).toEqual(['writer', 'end']);

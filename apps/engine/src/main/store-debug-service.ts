@@ -113,9 +113,12 @@ export class StoreDebugService implements DebugService {
         n.durationMs += e.durationMs;
         n.tokens = { input: n.tokens.input + (e.tokens?.input ?? 0), output: n.tokens.output + (e.tokens?.output ?? 0) };
         n.update = isRecord(e.update) ? e.update : {};
-      } else if (e.type === 'run.completed') durationMs += e.durationMs;
+      }
     }
-    if (durationMs === 0 && run.startedAt && run.finishedAt) durationMs = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+    // Wall time from the first to the last event (a stepped or resumed run includes its pauses).
+    const first = events[0];
+    const last = events.at(-1);
+    if (first && last) durationMs = Date.parse(last.ts) - Date.parse(first.ts);
     return { runId, status: run.status, durationMs, tokens: run.tokens, path, nodes, output: run.output };
   }
 }

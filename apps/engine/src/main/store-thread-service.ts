@@ -102,7 +102,8 @@ function toThreadState(threadId: string, snapshot: StateSnapshot, compiled: Comp
     step: metadata?.step ?? -1,
     source,
     values: isRecord(values) ? publicState(values) : {},
-    next: [...new Set(snapshot.next.map(nodeOf))],
+    // LangGraph's own nodes (`__start__`) are not on the canvas.
+    next: [...new Set(snapshot.next.map(nodeOf))].filter((n) => !n.startsWith('__')),
     tasks: snapshot.tasks.map((t) => ({
       id: t.id,
       nodeId: nodeOf(t.name),

@@ -4,7 +4,7 @@ import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import { ERROR_CHANNEL } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
 import { classifyError } from '../compile/classify-error.js';
-import { BARRIER_KEY, SINK_KEY } from '../compile/run-sink.js';
+import { BARRIER_KEY, RUN_ID_KEY, SINK_KEY } from '../compile/run-sink.js';
 import type { ModelEventSource, SinkEvent } from '../compile/run-sink.js';
 import { SERVICES_KEY } from '../compile/service-scope.js';
 import type { NodeServices } from '@flowcraft/node-types';
@@ -39,6 +39,8 @@ export interface ExecuteOptions {
    * their `modelEvents` report tokens and usage. Default: the services the graph was compiled with.
    */
   services?: NodeServices & { modelEvents?: ModelEventSource };
+  /** Recorded in every checkpoint's metadata (`runId`), so a thread's history says which run wrote what. */
+  runId?: string;
   /** Breakpoints: canvas node ids to pause before / after (LangGraph `interruptBefore/After` at invoke time). */
   interruptBefore?: string[] | '*';
   interruptAfter?: string[] | '*';
@@ -182,6 +184,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   if (opts.checkpointId) configurable.checkpoint_id = opts.checkpointId;
   if (opts.services) configurable[SERVICES_KEY] = opts.services;
   if (opts.beforeCheckpoint) configurable[BARRIER_KEY] = opts.beforeCheckpoint;
+  if (opts.runId !== undefined) configurable[RUN_ID_KEY] = opts.runId;
   const input = opts.resumeById ? new Command({ resume: opts.resumeById }) : opts.resume !== undefined ? new Command({ resume: opts.resume }) : (opts.input ?? null);
   const stopListening = (opts.services ? opts.services.modelEvents : compiled.modelEvents)?.listen(opts.threadId, sink, opts.streamTokens !== false);
   let outcome: RunOutcome;

@@ -49,6 +49,11 @@ export class RunService {
   /** Compiled graphs by workflow version (documents of a version never change); most recently used last. */
   private readonly compiledCache = new Map<string, Compiled>();
   private fallbackServices?: ReturnType<typeof scopedServices>;
+  /**
+   * Services of runs that may continue (paused, interrupted): a run keeps its models across its
+   * executions, so a scripted model goes on with its next reply after a step or a resume.
+   */
+  private readonly runServices = new Map<string, RunServices>();
   /** Breakpoints of debug runs, re-applied by `continue` and `resume`. */
   private readonly breakpoints = new Map<string, Breakpoints>();
 
@@ -222,11 +227,13 @@ export class RunService {
         });
       }
       const compiled = this.compiled(run.workflowId, run.workflowVersion, document);
-      const services = this.opts.services ? await this.opts.services(compiled.document) : createRunServices({ script: compiled.document.script, env: this.opts.env });
+      const services = this.runServices.get(run.id) ?? (this.opts.services ? await this.opts.services(compiled.document) : createRunServices({ script: compiled.document.script, env: this.opts.env }));
+      this.runServices.set(run.id, services);
       outcome = await executeRun({
         compiled,
         services,
         threadId: run.threadId,
+        runId: run.id,
         signal,
         streamTokens: this.opts.streamTokens,
         onEvent: (body) => writer.emit(body),
@@ -246,6 +253,7 @@ export class RunService {
 
   /** Record the outcome on the run, then store and publish its final event. */
   private async finish(run: RunRecord, outcome: RunOutcome, writer: EventWriter, durationMs = 0): Promise<void> {
+    if (outcome.status !== 'interrupted') this.runServices.delete(run.id);
     switch (outcome.status) {
       case 'completed':
         this.breakpoints.delete(run.id);
