@@ -176,6 +176,23 @@ for (const kind of BACKENDS) {
       expect((await call('POST', `/v1/threads/${threadId}/rerun`, { nodeId: 'nowhere' })).status).toBe(404);
     });
 
+    it('keeps the flow going after an edit made as a node that routes with Command (reflection)', async () => {
+      const workflowId = await create(load('reflection'));
+      const { runId, threadId } = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' } })).body as { runId: string; threadId: string };
+      expect((await settle(runId)).status).toBe('completed');
+      const history = (await call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as { checkpointId: string; next: string[] }[];
+      // The checkpoint after the reflection loop, about to run the node that follows it.
+      const after = history.find((h) => h.next.length > 0 && !h.next.includes('write') && !h.next.includes('start'));
+      if (!after) throw new Error(`no checkpoint after the loop: ${JSON.stringify(history.map((h) => h.next))}`);
+      const edited = await call('POST', `/v1/threads/${threadId}/state`, { checkpointId: after.checkpointId, values: {}, asNode: 'write' });
+      expect(edited.status).toBe(201);
+      expect(edited.body.next).toEqual(after.next);
+      const fork = await call('POST', '/v1/runs', { workflowId, threadId, checkpointId: edited.body.checkpointId, input: {} });
+      const forkId = fork.body.runId as string;
+      expect((await settle(forkId)).status).toBe('completed');
+      expect(finishedNodes(await events(forkId))[0]).toBe(after.next[0]);
+    });
+
     it('answers interrupts pending in parallel branches by id, and refuses a stale answer with 409', async () => {
       const workflowId = await create(parallelQuestions);
       const { runId } = (await call('POST', '/v1/runs', { workflowId, input: {} })).body as { runId: string };

@@ -1,3 +1,4 @@
+import { Command } from '@langchain/langgraph';
 import { FlowError, checkStateValues, diffState } from '@flowcraft/schema';
 import type { TraceEvent } from '@flowcraft/schema';
 import type { DebugService } from '../http/deps.js';
@@ -55,9 +56,14 @@ export class StoreDebugService implements DebugService {
       throw new FlowError('invalid_input', `The state edit does not fit the workflow's channels: ${problems.map((p) => p.message).join('; ')}`, { details: { problems } });
     }
     if (body.asNode !== undefined && !compiled.nodeMap.has(body.asNode)) throw new FlowError('invalid_input', `"${body.asNode}" is not a node of this workflow`);
-    if (body.checkpointId !== undefined && (await this.threads.getStateAt(threadId, body.checkpointId)) === undefined) return undefined;
+    const at = body.checkpointId !== undefined ? await this.threads.getStateAt(threadId, body.checkpointId) : await this.threads.getState(threadId);
+    if (at === undefined) return undefined;
     const config = { configurable: { thread_id: threadId, ...(body.checkpointId !== undefined ? { checkpoint_id: body.checkpointId } : {}) } };
-    const saved = await compiled.graph.updateState(config, body.values, body.asNode);
+    // Nodes that route with Command (routers, loops) have no edges LangGraph could follow after an edit
+    // made as them: keep the flow going to the nodes that were next at this checkpoint.
+    const next = at.next.filter((n) => compiled.nodeMap.has(n));
+    const update = body.asNode !== undefined && next.length > 0 ? new Command({ update: body.values, goto: next }) : body.values;
+    const saved = await compiled.graph.updateState(config, update, body.asNode);
     const id: unknown = saved.configurable?.checkpoint_id;
     if (typeof id !== 'string') throw new Error('updateState returned no checkpoint id');
     return this.threads.getStateAt(threadId, id);
