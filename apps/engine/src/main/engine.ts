@@ -18,6 +18,7 @@ import { StoreWorkflowStore } from './store-workflow-store.js';
 import { McpManager } from '../mcp/mcp-manager.js';
 import { listModels } from '../models/list-models.js';
 import { runServicesFactory } from '../run/services.js';
+import { otlpExporterFromEnv } from '../run/otlp-exporter.js';
 import { createToolFetch } from '../run/tool-fetch.js';
 import { TraceSpans, type SpanExporter } from '../run/trace-spans.js';
 import { createSecretStore } from '../secrets/create.js';
@@ -34,7 +35,7 @@ export interface StartEngineOptions {
   print?: (text: string) => void;
   /** Base for relative node-type module paths. Default `process.cwd()`. */
   cwd?: string;
-  /** Receives spans per run, node and model call (e.g. an OpenTelemetry adapter); absent → none. */
+  /** Receives spans per run, node and model call; absent → OTLP/HTTP when `OTEL_EXPORTER_OTLP_*` configure it, else none. */
   spanExporter?: SpanExporter;
 }
 
@@ -79,9 +80,10 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
         workflowCostToday: (workflowId, excludeRunId) => store.usage.workflowCostSince(workflowId, excludeRunId === undefined ? {} : { excludeRunId }),
       },
     });
-    const spans = opts.spanExporter ? new TraceSpans(opts.spanExporter, (err) => print(`Span export failed: ${err instanceof Error ? err.message : String(err)}`)) : undefined;
-    if (opts.spanExporter?.shutdown) {
-      const exporter = opts.spanExporter;
+    const spanExporter = opts.spanExporter ?? otlpExporterFromEnv(env, { logger: { warn: print, info: print } });
+    const spans = spanExporter ? new TraceSpans(spanExporter, (err) => print(`Span export failed: ${err instanceof Error ? err.message : String(err)}`)) : undefined;
+    if (spanExporter?.shutdown) {
+      const exporter = spanExporter;
       closeOnStop.push(() => exporter.shutdown?.() ?? Promise.resolve());
     }
     const publish = (event: Parameters<typeof eventLog.publish>[0]) => {
