@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { api, newPage, screenshot, startStack } from './stack.js';
+import { api, newPage, screenshot, startStack, RUN_BROWSER_TESTS } from './stack.js';
 import type { Stack } from './stack.js';
 import { nodeStatus, typeInMonaco } from './canvas-actions.js';
 
@@ -29,7 +29,7 @@ interface RunSummary {
 const EDITED = 'Lumen Trail: 400 lumens, 30 h on low, sun or USB-C, IPX6. Edited in the debugger.';
 
 /** The debugger (design §9) in Chromium against a real engine: breakpoints, stepping, time travel, edit and fork, human answers. */
-describe('the debugger in Chromium against a real engine', () => {
+describe.runIf(RUN_BROWSER_TESTS)('the debugger in Chromium against a real engine', () => {
   let stack: Stack;
   let page: Page;
   let errors: string[];

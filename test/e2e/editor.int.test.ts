@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { EXAMPLES_DIR, api, newPage, screenshot, startStack } from './stack.js';
+import { EXAMPLES_DIR, api, newPage, screenshot, startStack, RUN_BROWSER_TESTS } from './stack.js';
 import type { Stack } from './stack.js';
 import { connect, dropFromPalette, handle, nodeStatus, runFromPanel, selectNode, typeInMonaco } from './canvas-actions.js';
 
@@ -20,7 +20,7 @@ interface StoredRun {
 
 const workflowIdOf = (page: Page) => decodeURIComponent(/#\/w\/([^/]+)/.exec(page.url())?.[1] ?? '');
 
-describe('the editor in Chromium against a real engine', () => {
+describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine', () => {
   let stack: Stack;
   let page: Page;
   let errors: string[];
