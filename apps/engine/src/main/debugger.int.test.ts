@@ -100,6 +100,15 @@ for (const kind of BACKENDS) {
       expect((await call('POST', `/v1/runs/${runId}/continue`)).status).toBe(202);
       run = await settle(runId);
       expect(run.status).toBe('completed');
+      // After an engine restart a paused run's breakpoints come back from its stored trace.
+      const restartedPorts = new StoreRunPorts(createStore(database.db));
+      const restarted = new RunService(restartedPorts, createBuiltinRegistry(), { env: {}, streamTokens: false });
+      const again = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' }, interruptBefore: ['researcher', 'writer'] })).body.runId as string;
+      expect(await settle(again)).toMatchObject({ status: 'interrupted', paused: { next: ['researcher'] } });
+      await restarted.continue(again);
+      await restarted.settled(again);
+      expect(await restartedPorts.getRun(again)).toMatchObject({ status: 'interrupted', paused: { next: ['writer'] } });
+      await restarted.cancel(again);
       expect(finishedNodes(await events(runId))).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
       // A finished run cannot be stepped; an unknown breakpoint is refused.
       expect((await call('POST', `/v1/runs/${runId}/step`)).status).toBe(409);

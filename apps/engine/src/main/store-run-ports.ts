@@ -68,6 +68,20 @@ export class StoreRunPorts implements RunPorts {
     return this.store.runEvents.lastSeq(runId);
   }
 
+  async breakpointsOf(runId: string): Promise<{ before: string[]; after: string[] } | undefined> {
+    const e = tables.runEvents;
+    const [started] = await this.store.db
+      .select({ payload: e.payload })
+      .from(e)
+      .where(and(eq(e.runId, runId), eq(e.type, 'run.started')))
+      .orderBy(e.seq)
+      .limit(1);
+    const b = isRecord(started?.payload) ? started.payload.breakpoints : undefined;
+    if (!isRecord(b)) return undefined;
+    const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    return { before: ids(b.before), after: ids(b.after) };
+  }
+
   /** Pending interrupts of a run (empty unless it is interrupted). */
   async pendingInterrupts(row: Run): Promise<Interrupts> {
     return (await this.interruption(row)).interrupts;

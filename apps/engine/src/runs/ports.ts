@@ -38,5 +38,7 @@ export interface RunPorts {
   /** Store a batch of one run's events atomically; their seqs (assigned by the caller) must be the run's next ones, in order. */
   appendEvents(events: TraceEvent[]): Promise<void>;
   lastSeq(runId: string): Promise<number>;
+  /** Breakpoints a debug run was started with (from its stored `run.started` event), after a restart. */
+  breakpointsOf?(runId: string): Promise<{ before: string[]; after: string[] } | undefined>;
   checkpointer: BaseCheckpointSaver;
 }

@@ -113,7 +113,16 @@ export class RunService {
   async continue(runId: string): Promise<void> {
     const run = await this.pausedRun(runId);
     const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
-    this.launch(run, v.document, { continue: true }, false, this.breakpoints.get(runId));
+    this.launch(run, v.document, { continue: true }, false, await this.breakpointsOf(runId));
+  }
+
+  /** A debug run's breakpoints: kept in memory, read back from its stored trace after a restart. */
+  private async breakpointsOf(runId: string): Promise<Breakpoints | undefined> {
+    const known = this.breakpoints.get(runId);
+    if (known) return known;
+    const stored = await this.ports.breakpointsOf?.(runId);
+    if (stored) this.breakpoints.set(runId, stored);
+    return stored;
   }
 
   private async pausedRun(runId: string): Promise<RunRecord> {
@@ -133,7 +142,7 @@ export class RunService {
     }
     if (pending.size === 0) throw new FlowError('conflict', `Run ${runId} is paused at a breakpoint, not waiting for input: step or continue it`);
     const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
-    this.launch(run, v.document, answer.byId ? { resumeById: answer.byId } : { resume: answer.value ?? null }, false, this.breakpoints.get(runId));
+    this.launch(run, v.document, answer.byId ? { resumeById: answer.byId } : { resume: answer.value ?? null }, false, await this.breakpointsOf(runId));
   }
 
   async cancel(runId: string): Promise<void> {
