@@ -76,6 +76,11 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
 
     const greeter = await dropFromPalette(page, 'llm', { x: 440, y: 200 });
     await page.getByTestId('node-label-input').fill('Greeter');
+    // The model picker lists the engine's providers (GET /v1/models): the scripted one, labelled.
+    const picker = page.getByTestId('field-model-picker');
+    await expect.poll(async () => (await picker.locator('option').allTextContents()).join('|')).toContain('scripted:default — scripted');
+    await picker.selectOption('scripted:default');
+    await expect.poll(async () => await page.getByTestId('field-model-info').textContent()).toMatch(/Scripted model/);
     await typeInMonaco(page, 'field-prompt', 'Greeting: {{ state.input }}');
 
     const fallback = await dropFromPalette(page, 'llm', { x: 440, y: 440 });

@@ -36,8 +36,8 @@ export interface Stack {
 }
 
 /** The built editor + a real engine on an embedded PGlite (examples imported) + Chromium. */
-export async function startStack(opts: { examples?: boolean } = {}): Promise<Stack> {
-  ensureEditorBuilt();
+export async function startStack(opts: { examples?: boolean; /** Serve this built editor instead of `apps/editor/dist` (benchmark baselines). */ distDir?: string } = {}): Promise<Stack> {
+  if (opts.distDir === undefined) ensureEditorBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'flowcraft-e2e-'));
   // The engine serves the built editor itself, as `pnpm start` does.
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EDITOR_DIR: DIST_DIR });
@@ -50,8 +50,8 @@ export async function startStack(opts: { examples?: boolean } = {}): Promise<Sta
   });
   const url = engine.server.url;
   const home = await fetch(`${url}/`).then(async (r) => (r.ok ? await r.text() : ''), () => '');
-  const engineServesEditor = home.includes('id="root"');
-  if (!engineServesEditor) serveEditorOn(engine.server.server, DIST_DIR);
+  const engineServesEditor = opts.distDir === undefined && home.includes('id="root"');
+  if (!engineServesEditor) serveEditorOn(engine.server.server, opts.distDir ?? DIST_DIR);
   // `launch` gives every browser a fresh temporary profile (user-data-dir) of its own.
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   mkdirSync(ARTIFACTS_DIR, { recursive: true });

@@ -1,4 +1,3 @@
-import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { TraceEvent } from '@flowcraft/schema';
@@ -20,10 +19,11 @@ export interface SubscribeOptions {
   onError?: (message: string) => void;
 }
 
-let shared: Socket | undefined;
+let shared: Promise<Socket> | undefined;
 
-function socket(): Socket {
-  shared ??= io({ path: '/socket.io', transports: ['websocket', 'polling'] });
+/** The one connection, opened on first use; the client library is a chunk of its own (not on the initial page). */
+function socket(): Promise<Socket> {
+  shared ??= import('socket.io-client').then(({ io }) => io({ path: '/socket.io', transports: ['websocket', 'polling'] }));
   return shared;
 }
 
@@ -32,13 +32,14 @@ function socket(): Socket {
  * has, so a dropped connection or a page reload continues exactly where it stopped.
  */
 export function subscribeRun(opts: SubscribeOptions): RunSubscription {
-  const s = socket();
+  let closed = false;
+  let attached: Socket | undefined;
   const onEvent = (raw: unknown) => {
     const parsed = TraceEvent.safeParse(raw);
     if (parsed.success && parsed.data.runId === opts.runId) opts.onEvent(parsed.data);
   };
   const subscribe = () => {
-    s.emit('subscribe', { runId: opts.runId, afterSeq: opts.afterSeq() }, (reply: unknown) => {
+    attached?.emit('subscribe', { runId: opts.runId, afterSeq: opts.afterSeq() }, (reply: unknown) => {
       const parsed = SubscribeReply.safeParse(reply);
       if (parsed.success && !parsed.data.ok) opts.onError?.(parsed.data.message);
     });
@@ -47,12 +48,22 @@ export function subscribeRun(opts: SubscribeOptions): RunSubscription {
     const parsed = z.object({ runId: z.string() }).safeParse(raw);
     if (parsed.success && parsed.data.runId === opts.runId) subscribe();
   };
-  s.on('event', onEvent);
-  s.on('connect', subscribe);
-  s.on('stream.error', onStreamError);
-  if (s.connected) subscribe();
+  void socket().then(
+    (s) => {
+      if (closed) return;
+      attached = s;
+      s.on('event', onEvent);
+      s.on('connect', subscribe);
+      s.on('stream.error', onStreamError);
+      if (s.connected) subscribe();
+    },
+    (err: unknown) => opts.onError?.(err instanceof Error ? err.message : String(err)),
+  );
   return {
     close() {
+      closed = true;
+      const s = attached;
+      if (!s) return;
       s.off('event', onEvent);
       s.off('connect', subscribe);
       s.off('stream.error', onStreamError);

@@ -6,13 +6,22 @@ import { documentStore, problemsStore, toast } from './stores.js';
 
 export type LoadResult = { ok: true } | { ok: false; message: string };
 
+export interface OpenOptions {
+  /** Awaited after the fetch, before the document is shown (the node catalog, fetched meanwhile). */
+  ready?: Promise<unknown>;
+  /** Called with the document just before it is shown (to place the viewport first). */
+  beforeShow?: (doc: WorkflowDocument) => void;
+}
+
 /** Load a workflow (latest, or an older version read-only) into the document store. */
-export async function openWorkflow(workflowId: string, version?: number): Promise<LoadResult> {
+export async function openWorkflow(workflowId: string, version?: number, opts: OpenOptions = {}): Promise<LoadResult> {
   try {
     const latest = await getWorkflow(workflowId);
     const stored = version !== undefined && version !== latest.version ? await getVersion(workflowId, version) : latest;
     const parsed = WorkflowDocument.safeParse(stored.document);
     if (!parsed.success) return { ok: false, message: `This document cannot be shown on the canvas: ${parsed.error.issues[0]?.message ?? 'invalid shape'}` };
+    await opts.ready;
+    opts.beforeShow?.(parsed.data);
     problemsStore.getState().reset();
     documentStore.getState().load(parsed.data, {
       workflowId,

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent as ReactMouseEvent } from 'react';
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
+import { Controls, ReactFlow, useReactFlow } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, NodeChange, Edge } from '@xyflow/react';
 import type { Position as XY } from '@flowcraft/schema';
 import { catalogStore, documentStore, runStore, toast, uiStore, useBreakpoints, useCatalog, useDocument, useProblems, useRun, useUi } from '../app/stores.js';
@@ -12,6 +12,8 @@ import type { Size } from './flow-elements.js';
 import type { FlowNode } from './flow-types.js';
 import { NODE_TYPE_MIME } from './flow-types.js';
 import { NodeCard } from './NodeCard.js';
+import { CanvasMiniMap } from './CanvasMiniMap.js';
+import { DotsBackground } from './DotsBackground.js';
 import { sizes } from './node-sizes.js';
 import { NodeContextMenu } from '../debug/NodeContextMenu.js';
 import type { MenuAt } from '../debug/NodeContextMenu.js';
@@ -59,6 +61,15 @@ export function Canvas() {
     const box = wrapRef.current?.getBoundingClientRect();
     setMenu({ nodeId: node.id, x: e.clientX - (box?.left ?? 0), y: e.clientY - (box?.top ?? 0) });
   }, []);
+
+  // While the viewport moves, its layer is composited (panning then only moves pixels already drawn)
+  // and cards and edges take no pointer events (no hit testing of every edge path per mouse move).
+  // Only while moving: a composited layer keeps its raster scale, so text would stay blurry after a zoom.
+  const onMoveStart = useCallback(() => {
+    setMenu(undefined);
+    wrapRef.current?.classList.add('moving');
+  }, []);
+  const onMoveEnd = useCallback(() => wrapRef.current?.classList.remove('moving'), []);
 
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
@@ -195,7 +206,8 @@ export function Canvas() {
           e.preventDefault();
           setMenu(undefined);
         }}
-        onMoveStart={closeMenu}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
@@ -207,8 +219,8 @@ export function Canvas() {
         defaultEdgeOptions={{ type: 'default' }}
         proOptions={{ hideAttribution: true }}
       >
-        <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
-        {!debugMode && <MiniMap pannable zoomable nodeStrokeWidth={3} className="minimap" />}
+        <DotsBackground gap={18} size={1} />
+        {!debugMode && <CanvasMiniMap nodes={doc.nodes} sizeVersion={sizeVersion} />}
         <Controls showInteractive={false} />
       </ReactFlow>
       {menu && <NodeContextMenu at={menu} onClose={closeMenu} />}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider, getViewportForBounds, useReactFlow, useStoreApi } from '@xyflow/react';
+import type { WorkflowDocument } from '@flowcraft/schema';
 import { errorMessage } from '../api/http.js';
 import { listNodeTypes } from '../api/workflows-api.js';
 import { setLeaveGuard } from '../app/navigation.js';
@@ -32,11 +33,37 @@ function leaveGuard(): Promise<boolean> {
   return confirmDialog('Leave without saving?', 'This workflow has unsaved changes. They will be lost.', 'Discard changes', true);
 }
 
+const FIT = { padding: 0.2, maxZoom: 1.1, minZoom: 0.1 };
+
+/**
+ * The viewport that fits a document's nodes (measured sizes where known, else a card's usual size),
+ * set before the nodes are first rendered: otherwise the cards around the origin are mounted, measured
+ * and thrown away when the view is fitted a frame later.
+ */
+function fitBeforeShow(store: ReturnType<typeof useStoreApi>, doc: WorkflowDocument): boolean {
+  const { width, height, panZoom } = store.getState();
+  if (doc.nodes.length === 0 || !width || !height || !panZoom) return false;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const n of doc.nodes) {
+    const s = sizes.get(n.id) ?? { width: 220, height: 90 };
+    x0 = Math.min(x0, n.position.x);
+    y0 = Math.min(y0, n.position.y);
+    x1 = Math.max(x1, n.position.x + s.width);
+    y1 = Math.max(y1, n.position.y + s.height);
+  }
+  void panZoom.setViewport(getViewportForBounds({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, width, height, FIT.minZoom, FIT.maxZoom, FIT.padding));
+  return true;
+}
+
 function EditorBody({ workflowId, version }: { workflowId: string; version: number | undefined }) {
   const [state, setState] = useState<{ loading: boolean; error?: string }>({ loading: true });
   const rf = useReactFlow();
   const rfRef = useRef(rf);
   rfRef.current = rf;
+  const store = useStoreApi();
   const fitView = useCallback(() => void rf.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }), [rf]);
   useShortcuts(fitView);
   const debugMode = useBreakpoints((s) => s.debugMode);
@@ -47,20 +74,26 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
     runStore.getState().clear();
     setState({ loading: true });
     void (async () => {
-      await ensureCatalog();
-      const result = await openWorkflow(workflowId, version);
+      // The node catalog and the workflow are fetched side by side.
+      let fitted = false;
+      const result = await openWorkflow(workflowId, version, {
+        ready: ensureCatalog(),
+        beforeShow: (doc) => {
+          if (alive) fitted = fitBeforeShow(store, doc);
+        },
+      });
       if (!alive) return;
       setState(result.ok ? { loading: false } : { loading: false, error: result.message });
       if (result.ok) {
         // An empty canvas keeps the identity viewport (a queued fit would jump to the first dropped node).
-        if (documentStore.getState().doc.nodes.length > 0) requestAnimationFrame(() => void rfRef.current.fitView({ padding: 0.2, maxZoom: 1.1 }));
+        if (!fitted && documentStore.getState().doc.nodes.length > 0) requestAnimationFrame(() => void rfRef.current.fitView({ padding: 0.2, maxZoom: 1.1 }));
         void pickUpLatestRun(workflowId);
       }
     })();
     return () => {
       alive = false;
     };
-  }, [workflowId, version]);
+  }, [workflowId, version, store]);
 
   useEffect(() => {
     const stop = startValidation();

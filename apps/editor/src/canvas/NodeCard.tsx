@@ -4,7 +4,7 @@ import type { NodeProps } from '@xyflow/react';
 import { useCatalog, useProblems, useRun, useTimeline } from '../app/stores.js';
 import { BreakpointDots } from '../debug/BreakpointDots.js';
 import type { FlowNode } from './flow-types.js';
-import { formatMs, keySettings } from './node-summary.js';
+import { formatMs, formatUsd, keySettings } from './node-summary.js';
 import { NodeStatusBadge } from './NodeStatusBadge.js';
 
 /** A node on the canvas: category colour, type, label, key settings, ports, run status and problems. */
@@ -84,11 +84,23 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
           ))}
         </div>
       )}
-      {run && (run.durationMs !== undefined || run.tokens) && (
+      {run && (run.durationMs !== undefined || run.tokens || run.model) && (
         <div className="node-metrics" data-testid="node-metrics">
           {run.durationMs !== undefined && <span>{formatMs(run.durationMs)}</span>}
           {run.tokens && <span>{run.tokens.input + run.tokens.output} tok</span>}
+          {run.tokens?.costUsd !== undefined && <span data-testid="node-cost">{formatUsd(run.tokens.costUsd)}</span>}
           {run.attempts > 1 && <span>{run.attempts} attempts</span>}
+          {run.failedAttempts.length > 0 && (
+            <span className="warn-text" title={run.failedAttempts.map((f) => `${f.model}: ${f.code}${f.status ? ` ${f.status}` : ''} → ${f.action}`).join('\n')}>
+              {run.failedAttempts.length} failed call{run.failedAttempts.length > 1 ? 's' : ''}
+            </span>
+          )}
+        </div>
+      )}
+      {run?.model && (
+        <div className="node-model truncate" data-testid="node-model" title={run.model}>
+          {run.model}
+          {run.model.startsWith('scripted:') && <span className="faint"> (scripted)</span>}
         </div>
       )}
       {ports.outputs.length > 0 && (

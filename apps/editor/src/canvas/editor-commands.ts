@@ -1,6 +1,5 @@
 import { copyFragment, moveNodes, pasteFragment, removeElements } from '../model/document-ops.js';
 import type { Fragment } from '../model/document-ops.js';
-import { autoLayout } from '../model/layout.js';
 import { documentStore, toast } from '../app/stores.js';
 import { sizes } from './node-sizes.js';
 
@@ -55,9 +54,12 @@ export function selectAll(): void {
   documentStore.getState().select({ nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id) });
 }
 
-export function layoutAll(): void {
+/** Auto-layout (dagre, loaded on first use: it is not part of the initial page). */
+export async function layoutAll(): Promise<void> {
   const { doc } = documentStore.getState();
-  if (doc.nodes.length === 0) return;
+  if (doc.nodes.length === 0 || documentStore.getState().readOnlyVersion !== undefined) return;
+  const { autoLayout } = await import('../model/layout.js');
+  if (documentStore.getState().doc !== doc) return;
   const positions = autoLayout(doc, (id) => sizes.get(id));
   documentStore.getState().edit((d) => moveNodes(d, positions));
   toast('info', 'Arranged the graph left to right');

@@ -36,3 +36,11 @@ export function formatMs(ms: number | undefined): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
+
+/** US dollars for run views: small amounts with two significant digits ($0.00042), else cents. */
+export function formatUsd(usd: number | undefined | null): string {
+  if (usd === undefined || usd === null) return '';
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${Number(usd.toPrecision(2))}`;
+  return `$${usd.toFixed(usd < 1 ? 3 : 2)}`;
+}

@@ -7,6 +7,7 @@ import { pathId, useFormContext } from './form-context.js';
 import { ArrayField } from './ArrayField.js';
 import { JsonField } from './JsonField.js';
 import { ObjectFields } from './ObjectFields.js';
+import { ModelField } from './ModelField.js';
 
 interface Props {
   field: FieldSpec;
@@ -15,8 +16,6 @@ interface Props {
   onChange: (value: unknown, changedPath: string) => void;
   invalid: boolean;
 }
-
-const MODELS = ['scripted:default', 'openai:gpt-4o-mini', 'openai:gpt-4o', 'anthropic:claude-3-5-haiku-latest', 'ollama:llama3.2'];
 
 const CODE_HEIGHT: Record<string, number> = { template: 96, code: 160, expression: 34 };
 
@@ -29,8 +28,10 @@ function languageOf(field: FieldSpec): string {
 
 /** The input for one field, by widget. */
 export function FieldControl({ field, value, path, onChange, invalid }: Props) {
-  const { channels, readOnly, testIdPrefix } = useFormContext();
+  const { channels, readOnly, testIdPrefix, renderField } = useFormContext();
   const id = pathId(testIdPrefix, path);
+  const custom = renderField?.({ field, path, value, onChange, readOnly, invalid, id });
+  if (custom !== undefined) return custom;
   const key = path.join('.');
   const cls = invalid ? ' invalid' : '';
   const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
@@ -86,8 +87,9 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
       );
     case 'json':
       return <JsonField testId={id} value={value} onChange={(v) => onChange(v, key)} readOnly={readOnly} invalid={invalid} />;
-    case 'channel':
     case 'model':
+      return <ModelField id={id} value={text} onChange={setText} readOnly={readOnly} invalid={invalid} emptyLabel={field.placeholder ?? (field.required || field.schema.default !== undefined ? 'choose a model' : 'workflow default')} />;
+    case 'channel':
       return (
         <>
           <input
@@ -97,11 +99,11 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
             list={`${field.widget}-options`}
             value={text}
             readOnly={readOnly}
-            placeholder={field.placeholder ?? (field.widget === 'model' ? 'workflow default' : 'channel')}
+            placeholder={field.placeholder ?? 'channel'}
             onChange={(e) => setText(e.target.value)}
           />
           <datalist id={`${field.widget}-options`}>
-            {(field.widget === 'model' ? MODELS : channels).map((c) => (
+            {channels.map((c) => (
               <option key={c} value={c} />
             ))}
           </datalist>

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { UiHint } from '@flowcraft/schema';
 import type { JsonSchema } from '../model/json-schema.js';
 import { FormCtx } from './form-context.js';
-import type { FormContext } from './form-context.js';
+import type { FieldRender, FormContext } from './form-context.js';
 import { ObjectFields } from './ObjectFields.js';
 
 export interface SchemaFormProps {
@@ -15,13 +15,15 @@ export interface SchemaFormProps {
   channels?: readonly string[];
   readOnly?: boolean;
   testIdPrefix?: string;
+  /** Custom controls for some fields (e.g. MCP pickers). */
+  renderField?: FieldRender;
 }
 
 /** A form generated from a JSON Schema and UI hints (our own small renderer; see the editor CONTEXT). */
-export function SchemaForm({ schema, ui, value, onChange, issuesAt, channels, readOnly, testIdPrefix }: SchemaFormProps) {
+export function SchemaForm({ schema, ui, value, onChange, issuesAt, channels, readOnly, testIdPrefix, renderField }: SchemaFormProps) {
   const ctx = useMemo<FormContext>(
-    () => ({ issuesAt: issuesAt ?? (() => []), channels: channels ?? [], readOnly: readOnly ?? false, testIdPrefix: testIdPrefix ?? 'field' }),
-    [issuesAt, channels, readOnly, testIdPrefix],
+    () => ({ issuesAt: issuesAt ?? (() => []), channels: channels ?? [], readOnly: readOnly ?? false, testIdPrefix: testIdPrefix ?? 'field', renderField }),
+    [issuesAt, channels, readOnly, testIdPrefix, renderField],
   );
   return (
     <FormCtx.Provider value={ctx}>

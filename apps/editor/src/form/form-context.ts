@@ -1,4 +1,17 @@
 import { createContext, useContext } from 'react';
+import type { ReactNode } from 'react';
+import type { FieldSpec } from './form-fields.js';
+
+/** A custom control for a field (return undefined to keep the widget's own). */
+export type FieldRender = (args: {
+  field: FieldSpec;
+  path: readonly (string | number)[];
+  value: unknown;
+  onChange: (value: unknown, changedPath: string) => void;
+  readOnly: boolean;
+  invalid: boolean;
+  id: string;
+}) => ReactNode | undefined;
 
 export interface FormContext {
   /** Problems for a path inside the edited value. */
@@ -8,6 +21,7 @@ export interface FormContext {
   readOnly: boolean;
   /** Prefix of `data-testid`s: `${prefix}-${path}`. */
   testIdPrefix: string;
+  renderField?: FieldRender | undefined;
 }
 
 export const FormCtx = createContext<FormContext>({ issuesAt: () => [], channels: [], readOnly: false, testIdPrefix: 'field' });

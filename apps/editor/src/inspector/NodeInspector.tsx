@@ -3,7 +3,16 @@ import { documentStore, useCatalog, useDocument, useProblems } from '../app/stor
 import { setNodeConfig, setNodeLabel } from '../model/document-ops.js';
 import { fieldProblems } from '../model/problem-index.js';
 import { SchemaForm } from '../form/SchemaForm.js';
+import type { JsonSchema } from '../model/json-schema.js';
 import { deleteSelection } from '../canvas/editor-commands.js';
+import { McpToolAdder, mcpFieldRenderer } from './McpPickers.js';
+
+/** A `tools` list whose items may be `{ kind: 'mcp', … }` (the agent node). */
+function acceptsMcpTools(schema: JsonSchema): boolean {
+  const items = schema.properties?.tools?.items;
+  const branches = [...(items?.oneOf ?? []), ...(items?.anyOf ?? [])];
+  return branches.some((b) => b.properties?.kind?.const === 'mcp' || b.properties?.kind?.enum?.includes('mcp') === true);
+}
 
 export function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useDocument((s) => s.doc.nodes.find((n) => n.id === nodeId));
@@ -17,6 +26,8 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
     (config: Record<string, unknown>, path: string) => documentStore.getState().edit((d) => setNodeConfig(d, nodeId, config), `config:${nodeId}:${path}`),
     [nodeId],
   );
+  const config = node?.config;
+  const renderField = useMemo(() => (config ? mcpFieldRenderer(config) : undefined), [config]);
   if (!node) return null;
   const desc = catalog?.describe(node.type);
   const schema = catalog?.schemaOf(node.type);
@@ -64,9 +75,15 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         </ul>
       )}
       {schema ? (
-        <SchemaForm schema={schema} ui={desc?.ui} value={node.config} onChange={onChange} issuesAt={issuesAt} channels={channels} readOnly={readOnly} testIdPrefix="field" />
+        <SchemaForm schema={schema} ui={desc?.ui} value={node.config} onChange={onChange} issuesAt={issuesAt} channels={channels} readOnly={readOnly} testIdPrefix="field" {...(renderField ? { renderField } : {})} />
       ) : (
         <div className="problem-text">Unknown node type “{node.type}”: its settings cannot be edited here.</div>
+      )}
+      {schema && acceptsMcpTools(schema) && !readOnly && (
+        <McpToolAdder
+          existing={Array.isArray(node.config.tools) ? node.config.tools : []}
+          onAdd={(spec) => onChange({ ...node.config, tools: [...(Array.isArray(node.config.tools) ? node.config.tools : []), spec] }, 'tools.add')}
+        />
       )}
     </div>
   );

@@ -25,17 +25,29 @@ export class DescriptionCatalog implements NodeCatalog {
   }
 
   /** The config with the type's defaults filled in (what the engine will see). */
+  /** Per config object (documents are immutable): cards mounted again while panning, edges and validation reuse them. */
+  private readonly filledCache = new WeakMap<object, { type: string; value: Record<string, unknown> }>();
+  private readonly portsCache = new WeakMap<object, { type: string; value: ResolvedPorts }>();
+
   effectiveConfig(type: string, config: Record<string, unknown>): Record<string, unknown> {
+    const hit = this.filledCache.get(config);
+    if (hit?.type === type) return hit.value;
     const schema = this.schemas.get(type);
     if (!schema) return config;
     const filled = withDefaults(schema, config);
-    return isRecord(filled) ? filled : config;
+    const value = isRecord(filled) ? filled : config;
+    this.filledCache.set(config, { type, value });
+    return value;
   }
 
   ports(type: string, config: Record<string, unknown>): ResolvedPorts {
+    const hit = this.portsCache.get(config);
+    if (hit?.type === type) return hit.value;
     const d = this.byType.get(type);
     if (!d) return { inputs: [{ id: 'in' }], outputs: [{ id: 'out' }] };
-    return resolvePorts(d.ports, this.effectiveConfig(type, config));
+    const value = resolvePorts(d.ports, this.effectiveConfig(type, config));
+    this.portsCache.set(config, { type, value });
+    return value;
   }
 
   /**

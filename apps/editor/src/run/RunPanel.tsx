@@ -3,7 +3,7 @@ import { cancelCurrent } from '../app/run-controller.js';
 import { runStore, useDocument, useRun } from '../app/stores.js';
 import { focusNode } from '../canvas/focus-node.js';
 import type { FlowNode } from '../canvas/flow-types.js';
-import { formatMs } from '../canvas/node-summary.js';
+import { formatMs, formatUsd } from '../canvas/node-summary.js';
 import { NodeStatusBadge } from '../canvas/NodeStatusBadge.js';
 import { InterruptCard } from './InterruptCard.js';
 import { JsonView } from './JsonView.js';
@@ -19,6 +19,11 @@ export function RunPanel() {
   const rf = useReactFlow<FlowNode>();
   const labelOf = (id: string) => nodes.find((n) => n.id === id)?.label || id;
   const visited = run ? nodes.filter((n) => run.nodes[n.id]) : [];
+  // The run's total once it reported one, else the sum over nodes while it runs.
+  let runCost = run?.tokens?.costUsd;
+  if (run && runCost === undefined) {
+    for (const n of Object.values(run.nodes)) if (n.tokens?.costUsd !== undefined) runCost = Math.round(((runCost ?? 0) + n.tokens.costUsd) * 1e9) / 1e9;
+  }
   return (
     <div className="run-panel stack">
       <RunInputForm />
@@ -32,6 +37,11 @@ export function RunPanel() {
             {run.tokens && (
               <span className="faint small" data-testid="run-tokens">
                 {run.tokens.input} in / {run.tokens.output} out tokens
+              </span>
+            )}
+            {runCost !== undefined && (
+              <span className="small run-cost" data-testid="run-cost" title="Cost of the priced model calls (price table, overridable in the workflow settings)">
+                {formatUsd(runCost)}
               </span>
             )}
             <span className="spacer" />
@@ -77,6 +87,9 @@ export function RunPanel() {
                     >
                       <NodeStatusBadge status={r.status} />
                       <span className="grow truncate">{n.label || n.id}</span>
+                      {r.model && <span className="faint small truncate node-run-model">{r.model}</span>}
+                      {r.tokens?.costUsd !== undefined && <span className="small" data-testid="node-run-cost">{formatUsd(r.tokens.costUsd)}</span>}
+                      {r.failedAttempts.length > 0 && <span className="pill warn" title="Failed model calls (see the output)">{r.failedAttempts.length}✕</span>}
                       <span className="faint small">{formatMs(r.durationMs)}</span>
                     </button>
                     {focused === n.id && <NodeOutput nodeRun={r} />}

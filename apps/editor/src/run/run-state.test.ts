@@ -161,3 +161,31 @@ describe('debug runs', () => {
     expect(markResumed(s).paused).toBeUndefined();
   });
 });
+
+describe('model calls, fallbacks and cost', () => {
+  it('records each call’s model and cost, failed attempts, and sums cost per node and run', () => {
+    seq = 0;
+    const events = [
+      ev({ type: 'run.started', threadId: 't', workflowId: 'w', input: {} }),
+      ev({ type: 'node.started', nodeId: 'a', step: 1, attempt: 1 }),
+      ev({ type: 'node.progress', nodeId: 'a', step: 1, kind: 'model_attempt_failed', data: { model: 'openai:gpt-4o', code: 'provider_unavailable', action: 'next', message: '503 Service Unavailable', next: 'anthropic:claude-sonnet-4-5', status: 503 } }),
+      ev({ type: 'node.progress', nodeId: 'a', step: 1, kind: 'model_call', data: { model: 'anthropic:claude-sonnet-4-5', requested: 'tier:smart', input: 10, output: 5, costUsd: 0.000105, durationMs: 12, failedAttempts: 1 } }),
+      ev({ type: 'node.progress', nodeId: 'a', step: 1, kind: 'model_call', data: { model: 'scripted:default', input: 3, output: 2, costUsd: null } }),
+      ev({ type: 'node.finished', nodeId: 'a', step: 1, update: {}, durationMs: 20, tokens: { input: 13, output: 7, costUsd: 0.000105 }, model: 'anthropic:claude-sonnet-4-5' }),
+      ev({ type: 'node.started', nodeId: 'b', step: 2, attempt: 1 }),
+      ev({ type: 'node.finished', nodeId: 'b', step: 2, update: {}, durationMs: 5, tokens: { input: 1, output: 1, cached: 1, costUsd: 0.0002 } }),
+    ];
+    const s = events.reduce((st, e) => reduceRun(st, e), newRunState(R));
+    const a = s.nodes.a;
+    expect(a?.model).toBe('anthropic:claude-sonnet-4-5');
+    expect(a?.calls.map((c) => [c.model, c.costUsd, c.requested])).toEqual([
+      ['anthropic:claude-sonnet-4-5', 0.000105, 'tier:smart'],
+      ['scripted:default', null, undefined],
+    ]);
+    expect(a?.failedAttempts).toEqual([{ model: 'openai:gpt-4o', code: 'provider_unavailable', action: 'next', message: '503 Service Unavailable', next: 'anthropic:claude-sonnet-4-5', status: 503 }]);
+    expect(a?.tokens).toEqual({ input: 13, output: 7, costUsd: 0.000105 });
+    expect(s.nodes.b?.model).toBeUndefined();
+    // The run's running total keeps cost and cached tokens (free of float dust).
+    expect(s.tokens).toEqual({ input: 14, output: 8, cached: 1, costUsd: 0.000305 });
+  });
+});

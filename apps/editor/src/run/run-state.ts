@@ -1,5 +1,31 @@
+import { z } from 'zod';
 import type { ErrorInfo, TokenUsage, TraceEvent } from '@flowcraft/schema';
 import type { PendingInterrupt, Run, RunStatus } from '../api/schemas.js';
+
+/** One model call (`node.progress` kind `model_call`): the model that answered, tokens, cost (null: unpriced). */
+export const ModelCall = z.object({
+  model: z.string().nullable().default(null),
+  requested: z.string().optional(),
+  input: z.number().default(0),
+  output: z.number().default(0),
+  cached: z.number().optional(),
+  costUsd: z.number().nullable().default(null),
+  durationMs: z.number().optional(),
+  failedAttempts: z.number().optional(),
+});
+export type ModelCall = z.infer<typeof ModelCall>;
+
+/** A failed attempt of the model router (`node.progress` kind `model_attempt_failed`): retried, next fallback, or final. */
+export const ModelAttemptFailure = z.object({
+  model: z.string().default(''),
+  code: z.string().default('model_error'),
+  action: z.string().default('fail'),
+  message: z.string().default(''),
+  next: z.string().optional(),
+  status: z.number().optional(),
+  retryAfterMs: z.number().optional(),
+});
+export type ModelAttemptFailure = z.infer<typeof ModelAttemptFailure>;
 
 export type NodeStatus = 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'interrupted';
 
@@ -18,6 +44,12 @@ export interface NodeRun {
   /** Streamed model tokens. */
   text: string;
   progress: { kind: string; data: Record<string, unknown> }[];
+  /** The model that answered the last call (after tiers and fallbacks). */
+  model: string | undefined;
+  /** Every model call of the node, in order. */
+  calls: ModelCall[];
+  /** Failed model attempts (retries, fallbacks, the final failure). */
+  failedAttempts: ModelAttemptFailure[];
 }
 
 export interface RunState {
@@ -47,13 +79,36 @@ export function newRunState(runId: string, threadId?: string): RunState {
 }
 
 function emptyNode(): NodeRun {
-  return { status: 'queued', attempts: 0, durationMs: undefined, tokens: undefined, update: undefined, next: undefined, error: undefined, text: '', progress: [] };
+  return { status: 'queued', attempts: 0, durationMs: undefined, tokens: undefined, update: undefined, next: undefined, error: undefined, text: '', progress: [], model: undefined, calls: [], failedAttempts: [] };
 }
 
-function addTokens(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
+const sumOpt = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : a + b);
+
+/** Sum of two usages; cached tokens and cost kept when either side has them (cost in nano-dollars, free of float dust). */
+export function addTokens(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
   if (!b) return a;
   if (!a) return b;
-  return { input: a.input + b.input, output: a.output + b.output };
+  const out: TokenUsage = { input: a.input + b.input, output: a.output + b.output };
+  const cached = sumOpt(a.cached, b.cached);
+  if (cached !== undefined) out.cached = cached;
+  const cost = sumOpt(a.costUsd, b.costUsd);
+  if (cost !== undefined) out.costUsd = Math.round(cost * 1e9) / 1e9;
+  return out;
+}
+
+function withProgress(n: NodeRun, kind: string, data: Record<string, unknown>): NodeRun {
+  const next: NodeRun = { ...n, progress: [...n.progress, { kind, data }] };
+  if (kind === 'model_call') {
+    const call = ModelCall.safeParse(data);
+    if (call.success) {
+      next.calls = [...n.calls, call.data];
+      if (call.data.model) next.model = call.data.model;
+    }
+  } else if (kind === 'model_attempt_failed') {
+    const failure = ModelAttemptFailure.safeParse(data);
+    if (failure.success) next.failedAttempts = [...n.failedAttempts, failure.data];
+  }
+  return next;
 }
 
 function withNode(state: RunState, nodeId: string, change: (n: NodeRun) => NodeRun): Record<string, NodeRun> {
@@ -91,7 +146,7 @@ export function reduceRun(state: RunState, event: TraceEvent, successors: Succes
         nodes: withNode(s, event.nodeId, (n) => ({ ...n, status: 'running', attempts: n.attempts + 1, error: undefined, text: n.status === 'done' ? '' : n.text })),
       };
     case 'node.progress':
-      return { ...s, nodes: withNode(s, event.nodeId, (n) => ({ ...n, progress: [...n.progress, { kind: event.kind, data: event.data }] })) };
+      return { ...s, nodes: withNode(s, event.nodeId, (n) => withProgress(n, event.kind, event.data)) };
     case 'model.token':
       return { ...s, nodes: withNode(s, event.nodeId, (n) => ({ ...n, text: n.text + event.text })) };
     case 'node.finished': {
@@ -102,6 +157,7 @@ export function reduceRun(state: RunState, event: TraceEvent, successors: Succes
         tokens: addTokens(n.tokens, event.tokens),
         update: event.update,
         next: event.next,
+        model: event.model ?? n.model,
       }));
       for (const id of successors(event.nodeId, event.next)) {
         const n = nodes[id];
