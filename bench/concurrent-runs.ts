@@ -12,6 +12,7 @@ import { StoreRunPorts } from '../apps/engine/src/main/store-run-ports.js';
 import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
 import type { OpenDatabase } from '../apps/engine/src/store/index.js';
 import { openPgliteFromTemplate } from '../apps/engine/src/store/pglite-template.js';
+import { serverReachable } from './server-reachable.js';
 
 const RUNS = Number(process.env.RUNS ?? 200);
 const LATENCY = 50;
@@ -45,17 +46,6 @@ async function storeRuns(label: string, open: OpenDatabase): Promise<void> {
   await concurrentRuns(label, new StoreRunPorts(store), async (doc) => {
     const { id, name } = doc as { id: string; name: string };
     await store.workflows.create({ id, name, document: doc, valid: true });
-  });
-}
-
-async function serverReachable(): Promise<boolean> {
-  const { connect } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port: 5432 });
-    s.setTimeout(1000);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
   });
 }
 

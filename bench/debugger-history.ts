@@ -19,6 +19,7 @@ import { RunService } from '../apps/engine/src/runs/run-service.js';
 import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
 import type { OpenDatabase } from '../apps/engine/src/store/index.js';
 import { openPgliteFromTemplate } from '../apps/engine/src/store/pglite-template.js';
+import { serverReachable } from './server-reachable.js';
 
 const CHECKPOINTS = Number(process.env.CHECKPOINTS ?? 1000);
 const PAGE = Number(process.env.PAGE ?? 50);
@@ -84,17 +85,6 @@ async function bench(label: string, open: OpenDatabase): Promise<void> {
   console.log(`${label}: thread with ${ids.length} checkpoints (filled in ${(fillMs / 1000).toFixed(1)} s)`);
   console.log(`  history page (${PAGE})      ${pageTimes.length} pages: ${fmt(pageTimes)}`);
   console.log(`  state + diff of one       100 checkpoints: ${fmt(stateTimes)}`);
-}
-
-async function serverReachable(): Promise<boolean> {
-  const { connect } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port: 5432 });
-    s.setTimeout(1000);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
 }
 
 if (await serverReachable()) {

@@ -24,6 +24,7 @@ import type { SubscribeReply } from '../apps/engine/src/realtime/index.js';
 import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
 import type { OpenDatabase } from '../apps/engine/src/store/index.js';
 import { openPgliteFromTemplate } from '../apps/engine/src/store/pglite-template.js';
+import { serverReachable } from './server-reachable.js';
 
 const RATE = Number(process.env.RATE ?? 1000);
 const SECONDS = Number(process.env.SECONDS ?? 5);
@@ -147,17 +148,6 @@ async function measure(label: string, open: OpenDatabase): Promise<void> {
       `| due→receipt (incl. queueing) p50 ${d.p50.toFixed(2)} ms, p99 ${d.p99.toFixed(2)} ms`,
   );
   if (received !== total) throw new Error(`${label}: received ${received} of ${total} events`);
-}
-
-async function serverReachable(): Promise<boolean> {
-  const { connect: tcp } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = tcp({ host: '127.0.0.1', port: 5432 });
-    s.setTimeout(1000);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
 }
 
 const pglite = await openPgliteFromTemplate();

@@ -5,6 +5,7 @@ import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/mes
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { FlowError } from '@flowcraft/schema';
+import { sleep } from '@flowcraft/node-types';
 import { runInScope, type CallScope } from './call-scope.js';
 import { toProviderError } from './provider-error.js';
 
@@ -51,21 +52,6 @@ function isFunctionDict(t: BindToolsInput): t is { type: 'function'; function: {
   if (t === null || typeof t !== 'object' || !('type' in t) || t.type !== 'function' || !('function' in t)) return false;
   const fn: unknown = t.function;
   return fn !== null && typeof fn === 'object' && 'name' in fn && typeof fn.name === 'string';
-}
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -182,7 +168,7 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
     this.maxRetryAfterMs = fields.maxRetryAfterMs ?? 30_000;
     this.rateLimitRetries = fields.rateLimitRetries ?? 1;
     this.sensitive = fields.sensitive ?? (() => []);
-    this.sleepFn = fields.sleep ?? defaultSleep;
+    this.sleepFn = fields.sleep ?? sleep;
     this.now = fields.now ?? Date.now;
   }
 
