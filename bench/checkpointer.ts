@@ -26,7 +26,14 @@ const BIG_STEPS = Number(process.env.BIG_STEPS ?? 60);
 const BIG_BYTES = 200_000;
 
 type Side = 'ours' | 'official';
-type Result = { written: number; writeMs: number; readTuples: number; readTupleMs: number; listed: number; listMs: number };
+type Result = {
+  written: number;
+  writeMs: number;
+  readTuples: number;
+  readTupleMs: number;
+  listed: number;
+  listMs: number;
+};
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,9 +58,15 @@ function sequentialGraph(checkpointer: BaseCheckpointSaver) {
 // (ii) a loop whose ~200 KB document changes every 10th step; a small counter changes every step.
 const BigState = Annotation.Root({
   step: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
-  doc: Annotation<{ version: number; sections: string[] }>({ reducer: (_a, b) => b, default: () => ({ version: 0, sections: [] }) }),
+  doc: Annotation<{ version: number; sections: string[] }>({
+    reducer: (_a, b) => b,
+    default: () => ({ version: 0, sections: [] }),
+  }),
 });
-const bigDoc = (version: number) => ({ version, sections: Array.from({ length: 100 }, (_, i) => `${version}:${i}:`.padEnd(BIG_BYTES / 100, 'x')) });
+const bigDoc = (version: number) => ({
+  version,
+  sections: Array.from({ length: 100 }, (_, i) => `${version}:${i}:`.padEnd(BIG_BYTES / 100, 'x')),
+});
 function bigStateGraph(checkpointer: BaseCheckpointSaver) {
   return new StateGraph(BigState)
     .addNode('work', (s) => ({ step: s.step + 1, ...(s.step % 10 === 0 ? { doc: bigDoc(s.step) } : {}) }))
@@ -62,7 +75,10 @@ function bigStateGraph(checkpointer: BaseCheckpointSaver) {
     .compile({ checkpointer });
 }
 
-async function measureReads(saver: BaseCheckpointSaver, threads: string[]): Promise<Pick<Result, 'readTuples' | 'readTupleMs' | 'listed' | 'listMs'>> {
+async function measureReads(
+  saver: BaseCheckpointSaver,
+  threads: string[],
+): Promise<Pick<Result, 'readTuples' | 'readTupleMs' | 'listed' | 'listMs'>> {
   let listed = 0;
   const ids: { thread: string; id: string }[] = [];
   const t0 = performance.now();
@@ -100,14 +116,16 @@ async function bigRound(side: Side, saver: BaseCheckpointSaver): Promise<Result>
   const thread = `${side}-big-${threadSeq++}`;
   const t0 = performance.now();
   const out = await graph.invoke({ step: 0 }, { configurable: { thread_id: thread }, recursionLimit: BIG_STEPS + 10 });
-  if (out.step !== BIG_STEPS || out.doc.sections.join('').length < BIG_BYTES * 0.9) throw new Error(`${side}: wrong result`);
+  if (out.step !== BIG_STEPS || out.doc.sections.join('').length < BIG_BYTES * 0.9)
+    throw new Error(`${side}: wrong result`);
   const writeMs = performance.now() - t0;
   const reads = await measureReads(saver, [thread]);
   return { written: reads.listed, writeMs, ...reads };
 }
 
 function report(name: string, results: Record<Side, Result[]>): number {
-  const rate = (rs: Result[], n: (r: Result) => number, ms: (r: Result) => number) => median(rs.map((r) => (n(r) * 1000) / ms(r)));
+  const rate = (rs: Result[], n: (r: Result) => number, ms: (r: Result) => number) =>
+    median(rs.map((r) => (n(r) * 1000) / ms(r)));
   const rows: [string, (r: Result) => number, (r: Result) => number][] = [
     ['write', (r) => r.written, (r) => r.writeMs],
     ['read getTuple', (r) => r.readTuples, (r) => r.readTupleMs],
@@ -119,7 +137,9 @@ function report(name: string, results: Record<Side, Result[]>): number {
     const ours = rate(results.ours, n, ms);
     const official = rate(results.official, n, ms);
     worst = Math.min(worst, ours / official);
-    console.log(`  ${label.padEnd(14)} ours ${ours.toFixed(0).padStart(6)} checkpoints/s   official ${official.toFixed(0).padStart(6)} checkpoints/s   ours/official ${(ours / official).toFixed(2)}`);
+    console.log(
+      `  ${label.padEnd(14)} ours ${ours.toFixed(0).padStart(6)} checkpoints/s   official ${official.toFixed(0).padStart(6)} checkpoints/s   ours/official ${(ours / official).toFixed(2)}`,
+    );
   }
   return worst;
 }
@@ -131,8 +151,12 @@ async function main(): Promise<void> {
   try {
     await official.setup();
     const savers: Record<Side, BaseCheckpointSaver> = { ours: new DrizzleSaver(store.db), official };
-    console.log(`checkpointer benchmark on ${server.url.replace(/\/[^/]*$/, '/…')} (fresh database ${server.name}); ${ROUNDS} rounds, median`);
-    console.log(`(i) ${SEQ_NODES}-node sequential graph × ${SEQ_RUNS} runs per round; (ii) one ${BIG_STEPS}-step run, ~${BIG_BYTES / 1000} KB state changing every 10th step`);
+    console.log(
+      `checkpointer benchmark on ${server.url.replace(/\/[^/]*$/, '/…')} (fresh database ${server.name}); ${ROUNDS} rounds, median`,
+    );
+    console.log(
+      `(i) ${SEQ_NODES}-node sequential graph × ${SEQ_RUNS} runs per round; (ii) one ${BIG_STEPS}-step run, ~${BIG_BYTES / 1000} KB state changing every 10th step`,
+    );
     const worst: number[] = [];
     for (const [name, round] of [
       [`(i) ${SEQ_NODES}-node sequential graph`, sequentialRound],

@@ -43,7 +43,9 @@ const base = rows[0]!.total / rows[0]!.nodes;
 console.log('validate+compile (median)');
 for (const r of rows) {
   const perNode = r.total / r.nodes;
-  console.log(`  ${String(r.nodes).padStart(5)} nodes: validate ${r.validate.toFixed(1)} ms, compile (validates too) ${r.total.toFixed(1)} ms, ${(perNode * 1000).toFixed(1)} µs/node, growth ratio vs 100 nodes ${(perNode / base).toFixed(2)}`);
+  console.log(
+    `  ${String(r.nodes).padStart(5)} nodes: validate ${r.validate.toFixed(1)} ms, compile (validates too) ${r.total.toFixed(1)} ms, ${(perNode * 1000).toFixed(1)} µs/node, growth ratio vs 100 nodes ${(perNode / base).toFixed(2)}`,
+  );
 }
 const k = rows.find((r) => r.size === 1000)!;
 console.log(`1,000 nodes: ${k.total.toFixed(1)} ms (goal < 200 ms) ${k.total < 200 ? 'OK' : 'OVER'}`);

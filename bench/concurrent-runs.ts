@@ -18,7 +18,11 @@ const RUNS = Number(process.env.RUNS ?? 200);
 const LATENCY = 50;
 const CALLS = 3;
 
-export async function concurrentRuns(label: string, ports: RunPorts & { addWorkflow?: (doc: unknown) => unknown }, register: (doc: unknown) => Promise<void>): Promise<number> {
+export async function concurrentRuns(
+  label: string,
+  ports: RunPorts & { addWorkflow?: (doc: unknown) => unknown },
+  register: (doc: unknown) => Promise<void>,
+): Promise<number> {
   const doc = JSON.parse(readFileSync(new URL('../examples/sequential-pipeline.json', import.meta.url), 'utf8'));
   doc.script.latencyMs = LATENCY;
   await register(doc);
@@ -29,14 +33,18 @@ export async function concurrentRuns(label: string, ports: RunPorts & { addWorkf
     await service.settled(w.runId);
   }
   const t0 = performance.now();
-  const started = await Promise.all(Array.from({ length: RUNS }, () => service.start({ workflowId: doc.id, input: { topic: 'tides' } })));
+  const started = await Promise.all(
+    Array.from({ length: RUNS }, () => service.start({ workflowId: doc.id, input: { topic: 'tides' } })),
+  );
   await Promise.all(started.map((s) => service.settled(s.runId)));
   const wall = performance.now() - t0;
   let completed = 0;
   for (const s of started) if ((await ports.getRun(s.runId)).status === 'completed') completed++;
   if (completed !== RUNS) throw new Error(`${label}: only ${completed}/${RUNS} runs completed`);
   const ideal = LATENCY * CALLS;
-  console.log(`${label.padEnd(10)} ${RUNS} concurrent runs: wall ${wall.toFixed(0)} ms, ideal ${ideal} ms, ratio ${(wall / ideal).toFixed(2)}`);
+  console.log(
+    `${label.padEnd(10)} ${RUNS} concurrent runs: wall ${wall.toFixed(0)} ms, ideal ${ideal} ms, ratio ${(wall / ideal).toFixed(2)}`,
+  );
   return wall / ideal;
 }
 
@@ -62,7 +70,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 
   if (await serverReachable()) {
     // A fresh database on the local server (like the store tests), dropped afterwards.
-    const created = await createServerDatabase(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres', 'flowcraft_bench');
+    const created = await createServerDatabase(
+      process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+      'flowcraft_bench',
+    );
     try {
       const pg = await openDatabase({ url: created.url });
       try {

@@ -37,23 +37,42 @@ async function bench(label: string, open: OpenDatabase): Promise<void> {
   const runs = new RunService(ports, registry, { env: {}, streamTokens: false });
   const httpRuns = new StoreHttpRunService(runs, store, ports);
   const threads = new StoreThreadService(store, ports, registry);
-  const app = createHttpApp({ registry, workflows: new StoreWorkflowStore(store.workflows), runs: httpRuns, threads, debug: new StoreDebugService(runs, httpRuns, threads, store) });
+  const app = createHttpApp({
+    registry,
+    workflows: new StoreWorkflowStore(store.workflows),
+    runs: httpRuns,
+    threads,
+    debug: new StoreDebugService(runs, httpRuns, threads, store),
+  });
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await app.request(path, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await app.request(
+      path,
+      body === undefined
+        ? { method }
+        : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as Record<string, unknown>;
   };
 
-  const doc = JSON.parse(readFileSync(new URL('../examples/sequential-pipeline.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const doc = JSON.parse(
+    readFileSync(new URL('../examples/sequential-pipeline.json', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
   const created = await call('POST', '/v1/workflows', { document: { ...doc, id: undefined } });
-  const { runId, threadId } = (await call('POST', '/v1/runs', { workflowId: created.id, input: { topic: 'tides' } })) as { runId: string; threadId: string };
+  const { runId, threadId } = (await call('POST', '/v1/runs', {
+    workflowId: created.id,
+    input: { topic: 'tides' },
+  })) as { runId: string; threadId: string };
   await runs.settled(runId);
 
   // Grow the thread to CHECKPOINTS with state edits (each one an `update` checkpoint), a research text that keeps changing.
   const t0 = performance.now();
   let have = ((await call('GET', `/v1/threads/${threadId}/history?limit=100`)).items as unknown[]).length;
   for (let i = have; i < CHECKPOINTS; i++) {
-    await call('POST', `/v1/threads/${threadId}/state`, { values: { research: `Revision ${i}: ${'Tides are caused mainly by the Moon. '.repeat(40)}`, draft: `Draft ${i}` }, asNode: 'researcher' });
+    await call('POST', `/v1/threads/${threadId}/state`, {
+      values: { research: `Revision ${i}: ${'Tides are caused mainly by the Moon. '.repeat(40)}`, draft: `Draft ${i}` },
+      asNode: 'researcher',
+    });
     have++;
   }
   const fillMs = performance.now() - t0;
@@ -81,7 +100,8 @@ async function bench(label: string, open: OpenDatabase): Promise<void> {
     stateTimes.push(performance.now() - s);
   }
 
-  const fmt = (xs: number[]) => `median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms, ratio ${(quantile(xs, 0.5) / GOAL_MS).toFixed(2)} of ${GOAL_MS} ms`;
+  const fmt = (xs: number[]) =>
+    `median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms, ratio ${(quantile(xs, 0.5) / GOAL_MS).toFixed(2)} of ${GOAL_MS} ms`;
   console.log(`${label}: thread with ${ids.length} checkpoints (filled in ${(fillMs / 1000).toFixed(1)} s)`);
   console.log(`  history page (${PAGE})      ${pageTimes.length} pages: ${fmt(pageTimes)}`);
   console.log(`  state + diff of one       100 checkpoints: ${fmt(stateTimes)}`);

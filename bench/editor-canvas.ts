@@ -42,12 +42,25 @@ const median = (xs: number[]) => {
 async function timeToInteractive(page: Page, url: string): Promise<number> {
   await page.goto('about:blank');
   await page.goto(url);
-  await page.waitForFunction(() => {
-    const nodes = document.querySelectorAll('.react-flow__node');
-    if (nodes.length === 0 || document.querySelector('[data-testid=editor-page]')?.getAttribute('data-loading') !== 'false') return false;
-    return Array.from(nodes).every((n) => n instanceof HTMLElement && n.style.visibility !== "hidden");
-  }, undefined, { timeout: 30_000, polling: 'raf' });
-  return page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))));
+  await page.waitForFunction(
+    () => {
+      const nodes = document.querySelectorAll('.react-flow__node');
+      if (
+        nodes.length === 0 ||
+        document.querySelector('[data-testid=editor-page]')?.getAttribute('data-loading') !== 'false'
+      )
+        return false;
+      return Array.from(nodes).every((n) => n instanceof HTMLElement && n.style.visibility !== 'hidden');
+    },
+    undefined,
+    { timeout: 30_000, polling: 'raf' },
+  );
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now()))),
+      ),
+  );
 }
 
 const FRAME_NOTE =
@@ -64,7 +77,8 @@ async function panPath(page: Page): Promise<(i: number) => { x: number; y: numbe
   return (i) => ({ x: x - (900 * i) / STEPS, y: y + Math.sin(i / 10) * 60 });
 }
 
-const twoFrames = (page: Page) => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+const twoFrames = (page: Page) =>
+  page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
 
 interface TraceEventLike {
   ph: string;
@@ -85,13 +99,20 @@ function isTraceEvent(v: unknown): v is TraceEventLike {
  * two animation frames. Returns per step the CPU time (thread time, so other processes on the
  * machine do not inflate it) of the renderer main thread's tasks and of raster tasks.
  */
-async function tracedSteps(page: Page, steps: number, act: (i: number) => Promise<void>): Promise<{ main: number[]; raster: number[] }> {
+async function tracedSteps(
+  page: Page,
+  steps: number,
+  act: (i: number) => Promise<void>,
+): Promise<{ main: number[]; raster: number[] }> {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEventLike[] = [];
   cdp.on('Tracing.dataCollected', (d) => {
     for (const e of d.value) if (isTraceEvent(e)) events.push(e);
   });
-  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', {
+    categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline',
+    transferMode: 'ReportEvents',
+  });
   for (let i = 1; i <= steps; i++) {
     await page.evaluate(`console.timeStamp('pan-step-${i}')`);
     await act(i);
@@ -103,8 +124,11 @@ async function tracedSteps(page: Page, steps: number, act: (i: number) => Promis
   await done;
   await cdp.detach();
   const names = new Map<string, string>();
-  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
-  const marks = events.filter((e) => e.name === 'TimeStamp' && e.args?.data?.message?.startsWith('pan-step-')).sort((a, b) => a.ts - b.ts);
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const marks = events
+    .filter((e) => e.name === 'TimeStamp' && e.args?.data?.message?.startsWith('pan-step-'))
+    .sort((a, b) => a.ts - b.ts);
   const pid = marks[0]?.pid;
   const bounds = marks.map((m) => m.ts);
   const main = new Array<number>(steps).fill(0);
@@ -112,9 +136,10 @@ async function tracedSteps(page: Page, steps: number, act: (i: number) => Promis
   for (const e of events) {
     if (e.ph !== 'X' || e.tdur === undefined || e.pid !== pid) continue;
     const thread = names.get(`${e.pid}:${e.tid}`) ?? '';
-    const into = e.name === 'RunTask' && thread === 'CrRendererMain' ? main : e.name === 'RasterTask' ? raster : undefined;
+    const into =
+      e.name === 'RunTask' && thread === 'CrRendererMain' ? main : e.name === 'RasterTask' ? raster : undefined;
     if (!into) continue;
-    let i = bounds.findIndex((b) => b > e.ts) - 1;
+    const i = bounds.findIndex((b) => b > e.ts) - 1;
     if (i < 0 || i >= steps) continue;
     into[i] = (into[i] ?? 0) + e.tdur / 1000;
   }
@@ -160,7 +185,12 @@ async function panFrameTimes(page: Page): Promise<{ median: number; p95: number;
   const frames: number[] = await page.evaluate('(() => { window.__stop = true; return window.__frames.slice(1); })()');
   const rendered = await page.locator('.react-flow__node').count();
   const sorted = [...frames].sort((a, b) => a - b);
-  return { median: median(frames), p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0, frames: frames.length, rendered };
+  return {
+    median: median(frames),
+    p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+    frames: frames.length,
+    rendered,
+  };
 }
 
 function initialBundleGzip(dist: string): { files: string[]; bytes: number } {
@@ -187,9 +217,15 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
   await timeToInteractive(page, url);
   const cost = await panFrameCost(page);
   const load = median(loads);
-  console.log(`[${label}] navigation → interactive canvas: median ${load.toFixed(0)} ms of ${RUNS} (${loads.map((l) => l.toFixed(0)).join(', ')}) — goal < ${GOAL_LOAD_MS} ms, ratio ${(load / GOAL_LOAD_MS).toFixed(2)}`);
-  console.log(`[${label}] panning, presented: median frame ${pan.median.toFixed(1)} ms, p95 ${pan.p95.toFixed(1)} ms over ${pan.frames} frames, ${pan.rendered} nodes in the DOM`);
-  console.log(`[${label}] panning, cost per step: main-thread CPU median ${cost.median.toFixed(1)} ms, p95 ${cost.p95.toFixed(1)} ms (idle probe ${cost.idle.toFixed(1)} ms subtracted); raster CPU median ${cost.raster.toFixed(1)} ms — goal < ${GOAL_FRAME_MS} ms, ratio ${(cost.median / GOAL_FRAME_MS).toFixed(2)}`);
+  console.log(
+    `[${label}] navigation → interactive canvas: median ${load.toFixed(0)} ms of ${RUNS} (${loads.map((l) => l.toFixed(0)).join(', ')}) — goal < ${GOAL_LOAD_MS} ms, ratio ${(load / GOAL_LOAD_MS).toFixed(2)}`,
+  );
+  console.log(
+    `[${label}] panning, presented: median frame ${pan.median.toFixed(1)} ms, p95 ${pan.p95.toFixed(1)} ms over ${pan.frames} frames, ${pan.rendered} nodes in the DOM`,
+  );
+  console.log(
+    `[${label}] panning, cost per step: main-thread CPU median ${cost.median.toFixed(1)} ms, p95 ${cost.p95.toFixed(1)} ms (idle probe ${cost.idle.toFixed(1)} ms subtracted); raster CPU median ${cost.raster.toFixed(1)} ms — goal < ${GOAL_FRAME_MS} ms, ratio ${(cost.median / GOAL_FRAME_MS).toFixed(2)}`,
+  );
   await page.close();
   return { load, presented: pan.median, cost: cost.median, raster: cost.raster };
 }
@@ -200,13 +236,21 @@ async function run(label: string, distDir: string | undefined): Promise<Figures>
     const raw = WorkflowDocument.parse({ ...generateDocument(NODES), id: 'bench', name: `Bench ${NODES} nodes` });
     const positions = autoLayout(raw, () => undefined);
     const doc = { ...raw, nodes: raw.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) };
-    const created = await api<{ id: string; valid: boolean }>(stack, '/v1/workflows', { method: 'POST', body: { document: doc } });
-    if (created.status !== 201) throw new Error(`could not store the workflow: ${JSON.stringify(created.body).slice(0, 300)}`);
-    console.log(`${doc.nodes.length} nodes, ${doc.edges.length} edges stored (valid: ${created.body.valid}); editor served ${stack.engineServesEditor ? 'by the engine' : 'by the test harness on the engine port'}`);
+    const created = await api<{ id: string; valid: boolean }>(stack, '/v1/workflows', {
+      method: 'POST',
+      body: { document: doc },
+    });
+    if (created.status !== 201)
+      throw new Error(`could not store the workflow: ${JSON.stringify(created.body).slice(0, 300)}`);
+    console.log(
+      `${doc.nodes.length} nodes, ${doc.edges.length} edges stored (valid: ${created.body.valid}); editor served ${stack.engineServesEditor ? 'by the engine' : 'by the test harness on the engine port'}`,
+    );
     const url = `${stack.url}/#/w/${created.body.id}`;
     const figures = await measure(stack.browser, url, label);
     const bundle = initialBundleGzip(distDir ?? DIST_DIR);
-    console.log(`[${label}] initial page without Monaco: ${(bundle.bytes / 1024).toFixed(1)} KiB gzip (${bundle.files.join(', ')} + index.html)`);
+    console.log(
+      `[${label}] initial page without Monaco: ${(bundle.bytes / 1024).toFixed(1)} KiB gzip (${bundle.files.join(', ')} + index.html)`,
+    );
     return figures;
   } finally {
     await stack.stop();
@@ -220,7 +264,9 @@ async function main(): Promise<void> {
   const ours = await run('editor', undefined);
   if (base) {
     const r = (a: number, b: number) => (b === 0 ? '—' : (a / b).toFixed(2));
-    console.log(`ours / baseline: load ${r(ours.load, base.load)}, presented frame ${r(ours.presented, base.presented)}, frame cost ${r(ours.cost, base.cost)}, raster ${r(ours.raster, base.raster)}`);
+    console.log(
+      `ours / baseline: load ${r(ours.load, base.load)}, presented frame ${r(ours.presented, base.presented)}, frame cost ${r(ours.cost, base.cost)}, raster ${r(ours.raster, base.raster)}`,
+    );
   }
 }
 

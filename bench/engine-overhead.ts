@@ -23,7 +23,11 @@ const TOKENS = process.env.TOKENS !== '0';
 function load(name: string): WorkflowDocument {
   const raw = JSON.parse(readFileSync(new URL(`../examples/${name}.json`, import.meta.url), 'utf8'));
   const doc = WorkflowDocument.parse(raw);
-  return { ...doc, settings: { ...doc.settings, ...(process.env.NOTIMEOUT ? { timeoutMs: 0 } : {}) }, script: { ...(doc.script ?? {}), latencyMs: 0 } };
+  return {
+    ...doc,
+    settings: { ...doc.settings, ...(process.env.NOTIMEOUT ? { timeoutMs: 0 } : {}) },
+    script: { ...(doc.script ?? {}), latencyMs: 0 },
+  };
 }
 
 function services(doc: WorkflowDocument): RunServices {
@@ -36,7 +40,17 @@ function runtimes(doc: WorkflowDocument, svc: RunServices): Map<string, NodeRunt
   for (const node of doc.nodes) {
     const type = registry.type(node.type);
     if (!type) throw new Error(`unknown type ${node.type}`);
-    out.set(node.id, type.build({ config: type.config.parse(node.config), node: { id: node.id, label: node.label }, services: svc, settings: doc.settings, channels: doc.state, privateChannel: (n) => `__p_${node.id}_${n}` }));
+    out.set(
+      node.id,
+      type.build({
+        config: type.config.parse(node.config),
+        node: { id: node.id, label: node.label },
+        services: svc,
+        settings: doc.settings,
+        channels: doc.state,
+        privateChannel: (n) => `__p_${node.id}_${n}`,
+      }),
+    );
   }
   return out;
 }
@@ -50,7 +64,10 @@ type Hand = { invoke: (input: FlowState, threadId: string) => Promise<FlowState>
 
 interface HandGraph {
   invoke: (input: never, config: { configurable: { thread_id: string } }) => Promise<unknown>;
-  stream: (input: never, config: { configurable: { thread_id: string }; streamMode: ('messages' | 'values')[] }) => Promise<AsyncIterable<unknown>>;
+  stream: (
+    input: never,
+    config: { configurable: { thread_id: string }; streamMode: ('messages' | 'values')[] },
+  ) => Promise<AsyncIterable<unknown>>;
 }
 
 /** Hand-written usage: plain invoke, or (tokens on) LangGraph's own `messages` stream mode plus final values. */
@@ -60,7 +77,10 @@ function asHand(graph: HandGraph): Hand {
       if (!TOKENS) return (await graph.invoke(input as never, { configurable: { thread_id: threadId } })) as FlowState;
       let values: FlowState = {};
       let tokens = 0;
-      for await (const chunk of await graph.stream(input as never, { configurable: { thread_id: threadId }, streamMode: ['messages', 'values'] })) {
+      for await (const chunk of await graph.stream(input as never, {
+        configurable: { thread_id: threadId },
+        streamMode: ['messages', 'values'],
+      })) {
         const [mode, data] = chunk as [string, unknown];
         if (mode === 'values') values = data as FlowState;
         else tokens++;
@@ -73,7 +93,12 @@ function asHand(graph: HandGraph): Hand {
 
 function handSequential(doc: WorkflowDocument): Hand {
   const rt = runtimes(doc, services(doc));
-  const S = Annotation.Root({ topic: Annotation<unknown>({ reducer: last, default: () => null }), research: Annotation<unknown>({ reducer: last, default: () => null }), outline: Annotation<unknown>({ reducer: last, default: () => null }), draft: Annotation<unknown>({ reducer: last, default: () => null }) });
+  const S = Annotation.Root({
+    topic: Annotation<unknown>({ reducer: last, default: () => null }),
+    research: Annotation<unknown>({ reducer: last, default: () => null }),
+    outline: Annotation<unknown>({ reducer: last, default: () => null }),
+    draft: Annotation<unknown>({ reducer: last, default: () => null }),
+  });
   const g = new StateGraph(S)
     .addNode('start', step(rt.get('start')))
     .addNode('researcher', step(rt.get('researcher')))
@@ -91,7 +116,11 @@ function handSequential(doc: WorkflowDocument): Hand {
 
 function handParallel(doc: WorkflowDocument): Hand {
   const rt = runtimes(doc, services(doc));
-  const S = Annotation.Root({ proposal: Annotation<unknown>({ reducer: last, default: () => null }), analyses: Annotation<unknown[], unknown>({ reducer: concat, default: () => [] }), recommendation: Annotation<unknown>({ reducer: last, default: () => null }) });
+  const S = Annotation.Root({
+    proposal: Annotation<unknown>({ reducer: last, default: () => null }),
+    analyses: Annotation<unknown[], unknown>({ reducer: concat, default: () => [] }),
+    recommendation: Annotation<unknown>({ reducer: last, default: () => null }),
+  });
   const g = new StateGraph(S)
     .addNode('start', step(rt.get('start')))
     .addNode('fan_out', step(rt.get('fan_out')))
@@ -115,7 +144,13 @@ function handParallel(doc: WorkflowDocument): Hand {
 
 function handMapReduce(doc: WorkflowDocument): Hand {
   const rt = runtimes(doc, services(doc));
-  const S = Annotation.Root({ topic: Annotation<unknown>({ reducer: last, default: () => null }), plan: Annotation<unknown>({ reducer: last, default: () => null }), subtopic: Annotation<unknown>({ reducer: last, default: () => null }), summaries: Annotation<unknown[], unknown>({ reducer: concat, default: () => [] }), briefing: Annotation<unknown>({ reducer: last, default: () => null }) });
+  const S = Annotation.Root({
+    topic: Annotation<unknown>({ reducer: last, default: () => null }),
+    plan: Annotation<unknown>({ reducer: last, default: () => null }),
+    subtopic: Annotation<unknown>({ reducer: last, default: () => null }),
+    summaries: Annotation<unknown[], unknown>({ reducer: concat, default: () => [] }),
+    briefing: Annotation<unknown>({ reducer: last, default: () => null }),
+  });
   const map = rt.get('map')!;
   const g = new StateGraph(S)
     .addNode('start', step(rt.get('start')))
@@ -127,7 +162,11 @@ function handMapReduce(doc: WorkflowDocument): Hand {
     .addEdge(START, 'start')
     .addEdge('start', 'planner')
     .addEdge('planner', 'map')
-    .addConditionalEdges('map', async (s: FlowState) => ((await map.run(s, ctx())).sends ?? []).map((x) => new Send('summarize', x.state)), ['summarize'])
+    .addConditionalEdges(
+      'map',
+      async (s: FlowState) => ((await map.run(s, ctx())).sends ?? []).map((x) => new Send('summarize', x.state)),
+      ['summarize'],
+    )
     .addEdge('summarize', 'reduce')
     .addEdge('reduce', 'end')
     .addEdge('end', END);
@@ -139,14 +178,26 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-async function bench(name: string, hand: (d: WorkflowDocument) => Hand, input: FlowState, check: (out: FlowState) => boolean): Promise<number> {
+async function bench(
+  name: string,
+  hand: (d: WorkflowDocument) => Hand,
+  input: FlowState,
+  check: (out: FlowState) => boolean,
+): Promise<number> {
   const doc = load(name);
   const compiled = compile(doc, registry, services(doc), { checkpointer: new MemorySaver() });
   const handGraph = hand(doc);
   const ours = async (i: number) => {
     let events = 0;
-    const out = await executeRun({ compiled, threadId: `o${i}`, input, streamTokens: TOKENS, onEvent: () => void events++ });
-    if (out.status !== 'completed' || !check(out.output) || events === 0) throw new Error(`${name}: unexpected ${JSON.stringify(out).slice(0, 300)}`);
+    const out = await executeRun({
+      compiled,
+      threadId: `o${i}`,
+      input,
+      streamTokens: TOKENS,
+      onEvent: () => void events++,
+    });
+    if (out.status !== 'completed' || !check(out.output) || events === 0)
+      throw new Error(`${name}: unexpected ${JSON.stringify(out).slice(0, 300)}`);
   };
   const baseline = async (i: number) => {
     const out = await handGraph.invoke(input, `h${i}`);
@@ -166,14 +217,31 @@ async function bench(name: string, hand: (d: WorkflowDocument) => Hand, input: F
   }
   const o = median(tOurs);
   const b = median(tBase);
-  console.log(`${name.padEnd(20)} ours ${o.toFixed(2)} ms/run, hand-written ${b.toFixed(2)} ms/run, ratio ${(o / b).toFixed(2)}`);
+  console.log(
+    `${name.padEnd(20)} ours ${o.toFixed(2)} ms/run, hand-written ${b.toFixed(2)} ms/run, ratio ${(o / b).toFixed(2)}`,
+  );
   return o / b;
 }
 
 const ratios = [
-  await bench('sequential-pipeline', handSequential, { topic: 'tides' }, (o) => typeof o.draft === 'string' && o.draft.length > 0),
-  await bench('parallel-fan-out', handParallel, { proposal: 'Open a second warehouse in Rotterdam' }, (o) => typeof o.recommendation === 'string'),
-  await bench('map-reduce', handMapReduce, { topic: 'How the shipping container changed the world economy' }, (o) => typeof o.briefing === 'string'),
+  await bench(
+    'sequential-pipeline',
+    handSequential,
+    { topic: 'tides' },
+    (o) => typeof o.draft === 'string' && o.draft.length > 0,
+  ),
+  await bench(
+    'parallel-fan-out',
+    handParallel,
+    { proposal: 'Open a second warehouse in Rotterdam' },
+    (o) => typeof o.recommendation === 'string',
+  ),
+  await bench(
+    'map-reduce',
+    handMapReduce,
+    { topic: 'How the shipping container changed the world economy' },
+    (o) => typeof o.briefing === 'string',
+  ),
 ];
 const worst = Math.max(...ratios);
 console.log(`model-token events: ${TOKENS ? 'on' : 'off (TOKENS=0)'}`);

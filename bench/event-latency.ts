@@ -40,7 +40,8 @@ interface Client {
   disconnect(): unknown;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 
 async function measure(label: string, open: OpenDatabase): Promise<void> {
   const store = createStore(open.db);
@@ -51,7 +52,9 @@ async function measure(label: string, open: OpenDatabase): Promise<void> {
   const runIds: string[] = [];
   for (let i = 0; i < STREAMS; i++) {
     const thread = await store.threads.create({ workflowId: doc.id }); // one active run per thread
-    runIds.push((await store.runs.create({ threadId: thread.id, workflowId: doc.id, workflowVersion: 1, status: 'running' })).id);
+    runIds.push(
+      (await store.runs.create({ threadId: thread.id, workflowId: doc.id, workflowVersion: 1, status: 'running' })).id,
+    );
   }
 
   const http = createServer((_req, res) => res.writeHead(404).end());
@@ -96,7 +99,20 @@ async function measure(label: string, open: OpenDatabase): Promise<void> {
     });
 
   // RunService's event writer per run: seq counted in memory, batches stored before they are published.
-  const writers = new Map(runIds.map((id) => [id, { seq: 0, writer: new EventWriter(id, 0, (events) => ports.appendEvents(events), (e) => eventLog.publish(e)) }]));
+  const writers = new Map(
+    runIds.map((id) => [
+      id,
+      {
+        seq: 0,
+        writer: new EventWriter(
+          id,
+          0,
+          (events) => ports.appendEvents(events),
+          (e) => eventLog.publish(e),
+        ),
+      },
+    ]),
+  );
   const emit = async (runId: string, due: number): Promise<void> => {
     const w = writers.get(runId);
     if (!w) throw new Error(`no writer for ${runId}`);

@@ -8,7 +8,9 @@ type Edge = NonNullable<WorkflowDocumentInput['edges']>[number];
  * a transform, a router with two branches that rejoin, or a 3-way parallel fan-out with a join.
  */
 export function generateDocument(size: number): WorkflowDocumentInput {
-  const nodes: Node[] = [{ id: 'start', type: 'start', position: { x: 0, y: 0 }, config: { inputs: [{ channel: 'input' }] } }];
+  const nodes: Node[] = [
+    { id: 'start', type: 'start', position: { x: 0, y: 0 }, config: { inputs: [{ channel: 'input' }] } },
+  ];
   const edges: Edge[] = [];
   let prev = 'start';
   let i = 0;
@@ -16,22 +18,48 @@ export function generateDocument(size: number): WorkflowDocumentInput {
     nodes.push(n);
     return n.id;
   };
-  const link = (source: string, target: string, sourceHandle?: string) => edges.push({ id: `e${edges.length}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) });
+  const link = (source: string, target: string, sourceHandle?: string) =>
+    edges.push({ id: `e${edges.length}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) });
   while (nodes.length < size - 1) {
     const kind = i % 4;
     const p = { x: i * 200, y: 0 };
     if (kind === 0) {
-      const id = add({ id: `llm${i}`, type: 'llm', position: p, config: { model: 'scripted:m', prompt: `Step ${i}: {{ state.input }}`, output: 'text' } });
+      const id = add({
+        id: `llm${i}`,
+        type: 'llm',
+        position: p,
+        config: { model: 'scripted:m', prompt: `Step ${i}: {{ state.input }}`, output: 'text' },
+      });
       link(prev, id);
       prev = id;
     } else if (kind === 1) {
-      const id = add({ id: `tx${i}`, type: 'transform', position: p, config: { assignments: [{ channel: 'count', mode: 'expression', value: `state.count + ${i % 7 + 1}` }] } });
+      const id = add({
+        id: `tx${i}`,
+        type: 'transform',
+        position: p,
+        config: { assignments: [{ channel: 'count', mode: 'expression', value: `state.count + ${(i % 7) + 1}` }] },
+      });
       link(prev, id);
       prev = id;
     } else if (kind === 2) {
-      const r = add({ id: `route${i}`, type: 'router', position: p, config: { mode: 'rules', routes: [{ id: 'big', when: 'state.count > 10' }] } });
-      const a = add({ id: `big${i}`, type: 'transform', position: p, config: { assignments: [{ channel: 'text', value: 'big' }] } });
-      const b = add({ id: `small${i}`, type: 'transform', position: p, config: { assignments: [{ channel: 'text', value: 'small' }] } });
+      const r = add({
+        id: `route${i}`,
+        type: 'router',
+        position: p,
+        config: { mode: 'rules', routes: [{ id: 'big', when: 'state.count > 10' }] },
+      });
+      const a = add({
+        id: `big${i}`,
+        type: 'transform',
+        position: p,
+        config: { assignments: [{ channel: 'text', value: 'big' }] },
+      });
+      const b = add({
+        id: `small${i}`,
+        type: 'transform',
+        position: p,
+        config: { assignments: [{ channel: 'text', value: 'small' }] },
+      });
       const j = add({ id: `rj${i}`, type: 'transform', position: p, config: { assignments: [] } });
       link(prev, r);
       link(r, a, 'big');
@@ -44,7 +72,12 @@ export function generateDocument(size: number): WorkflowDocumentInput {
       const j = add({ id: `join${i}`, type: 'transform', position: p, config: { assignments: [] } });
       link(prev, f);
       for (const k of [0, 1, 2]) {
-        const w = add({ id: `w${i}_${k}`, type: 'llm', position: p, config: { model: 'scripted:m', prompt: `Branch ${i}.${k}: {{ state.input }}`, output: 'notes' } });
+        const w = add({
+          id: `w${i}_${k}`,
+          type: 'llm',
+          position: p,
+          config: { model: 'scripted:m', prompt: `Branch ${i}.${k}: {{ state.input }}`, output: 'notes' },
+        });
         link(f, w);
         link(w, j);
       }

@@ -16,7 +16,11 @@ function document(): WorkflowDocumentInput {
   const nodes: WorkflowDocumentInput['nodes'] = [
     { id: 'start', type: 'start', config: { inputs: [{ channel: 'input' }] } },
     { id: 'fan', type: 'parallel', config: { mode: 'branches' } },
-    { id: 'join', type: 'transform', config: { assignments: [{ channel: 'count', mode: 'expression', value: '$count(state.answers)' }] } },
+    {
+      id: 'join',
+      type: 'transform',
+      config: { assignments: [{ channel: 'count', mode: 'expression', value: '$count(state.answers)' }] },
+    },
     { id: 'end', type: 'end', config: { outputs: ['count'] } },
   ];
   const edges: NonNullable<WorkflowDocumentInput['edges']> = [
@@ -24,13 +28,21 @@ function document(): WorkflowDocumentInput {
     { id: 'j', source: 'join', target: 'end' },
   ];
   for (let i = 0; i < BRANCHES; i++) {
-    nodes.push({ id: `b${i}`, type: 'llm', config: { model: 'scripted:m', prompt: 'Answer {{ state.input }}', output: 'answers' } });
+    nodes.push({
+      id: `b${i}`,
+      type: 'llm',
+      config: { model: 'scripted:m', prompt: 'Answer {{ state.input }}', output: 'answers' },
+    });
     edges.push({ id: `f${i}`, source: 'fan', target: `b${i}` }, { id: `t${i}`, source: `b${i}`, target: 'join' });
   }
   return {
     id: 'parallel-32',
     name: 'Parallel 32',
-    state: { input: { type: 'string', reducer: 'replace' }, answers: { type: 'list', reducer: 'append' }, count: { type: 'number', reducer: 'replace' } },
+    state: {
+      input: { type: 'string', reducer: 'replace' },
+      answers: { type: 'list', reducer: 'append' },
+      count: { type: 'number', reducer: 'replace' },
+    },
     nodes,
     edges,
     script: { latencyMs: LATENCY, default: { content: 'ok' } },
@@ -47,13 +59,17 @@ for (let r = 0; r < RUNS; r++) {
   const t0 = performance.now();
   const out = await executeRun({ compiled, threadId: `t${r}`, input: { input: 'x' }, onEvent: () => {} });
   const ms = performance.now() - t0;
-  if (out.status !== 'completed' || out.output.count !== BRANCHES) throw new Error(`unexpected outcome ${JSON.stringify(out)}`);
+  if (out.status !== 'completed' || out.output.count !== BRANCHES)
+    throw new Error(`unexpected outcome ${JSON.stringify(out)}`);
   if (r > 0) times.push(ms); // first run warms up
 }
 /** The same fan-out written by hand with LangGraph: 32 model calls in one superstep. */
 async function handWritten(): Promise<number> {
   const models = createScriptedModels({ latencyMs: LATENCY, default: { content: 'ok' } });
-  const S = Annotation.Root({ input: Annotation<string>(), answers: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
+  const S = Annotation.Root({
+    input: Annotation<string>(),
+    answers: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+  });
   const g = new StateGraph(S);
   const names: string[] = [];
   for (let i = 0; i < BRANCHES; i++) names.push(`b${i}`);
@@ -86,6 +102,10 @@ const baseMed = base[Math.floor(base.length / 2)] ?? 0;
 console.log(`hand-written LangGraph baseline (invoke, no trace): median wall ${baseMed.toFixed(1)} ms`);
 times.sort((a, b) => a - b);
 const med = times[Math.floor(times.length / 2)] ?? 0;
-console.log(`parallel ${BRANCHES} branches × ${LATENCY} ms model latency: median wall ${med.toFixed(1)} ms over ${times.length} runs`);
+console.log(
+  `parallel ${BRANCHES} branches × ${LATENCY} ms model latency: median wall ${med.toFixed(1)} ms over ${times.length} runs`,
+);
 console.log(`ours / hand-written = ${(med / baseMed).toFixed(2)}`);
-console.log(`ratio wall / ${LATENCY} ms = ${(med / LATENCY).toFixed(2)} (goal ≤ 1.30) ${med / LATENCY <= 1.3 ? 'OK' : 'OVER'}`);
+console.log(
+  `ratio wall / ${LATENCY} ms = ${(med / LATENCY).toFixed(2)} (goal ≤ 1.30) ${med / LATENCY <= 1.3 ? 'OK' : 'OVER'}`,
+);

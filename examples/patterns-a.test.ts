@@ -9,7 +9,15 @@ import type { ScriptedCall } from '@flowcraft/node-types/models';
 import { WorkflowDocument, validateWorkflow } from '@flowcraft/schema';
 import type { ScriptedReply } from '@flowcraft/schema';
 
-const EXAMPLES = ['router-intent', 'parallel-fan-out', 'map-reduce', 'reflection', 'supervisor', 'hierarchical', 'swarm-handoff'] as const;
+const EXAMPLES = [
+  'router-intent',
+  'parallel-fan-out',
+  'map-reduce',
+  'reflection',
+  'supervisor',
+  'hierarchical',
+  'swarm-handoff',
+] as const;
 type Example = (typeof EXAMPLES)[number];
 
 const fileOf = (name: Example): string => fileURLToPath(new URL(`./${name}.json`, import.meta.url));
@@ -20,7 +28,8 @@ function load(name: Example): WorkflowDocument {
 }
 
 function outputOf(run: TestRun): Record<string, unknown> {
-  if (run.outcome.status !== 'completed') throw new Error(`expected a completed run, got ${JSON.stringify(run.outcome)}`);
+  if (run.outcome.status !== 'completed')
+    throw new Error(`expected a completed run, got ${JSON.stringify(run.outcome)}`);
   return run.outcome.output;
 }
 
@@ -46,13 +55,18 @@ function startedCount(run: TestRun, nodeId: string): number {
 
 /** The state update of every `node.finished` event of one node, in order. */
 function updatesOf(run: TestRun, nodeId: string): Record<string, unknown>[] {
-  return run.events.flatMap((e) => (e.type === 'node.finished' && e.nodeId === nodeId ? [e.update as Record<string, unknown>] : []));
+  return run.events.flatMap((e) =>
+    e.type === 'node.finished' && e.nodeId === nodeId ? [e.update as Record<string, unknown>] : [],
+  );
 }
 
 /** Sum of the `usage` of every reply in the script's per-node lists (for runs that consume each once). */
 function scriptedUsage(doc: WorkflowDocument): { input: number; output: number } {
   const replies: ScriptedReply[] = Object.values(doc.script?.nodes ?? {}).flat();
-  return replies.reduce((t, r) => ({ input: t.input + (r.usage?.input ?? 0), output: t.output + (r.usage?.output ?? 0) }), { input: 0, output: 0 });
+  return replies.reduce(
+    (t, r) => ({ input: t.input + (r.usage?.input ?? 0), output: t.output + (r.usage?.output ?? 0) }),
+    { input: 0, output: 0 },
+  );
 }
 
 function withScript(doc: WorkflowDocument, edit: (nodes: Record<string, ScriptedReply[]>) => void): WorkflowDocument {
@@ -70,14 +84,21 @@ describe('router-intent', () => {
     const run = await runDoc(doc, { request: 'Please draft a blog post about our new dark mode.' });
     expect(run.path).toEqual(['start', 'classify', 'write', 'end']);
     const out = outputOf(run);
-    expect(out.intent).toEqual({ route: 'content', confidence: 0.92, reason: 'Asks for a blog post.', taken: ['content'] });
+    expect(out.intent).toEqual({
+      route: 'content',
+      confidence: 0.92,
+      reason: 'Asks for a blog post.',
+      taken: ['content'],
+    });
     expect(String(out.answer)).toMatch(/^Lights down, focus up: dark mode is here\./);
     expect(callsPerNode(run)).toEqual({ classify: 1, write: 1 });
     expect(tokensOf(run)).toEqual({ input: 120 + 64, output: 18 + 52 });
   });
 
   it('sends a programming request to the coding assistant', async () => {
-    const run = await runDoc(doc, { request: 'There is a bug in my total() function: it returns NaN for the last item.' });
+    const run = await runDoc(doc, {
+      request: 'There is a bug in my total() function: it returns NaN for the last item.',
+    });
     expect(run.path).toEqual(['start', 'classify', 'code', 'end']);
     const out = outputOf(run);
     expect(out.intent).toMatchObject({ route: 'code', confidence: 0.88, taken: ['code'] });
@@ -96,7 +117,12 @@ describe('router-intent', () => {
     expect(run.path).toEqual(['start', 'classify', 'clarify', 'end']);
     const out = outputOf(run);
     // The model's guess is kept, but the branch taken is the fallback.
-    expect(out.intent).toEqual({ route: 'content', confidence: 0.3, reason: 'Too vague to tell what kind of help is wanted.', taken: ['fallback'] });
+    expect(out.intent).toEqual({
+      route: 'content',
+      confidence: 0.3,
+      reason: 'Too vague to tell what kind of help is wanted.',
+      taken: ['fallback'],
+    });
     expect(String(out.answer)).toMatch(/\?/);
     expect(callsPerNode(run)).toEqual({ classify: 1, clarify: 1 });
     expect(run.path).not.toContain('write');
@@ -119,13 +145,19 @@ describe('parallel-fan-out', () => {
     expect(run.path.slice(5)).toEqual(['merge', 'end']);
     expect(startedCount(run, 'merge')).toBe(1);
     // All three analysts start before any of them finishes: they share one superstep.
-    const steps = run.events.flatMap((e) => (e.type === 'node.started' && ['market', 'technical', 'risk'].includes(e.nodeId) ? [e.step] : []));
+    const steps = run.events.flatMap((e) =>
+      e.type === 'node.started' && ['market', 'technical', 'risk'].includes(e.nodeId) ? [e.step] : [],
+    );
     expect(new Set(steps).size).toBe(1);
 
     const out = outputOf(run);
     const analyses = out.analyses as { area: string; stance: string; summary: string }[];
     expect(analyses).toHaveLength(3);
-    expect(analyses.map((a) => `${a.area}:${a.stance}`).sort()).toEqual(['market:go', 'risk:caution', 'technical:caution']);
+    expect(analyses.map((a) => `${a.area}:${a.stance}`).sort()).toEqual([
+      'market:go',
+      'risk:caution',
+      'technical:caution',
+    ]);
     expect(String(out.recommendation)).toContain('Decision: go, conditional on');
     expect(callsPerNode(run)).toEqual({ market: 1, technical: 1, risk: 1, merge: 1 });
     expect(tokensOf(run)).toEqual({ input: 95 + 97 + 96 + 210, output: 40 + 38 + 39 + 55 });
@@ -156,16 +188,35 @@ describe('parallel-fan-out', () => {
 
 describe('map-reduce', () => {
   const doc = load('map-reduce');
-  const subtopics = ['Malcom McLean and the Ideal-X', 'ISO container standards', 'Port automation and labour', 'Global supply chains'];
+  const subtopics = [
+    'Malcom McLean and the Ideal-X',
+    'ISO container standards',
+    'Port automation and labour',
+    'Global supply chains',
+  ];
 
   it('plans, summarises each subtopic once, then reduces once', async () => {
     const run = await runDoc(doc);
-    expect(run.path).toEqual(['start', 'planner', 'map', 'summarize', 'summarize', 'summarize', 'summarize', 'reduce', 'end']);
+    expect(run.path).toEqual([
+      'start',
+      'planner',
+      'map',
+      'summarize',
+      'summarize',
+      'summarize',
+      'summarize',
+      'reduce',
+      'end',
+    ]);
     expect(startedCount(run, 'summarize')).toBe(4);
     expect(startedCount(run, 'reduce')).toBe(1);
     expect(callsPerNode(run)).toEqual({ planner: 1, summarize: 4, reduce: 1 });
     // Every summariser call was answered by the rule for its own subtopic.
-    expect(scriptedCalls(run).filter((c) => c.nodeId === 'summarize').map((c) => c.source)).toEqual(['rule', 'rule', 'rule', 'rule']);
+    expect(
+      scriptedCalls(run)
+        .filter((c) => c.nodeId === 'summarize')
+        .map((c) => c.source),
+    ).toEqual(['rule', 'rule', 'rule', 'rule']);
 
     const out = outputOf(run);
     expect(out.plan).toEqual({ subtopics });
@@ -173,9 +224,15 @@ describe('map-reduce', () => {
     // One summary per item, each about its own item, in the order of the plan.
     expect(summaries.map((s) => s.slice(0, s.indexOf(':')))).toEqual(subtopics);
     expect(String(out.briefing)).toContain('Ideal-X');
-    const ruleUsage = (doc.script?.rules ?? []).reduce((t, r) => ({ input: t.input + (r.reply.usage?.input ?? 0), output: t.output + (r.reply.usage?.output ?? 0) }), { input: 0, output: 0 });
+    const ruleUsage = (doc.script?.rules ?? []).reduce(
+      (t, r) => ({ input: t.input + (r.reply.usage?.input ?? 0), output: t.output + (r.reply.usage?.output ?? 0) }),
+      { input: 0, output: 0 },
+    );
     const nodeUsage = scriptedUsage(doc);
-    expect(tokensOf(run)).toEqual({ input: nodeUsage.input + ruleUsage.input, output: nodeUsage.output + ruleUsage.output });
+    expect(tokensOf(run)).toEqual({
+      input: nodeUsage.input + ruleUsage.input,
+      output: nodeUsage.output + ruleUsage.output,
+    });
     expect(tokensOf(run)).toEqual({ input: 495, output: 256 });
   });
 
@@ -224,7 +281,10 @@ describe('reflection', () => {
 
   it('stops at maxRounds (3) with the last draft when the critic never accepts', async () => {
     const picky = withScript(doc, (nodes) => {
-      nodes.write = [1, 2, 3].flatMap((n): ScriptedReply[] => [{ content: `draft ${n}` }, { structured: { accepted: false, feedback: `still not right (${n})` } }]);
+      nodes.write = [1, 2, 3].flatMap((n): ScriptedReply[] => [
+        { content: `draft ${n}` },
+        { structured: { accepted: false, feedback: `still not right (${n})` } },
+      ]);
     });
     const run = await runDoc(picky);
     expect(run.path).toEqual(['start', 'write', 'write', 'write', 'stats', 'end']);
@@ -238,18 +298,33 @@ describe('supervisor', () => {
 
   it('delegates to the researcher, then the writer, then finishes', async () => {
     const run = await runDoc(doc);
-    expect(run.path).toEqual(['start', 'supervisor', 'researcher', 'researcher', 'supervisor', 'writer', 'supervisor', 'end']);
+    expect(run.path).toEqual([
+      'start',
+      'supervisor',
+      'researcher',
+      'researcher',
+      'supervisor',
+      'writer',
+      'supervisor',
+      'end',
+    ]);
     expect(startedCount(run, 'supervisor')).toBe(3);
     // The researcher's agent loop: one step to call the calculator, one to answer.
     expect(startedCount(run, 'researcher')).toBe(2);
     expect(callsPerNode(run)).toEqual({ supervisor: 3, researcher: 2, writer: 1 });
-    expect(scriptedCalls(run).filter((c) => c.nodeId === 'researcher').every((c) => c.tools.includes('calculator'))).toBe(true);
+    expect(
+      scriptedCalls(run)
+        .filter((c) => c.nodeId === 'researcher')
+        .every((c) => c.tools.includes('calculator')),
+    ).toBe(true);
 
     const decisions = updatesOf(run, 'supervisor').map((u) => (u.decision as { taken: string[] }).taken);
     expect(decisions).toEqual([['researcher'], ['writer'], ['finish']]);
 
     // The calculator really ran: its result is in the researcher's working log.
-    const log = updatesOf(run, 'researcher').flatMap((u) => (Array.isArray(u.research_log) ? (u.research_log as { type: string; content: unknown }[]) : []));
+    const log = updatesOf(run, 'researcher').flatMap((u) =>
+      Array.isArray(u.research_log) ? (u.research_log as { type: string; content: unknown }[]) : [],
+    );
     expect(log.map((m) => m.type)).toEqual(['human', 'ai', 'tool', 'ai']);
     expect(Number(log[2]?.content)).toBeCloseTo(252288, 6);
 
@@ -262,7 +337,9 @@ describe('supervisor', () => {
 
   it('stops instead of guessing when the supervisor is unsure', async () => {
     const unsure = withScript(doc, (nodes) => {
-      nodes.supervisor = [{ structured: { route: 'writer', confidence: 0.2, reason: 'Not sure what is being asked.' } }];
+      nodes.supervisor = [
+        { structured: { route: 'writer', confidence: 0.2, reason: 'Not sure what is being asked.' } },
+      ];
     });
     const run = await runDoc(unsure);
     expect(run.path).toEqual(['start', 'supervisor', 'end']);
@@ -296,7 +373,15 @@ describe('hierarchical', () => {
     expect(startedCount(run, 'director')).toBe(3);
     expect(startedCount(run, 'research_lead')).toBe(3);
     expect(startedCount(run, 'writing_lead')).toBe(3);
-    expect(callsPerNode(run)).toEqual({ director: 3, research_lead: 3, searcher: 1, analyst: 1, writing_lead: 3, drafter: 1, editor: 1 });
+    expect(callsPerNode(run)).toEqual({
+      director: 3,
+      research_lead: 3,
+      searcher: 1,
+      analyst: 1,
+      writing_lead: 3,
+      drafter: 1,
+      editor: 1,
+    });
     const out = outputOf(run);
     expect(Object.keys(out).sort()).toEqual(['analysis', 'briefing']);
     expect(String(out.analysis)).toContain('Recommendation: go AI-first');
@@ -314,7 +399,9 @@ describe('swarm-handoff', () => {
     expect(startedCount(run, 'handoff')).toBe(3);
     // The hand-off router uses rules: no model calls.
     expect(callsPerNode(run)).toEqual({ triage: 1, billing: 1, tech: 1 });
-    const handoffs = ['triage', 'billing', 'tech'].map((id) => (updatesOf(run, id)[0]?.turn as { handoff: string }).handoff);
+    const handoffs = ['triage', 'billing', 'tech'].map(
+      (id) => (updatesOf(run, id)[0]?.turn as { handoff: string } | undefined)?.handoff,
+    );
     expect(handoffs).toEqual(['billing', 'tech', 'none']);
 
     const out = outputOf(run);
@@ -322,7 +409,7 @@ describe('swarm-handoff', () => {
     expect(String((out.turn as { reply: string }).reply)).toContain('fixed in 4.2.1');
     const conversation = out.conversation as { type: string; content: string }[];
     expect(conversation.map((m) => m.type)).toEqual(['human', 'ai', 'human', 'ai', 'human', 'ai']);
-    expect(conversation[2]?.content).toContain("passing you to our billing team");
+    expect(conversation[2]?.content).toContain('passing you to our billing team');
     expect(conversation[3]?.content).toContain('refund R-20931');
     // Each agent saw the whole conversation so far (system + history + its prompt).
     expect(scriptedCalls(run).map((c) => [c.nodeId, c.messages])).toEqual([

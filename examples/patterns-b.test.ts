@@ -20,13 +20,15 @@ function load(name: string): WorkflowDocumentInput {
 
 /** The final output of a completed run (fails the test otherwise). */
 function outputOf(run: TestRun): Record<string, unknown> {
-  if (run.outcome.status !== 'completed') throw new Error(`expected a completed run, got ${JSON.stringify(run.outcome)}`);
+  if (run.outcome.status !== 'completed')
+    throw new Error(`expected a completed run, got ${JSON.stringify(run.outcome)}`);
   return run.outcome.output;
 }
 
 type Interrupt = { id: string; nodeId?: string; value: unknown };
 function interruptOf(run: TestRun): Interrupt {
-  if (run.outcome.status !== 'interrupted') throw new Error(`expected an interrupted run, got ${JSON.stringify(run.outcome)}`);
+  if (run.outcome.status !== 'interrupted')
+    throw new Error(`expected an interrupted run, got ${JSON.stringify(run.outcome)}`);
   expect(run.outcome.interrupts).toHaveLength(1);
   const first = run.outcome.interrupts[0];
   if (!first) throw new Error('no interrupt');
@@ -36,7 +38,8 @@ function interruptOf(run: TestRun): Interrupt {
 type Failed = Extract<TraceEventBody, { type: 'node.failed' }>;
 type Finished = Extract<TraceEventBody, { type: 'node.finished' }>;
 const failures = (run: TestRun): Failed[] => run.events.filter((e): e is Failed => e.type === 'node.failed');
-const finished = (run: TestRun, nodeId: string): Finished[] => run.events.filter((e): e is Finished => e.type === 'node.finished' && e.nodeId === nodeId);
+const finished = (run: TestRun, nodeId: string): Finished[] =>
+  run.events.filter((e): e is Finished => e.type === 'node.finished' && e.nodeId === nodeId);
 /** The scripted model's call log (the harness types it as `{ nodeId }[]`; the entries are ScriptedCall). */
 const callLog = (run: TestRun): ScriptedCall[] => run.calls as ScriptedCall[];
 const callsOf = (run: TestRun, nodeId: string): number => run.calls.filter((c) => c.nodeId === nodeId).length;
@@ -72,10 +75,15 @@ let flakyFailuresLeft = 0;
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://fixture');
   hits.push({ path: `${url.pathname}${url.search}`, method: req.method ?? '' });
-  const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = (status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   if (url.pathname === '/api/weather' && url.searchParams.get('city') === 'Oslo') {
     json(200, { city: 'Oslo', forecast: 'light rain', temperatureC: 7, precipitationMm: 4.2 });
-  } else if (url.pathname === '/api/fx' && url.searchParams.get('from') === 'USD' && url.searchParams.get('to') === 'NOK') {
+  } else if (
+    url.pathname === '/api/fx' &&
+    url.searchParams.get('from') === 'USD' &&
+    url.searchParams.get('to') === 'NOK'
+  ) {
     json(200, { from: 'USD', to: 'NOK', rate: 10.52, asOf: '2025-06-02' });
   } else if (url.pathname === '/rates/down') {
     json(503, { error: 'maintenance' });
@@ -105,7 +113,19 @@ describe('plan-and-execute', () => {
 
   it('plans, executes step by step, replans once when the plan misses the hotel, then answers', async () => {
     const run = await runDoc(d);
-    expect(run.path).toEqual(['start', 'planner', 'begin_plan', ...step, ...step, 'planner', 'begin_plan', ...step, ...step, 'final_answer', 'end']);
+    expect(run.path).toEqual([
+      'start',
+      'planner',
+      'begin_plan',
+      ...step,
+      ...step,
+      'planner',
+      'begin_plan',
+      ...step,
+      ...step,
+      'final_answer',
+      'end',
+    ]);
     const out = outputOf(run);
     expect(out.results).toEqual([
       'Conference tickets: 4 × €450 = €1,800',
@@ -113,7 +133,9 @@ describe('plan-and-execute', () => {
       'Hotel: 2 rooms × 3 nights × €140 = €840',
       'Total: €1,800 + €720 + €840 = €3,360',
     ]);
-    expect(out.plan).toEqual({ steps: ['Compute the hotel: 2 double rooms × 3 nights × €140', 'Add tickets, flights and hotel to get the total'] });
+    expect(out.plan).toEqual({
+      steps: ['Compute the hotel: 2 double rooms × 3 nights × €140', 'Add tickets, flights and hotel to get the total'],
+    });
     expect(out.plan_revision).toBe(2);
     expect(out.answer).toMatch(/^The Lisbon trip will cost €3,360 in total/);
     // The executor really used the calculator: one tool result per step, computed by mathjs.
@@ -133,12 +155,27 @@ describe('plan-and-execute', () => {
     expect(prompts[2]).toContain('Return flights: 4 × €180 = €720');
     expect(prompts[3]).toContain('Your step: Add tickets, flights and hotel to get the total');
     // Model calls: 2 plans, 4 steps × (tool call + answer), 4 routing decisions, 1 final answer.
-    expect([callsOf(run, 'planner'), callsOf(run, 'executor'), callsOf(run, 'replanner'), callsOf(run, 'final_answer')]).toEqual([2, 8, 4, 1]);
+    expect([
+      callsOf(run, 'planner'),
+      callsOf(run, 'executor'),
+      callsOf(run, 'replanner'),
+      callsOf(run, 'final_answer'),
+    ]).toEqual([2, 8, 4, 1]);
     expect(run.calls).toHaveLength(15);
-    expect(callLog(run).filter((c) => c.nodeId === 'executor').every((c) => c.tools.includes('calculator'))).toBe(true);
+    expect(
+      callLog(run)
+        .filter((c) => c.nodeId === 'executor')
+        .every((c) => c.tools.includes('calculator')),
+    ).toBe(true);
     // The router records each decision; the pick-next transform advances within the current plan.
-    expect(finished(run, 'replanner').map((e) => (e.update as { replan_decision: { taken: string[] } }).replan_decision.taken)).toEqual([['continue'], ['replan'], ['continue'], ['finish']]);
-    expect(finished(run, 'pick_next').map((e) => (e.update as { done_count: number }).done_count)).toEqual([1, 2, 1, 2]);
+    expect(
+      finished(run, 'replanner').map(
+        (e) => (e.update as { replan_decision: { taken: string[] } }).replan_decision.taken,
+      ),
+    ).toEqual([['continue'], ['replan'], ['continue'], ['finish']]);
+    expect(finished(run, 'pick_next').map((e) => (e.update as { done_count: number }).done_count)).toEqual([
+      1, 2, 1, 2,
+    ]);
     expect(failures(run)).toEqual([]);
   });
 
@@ -150,22 +187,38 @@ describe('plan-and-execute', () => {
     delete changed.script.nodes.planner;
     changed.script.rules = [
       { node: 'planner', whenContains: 'Nothing has been done yet', reply: first },
-      { node: 'planner', whenContains: 'The previous plan was rejected: The objective includes 2 hotel rooms', reply: second },
+      {
+        node: 'planner',
+        whenContains: 'The previous plan was rejected: The objective includes 2 hotel rooms',
+        reply: second,
+      },
     ];
     changed.script.default = { structured: { steps: ['(the planner did not see the results)'] } };
     const run = await runDoc(changed);
-    expect(callLog(run).filter((c) => c.nodeId === 'planner').map((c) => c.source)).toEqual(['rule', 'rule']);
+    expect(
+      callLog(run)
+        .filter((c) => c.nodeId === 'planner')
+        .map((c) => c.source),
+    ).toEqual(['rule', 'rule']);
     expect(outputOf(run).results).toHaveLength(4);
     expect(outputOf(run).plan).toEqual(second.structured);
   });
 
   it('an unsure replanner (confidence below the threshold) takes the fallback branch and answers with what it has', async () => {
     const changed = clone(d);
-    changed.script = { ...changed.script, nodes: { ...changed.script?.nodes, replanner: [{ structured: { route: 'continue', confidence: 0.3, reason: 'not sure' } }] } };
+    changed.script = {
+      ...changed.script,
+      nodes: {
+        ...changed.script?.nodes,
+        replanner: [{ structured: { route: 'continue', confidence: 0.3, reason: 'not sure' } }],
+      },
+    };
     const run = await runDoc(changed);
     expect(run.path).toEqual(['start', 'planner', 'begin_plan', ...step, 'final_answer', 'end']);
     expect(outputOf(run).results).toEqual(['Conference tickets: 4 × €450 = €1,800']);
-    expect(finished(run, 'replanner')[0]?.update).toMatchObject({ replan_decision: { route: 'continue', confidence: 0.3, taken: ['fallback'] } });
+    expect(finished(run, 'replanner')[0]?.update).toMatchObject({
+      replan_decision: { route: 'continue', confidence: 0.3, taken: ['fallback'] },
+    });
   });
 });
 
@@ -178,7 +231,14 @@ describe('debate', () => {
     expect(run.path).toEqual(['start', ...round, ...round, ...round, 'judge', 'end']);
     const out = outputOf(run);
     const args = out.arguments as string[];
-    expect(args.map((a) => a.slice(0, a.indexOf(':')))).toEqual(['Pro (round 1)', 'Con (round 1)', 'Pro (round 2)', 'Con (round 2)', 'Pro (round 3)', 'Con (round 3)']);
+    expect(args.map((a) => a.slice(0, a.indexOf(':')))).toEqual([
+      'Pro (round 1)',
+      'Con (round 1)',
+      'Pro (round 2)',
+      'Con (round 2)',
+      'Pro (round 3)',
+      'Con (round 3)',
+    ]);
     expect(out.round).toBe(3);
     expect(out.verdict).toMatchObject({ winner: 'pro', decisiveArgument: expect.stringContaining('Pro (round 2)') });
     expect([callsOf(run, 'pro'), callsOf(run, 'con'), callsOf(run, 'judge')]).toEqual([3, 3, 1]);
@@ -187,7 +247,11 @@ describe('debate', () => {
     expect(finished(run, 'more_rounds').map((e) => e.update)).toEqual([{}, {}, {}]);
     expect(finished(run, 'next_round').map((e) => e.update)).toEqual([{ round: 1 }, { round: 2 }, { round: 3 }]);
     // Each speaker appended exactly one argument per turn (append reducer, not replace).
-    expect(finished(run, 'con').map((e) => e.update)).toEqual([{ arguments: args[1] }, { arguments: args[3] }, { arguments: args[5] }]);
+    expect(finished(run, 'con').map((e) => e.update)).toEqual([
+      { arguments: args[1] },
+      { arguments: args[3] },
+      { arguments: args[5] },
+    ]);
   });
 
   it('the number of rounds is a run input', async () => {
@@ -260,7 +324,10 @@ describe('human-approval', () => {
     const run = await runDoc(d, {}, { threadId: 'approve' });
     expect(run.path).toEqual(['start', 'write_draft']);
     const pause = interruptOf(run);
-    expect(pause).toMatchObject({ nodeId: 'review', value: { kind: 'approval', channel: 'draft', value: draft1, message: `Publish this announcement?\n\n${draft1}` } });
+    expect(pause).toMatchObject({
+      nodeId: 'review',
+      value: { kind: 'approval', channel: 'draft', value: draft1, message: `Publish this announcement?\n\n${draft1}` },
+    });
     const done = await run.resume({ action: 'approve' });
     expect(done.path).toEqual(['start', 'write_draft', 'review', 'publish', 'end']);
     expect(outputOf(done)).toEqual({ post: draft1, status: 'published', decision: { action: 'approve' } });
@@ -272,13 +339,21 @@ describe('human-approval', () => {
     if (!changed.script?.nodes) throw new Error('script expected');
     // The reviser answers only when the reviewer's comment reached its prompt.
     delete changed.script.nodes.revise;
-    changed.script.rules = [{ node: 'revise', whenContains: 'mention the 1 GB limit per export', reply: { content: draft2 } }];
+    changed.script.rules = [
+      { node: 'revise', whenContains: 'mention the 1 GB limit per export', reply: { content: draft2 } },
+    ];
     const first = await runDoc(changed, {}, { threadId: 'reject' });
     expect(interruptOf(first).value).toMatchObject({ value: draft1 });
     const second = await first.resume({ action: 'reject', comment: 'Please mention the 1 GB limit per export.' });
     expect(second.path).toEqual(['start', 'write_draft', 'review', 'revise']);
-    expect(interruptOf(second)).toMatchObject({ nodeId: 'review', value: { value: draft2, message: expect.stringContaining('up to 1 GB per export') } });
-    expect(callLog(second).map((c) => [c.nodeId, c.source])).toEqual([['write_draft', 'node'], ['revise', 'rule']]);
+    expect(interruptOf(second)).toMatchObject({
+      nodeId: 'review',
+      value: { value: draft2, message: expect.stringContaining('up to 1 GB per export') },
+    });
+    expect(callLog(second).map((c) => [c.nodeId, c.source])).toEqual([
+      ['write_draft', 'node'],
+      ['revise', 'rule'],
+    ]);
     const done = await second.resume({ action: 'approve' });
     expect(done.path).toEqual(['start', 'write_draft', 'review', 'revise', 'review', 'publish', 'end']);
     expect(outputOf(done)).toMatchObject({ post: draft2, status: 'published', decision: { action: 'approve' } });
@@ -289,7 +364,11 @@ describe('human-approval', () => {
     const edited = 'Self-serve CSV and Parquet exports are live on every paid plan, up to 1 GB per export.';
     const done = await run.resume({ action: 'edit', value: edited, comment: 'Shorter.' });
     expect(done.path).toEqual(['start', 'write_draft', 'review', 'publish', 'end']);
-    expect(outputOf(done)).toEqual({ post: edited, status: 'published', decision: { action: 'edit', value: edited, comment: 'Shorter.' } });
+    expect(outputOf(done)).toEqual({
+      post: edited,
+      status: 'published',
+      decision: { action: 'edit', value: edited, comment: 'Shorter.' },
+    });
     expect(done.calls).toHaveLength(1);
   });
 });
@@ -320,16 +399,33 @@ describe('agent-with-tools', () => {
     expect(transcript.map((m) => m.type)).toEqual(['human', 'ai', 'tool', 'tool', 'ai', 'tool', 'ai', 'tool', 'ai']);
     const tool = (id: string) => transcript.find((m) => m.type === 'tool' && m.tool_call_id === id);
     // The HTTP tool's result is the fixture's JSON, as the model reads it.
-    expect(JSON.parse(String(tool('call_weather')?.content))).toEqual({ status: 200, body: { city: 'Oslo', forecast: 'light rain', temperatureC: 7, precipitationMm: 4.2 } });
-    expect(JSON.parse(String(tool('call_fx')?.content))).toEqual({ status: 200, body: { from: 'USD', to: 'NOK', rate: 10.52, asOf: '2025-06-02' } });
+    expect(JSON.parse(String(tool('call_weather')?.content))).toEqual({
+      status: 200,
+      body: { city: 'Oslo', forecast: 'light rain', temperatureC: 7, precipitationMm: 4.2 },
+    });
+    expect(JSON.parse(String(tool('call_fx')?.content))).toEqual({
+      status: 200,
+      body: { from: 'USD', to: 'NOK', rate: 10.52, asOf: '2025-06-02' },
+    });
     expect(tool('call_budget')).toMatchObject({ name: 'calculator', content: '2524.8' });
-    expect(JSON.parse(String(tool('call_packing')?.content))).toEqual(['passport', 'phone charger', 'clothes for 5 days', 'warm jacket', 'sweater', 'umbrella', 'waterproof shoes']);
+    expect(JSON.parse(String(tool('call_packing')?.content))).toEqual([
+      'passport',
+      'phone charger',
+      'clothes for 5 days',
+      'warm jacket',
+      'sweater',
+      'umbrella',
+      'waterproof shoes',
+    ]);
     // The final answer quotes the tools' results.
     const answer = String(out.answer);
-    for (const quoted of ['7 °C', 'light rain', '10.52 NOK', '2524.8 NOK', 'warm jacket', 'umbrella']) expect(answer).toContain(quoted);
+    for (const quoted of ['7 °C', 'light rain', '10.52 NOK', '2524.8 NOK', 'warm jacket', 'umbrella'])
+      expect(answer).toContain(quoted);
     // Every model call had the three tools bound and saw the growing conversation.
     expect(callLog(run).map((c) => c.messages)).toEqual([2, 5, 7, 9]);
-    expect(callLog(run).map((c) => [...c.tools].sort().join(','))).toEqual(Array(4).fill('calculator,packing_list,travel_api'));
+    expect(callLog(run).map((c) => [...c.tools].sort().join(','))).toEqual(
+      Array(4).fill('calculator,packing_list,travel_api'),
+    );
   });
 
   it('a failing HTTP API is reported to the model as a tool error, and the run still completes', async () => {
@@ -360,13 +456,19 @@ describe('error-handling', () => {
       ['fetch_rate', 2, true, 'http_error'],
       ['fetch_rate', 3, false, 'http_error'],
     ]);
-    expect(run.events.filter((e) => e.type === 'node.started' && e.nodeId === 'fetch_rate').map((e) => (e.type === 'node.started' ? e.attempt : 0))).toEqual([1, 2, 3]);
+    expect(
+      run.events
+        .filter((e) => e.type === 'node.started' && e.nodeId === 'fetch_rate')
+        .map((e) => (e.type === 'node.started' ? e.attempt : 0)),
+    ).toEqual([1, 2, 3]);
     // 200 ms, then 400 ms between attempts (jitter only adds).
     expect(elapsed).toBeGreaterThanOrEqual(550);
     expect(run.path).toEqual(['start', 'use_cache', 'end']);
     const out = outputOf(run);
     expect(out.reply).toEqual({
-      answer: expect.stringMatching(/^EUR\/USD was 1\.0842 at 2025-06-02T16:00:00Z \(cached: the live service is unavailable after http_error: GET http:\/\/127\.0\.0\.1:\d+\/rates\/down failed with HTTP 503/),
+      answer: expect.stringMatching(
+        /^EUR\/USD was 1\.0842 at 2025-06-02T16:00:00Z \(cached: the live service is unavailable after http_error: GET http:\/\/127\.0\.0\.1:\d+\/rates\/down failed with HTTP 503/,
+      ),
       source: 'cache',
     });
     expect(out.quote).toBeNull();
@@ -387,9 +489,16 @@ describe('error-handling', () => {
 
   it('with the default URL (connection refused) the run completes through the fallback', async () => {
     const run = await runDoc(d);
-    expect(failures(run).map((e) => [e.attempt, e.willRetry])).toEqual([[1, true], [2, true], [3, false]]);
+    expect(failures(run).map((e) => [e.attempt, e.willRetry])).toEqual([
+      [1, true],
+      [2, true],
+      [3, false],
+    ]);
     expect(run.path).toEqual(['start', 'use_cache', 'end']);
-    expect(outputOf(run).reply).toMatchObject({ source: 'cache', answer: expect.stringContaining('GET http://127.0.0.1:9/flaky failed (network error') });
+    expect(outputOf(run).reply).toMatchObject({
+      source: 'cache',
+      answer: expect.stringContaining('GET http://127.0.0.1:9/flaky failed (network error'),
+    });
   });
 
   it('does not retry a non-retryable failure (HTTP 404)', async () => {
@@ -415,7 +524,8 @@ describe('sequential-pipeline', () => {
     const to = (id: string) => rename.get(id) ?? id;
     d.nodes = d.nodes.map((n) => ({ ...n, id: to(n.id) }));
     d.edges = (d.edges ?? []).map((e) => ({ ...e, source: to(e.source), target: to(e.target) }));
-    if (d.script?.nodes) d.script.nodes = Object.fromEntries(Object.entries(d.script.nodes).map(([k, v]) => [to(k), v]));
+    if (d.script?.nodes)
+      d.script.nodes = Object.fromEntries(Object.entries(d.script.nodes).map(([k, v]) => [to(k), v]));
     return d;
   }
 
@@ -426,7 +536,10 @@ describe('sequential-pipeline', () => {
     expect(ok.path.map((id) => labelOf.get(id))).toEqual(['Topic', 'Research', 'Outline', 'Draft', 'Article']);
     const out = outputOf(ok);
     expect(Object.keys(out).sort()).toEqual(['draft', 'outline']);
-    expect(out.outline).toEqual({ title: 'Why the Sea Breathes', sections: ["The Moon's pull", "The Sun's share", 'Spring and neap tides', 'Record tides'] });
+    expect(out.outline).toEqual({
+      title: 'Why the Sea Breathes',
+      sections: ["The Moon's pull", "The Sun's share", 'Spring and neap tides', 'Record tides'],
+    });
     expect(String(out.draft)).toMatch(/^Why the Sea Breathes\./);
     expect(ok.calls.map((c) => labelOf.get(c.nodeId))).toEqual(['Research', 'Outline', 'Draft']);
     expect(ok.outcome.tokens).toEqual({ input: 42 + 88 + 120, output: 61 + 30 + 58 });
@@ -446,22 +559,37 @@ describe('CLI', () => {
   it.each(batch)('$file validates and runs offline to completion', async ({ file, human }) => {
     const lines: string[] = [];
     const errors: string[] = [];
-    const validate = await main(['validate', fileOf(file)], (l) => lines.push(l), (l) => errors.push(l));
+    const validate = await main(
+      ['validate', fileOf(file)],
+      (l) => lines.push(l),
+      (l) => errors.push(l),
+    );
     expect(errors).toEqual([]);
     expect(validate).toBe(0);
     expect(lines.join('\n')).toContain('valid (');
     lines.length = 0;
-    const code = await main(['run', fileOf(file), '--quiet', ...(human ? ['--resume', '{"action":"approve"}'] : [])], (l) => lines.push(l), (l) => errors.push(l));
+    const code = await main(
+      ['run', fileOf(file), '--quiet', ...(human ? ['--resume', '{"action":"approve"}'] : [])],
+      (l) => lines.push(l),
+      (l) => errors.push(l),
+    );
     expect(errors).toEqual([]);
     expect(code).toBe(0);
     expect(lines.join('\n')).toContain('Completed');
   });
 
-  it.skipIf(process.stdin.isTTY === true)('a human gate without --resume (and no terminal) stops with exit code 1 and says how to answer', async () => {
-    const lines: string[] = [];
-    const errors: string[] = [];
-    const code = await main(['run', fileOf('human-approval.json'), '--quiet'], (l) => lines.push(l), (l) => errors.push(l));
-    expect(code).toBe(1);
-    expect(errors.join('\n')).toContain('--resume');
-  });
+  it.skipIf(process.stdin.isTTY === true)(
+    'a human gate without --resume (and no terminal) stops with exit code 1 and says how to answer',
+    async () => {
+      const lines: string[] = [];
+      const errors: string[] = [];
+      const code = await main(
+        ['run', fileOf('human-approval.json'), '--quiet'],
+        (l) => lines.push(l),
+        (l) => errors.push(l),
+      );
+      expect(code).toBe(1);
+      expect(errors.join('\n')).toContain('--resume');
+    },
+  );
 });

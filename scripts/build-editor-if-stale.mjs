@@ -15,7 +15,11 @@ const newest = (dir) => {
   return latest;
 };
 const index = join(editor, 'dist', 'index.html');
-const sources = Math.max(newest(join(editor, 'src')), statSync(join(editor, 'index.html')).mtimeMs, statSync(join(editor, 'vite.config.ts')).mtimeMs);
+const sources = Math.max(
+  newest(join(editor, 'src')),
+  statSync(join(editor, 'index.html')).mtimeMs,
+  statSync(join(editor, 'vite.config.ts')).mtimeMs,
+);
 if (existsSync(index) && statSync(index).mtimeMs >= sources) process.exit(0);
 console.log('Building the editor (apps/editor/dist)…');
 execFileSync('pnpm', ['--filter', '@flowcraft/editor', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });

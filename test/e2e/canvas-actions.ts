@@ -53,7 +53,10 @@ export async function nodeStatus(page: Page, nodeId: string): Promise<string | n
 /** Start a run from the run panel and wait until it is no longer queued or running. */
 export async function runFromPanel(page: Page, inputs: Record<string, string> = {}): Promise<string> {
   await page.getByTestId('tab-run').click();
-  const previous = await page.locator('[data-testid=run-status]').getAttribute('data-run-id', { timeout: 500 }).catch(() => null);
+  const previous = await page
+    .locator('[data-testid=run-status]')
+    .getAttribute('data-run-id', { timeout: 500 })
+    .catch(() => null);
   for (const [channel, value] of Object.entries(inputs)) await page.getByTestId(`run-input-${channel}`).fill(value);
   await page.getByTestId('run-button').click();
   const status = page.locator('[data-testid=run-status]');

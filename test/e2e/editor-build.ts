@@ -18,7 +18,11 @@ function newest(dir: string): number {
 /** Build the editor (`vite build`) when `dist` is missing or older than its sources. */
 export function ensureEditorBuilt(): void {
   const index = join(DIST_DIR, 'index.html');
-  const sources = Math.max(newest(join(EDITOR_DIR, 'src')), statSync(join(EDITOR_DIR, 'index.html')).mtimeMs, statSync(join(EDITOR_DIR, 'vite.config.ts')).mtimeMs);
+  const sources = Math.max(
+    newest(join(EDITOR_DIR, 'src')),
+    statSync(join(EDITOR_DIR, 'index.html')).mtimeMs,
+    statSync(join(EDITOR_DIR, 'vite.config.ts')).mtimeMs,
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: EDITOR_DIR, stdio: 'inherit' });
 }

@@ -4,13 +4,30 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { EXAMPLES_DIR, api, newPage, screenshot, startStack, RUN_BROWSER_TESTS } from './stack.js';
 import type { Stack } from './stack.js';
-import { connect, dropFromPalette, handle, nodeStatus, runFromPanel, selectNode, typeInMonaco } from './canvas-actions.js';
+import {
+  connect,
+  dropFromPalette,
+  handle,
+  nodeStatus,
+  runFromPanel,
+  selectNode,
+  typeInMonaco,
+} from './canvas-actions.js';
 
 interface StoredWorkflow {
   id: string;
   version: number;
   valid: boolean;
-  document: { nodes: { id: string; type: string; label: string; position: { x: number; y: number }; config: Record<string, unknown> }[]; edges: { source: string; sourceHandle?: string; target: string }[] };
+  document: {
+    nodes: {
+      id: string;
+      type: string;
+      label: string;
+      position: { x: number; y: number };
+      config: Record<string, unknown>;
+    }[];
+    edges: { source: string; sourceHandle?: string; target: string }[];
+  };
   problems: unknown[];
 }
 interface StoredRun {
@@ -32,7 +49,8 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
     await stack?.stop();
   });
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page && !page.isClosed()) await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+    if (ctx.task.result?.state === 'fail' && page && !page.isClosed())
+      await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
     await page?.close();
     expect(errors).toEqual([]);
   });
@@ -78,7 +96,9 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
     await page.getByTestId('node-label-input').fill('Greeter');
     // The model picker lists the engine's providers (GET /v1/models): the scripted one, labelled.
     const picker = page.getByTestId('field-model-picker');
-    await expect.poll(async () => (await picker.locator('option').allTextContents()).join('|')).toContain('scripted:default — scripted');
+    await expect
+      .poll(async () => (await picker.locator('option').allTextContents()).join('|'))
+      .toContain('scripted:default — scripted');
     await picker.selectOption('scripted:default');
     await expect.poll(async () => await page.getByTestId('field-model-info').textContent()).toMatch(/Scripted model/);
     await typeInMonaco(page, 'field-prompt', 'Greeting: {{ state.input }}');
@@ -92,7 +112,9 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
     expect([start, router, greeter, fallback, end]).toEqual(['start_1', 'router_1', 'llm_1', 'llm_2', 'end_1']);
 
     // The router's outputs are labelled handles computed from its routes.
-    await expect.poll(() => page.locator(`[data-node-id=${router}] .port-label`).allTextContents()).toEqual(['Greet', 'fallback', 'on error']);
+    await expect
+      .poll(() => page.locator(`[data-node-id=${router}] .port-label`).allTextContents())
+      .toEqual(['Greet', 'fallback', 'on error']);
 
     // Wire it up by dragging between handles.
     await connect(page, handle(page, start, 'out', 'out'), handle(page, router, 'in', 'in'));
@@ -116,10 +138,19 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
       ['llm_2', 'llm', 'Fallback'],
       ['end_1', 'end', 'End'],
     ]);
-    expect(doc.nodes[1]?.config).toMatchObject({ mode: 'rules', routes: [{ id: 'greet', label: 'Greet', when: '$contains(state.input, "hello")' }] });
+    expect(doc.nodes[1]?.config).toMatchObject({
+      mode: 'rules',
+      routes: [{ id: 'greet', label: 'Greet', when: '$contains(state.input, "hello")' }],
+    });
     expect(doc.nodes[2]?.config).toMatchObject({ prompt: 'Greeting: {{ state.input }}', output: 'output' });
     expect(doc.edges.map((e) => `${e.source}:${e.sourceHandle ?? ''}>${e.target}`).sort()).toEqual(
-      ['start_1:out>router_1', 'router_1:greet>llm_1', 'router_1:fallback>llm_2', 'llm_1:out>end_1', 'llm_2:out>end_1'].sort(),
+      [
+        'start_1:out>router_1',
+        'router_1:greet>llm_1',
+        'router_1:fallback>llm_2',
+        'llm_1:out>end_1',
+        'llm_2:out>end_1',
+      ].sort(),
     );
 
     // Reload: the same workflow comes back, nothing to save.
@@ -127,7 +158,13 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
     await expect.poll(() => page.locator('[data-testid=canvas-node]').count()).toBe(5);
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(5);
     expect(await page.getByTestId('dirty-marker').count()).toBe(0);
-    expect(await page.locator('[data-testid=canvas-node] [data-testid=node-label]').allTextContents()).toEqual(['Start', 'Greeting?', 'Greeter', 'Fallback', 'End']);
+    expect(await page.locator('[data-testid=canvas-node] [data-testid=node-label]').allTextContents()).toEqual([
+      'Start',
+      'Greeting?',
+      'Greeter',
+      'Fallback',
+      'End',
+    ]);
     await selectNode(page, router);
     expect(await page.getByTestId('field-mode').inputValue()).toBe('rules');
     expect(await page.getByTestId('field-routes.0.when').inputValue()).toBe('$contains(state.input, "hello")');
@@ -161,7 +198,9 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
     const workflowId = workflowIdOf(page);
     expect(workflowId).not.toBe('sequential-pipeline'); // the example is already there: imported as a copy
     const stored = await api<StoredWorkflow>(stack, `/v1/workflows/${workflowId}`);
-    const example = JSON.parse(readFileSync(join(EXAMPLES_DIR, 'sequential-pipeline.json'), 'utf8')) as { nodes: { id: string }[] };
+    const example = JSON.parse(readFileSync(join(EXAMPLES_DIR, 'sequential-pipeline.json'), 'utf8')) as {
+      nodes: { id: string }[];
+    };
     expect(stored.body.document.nodes.map((n) => n.id)).toEqual(example.nodes.map((n) => n.id));
 
     const runId = await runFromPanel(page);
@@ -196,7 +235,10 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
     expect(await nodeStatus(page, 'publish')).toBe('done');
     expect(await nodeStatus(page, 'revise')).toBe('idle');
     const run = await api<StoredRun>(stack, `/v1/runs/${runId}`);
-    expect(run.body).toMatchObject({ status: 'completed', output: { status: 'published', decision: { action: 'approve' } } });
+    expect(run.body).toMatchObject({
+      status: 'completed',
+      output: { status: 'published', decision: { action: 'approve' } },
+    });
     await screenshot(page, 'editor-human-approval-done');
   });
 
@@ -222,28 +264,42 @@ describe.runIf(RUN_BROWSER_TESTS)('the editor in Chromium against a real engine'
   });
 
   it('shows the problems of an invalid workflow on the right nodes and fields', async () => {
-    const example = JSON.parse(readFileSync(join(EXAMPLES_DIR, 'router-intent.json'), 'utf8')) as StoredWorkflow['document'] & { id: string; name: string };
+    const example = JSON.parse(
+      readFileSync(join(EXAMPLES_DIR, 'router-intent.json'), 'utf8'),
+    ) as StoredWorkflow['document'] & { id: string; name: string };
     const broken = {
       ...example,
       name: 'Broken router',
       nodes: [
         ...example.nodes.map((n) => (n.id === 'classify' ? { ...n, config: { ...n.config, threshold: 5 } } : n)),
-        { id: 'orphan', type: 'llm', typeVersion: 1, label: 'Orphan', position: { x: 520, y: 520 }, config: { output: 'answer' } },
+        {
+          id: 'orphan',
+          type: 'llm',
+          typeVersion: 1,
+          label: 'Orphan',
+          position: { x: 520, y: 520 },
+          config: { output: 'answer' },
+        },
       ],
     };
     const created = await api<StoredWorkflow>(stack, '/v1/workflows', { method: 'POST', body: { document: broken } });
     expect(created.body.valid).toBe(false);
     await open(`#/w/${created.body.id}`);
     await expect.poll(() => page.locator('[data-testid=canvas-node]').count()).toBe(7);
-    const problemsOn = (id: string) => page.locator(`[data-testid=canvas-node][data-node-id="${id}"]`).getAttribute('data-problems');
+    const problemsOn = (id: string) =>
+      page.locator(`[data-testid=canvas-node][data-node-id="${id}"]`).getAttribute('data-problems');
     await expect.poll(() => problemsOn('orphan')).not.toBe('0');
     await expect.poll(() => problemsOn('classify')).not.toBe('0');
     for (const fine of ['start', 'write', 'code', 'end']) expect(await problemsOn(fine)).toBe('0');
 
     await page.getByTestId('problems-count').click();
     const items = page.getByTestId('problem-item');
-    await expect.poll(async () => (await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')))).sort()).toEqual(expect.arrayContaining(['classify', 'orphan']));
-    const codes = await items.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-node-id')}:${e.getAttribute('data-code')}`));
+    await expect
+      .poll(async () => (await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')))).sort())
+      .toEqual(expect.arrayContaining(['classify', 'orphan']));
+    const codes = await items.evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-node-id')}:${e.getAttribute('data-code')}`),
+    );
     expect(codes).toContain('classify:invalid_config');
     expect(codes.some((c) => c.startsWith('orphan:'))).toBe(true);
     const theme = await page.evaluate(() => document.documentElement.dataset.theme);

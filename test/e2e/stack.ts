@@ -21,10 +21,22 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * a developer machine, and fail under CI (`CI=true`), which must install it (`.ci/run` does).
  */
 export const RUN_BROWSER_TESTS = existsSync(CHROMIUM_PATH) || process.env.CI === 'true';
-if (!RUN_BROWSER_TESTS) console.warn(`Skipping the editor's browser tests: no Chromium at ${CHROMIUM_PATH} (Debian: apt-get install -y chromium).`);
+if (!RUN_BROWSER_TESTS)
+  console.warn(
+    `Skipping the editor's browser tests: no Chromium at ${CHROMIUM_PATH} (Debian: apt-get install -y chromium).`,
+  );
 
 /** Design §12: Debian's Chromium, never a downloaded browser. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Stack {
   engine: Engine;
@@ -36,7 +48,12 @@ export interface Stack {
 }
 
 /** The built editor + a real engine on an embedded PGlite (examples imported) + Chromium. */
-export async function startStack(opts: { examples?: boolean; /** Serve this built editor instead of `apps/editor/dist` (benchmark baselines). */ distDir?: string } = {}): Promise<Stack> {
+export async function startStack(
+  opts: {
+    examples?: boolean /** Serve this built editor instead of `apps/editor/dist` (benchmark baselines). */;
+    distDir?: string;
+  } = {},
+): Promise<Stack> {
   if (opts.distDir === undefined) ensureEditorBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'flowcraft-e2e-'));
   // The engine serves the built editor itself, as `pnpm start` does.
@@ -49,7 +66,10 @@ export async function startStack(opts: { examples?: boolean; /** Serve this buil
     ...(opts.examples === false ? {} : { examplesDir: EXAMPLES_DIR }),
   });
   const url = engine.server.url;
-  const home = await fetch(`${url}/`).then(async (r) => (r.ok ? await r.text() : ''), () => '');
+  const home = await fetch(`${url}/`).then(
+    async (r) => (r.ok ? await r.text() : ''),
+    () => '',
+  );
   const engineServesEditor = opts.distDir === undefined && home.includes('id="root"');
   if (!engineServesEditor) serveEditorOn(engine.server.server, opts.distDir ?? DIST_DIR);
   // `launch` gives every browser a fresh temporary profile (user-data-dir) of its own.
@@ -80,7 +100,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`) });
 }
 
-export async function api<T = Record<string, unknown>>(stack: Stack, path: string, init?: { method: string; body?: unknown }): Promise<{ status: number; body: T }> {
+export async function api<T = Record<string, unknown>>(
+  stack: Stack,
+  path: string,
+  init?: { method: string; body?: unknown },
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${stack.url}${path}`, {
     method: init?.method ?? 'GET',
     headers: init?.body === undefined ? {} : { 'content-type': 'application/json' },

@@ -21,7 +21,8 @@ export function isArray(v: unknown): v is Json[] {
  * Keeps NaN, -0 and own `__proto__` keys.
  */
 export function clone<T>(value: T): T {
-  const copy = (v: unknown): unknown => (Array.isArray(v) ? new Array<unknown>(v.length) : v !== null && typeof v === 'object' ? {} : v);
+  const copy = (v: unknown): unknown =>
+    Array.isArray(v) ? new Array<unknown>(v.length) : v !== null && typeof v === 'object' ? {} : v;
   const root = copy(value);
   const stack: { from: unknown; to: unknown }[] = [{ from: value, to: root }];
   while (stack.length > 0) {
@@ -64,19 +65,28 @@ export function allPaths(root: Json, limit = 4000, maxDepth = 12): PathSegment[]
     if (item.path.length >= maxDepth) continue;
     const v = item.value;
     if (isArray(v)) v.forEach((child, i) => queue.push({ path: [...item.path, i], value: child }));
-    else if (isObject(v)) for (const [k, child] of Object.entries(v)) queue.push({ path: [...item.path, k], value: child });
+    else if (isObject(v))
+      for (const [k, child] of Object.entries(v)) queue.push({ path: [...item.path, k], value: child });
   }
   return out;
 }
 
 /** The container holding `path` and the last segment, or undefined when the path does not exist. */
-function parentOf(root: Json, path: readonly PathSegment[]): { parent: Json[] | JsonObject; key: PathSegment } | undefined {
+function parentOf(
+  root: Json,
+  path: readonly PathSegment[],
+): { parent: Json[] | JsonObject; key: PathSegment } | undefined {
   if (path.length === 0) return undefined;
   let cur: Json = root;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i];
     if (seg === undefined) return undefined;
-    const next: Json | undefined = isArray(cur) && typeof seg === 'number' ? cur[seg] : isObject(cur) && typeof seg === 'string' ? cur[seg] : undefined;
+    const next: Json | undefined =
+      isArray(cur) && typeof seg === 'number'
+        ? cur[seg]
+        : isObject(cur) && typeof seg === 'string'
+          ? cur[seg]
+          : undefined;
     if (next === undefined) return undefined;
     cur = next;
   }
@@ -128,7 +138,8 @@ export function describeDoc(doc: unknown, max = 3000): string {
     return length < max;
   };
   const walk = (v: unknown, depth: number): boolean => {
-    if (typeof v === 'string') return emit(JSON.stringify(v.length > 120 ? `<${v.length} chars: ${v.slice(0, 20)}…>` : v));
+    if (typeof v === 'string')
+      return emit(JSON.stringify(v.length > 120 ? `<${v.length} chars: ${v.slice(0, 20)}…>` : v));
     if (typeof v === 'number') return emit(Number.isFinite(v) ? (Object.is(v, -0) ? '-0' : String(v)) : String(v));
     if (v === null || typeof v === 'boolean') return emit(String(v));
     if (typeof v !== 'object') return emit(`<${typeof v}>`);
@@ -143,7 +154,12 @@ export function describeDoc(doc: unknown, max = 3000): string {
     if (!emit('{')) return false;
     let first = true;
     for (const [k, child] of Object.entries(v)) {
-      if ((!first && !emit(',')) || !emit(`${JSON.stringify(k.length > 120 ? `<${k.length} chars>` : k)}:`) || !walk(child, depth + 1)) return false;
+      if (
+        (!first && !emit(',')) ||
+        !emit(`${JSON.stringify(k.length > 120 ? `<${k.length} chars>` : k)}:`) ||
+        !walk(child, depth + 1)
+      )
+        return false;
       first = false;
     }
     return emit('}');
@@ -170,18 +186,20 @@ export function firstDifference(a: unknown, b: unknown): string | undefined {
     if (!item) break;
     const { a: x, b: y, path } = item;
     if (Object.is(x, y)) continue;
-    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return `${render(path)}: ${short(x)} vs ${short(y)}`;
+    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object')
+      return `${render(path)}: ${short(x)} vs ${short(y)}`;
     if (Array.isArray(x) !== Array.isArray(y)) return `${render(path)}: array vs non-array`;
     if (Object.getPrototypeOf(x) !== Object.getPrototypeOf(y)) return `${render(path)}: different prototypes`;
     if (seen.has(x)) continue;
     seen.add(x);
     const kx = Object.keys(x);
     const ky = Object.keys(y);
-    if (kx.length !== ky.length) return `${render(path)}: keys [${kx.join(', ').slice(0, 200)}] vs [${ky.join(', ').slice(0, 200)}]`;
+    if (kx.length !== ky.length)
+      return `${render(path)}: keys [${kx.join(', ').slice(0, 200)}] vs [${ky.join(', ').slice(0, 200)}]`;
     const rx = x as Record<string, unknown>;
     const ry = y as Record<string, unknown>;
     for (const k of kx) {
-      if (!Object.prototype.hasOwnProperty.call(y, k)) return `${render(path)}: key "${k.slice(0, 80)}" missing on the right`;
+      if (!Object.hasOwn(y, k)) return `${render(path)}: key "${k.slice(0, 80)}" missing on the right`;
       stack.push({ a: rx[k], b: ry[k], path: [...path, Array.isArray(x) ? Number(k) : k] });
     }
   }

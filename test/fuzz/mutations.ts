@@ -73,17 +73,94 @@ export const NAMES = [
   HUGE,
 ] as const;
 
-export const NODE_TYPES = ['start', 'end', 'llm', 'agent', 'router', 'parallel', 'reflection', 'tool', 'human', 'transform', 'nope', '', 'LLM', 'start ', 'constructor', '__proto__'] as const;
+export const NODE_TYPES = [
+  'start',
+  'end',
+  'llm',
+  'agent',
+  'router',
+  'parallel',
+  'reflection',
+  'tool',
+  'human',
+  'transform',
+  'nope',
+  '',
+  'LLM',
+  'start ',
+  'constructor',
+  '__proto__',
+] as const;
 
-export const HANDLES = ['out', 'error', 'fallback', 'approved', 'rejected', 'each', 'in', 'a', 'short', 'long', 'again', 'done', 'red', 'blue', 'nope', ''] as const;
+export const HANDLES = [
+  'out',
+  'error',
+  'fallback',
+  'approved',
+  'rejected',
+  'each',
+  'in',
+  'a',
+  'short',
+  'long',
+  'again',
+  'done',
+  'red',
+  'blue',
+  'nope',
+  '',
+] as const;
 
 /** Config fields of the built-in node types (and a few that no type has). */
 export const CONFIG_FIELDS = [
-  'model', 'system', 'prompt', 'output', 'schema', 'history', 'appendTo', 'retry', 'timeoutMs', 'tools', 'maxIterations',
-  'onMaxIterations', 'mode', 'routes', 'input', 'instructions', 'threshold', 'matchAll', 'decision', 'over', 'itemChannel',
-  'maxItems', 'criticModel', 'task', 'generatorSystem', 'criticSystem', 'maxRounds', 'rounds', 'tool', 'expression', 'method',
-  'url', 'headers', 'body', 'code', 'input', 'codeTimeoutMs', 'memoryMb', 'kind', 'message', 'options', 'channel', 'inputs',
-  'outputs', 'assignments', 'bogus', '__proto__', 'constructor',
+  'model',
+  'system',
+  'prompt',
+  'output',
+  'schema',
+  'history',
+  'appendTo',
+  'retry',
+  'timeoutMs',
+  'tools',
+  'maxIterations',
+  'onMaxIterations',
+  'mode',
+  'routes',
+  'input',
+  'instructions',
+  'threshold',
+  'matchAll',
+  'decision',
+  'over',
+  'itemChannel',
+  'maxItems',
+  'criticModel',
+  'task',
+  'generatorSystem',
+  'criticSystem',
+  'maxRounds',
+  'rounds',
+  'tool',
+  'expression',
+  'method',
+  'url',
+  'headers',
+  'body',
+  'code',
+  'input',
+  'codeTimeoutMs',
+  'memoryMb',
+  'kind',
+  'message',
+  'options',
+  'channel',
+  'inputs',
+  'outputs',
+  'assignments',
+  'bogus',
+  '__proto__',
+  'constructor',
 ] as const;
 
 /** Values that fit a config field, or nearly do: they keep more documents valid, so the compiler and runs see them. */
@@ -92,18 +169,56 @@ const PLAUSIBLE: Record<string, Json[]> = {
   system: ['', HUGE, HUGE_TEMPLATE, '{{ state.__error }}', '{{', '}}'],
   prompt: ['', HUGE, HUGE_TEMPLATE, '{{ state.input }}', '{{ $undefinedFn() }}', '{{ state.input ', '{{ (( }}'],
   output: ['output', 'input', 'missing', '', '__error', 'a|b'],
-  schema: [{}, { type: 'object' }, { type: 'string' }, { type: 'object', properties: { a: { $ref: '#' } } }, { $ref: '#/definitions/x' }, { type: 'array', items: {} }],
+  schema: [
+    {},
+    { type: 'object' },
+    { type: 'string' },
+    { type: 'object', properties: { a: { $ref: '#' } } },
+    { $ref: '#/definitions/x' },
+    { type: 'array', items: {} },
+  ],
   history: ['input', 'output', 'missing'],
   appendTo: ['output', 'missing'],
-  retry: [{}, { maxAttempts: 20, initialIntervalMs: 0, jitter: false }, { maxAttempts: 3, initialIntervalMs: 100_000, maxIntervalMs: 100_000, jitter: false }, { maxAttempts: 0 }, { bogus: 1 }, { backoffFactor: 0.5 }],
+  retry: [
+    {},
+    { maxAttempts: 20, initialIntervalMs: 0, jitter: false },
+    { maxAttempts: 3, initialIntervalMs: 100_000, maxIntervalMs: 100_000, jitter: false },
+    { maxAttempts: 0 },
+    { bogus: 1 },
+    { backoffFactor: 0.5 },
+  ],
   timeoutMs: [0, 1, 10, 2 ** 31, 1e12, -1, 1.5],
   tools: [
     [],
     [{ kind: 'calculator' }, { kind: 'calculator' }],
     [{ kind: 'code', name: 'c', description: 'd', code: 'return 1;', argsSchema: { type: 'string' } }],
-    [{ kind: 'code', name: 'c', description: 'd', code: 'return 1;', argsSchema: { type: 'object', properties: { a: { $ref: '#' } } } }],
-    [{ kind: 'code', name: 'c', description: 'd', code: 'return 1;', argsSchema: { properties: { a: { type: 'nope' } } } }],
-    [{ kind: 'code', name: 'c', description: 'd', code: 'return 1;', argsSchema: { type: 'object', properties: { a: { $ref: '#/$defs/missing' } } } }],
+    [
+      {
+        kind: 'code',
+        name: 'c',
+        description: 'd',
+        code: 'return 1;',
+        argsSchema: { type: 'object', properties: { a: { $ref: '#' } } },
+      },
+    ],
+    [
+      {
+        kind: 'code',
+        name: 'c',
+        description: 'd',
+        code: 'return 1;',
+        argsSchema: { properties: { a: { type: 'nope' } } },
+      },
+    ],
+    [
+      {
+        kind: 'code',
+        name: 'c',
+        description: 'd',
+        code: 'return 1;',
+        argsSchema: { type: 'object', properties: { a: { $ref: '#/$defs/missing' } } },
+      },
+    ],
     [{ kind: 'http', name: 'h', description: 'd', baseUrl: 'http://127.0.0.1:9/' }],
     [{ kind: 'http', name: 'h', description: 'd', baseUrl: 'ftp://x' }],
     [{ kind: 'nope' }],
@@ -117,7 +232,10 @@ const PLAUSIBLE: Record<string, Json[]> = {
     [{ id: 'a' }, { id: 'a' }],
     [{ id: 'fallback' }],
     [{ id: 'error' }],
-    [{ id: 'a', when: 'true' }, { id: 'b', when: '(((' }],
+    [
+      { id: 'a', when: 'true' },
+      { id: 'b', when: '(((' },
+    ],
     [{ id: 'with space' }],
     [{ id: 'a', bogus: 1 }],
   ],
@@ -147,17 +265,54 @@ const PLAUSIBLE: Record<string, Json[]> = {
   message: ['', HUGE_TEMPLATE],
   options: [[], [{ id: 'a' }], [{ id: 'a' }, { id: 'a' }], [{ id: 'bad id' }]],
   channel: ['output', 'input', 'missing', ''],
-  inputs: [[], [{ channel: 'input' }], [{ channel: 'missing' }], [{ channel: 'input' }, { channel: 'input' }], [{ channel: 'output', required: false }]],
+  inputs: [
+    [],
+    [{ channel: 'input' }],
+    [{ channel: 'missing' }],
+    [{ channel: 'input' }, { channel: 'input' }],
+    [{ channel: 'output', required: false }],
+  ],
   outputs: [[], ['output'], ['missing'], ['__error'], ['']],
-  assignments: [[], [{ channel: 'output', value: 'x' }], [{ channel: 'output', mode: 'expression', value: '(((' }], [{ channel: 'missing', value: 'x' }], [{ channel: 'output', value: 1 }]],
+  assignments: [
+    [],
+    [{ channel: 'output', value: 'x' }],
+    [{ channel: 'output', mode: 'expression', value: '(((' }],
+    [{ channel: 'missing', value: 'x' }],
+    [{ channel: 'output', value: 1 }],
+  ],
 };
 
 /** Values of the wrong type (or out of range) for almost any field. NaN, ±Infinity and -0 are not JSON but are inputs all the same. */
 const WRONG_VALUES: Json[] = [
-  0, -1, 1, 1.5, 1e308, -1e308, 2 ** 53 + 2, NaN, Infinity, -Infinity, -0,
-  '', 'x', HUGE, '{{', '$', 'state.items',
-  true, false, null,
-  [], {}, [null], [1, 'a', {}], { a: 1 }, { type: 'object' }, { id: 'a' }, [{ id: 'a' }], [{ channel: 'input' }],
+  0,
+  -1,
+  1,
+  1.5,
+  1e308,
+  -1e308,
+  2 ** 53 + 2,
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  '',
+  'x',
+  HUGE,
+  '{{',
+  '$',
+  'state.items',
+  true,
+  false,
+  null,
+  [],
+  {},
+  [null],
+  [1, 'a', {}],
+  { a: 1 },
+  { type: 'object' },
+  { id: 'a' },
+  [{ id: 'a' }],
+  [{ channel: 'input' }],
 ];
 
 const nat = fc.nat({ max: 1_000 });
@@ -186,10 +341,19 @@ export type Mutation =
   | { kind: 'configField'; node: number; field: string; value: Json }
   /** `own`: change a field the node's config already has (so the config stays valid more often). */
   | { kind: 'plausibleConfig'; node: number; field: string; pick: number; own: boolean }
-  | { kind: 'hugeString'; where: 'label' | 'prompt' | 'system' | 'nodeId' | 'edgeId' | 'docName' | 'description' | 'handle' | 'channel'; index: number }
+  | {
+      kind: 'hugeString';
+      where: 'label' | 'prompt' | 'system' | 'nodeId' | 'edgeId' | 'docName' | 'description' | 'handle' | 'channel';
+      index: number;
+    }
   | { kind: 'deleteChannel'; channel: number }
   | { kind: 'renameChannel'; channel: number; name: string }
-  | { kind: 'channelField'; channel: number; field: 'type' | 'reducer' | 'default' | 'description' | 'bogus'; value: Json }
+  | {
+      kind: 'channelField';
+      channel: number;
+      field: 'type' | 'reducer' | 'default' | 'description' | 'bogus';
+      value: Json;
+    }
   | { kind: 'typeVersion'; node: number; value: Json }
   | { kind: 'setting'; field: string; value: Json }
   | { kind: 'garbage'; path: number; value: Json }
@@ -213,39 +377,81 @@ const channelValues: Record<'type' | 'reducer' | 'default' | 'description' | 'bo
 type Kind = Mutation['kind'];
 type Of<K extends Kind> = Extract<Mutation, { kind: K }>;
 
-const HUGE_PLACES = ['label', 'prompt', 'system', 'nodeId', 'edgeId', 'docName', 'description', 'handle', 'channel'] as const;
+const HUGE_PLACES = [
+  'label',
+  'prompt',
+  'system',
+  'nodeId',
+  'edgeId',
+  'docName',
+  'description',
+  'handle',
+  'channel',
+] as const;
 
 /** One arbitrary per mutation kind. */
 export const byKind: { [K in Kind]: fc.Arbitrary<Of<K>> } = {
   removeNode: nat.map((node) => ({ kind: 'removeNode' as const, node })),
   removeEdge: nat.map((edge) => ({ kind: 'removeEdge' as const, edge })),
   rewireEdge: fc
-    .record({ edge: nat, field: fc.constantFrom('source' as const, 'target' as const, 'sourceHandle' as const, 'targetHandle' as const), to: nameRef })
+    .record({
+      edge: nat,
+      field: fc.constantFrom('source' as const, 'target' as const, 'sourceHandle' as const, 'targetHandle' as const),
+      to: nameRef,
+    })
     .map((m) => ({ kind: 'rewireEdge' as const, ...m })),
   duplicateNodeId: fc.record({ node: nat, other: nat }).map((m) => ({ kind: 'duplicateNodeId' as const, ...m })),
   duplicateEdgeId: fc.record({ edge: nat, other: nat }).map((m) => ({ kind: 'duplicateEdgeId' as const, ...m })),
   copyNode: nat.map((node) => ({ kind: 'copyNode' as const, node })),
   addEdge: fc
-    .record({ from: nat, to: nat, self: fc.boolean(), handle: fc.option(fc.constantFrom<string>(...HANDLES), { nil: null }) })
+    .record({
+      from: nat,
+      to: nat,
+      self: fc.boolean(),
+      handle: fc.option(fc.constantFrom<string>(...HANDLES), { nil: null }),
+    })
     .map((m) => ({ kind: 'addEdge' as const, ...m })),
-  swapType: fc.record({ node: nat, type: fc.constantFrom<string>(...NODE_TYPES), resetConfig: fc.boolean() }).map((m) => ({ kind: 'swapType' as const, ...m })),
+  swapType: fc
+    .record({ node: nat, type: fc.constantFrom<string>(...NODE_TYPES), resetConfig: fc.boolean() })
+    .map((m) => ({ kind: 'swapType' as const, ...m })),
   renameNode: fc.record({ node: nat, name }).map((m) => ({ kind: 'renameNode' as const, ...m })),
-  configField: fc.record({ node: nat, field: fc.constantFrom<string>(...CONFIG_FIELDS), value: garbage }).map((m) => ({ kind: 'configField' as const, ...m })),
+  configField: fc
+    .record({ node: nat, field: fc.constantFrom<string>(...CONFIG_FIELDS), value: garbage })
+    .map((m) => ({ kind: 'configField' as const, ...m })),
   plausibleConfig: fc
     .record({ node: nat, field: fc.constantFrom<string>(...Object.keys(PLAUSIBLE)), pick: nat, own: fc.boolean() })
     .map((m) => ({ kind: 'plausibleConfig' as const, ...m })),
-  hugeString: fc.record({ where: fc.constantFrom(...HUGE_PLACES), index: nat }).map((m) => ({ kind: 'hugeString' as const, ...m })),
+  hugeString: fc
+    .record({ where: fc.constantFrom(...HUGE_PLACES), index: nat })
+    .map((m) => ({ kind: 'hugeString' as const, ...m })),
   deleteChannel: nat.map((channel) => ({ kind: 'deleteChannel' as const, channel })),
   renameChannel: fc.record({ channel: nat, name }).map((m) => ({ kind: 'renameChannel' as const, ...m })),
   channelField: fc
     .constantFrom('type' as const, 'reducer' as const, 'default' as const, 'description' as const, 'bogus' as const)
-    .chain((field) => fc.record({ channel: nat, value: channelValues[field] }).map((m) => ({ kind: 'channelField' as const, field, ...m }))),
-  typeVersion: fc.record({ node: nat, value: fc.oneof(fc.constantFrom<Json>(0, 1, 2, -1, 1.5, 1e9, '1', null), garbage) }).map((m) => ({ kind: 'typeVersion' as const, ...m })),
+    .chain((field) =>
+      fc
+        .record({ channel: nat, value: channelValues[field] })
+        .map((m) => ({ kind: 'channelField' as const, field, ...m })),
+    ),
+  typeVersion: fc
+    .record({ node: nat, value: fc.oneof(fc.constantFrom<Json>(0, 1, 2, -1, 1.5, 1e9, '1', null), garbage) })
+    .map((m) => ({ kind: 'typeVersion' as const, ...m })),
   setting: fc
     .record({
       field: fc.constantFrom('recursionLimit', 'defaultModel', 'retry', 'timeoutMs', 'bogus'),
       value: fc.oneof(
-        fc.constantFrom<Json>(0, 1, 2, 10_000, 10_001, 2 ** 31, 'scripted:x', 'nope', { maxAttempts: 20, initialIntervalMs: 0, jitter: false }, { maxAttempts: 5, initialIntervalMs: 60_000, maxIntervalMs: 60_000 }),
+        fc.constantFrom<Json>(
+          0,
+          1,
+          2,
+          10_000,
+          10_001,
+          2 ** 31,
+          'scripted:x',
+          'nope',
+          { maxAttempts: 20, initialIntervalMs: 0, jitter: false },
+          { maxAttempts: 5, initialIntervalMs: 60_000, maxIntervalMs: 60_000 },
+        ),
         garbage,
       ),
     })
@@ -253,7 +459,11 @@ export const byKind: { [K in Kind]: fc.Arbitrary<Of<K>> } = {
   garbage: fc.record({ path: nat, value: garbage }).map((m) => ({ kind: 'garbage' as const, ...m })),
   deleteAt: nat.map((path) => ({ kind: 'deleteAt' as const, path })),
   deepNest: fc
-    .record({ path: nat, depth: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.constantFrom(500, 2_000, 5_000)), shape: fc.constantFrom('array' as const, 'object' as const) })
+    .record({
+      path: nat,
+      depth: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.constantFrom(500, 2_000, 5_000)),
+      shape: fc.constantFrom('array' as const, 'object' as const),
+    })
     .map((m) => ({ kind: 'deepNest' as const, ...m })),
 };
 
@@ -267,7 +477,12 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(...(Object.values(byKin
 export const mildMutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 6, arbitrary: byKind.plausibleConfig },
   { weight: 2, arbitrary: byKind.renameNode },
-  { weight: 2, arbitrary: byKind.hugeString.filter((m) => m.where === 'prompt' || m.where === 'system' || m.where === 'description') },
+  {
+    weight: 2,
+    arbitrary: byKind.hugeString.filter(
+      (m) => m.where === 'prompt' || m.where === 'system' || m.where === 'description',
+    ),
+  },
   { weight: 1, arbitrary: byKind.setting },
   { weight: 1, arbitrary: byKind.swapType.map((m) => ({ ...m, resetConfig: true })) },
   { weight: 1, arbitrary: byKind.channelField.filter((m) => m.field === 'reducer' || m.field === 'default') },
@@ -276,7 +491,14 @@ export const mildMutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 /** Mutations that destroy structure: garbage, deletions, deep nesting, wrong types. */
-export const destructiveMutation: fc.Arbitrary<Mutation> = fc.oneof(byKind.garbage, byKind.deleteAt, byKind.deepNest, byKind.configField, byKind.channelField, byKind.typeVersion);
+export const destructiveMutation: fc.Arbitrary<Mutation> = fc.oneof(
+  byKind.garbage,
+  byKind.deleteAt,
+  byKind.deepNest,
+  byKind.configField,
+  byKind.channelField,
+  byKind.typeVersion,
+);
 
 /** 1–4 mutations of any kind, or 1–2 mild ones. */
 export const mutations: fc.Arbitrary<Mutation[]> = fc.oneof(
@@ -407,7 +629,12 @@ export function applyMutation(root: Json, m: Mutation): Json {
       const toIndex = m.self ? fromIndex : m.to % (fromIndex + 1);
       const source = nodes[fromIndex]?.['id'] ?? null;
       const target = nodes[toIndex]?.['id'] ?? null;
-      list.push({ id: `fuzz-${list.length}-${m.from}-${m.to}`, source, target, ...(m.handle === null ? {} : { sourceHandle: m.handle }) });
+      list.push({
+        id: `fuzz-${list.length}-${m.from}-${m.to}`,
+        source,
+        target,
+        ...(m.handle === null ? {} : { sourceHandle: m.handle }),
+      });
       return root;
     }
     case 'swapType': {
@@ -488,7 +715,13 @@ export function applyMutation(root: Json, m: Mutation): Json {
   }
 }
 
-function applyHuge(root: Json, where: Extract<Mutation, { kind: 'hugeString' }>['where'], index: number, nodes: JsonObject[], edges: JsonObject[]): Json {
+function applyHuge(
+  root: Json,
+  where: Extract<Mutation, { kind: 'hugeString' }>['where'],
+  index: number,
+  nodes: JsonObject[],
+  edges: JsonObject[],
+): Json {
   const huge = expandString(HUGE);
   const n = at(nodes, index);
   const e = at(edges, index);

@@ -25,23 +25,34 @@ function chain(middle: JsonObject[], state: JsonObject = {}): JsonObject {
 }
 
 describe('fuzz regressions: validate → compile', () => {
-  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])('a node with id "%s" is rejected or compiles', (id) => {
-    expect(() => runPipeline(chain([{ id, type: 'transform' }]))).not.toThrow();
-  });
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])(
+    'a node with id "%s" is rejected or compiles',
+    (id) => {
+      expect(() => runPipeline(chain([{ id, type: 'transform' }]))).not.toThrow();
+    },
+  );
 
-  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])('a state channel named "%s" is rejected or compiles', (name) => {
-    expect(() => runPipeline(chain([], { [name]: { type: 'string' } }))).not.toThrow();
-  });
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])(
+    'a state channel named "%s" is rejected or compiles',
+    (name) => {
+      expect(() => runPipeline(chain([], { [name]: { type: 'string' } }))).not.toThrow();
+    },
+  );
 
   it('a deeply nested channel default (valid JSON) is rejected or compiles', () => {
-    expect(() => runPipeline(chain([], { deep: { type: 'json', default: deeplyNested(10_000, 'array') } }))).not.toThrow();
+    expect(() =>
+      runPipeline(chain([], { deep: { type: 'json', default: deeplyNested(10_000, 'array') } })),
+    ).not.toThrow();
   });
 });
 
 describe('fuzz regressions: runs', () => {
   it('a node timeout of 2^31 ms or more is rejected, or does not fire at once', async () => {
     const doc: JsonObject = {
-      ...chain([{ id: 'ask', type: 'llm', config: { model: 'scripted:m', output: 'output', timeoutMs: 2 ** 31 } }], { input: { type: 'string' }, output: { type: 'string' } }),
+      ...chain([{ id: 'ask', type: 'llm', config: { model: 'scripted:m', output: 'output', timeoutMs: 2 ** 31 } }], {
+        input: { type: 'string' },
+        output: { type: 'string' },
+      }),
       script: { nodes: { ask: [{ content: 'answer', delayMs: 20 }] } },
     };
     const validation = validateWorkflow(doc, createBuiltinRegistry());

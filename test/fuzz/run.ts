@@ -34,7 +34,8 @@ export function runInput(doc: WorkflowDocument): Record<string, unknown> {
     const inputs = node.config['inputs'];
     if (!Array.isArray(inputs)) continue;
     for (const item of inputs) {
-      const channel: unknown = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)['channel'] : undefined;
+      const channel: unknown =
+        item !== null && typeof item === 'object' ? (item as Record<string, unknown>)['channel'] : undefined;
       if (typeof channel === 'string') input[channel] = sampleValue(doc.state[channel]);
     }
   }
@@ -47,7 +48,12 @@ export type RunResult = { ended: true; outcome: RunOutcome; ms: number } | { end
  * Compile `raw` (valid; `doc` is its parsed form) with the document's script and a stubbed fetch and run it once, aborting
  * after `abortMs`. Resolves `ended: false` when the run has not settled `graceMs` after that.
  */
-export async function runOnce(raw: unknown, doc: WorkflowDocument, abortMs: number, graceMs: number): Promise<RunResult> {
+export async function runOnce(
+  raw: unknown,
+  doc: WorkflowDocument,
+  abortMs: number,
+  graceMs: number,
+): Promise<RunResult> {
   const services = createRunServices({ script: doc.script, env: {}, fetch: stubFetch });
   const compiled = compile(raw, createBuiltinRegistry(), services, { checkpointer: new MemorySaver() });
   const started = performance.now();
@@ -58,7 +64,13 @@ export async function runOnce(raw: unknown, doc: WorkflowDocument, abortMs: numb
     hangTimer = setTimeout(() => resolve('hung'), abortMs + graceMs);
   });
   try {
-    const run = executeRun({ compiled, threadId: 'fuzz', input: runInput(doc), signal: controller.signal, onEvent: () => undefined });
+    const run = executeRun({
+      compiled,
+      threadId: 'fuzz',
+      input: runInput(doc),
+      signal: controller.signal,
+      onEvent: () => undefined,
+    });
     const result = await Promise.race([run, hang]);
     const ms = performance.now() - started;
     if (result === 'hung') {

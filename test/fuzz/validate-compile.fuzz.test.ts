@@ -56,7 +56,10 @@ function countCodes(problems: readonly Problem[]): void {
 }
 
 afterAll(() => {
-  const codes = [...stats.codes.entries()].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}=${n}`).join(' ');
+  const codes = [...stats.codes.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c}=${n}`)
+    .join(' ');
   const statuses = [...stats.execution.statuses.entries()].map(([s, n]) => `${s}=${n}`).join(' ');
   const lines = [
     `[fuzz] seed=${seed} seeds=${seeds.length} (${examples.length} example(s))`,
@@ -66,7 +69,12 @@ afterAll(() => {
     `[fuzz] problem codes: ${codes}`,
   ];
   for (const [key, r] of stats.rejected) {
-    lines.push(`[fuzz] VALIDATES BUT DOES NOT COMPILE (${key}) seed doc ${r.seed}, mutations ${describeDoc(r.mutations, 600)}: ${r.problems.map((p) => p.message).join('; ').slice(0, 600)}`);
+    lines.push(
+      `[fuzz] VALIDATES BUT DOES NOT COMPILE (${key}) seed doc ${r.seed}, mutations ${describeDoc(r.mutations, 600)}: ${r.problems
+        .map((p) => p.message)
+        .join('; ')
+        .slice(0, 600)}`,
+    );
   }
   console.log(lines.join('\n'));
 });
@@ -81,13 +89,18 @@ function checkOnce(s: Seed, ms: Mutation[]): PipelineOutcome {
     stats.pipeline.slowestMs = took;
     stats.pipeline.slowest = `${s.name} ${describeDoc(ms, 400)}`;
   }
-  if (took >= PER_DOC_BUDGET_MS) throw new PropertyViolation(`validate + compile took ${took.toFixed(0)} ms (budget ${PER_DOC_BUDGET_MS} ms)`, doc);
+  if (took >= PER_DOC_BUDGET_MS)
+    throw new PropertyViolation(`validate + compile took ${took.toFixed(0)} ms (budget ${PER_DOC_BUDGET_MS} ms)`, doc);
   stats.pipeline[outcome.kind]++;
   if (outcome.kind !== 'compiled') countCodes(outcome.problems);
   if (outcome.kind === 'compileRejected') {
     const key = outcome.problems.map((p) => `${p.code}@${p.path.join('.')}`).join(',');
     if (!stats.rejected.has(key)) stats.rejected.set(key, { seed: s.name, mutations: ms, problems: outcome.problems });
-    if (STRICT) throw new PropertyViolation(`validates but compile rejects it: ${outcome.problems.map((p) => p.message).join('; ')}`, doc);
+    if (STRICT)
+      throw new PropertyViolation(
+        `validates but compile rejects it: ${outcome.problems.map((p) => p.message).join('; ')}`,
+        doc,
+      );
   }
   return outcome;
 }
@@ -105,10 +118,14 @@ describe('seed documents', () => {
     expect(outcome.kind).toBe('compiled');
   });
 
-  it.each(syntheticSeeds().map((s) => [s.name, s] as const))('%s (synthetic seed) validates and compiles unmutated', (_name, s) => {
-    const outcome = runPipeline(s.doc);
-    if (outcome.kind !== 'compiled') expect.fail(`${s.name}: ${outcome.kind} ${outcome.problems.map((p) => p.message).join('; ')}`);
-  });
+  it.each(syntheticSeeds().map((s) => [s.name, s] as const))(
+    '%s (synthetic seed) validates and compiles unmutated',
+    (_name, s) => {
+      const outcome = runPipeline(s.doc);
+      if (outcome.kind !== 'compiled')
+        expect.fail(`${s.name}: ${outcome.kind} ${outcome.problems.map((p) => p.message).join('; ')}`);
+    },
+  );
 });
 
 describe('validate → compile under structural mutations', () => {
@@ -142,7 +159,8 @@ describe('validateWorkflow', () => {
         const before = clone(doc);
         const first = validateWorkflow(doc, createBuiltinRegistry());
         const mutated = firstDifference(doc, before);
-        if (mutated !== undefined) throw new PropertyViolation(`validateWorkflow mutated its input at ${mutated}`, before);
+        if (mutated !== undefined)
+          throw new PropertyViolation(`validateWorkflow mutated its input at ${mutated}`, before);
         checkValidation(first, doc);
         // A fresh registry and a fresh copy of the input: same answer.
         const second = validateWorkflow(clone(doc), createBuiltinRegistry());
@@ -150,9 +168,14 @@ describe('validateWorkflow', () => {
         if (diff !== undefined) throw new PropertyViolation(`validateWorkflow is not deterministic: ${diff}`, doc);
         if (first.ok) {
           const again = validateWorkflow(clone(first.document), createBuiltinRegistry());
-          if (!again.ok) throw new PropertyViolation(`the parsed document of a valid input does not validate: ${again.problems.map((p) => p.message).join('; ')}`, doc);
+          if (!again.ok)
+            throw new PropertyViolation(
+              `the parsed document of a valid input does not validate: ${again.problems.map((p) => p.message).join('; ')}`,
+              doc,
+            );
           const redo = firstDifference(again.document, first.document);
-          if (redo !== undefined) throw new PropertyViolation(`validating the parsed document changes it: ${redo}`, doc);
+          if (redo !== undefined)
+            throw new PropertyViolation(`validating the parsed document changes it: ${redo}`, doc);
         }
       }),
       { seed: seed + 2, numRuns: runs(60) },
@@ -176,15 +199,27 @@ describe('running mutated documents that compile', () => {
         stats.execution.executed++;
         const result = await runOnce(doc, outcome.document, 2_000, 3_000);
         stats.execution.slowestMs = Math.max(stats.execution.slowestMs, result.ms);
-        if (!result.ended) throw new PropertyViolation(`the run did not end within ${result.ms.toFixed(0)} ms (aborted at 2000 ms)`, doc);
+        if (!result.ended)
+          throw new PropertyViolation(
+            `the run did not end within ${result.ms.toFixed(0)} ms (aborted at 2000 ms)`,
+            doc,
+          );
         const status = result.outcome.status;
         stats.execution.statuses.set(status, (stats.execution.statuses.get(status) ?? 0) + 1);
-        if (!['completed', 'failed', 'interrupted', 'cancelled'].includes(status)) throw new PropertyViolation(`unexpected run status ${String(status)}`, doc);
+        if (!['completed', 'failed', 'interrupted', 'cancelled'].includes(status))
+          throw new PropertyViolation(`unexpected run status ${String(status)}`, doc);
         // A node cannot time out before its timeout has elapsed.
-        if (result.outcome.status === 'failed' && result.outcome.error.code === 'node_timeout' && result.outcome.error.nodeId !== undefined) {
+        if (
+          result.outcome.status === 'failed' &&
+          result.outcome.error.code === 'node_timeout' &&
+          result.outcome.error.nodeId !== undefined
+        ) {
           const limit = effectiveTimeoutMs(outcome.document, result.outcome.error.nodeId);
           if (limit !== undefined && limit > 0 && result.ms + 5 < limit) {
-            throw new PropertyViolation(`node "${result.outcome.error.nodeId}" timed out after ${result.ms.toFixed(0)} ms of run time although its timeout is ${limit} ms: ${result.outcome.error.message}`, doc);
+            throw new PropertyViolation(
+              `node "${result.outcome.error.nodeId}" timed out after ${result.ms.toFixed(0)} ms of run time although its timeout is ${limit} ms: ${result.outcome.error.message}`,
+              doc,
+            );
           }
         }
       }),

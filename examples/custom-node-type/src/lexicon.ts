@@ -10,12 +10,57 @@ export interface Sentiment {
 
 /** A small English lexicon for customer messages; extend it per node with `positiveWords` / `negativeWords`. */
 export const POSITIVE_WORDS: readonly string[] = [
-  'amazing', 'awesome', 'best', 'easy', 'excellent', 'fantastic', 'fast', 'glad', 'good', 'great', 'happy', 'helpful',
-  'love', 'loved', 'nice', 'perfect', 'pleased', 'recommend', 'reliable', 'smooth', 'thank', 'thanks', 'wonderful', 'works',
+  'amazing',
+  'awesome',
+  'best',
+  'easy',
+  'excellent',
+  'fantastic',
+  'fast',
+  'glad',
+  'good',
+  'great',
+  'happy',
+  'helpful',
+  'love',
+  'loved',
+  'nice',
+  'perfect',
+  'pleased',
+  'recommend',
+  'reliable',
+  'smooth',
+  'thank',
+  'thanks',
+  'wonderful',
+  'works',
 ];
 export const NEGATIVE_WORDS: readonly string[] = [
-  'angry', 'annoying', 'awful', 'bad', 'broken', 'bug', 'bugs', 'confusing', 'crash', 'crashed', 'crashes', 'disappointed',
-  'error', 'fail', 'failed', 'fails', 'hate', 'hated', 'poor', 'problem', 'refund', 'slow', 'terrible', 'useless', 'worst',
+  'angry',
+  'annoying',
+  'awful',
+  'bad',
+  'broken',
+  'bug',
+  'bugs',
+  'confusing',
+  'crash',
+  'crashed',
+  'crashes',
+  'disappointed',
+  'error',
+  'fail',
+  'failed',
+  'fails',
+  'hate',
+  'hated',
+  'poor',
+  'problem',
+  'refund',
+  'slow',
+  'terrible',
+  'useless',
+  'worst',
 ];
 /** A negator flips the polarity of the next sentiment word within `NEGATION_WINDOW` words ("not good", "never works"). */
 const NEGATORS = new Set(['not', 'no', 'never', 'hardly', 'without', 'nothing']);
@@ -37,7 +82,10 @@ const isNegator = (word: string): boolean => NEGATORS.has(word) || /n['’]t$/.t
  * Score a text by counting lexicon hits: `(positive - negative) / (positive + negative)`, rounded
  * to two decimals; 0 when no sentiment word occurs. Negated hits count for the other side.
  */
-export function lexiconScore(text: string, opts: LexiconOptions = {}): { score: number; positive: number; negative: number } {
+export function lexiconScore(
+  text: string,
+  opts: LexiconOptions = {},
+): { score: number; positive: number; negative: number } {
   const pos = new Set([...POSITIVE_WORDS, ...(opts.positiveWords ?? []).map((w) => w.toLowerCase())]);
   const neg = new Set([...NEGATIVE_WORDS, ...(opts.negativeWords ?? []).map((w) => w.toLowerCase())]);
   let positive = 0;

@@ -27,7 +27,11 @@ export const sentimentConfig = z.object({
   /** `provider:model`; empty = the workflow's default model. Model mode only. */
   model: z.string().default(''),
   /** System prompt for model mode (template over state). */
-  instructions: z.string().default('You classify the sentiment of customer messages for a support team. Judge the customer\'s attitude, not the topic.'),
+  instructions: z
+    .string()
+    .default(
+      "You classify the sentiment of customer messages for a support team. Judge the customer's attitude, not the topic.",
+    ),
   /** Words added to the built-in lexicon (lexicon mode). */
   positiveWords: z.array(z.string().min(1)).default([]),
   negativeWords: z.array(z.string().min(1)).default([]),
@@ -94,7 +98,8 @@ function checkWords(config: SentimentConfig): ConfigIssue[] {
   }
   const positives = new Set(config.positiveWords.map((w) => w.toLowerCase()));
   config.negativeWords.forEach((w, i) => {
-    if (positives.has(w.toLowerCase())) issues.push({ path: ['negativeWords', i], message: `"${w}" is also a positive word` });
+    if (positives.has(w.toLowerCase()))
+      issues.push({ path: ['negativeWords', i], message: `"${w}" is also a positive word` });
   });
   return issues;
 }
@@ -108,15 +113,26 @@ export const sentimentNode = defineNodeType({
   meta: {
     title: 'Sentiment',
     category: 'ai',
-    description: 'Classifies the sentiment of a text channel (offline word lists or a chat model), writes { label, score } and takes the positive, negative or neutral branch.',
+    description:
+      'Classifies the sentiment of a text channel (offline word lists or a chat model), writes { label, score } and takes the positive, negative or neutral branch.',
     icon: 'smile',
   },
   control: 'choice',
   config: sentimentConfig,
   ui: {
-    mode: { widget: 'select', order: 0, label: 'Classifier', help: 'lexicon: built-in word lists, no model call; model: a chat model with structured output' },
+    mode: {
+      widget: 'select',
+      order: 0,
+      label: 'Classifier',
+      help: 'lexicon: built-in word lists, no model call; model: a chat model with structured output',
+    },
     input: { widget: 'channel', order: 1, label: 'Text channel' },
-    output: { widget: 'channel', order: 2, label: 'Result channel', help: 'Receives { label, score }, score from -1 to 1' },
+    output: {
+      widget: 'channel',
+      order: 2,
+      label: 'Result channel',
+      help: 'Receives { label, score }, score from -1 to 1',
+    },
     neutral: { widget: 'switch', label: 'Neutral branch' },
     neutralBand: { widget: 'number', label: 'Neutral band', help: 'Scores within ± this of 0 are neutral' },
     model: { widget: 'model' },
@@ -141,12 +157,23 @@ export const sentimentNode = defineNodeType({
     const banding = { neutral: config.neutral, neutralBand: config.neutralBand };
     const modelSpec = config.model.trim() || settings.defaultModel;
 
-    async function classifyWithModel(text: string, state: Record<string, unknown>, signal: AbortSignal): Promise<Sentiment> {
+    async function classifyWithModel(
+      text: string,
+      state: Record<string, unknown>,
+      signal: AbortSignal,
+    ): Promise<Sentiment> {
       const model = services.models.chat(modelSpec, { nodeId: node.id });
       const system = `${await render(config.instructions, state)}\n\nAnswer with one label of: ${labels.join(', ')}, and a score from -1 (very negative) to 1 (very positive).`;
-      const raw = await model.withStructuredOutput(replySchema(labels), { name: 'sentiment' }).invoke([new SystemMessage(system), new HumanMessage(text)], { signal });
+      const raw = await model
+        .withStructuredOutput(replySchema(labels), { name: 'sentiment' })
+        .invoke([new SystemMessage(system), new HumanMessage(text)], { signal });
       const reply = ModelReply.safeParse(raw);
-      if (!reply.success) throw new FlowError('model_error', `The model returned no usable sentiment: ${reply.error.issues[0]?.message ?? 'invalid reply'}`, { nodeId: node.id });
+      if (!reply.success)
+        throw new FlowError(
+          'model_error',
+          `The model returned no usable sentiment: ${reply.error.issues[0]?.message ?? 'invalid reply'}`,
+          { nodeId: node.id },
+        );
       const score = clampScore(reply.data.score);
       // Trust the model's label when it is one of ours; otherwise derive it from the score.
       return { label: isLabel(reply.data.label, labels) ? reply.data.label : labelFor(score, banding), score };
@@ -159,7 +186,10 @@ export const sentimentNode = defineNodeType({
         if (text === '') result = { label: labelFor(0, banding), score: 0 };
         else if (config.mode === 'model') result = await classifyWithModel(text, state, ctx.signal);
         else {
-          const { score } = lexiconScore(text, { positiveWords: config.positiveWords, negativeWords: config.negativeWords });
+          const { score } = lexiconScore(text, {
+            positiveWords: config.positiveWords,
+            negativeWords: config.negativeWords,
+          });
           result = { label: labelFor(score, banding), score };
         }
         return { update: { [config.output]: result }, ports: [result.label] };

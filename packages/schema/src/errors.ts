@@ -42,7 +42,11 @@ export class FlowError extends Error {
   readonly nodeId: string | undefined;
   readonly retryable: boolean;
   readonly details: unknown;
-  constructor(code: ErrorCode, message: string, opts: { nodeId?: string; retryable?: boolean; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { nodeId?: string; retryable?: boolean; details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'FlowError';
     this.code = code;
@@ -51,7 +55,13 @@ export class FlowError extends Error {
     this.details = opts.details;
   }
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message, nodeId: this.nodeId, retryable: this.retryable, details: this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      nodeId: this.nodeId,
+      retryable: this.retryable,
+      details: this.details,
+    };
   }
 }
 
@@ -59,7 +69,14 @@ export class FlowError extends Error {
 export class InvalidDocumentError extends FlowError {
   readonly problems: Problem[];
   constructor(problems: Problem[]) {
-    super('invalid_document', `The workflow has ${problems.length} problem(s): ${problems.slice(0, 3).map((p) => p.message).join('; ')}`, { details: problems });
+    super(
+      'invalid_document',
+      `The workflow has ${problems.length} problem(s): ${problems
+        .slice(0, 3)
+        .map((p) => p.message)
+        .join('; ')}`,
+      { details: problems },
+    );
     this.problems = problems;
   }
 }

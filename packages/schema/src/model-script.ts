@@ -5,9 +5,7 @@ export const ScriptedToolCall = z
   .strict();
 export type ScriptedToolCall = z.infer<typeof ScriptedToolCall>;
 
-export const ScriptedUsage = z
-  .object({ input: z.number().int().min(0), output: z.number().int().min(0) })
-  .strict();
+export const ScriptedUsage = z.object({ input: z.number().int().min(0), output: z.number().int().min(0) }).strict();
 
 /** One reply of the scripted model. */
 export const ScriptedReply = z

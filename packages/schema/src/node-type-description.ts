@@ -6,7 +6,22 @@ export type NodeCategory = z.infer<typeof NodeCategory>;
 
 /** Editor hint for one config field. */
 export const UiHint = z.object({
-  widget: z.enum(['text', 'textarea', 'code', 'json', 'template', 'expression', 'model', 'channel', 'select', 'number', 'switch', 'hidden']).optional(),
+  widget: z
+    .enum([
+      'text',
+      'textarea',
+      'code',
+      'json',
+      'template',
+      'expression',
+      'model',
+      'channel',
+      'select',
+      'number',
+      'switch',
+      'hidden',
+    ])
+    .optional(),
   language: z.string().optional(),
   label: z.string().optional(),
   help: z.string().optional(),
@@ -27,7 +42,9 @@ export const NodeTypeDescription = z.object({
   role: z.enum(['start', 'end']).optional(),
   control: z.enum(['all', 'choice', 'map']),
   /** Field whose value `map` selects map control (e.g. parallel's `mode`), see `controlWhen`. */
-  controlWhen: z.object({ field: z.string(), equals: z.string(), control: z.enum(['all', 'choice', 'map']) }).optional(),
+  controlWhen: z
+    .object({ field: z.string(), equals: z.string(), control: z.enum(['all', 'choice', 'map']) })
+    .optional(),
   configSchema: z.record(z.string(), z.unknown()),
   defaults: z.record(z.string(), z.unknown()),
   ui: z.record(z.string(), UiHint),

@@ -15,7 +15,10 @@ export const PortSpec = z.object({
 export type PortSpec = z.infer<typeof PortSpec>;
 
 /** Show a port only when a config field equals one of the given values. */
-export const PortCondition = z.object({ field: z.string(), in: z.array(z.union([z.string(), z.number(), z.boolean()])) });
+export const PortCondition = z.object({
+  field: z.string(),
+  in: z.array(z.union([z.string(), z.number(), z.boolean()])),
+});
 
 export const DeclaredPort = PortSpec.extend({ when: PortCondition.optional() });
 export type DeclaredPort = z.infer<typeof DeclaredPort>;

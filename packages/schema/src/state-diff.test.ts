@@ -4,12 +4,27 @@ import { checkStateValues, diffState } from './state-diff.js';
 describe('diffState', () => {
   it('reports added, removed and changed channels, and what was appended to a list', () => {
     const before = { a: 1, b: 'x', msgs: [{ role: 'user', content: 'hi' }], gone: true, same: { k: [1, 2] } };
-    const after = { a: 2, b: 'x', msgs: [{ role: 'user', content: 'hi' }, { role: 'ai', content: 'hello' }], same: { k: [1, 2] }, fresh: 'new' };
+    const after = {
+      a: 2,
+      b: 'x',
+      msgs: [
+        { role: 'user', content: 'hi' },
+        { role: 'ai', content: 'hello' },
+      ],
+      same: { k: [1, 2] },
+      fresh: 'new',
+    };
     expect(diffState(before, after)).toEqual([
       { channel: 'a', kind: 'changed', before: 1, after: 2 },
       { channel: 'fresh', kind: 'added', after: 'new' },
       { channel: 'gone', kind: 'removed', before: true },
-      { channel: 'msgs', kind: 'changed', before: before.msgs, after: after.msgs, appended: [{ role: 'ai', content: 'hello' }] },
+      {
+        channel: 'msgs',
+        kind: 'changed',
+        before: before.msgs,
+        after: after.msgs,
+        appended: [{ role: 'ai', content: 'hello' }],
+      },
     ]);
   });
 
@@ -23,13 +38,23 @@ describe('diffState', () => {
 });
 
 describe('checkStateValues', () => {
-  const channels = { topic: { type: 'string' as const, reducer: 'replace' as const }, n: { type: 'number' as const, reducer: 'replace' as const }, log: { type: 'list' as const, reducer: 'append' as const }, data: { type: 'json' as const, reducer: 'replace' as const } };
+  const channels = {
+    topic: { type: 'string' as const, reducer: 'replace' as const },
+    n: { type: 'number' as const, reducer: 'replace' as const },
+    log: { type: 'list' as const, reducer: 'append' as const },
+    data: { type: 'json' as const, reducer: 'replace' as const },
+  };
 
   it('accepts values that fit their channels', () => {
     expect(checkStateValues({ topic: 'tides', n: 3, log: [], data: { any: 1 } }, channels)).toEqual([]);
   });
 
   it('names unknown channels and type mismatches', () => {
-    expect(checkStateValues({ nope: 1, topic: 5, log: 'x', toString: 1 }, channels).map((p) => p.channel)).toEqual(['nope', 'topic', 'log', 'toString']);
+    expect(checkStateValues({ nope: 1, topic: 5, log: 'x', toString: 1 }, channels).map((p) => p.channel)).toEqual([
+      'nope',
+      'topic',
+      'log',
+      'toString',
+    ]);
   });
 });

@@ -45,7 +45,10 @@ export function diffState(before: Record<string, unknown>, after: Record<string,
 }
 
 /** Problems with a state edit: unknown channels and values that do not fit the channel's type. */
-export function checkStateValues(values: Record<string, unknown>, channels: Record<string, Channel>): { channel: string; message: string }[] {
+export function checkStateValues(
+  values: Record<string, unknown>,
+  channels: Record<string, Channel>,
+): { channel: string; message: string }[] {
   const problems: { channel: string; message: string }[] = [];
   for (const [name, value] of Object.entries(values)) {
     const ch = Object.hasOwn(channels, name) ? channels[name] : undefined;
@@ -55,12 +58,20 @@ export function checkStateValues(values: Record<string, unknown>, channels: Reco
     }
     if (value === null) continue;
     const fits =
-      ch.type === 'string' ? typeof value === 'string'
-      : ch.type === 'number' ? typeof value === 'number' && Number.isFinite(value)
-      : ch.type === 'boolean' ? typeof value === 'boolean'
-      : ch.type === 'list' || ch.type === 'messages' ? Array.isArray(value)
-      : true;
-    if (!fits) problems.push({ channel: name, message: `"${name}" holds ${ch.type === 'list' || ch.type === 'messages' ? `a ${ch.type} (array)` : `a ${ch.type}`}, not ${Array.isArray(value) ? 'an array' : typeof value}` });
+      ch.type === 'string'
+        ? typeof value === 'string'
+        : ch.type === 'number'
+          ? typeof value === 'number' && Number.isFinite(value)
+          : ch.type === 'boolean'
+            ? typeof value === 'boolean'
+            : ch.type === 'list' || ch.type === 'messages'
+              ? Array.isArray(value)
+              : true;
+    if (!fits)
+      problems.push({
+        channel: name,
+        message: `"${name}" holds ${ch.type === 'list' || ch.type === 'messages' ? `a ${ch.type} (array)` : `a ${ch.type}`}, not ${Array.isArray(value) ? 'an array' : typeof value}`,
+      });
   }
   return problems;
 }

@@ -34,7 +34,13 @@ export const RunStarted = z.object({
   /** Breakpoints of a debug run (canvas node ids). */
   breakpoints: z.object({ before: z.array(z.string()), after: z.array(z.string()) }).optional(),
 });
-export const NodeStarted = z.object({ ...Base, type: z.literal('node.started'), nodeId: z.string(), step: z.number().int(), attempt: z.number().int().default(1) });
+export const NodeStarted = z.object({
+  ...Base,
+  type: z.literal('node.started'),
+  nodeId: z.string(),
+  step: z.number().int(),
+  attempt: z.number().int().default(1),
+});
 export const NodeFinished = z.object({
   ...Base,
   type: z.literal('node.finished'),
@@ -58,7 +64,14 @@ export const NodeFailed = z.object({
   error: ErrorInfo,
 });
 /** Progress inside a node: an agent's tool call, a reflection round, a custom node's report. */
-export const NodeProgress = z.object({ ...Base, type: z.literal('node.progress'), nodeId: z.string(), step: z.number().int(), kind: z.string(), data: z.record(z.string(), z.unknown()) });
+export const NodeProgress = z.object({
+  ...Base,
+  type: z.literal('node.progress'),
+  nodeId: z.string(),
+  step: z.number().int(),
+  kind: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
 export const ModelToken = z.object({ ...Base, type: z.literal('model.token'), nodeId: z.string(), text: z.string() });
 export const CheckpointSaved = z.object({
   ...Base,
@@ -75,10 +88,26 @@ export const RunInterrupted = z.object({
   /** Paused at a breakpoint or after a step (no pending interrupts): the nodes that run next. */
   paused: z.object({ next: z.array(z.string()), checkpointId: z.string() }).optional(),
 });
-export const RunCompleted = z.object({ ...Base, type: z.literal('run.completed'), output: z.unknown(), durationMs: z.number().min(0), tokens: TokenUsage.optional() });
+export const RunCompleted = z.object({
+  ...Base,
+  type: z.literal('run.completed'),
+  output: z.unknown(),
+  durationMs: z.number().min(0),
+  tokens: TokenUsage.optional(),
+});
 /** `tokens`: what this execution of the run used before it failed or was cancelled (models are paid either way). */
-export const RunFailed = z.object({ ...Base, type: z.literal('run.failed'), error: ErrorInfo, tokens: TokenUsage.optional() });
-export const RunCancelled = z.object({ ...Base, type: z.literal('run.cancelled'), reason: z.string().optional(), tokens: TokenUsage.optional() });
+export const RunFailed = z.object({
+  ...Base,
+  type: z.literal('run.failed'),
+  error: ErrorInfo,
+  tokens: TokenUsage.optional(),
+});
+export const RunCancelled = z.object({
+  ...Base,
+  type: z.literal('run.cancelled'),
+  reason: z.string().optional(),
+  tokens: TokenUsage.optional(),
+});
 
 export const TraceEvent = z.discriminatedUnion('type', [
   RunStarted,
@@ -96,4 +125,8 @@ export const TraceEvent = z.discriminatedUnion('type', [
 export type TraceEvent = z.infer<typeof TraceEvent>;
 export type TraceEventType = TraceEvent['type'];
 /** An event before the run layer stamps it with runId, seq and ts. */
-export type TraceEventBody = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'runId' | 'seq' | 'ts'> : never) : never;
+export type TraceEventBody = TraceEvent extends infer E
+  ? E extends TraceEvent
+    ? Omit<E, 'runId' | 'seq' | 'ts'>
+    : never
+  : never;

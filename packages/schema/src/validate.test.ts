@@ -78,12 +78,33 @@ describe('validateWorkflow', () => {
     ['an array', [1, 2, 3]],
     ['an empty object', {}],
     ['nodes as an object', { id: 'w', name: 'n', nodes: { a: 1 }, edges: 'no' }],
-    ['nodes of junk', { id: 'w', name: 'n', nodes: [null, 1, 'a', [], { id: 5 }, { id: 'x', type: 'step', config: [] }], edges: [null, { id: 'e' }] }],
+    [
+      'nodes of junk',
+      {
+        id: 'w',
+        name: 'n',
+        nodes: [null, 1, 'a', [], { id: 5 }, { id: 'x', type: 'step', config: [] }],
+        edges: [null, { id: 'e' }],
+      },
+    ],
     ['state of junk', { id: 'w', name: 'n', nodes: [], state: [1], settings: { retry: 'x' } }],
     ['a deep config', { id: 'w', name: 'n', nodes: [{ id: 'a', type: 'step', config: deep(10_000) }] }],
     ['a cyclic config', { id: 'w', name: 'n', nodes: [{ id: 'a', type: 'step', config: cyclic() }] }],
     ['a throwing getter', throwingGetter()],
-    ['a hostile proxy', new Proxy({}, { get: () => { throw new Error('boom'); }, ownKeys: () => { throw new Error('boom'); } })],
+    [
+      'a hostile proxy',
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('boom');
+          },
+          ownKeys: () => {
+            throw new Error('boom');
+          },
+        },
+      ),
+    ],
   ];
 
   it.each(garbage)('never throws on %s', (_name, input) => {
@@ -94,7 +115,9 @@ describe('validateWorkflow', () => {
   });
 
   it('points at the whole document when it is not an object', () => {
-    expect(validateWorkflow(null, testCatalog).problems).toEqual([expect.objectContaining({ code: 'schema', path: [] })]);
+    expect(validateWorkflow(null, testCatalog).problems).toEqual([
+      expect.objectContaining({ code: 'schema', path: [] }),
+    ]);
   });
 
   it('validates a 5,000-node chain', () => {
@@ -135,6 +158,11 @@ function cyclic(): Record<string, unknown> {
 
 function throwingGetter(): Record<string, unknown> {
   const value: Record<string, unknown> = { id: 'w', name: 'n', nodes: [] };
-  Object.defineProperty(value, 'edges', { enumerable: true, get: () => { throw new Error('no edges for you'); } });
+  Object.defineProperty(value, 'edges', {
+    enumerable: true,
+    get: () => {
+      throw new Error('no edges for you');
+    },
+  });
   return value;
 }

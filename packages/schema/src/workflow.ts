@@ -86,7 +86,9 @@ const ModelSpecText = z.string().min(1).max(300);
 export const ModelRoutingSettings = z
   .object({
     /** `tier:<name>` resolves to this model, or to the first of a list whose others are its fallbacks. */
-    tiers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.union([ModelSpecText, z.array(ModelSpecText).min(1).max(8)])).default({}),
+    tiers: z
+      .record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.union([ModelSpecText, z.array(ModelSpecText).min(1).max(8)]))
+      .default({}),
     /** Fallback models per `provider:model`, tried in order after a retryable failure. */
     fallbacks: z.record(ModelSpecText, z.array(ModelSpecText).max(8)).default({}),
     /** Price overrides per `provider:model` or `provider:*`, in US dollars per million tokens. */

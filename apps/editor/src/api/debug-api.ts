@@ -90,7 +90,10 @@ export function updateState(threadId: string, edit: StateEdit) {
 }
 
 export function rerunFromNode(threadId: string, nodeId: string, checkpointId?: string) {
-  return request(`/v1/threads/${enc(threadId)}/rerun`, RunHandle, { method: 'POST', body: checkpointId ? { nodeId, checkpointId } : { nodeId } });
+  return request(`/v1/threads/${enc(threadId)}/rerun`, RunHandle, {
+    method: 'POST',
+    body: checkpointId ? { nodeId, checkpointId } : { nodeId },
+  });
 }
 
 export function stepRun(runId: string) {
@@ -106,7 +109,9 @@ export async function getAllEvents(runId: string): Promise<TraceEvent[]> {
   const out: TraceEvent[] = [];
   let after = 0;
   for (;;) {
-    const page = await request(`/v1/runs/${enc(runId)}/events`, EventsPage, { query: { afterSeq: after, limit: 1000 } });
+    const page = await request(`/v1/runs/${enc(runId)}/events`, EventsPage, {
+      query: { afterSeq: after, limit: 1000 },
+    });
     out.push(...page.items);
     const last = page.items.at(-1)?.seq;
     if (last === undefined || last >= page.lastSeq) return out;

@@ -40,7 +40,10 @@ export const McpTool = z.object({
 });
 export type McpTool = z.infer<typeof McpTool>;
 
-export const McpToolList = z.object({ tools: z.array(McpTool), errors: z.array(z.object({ server: z.string(), message: z.string() })).default([]) });
+export const McpToolList = z.object({
+  tools: z.array(McpTool),
+  errors: z.array(z.object({ server: z.string(), message: z.string() })).default([]),
+});
 export type McpToolList = z.infer<typeof McpToolList>;
 
 export function listModels(signal?: AbortSignal) {
@@ -48,7 +51,8 @@ export function listModels(signal?: AbortSignal) {
 }
 
 export async function listMcpServers(signal?: AbortSignal) {
-  return (await request('/v1/mcp/servers', z.object({ items: z.array(McpServerStatus) }), signal ? { signal } : {})).items;
+  return (await request('/v1/mcp/servers', z.object({ items: z.array(McpServerStatus) }), signal ? { signal } : {}))
+    .items;
 }
 
 export function listMcpTools(server: string, signal?: AbortSignal) {

@@ -23,7 +23,9 @@ let shared: Promise<Socket> | undefined;
 
 /** The one connection, opened on first use; the client library is a chunk of its own (not on the initial page). */
 function socket(): Promise<Socket> {
-  shared ??= import('socket.io-client').then(({ io }) => io({ path: '/socket.io', transports: ['websocket', 'polling'] }));
+  shared ??= import('socket.io-client').then(({ io }) =>
+    io({ path: '/socket.io', transports: ['websocket', 'polling'] }),
+  );
   return shared;
 }
 

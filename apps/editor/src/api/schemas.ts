@@ -75,7 +75,10 @@ export const Run = z.object({
   tokens: TokenUsage,
   lastSeq: z.number().int(),
   /** Set while a debug run is paused at a breakpoint or after a step. */
-  paused: z.object({ next: z.array(z.string()), checkpointId: z.string() }).nullable().optional(),
+  paused: z
+    .object({ next: z.array(z.string()), checkpointId: z.string() })
+    .nullable()
+    .optional(),
   forkedFrom: z.object({ threadId: z.string(), checkpointId: z.string() }).nullable().optional(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import type { WorkflowDocument } from '@flowcraft/schema';
 import { ApiError, request } from './http.js';
-import { NodeTypeList, TemplateList, ValidationReport, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary, pageOf } from './schemas.js';
+import {
+  NodeTypeList,
+  TemplateList,
+  ValidationReport,
+  Workflow,
+  WorkflowSummary,
+  WorkflowVersion,
+  WorkflowVersionSummary,
+  pageOf,
+} from './schemas.js';
 import type { Template } from './schemas.js';
 
 const enc = encodeURIComponent;
@@ -46,7 +55,11 @@ export function exportWorkflow(id: string) {
 }
 
 export function validateDocument(document: WorkflowDocument, signal?: AbortSignal) {
-  return request('/v1/workflows/validate', ValidationReport, { method: 'POST', body: document, ...(signal ? { signal } : {}) });
+  return request('/v1/workflows/validate', ValidationReport, {
+    method: 'POST',
+    body: document,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 export async function listNodeTypes() {

@@ -14,7 +14,11 @@ export function App() {
   }, [theme]);
   return (
     <>
-      {route.page === 'editor' ? <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} /> : <WorkflowsPage />}
+      {route.page === 'editor' ? (
+        <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+      ) : (
+        <WorkflowsPage />
+      )}
       <Toasts />
       <DialogHost />
     </>

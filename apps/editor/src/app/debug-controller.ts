@@ -4,12 +4,24 @@ import type { Run } from '../api/schemas.js';
 import { checkpointAt } from '../debug/scrub-store.js';
 import { isActive } from '../run/run-state.js';
 import { follow, runWorkflow, stopFollowing } from './run-controller.js';
-import { breakpointsStore, documentStore, runStore, runsStore, scrubStore, timelineStore, toast, uiStore } from './stores.js';
+import {
+  breakpointsStore,
+  documentStore,
+  runStore,
+  runsStore,
+  scrubStore,
+  timelineStore,
+  toast,
+  uiStore,
+} from './stores.js';
 
 /** Breakpoints to send with a run (none when there are none). */
 function breakpointOptions(): { interruptBefore?: string[]; interruptAfter?: string[] } {
   const { before, after } = breakpointsStore.getState();
-  return { ...(before.length > 0 ? { interruptBefore: before } : {}), ...(after.length > 0 ? { interruptAfter: after } : {}) };
+  return {
+    ...(before.length > 0 ? { interruptBefore: before } : {}),
+    ...(after.length > 0 ? { interruptAfter: after } : {}),
+  };
 }
 
 function enterDebug(): void {
@@ -74,7 +86,12 @@ export async function rerunNode(nodeId: string, checkpointId?: string): Promise<
  * branch of its own; then (optionally) continue the thread from it. Resolves the new checkpoint
  * id, or an error message for the form (422 problems included).
  */
-export async function editAndFork(checkpointId: string, values: Record<string, unknown>, asNode: string | undefined, thenContinue: boolean): Promise<{ ok: true; checkpointId: string } | { ok: false; message: string }> {
+export async function editAndFork(
+  checkpointId: string,
+  values: Record<string, unknown>,
+  asNode: string | undefined,
+  thenContinue: boolean,
+): Promise<{ ok: true; checkpointId: string } | { ok: false; message: string }> {
   const threadId = currentThread();
   if (!threadId) return { ok: false, message: 'No thread' };
   try {

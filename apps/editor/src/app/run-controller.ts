@@ -25,7 +25,8 @@ function enqueue(event: TraceEvent): void {
   buffer.push(event);
   if (flushScheduled) return;
   flushScheduled = true;
-  if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') requestAnimationFrame(flush);
+  if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible')
+    requestAnimationFrame(flush);
   else setTimeout(flush, 16);
 }
 
@@ -51,7 +52,11 @@ export function stopFollowing(): void {
 export type RunOptions = Omit<StartRun, 'workflowId' | 'version' | 'input'>;
 
 /** Save if needed, then start a run of the saved version with `input`; resolves the run id. */
-export async function runWorkflow(input: Record<string, unknown>, options: RunOptions = {}, tab: 'run' | 'debug' = 'run'): Promise<string | undefined> {
+export async function runWorkflow(
+  input: Record<string, unknown>,
+  options: RunOptions = {},
+  tab: 'run' | 'debug' = 'run',
+): Promise<string | undefined> {
   const s = documentStore.getState();
   if (!s.workflowId) return undefined;
   if (s.readOnlyVersion === undefined && isDirty(s) && !(await saveCurrent())) return undefined;
@@ -95,7 +100,8 @@ export async function pickUpLatestRun(workflowId: string): Promise<void> {
     const latest = page.items[0];
     if (latest && documentStore.getState().workflowId === workflowId) {
       follow(latest.id, latest.threadId);
-      if (latest.status === 'running' || latest.status === 'queued' || latest.status === 'interrupted') uiStore.getState().setTab('run');
+      if (latest.status === 'running' || latest.status === 'queued' || latest.status === 'interrupted')
+        uiStore.getState().setTab('run');
     }
   } catch {
     // no runs to show

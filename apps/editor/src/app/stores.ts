@@ -26,12 +26,17 @@ import type { RunsState } from '../debug/runs-store.js';
 
 /** The app's stores (one editor per page). The stores themselves know nothing of React. */
 export const documentStore = createDocumentStore();
-const successors = (nodeId: string, next: readonly string[] | undefined) => successorsIn(documentStore.getState().doc, nodeId, next);
+const successors = (nodeId: string, next: readonly string[] | undefined) =>
+  successorsIn(documentStore.getState().doc, nodeId, next);
 export const runStore = createRunStore(successors);
 export const catalogStore = createCatalogStore();
 export const problemsStore = createProblemsStore();
 export const uiStore = createUiStore();
-export const integrationsStore = createIntegrationsStore({ models: () => listModels(), mcpServers: () => listMcpServers(), mcpTools: (server) => listMcpTools(server) });
+export const integrationsStore = createIntegrationsStore({
+  models: () => listModels(),
+  mcpServers: () => listMcpServers(),
+  mcpTools: (server) => listMcpTools(server),
+});
 export const breakpointsStore = createBreakpointsStore();
 export const timelineStore = createTimelineStore({ history: (t, cursor) => getHistory(t, cursor), diff: getDiff });
 export const scrubStore = createScrubStore(successors);
@@ -51,14 +56,28 @@ export const useRuns = <T>(selector: (s: RunsState) => T): T => useStore(runsSto
 /** Ask the user to confirm; resolves true when confirmed. */
 export function confirmDialog(title: string, message: string, confirmLabel = 'OK', danger = false): Promise<boolean> {
   return new Promise((resolve) => {
-    uiStore.getState().openDialog({ title, message, confirmLabel, danger, input: undefined, resolve: (v) => resolve(v !== false) });
+    uiStore
+      .getState()
+      .openDialog({ title, message, confirmLabel, danger, input: undefined, resolve: (v) => resolve(v !== false) });
   });
 }
 
 /** Ask the user for a text value; resolves undefined when cancelled. */
-export function promptDialog(title: string, message: string, initial: string, confirmLabel = 'OK'): Promise<string | undefined> {
+export function promptDialog(
+  title: string,
+  message: string,
+  initial: string,
+  confirmLabel = 'OK',
+): Promise<string | undefined> {
   return new Promise((resolve) => {
-    uiStore.getState().openDialog({ title, message, confirmLabel, danger: false, input: initial, resolve: (v) => resolve(v === false ? undefined : v) });
+    uiStore.getState().openDialog({
+      title,
+      message,
+      confirmLabel,
+      danger: false,
+      input: initial,
+      resolve: (v) => resolve(v === false ? undefined : v),
+    });
   });
 }
 

@@ -19,7 +19,11 @@ export async function openWorkflow(workflowId: string, version?: number, opts: O
     const latest = await getWorkflow(workflowId);
     const stored = version !== undefined && version !== latest.version ? await getVersion(workflowId, version) : latest;
     const parsed = WorkflowDocument.safeParse(stored.document);
-    if (!parsed.success) return { ok: false, message: `This document cannot be shown on the canvas: ${parsed.error.issues[0]?.message ?? 'invalid shape'}` };
+    if (!parsed.success)
+      return {
+        ok: false,
+        message: `This document cannot be shown on the canvas: ${parsed.error.issues[0]?.message ?? 'invalid shape'}`,
+      };
     await opts.ready;
     opts.beforeShow?.(parsed.data);
     problemsStore.getState().reset();
@@ -46,7 +50,8 @@ export async function saveCurrent(message?: string): Promise<boolean> {
     toast('success', `Saved version ${saved.version}${saved.valid ? '' : ' (draft with problems)'}`);
     return true;
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'conflict') toast('error', 'Someone saved a newer version; reload to see it before saving.');
+    if (err instanceof ApiError && err.code === 'conflict')
+      toast('error', 'Someone saved a newer version; reload to see it before saving.');
     else toast('error', `Save failed: ${errorMessage(err)}`);
     return false;
   }

@@ -3,7 +3,19 @@ import type { DragEvent, MouseEvent as ReactMouseEvent } from 'react';
 import { Controls, ReactFlow, useReactFlow } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, NodeChange, Edge } from '@xyflow/react';
 import type { Position as XY } from '@flowcraft/schema';
-import { catalogStore, documentStore, runStore, toast, uiStore, useBreakpoints, useCatalog, useDocument, useProblems, useRun, useUi } from '../app/stores.js';
+import {
+  catalogStore,
+  documentStore,
+  runStore,
+  toast,
+  uiStore,
+  useBreakpoints,
+  useCatalog,
+  useDocument,
+  useProblems,
+  useRun,
+  useUi,
+} from '../app/stores.js';
 import { connectionProblem } from '../model/connection-rules.js';
 import { addEdge, addNode, moveNodes } from '../model/document-ops.js';
 import type { NewConnection } from '../model/document-ops.js';
@@ -21,7 +33,12 @@ import type { MenuAt } from '../debug/NodeContextMenu.js';
 const nodeTypes = { flow: NodeCard };
 
 function toConnection(c: Connection | Edge): NewConnection {
-  return { source: c.source, sourceHandle: c.sourceHandle ?? null, target: c.target, targetHandle: c.targetHandle ?? null };
+  return {
+    source: c.source,
+    sourceHandle: c.sourceHandle ?? null,
+    target: c.target,
+    targetHandle: c.targetHandle ?? null,
+  };
 }
 
 /** Add a node of `type` at a canvas position and select it. */
@@ -74,18 +91,29 @@ export function Canvas() {
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
   // `sizeVersion` changes when React Flow measured a node, so the memo rebuilds with the new size.
-  const nodes = useMemo(() => cache.current.build(doc.nodes, selectedNodes, sizes, readOnly), [doc.nodes, selectedNodes, readOnly, sizeVersion]);
+  const nodes = useMemo(
+    () => cache.current.build(doc.nodes, selectedNodes, sizes, readOnly),
+    [doc.nodes, selectedNodes, readOnly, sizeVersion],
+  );
   const taken = useMemo(() => {
     const out = new Set<string>();
     if (!run) return out;
     for (const e of doc.edges) {
       const n = run.nodes[e.source];
       const t = run.nodes[e.target];
-      if (n?.status === 'done' && t && (!n.next || n.next.length === 0 || n.next.includes(e.sourceHandle ?? '') || n.next.includes(e.target))) out.add(e.id);
+      if (
+        n?.status === 'done' &&
+        t &&
+        (!n.next || n.next.length === 0 || n.next.includes(e.sourceHandle ?? '') || n.next.includes(e.target))
+      )
+        out.add(e.id);
     }
     return out;
   }, [run, doc.edges]);
-  const edges = useMemo(() => buildEdges(doc, catalog, selectedEdges, problems, taken), [doc, catalog, selectedEdges, problems, taken]);
+  const edges = useMemo(
+    () => buildEdges(doc, catalog, selectedEdges, problems, taken),
+    [doc, catalog, selectedEdges, problems, taken],
+  );
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     const store = documentStore.getState();

@@ -25,7 +25,12 @@ export function CanvasMiniMap({ nodes, sizeVersion }: { nodes: readonly Workflow
   const view = useRef<HTMLDivElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const frame = useMemo(
-    () => minimapFrame(nodes.map((n) => ({ ...n.position, ...(sizes.get(n.id) ?? DEFAULT_SIZE) })), W, H),
+    () =>
+      minimapFrame(
+        nodes.map((n) => ({ ...n.position, ...(sizes.get(n.id) ?? DEFAULT_SIZE) })),
+        W,
+        H,
+      ),
     // sizeVersion: the measured sizes changed
     [nodes, sizeVersion],
   );
@@ -44,7 +49,8 @@ export function CanvasMiniMap({ nodes, sizeVersion }: { nodes: readonly Workflow
     const colourOf = (category: string) => {
       let c = colour.get(category);
       if (c === undefined) {
-        c = style.getPropertyValue(`--cat-${category}`).trim() || style.getPropertyValue('--text-faint').trim() || '#888';
+        c =
+          style.getPropertyValue(`--cat-${category}`).trim() || style.getPropertyValue('--text-faint').trim() || '#888';
         colour.set(category, c);
       }
       return c;
@@ -52,7 +58,12 @@ export function CanvasMiniMap({ nodes, sizeVersion }: { nodes: readonly Workflow
     for (const n of nodes) {
       const size = sizes.get(n.id) ?? DEFAULT_SIZE;
       ctx.fillStyle = colourOf(catalog?.describe(n.type)?.category ?? 'custom');
-      ctx.fillRect((n.position.x - frame.minX) * frame.scale + frame.offsetX, (n.position.y - frame.minY) * frame.scale + frame.offsetY, Math.max(2, size.width * frame.scale), Math.max(2, size.height * frame.scale));
+      ctx.fillRect(
+        (n.position.x - frame.minX) * frame.scale + frame.offsetX,
+        (n.position.y - frame.minY) * frame.scale + frame.offsetY,
+        Math.max(2, size.width * frame.scale),
+        Math.max(2, size.height * frame.scale),
+      );
     }
   }, [nodes, frame, catalog, theme]);
 

@@ -30,7 +30,12 @@ async function ensureCatalog(): Promise<void> {
 
 function leaveGuard(): Promise<boolean> {
   if (!isDirty(documentStore.getState())) return Promise.resolve(true);
-  return confirmDialog('Leave without saving?', 'This workflow has unsaved changes. They will be lost.', 'Discard changes', true);
+  return confirmDialog(
+    'Leave without saving?',
+    'This workflow has unsaved changes. They will be lost.',
+    'Discard changes',
+    true,
+  );
 }
 
 const FIT = { padding: 0.2, maxZoom: 1.1, minZoom: 0.1 };
@@ -54,7 +59,16 @@ function fitBeforeShow(store: ReturnType<typeof useStoreApi>, doc: WorkflowDocum
     x1 = Math.max(x1, n.position.x + s.width);
     y1 = Math.max(y1, n.position.y + s.height);
   }
-  void panZoom.setViewport(getViewportForBounds({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, width, height, FIT.minZoom, FIT.maxZoom, FIT.padding));
+  void panZoom.setViewport(
+    getViewportForBounds(
+      { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
+      width,
+      height,
+      FIT.minZoom,
+      FIT.maxZoom,
+      FIT.padding,
+    ),
+  );
   return true;
 }
 
@@ -86,7 +100,8 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
       setState(result.ok ? { loading: false } : { loading: false, error: result.message });
       if (result.ok) {
         // An empty canvas keeps the identity viewport (a queued fit would jump to the first dropped node).
-        if (!fitted && documentStore.getState().doc.nodes.length > 0) requestAnimationFrame(() => void rfRef.current.fitView({ padding: 0.2, maxZoom: 1.1 }));
+        if (!fitted && documentStore.getState().doc.nodes.length > 0)
+          requestAnimationFrame(() => void rfRef.current.fitView({ padding: 0.2, maxZoom: 1.1 }));
         void pickUpLatestRun(workflowId);
       }
     })();

@@ -12,8 +12,14 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
   const node = data.node;
   const catalog = useCatalog((s) => s.catalog);
   const desc = catalog?.describe(node.type);
-  const ports = useMemo(() => catalog?.ports(node.type, node.config) ?? { inputs: [], outputs: [] }, [catalog, node.type, node.config]);
-  const settings = useMemo(() => keySettings(desc, catalog?.effectiveConfig(node.type, node.config) ?? node.config), [desc, catalog, node.type, node.config]);
+  const ports = useMemo(
+    () => catalog?.ports(node.type, node.config) ?? { inputs: [], outputs: [] },
+    [catalog, node.type, node.config],
+  );
+  const settings = useMemo(
+    () => keySettings(desc, catalog?.effectiveConfig(node.type, node.config) ?? node.config),
+    [desc, catalog, node.type, node.config],
+  );
   const updateNodeInternals = useUpdateNodeInternals();
   const portKey = `${ports.inputs.map((p) => p.id).join(',')}|${ports.outputs.map((p) => `${p.id}:${p.label ?? ''}`).join(',')}`;
   // Handles come and go with the config (router routes): React Flow must measure them again
@@ -32,7 +38,8 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
   const checkpointMark = useTimeline((s) => s.marks[id]);
   const pausedNext = useRun((s) => s.run?.paused?.next.includes(id) ?? false);
   const mark = checkpointMark ?? (pausedNext ? 'next' : undefined);
-  const labelled = ports.outputs.length > 1 || ports.outputs.some((p) => p.label && p.label !== 'next' && p.label !== 'start');
+  const labelled =
+    ports.outputs.length > 1 || ports.outputs.some((p) => p.label && p.label !== 'next' && p.label !== 'start');
   return (
     <div
       className={`node-card${selected ? ' selected' : ''}${errors.length > 0 ? ' has-problems' : ''}${status ? ` status-${status}` : ''}${mark ? ` mark-${mark}` : ''}`}
@@ -91,7 +98,12 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
           {run.tokens?.costUsd !== undefined && <span data-testid="node-cost">{formatUsd(run.tokens.costUsd)}</span>}
           {run.attempts > 1 && <span>{run.attempts} attempts</span>}
           {run.failedAttempts.length > 0 && (
-            <span className="warn-text" title={run.failedAttempts.map((f) => `${f.model}: ${f.code}${f.status ? ` ${f.status}` : ''} → ${f.action}`).join('\n')}>
+            <span
+              className="warn-text"
+              title={run.failedAttempts
+                .map((f) => `${f.model}: ${f.code}${f.status ? ` ${f.status}` : ''} → ${f.action}`)
+                .join('\n')}
+            >
               {run.failedAttempts.length} failed call{run.failedAttempts.length > 1 ? 's' : ''}
             </span>
           )}
@@ -108,7 +120,13 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
           {ports.outputs.map((p) => (
             <div key={p.id} className={`node-output${p.id === 'error' ? ' error-port' : ''}`}>
               {labelled && <span className="port-label">{p.label ?? p.id}</span>}
-              <Handle type="source" position={Position.Right} id={p.id} className="port port-out" data-testid={`handle-out-${p.id}`} />
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={p.id}
+                className="port port-out"
+                data-testid={`handle-out-${p.id}`}
+              />
             </div>
           ))}
         </div>

@@ -6,7 +6,15 @@ import { dropNode } from './Canvas.js';
 import { NODE_TYPE_MIME } from './flow-types.js';
 
 const CATEGORY_ORDER = ['io', 'ai', 'control', 'human', 'tools', 'data', 'custom'];
-const CATEGORY_TITLE: Record<string, string> = { io: 'Input & output', ai: 'AI', control: 'Control flow', human: 'Human', tools: 'Tools', data: 'Data', custom: 'Custom' };
+const CATEGORY_TITLE: Record<string, string> = {
+  io: 'Input & output',
+  ai: 'AI',
+  control: 'Control flow',
+  human: 'Human',
+  tools: 'Tools',
+  data: 'Data',
+  custom: 'Custom',
+};
 
 function matches(t: NodeTypeDescription, q: string): boolean {
   if (!q) return true;
@@ -34,13 +42,22 @@ export function Palette() {
   const addAtCenter = (type: string) => {
     const el = document.querySelector('.canvas');
     const box = el?.getBoundingClientRect();
-    const p = rf.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 600) / 2, y: (box?.top ?? 0) + (box?.height ?? 400) / 2 });
+    const p = rf.screenToFlowPosition({
+      x: (box?.left ?? 0) + (box?.width ?? 600) / 2,
+      y: (box?.top ?? 0) + (box?.height ?? 400) / 2,
+    });
     dropNode(type, { x: p.x - 100 + Math.random() * 40, y: p.y - 40 + Math.random() * 40 });
   };
 
   return (
     <aside className="palette nokey" data-testid="palette">
-      <input className="input" placeholder="Search nodes…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="palette-search" />
+      <input
+        className="input"
+        placeholder="Search nodes…"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        data-testid="palette-search"
+      />
       {error && <div className="problem-text">Node types unavailable: {error}</div>}
       <div className="palette-groups">
         {groups.map(([cat, types]) => (

@@ -13,6 +13,7 @@ export function ReadOnlyBanner() {
       Viewing version {readOnly} of {latest} (read-only).
       <span className="spacer" />
       <button
+        type="button"
         className="btn small primary"
         data-testid="restore-version"
         onClick={() =>
@@ -23,7 +24,12 @@ export function ReadOnlyBanner() {
       >
         Restore this version
       </button>
-      <button className="btn small" data-testid="back-to-latest" onClick={() => navigate({ page: 'editor', workflowId, version: undefined })}>
+      <button
+        type="button"
+        className="btn small"
+        data-testid="back-to-latest"
+        onClick={() => navigate({ page: 'editor', workflowId, version: undefined })}
+      >
         Back to latest
       </button>
     </div>

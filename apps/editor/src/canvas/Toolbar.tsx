@@ -1,5 +1,14 @@
 import { navigate } from '../app/navigation.js';
-import { breakpointsStore, documentStore, timelineStore, uiStore, useBreakpoints, useDocument, useProblems, useRun } from '../app/stores.js';
+import {
+  breakpointsStore,
+  documentStore,
+  timelineStore,
+  uiStore,
+  useBreakpoints,
+  useDocument,
+  useProblems,
+  useRun,
+} from '../app/stores.js';
 import { saveCurrent } from '../app/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
 import { ThemeToggle } from '../ui/ThemeToggle.js';
@@ -18,7 +27,13 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const store = documentStore.getState();
   return (
     <header className="topbar">
-      <button className="brand btn ghost" onClick={() => navigate({ page: 'list' })} data-testid="back-to-list" title="All workflows">
+      <button
+        type="button"
+        className="brand btn ghost"
+        onClick={() => navigate({ page: 'list' })}
+        data-testid="back-to-list"
+        title="All workflows"
+      >
         <span className="logo" /> Flowcraft
       </button>
       <span className="faint">/</span>
@@ -35,20 +50,48 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
       </span>
       <span className="spacer" />
       <div className="row toolbar-group">
-        <button className="btn ghost small" disabled={!canUndo} onClick={store.undo} data-testid="undo" title="Undo (Ctrl+Z)">
+        <button
+          type="button"
+          className="btn ghost small"
+          disabled={!canUndo}
+          onClick={store.undo}
+          data-testid="undo"
+          title="Undo (Ctrl+Z)"
+        >
           ↶ Undo
         </button>
-        <button className="btn ghost small" disabled={!canRedo} onClick={store.redo} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
+        <button
+          type="button"
+          className="btn ghost small"
+          disabled={!canRedo}
+          onClick={store.redo}
+          data-testid="redo"
+          title="Redo (Ctrl+Shift+Z)"
+        >
           ↷ Redo
         </button>
-        <button className="btn ghost small" disabled={readOnly} onClick={layoutAll} data-testid="auto-layout" title="Auto-layout (Ctrl+Shift+L)">
+        <button
+          type="button"
+          className="btn ghost small"
+          disabled={readOnly}
+          onClick={layoutAll}
+          data-testid="auto-layout"
+          title="Auto-layout (Ctrl+Shift+L)"
+        >
           ⇶ Layout
         </button>
-        <button className="btn ghost small" onClick={onFitView} data-testid="fit-view" title="Fit view (F)">
+        <button
+          type="button"
+          className="btn ghost small"
+          onClick={onFitView}
+          data-testid="fit-view"
+          title="Fit view (F)"
+        >
           ⤢ Fit
         </button>
       </div>
       <button
+        type="button"
         className={`btn small ${errors > 0 ? 'danger' : ''}`}
         onClick={() => uiStore.getState().setTab('problems')}
         data-testid="problems-count"
@@ -57,10 +100,16 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
         {errors > 0 ? `⚠ ${errors} problem${errors === 1 ? '' : 's'}` : '✓ valid'}
       </button>
       <ThemeToggle />
-      <button className="btn small" onClick={() => uiStore.getState().setTab('run')} data-testid="open-run-panel">
+      <button
+        type="button"
+        className="btn small"
+        onClick={() => uiStore.getState().setTab('run')}
+        data-testid="open-run-panel"
+      >
         ▶ Run{runStatus ? ` · ${runStatus}` : ''}
       </button>
       <button
+        type="button"
         className={`btn small${debugMode ? ' active' : ''}`}
         aria-pressed={debugMode}
         data-testid="debug-toggle"
@@ -75,7 +124,14 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
       >
         Debug
       </button>
-      <button className="btn primary small" disabled={readOnly || !dirty} onClick={() => void saveCurrent()} data-testid="save" title="Save (Ctrl+S)">
+      <button
+        type="button"
+        className="btn primary small"
+        disabled={readOnly || !dirty}
+        onClick={() => void saveCurrent()}
+        data-testid="save"
+        title="Save (Ctrl+S)"
+      >
         Save
       </button>
     </header>

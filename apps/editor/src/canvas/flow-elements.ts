@@ -13,17 +13,34 @@ export interface Size {
  * changed (so React Flow and the memoised cards skip it: this keeps 500-node canvases fluid).
  */
 export class NodeCache {
-  private readonly cache = new Map<string, { source: WorkflowNode; selected: boolean; size: Size | undefined; readOnly: boolean; out: FlowNode }>();
+  private readonly cache = new Map<
+    string,
+    { source: WorkflowNode; selected: boolean; size: Size | undefined; readOnly: boolean; out: FlowNode }
+  >();
 
-  build(nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, sizes: ReadonlyMap<string, Size>, readOnly: boolean): FlowNode[] {
+  build(
+    nodes: readonly WorkflowNode[],
+    selected: ReadonlySet<string>,
+    sizes: ReadonlyMap<string, Size>,
+    readOnly: boolean,
+  ): FlowNode[] {
     const seen = new Set<string>();
     const out = nodes.map((n) => {
       seen.add(n.id);
       const isSelected = selected.has(n.id);
       const size = sizes.get(n.id);
       const hit = this.cache.get(n.id);
-      if (hit && hit.source === n && hit.selected === isSelected && hit.size === size && hit.readOnly === readOnly) return hit.out;
-      const node: FlowNode = { id: n.id, type: 'flow', position: n.position, data: { node: n }, selected: isSelected, draggable: !readOnly, connectable: !readOnly };
+      if (hit && hit.source === n && hit.selected === isSelected && hit.size === size && hit.readOnly === readOnly)
+        return hit.out;
+      const node: FlowNode = {
+        id: n.id,
+        type: 'flow',
+        position: n.position,
+        data: { node: n },
+        selected: isSelected,
+        draggable: !readOnly,
+        connectable: !readOnly,
+      };
       if (size) node.measured = size;
       this.cache.set(n.id, { source: n, selected: isSelected, size, readOnly, out: node });
       return node;
@@ -33,7 +50,13 @@ export class NodeCache {
   }
 }
 
-export function buildEdges(doc: WorkflowDocument, catalog: DescriptionCatalog | undefined, selected: ReadonlySet<string>, problems: ProblemIndex, taken: ReadonlySet<string>): FlowEdge[] {
+export function buildEdges(
+  doc: WorkflowDocument,
+  catalog: DescriptionCatalog | undefined,
+  selected: ReadonlySet<string>,
+  problems: ProblemIndex,
+  taken: ReadonlySet<string>,
+): FlowEdge[] {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   return doc.edges.map((e) => {
     const source = byId.get(e.source);

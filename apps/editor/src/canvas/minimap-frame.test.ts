@@ -4,7 +4,14 @@ import { flowPointAt, minimapFrame, viewportInMiniMap } from './minimap-frame.js
 describe('minimap frame', () => {
   it('fits the nodes, maps the viewport and maps clicks back to flow points', () => {
     // 1000 × 500 of nodes, padded by 50 on each side → 1100 × 600 into 200 × 150: scale 2/11, centred vertically.
-    const f = minimapFrame([{ x: 0, y: 0, width: 100, height: 100 }, { x: 900, y: 400, width: 100, height: 100 }], 200, 150);
+    const f = minimapFrame(
+      [
+        { x: 0, y: 0, width: 100, height: 100 },
+        { x: 900, y: 400, width: 100, height: 100 },
+      ],
+      200,
+      150,
+    );
     expect(f.scale).toBeCloseTo(200 / 1100);
     expect(f.offsetX).toBeCloseTo(0);
     expect(f.offsetY).toBeCloseTo((150 - 600 * f.scale) / 2);

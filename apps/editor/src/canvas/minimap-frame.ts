@@ -33,11 +33,22 @@ export function minimapFrame(rects: readonly Rect[], width: number, height: numb
   maxX += pad;
   maxY += pad;
   const scale = Math.min(width / (maxX - minX), height / (maxY - minY));
-  return { minX, minY, scale, offsetX: (width - (maxX - minX) * scale) / 2, offsetY: (height - (maxY - minY) * scale) / 2 };
+  return {
+    minX,
+    minY,
+    scale,
+    offsetX: (width - (maxX - minX) * scale) / 2,
+    offsetY: (height - (maxY - minY) * scale) / 2,
+  };
 }
 
 /** The part of the flow the viewport shows (`transform` = [x, y, zoom]), in minimap pixels. */
-export function viewportInMiniMap(frame: MiniMapFrame, transform: readonly number[], width: number, height: number): Rect {
+export function viewportInMiniMap(
+  frame: MiniMapFrame,
+  transform: readonly number[],
+  width: number,
+  height: number,
+): Rect {
   const [tx = 0, ty = 0, zoom = 1] = transform;
   return {
     x: (-tx / zoom - frame.minX) * frame.scale + frame.offsetX,

@@ -7,14 +7,24 @@ function short(value: unknown): string | undefined {
   if (typeof value === 'string') return value.length > 48 ? `${value.slice(0, 47)}…` : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
-    const names = value.map((v) => (typeof v === 'string' ? v : v && typeof v === 'object' ? (Object.values(v).find((x) => typeof x === 'string') ?? '…') : String(v)));
+    const names = value.map((v) =>
+      typeof v === 'string'
+        ? v
+        : v && typeof v === 'object'
+          ? (Object.values(v).find((x) => typeof x === 'string') ?? '…')
+          : String(v),
+    );
     return names.length === 0 ? undefined : short(names.join(', '));
   }
   return undefined;
 }
 
 /** Up to `max` "label: value" lines with a node's key settings, from its type's UI hints. */
-export function keySettings(desc: NodeTypeDescription | undefined, config: Record<string, unknown>, max = 3): { label: string; value: string }[] {
+export function keySettings(
+  desc: NodeTypeDescription | undefined,
+  config: Record<string, unknown>,
+  max = 3,
+): { label: string; value: string }[] {
   if (!desc) return [];
   const fields = Object.keys(desc.ui)
     .filter((k) => !desc.ui[k]?.advanced && desc.ui[k]?.widget !== 'hidden')

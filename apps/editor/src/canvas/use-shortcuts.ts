@@ -1,11 +1,25 @@
 import { useEffect } from 'react';
 import { documentStore } from '../app/stores.js';
 import { saveCurrent } from '../app/workflow-actions.js';
-import { copySelection, cutSelection, deleteSelection, duplicateSelection, layoutAll, paste, selectAll } from './editor-commands.js';
+import {
+  copySelection,
+  cutSelection,
+  deleteSelection,
+  duplicateSelection,
+  layoutAll,
+  paste,
+  selectAll,
+} from './editor-commands.js';
 
 function typing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.closest('.monaco-editor') !== null;
+  return (
+    target.isContentEditable ||
+    target.tagName === 'INPUT' ||
+    target.tagName === 'TEXTAREA' ||
+    target.tagName === 'SELECT' ||
+    target.closest('.monaco-editor') !== null
+  );
 }
 
 /** Editor keyboard shortcuts (ignored while typing in a field, except save). */

@@ -4,7 +4,15 @@ import { useUi } from '../app/stores.js';
 import type { CodeFieldProps } from './CodeField.js';
 
 /** The Monaco editor for one field (this module and Monaco load on first use). */
-export default function MonacoField({ value, onChange, language, height, readOnly, plain, uncontrolled }: CodeFieldProps) {
+export default function MonacoField({
+  value,
+  onChange,
+  language,
+  height,
+  readOnly,
+  plain,
+  uncontrolled,
+}: CodeFieldProps) {
   const theme = useUi((s) => s.theme);
   return (
     <Editor
@@ -28,7 +36,16 @@ export default function MonacoField({ value, onChange, language, height, readOnl
         scrollbar: { verticalScrollbarSize: 8, horizontalScrollbarSize: 8, alwaysConsumeMouseWheel: false },
         padding: { top: 6, bottom: 6 },
         tabSize: 2,
-        ...(plain ? { autoClosingBrackets: 'never', autoClosingQuotes: 'never', autoSurround: 'never', autoIndent: 'none', lineNumbers: 'on', folding: true } : {}),
+        ...(plain
+          ? {
+              autoClosingBrackets: 'never',
+              autoClosingQuotes: 'never',
+              autoSurround: 'never',
+              autoIndent: 'none',
+              lineNumbers: 'on',
+              folding: true,
+            }
+          : {}),
       }}
     />
   );

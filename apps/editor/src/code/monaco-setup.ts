@@ -14,7 +14,13 @@ import 'monaco-editor/languages/definitions/javascript/register.js';
 import 'monaco-editor/languages/definitions/markdown/register.js';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { loader } from '@monaco-editor/react';
-import { EXPRESSION_LANGUAGE, TEMPLATE_LANGUAGE, expressionLanguage, templateLanguage, themeRules } from './template-language.js';
+import {
+  EXPRESSION_LANGUAGE,
+  TEMPLATE_LANGUAGE,
+  expressionLanguage,
+  templateLanguage,
+  themeRules,
+} from './template-language.js';
 
 /** Monaco from the bundle (never a CDN), with the template and expression languages. Loaded lazily. */
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
@@ -24,7 +30,17 @@ monaco.languages.register({ id: TEMPLATE_LANGUAGE });
 monaco.languages.setMonarchTokensProvider(TEMPLATE_LANGUAGE, templateLanguage);
 monaco.languages.register({ id: EXPRESSION_LANGUAGE });
 monaco.languages.setMonarchTokensProvider(EXPRESSION_LANGUAGE, expressionLanguage);
-monaco.editor.defineTheme('flowcraft-dark', { base: 'vs-dark', inherit: true, rules: themeRules.dark, colors: { 'editor.background': '#0b0d11' } });
-monaco.editor.defineTheme('flowcraft-light', { base: 'vs', inherit: true, rules: themeRules.light, colors: { 'editor.background': '#f4f5f8' } });
+monaco.editor.defineTheme('flowcraft-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: themeRules.dark,
+  colors: { 'editor.background': '#0b0d11' },
+});
+monaco.editor.defineTheme('flowcraft-light', {
+  base: 'vs',
+  inherit: true,
+  rules: themeRules.light,
+  colors: { 'editor.background': '#f4f5f8' },
+});
 
 export { monaco };

@@ -26,10 +26,24 @@ export function CheckpointDetail() {
   return (
     <div className="checkpoint-detail stack" data-testid="checkpoint-detail" data-checkpoint-id={c.checkpointId}>
       <div className="row wrap">
-        <button className="btn ghost small" data-testid="cp-prev" disabled={!prev} title="Parent checkpoint" onClick={() => prev && timelineStore.getState().select(prev)}>
+        <button
+          type="button"
+          className="btn ghost small"
+          data-testid="cp-prev"
+          disabled={!prev}
+          title="Parent checkpoint"
+          onClick={() => prev && timelineStore.getState().select(prev)}
+        >
           ◀
         </button>
-        <button className="btn ghost small" data-testid="cp-next" disabled={!next} title="Next checkpoint on this branch" onClick={() => next && timelineStore.getState().select(next)}>
+        <button
+          type="button"
+          className="btn ghost small"
+          data-testid="cp-next"
+          disabled={!next}
+          title="Next checkpoint on this branch"
+          onClick={() => next && timelineStore.getState().select(next)}
+        >
           ▶
         </button>
         <strong>step {c.step}</strong>
@@ -39,22 +53,44 @@ export function CheckpointDetail() {
         </span>
       </div>
       <div className="small">
-        <span className="faint">ran:</span> <span data-testid="cp-ran">{ran.length > 0 ? ran.map(labelOf).join(', ') : '—'}</span> · <span className="faint">next:</span>{' '}
+        <span className="faint">ran:</span>{' '}
+        <span data-testid="cp-ran">{ran.length > 0 ? ran.map(labelOf).join(', ') : '—'}</span> ·{' '}
+        <span className="faint">next:</span>{' '}
         <span data-testid="cp-next-nodes">{upcoming.length > 0 ? upcoming.map(labelOf).join(', ') : 'end'}</span>
       </div>
       <div className="row wrap">
-        <button className="btn small" data-testid="replay-from" onClick={() => void replayFrom(c.checkpointId)} title="Continue the thread from this checkpoint (a new branch)">
+        <button
+          type="button"
+          className="btn small"
+          data-testid="replay-from"
+          onClick={() => void replayFrom(c.checkpointId)}
+          title="Continue the thread from this checkpoint (a new branch)"
+        >
           ⟲ Replay from here
         </button>
         {ran.map((n) => (
-          <button key={n} className="btn small" data-testid="rerun-node" data-node-id={n} onClick={() => void rerunNode(n, c.checkpointId)} title="Continue from the checkpoint just before this node">
+          <button
+            type="button"
+            key={n}
+            className="btn small"
+            data-testid="rerun-node"
+            data-node-id={n}
+            onClick={() => void rerunNode(n, c.checkpointId)}
+            title="Continue from the checkpoint just before this node"
+          >
             ↻ Rerun {labelOf(n)}
           </button>
         ))}
       </div>
       <nav className="subtabs row">
         {(['diff', 'state', 'edit'] as const).map((v) => (
-          <button key={v} className={`subtab${view === v ? ' active' : ''}`} data-testid={`cp-view-${v}`} onClick={() => setView(v)}>
+          <button
+            type="button"
+            key={v}
+            className={`subtab${view === v ? ' active' : ''}`}
+            data-testid={`cp-view-${v}`}
+            onClick={() => setView(v)}
+          >
             {v === 'diff' ? 'Diff' : v === 'state' ? 'State' : 'Edit & fork'}
           </button>
         ))}

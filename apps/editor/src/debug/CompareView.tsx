@@ -18,7 +18,10 @@ export function CompareView() {
   const rows = useMemo(() => (comparison ? compareRows(comparison) : []), [comparison]);
   const labelOf = (id: string) => nodes.find((n) => n.id === id)?.label || id;
   if (comparing) return <div className="faint small">Comparing…</div>;
-  if (!comparison) return <div className="empty small">{error ?? 'Pick two runs in the runs list (Debug tab) and press Compare.'}</div>;
+  if (!comparison)
+    return (
+      <div className="empty small">{error ?? 'Pick two runs in the runs list (Debug tab) and press Compare.'}</div>
+    );
   const { a, b } = comparison;
   const split = divergence(a.path, b.path);
   const Side = ({ s, label }: { s: RunSummary; label: string }) => (
@@ -44,7 +47,7 @@ export function CompareView() {
     <div className="compare stack" data-testid="compare">
       <div className="row">
         <span className="small grow">{split < 0 ? 'Same path' : `Paths differ from step ${split + 1}`}</span>
-        <button className="btn ghost small" onClick={() => runsStore.getState().closeComparison()}>
+        <button type="button" className="btn ghost small" onClick={() => runsStore.getState().closeComparison()}>
           ✕
         </button>
       </div>
@@ -62,7 +65,13 @@ export function CompareView() {
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.nodeId} className={r.differs ? 'differs' : ''} data-testid="compare-node" data-node-id={r.nodeId} data-differs={r.differs}>
+            <tr
+              key={r.nodeId}
+              className={r.differs ? 'differs' : ''}
+              data-testid="compare-node"
+              data-node-id={r.nodeId}
+              data-differs={r.differs}
+            >
               <td>{labelOf(r.nodeId)}</td>
               {[r.a, r.b].map((n, i) => (
                 <td key={i}>

@@ -12,13 +12,21 @@ export function DebugControls() {
   const labelOf = (id: string) => nodes.find((n) => n.id === id)?.label || id;
   const paused = run?.paused;
   const live = run !== undefined && (isActive(run.status) || run.status === 'interrupted');
-  const all = [...before.map((id) => ({ id, where: 'before' as const })), ...after.map((id) => ({ id, where: 'after' as const }))];
+  const all = [
+    ...before.map((id) => ({ id, where: 'before' as const })),
+    ...after.map((id) => ({ id, where: 'after' as const })),
+  ];
   return (
     <section className="card debug-section stack" data-testid="debug-controls">
       <div className="row">
         <h3 className="grow">Breakpoints</h3>
         {all.length > 0 && (
-          <button className="btn ghost small" data-testid="clear-breakpoints" onClick={() => breakpointsStore.getState().clear()}>
+          <button
+            type="button"
+            className="btn ghost small"
+            data-testid="clear-breakpoints"
+            onClick={() => breakpointsStore.getState().clear()}
+          >
             Clear
           </button>
         )}
@@ -28,9 +36,20 @@ export function DebugControls() {
       ) : (
         <ul className="chip-list" data-testid="breakpoint-list">
           {all.map((b) => (
-            <li key={`${b.where}:${b.id}`} className="chip" data-testid="breakpoint" data-node-id={b.id} data-where={b.where}>
+            <li
+              key={`${b.where}:${b.id}`}
+              className="chip"
+              data-testid="breakpoint"
+              data-node-id={b.id}
+              data-where={b.where}
+            >
               <span className="bp-mark on" /> {b.where} {labelOf(b.id)}
-              <button className="chip-x" title="Remove" onClick={() => breakpointsStore.getState().set(b.id, b.where, false)}>
+              <button
+                type="button"
+                className="chip-x"
+                title="Remove"
+                onClick={() => breakpointsStore.getState().set(b.id, b.where, false)}
+              >
                 ×
               </button>
             </li>
@@ -38,7 +57,15 @@ export function DebugControls() {
         </ul>
       )}
       {run && (
-        <div className="debug-run stack" data-testid="debug-run" data-status={run.status} data-run-id={run.runId} data-paused={paused ? 'true' : 'false'} data-paused-checkpoint={paused?.checkpointId ?? ''} data-paused-next={paused?.next.join(',') ?? ''}>
+        <div
+          className="debug-run stack"
+          data-testid="debug-run"
+          data-status={run.status}
+          data-run-id={run.runId}
+          data-paused={paused ? 'true' : 'false'}
+          data-paused-checkpoint={paused?.checkpointId ?? ''}
+          data-paused-next={paused?.next.join(',') ?? ''}
+        >
           <div className="row">
             <span className={`pill ${run.status}`} data-testid="debug-status">
               {paused ? 'paused' : run.status}
@@ -50,18 +77,43 @@ export function DebugControls() {
             )}
           </div>
           {paused && (
-            <button className="link small left" data-testid="paused-checkpoint" onClick={() => timelineStore.getState().select(paused.checkpointId)}>
+            <button
+              type="button"
+              className="link small left"
+              data-testid="paused-checkpoint"
+              onClick={() => timelineStore.getState().select(paused.checkpointId)}
+            >
               at checkpoint {paused.checkpointId.slice(0, 13)}…
             </button>
           )}
           <div className="row">
-            <button className="btn small primary" data-testid="debug-step" disabled={!paused} onClick={() => void stepCurrent()} title="Run one superstep, then pause">
+            <button
+              type="button"
+              className="btn small primary"
+              data-testid="debug-step"
+              disabled={!paused}
+              onClick={() => void stepCurrent()}
+              title="Run one superstep, then pause"
+            >
               ⤼ Step
             </button>
-            <button className="btn small" data-testid="debug-continue" disabled={!paused} onClick={() => void continueCurrent()} title="Run to the next breakpoint">
+            <button
+              type="button"
+              className="btn small"
+              data-testid="debug-continue"
+              disabled={!paused}
+              onClick={() => void continueCurrent()}
+              title="Run to the next breakpoint"
+            >
               ▶ Continue
             </button>
-            <button className="btn small danger" data-testid="debug-stop" disabled={!live} onClick={() => void cancelCurrent()}>
+            <button
+              type="button"
+              className="btn small danger"
+              data-testid="debug-stop"
+              disabled={!live}
+              onClick={() => void cancelCurrent()}
+            >
               ■ Stop
             </button>
           </div>

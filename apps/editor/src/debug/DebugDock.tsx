@@ -18,12 +18,19 @@ export function DebugDock() {
     <section className="debug-dock nokey" data-testid="debug-dock">
       <nav className="dock-tabs row">
         {TABS.map((t) => (
-          <button key={t.id} className={`tab${tab === t.id ? ' active' : ''}`} data-testid={`dock-${t.id}`} onClick={() => uiStore.getState().setDockTab(t.id)}>
+          <button
+            type="button"
+            key={t.id}
+            className={`tab${tab === t.id ? ' active' : ''}`}
+            data-testid={`dock-${t.id}`}
+            onClick={() => uiStore.getState().setDockTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
         <span className="spacer" />
         <button
+          type="button"
           className="btn ghost small"
           data-testid="close-debugger"
           title="Leave debug mode"

@@ -24,7 +24,9 @@ function Row({ row }: { row: DiffRow }) {
   return (
     <li className={`diff-row kind-${row.kind}`} data-testid="diff-row" data-channel={row.channel} data-kind={row.kind}>
       <div className="row">
-        <span className={`diff-kind kind-${row.kind}`}>{row.kind === 'added' ? '+' : row.kind === 'removed' ? '−' : '~'}</span>
+        <span className={`diff-kind kind-${row.kind}`}>
+          {row.kind === 'added' ? '+' : row.kind === 'removed' ? '−' : '~'}
+        </span>
         <strong className="mono">{row.channel}</strong>
         <span className="faint small grow truncate" data-testid="diff-summary">
           {row.summary}
@@ -49,7 +51,12 @@ function Row({ row }: { row: DiffRow }) {
 /** Per-channel changes against the parent checkpoint. */
 export function DiffView({ changes }: { changes: readonly StateChange[] }) {
   const rows = useMemo(() => presentDiff(changes), [changes]);
-  if (rows.length === 0) return <div className="faint small" data-testid="diff-empty">No channel changed.</div>;
+  if (rows.length === 0)
+    return (
+      <div className="faint small" data-testid="diff-empty">
+        No channel changed.
+      </div>
+    );
   return (
     <ul className="diff" data-testid="diff">
       {rows.map((r) => (

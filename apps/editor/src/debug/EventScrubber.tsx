@@ -43,19 +43,47 @@ export function EventScrubber() {
     // A block body: newer Chromium returns a promise here, which must not become the cleanup.
     void current.current?.scrollIntoView({ block: 'nearest' });
   }, [position]);
-  if (!runId) return <div className="empty small">Open a finished run from the runs list (Debug tab) to scrub through it.</div>;
+  if (!runId)
+    return <div className="empty small">Open a finished run from the runs list (Debug tab) to scrub through it.</div>;
   const stops = checkpointPositions(events);
   const s = scrubStore.getState();
   return (
-    <div className="scrubber stack" data-testid="scrubber" data-run-id={runId} data-position={position} data-total={events.length}>
+    <div
+      className="scrubber stack"
+      data-testid="scrubber"
+      data-run-id={runId}
+      data-position={position}
+      data-total={events.length}
+    >
       <div className="row wrap">
-        <button className="btn small" data-testid="scrub-start" disabled={position === 0} onClick={() => s.seek(0)} title="Before the first event">
+        <button
+          type="button"
+          className="btn small"
+          data-testid="scrub-start"
+          disabled={position === 0}
+          onClick={() => s.seek(0)}
+          title="Before the first event"
+        >
           ⏮
         </button>
-        <button className="btn small" data-testid="scrub-prev-checkpoint" disabled={!stops.some((p) => p < position)} onClick={() => s.jumpCheckpoint(-1)} title="Previous checkpoint">
+        <button
+          type="button"
+          className="btn small"
+          data-testid="scrub-prev-checkpoint"
+          disabled={!stops.some((p) => p < position)}
+          onClick={() => s.jumpCheckpoint(-1)}
+          title="Previous checkpoint"
+        >
           ◀◀ cp
         </button>
-        <button className="btn small" data-testid="scrub-prev" disabled={position === 0} onClick={() => s.seek(position - 1)} title="Previous event">
+        <button
+          type="button"
+          className="btn small"
+          data-testid="scrub-prev"
+          disabled={position === 0}
+          onClick={() => s.seek(position - 1)}
+          title="Previous event"
+        >
           ◀
         </button>
         <input
@@ -68,16 +96,36 @@ export function EventScrubber() {
           onChange={(e) => s.seek(Number(e.target.value))}
           aria-label="Event position"
         />
-        <button className="btn small" data-testid="scrub-next" disabled={position >= events.length} onClick={() => s.seek(position + 1)} title="Next event">
+        <button
+          type="button"
+          className="btn small"
+          data-testid="scrub-next"
+          disabled={position >= events.length}
+          onClick={() => s.seek(position + 1)}
+          title="Next event"
+        >
           ▶
         </button>
-        <button className="btn small" data-testid="scrub-next-checkpoint" disabled={!stops.some((p) => p > position)} onClick={() => s.jumpCheckpoint(1)} title="Next checkpoint">
+        <button
+          type="button"
+          className="btn small"
+          data-testid="scrub-next-checkpoint"
+          disabled={!stops.some((p) => p > position)}
+          onClick={() => s.jumpCheckpoint(1)}
+          title="Next checkpoint"
+        >
           cp ▶▶
         </button>
         <span className="small mono" data-testid="scrub-position">
           {position}/{events.length}
         </span>
-        <button className="btn ghost small" data-testid="scrub-exit" onClick={stopScrubbing} title="Leave the recording">
+        <button
+          type="button"
+          className="btn ghost small"
+          data-testid="scrub-exit"
+          onClick={stopScrubbing}
+          title="Leave the recording"
+        >
           ✕
         </button>
       </div>
@@ -94,7 +142,8 @@ export function EventScrubber() {
             data-type={e.type}
             onClick={() => s.seek(i + 1)}
           >
-            <span className="mono faint">{e.seq}</span> <span className="mono">{e.type}</span> <span className="small">{describe(e)}</span>
+            <span className="mono faint">{e.seq}</span> <span className="mono">{e.type}</span>{' '}
+            <span className="small">{describe(e)}</span>
           </li>
         ))}
       </ol>

@@ -24,19 +24,45 @@ export function NodeContextMenu({ at, onClose }: { at: MenuAt; onClose: () => vo
     onClose();
   };
   return (
-    <div className="context-menu card" style={{ left: at.x, top: at.y }} data-testid="node-menu" data-node-id={at.nodeId} onMouseDown={(e) => e.stopPropagation()} role="menu">
-      <button role="menuitemcheckbox" aria-checked={before} className="menu-item" data-testid="menu-break-before" onClick={act(() => breakpointsStore.getState().toggle(at.nodeId, 'before'))}>
+    <div
+      className="context-menu card"
+      style={{ left: at.x, top: at.y }}
+      data-testid="node-menu"
+      data-node-id={at.nodeId}
+      onMouseDown={(e) => e.stopPropagation()}
+      role="menu"
+    >
+      <button
+        type="button"
+        role="menuitemcheckbox"
+        aria-checked={before}
+        className="menu-item"
+        data-testid="menu-break-before"
+        onClick={act(() => breakpointsStore.getState().toggle(at.nodeId, 'before'))}
+      >
         <span className={`bp-mark${before ? ' on' : ''}`} /> Pause before
       </button>
-      <button role="menuitemcheckbox" aria-checked={after} className="menu-item" data-testid="menu-break-after" onClick={act(() => breakpointsStore.getState().toggle(at.nodeId, 'after'))}>
+      <button
+        type="button"
+        role="menuitemcheckbox"
+        aria-checked={after}
+        className="menu-item"
+        data-testid="menu-break-after"
+        onClick={act(() => breakpointsStore.getState().toggle(at.nodeId, 'after'))}
+      >
         <span className={`bp-mark${after ? ' on' : ''}`} /> Pause after
       </button>
       <button
+        type="button"
         role="menuitem"
         className="menu-item"
         data-testid="menu-rerun"
         disabled={!threadId}
-        title={threadId ? 'Continue from the checkpoint just before this node; upstream results are reused' : 'Run the workflow first'}
+        title={
+          threadId
+            ? 'Continue from the checkpoint just before this node; upstream results are reused'
+            : 'Run the workflow first'
+        }
         onClick={act(() => void rerunNode(at.nodeId, selected))}
       >
         ↻ Rerun from this node

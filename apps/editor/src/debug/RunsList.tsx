@@ -21,10 +21,17 @@ export function RunsList() {
     <section className="card debug-section stack" data-testid="runs-list">
       <div className="row">
         <h3 className="grow">Runs</h3>
-        <button className="btn ghost small" data-testid="refresh-runs" disabled={!workflowId || loading} onClick={() => workflowId && void runsStore.getState().load(workflowId)}>
+        <button
+          type="button"
+          className="btn ghost small"
+          data-testid="refresh-runs"
+          disabled={!workflowId || loading}
+          onClick={() => workflowId && void runsStore.getState().load(workflowId)}
+        >
           ↻
         </button>
         <button
+          type="button"
           className="btn small"
           data-testid="compare-runs"
           disabled={picked.length !== 2 || comparing}
@@ -41,14 +48,30 @@ export function RunsList() {
       {runs.length === 0 && !loading && <div className="faint small">No runs yet.</div>}
       <ul className="run-list">
         {runs.map((r) => (
-          <li key={r.id} className={`run-item${r.id === watched ? ' current' : ''}`} data-testid="run-item" data-run-id={r.id} data-status={r.status}>
-            <input type="checkbox" checked={picked.includes(r.id)} onChange={() => runsStore.getState().togglePick(r.id)} data-testid="pick-run" title="Compare" />
-            <button className="run-open" data-testid="open-run" onClick={() => void openRun(r)}>
+          <li
+            key={r.id}
+            className={`run-item${r.id === watched ? ' current' : ''}`}
+            data-testid="run-item"
+            data-run-id={r.id}
+            data-status={r.status}
+          >
+            <input
+              type="checkbox"
+              checked={picked.includes(r.id)}
+              onChange={() => runsStore.getState().togglePick(r.id)}
+              data-testid="pick-run"
+              title="Compare"
+            />
+            <button type="button" className="run-open" data-testid="open-run" onClick={() => void openRun(r)}>
               <span className={`pill ${r.status}`}>{r.status}</span>
               <span className="small grow truncate">{new Date(r.createdAt).toLocaleTimeString()}</span>
               <span className="faint small">{formatMs(durationOf(r.startedAt, r.finishedAt))}</span>
               <span className="faint small">{r.tokens.input + r.tokens.output} tok</span>
-              {r.forkedFrom && <span className="faint small" title={`forked from ${r.forkedFrom.checkpointId}`}>↳</span>}
+              {r.forkedFrom && (
+                <span className="faint small" title={`forked from ${r.forkedFrom.checkpointId}`}>
+                  ↳
+                </span>
+              )}
               {scrubbing === r.id && <span className="pill">recorded</span>}
             </button>
           </li>

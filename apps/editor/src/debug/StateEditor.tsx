@@ -9,7 +9,15 @@ import { planStateEdit, stateText } from './state-edit.js';
  * Edit the state at a checkpoint as JSON (checked against the channel types as you type), write
  * it as a chosen node, and continue from the new branch; the original history stays.
  */
-export function StateEditor({ checkpoint, ran, onDone }: { checkpoint: ThreadState; ran: readonly string[]; onDone: (newId: string) => void }) {
+export function StateEditor({
+  checkpoint,
+  ran,
+  onDone,
+}: {
+  checkpoint: ThreadState;
+  ran: readonly string[];
+  onDone: (newId: string) => void;
+}) {
   const channels = useDocument((s) => s.doc.state);
   const nodes = useDocument((s) => s.doc.nodes);
   const [text, setText] = useState(() => stateText(checkpoint.values));
@@ -29,8 +37,21 @@ export function StateEditor({ checkpoint, ran, onDone }: { checkpoint: ThreadSta
   };
   return (
     <div className="state-editor stack" data-testid="state-editor">
-      <div className="faint small">Edit the values as JSON. Channels left out stay as they are; null clears one. The edit becomes a new checkpoint on its own branch.</div>
-      <CodeField key={generation} testId="state-json" value={text} onChange={setText} language="javascript" height={220} plain uncontrolled invalid={!plan.ok} />
+      <div className="faint small">
+        Edit the values as JSON. Channels left out stay as they are; null clears one. The edit becomes a new checkpoint
+        on its own branch.
+      </div>
+      <CodeField
+        key={generation}
+        testId="state-json"
+        value={text}
+        onChange={setText}
+        language="javascript"
+        height={220}
+        plain
+        uncontrolled
+        invalid={!plan.ok}
+      />
       {!plan.ok && (
         <ul className="problem-list compact" data-testid="state-problems">
           {plan.problems.map((p, i) => (
@@ -54,7 +75,13 @@ export function StateEditor({ checkpoint, ran, onDone }: { checkpoint: ThreadSta
         <label className="small" htmlFor="as-node">
           as node
         </label>
-        <select id="as-node" className="select narrow-auto" data-testid="as-node" value={asNode} onChange={(e) => setAsNode(e.target.value)}>
+        <select
+          id="as-node"
+          className="select narrow-auto"
+          data-testid="as-node"
+          value={asNode}
+          onChange={(e) => setAsNode(e.target.value)}
+        >
           <option value="">(engine default: the last writer)</option>
           {nodes.map((n) => (
             <option key={n.id} value={n.id}>
@@ -64,13 +91,31 @@ export function StateEditor({ checkpoint, ran, onDone }: { checkpoint: ThreadSta
         </select>
       </div>
       <div className="row wrap">
-        <button className="btn small" data-testid="edit-save" disabled={busy || !plan.ok} onClick={() => void submit(false)} title="Write the edit as a new checkpoint (a branch)">
+        <button
+          type="button"
+          className="btn small"
+          data-testid="edit-save"
+          disabled={busy || !plan.ok}
+          onClick={() => void submit(false)}
+          title="Write the edit as a new checkpoint (a branch)"
+        >
           Save as branch
         </button>
-        <button className="btn small primary" data-testid="edit-continue" disabled={busy || !plan.ok} onClick={() => void submit(true)} title="Write the edit, then run on from it">
+        <button
+          type="button"
+          className="btn small primary"
+          data-testid="edit-continue"
+          disabled={busy || !plan.ok}
+          onClick={() => void submit(true)}
+          title="Write the edit, then run on from it"
+        >
           Save &amp; continue
         </button>
-        <button className="btn ghost small" disabled={busy} onClick={() => {
+        <button
+          type="button"
+          className="btn ghost small"
+          disabled={busy}
+          onClick={() => {
             setText(stateText(checkpoint.values));
             setGeneration((g) => g + 1);
           }}

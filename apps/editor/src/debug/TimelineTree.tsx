@@ -4,7 +4,9 @@ import { canvasIds, pathTo } from './timeline.js';
 
 function time(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(undefined, { hour12: false }) + `.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return Number.isNaN(d.getTime())
+    ? ''
+    : `${d.toLocaleTimeString(undefined, { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 /** A thread's checkpoints as a tree: branches (edits, replays) indented under their fork point. */
@@ -25,7 +27,13 @@ export function TimelineTree() {
         <span className="small grow">
           {timeline.rows.length} checkpoints · {timeline.branchCount} branch{timeline.branchCount === 1 ? '' : 'es'}
         </span>
-        <button className="btn ghost small" data-testid="timeline-refresh" disabled={loading} onClick={() => void timelineStore.getState().refresh()}>
+        <button
+          type="button"
+          className="btn ghost small"
+          data-testid="timeline-refresh"
+          disabled={loading}
+          onClick={() => void timelineStore.getState().refresh()}
+        >
           ↻
         </button>
       </div>
@@ -50,19 +58,39 @@ export function TimelineTree() {
               data-ran={r.ran.join(',')}
               onClick={() => timelineStore.getState().select(r.id)}
             >
-              {r.branchStart && <span className="branch-mark" title="A new branch (edit, replay or rerun)">↳</span>}
+              {r.branchStart && (
+                <span className="branch-mark" title="A new branch (edit, replay or rerun)">
+                  ↳
+                </span>
+              )}
               <span className={`cp-dot source-${c.source}`} />
               <span className="cp-step mono">{c.step}</span>
               <span className={`pill source source-${c.source}`}>{c.source}</span>
-              <span className="grow truncate small">{r.ran.length > 0 ? r.ran.map(labelOf).join(', ') : c.source === 'input' ? 'input' : c.source === 'update' ? 'edited state' : ''}</span>
-              {canvasIds(c.next).length > 0 && <span className="faint small truncate cp-next">→ {canvasIds(c.next).map(labelOf).join(', ')}</span>}
+              <span className="grow truncate small">
+                {r.ran.length > 0
+                  ? r.ran.map(labelOf).join(', ')
+                  : c.source === 'input'
+                    ? 'input'
+                    : c.source === 'update'
+                      ? 'edited state'
+                      : ''}
+              </span>
+              {canvasIds(c.next).length > 0 && (
+                <span className="faint small truncate cp-next">→ {canvasIds(c.next).map(labelOf).join(', ')}</span>
+              )}
               <span className="faint small mono">{time(c.createdAt)}</span>
             </li>
           );
         })}
       </ol>
       {more && (
-        <button className="btn ghost small" data-testid="timeline-more" disabled={loading} onClick={() => void timelineStore.getState().loadMore()}>
+        <button
+          type="button"
+          className="btn ghost small"
+          data-testid="timeline-more"
+          disabled={loading}
+          onClick={() => void timelineStore.getState().loadMore()}
+        >
           Older checkpoints…
         </button>
       )}

@@ -30,7 +30,14 @@ const keyOf = (workflowId: string) => `flowcraft.breakpoints.${workflowId}`;
 function read(storage: KeyValueStorage | undefined, workflowId: string): { before: string[]; after: string[] } {
   try {
     const raw: unknown = JSON.parse(storage?.getItem(keyOf(workflowId)) ?? 'null');
-    if (raw && typeof raw === 'object' && 'before' in raw && 'after' in raw && Array.isArray(raw.before) && Array.isArray(raw.after)) {
+    if (
+      raw &&
+      typeof raw === 'object' &&
+      'before' in raw &&
+      'after' in raw &&
+      Array.isArray(raw.before) &&
+      Array.isArray(raw.after)
+    ) {
       const strings = (v: unknown[]) => v.filter((x): x is string => typeof x === 'string').sort();
       return { before: strings(raw.before), after: strings(raw.after) };
     }
@@ -49,7 +56,9 @@ function browserStorage(): KeyValueStorage | undefined {
 }
 
 /** Breakpoints per workflow (kept in the browser's storage) and the debug-mode switch. React-free. */
-export function createBreakpointsStore(storage: KeyValueStorage | undefined = browserStorage()): StoreApi<BreakpointsState> {
+export function createBreakpointsStore(
+  storage: KeyValueStorage | undefined = browserStorage(),
+): StoreApi<BreakpointsState> {
   return createStore<BreakpointsState>()((set, get) => {
     const save = (before: string[], after: string[]) => {
       const id = get().workflowId;
@@ -61,7 +70,8 @@ export function createBreakpointsStore(storage: KeyValueStorage | undefined = br
         // storage full or unavailable: breakpoints last for this page
       }
     };
-    const with_ = (list: string[], nodeId: string, on: boolean) => (on ? [...new Set([...list, nodeId])].sort() : list.filter((x) => x !== nodeId));
+    const with_ = (list: string[], nodeId: string, on: boolean) =>
+      on ? [...new Set([...list, nodeId])].sort() : list.filter((x) => x !== nodeId);
     return {
       workflowId: undefined,
       before: [],

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { diffState } from '@flowcraft/schema';
 import { diffText, diffTokens, itemView, presentChange, presentDiff } from './diff-present.js';
 
-const join = (parts: { op: string; text: string }[], ops: string[]) => parts.filter((p) => ops.includes(p.op)).map((p) => p.text).join('');
+const join = (parts: { op: string; text: string }[], ops: string[]) =>
+  parts
+    .filter((p) => ops.includes(p.op))
+    .map((p) => p.text)
+    .join('');
 
 describe('diff presentation', () => {
   it('diffs prose word by word; both sides can be rebuilt from the parts', () => {
@@ -35,7 +39,12 @@ describe('diff presentation', () => {
     const after = {
       messages: [
         { role: 'user', content: 'hi' },
-        { lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'AIMessage'], kwargs: { content: '', tool_calls: [{ name: 'search', args: { q: 'tides' } }] } },
+        {
+          lc: 1,
+          type: 'constructor',
+          id: ['langchain_core', 'messages', 'AIMessage'],
+          kwargs: { content: '', tool_calls: [{ name: 'search', args: { q: 'tides' } }] },
+        },
         { type: 'tool', content: [{ type: 'text', text: 'high tide 6am' }] },
       ],
     };
@@ -53,19 +62,40 @@ describe('diff presentation', () => {
 
   it('summarises scalars, long strings, additions, removals and objects', () => {
     expect(presentChange({ channel: 'n', kind: 'changed', before: 1, after: 2 }).summary).toBe('1 → 2');
-    expect(presentChange({ channel: 's', kind: 'changed', before: 'x'.repeat(50), after: 'y'.repeat(60) }).summary).toBe('50 → 60 chars');
-    expect(presentChange({ channel: 's', kind: 'changed', before: 'yes', after: 'no' })).toMatchObject({ summary: '"yes" → "no"', view: { type: 'text' } });
-    expect(presentChange({ channel: 'l', kind: 'added', after: [1, 2] })).toMatchObject({ summary: '2 items', view: { type: 'items', total: 2 } });
-    expect(presentChange({ channel: 'o', kind: 'removed', before: { a: 1 } })).toMatchObject({ summary: 'removed', view: { type: 'json', parts: [{ op: 'del' }] } });
-    expect(presentChange({ channel: 'c', kind: 'changed', before: null, after: 'a long draft '.repeat(5) })).toMatchObject({ kind: 'changed', summary: 'set: 65 chars', view: { type: 'text', parts: [{ op: 'add' }] } });
-    expect(presentChange({ channel: 'c', kind: 'changed', before: 'x', after: null })).toMatchObject({ summary: 'cleared', view: { parts: [{ op: 'del', text: 'x' }] } });
+    expect(
+      presentChange({ channel: 's', kind: 'changed', before: 'x'.repeat(50), after: 'y'.repeat(60) }).summary,
+    ).toBe('50 → 60 chars');
+    expect(presentChange({ channel: 's', kind: 'changed', before: 'yes', after: 'no' })).toMatchObject({
+      summary: '"yes" → "no"',
+      view: { type: 'text' },
+    });
+    expect(presentChange({ channel: 'l', kind: 'added', after: [1, 2] })).toMatchObject({
+      summary: '2 items',
+      view: { type: 'items', total: 2 },
+    });
+    expect(presentChange({ channel: 'o', kind: 'removed', before: { a: 1 } })).toMatchObject({
+      summary: 'removed',
+      view: { type: 'json', parts: [{ op: 'del' }] },
+    });
+    expect(
+      presentChange({ channel: 'c', kind: 'changed', before: null, after: 'a long draft '.repeat(5) }),
+    ).toMatchObject({ kind: 'changed', summary: 'set: 65 chars', view: { type: 'text', parts: [{ op: 'add' }] } });
+    expect(presentChange({ channel: 'c', kind: 'changed', before: 'x', after: null })).toMatchObject({
+      summary: 'cleared',
+      view: { parts: [{ op: 'del', text: 'x' }] },
+    });
     const obj = presentChange({ channel: 'o', kind: 'changed', before: { a: 1, b: 2 }, after: { a: 1, b: 3 } });
     expect(obj.summary).toBe('2 keys → 2 keys');
-    expect(obj.view.type === 'json' && obj.view.parts.filter((p) => p.op !== 'same').map((p) => p.text.trim())).toEqual(['"b": 2', '"b": 3']);
+    expect(obj.view.type === 'json' && obj.view.parts.filter((p) => p.op !== 'same').map((p) => p.text.trim())).toEqual(
+      ['"b": 2', '"b": 3'],
+    );
   });
 
   it('reads plain items as themselves', () => {
-    expect(itemView({ round: 1, accepted: false })).toEqual({ role: undefined, text: '{\n  "round": 1,\n  "accepted": false\n}' });
+    expect(itemView({ round: 1, accepted: false })).toEqual({
+      role: undefined,
+      text: '{\n  "round": 1,\n  "accepted": false\n}',
+    });
     expect(itemView('text')).toEqual({ role: undefined, text: 'text' });
     expect(itemView({ role: 'human', content: 'q' })).toEqual({ role: 'user', text: 'q' });
   });

@@ -60,7 +60,11 @@ export function diffTokens(a: readonly string[], b: readonly string[]): DiffPart
   const w = m + 1;
   const lcs = new Uint32Array((n + 1) * w);
   for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) lcs[i * w + j] = x[i] === y[j] ? (lcs[(i + 1) * w + j + 1] ?? 0) + 1 : Math.max(lcs[(i + 1) * w + j] ?? 0, lcs[i * w + j + 1] ?? 0);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i * w + j] =
+        x[i] === y[j]
+          ? (lcs[(i + 1) * w + j + 1] ?? 0) + 1
+          : Math.max(lcs[(i + 1) * w + j] ?? 0, lcs[i * w + j + 1] ?? 0);
   const parts: DiffPart[] = [head];
   let i = 0;
   let j = 0;
@@ -123,13 +127,24 @@ export function itemView(item: unknown): ItemView {
   const kwargs = asRecord(r.kwargs);
   const body = r.lc !== undefined && kwargs ? kwargs : r;
   const idPath = Array.isArray(r.id) ? r.id : undefined;
-  const cls = typeof idPath?.at(-1) === 'string' ? String(idPath.at(-1)).replace(/Message(Chunk)?$/, '').toLowerCase() : undefined;
-  const role = typeof body.role === 'string' ? body.role : typeof r.type === 'string' && r.type !== 'constructor' ? r.type : (cls ?? (typeof body.type === 'string' ? body.type : undefined));
+  const cls =
+    typeof idPath?.at(-1) === 'string'
+      ? String(idPath.at(-1))
+          .replace(/Message(Chunk)?$/, '')
+          .toLowerCase()
+      : undefined;
+  const role =
+    typeof body.role === 'string'
+      ? body.role
+      : typeof r.type === 'string' && r.type !== 'constructor'
+        ? r.type
+        : (cls ?? (typeof body.type === 'string' ? body.type : undefined));
   if (!('content' in body) || role === undefined) return { role: undefined, text: pretty(item) };
   let text = contentText(body.content);
   const calls = Array.isArray(body.tool_calls) ? body.tool_calls : [];
   const named = calls.map((c) => asRecord(c)).filter((c): c is Record<string, unknown> => c !== undefined);
-  if (named.length > 0) text += `${text ? '\n' : ''}${named.map((c) => `→ ${String(c.name)}(${JSON.stringify(c.args ?? {})})`).join('\n')}`;
+  if (named.length > 0)
+    text += `${text ? '\n' : ''}${named.map((c) => `→ ${String(c.name)}(${JSON.stringify(c.args ?? {})})`).join('\n')}`;
   return { role: role === 'human' ? 'user' : role === 'ai' ? 'assistant' : role, text };
 }
 
@@ -150,26 +165,59 @@ function describe(value: unknown): string {
 export function presentChange(change: StateChange): DiffRow {
   const { channel, kind } = change;
   // A channel going from null to a value (or back) reads as set / cleared.
-  if (kind === 'changed' && change.before === null && change.after !== null) return { ...presentChange({ channel, kind: 'added', after: change.after }), kind };
-  if (kind === 'changed' && change.after === null && change.before !== null) return { ...presentChange({ channel, kind: 'removed', before: change.before }), kind, summary: 'cleared' };
+  if (kind === 'changed' && change.before === null && change.after !== null)
+    return { ...presentChange({ channel, kind: 'added', after: change.after }), kind };
+  if (kind === 'changed' && change.after === null && change.before !== null)
+    return { ...presentChange({ channel, kind: 'removed', before: change.before }), kind, summary: 'cleared' };
   const { before, after } = change;
   if (change.appended && Array.isArray(after)) {
     const msgs = isMessages(change.appended);
-    return { channel, kind, summary: `+${plural(change.appended.length, msgs ? 'message' : 'item')}`, view: { type: 'items', items: change.appended.map(itemView), total: after.length } };
+    return {
+      channel,
+      kind,
+      summary: `+${plural(change.appended.length, msgs ? 'message' : 'item')}`,
+      view: { type: 'items', items: change.appended.map(itemView), total: after.length },
+    };
   }
   if (kind === 'added' && Array.isArray(after)) {
     const msgs = isMessages(after);
-    return { channel, kind, summary: plural(after.length, msgs ? 'message' : 'item'), view: { type: 'items', items: after.map(itemView), total: after.length } };
+    return {
+      channel,
+      kind,
+      summary: plural(after.length, msgs ? 'message' : 'item'),
+      view: { type: 'items', items: after.map(itemView), total: after.length },
+    };
   }
   if (kind === 'changed' && typeof before === 'string' && typeof after === 'string') {
-    return { channel, kind, summary: before.length > 40 || after.length > 40 ? `${before.length} → ${after.length} chars` : `${JSON.stringify(before)} → ${JSON.stringify(after)}`, view: { type: 'text', parts: diffText(before, after) } };
+    return {
+      channel,
+      kind,
+      summary:
+        before.length > 40 || after.length > 40
+          ? `${before.length} → ${after.length} chars`
+          : `${JSON.stringify(before)} → ${JSON.stringify(after)}`,
+      view: { type: 'text', parts: diffText(before, after) },
+    };
   }
-  if (kind === 'added') return { channel, kind, summary: `set: ${describe(after)}`, view: typeof after === 'string' ? { type: 'text', parts: [{ op: 'add', text: after }] } : { type: 'json', parts: [{ op: 'add', text: pretty(after) }] } };
-  if (kind === 'removed') return { channel, kind, summary: 'removed', view: { type: 'json', parts: [{ op: 'del', text: pretty(before) }] } };
+  if (kind === 'added')
+    return {
+      channel,
+      kind,
+      summary: `set: ${describe(after)}`,
+      view:
+        typeof after === 'string'
+          ? { type: 'text', parts: [{ op: 'add', text: after }] }
+          : { type: 'json', parts: [{ op: 'add', text: pretty(after) }] },
+    };
+  if (kind === 'removed')
+    return { channel, kind, summary: 'removed', view: { type: 'json', parts: [{ op: 'del', text: pretty(before) }] } };
   const b = pretty(before);
   const a = pretty(after);
   const scalar = (v: unknown) => v === null || typeof v !== 'object';
-  const summary = scalar(before) && scalar(after) && b.length <= 40 && a.length <= 40 ? `${b} → ${a}` : `${describe(before)} → ${describe(after)}`;
+  const summary =
+    scalar(before) && scalar(after) && b.length <= 40 && a.length <= 40
+      ? `${b} → ${a}`
+      : `${describe(before)} → ${describe(after)}`;
   return { channel, kind, summary, view: { type: 'json', parts: diffTokens(lines(b), lines(a)) } };
 }
 

@@ -58,7 +58,12 @@ export function createScrubStore(successors?: Successors): StoreApi<ScrubState> 
         try {
           const events = [...(await load())].sort((a, b) => a.seq - b.seq);
           if (get().runId !== runId) return;
-          set({ events, position: events.length, view: viewAt(runId, threadId, events, events.length), loading: false });
+          set({
+            events,
+            position: events.length,
+            view: viewAt(runId, threadId, events, events.length),
+            loading: false,
+          });
         } catch (err) {
           if (get().runId === runId) set({ loading: false, error: err instanceof Error ? err.message : String(err) });
         }
@@ -76,7 +81,15 @@ export function createScrubStore(successors?: Successors): StoreApi<ScrubState> 
         if (target !== undefined) get().seek(target);
       },
       close() {
-        set({ runId: undefined, threadId: undefined, events: [], position: 0, view: undefined, loading: false, error: undefined });
+        set({
+          runId: undefined,
+          threadId: undefined,
+          events: [],
+          position: 0,
+          view: undefined,
+          loading: false,
+          error: undefined,
+        });
       },
     };
   });

@@ -20,7 +20,11 @@ describe('planning a state edit', () => {
 
   it('writes through the reducers: appended items only, the difference for sums, null to clear', () => {
     const plan = edit({ copy: 'draft', rounds: [{ round: 1 }, { round: 2 }], revisions: 1, total: 15, meta: null });
-    expect(plan).toEqual({ ok: true, values: { rounds: [{ round: 2 }], total: 5, meta: null }, changed: ['meta', 'rounds', 'total'] });
+    expect(plan).toEqual({
+      ok: true,
+      values: { rounds: [{ round: 2 }], total: 5, meta: null },
+      changed: ['meta', 'rounds', 'total'],
+    });
   });
 
   it('leaves the channels out of the JSON as they are', () => {
@@ -37,7 +41,10 @@ describe('planning a state edit', () => {
   });
 
   it('refuses text that is not a JSON object', () => {
-    expect(planStateEdit(original, '{ copy: ', channels)).toMatchObject({ ok: false, problems: [{ channel: undefined, message: expect.stringMatching(/^JSON/) }] });
+    expect(planStateEdit(original, '{ copy: ', channels)).toMatchObject({
+      ok: false,
+      problems: [{ channel: undefined, message: expect.stringMatching(/^JSON/) }],
+    });
     expect(planStateEdit(original, '[1]', channels)).toMatchObject({ ok: false });
   });
 });

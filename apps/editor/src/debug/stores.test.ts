@@ -51,12 +51,24 @@ describe('breakpoints store', () => {
 });
 
 describe('timeline store', () => {
-  const page1: HistoryPage = { items: [cp('c2', 'c1', { step: 1, values: { x: 2 } }), cp('c1', 'c0', { step: 0, next: ['b'], values: { x: 1 } })], nextCursor: 'cur' };
+  const page1: HistoryPage = {
+    items: [cp('c2', 'c1', { step: 1, values: { x: 2 } }), cp('c1', 'c0', { step: 0, next: ['b'], values: { x: 1 } })],
+    nextCursor: 'cur',
+  };
   const page2: HistoryPage = { items: [cp('c0', null, { step: -1, source: 'input', next: ['a'] })], nextCursor: null };
 
   it('loads history page by page into one tree, selects, fetches the diff and marks the canvas', async () => {
-    const diff: StateDiff = { checkpointId: 'c2', parentCheckpointId: 'c1', ran: ['b'], next: [], changes: [{ channel: 'x', kind: 'changed', before: 1, after: 2 }] };
-    const api = { history: vi.fn(async (_t: string, cursor?: string) => (cursor ? page2 : page1)), diff: vi.fn(async () => diff) };
+    const diff: StateDiff = {
+      checkpointId: 'c2',
+      parentCheckpointId: 'c1',
+      ran: ['b'],
+      next: [],
+      changes: [{ channel: 'x', kind: 'changed', before: 1, after: 2 }],
+    };
+    const api = {
+      history: vi.fn(async (_t: string, cursor?: string) => (cursor ? page2 : page1)),
+      diff: vi.fn(async () => diff),
+    };
     const s = createTimelineStore(api);
     await s.getState().open('t');
     expect(s.getState().timeline.rows.map((r) => r.id)).toEqual(['c1', 'c2']);
@@ -78,12 +90,18 @@ describe('timeline store', () => {
   });
 
   it('computes the diff in the browser when the engine cannot, and forgets a thread it left', async () => {
-    const api = { history: vi.fn(async () => ({ items: [...page1.items, ...page2.items], nextCursor: null })), diff: vi.fn(async () => Promise.reject(new Error('404'))) };
+    const api = {
+      history: vi.fn(async () => ({ items: [...page1.items, ...page2.items], nextCursor: null })),
+      diff: vi.fn(async () => Promise.reject(new Error('404'))),
+    };
     const s = createTimelineStore(api);
     await s.getState().open('t');
     s.getState().select('c2');
     await vi.waitFor(() => expect(s.getState().diffs.c2?.status).toBe('ready'));
-    expect(s.getState().diffs.c2).toMatchObject({ local: true, diff: { ran: ['b'], changes: [{ channel: 'x', kind: 'changed', before: 1, after: 2 }] } });
+    expect(s.getState().diffs.c2).toMatchObject({
+      local: true,
+      diff: { ran: ['b'], changes: [{ channel: 'x', kind: 'changed', before: 1, after: 2 }] },
+    });
     api.history.mockResolvedValueOnce({ items: [cp('z', null)], nextCursor: null });
     await s.getState().open('other');
     expect(s.getState()).toMatchObject({ threadId: 'other', selectedId: undefined, diffs: {} });
@@ -91,7 +109,10 @@ describe('timeline store', () => {
   });
 
   it('reports a failed history load', async () => {
-    const s = createTimelineStore({ history: async () => Promise.reject(new Error('down')), diff: async () => Promise.reject(new Error('x')) });
+    const s = createTimelineStore({
+      history: async () => Promise.reject(new Error('down')),
+      diff: async () => Promise.reject(new Error('x')),
+    });
     await s.getState().open('t');
     expect(s.getState()).toMatchObject({ loading: false, error: 'down' });
   });
@@ -143,15 +164,38 @@ describe('scrub store', () => {
 });
 
 describe('runs and comparison', () => {
-  const summary = (runId: string, path: string[], nodes: RunComparison['a']['nodes']) => ({ runId, status: 'completed', durationMs: 10, tokens: { input: 5, output: 5 }, path, nodes });
+  const summary = (runId: string, path: string[], nodes: RunComparison['a']['nodes']) => ({
+    runId,
+    status: 'completed',
+    durationMs: 10,
+    tokens: { input: 5, output: 5 },
+    path,
+    nodes,
+  });
   const node = (update: unknown) => ({ runs: 1, durationMs: 2, tokens: { input: 1, output: 1 }, update });
   const cmp: RunComparison = {
-    a: summary('a', ['start', 'route', 'x', 'end'], { start: node({}), route: node({ r: 'x' }), x: node({ out: 1 }), end: node({}) }),
-    b: summary('b', ['start', 'route', 'y', 'end'], { start: node({}), route: node({ r: 'y' }), y: node({ out: 2 }), end: node({}) }),
+    a: summary('a', ['start', 'route', 'x', 'end'], {
+      start: node({}),
+      route: node({ r: 'x' }),
+      x: node({ out: 1 }),
+      end: node({}),
+    }),
+    b: summary('b', ['start', 'route', 'y', 'end'], {
+      start: node({}),
+      route: node({ r: 'y' }),
+      y: node({ out: 2 }),
+      end: node({}),
+    }),
   };
 
   it('lines up per-node results and finds where the paths split', () => {
-    expect(compareRows(cmp).map((r) => `${r.nodeId}:${r.a ? 'a' : '-'}${r.b ? 'b' : '-'}:${r.differs}`)).toEqual(['start:ab:false', 'route:ab:true', 'x:a-:true', 'end:ab:false', 'y:-b:true']);
+    expect(compareRows(cmp).map((r) => `${r.nodeId}:${r.a ? 'a' : '-'}${r.b ? 'b' : '-'}:${r.differs}`)).toEqual([
+      'start:ab:false',
+      'route:ab:true',
+      'x:a-:true',
+      'end:ab:false',
+      'y:-b:true',
+    ]);
     expect(divergence(cmp.a.path, cmp.b.path)).toBe(2);
     expect(divergence(['a'], ['a'])).toBe(-1);
     expect(divergence(['a'], ['a', 'b'])).toBe(1);

@@ -10,7 +10,10 @@ export interface TimelineApi {
   diff(threadId: string, checkpointId: string): Promise<StateDiff>;
 }
 
-export type DiffEntry = { status: 'loading' } | { status: 'ready'; diff: StateDiff; local: boolean } | { status: 'error'; message: string };
+export type DiffEntry =
+  | { status: 'loading' }
+  | { status: 'ready'; diff: StateDiff; local: boolean }
+  | { status: 'error'; message: string };
 
 export interface TimelineState {
   threadId: string | undefined;
@@ -73,7 +76,17 @@ export function createTimelineStore(api: TimelineApi): StoreApi<TimelineState> {
         const parentId = row?.checkpoint.parentCheckpointId;
         const parent = parentId ? get().timeline.byId.get(parentId) : undefined;
         entry = row
-          ? { status: 'ready', local: true, diff: { checkpointId: id, parentCheckpointId: parentId ?? null, ran: row.ran, next: row.checkpoint.next, changes: diffState(parent?.checkpoint.values ?? {}, row.checkpoint.values) } }
+          ? {
+              status: 'ready',
+              local: true,
+              diff: {
+                checkpointId: id,
+                parentCheckpointId: parentId ?? null,
+                ran: row.ran,
+                next: row.checkpoint.next,
+                changes: diffState(parent?.checkpoint.values ?? {}, row.checkpoint.values),
+              },
+            }
           : { status: 'error', message: message(err) };
       }
       if (gen !== generation) return;
@@ -94,7 +107,16 @@ export function createTimelineStore(api: TimelineApi): StoreApi<TimelineState> {
       async open(threadId) {
         if (threadId !== get().threadId) {
           generation++;
-          set({ threadId, items: [], timeline: empty, nextCursor: null, selectedId: undefined, diffs: {}, marks: {}, error: undefined });
+          set({
+            threadId,
+            items: [],
+            timeline: empty,
+            nextCursor: null,
+            selectedId: undefined,
+            diffs: {},
+            marks: {},
+            error: undefined,
+          });
         }
         await get().refresh();
       },
@@ -107,7 +129,11 @@ export function createTimelineStore(api: TimelineApi): StoreApi<TimelineState> {
           const page = await api.history(threadId);
           if (gen !== generation) return;
           const first = get().items.length === 0;
-          setItems(mergeItems(get().items, page.items), { loading: false, error: undefined, ...(first ? { nextCursor: page.nextCursor } : {}) });
+          setItems(mergeItems(get().items, page.items), {
+            loading: false,
+            error: undefined,
+            ...(first ? { nextCursor: page.nextCursor } : {}),
+          });
         } catch (err) {
           if (gen === generation) set({ loading: false, error: message(err) });
         }
@@ -120,7 +146,11 @@ export function createTimelineStore(api: TimelineApi): StoreApi<TimelineState> {
         try {
           const page = await api.history(threadId, nextCursor);
           if (gen !== generation) return;
-          setItems(mergeItems(get().items, page.items), { loading: false, nextCursor: page.nextCursor, error: undefined });
+          setItems(mergeItems(get().items, page.items), {
+            loading: false,
+            nextCursor: page.nextCursor,
+            error: undefined,
+          });
         } catch (err) {
           if (gen === generation) set({ loading: false, error: message(err) });
         }
@@ -136,7 +166,17 @@ export function createTimelineStore(api: TimelineApi): StoreApi<TimelineState> {
       },
       close() {
         generation++;
-        set({ threadId: undefined, items: [], timeline: empty, nextCursor: null, selectedId: undefined, diffs: {}, marks: {}, error: undefined, loading: false });
+        set({
+          threadId: undefined,
+          items: [],
+          timeline: empty,
+          nextCursor: null,
+          selectedId: undefined,
+          diffs: {},
+          marks: {},
+          error: undefined,
+          loading: false,
+        });
       },
     };
   });

@@ -84,7 +84,12 @@ describe('checkpoint timeline', () => {
     const u1 = t.byId.get('u1');
     expect(s2?.depth === 0 || u1?.depth === 0).toBe(false);
     // s0 has one loaded child left, so the replay now continues the original line.
-    expect(t.rows.filter((r) => r.branchStart).map((r) => r.id).sort()).toEqual(['s2', 'u1']);
+    expect(
+      t.rows
+        .filter((r) => r.branchStart)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['s2', 'u1']);
     expect(t.byId.get('f0')).toMatchObject({ depth: 0, lane: 0 });
     expect(s2?.ran).toEqual([]);
   });
@@ -101,7 +106,10 @@ describe('checkpoint timeline', () => {
 
 describe('engine-internal nodes', () => {
   it('are left out of what ran and of the canvas marks', () => {
-    const t = buildTimeline([cp('in', null, { source: 'input', next: ['__start__'] }), cp('s0', 'in', { next: ['start'] })]);
+    const t = buildTimeline([
+      cp('in', null, { source: 'input', next: ['__start__'] }),
+      cp('s0', 'in', { next: ['start'] }),
+    ]);
     expect(t.byId.get('s0')?.ran).toEqual([]);
     expect(marksAt(t, 'in')).toEqual({});
     expect(marksAt(t, 's0', ['__start__'])).toEqual({ start: 'next' });

@@ -25,7 +25,11 @@ export interface Timeline {
 }
 
 function older(a: ThreadState, b: ThreadState): number {
-  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.step - b.step || (a.checkpointId < b.checkpointId ? -1 : a.checkpointId > b.checkpointId ? 1 : 0);
+  return a.createdAt < b.createdAt
+    ? -1
+    : a.createdAt > b.createdAt
+      ? 1
+      : a.step - b.step || (a.checkpointId < b.checkpointId ? -1 : a.checkpointId > b.checkpointId ? 1 : 0);
 }
 
 /** Canvas node ids only (the engine's internal nodes, like `__start__`, are not on the canvas). */

@@ -21,8 +21,16 @@ export function ArrayField({ field, value, path, onChange }: Props) {
   const own = field.itemWidget ?? widgetFor(items, undefined);
   const scalarWidget = own === 'hidden' || own === 'array' || own === 'object' ? 'json' : own;
   const key = path.join('.');
-  const set = (i: number, v: unknown, changed: string) => onChange(value.map((x, j) => (j === i ? v : x)), changed);
-  const remove = (i: number) => onChange(value.filter((_, j) => j !== i), `${key}.remove`);
+  const set = (i: number, v: unknown, changed: string) =>
+    onChange(
+      value.map((x, j) => (j === i ? v : x)),
+      changed,
+    );
+  const remove = (i: number) =>
+    onChange(
+      value.filter((_, j) => j !== i),
+      `${key}.remove`,
+    );
   const move = (i: number, d: -1 | 1) => {
     const next = [...value];
     const [item] = next.splice(i, 1);
@@ -36,10 +44,22 @@ export function ArrayField({ field, value, path, onChange }: Props) {
         <div key={i} className="array-item" data-testid={pathId(`${testIdPrefix}-item`, [...path, i])}>
           <div className="array-item-body">
             {itemIsObject ? (
-              <ObjectFields schema={items} value={isRecord(item) ? item : {}} path={[...path, i]} onChange={(v, changed) => set(i, v, changed)} />
+              <ObjectFields
+                schema={items}
+                value={isRecord(item) ? item : {}}
+                path={[...path, i]}
+                onChange={(v, changed) => set(i, v, changed)}
+              />
             ) : (
               <FieldControl
-                field={{ ...field, key: String(i), widget: scalarWidget, itemWidget: undefined, schema: items, required: true }}
+                field={{
+                  ...field,
+                  key: String(i),
+                  widget: scalarWidget,
+                  itemWidget: undefined,
+                  schema: items,
+                  required: true,
+                }}
                 value={item}
                 path={[...path, i]}
                 onChange={(v, changed) => set(i, v, changed)}
@@ -49,13 +69,31 @@ export function ArrayField({ field, value, path, onChange }: Props) {
           </div>
           {!readOnly && (
             <div className="array-item-actions">
-              <button type="button" className="btn ghost small icon" title="Move up" disabled={i === 0} onClick={() => move(i, -1)}>
+              <button
+                type="button"
+                className="btn ghost small icon"
+                title="Move up"
+                disabled={i === 0}
+                onClick={() => move(i, -1)}
+              >
                 ↑
               </button>
-              <button type="button" className="btn ghost small icon" title="Move down" disabled={i === value.length - 1} onClick={() => move(i, 1)}>
+              <button
+                type="button"
+                className="btn ghost small icon"
+                title="Move down"
+                disabled={i === value.length - 1}
+                onClick={() => move(i, 1)}
+              >
                 ↓
               </button>
-              <button type="button" className="btn ghost small icon danger" title="Remove" data-testid={pathId(`${testIdPrefix}-remove`, [...path, i])} onClick={() => remove(i)}>
+              <button
+                type="button"
+                className="btn ghost small icon danger"
+                title="Remove"
+                data-testid={pathId(`${testIdPrefix}-remove`, [...path, i])}
+                onClick={() => remove(i)}
+              >
                 ✕
               </button>
             </div>
@@ -63,7 +101,12 @@ export function ArrayField({ field, value, path, onChange }: Props) {
         </div>
       ))}
       {!readOnly && (limit === undefined || value.length < limit) && (
-        <button type="button" className="btn small" data-testid={pathId(`${testIdPrefix}-add`, path)} onClick={() => onChange([...value, emptyValue(items)], `${key}.add`)}>
+        <button
+          type="button"
+          className="btn small"
+          data-testid={pathId(`${testIdPrefix}-add`, path)}
+          onClick={() => onChange([...value, emptyValue(items)], `${key}.add`)}
+        >
           + Add {field.label.toLowerCase().replace(/s$/, '')}
         </button>
       )}

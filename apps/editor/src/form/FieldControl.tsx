@@ -39,7 +39,17 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
 
   switch (field.widget) {
     case 'switch':
-      return <input id={id} data-testid={id} type="checkbox" className="switch" checked={value === true} disabled={readOnly} onChange={(e) => onChange(e.target.checked, key)} />;
+      return (
+        <input
+          id={id}
+          data-testid={id}
+          type="checkbox"
+          className="switch"
+          checked={value === true}
+          disabled={readOnly}
+          onChange={(e) => onChange(e.target.checked, key)}
+        />
+      );
     case 'number':
       return (
         <input
@@ -59,7 +69,14 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
     case 'select': {
       const options = (field.schema.enum ?? []).map(String);
       return (
-        <select id={id} data-testid={id} className={`select${cls}`} value={text} disabled={readOnly} onChange={(e) => setText(e.target.value)}>
+        <select
+          id={id}
+          data-testid={id}
+          className={`select${cls}`}
+          value={text}
+          disabled={readOnly}
+          onChange={(e) => setText(e.target.value)}
+        >
           {!field.required && field.schema.default === undefined && <option value="">—</option>}
           {options.map((o) => (
             <option key={o} value={o}>
@@ -70,7 +87,16 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
       );
     }
     case 'textarea':
-      return <textarea id={id} data-testid={id} className={`textarea${cls}`} value={text} readOnly={readOnly} onChange={(e) => setText(e.target.value)} />;
+      return (
+        <textarea
+          id={id}
+          data-testid={id}
+          className={`textarea${cls}`}
+          value={text}
+          readOnly={readOnly}
+          onChange={(e) => setText(e.target.value)}
+        />
+      );
     case 'template':
     case 'code':
     case 'expression':
@@ -86,9 +112,23 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
         />
       );
     case 'json':
-      return <JsonField testId={id} value={value} onChange={(v) => onChange(v, key)} readOnly={readOnly} invalid={invalid} />;
+      return (
+        <JsonField testId={id} value={value} onChange={(v) => onChange(v, key)} readOnly={readOnly} invalid={invalid} />
+      );
     case 'model':
-      return <ModelField id={id} value={text} onChange={setText} readOnly={readOnly} invalid={invalid} emptyLabel={field.placeholder ?? (field.required || field.schema.default !== undefined ? 'choose a model' : 'workflow default')} />;
+      return (
+        <ModelField
+          id={id}
+          value={text}
+          onChange={setText}
+          readOnly={readOnly}
+          invalid={invalid}
+          emptyLabel={
+            field.placeholder ??
+            (field.required || field.schema.default !== undefined ? 'choose a model' : 'workflow default')
+          }
+        />
+      );
     case 'channel':
       return (
         <>
@@ -112,12 +152,27 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
     case 'object':
       return (
         <fieldset className="object-field" data-testid={id}>
-          <ObjectFields schema={field.schema} value={isRecord(value) ? value : {}} path={path} onChange={(v, changed) => onChange(v, changed)} />
+          <ObjectFields
+            schema={field.schema}
+            value={isRecord(value) ? value : {}}
+            path={path}
+            onChange={(v, changed) => onChange(v, changed)}
+          />
         </fieldset>
       );
     case 'array':
       return <ArrayField field={field} value={Array.isArray(value) ? value : []} path={path} onChange={onChange} />;
     default:
-      return <input id={id} data-testid={id} className={`input${cls}`} value={text} readOnly={readOnly} placeholder={field.placeholder} onChange={(e) => setText(e.target.value)} />;
+      return (
+        <input
+          id={id}
+          data-testid={id}
+          className={`input${cls}`}
+          value={text}
+          readOnly={readOnly}
+          placeholder={field.placeholder}
+          onChange={(e) => setText(e.target.value)}
+        />
+      );
   }
 }

@@ -15,7 +15,10 @@ export function FieldRow({ field, value, path, onChange }: Props) {
   const issues = issuesAt(path);
   const inline = field.widget === 'switch';
   return (
-    <div className={`field${inline ? ' inline' : ''}${issues.length > 0 ? ' has-issues' : ''}`} data-testid={pathId(`${testIdPrefix}-row`, path)}>
+    <div
+      className={`field${inline ? ' inline' : ''}${issues.length > 0 ? ' has-issues' : ''}`}
+      data-testid={pathId(`${testIdPrefix}-row`, path)}
+    >
       <label className="field-label" htmlFor={pathId(testIdPrefix, path)}>
         {field.label}
         {field.required && <span className="required">*</span>}

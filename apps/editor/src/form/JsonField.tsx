@@ -21,7 +21,9 @@ export function JsonField({ value, onChange, readOnly, invalid, testId }: Props)
     // Follow outside changes (undo) unless the text already means this value.
     setText((current) => {
       try {
-        return current.trim() !== '' && JSON.stringify(JSON.parse(current)) === JSON.stringify(value) ? current : show(value);
+        return current.trim() !== '' && JSON.stringify(JSON.parse(current)) === JSON.stringify(value)
+          ? current
+          : show(value);
       } catch {
         return current;
       }
@@ -43,7 +45,15 @@ export function JsonField({ value, onChange, readOnly, invalid, testId }: Props)
   };
   return (
     <>
-      <CodeField testId={testId} value={text} onChange={change} language="javascript" height={110} readOnly={readOnly} invalid={invalid || error !== undefined} />
+      <CodeField
+        testId={testId}
+        value={text}
+        onChange={change}
+        language="javascript"
+        height={110}
+        readOnly={readOnly}
+        invalid={invalid || error !== undefined}
+      />
       {error && <div className="problem-text">JSON: {error}</div>}
     </>
   );

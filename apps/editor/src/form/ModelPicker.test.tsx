@@ -7,15 +7,42 @@ import { ModelPicker } from './ModelPicker.js';
 afterEach(cleanup);
 
 const providers: ModelProvider[] = [
-  { provider: 'scripted', kind: 'scripted', configured: true, models: 'any', suggested: ['scripted:default'], streaming: true, tools: true, offline: true },
-  { provider: 'openai', kind: 'openai', configured: true, models: 'any', suggested: ['openai:gpt-4o-mini'], streaming: true, tools: true, offline: false },
+  {
+    provider: 'scripted',
+    kind: 'scripted',
+    configured: true,
+    models: 'any',
+    suggested: ['scripted:default'],
+    streaming: true,
+    tools: true,
+    offline: true,
+  },
+  {
+    provider: 'openai',
+    kind: 'openai',
+    configured: true,
+    models: 'any',
+    suggested: ['openai:gpt-4o-mini'],
+    streaming: true,
+    tools: true,
+    offline: false,
+  },
 ];
 
 function Harness({ initial, list }: { initial: string; list: ModelProvider[] | undefined }) {
   const [value, setValue] = useState(initial);
   return (
     <>
-      <ModelPicker id="field-model" value={value} onChange={setValue} providers={list} tiers={{ fast: 'openai:gpt-4o-mini' }} readOnly={false} invalid={false} emptyLabel="workflow default" />
+      <ModelPicker
+        id="field-model"
+        value={value}
+        onChange={setValue}
+        providers={list}
+        tiers={{ fast: 'openai:gpt-4o-mini' }}
+        readOnly={false}
+        invalid={false}
+        emptyLabel="workflow default"
+      />
       <output data-testid="value">{value}</output>
     </>
   );
@@ -29,7 +56,9 @@ describe('ModelPicker', () => {
     const labels = Array.from(select.options).map((o) => o.textContent);
     expect(labels).toContain('scripted:default — scripted');
     expect(labels).toContain('tier:fast → openai:gpt-4o-mini');
-    expect(Array.from(select.querySelectorAll('optgroup')).map((g) => g.label)).toContain('scripted (scripted: offline, deterministic replies)');
+    expect(Array.from(select.querySelectorAll('optgroup')).map((g) => g.label)).toContain(
+      'scripted (scripted: offline, deterministic replies)',
+    );
     fireEvent.change(select, { target: { value: 'scripted:default' } });
     expect(screen.getByTestId('value').textContent).toBe('scripted:default');
     expect(screen.getByTestId('field-model-info').textContent).toMatch(/Scripted model/);

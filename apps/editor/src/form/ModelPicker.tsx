@@ -24,7 +24,17 @@ export interface ModelPickerProps {
  * The `model` widget: the engine's configured providers and their models, the workflow's tiers,
  * and free text for any other `provider:model`. The scripted model is labelled as such.
  */
-export function ModelPicker({ id, value, onChange, providers, tiers, error, readOnly, invalid, emptyLabel }: ModelPickerProps) {
+export function ModelPicker({
+  id,
+  value,
+  onChange,
+  providers,
+  tiers,
+  error,
+  readOnly,
+  invalid,
+  emptyLabel,
+}: ModelPickerProps) {
   const groups = useMemo(() => modelGroups(providers ?? [], tiers), [providers, tiers]);
   const [typing, setTyping] = useState(false);
   const custom = typing || (value !== '' && !isListed(groups, value));

@@ -27,15 +27,28 @@ export function ObjectFields({ schema, ui, value, path, onChange }: Props) {
   return (
     <>
       {basic.map((f) => (
-        <FieldRow key={f.key} field={f} value={value[f.key]} path={[...path, f.key]} onChange={(v, changed) => set(f.key, v, changed)} />
+        <FieldRow
+          key={f.key}
+          field={f}
+          value={value[f.key]}
+          path={[...path, f.key]}
+          onChange={(v, changed) => set(f.key, v, changed)}
+        />
       ))}
       {advanced.length > 0 && (
         <details className="advanced" onToggle={(e) => setOpen(e.currentTarget.open)}>
           <summary>Advanced</summary>
           {/* Rendered once opened: advanced fields may hold Monaco editors, which load lazily. */}
-          {open && advanced.map((f) => (
-            <FieldRow key={f.key} field={f} value={value[f.key]} path={[...path, f.key]} onChange={(v, changed) => set(f.key, v, changed)} />
-          ))}
+          {open &&
+            advanced.map((f) => (
+              <FieldRow
+                key={f.key}
+                field={f}
+                value={value[f.key]}
+                path={[...path, f.key]}
+                onChange={(v, changed) => set(f.key, v, changed)}
+              />
+            ))}
         </details>
       )}
     </>

@@ -19,7 +19,11 @@ const routerSchema = readSchema({
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: { type: 'string', minLength: 1 }, label: { default: '', type: 'string' }, when: { type: 'string' } },
+        properties: {
+          id: { type: 'string', minLength: 1 },
+          label: { default: '', type: 'string' },
+          when: { type: 'string' },
+        },
         required: ['id'],
         additionalProperties: false,
       },
@@ -28,7 +32,11 @@ const routerSchema = readSchema({
     matchAll: { default: false, type: 'boolean' },
     decision: { type: 'string' },
     secret: { type: 'string' },
-    retry: { type: 'object', properties: { maxAttempts: { default: 1, type: 'integer' } }, additionalProperties: false },
+    retry: {
+      type: 'object',
+      properties: { maxAttempts: { default: 1, type: 'integer' } },
+      additionalProperties: false,
+    },
   },
 });
 const ui: Record<string, UiHint> = {
@@ -39,7 +47,15 @@ const ui: Record<string, UiHint> = {
   secret: { widget: 'hidden' },
 };
 
-function Harness({ initial, onValue, issues = {} }: { initial: Record<string, unknown>; onValue: (v: Record<string, unknown>) => void; issues?: Record<string, string[]> }) {
+function Harness({
+  initial,
+  onValue,
+  issues = {},
+}: {
+  initial: Record<string, unknown>;
+  onValue: (v: Record<string, unknown>) => void;
+  issues?: Record<string, string[]>;
+}) {
   const [value, setValue] = useState(initial);
   return (
     <SchemaForm
@@ -77,7 +93,12 @@ describe('field layout from schema and hints', () => {
 describe('SchemaForm', () => {
   it('edits selects, numbers, switches and list items, producing the new config', () => {
     const values: Record<string, unknown>[] = [];
-    render(<Harness initial={{ mode: 'llm', routes: [{ id: 'a', label: 'A' }], threshold: 0.5, matchAll: false }} onValue={(v) => values.push(v)} />);
+    render(
+      <Harness
+        initial={{ mode: 'llm', routes: [{ id: 'a', label: 'A' }], threshold: 0.5, matchAll: false }}
+        onValue={(v) => values.push(v)}
+      />,
+    );
     fireEvent.change(screen.getByTestId('field-mode'), { target: { value: 'rules' } });
     fireEvent.change(screen.getByTestId('field-threshold'), { target: { value: '0.8' } });
     fireEvent.click(screen.getByTestId('field-matchAll'));
@@ -99,7 +120,12 @@ describe('SchemaForm', () => {
 
   it('removes an optional field without default when it is emptied, and keeps hidden fields', () => {
     const values: Record<string, unknown>[] = [];
-    const { container } = render(<Harness initial={{ mode: 'llm', routes: [], decision: 'intent', secret: 'x' }} onValue={(v) => values.push(v)} />);
+    const { container } = render(
+      <Harness
+        initial={{ mode: 'llm', routes: [], decision: 'intent', secret: 'x' }}
+        onValue={(v) => values.push(v)}
+      />,
+    );
     expect(screen.queryByTestId('field-secret')).toBeNull();
     // Advanced fields render once their section is opened.
     expect(screen.queryByTestId('field-decision')).toBeNull();
@@ -112,7 +138,13 @@ describe('SchemaForm', () => {
   });
 
   it('shows problems at their field', () => {
-    render(<Harness initial={{ mode: 'llm', routes: [{ id: '' }] }} onValue={() => undefined} issues={{ 'routes.0.id': ['is required'], threshold: ['must be at most 1'] }} />);
+    render(
+      <Harness
+        initial={{ mode: 'llm', routes: [{ id: '' }] }}
+        onValue={() => undefined}
+        issues={{ 'routes.0.id': ['is required'], threshold: ['must be at most 1'] }}
+      />,
+    );
     const row = screen.getByTestId('field-row-routes.0.id');
     expect(row.textContent).toContain('is required');
     expect(screen.getByTestId('field-routes.0.id').className).toContain('invalid');
@@ -121,7 +153,15 @@ describe('SchemaForm', () => {
   });
 
   it('renders a read-only form without add or remove buttons', () => {
-    render(<SchemaForm schema={routerSchema} ui={ui} value={{ routes: [{ id: 'a' }] }} readOnly onChange={() => undefined} />);
+    render(
+      <SchemaForm
+        schema={routerSchema}
+        ui={ui}
+        value={{ routes: [{ id: 'a' }] }}
+        readOnly
+        onChange={() => undefined}
+      />,
+    );
     expect(screen.queryByTestId('field-add-routes')).toBeNull();
     expect(screen.getByTestId('field-routes.0.id').hasAttribute('readonly')).toBe(true);
   });

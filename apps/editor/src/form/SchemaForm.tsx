@@ -20,9 +20,25 @@ export interface SchemaFormProps {
 }
 
 /** A form generated from a JSON Schema and UI hints (our own small renderer; see the editor CONTEXT). */
-export function SchemaForm({ schema, ui, value, onChange, issuesAt, channels, readOnly, testIdPrefix, renderField }: SchemaFormProps) {
+export function SchemaForm({
+  schema,
+  ui,
+  value,
+  onChange,
+  issuesAt,
+  channels,
+  readOnly,
+  testIdPrefix,
+  renderField,
+}: SchemaFormProps) {
   const ctx = useMemo<FormContext>(
-    () => ({ issuesAt: issuesAt ?? (() => []), channels: channels ?? [], readOnly: readOnly ?? false, testIdPrefix: testIdPrefix ?? 'field', renderField }),
+    () => ({
+      issuesAt: issuesAt ?? (() => []),
+      channels: channels ?? [],
+      readOnly: readOnly ?? false,
+      testIdPrefix: testIdPrefix ?? 'field',
+      renderField,
+    }),
     [issuesAt, channels, readOnly, testIdPrefix, renderField],
   );
   return (

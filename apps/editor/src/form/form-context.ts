@@ -24,7 +24,12 @@ export interface FormContext {
   renderField?: FieldRender | undefined;
 }
 
-export const FormCtx = createContext<FormContext>({ issuesAt: () => [], channels: [], readOnly: false, testIdPrefix: 'field' });
+export const FormCtx = createContext<FormContext>({
+  issuesAt: () => [],
+  channels: [],
+  readOnly: false,
+  testIdPrefix: 'field',
+});
 
 export function useFormContext(): FormContext {
   return useContext(FormCtx);

@@ -32,8 +32,18 @@ export interface FieldSpec {
 }
 
 function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase().replace(/\bms\b/, '(ms)').replace(/\bmb\b/, '(MB)');
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim();
+  return (
+    words.charAt(0).toUpperCase() +
+    words
+      .slice(1)
+      .toLowerCase()
+      .replace(/\bms\b/, '(ms)')
+      .replace(/\bmb\b/, '(MB)')
+  );
 }
 
 /** The widget for a field: the UI hint when given, else one that fits the schema type. */
@@ -41,7 +51,12 @@ export function widgetFor(schema: JsonSchema, hint: UiHint | undefined): Widget 
   const kind = kindOf(schema);
   if (hint?.widget) {
     // A hint names the widget of a scalar; arrays and objects keep their structure (items use the hint).
-    if ((kind === 'array' || (kind === 'object' && schema.properties)) && hint.widget !== 'json' && hint.widget !== 'hidden') return kind === 'array' ? 'array' : 'object';
+    if (
+      (kind === 'array' || (kind === 'object' && schema.properties)) &&
+      hint.widget !== 'json' &&
+      hint.widget !== 'hidden'
+    )
+      return kind === 'array' ? 'array' : 'object';
     return hint.widget;
   }
   switch (kind) {

@@ -3,7 +3,14 @@ import { ChannelReducer, ChannelType } from '@flowcraft/schema';
 import type { Channel, WorkflowDocument } from '@flowcraft/schema';
 import { documentStore, useDocument } from '../app/stores.js';
 
-const DEFAULT_REDUCER: Record<ChannelType, ChannelReducer> = { string: 'replace', number: 'replace', boolean: 'replace', json: 'replace', list: 'append', messages: 'messages' };
+const DEFAULT_REDUCER: Record<ChannelType, ChannelReducer> = {
+  string: 'replace',
+  number: 'replace',
+  boolean: 'replace',
+  json: 'replace',
+  list: 'append',
+  messages: 'messages',
+};
 
 function setChannel(doc: WorkflowDocument, name: string, channel: Channel): WorkflowDocument {
   return { ...doc, state: { ...doc.state, [name]: channel } };
@@ -42,7 +49,14 @@ export function ChannelEditor() {
       {Object.entries(state).map(([name, c]) => (
         <div key={name} className="channel-row" data-testid={`channel-${name}`}>
           <div className="row">
-            <input key={name} className="input grow mono" defaultValue={name} readOnly={readOnly} aria-label="Channel name" onBlur={(e) => edit((d) => renameChannel(d, name, e.target.value.trim()))} />
+            <input
+              key={name}
+              className="input grow mono"
+              defaultValue={name}
+              readOnly={readOnly}
+              aria-label="Channel name"
+              onBlur={(e) => edit((d) => renameChannel(d, name, e.target.value.trim()))}
+            />
             <select
               className="select narrow"
               value={c.type}
@@ -58,13 +72,27 @@ export function ChannelEditor() {
                 <option key={t}>{t}</option>
               ))}
             </select>
-            <select className="select narrow" value={c.reducer} disabled={readOnly} aria-label="Reducer" onChange={(e) => edit((d) => setChannel(d, name, { ...c, reducer: ChannelReducer.parse(e.target.value) }))}>
+            <select
+              className="select narrow"
+              value={c.reducer}
+              disabled={readOnly}
+              aria-label="Reducer"
+              onChange={(e) =>
+                edit((d) => setChannel(d, name, { ...c, reducer: ChannelReducer.parse(e.target.value) }))
+              }
+            >
               {ChannelReducer.options.map((r) => (
                 <option key={r}>{r}</option>
               ))}
             </select>
             {!readOnly && (
-              <button className="btn ghost small icon danger" title="Remove channel" data-testid={`channel-remove-${name}`} onClick={() => edit((d) => removeChannel(d, name))}>
+              <button
+                type="button"
+                className="btn ghost small icon danger"
+                title="Remove channel"
+                data-testid={`channel-remove-${name}`}
+                onClick={() => edit((d) => removeChannel(d, name))}
+              >
                 ✕
               </button>
             )}
@@ -97,12 +125,16 @@ export function ChannelEditor() {
               value={c.description ?? ''}
               readOnly={readOnly}
               aria-label="Description"
-              onChange={(e) => edit((d) => setChannel(d, name, { ...c, description: e.target.value }), `channel-desc:${name}`)}
+              onChange={(e) =>
+                edit((d) => setChannel(d, name, { ...c, description: e.target.value }), `channel-desc:${name}`)
+              }
             />
           </div>
         </div>
       ))}
-      {Object.keys(state).length === 0 && <div className="faint small">No channels yet. Nodes read and write named channels of the run state.</div>}
+      {Object.keys(state).length === 0 && (
+        <div className="faint small">No channels yet. Nodes read and write named channels of the run state.</div>
+      )}
       {!readOnly && (
         <form
           className="row"
@@ -111,7 +143,13 @@ export function ChannelEditor() {
             add();
           }}
         >
-          <input className="input grow mono" placeholder="new channel name" value={newName} onChange={(e) => setNewName(e.target.value)} data-testid="new-channel-name" />
+          <input
+            className="input grow mono"
+            placeholder="new channel name"
+            value={newName}
+            onChange={(e) => setNewName(e.target.value)}
+            data-testid="new-channel-name"
+          />
           <button className="btn small" type="submit" data-testid="add-channel">
             + Channel
           </button>

@@ -28,10 +28,20 @@ export function EdgeInspector({ edgeId }: { edgeId: string }) {
         <label className="field-label" htmlFor="edge-label">
           Label
         </label>
-        <input id="edge-label" className="input" value={edge.label ?? ''} readOnly={readOnly} onChange={(e) => setLabel(e.target.value)} />
+        <input
+          id="edge-label"
+          className="input"
+          value={edge.label ?? ''}
+          readOnly={readOnly}
+          onChange={(e) => setLabel(e.target.value)}
+        />
       </div>
       {!readOnly && (
-        <button className="btn small danger" onClick={() => documentStore.getState().edit((d) => removeElements(d, [], [edgeId]))}>
+        <button
+          type="button"
+          className="btn small danger"
+          onClick={() => documentStore.getState().edit((d) => removeElements(d, [], [edgeId]))}
+        >
           Delete edge
         </button>
       )}

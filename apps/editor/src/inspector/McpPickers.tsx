@@ -38,9 +38,21 @@ export function McpServerSelect({ id, value, onChange, readOnly, invalid }: Pick
   if (servers.status !== 'ready' || servers.value.length === 0) {
     return (
       <>
-        <input id={id} data-testid={id} className={`input${cls}`} value={value} readOnly={readOnly} placeholder="server name" onChange={(e) => onChange(e.target.value)} />
+        <input
+          id={id}
+          data-testid={id}
+          className={`input${cls}`}
+          value={value}
+          readOnly={readOnly}
+          placeholder="server name"
+          onChange={(e) => onChange(e.target.value)}
+        />
         <div className="field-help" data-testid={`${id}-note`}>
-          {servers.status === 'ready' ? NO_SERVERS : servers.status === 'error' ? `Could not list MCP servers: ${servers.message}` : 'Loading MCP servers…'}
+          {servers.status === 'ready'
+            ? NO_SERVERS
+            : servers.status === 'error'
+              ? `Could not list MCP servers: ${servers.message}`
+              : 'Loading MCP servers…'}
         </div>
       </>
     );
@@ -49,7 +61,14 @@ export function McpServerSelect({ id, value, onChange, readOnly, invalid }: Pick
   const current = servers.value.find((s) => s.name === value);
   return (
     <>
-      <select id={id} data-testid={id} className={`select${cls}`} value={value} disabled={readOnly} onChange={(e) => onChange(e.target.value)}>
+      <select
+        id={id}
+        data-testid={id}
+        className={`select${cls}`}
+        value={value}
+        disabled={readOnly}
+        onChange={(e) => onChange(e.target.value)}
+      >
         <option value="">— choose a server —</option>
         {!known && value !== '' && <option value={value}>{value} (not configured)</option>}
         {servers.value.map((s) => (
@@ -93,7 +112,15 @@ export function McpToolSelect({ server, ...p }: PickProps & { server: string }) 
           : 'Loading tools…';
     return (
       <>
-        <input id={p.id} data-testid={p.id} className={`input${cls}`} value={p.value} readOnly={p.readOnly} placeholder="tool name" onChange={(e) => p.onChange(e.target.value)} />
+        <input
+          id={p.id}
+          data-testid={p.id}
+          className={`input${cls}`}
+          value={p.value}
+          readOnly={p.readOnly}
+          placeholder="tool name"
+          onChange={(e) => p.onChange(e.target.value)}
+        />
         <div className="field-help" data-testid={`${p.id}-note`}>
           {note}
         </div>
@@ -103,7 +130,14 @@ export function McpToolSelect({ server, ...p }: PickProps & { server: string }) 
   const current = list.find((t) => t.name === p.value);
   return (
     <>
-      <select id={p.id} data-testid={p.id} className={`select${cls}`} value={p.value} disabled={p.readOnly} onChange={(e) => p.onChange(e.target.value)}>
+      <select
+        id={p.id}
+        data-testid={p.id}
+        className={`select${cls}`}
+        value={p.value}
+        disabled={p.readOnly}
+        onChange={(e) => p.onChange(e.target.value)}
+      >
         <option value="">— choose a tool —</option>
         {!current && p.value !== '' && <option value={p.value}>{p.value} (not listed by the server)</option>}
         {list.map((t) => (
@@ -118,21 +152,50 @@ export function McpToolSelect({ server, ...p }: PickProps & { server: string }) 
 }
 
 /** An agent's `{ kind: 'mcp', server, tool }` entry: server and tool pickers (other keys kept). */
-export function McpToolSpecEditor({ id, value, onChange, readOnly }: { id: string; value: Record<string, unknown>; onChange: (v: Record<string, unknown>) => void; readOnly: boolean }) {
+export function McpToolSpecEditor({
+  id,
+  value,
+  onChange,
+  readOnly,
+}: {
+  id: string;
+  value: Record<string, unknown>;
+  onChange: (v: Record<string, unknown>) => void;
+  readOnly: boolean;
+}) {
   const server = typeof value.server === 'string' ? value.server : '';
   const tool = typeof value.tool === 'string' ? value.tool : '';
   return (
     <div className="mcp-spec" data-testid={id}>
       <div className="field-label">MCP server</div>
-      <McpServerSelect id={`${id}-server`} value={server} readOnly={readOnly} invalid={server === ''} onChange={(v) => onChange({ ...value, server: v, tool: v === server ? tool : '' })} />
+      <McpServerSelect
+        id={`${id}-server`}
+        value={server}
+        readOnly={readOnly}
+        invalid={server === ''}
+        onChange={(v) => onChange({ ...value, server: v, tool: v === server ? tool : '' })}
+      />
       <div className="field-label">MCP tool</div>
-      <McpToolSelect id={`${id}-tool`} server={server} value={tool} readOnly={readOnly} invalid={tool === ''} onChange={(v) => onChange({ ...value, tool: v })} />
+      <McpToolSelect
+        id={`${id}-tool`}
+        server={server}
+        value={tool}
+        readOnly={readOnly}
+        invalid={tool === ''}
+        onChange={(v) => onChange({ ...value, tool: v })}
+      />
     </div>
   );
 }
 
 /** Pick a server and a tool, then add `{ kind: 'mcp', server, tool }` to an agent's tools. */
-export function McpToolAdder({ onAdd, existing }: { onAdd: (spec: { kind: 'mcp'; server: string; tool: string }) => void; existing: readonly unknown[] }) {
+export function McpToolAdder({
+  onAdd,
+  existing,
+}: {
+  onAdd: (spec: { kind: 'mcp'; server: string; tool: string }) => void;
+  existing: readonly unknown[];
+}) {
   const [server, setServer] = useState('');
   const [tool, setTool] = useState('');
   const servers = useServers();
@@ -147,8 +210,24 @@ export function McpToolAdder({ onAdd, existing }: { onAdd: (spec: { kind: 'mcp';
   return (
     <fieldset className="object-field mcp-adder" data-testid="mcp-adder">
       <div className="field-label">Add an MCP tool</div>
-      <McpServerSelect id="mcp-add-server" value={server} readOnly={false} invalid={false} onChange={(v) => { setServer(v); setTool(''); }} />
-      <McpToolSelect id="mcp-add-tool" server={server} value={tool} readOnly={false} invalid={false} onChange={setTool} />
+      <McpServerSelect
+        id="mcp-add-server"
+        value={server}
+        readOnly={false}
+        invalid={false}
+        onChange={(v) => {
+          setServer(v);
+          setTool('');
+        }}
+      />
+      <McpToolSelect
+        id="mcp-add-tool"
+        server={server}
+        value={tool}
+        readOnly={false}
+        invalid={false}
+        onChange={setTool}
+      />
       <button
         type="button"
         className="btn small"
@@ -169,15 +248,33 @@ export function McpToolAdder({ onAdd, existing }: { onAdd: (spec: { kind: 'mcp';
 export const mcpFieldRenderer =
   (config: Record<string, unknown>): FieldRender =>
   ({ field, path, value, onChange, readOnly, invalid, id }): ReactNode | undefined => {
-  const key = path.join('.');
-  const text = typeof value === 'string' ? value : '';
-  if (path.length === 1 && field.key === 'mcpServer') return <McpServerSelect id={id} value={text} readOnly={readOnly} invalid={invalid} onChange={(v) => onChange(v, key)} />;
-  if (path.length === 1 && field.key === 'mcpTool') {
-    const server = typeof config.mcpServer === 'string' ? config.mcpServer : '';
-    return <McpToolSelect id={id} server={server} value={text} readOnly={readOnly} invalid={invalid} onChange={(v) => onChange(v, key)} />;
-  }
-  if (path.length === 2 && typeof path[1] === 'number' && isRecord(value) && value.kind === 'mcp') {
-    return <McpToolSpecEditor id={id} value={value} readOnly={readOnly} onChange={(v) => onChange(v, key)} />;
-  }
-  return undefined;
-};
+    const key = path.join('.');
+    const text = typeof value === 'string' ? value : '';
+    if (path.length === 1 && field.key === 'mcpServer')
+      return (
+        <McpServerSelect
+          id={id}
+          value={text}
+          readOnly={readOnly}
+          invalid={invalid}
+          onChange={(v) => onChange(v, key)}
+        />
+      );
+    if (path.length === 1 && field.key === 'mcpTool') {
+      const server = typeof config.mcpServer === 'string' ? config.mcpServer : '';
+      return (
+        <McpToolSelect
+          id={id}
+          server={server}
+          value={text}
+          readOnly={readOnly}
+          invalid={invalid}
+          onChange={(v) => onChange(v, key)}
+        />
+      );
+    }
+    if (path.length === 2 && typeof path[1] === 'number' && isRecord(value) && value.kind === 'mcp') {
+      return <McpToolSpecEditor id={id} value={value} readOnly={readOnly} onChange={(v) => onChange(v, key)} />;
+    }
+    return undefined;
+  };

@@ -11,7 +11,9 @@ import { McpToolAdder, mcpFieldRenderer } from './McpPickers.js';
 function acceptsMcpTools(schema: JsonSchema): boolean {
   const items = schema.properties?.tools?.items;
   const branches = [...(items?.oneOf ?? []), ...(items?.anyOf ?? [])];
-  return branches.some((b) => b.properties?.kind?.const === 'mcp' || b.properties?.kind?.enum?.includes('mcp') === true);
+  return branches.some(
+    (b) => b.properties?.kind?.const === 'mcp' || b.properties?.kind?.enum?.includes('mcp') === true,
+  );
 }
 
 export function NodeInspector({ nodeId }: { nodeId: string }) {
@@ -21,9 +23,13 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const catalog = useCatalog((s) => s.catalog);
   const index = useProblems((s) => s.index);
   const channels = useMemo(() => Object.keys(state), [state]);
-  const issuesAt = useCallback((path: readonly (string | number)[]) => fieldProblems(index, nodeId, path), [index, nodeId]);
+  const issuesAt = useCallback(
+    (path: readonly (string | number)[]) => fieldProblems(index, nodeId, path),
+    [index, nodeId],
+  );
   const onChange = useCallback(
-    (config: Record<string, unknown>, path: string) => documentStore.getState().edit((d) => setNodeConfig(d, nodeId, config), `config:${nodeId}:${path}`),
+    (config: Record<string, unknown>, path: string) =>
+      documentStore.getState().edit((d) => setNodeConfig(d, nodeId, config), `config:${nodeId}:${path}`),
     [nodeId],
   );
   const config = node?.config;
@@ -31,7 +37,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   if (!node) return null;
   const desc = catalog?.describe(node.type);
   const schema = catalog?.schemaOf(node.type);
-  const nodeProblems = (index.byNode.get(nodeId) ?? []).filter((p) => !(p.path[0] === 'nodes' && p.path[2] === 'config' && p.path.length > 3));
+  const nodeProblems = (index.byNode.get(nodeId) ?? []).filter(
+    (p) => !(p.path[0] === 'nodes' && p.path[2] === 'config' && p.path.length > 3),
+  );
   return (
     <div className="inspector" data-testid="node-inspector" data-node-id={nodeId}>
       <div className="inspector-head" data-category={desc?.category ?? 'custom'}>
@@ -43,7 +51,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           </div>
         </div>
         {!readOnly && (
-          <button className="btn ghost small danger" onClick={deleteSelection} data-testid="delete-node">
+          <button type="button" className="btn ghost small danger" onClick={deleteSelection} data-testid="delete-node">
             Delete
           </button>
         )}
@@ -75,14 +83,29 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         </ul>
       )}
       {schema ? (
-        <SchemaForm schema={schema} ui={desc?.ui} value={node.config} onChange={onChange} issuesAt={issuesAt} channels={channels} readOnly={readOnly} testIdPrefix="field" {...(renderField ? { renderField } : {})} />
+        <SchemaForm
+          schema={schema}
+          ui={desc?.ui}
+          value={node.config}
+          onChange={onChange}
+          issuesAt={issuesAt}
+          channels={channels}
+          readOnly={readOnly}
+          testIdPrefix="field"
+          {...(renderField ? { renderField } : {})}
+        />
       ) : (
         <div className="problem-text">Unknown node type “{node.type}”: its settings cannot be edited here.</div>
       )}
       {schema && acceptsMcpTools(schema) && !readOnly && (
         <McpToolAdder
           existing={Array.isArray(node.config.tools) ? node.config.tools : []}
-          onAdd={(spec) => onChange({ ...node.config, tools: [...(Array.isArray(node.config.tools) ? node.config.tools : []), spec] }, 'tools.add')}
+          onAdd={(spec) =>
+            onChange(
+              { ...node.config, tools: [...(Array.isArray(node.config.tools) ? node.config.tools : []), spec] },
+              'tools.add',
+            )
+          }
         />
       )}
     </div>

@@ -9,10 +9,18 @@ export function ProblemsPanel() {
   const source = useProblems((s) => s.source);
   const doc = useDocument((s) => s.doc);
   const rf = useReactFlow<FlowNode>();
-  const nodeOf = (nodeId: string | undefined, edgeId: string | undefined, path: readonly (string | number)[]): string | undefined => {
+  const nodeOf = (
+    nodeId: string | undefined,
+    edgeId: string | undefined,
+    path: readonly (string | number)[],
+  ): string | undefined => {
     if (nodeId) return nodeId;
     if (path[0] === 'nodes' && typeof path[1] === 'number') return doc.nodes[path[1]]?.id;
-    const edge = edgeId ? doc.edges.find((e) => e.id === edgeId) : path[0] === 'edges' && typeof path[1] === 'number' ? doc.edges[path[1]] : undefined;
+    const edge = edgeId
+      ? doc.edges.find((e) => e.id === edgeId)
+      : path[0] === 'edges' && typeof path[1] === 'number'
+        ? doc.edges[path[1]]
+        : undefined;
     return edge?.source;
   };
   if (index.all.length === 0) {
@@ -25,7 +33,8 @@ export function ProblemsPanel() {
   return (
     <div className="problems-panel">
       <div className="faint small">
-        {index.errors} error(s), {index.warnings} warning(s) · {source === 'engine' ? 'checked by the engine' : 'checked in the editor'}
+        {index.errors} error(s), {index.warnings} warning(s) ·{' '}
+        {source === 'engine' ? 'checked by the engine' : 'checked in the editor'}
       </div>
       <ul className="problem-list" data-testid="problem-list">
         {index.all.map((p, i) => {
@@ -34,6 +43,7 @@ export function ProblemsPanel() {
           return (
             <li key={i}>
               <button
+                type="button"
                 className={`problem-item ${p.severity}`}
                 data-testid="problem-item"
                 data-node-id={nodeId ?? ''}
@@ -43,7 +53,9 @@ export function ProblemsPanel() {
                   if (nodeId) focusNode(rf, nodeId);
                 }}
               >
-                <span className={`pill ${p.severity === 'warning' ? 'warn' : 'error'}`}>{p.code.replace(/_/g, ' ')}</span>
+                <span className={`pill ${p.severity === 'warning' ? 'warn' : 'error'}`}>
+                  {p.code.replace(/_/g, ' ')}
+                </span>
                 <span className="grow">
                   {node && <strong>{node.label || node.id}: </strong>}
                   {p.message}

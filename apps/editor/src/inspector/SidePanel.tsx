@@ -22,7 +22,15 @@ export function SidePanel() {
     <aside className="side-panel nokey" data-testid="side-panel">
       <nav className="tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.id} role="tab" aria-selected={tab === t.id} className={`tab${tab === t.id ? ' active' : ''}`} data-testid={`tab-${t.id}`} onClick={() => uiStore.getState().setTab(t.id)}>
+          <button
+            type="button"
+            key={t.id}
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`tab${tab === t.id ? ' active' : ''}`}
+            data-testid={`tab-${t.id}`}
+            onClick={() => uiStore.getState().setTab(t.id)}
+          >
             {t.label}
             {t.id === 'problems' && errors > 0 && <span className="tab-count">{errors}</span>}
           </button>

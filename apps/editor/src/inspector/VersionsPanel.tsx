@@ -24,7 +24,12 @@ export function VersionsPanel({ workflowId }: { workflowId: string }) {
       {items.map((v) => {
         const current = viewing === undefined ? v.version === latest : v.version === viewing;
         return (
-          <li key={v.version} className={`version-item${current ? ' current' : ''}`} data-testid="version-item" data-version={v.version}>
+          <li
+            key={v.version}
+            className={`version-item${current ? ' current' : ''}`}
+            data-testid="version-item"
+            data-version={v.version}
+          >
             <div className="row">
               <strong>v{v.version}</strong>
               <span className={`pill ${v.valid ? 'ok' : 'warn'}`}>{v.valid ? 'valid' : 'draft'}</span>
@@ -33,9 +38,12 @@ export function VersionsPanel({ workflowId }: { workflowId: string }) {
                 <span className="faint small">{v.version === latest ? 'latest' : 'viewing'}</span>
               ) : (
                 <button
+                  type="button"
                   className="btn small"
                   data-testid="open-version"
-                  onClick={() => navigate({ page: 'editor', workflowId, version: v.version === latest ? undefined : v.version })}
+                  onClick={() =>
+                    navigate({ page: 'editor', workflowId, version: v.version === latest ? undefined : v.version })
+                  }
                 >
                   {v.version === latest ? 'Open latest' : 'View'}
                 </button>

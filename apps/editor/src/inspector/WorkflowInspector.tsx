@@ -33,13 +33,26 @@ export function WorkflowInspector() {
         <label className="field-label" htmlFor="wf-name">
           Name
         </label>
-        <input id="wf-name" className="input" data-testid="workflow-name-input" value={name} readOnly={readOnly} onChange={(e) => edit((d) => ({ ...d, name: e.target.value }), 'wf-name')} />
+        <input
+          id="wf-name"
+          className="input"
+          data-testid="workflow-name-input"
+          value={name}
+          readOnly={readOnly}
+          onChange={(e) => edit((d) => ({ ...d, name: e.target.value }), 'wf-name')}
+        />
       </div>
       <div className="field">
         <label className="field-label" htmlFor="wf-desc">
           Description
         </label>
-        <textarea id="wf-desc" className="textarea prose" value={description} readOnly={readOnly} onChange={(e) => edit((d) => ({ ...d, description: e.target.value }), 'wf-desc')} />
+        <textarea
+          id="wf-desc"
+          className="textarea prose"
+          value={description}
+          readOnly={readOnly}
+          onChange={(e) => edit((d) => ({ ...d, description: e.target.value }), 'wf-desc')}
+        />
       </div>
       <section className="inspector-section">
         <h3>State channels</h3>
@@ -62,23 +75,23 @@ export function WorkflowInspector() {
       <details className="inspector-section advanced" onToggle={(e) => setScriptOpen(e.currentTarget.open)}>
         <summary>Scripted model replies (offline runs)</summary>
         {scriptOpen && (
-        <JsonField
-          testId="workflow-script"
-          value={script}
-          readOnly={readOnly}
-          invalid={false}
-          onChange={(v) => {
-            if (v === undefined) {
-              edit((d) => {
-                const { script: _s, ...rest } = d;
-                return rest;
-              }, 'script');
-              return;
-            }
-            const parsed = ModelScript.safeParse(v);
-            if (parsed.success) edit((d) => ({ ...d, script: parsed.data }), 'script');
-          }}
-        />
+          <JsonField
+            testId="workflow-script"
+            value={script}
+            readOnly={readOnly}
+            invalid={false}
+            onChange={(v) => {
+              if (v === undefined) {
+                edit((d) => {
+                  const { script: _s, ...rest } = d;
+                  return rest;
+                }, 'script');
+                return;
+              }
+              const parsed = ModelScript.safeParse(v);
+              if (parsed.success) edit((d) => ({ ...d, script: parsed.data }), 'script');
+            }}
+          />
         )}
       </details>
     </div>

@@ -11,7 +11,11 @@ function compatible(a: PortSpec, b: PortSpec): boolean {
  * Why a connection may not be made, or `undefined` when it may. Checked while the user drags
  * (React Flow's `isValidConnection`) and again when it is dropped.
  */
-export function connectionProblem(doc: WorkflowDocument, catalog: DescriptionCatalog, c: NewConnection): string | undefined {
+export function connectionProblem(
+  doc: WorkflowDocument,
+  catalog: DescriptionCatalog,
+  c: NewConnection,
+): string | undefined {
   const source = doc.nodes.find((n) => n.id === c.source);
   const target = doc.nodes.find((n) => n.id === c.target);
   if (!source || !target) return 'Both ends must be nodes';

@@ -7,7 +7,11 @@ export function takenNames(doc: WorkflowDocument): Set<string> {
   return new Set([...doc.nodes.map((n) => n.id), ...Object.keys(doc.state)]);
 }
 
-export function addNode(doc: WorkflowDocument, type: NodeTypeDescription, position: Position): { doc: WorkflowDocument; id: string } {
+export function addNode(
+  doc: WorkflowDocument,
+  type: NodeTypeDescription,
+  position: Position,
+): { doc: WorkflowDocument; id: string } {
   const id = freshId(type.type, takenNames(doc));
   const node: WorkflowNode = {
     id,
@@ -20,7 +24,11 @@ export function addNode(doc: WorkflowDocument, type: NodeTypeDescription, positi
   return { doc: { ...doc, nodes: [...doc.nodes, node] }, id };
 }
 
-export function updateNode(doc: WorkflowDocument, id: string, change: (node: WorkflowNode) => WorkflowNode): WorkflowDocument {
+export function updateNode(
+  doc: WorkflowDocument,
+  id: string,
+  change: (node: WorkflowNode) => WorkflowNode,
+): WorkflowDocument {
   let changed = false;
   const nodes = doc.nodes.map((n) => {
     if (n.id !== id) return n;
@@ -44,13 +52,19 @@ export function moveNodes(doc: WorkflowDocument, positions: ReadonlyMap<string, 
     ...doc,
     nodes: doc.nodes.map((n) => {
       const p = positions.get(n.id);
-      return p && (p.x !== n.position.x || p.y !== n.position.y) ? { ...n, position: { x: Math.round(p.x), y: Math.round(p.y) } } : n;
+      return p && (p.x !== n.position.x || p.y !== n.position.y)
+        ? { ...n, position: { x: Math.round(p.x), y: Math.round(p.y) } }
+        : n;
     }),
   };
 }
 
 /** Remove nodes (with every edge touching them) and edges. */
-export function removeElements(doc: WorkflowDocument, nodeIds: readonly string[], edgeIds: readonly string[]): WorkflowDocument {
+export function removeElements(
+  doc: WorkflowDocument,
+  nodeIds: readonly string[],
+  edgeIds: readonly string[],
+): WorkflowDocument {
   if (nodeIds.length === 0 && edgeIds.length === 0) return doc;
   const nodes = new Set(nodeIds);
   const edges = new Set(edgeIds);
@@ -68,7 +82,11 @@ export interface NewConnection {
   targetHandle: string | null;
 }
 
-export function addEdge(doc: WorkflowDocument, c: NewConnection, label?: string): { doc: WorkflowDocument; id: string } {
+export function addEdge(
+  doc: WorkflowDocument,
+  c: NewConnection,
+  label?: string,
+): { doc: WorkflowDocument; id: string } {
   const id = freshId('e', new Set(doc.edges.map((e) => e.id)), '');
   const edge: WorkflowEdge = { id, source: c.source, target: c.target };
   if (c.sourceHandle) edge.sourceHandle = c.sourceHandle;
@@ -92,7 +110,11 @@ export function copyFragment(doc: WorkflowDocument, nodeIds: readonly string[]):
 }
 
 /** Paste a fragment under fresh ids, shifted by `offset`; returns the new node and edge ids. */
-export function pasteFragment(doc: WorkflowDocument, fragment: Fragment, offset: Position): { doc: WorkflowDocument; nodeIds: string[]; edgeIds: string[] } {
+export function pasteFragment(
+  doc: WorkflowDocument,
+  fragment: Fragment,
+  offset: Position,
+): { doc: WorkflowDocument; nodeIds: string[]; edgeIds: string[] } {
   const taken = takenNames(doc);
   const edgeTaken = new Set(doc.edges.map((e) => e.id));
   const rename = new Map<string, string>();

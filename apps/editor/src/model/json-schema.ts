@@ -62,8 +62,17 @@ export type SchemaKind = 'string' | 'number' | 'integer' | 'boolean' | 'object' 
 /** The main type of a schema (first non-null type; `anyOf` of one real branch counts as that branch). */
 export function kindOf(schema: JsonSchema): SchemaKind {
   const t = Array.isArray(schema.type) ? schema.type.find((x) => x !== 'null') : schema.type;
-  if (t === 'string' || t === 'number' || t === 'integer' || t === 'boolean' || t === 'object' || t === 'array' || t === 'null') return t;
-  if (schema.enum && schema.enum.every((v) => typeof v === 'string')) return 'string';
+  if (
+    t === 'string' ||
+    t === 'number' ||
+    t === 'integer' ||
+    t === 'boolean' ||
+    t === 'object' ||
+    t === 'array' ||
+    t === 'null'
+  )
+    return t;
+  if (schema.enum?.every((v) => typeof v === 'string')) return 'string';
   const branches = (schema.anyOf ?? schema.oneOf ?? []).filter((b) => b.type !== 'null');
   if (branches.length === 1 && branches[0]) return kindOf(branches[0]);
   if (schema.properties) return 'object';
@@ -158,22 +167,29 @@ export function checkValue(schema: JsonSchema, value: unknown, path: (string | n
       return issues;
     }
   }
-  if (schema.enum && !schema.enum.some((v) => v === value)) add(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+  if (schema.enum && !schema.enum.some((v) => v === value))
+    add(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
   if (schema.const !== undefined && schema.const !== value) add(`must be ${JSON.stringify(schema.const)}`);
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) add(`must be at least ${schema.minimum}`);
     if (schema.maximum !== undefined && value > schema.maximum) add(`must be at most ${schema.maximum}`);
-    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) add(`must be more than ${schema.exclusiveMinimum}`);
-    if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) add(`must be less than ${schema.exclusiveMaximum}`);
+    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
+      add(`must be more than ${schema.exclusiveMinimum}`);
+    if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum)
+      add(`must be less than ${schema.exclusiveMaximum}`);
   }
   if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) add(schema.minLength === 1 ? 'is required' : `needs at least ${schema.minLength} characters`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) add(`allows at most ${schema.maxLength} characters`);
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      add(schema.minLength === 1 ? 'is required' : `needs at least ${schema.minLength} characters`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      add(`allows at most ${schema.maxLength} characters`);
     if (schema.pattern !== undefined && !safeRegExp(schema.pattern)?.test(value)) add(`must match ${schema.pattern}`);
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) add(`needs at least ${schema.minItems} item(s)`);
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) add(`allows at most ${schema.maxItems} item(s)`);
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      add(`needs at least ${schema.minItems} item(s)`);
+    if (schema.maxItems !== undefined && value.length > schema.maxItems)
+      add(`allows at most ${schema.maxItems} item(s)`);
     const items = schema.items;
     if (items) value.forEach((item, i) => issues.push(...checkValue(items, item, [...path, i])));
   }

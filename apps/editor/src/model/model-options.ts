@@ -28,7 +28,10 @@ export function modelGroups(providers: readonly ModelProvider[], tiers: Tiers = 
     groups.push({
       label: 'Tiers (workflow settings)',
       disabled: false,
-      options: tierNames.map((name) => ({ value: `tier:${name}`, label: `tier:${name} → ${tierModels(tiers[name] ?? []).join(' → ')}` })),
+      options: tierNames.map((name) => ({
+        value: `tier:${name}`,
+        label: `tier:${name} → ${tierModels(tiers[name] ?? []).join(' → ')}`,
+      })),
     });
   }
   const ordered = [...providers].sort((a, b) => Number(b.configured) - Number(a.configured));
@@ -37,11 +40,17 @@ export function modelGroups(providers: readonly ModelProvider[], tiers: Tiers = 
     if (Array.isArray(p.models)) for (const m of p.models) names.add(m.includes(':') ? m : `${p.provider}:${m}`);
     if (names.size === 0) names.add(`${p.provider}:`);
     const scripted = p.kind === 'scripted';
-    const note = scripted ? ' (scripted: offline, deterministic replies)' : !p.configured ? ` (not configured${p.credential?.required ? `: set ${p.credential.name}` : ''})` : '';
+    const note = scripted
+      ? ' (scripted: offline, deterministic replies)'
+      : !p.configured
+        ? ` (not configured${p.credential?.required ? `: set ${p.credential.name}` : ''})`
+        : '';
     groups.push({
       label: `${p.provider}${note}`,
       disabled: !p.configured,
-      options: [...names].filter((n) => !n.endsWith(':')).map((n) => ({ value: n, label: scripted ? `${n} — scripted` : n })),
+      options: [...names]
+        .filter((n) => !n.endsWith(':'))
+        .map((n) => ({ value: n, label: scripted ? `${n} — scripted` : n })),
     });
   }
   return groups;
@@ -53,23 +62,44 @@ export interface ModelInfo {
 }
 
 /** A line about the chosen model: scripted, a tier's mapping, an unknown tier or provider, a provider without credentials. */
-export function describeModel(value: string, providers: readonly ModelProvider[] | undefined, tiers: Tiers = {}): ModelInfo | undefined {
+export function describeModel(
+  value: string,
+  providers: readonly ModelProvider[] | undefined,
+  tiers: Tiers = {},
+): ModelInfo | undefined {
   if (value === '') return undefined;
   const colon = value.indexOf(':');
-  if (colon <= 0) return { tone: 'warning', text: 'Write a model as provider:model (e.g. openai:gpt-4o-mini) or tier:<name>.' };
+  if (colon <= 0)
+    return { tone: 'warning', text: 'Write a model as provider:model (e.g. openai:gpt-4o-mini) or tier:<name>.' };
   const provider = value.slice(0, colon);
   if (provider === 'tier') {
     const name = value.slice(colon + 1);
     const t = tiers[name];
-    if (t === undefined) return { tone: 'warning', text: `No tier "${name}" in the workflow settings (Model routing → tiers).` };
+    if (t === undefined)
+      return { tone: 'warning', text: `No tier "${name}" in the workflow settings (Model routing → tiers).` };
     return { tone: 'info', text: `Tier ${name}: ${tierModels(t).join(', then ')}` };
   }
   if (!providers) return undefined;
   const p = providers.find((x) => x.provider === provider);
-  if (!p) return { tone: 'warning', text: `The engine has no provider "${provider}" (known: ${providers.map((x) => x.provider).join(', ') || 'none'}).` };
-  if (p.kind === 'scripted') return { tone: 'info', text: 'Scripted model: deterministic replies from the workflow’s script, offline — not a real LLM.' };
-  if (!p.configured) return { tone: 'warning', text: `Provider ${provider} is not configured${p.credential?.required ? ` (set ${p.credential.name})` : ''}; runs using it will fail.` };
-  return { tone: 'info', text: `${provider}${p.baseURL ? ` at ${p.baseURL}` : ''}${p.streaming ? ' · streams' : ''}${p.tools ? ' · tools' : ''}` };
+  if (!p)
+    return {
+      tone: 'warning',
+      text: `The engine has no provider "${provider}" (known: ${providers.map((x) => x.provider).join(', ') || 'none'}).`,
+    };
+  if (p.kind === 'scripted')
+    return {
+      tone: 'info',
+      text: 'Scripted model: deterministic replies from the workflow’s script, offline — not a real LLM.',
+    };
+  if (!p.configured)
+    return {
+      tone: 'warning',
+      text: `Provider ${provider} is not configured${p.credential?.required ? ` (set ${p.credential.name})` : ''}; runs using it will fail.`,
+    };
+  return {
+    tone: 'info',
+    text: `${provider}${p.baseURL ? ` at ${p.baseURL}` : ''}${p.streaming ? ' · streams' : ''}${p.tools ? ' · tools' : ''}`,
+  };
 }
 
 /** Whether a value is one of the picker's options (else it is shown as free text). */

@@ -20,18 +20,39 @@ const desc = (d: Partial<NodeTypeDescription> & Pick<NodeTypeDescription, 'type'
 });
 
 const catalog = new DescriptionCatalog([
-  desc({ type: 'start', role: 'start', category: 'io', ports: { inputs: [], outputs: [{ id: 'out', multiple: true }] } }),
+  desc({
+    type: 'start',
+    role: 'start',
+    category: 'io',
+    ports: { inputs: [], outputs: [{ id: 'out', multiple: true }] },
+  }),
   desc({ type: 'end', role: 'end', category: 'io', ports: { inputs: [{ id: 'in', multiple: true }], outputs: [] } }),
   desc({
     type: 'router',
     control: 'choice',
     configSchema: {
       type: 'object',
-      properties: { routes: { type: 'array', default: [{ id: 'a' }], items: { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } } },
+      properties: {
+        routes: {
+          type: 'array',
+          default: [{ id: 'a' }],
+          items: { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] },
+        },
+      },
     },
-    ports: { inputs: [{ id: 'in' }], outputs: [{ id: 'fallback', required: true, multiple: true }], outputsFrom: { field: 'routes', idKey: 'id', placement: 'before' } },
+    ports: {
+      inputs: [{ id: 'in' }],
+      outputs: [{ id: 'fallback', required: true, multiple: true }],
+      outputsFrom: { field: 'routes', idKey: 'id', placement: 'before' },
+    },
   }),
-  desc({ type: 'single', ports: { inputs: [{ id: 'in', dataType: 'number' }], outputs: [{ id: 'out', multiple: false, dataType: 'string' }] } }),
+  desc({
+    type: 'single',
+    ports: {
+      inputs: [{ id: 'in', dataType: 'number' }],
+      outputs: [{ id: 'out', multiple: false, dataType: 'string' }],
+    },
+  }),
 ]);
 
 const doc = WorkflowDocument.parse({
@@ -53,7 +74,11 @@ const doc = WorkflowDocument.parse({
 
 describe('catalog from node-type descriptions', () => {
   it('resolves ports from config (router outputs from its routes, defaults applied)', () => {
-    expect(catalog.ports('router', { routes: [{ id: 'yes' }, { id: 'no' }] }).outputs.map((p) => p.id)).toEqual(['yes', 'no', 'fallback']);
+    expect(catalog.ports('router', { routes: [{ id: 'yes' }, { id: 'no' }] }).outputs.map((p) => p.id)).toEqual([
+      'yes',
+      'no',
+      'fallback',
+    ]);
     expect(catalog.ports('router', {}).outputs.map((p) => p.id)).toEqual(['a', 'fallback']);
   });
 
@@ -62,14 +87,23 @@ describe('catalog from node-type descriptions', () => {
     const byCode = result.problems.map((p) => `${p.code}:${p.nodeId ?? ''}`);
     expect(byCode).toContain('unconnected_port:r'); // fallback not connected
     expect(byCode).toContain('unreachable_node:x');
-    const bad = validateWorkflow({ ...doc, nodes: doc.nodes.map((n) => (n.id === 'r' ? { ...n, config: { routes: [{ id: '' }], extra: 1 } } : n)) }, catalog);
+    const bad = validateWorkflow(
+      {
+        ...doc,
+        nodes: doc.nodes.map((n) => (n.id === 'r' ? { ...n, config: { routes: [{ id: '' }], extra: 1 } } : n)),
+      },
+      catalog,
+    );
     const config = bad.problems.filter((p) => p.code === 'invalid_config');
-    expect(config.map((p) => p.path.join('.'))).toEqual(expect.arrayContaining(['nodes.1.config.routes.0.id', 'nodes.1.config.extra']));
+    expect(config.map((p) => p.path.join('.'))).toEqual(
+      expect.arrayContaining(['nodes.1.config.routes.0.id', 'nodes.1.config.extra']),
+    );
   });
 });
 
 describe('connection rules (checked while dragging)', () => {
-  const c = (source: string, sourceHandle: string | null, target: string) => connectionProblem(doc, catalog, { source, sourceHandle, target, targetHandle: null });
+  const c = (source: string, sourceHandle: string | null, target: string) =>
+    connectionProblem(doc, catalog, { source, sourceHandle, target, targetHandle: null });
   it('accepts a free port into an input', () => {
     expect(c('r', 'fallback', 'x')).toBeUndefined();
   });
@@ -85,9 +119,18 @@ describe('connection rules (checked while dragging)', () => {
 
 describe('JSON Schema subset', () => {
   it('fills defaults and reports issues with paths', () => {
-    const schema = { type: 'object', properties: { n: { type: 'integer', minimum: 1, default: 2 }, s: { type: 'string', pattern: '^a' } }, required: ['s'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { n: { type: 'integer', minimum: 1, default: 2 }, s: { type: 'string', pattern: '^a' } },
+      required: ['s'],
+      additionalProperties: false,
+    };
     expect(withDefaults(schema, {})).toEqual({ n: 2 });
-    expect(checkValue(schema, { n: 0, s: 'b', z: 1 }).map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['n: must be at least 1', 's: must match ^a', 'z: unknown field "z"']);
+    expect(checkValue(schema, { n: 0, s: 'b', z: 1 }).map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'n: must be at least 1',
+      's: must match ^a',
+      'z: unknown field "z"',
+    ]);
     expect(checkValue(schema, { n: 1 })).toEqual([{ path: ['s'], message: 'is required' }]);
   });
 });

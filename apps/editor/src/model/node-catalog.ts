@@ -1,5 +1,12 @@
 import { resolvePorts } from '@flowcraft/schema';
-import type { CatalogEntry, ConfigCheck, ControlKind, NodeCatalog, NodeTypeDescription, ResolvedPorts } from '@flowcraft/schema';
+import type {
+  CatalogEntry,
+  ConfigCheck,
+  ControlKind,
+  NodeCatalog,
+  NodeTypeDescription,
+  ResolvedPorts,
+} from '@flowcraft/schema';
 import { checkValue, isRecord, readSchema, withDefaults } from './json-schema.js';
 import type { JsonSchema } from './json-schema.js';
 

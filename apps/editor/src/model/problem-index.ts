@@ -11,7 +11,14 @@ export interface ProblemIndex {
   warnings: number;
 }
 
-export const EMPTY_INDEX: ProblemIndex = { all: [], byNode: new Map(), byEdge: new Map(), byField: new Map(), errors: 0, warnings: 0 };
+export const EMPTY_INDEX: ProblemIndex = {
+  all: [],
+  byNode: new Map(),
+  byEdge: new Map(),
+  byField: new Map(),
+  errors: 0,
+  warnings: 0,
+};
 
 export function fieldKey(nodeId: string, path: readonly (string | number)[]): string {
   return `${nodeId}|${path.join('.')}`;
@@ -25,7 +32,14 @@ function add<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** Index problems by node, edge and config field (paths `["nodes", i, "config", ...]` name the node by position). */
 export function indexProblems(problems: readonly Problem[], doc: WorkflowDocument): ProblemIndex {
-  const index: ProblemIndex = { all: [...problems], byNode: new Map(), byEdge: new Map(), byField: new Map(), errors: 0, warnings: 0 };
+  const index: ProblemIndex = {
+    all: [...problems],
+    byNode: new Map(),
+    byEdge: new Map(),
+    byField: new Map(),
+    errors: 0,
+    warnings: 0,
+  };
   for (const p of problems) {
     if (p.severity === 'warning') index.warnings++;
     else index.errors++;

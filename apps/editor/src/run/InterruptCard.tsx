@@ -45,7 +45,12 @@ export function InterruptCard({ runId, interrupt }: { runId: string; interrupt: 
   };
   const withComment = (v: Record<string, unknown>) => (comment ? { ...v, comment } : v);
   return (
-    <div className="interrupt card" data-testid="interrupt" data-node-id={interrupt.nodeId ?? ''} data-interrupt-id={interrupt.id}>
+    <div
+      className="interrupt card"
+      data-testid="interrupt"
+      data-node-id={interrupt.nodeId ?? ''}
+      data-interrupt-id={interrupt.id}
+    >
       <div className="row">
         <span className="pill interrupted">waiting for you</span>
         <span className="faint small grow truncate">{interrupt.nodeId}</span>
@@ -67,20 +72,52 @@ export function InterruptCard({ runId, interrupt }: { runId: string; interrupt: 
         <pre className="interrupt-message">{asText(interrupt.value)}</pre>
       )}
       {(kind === 'input' || editing) && (
-        <textarea className="textarea prose" data-testid="interrupt-value" value={edited} onChange={(e) => setEdited(e.target.value)} rows={5} />
+        <textarea
+          className="textarea prose"
+          data-testid="interrupt-value"
+          value={edited}
+          onChange={(e) => setEdited(e.target.value)}
+          rows={5}
+        />
       )}
-      {kind !== 'input' && <input className="input" placeholder="Comment (optional)" value={comment} onChange={(e) => setComment(e.target.value)} data-testid="interrupt-comment" />}
+      {kind !== 'input' && (
+        <input
+          className="input"
+          placeholder="Comment (optional)"
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          data-testid="interrupt-comment"
+        />
+      )}
       <div className="row wrap">
         {kind === 'approval' && !editing && (
           <>
-            <button className="btn primary small" disabled={busy} data-testid="approve" onClick={() => void send(withComment({ action: 'approve' }))}>
+            <button
+              type="button"
+              className="btn primary small"
+              disabled={busy}
+              data-testid="approve"
+              onClick={() => void send(withComment({ action: 'approve' }))}
+            >
               Approve
             </button>
-            <button className="btn small danger" disabled={busy} data-testid="reject" onClick={() => void send(withComment({ action: 'reject' }))}>
+            <button
+              type="button"
+              className="btn small danger"
+              disabled={busy}
+              data-testid="reject"
+              onClick={() => void send(withComment({ action: 'reject' }))}
+            >
               Reject
             </button>
             {payload.channel && (
-              <button className="btn small" disabled={busy} data-testid="edit-answer" onClick={() => setEditing(true)}>
+              <button
+                type="button"
+                className="btn small"
+                disabled={busy}
+                data-testid="edit-answer"
+                onClick={() => setEditing(true)}
+              >
                 Edit…
               </button>
             )}
@@ -88,39 +125,78 @@ export function InterruptCard({ runId, interrupt }: { runId: string; interrupt: 
         )}
         {kind === 'approval' && editing && (
           <>
-            <button className="btn primary small" disabled={busy} data-testid="submit-edit" onClick={() => void send(withComment({ action: 'edit', value: edited }))}>
+            <button
+              type="button"
+              className="btn primary small"
+              disabled={busy}
+              data-testid="submit-edit"
+              onClick={() => void send(withComment({ action: 'edit', value: edited }))}
+            >
               Save edit &amp; continue
             </button>
-            <button className="btn small" onClick={() => setEditing(false)}>
+            <button type="button" className="btn small" onClick={() => setEditing(false)}>
               Cancel
             </button>
           </>
         )}
         {kind === 'choice' &&
           (payload.options ?? []).map((o) => (
-            <button key={o.id} className="btn small" disabled={busy} data-testid={`choose-${o.id}`} onClick={() => void send(withComment({ choice: o.id }))}>
+            <button
+              type="button"
+              key={o.id}
+              className="btn small"
+              disabled={busy}
+              data-testid={`choose-${o.id}`}
+              onClick={() => void send(withComment({ choice: o.id }))}
+            >
               {o.label || o.id}
             </button>
           ))}
         {kind === 'input' && (
-          <button className="btn primary small" disabled={busy} data-testid="submit-value" onClick={() => void send({ value: edited })}>
+          <button
+            type="button"
+            className="btn primary small"
+            disabled={busy}
+            data-testid="submit-value"
+            onClick={() => void send({ value: edited })}
+          >
             Submit
           </button>
         )}
         {free === undefined && (
-          <button className="btn ghost small" disabled={busy} data-testid="free-answer" title="Answer with any value (JSON or text)" onClick={() => setFree('')}>
+          <button
+            type="button"
+            className="btn ghost small"
+            disabled={busy}
+            data-testid="free-answer"
+            title="Answer with any value (JSON or text)"
+            onClick={() => setFree('')}
+          >
             Other answer…
           </button>
         )}
       </div>
       {free !== undefined && (
         <div className="stack">
-          <textarea className="textarea" rows={3} placeholder='Any value: JSON (e.g. {"action":"approve"}) or text' data-testid="free-value" value={free} onChange={(e) => setFree(e.target.value)} />
+          <textarea
+            className="textarea"
+            rows={3}
+            placeholder='Any value: JSON (e.g. {"action":"approve"}) or text'
+            data-testid="free-value"
+            value={free}
+            onChange={(e) => setFree(e.target.value)}
+          />
           <div className="row">
-            <button className="btn primary small" disabled={busy || free.trim() === ''} data-testid="send-free-value" onClick={() => void send(parseLoose(free))}>
+            <button
+              type="button"
+              className="btn primary small"
+              disabled={busy || free.trim() === ''}
+              data-testid="send-free-value"
+              onClick={() => void send(parseLoose(free))}
+            >
               Send answer
             </button>
-            <button className="btn small" onClick={() => setFree(undefined)}>
+            <button type="button" className="btn small" onClick={() => setFree(undefined)}>
               Cancel
             </button>
           </div>

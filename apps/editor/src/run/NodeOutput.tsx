@@ -20,7 +20,8 @@ export function NodeOutput({ nodeRun }: { nodeRun: NodeRun }) {
         <div className="faint small" data-testid="node-output-usage">
           {nodeRun.tokens.input} in / {nodeRun.tokens.output} out tokens
           {nodeRun.tokens.cached ? ` (${nodeRun.tokens.cached} cached)` : ''}
-          {nodeRun.tokens.costUsd !== undefined ? ` · ${formatUsd(nodeRun.tokens.costUsd)}` : ''} · {nodeRun.attempts} attempt(s)
+          {nodeRun.tokens.costUsd !== undefined ? ` · ${formatUsd(nodeRun.tokens.costUsd)}` : ''} · {nodeRun.attempts}{' '}
+          attempt(s)
         </div>
       )}
       {nodeRun.calls.length > 1 && (

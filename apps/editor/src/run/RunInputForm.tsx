@@ -83,7 +83,12 @@ export function RunInputForm() {
       ))}
       {error && <div className="problem-text">{error}</div>}
       <div className="row">
-        <button type="submit" className="btn primary" disabled={busy || (status !== undefined && isActive(status))} data-testid="run-button">
+        <button
+          type="submit"
+          className="btn primary"
+          disabled={busy || (status !== undefined && isActive(status))}
+          data-testid="run-button"
+        >
           ▶ Run
         </button>
         <button

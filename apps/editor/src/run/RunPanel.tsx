@@ -22,7 +22,8 @@ export function RunPanel() {
   // The run's total once it reported one, else the sum over nodes while it runs.
   let runCost = run?.tokens?.costUsd;
   if (run && runCost === undefined) {
-    for (const n of Object.values(run.nodes)) if (n.tokens?.costUsd !== undefined) runCost = Math.round(((runCost ?? 0) + n.tokens.costUsd) * 1e9) / 1e9;
+    for (const n of Object.values(run.nodes))
+      if (n.tokens?.costUsd !== undefined) runCost = Math.round(((runCost ?? 0) + n.tokens.costUsd) * 1e9) / 1e9;
   }
   return (
     <div className="run-panel stack">
@@ -40,13 +41,22 @@ export function RunPanel() {
               </span>
             )}
             {runCost !== undefined && (
-              <span className="small run-cost" data-testid="run-cost" title="Cost of the priced model calls (price table, overridable in the workflow settings)">
+              <span
+                className="small run-cost"
+                data-testid="run-cost"
+                title="Cost of the priced model calls (price table, overridable in the workflow settings)"
+              >
                 {formatUsd(runCost)}
               </span>
             )}
             <span className="spacer" />
             {isActive(run.status) && (
-              <button className="btn small danger" data-testid="cancel-run" onClick={() => void cancelCurrent()}>
+              <button
+                type="button"
+                className="btn small danger"
+                data-testid="cancel-run"
+                onClick={() => void cancelCurrent()}
+              >
                 Stop
               </button>
             )}
@@ -58,7 +68,11 @@ export function RunPanel() {
                 <>
                   {' '}
                   in{' '}
-                  <button className="link" onClick={() => run.error?.nodeId && focusNode(rf, run.error.nodeId, 'run')}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => run.error?.nodeId && focusNode(rf, run.error.nodeId, 'run')}
+                  >
                     {labelOf(run.error.nodeId)}
                   </button>
                 </>
@@ -77,6 +91,7 @@ export function RunPanel() {
                 return (
                   <li key={n.id}>
                     <button
+                      type="button"
                       className={`node-run${focused === n.id ? ' active' : ''}`}
                       data-testid="node-run"
                       data-node-id={n.id}
@@ -88,8 +103,16 @@ export function RunPanel() {
                       <NodeStatusBadge status={r.status} />
                       <span className="grow truncate">{n.label || n.id}</span>
                       {r.model && <span className="faint small truncate node-run-model">{r.model}</span>}
-                      {r.tokens?.costUsd !== undefined && <span className="small" data-testid="node-run-cost">{formatUsd(r.tokens.costUsd)}</span>}
-                      {r.failedAttempts.length > 0 && <span className="pill warn" title="Failed model calls (see the output)">{r.failedAttempts.length}✕</span>}
+                      {r.tokens?.costUsd !== undefined && (
+                        <span className="small" data-testid="node-run-cost">
+                          {formatUsd(r.tokens.costUsd)}
+                        </span>
+                      )}
+                      {r.failedAttempts.length > 0 && (
+                        <span className="pill warn" title="Failed model calls (see the output)">
+                          {r.failedAttempts.length}✕
+                        </span>
+                      )}
                       <span className="faint small">{formatMs(r.durationMs)}</span>
                     </button>
                     {focused === n.id && <NodeOutput nodeRun={r} />}

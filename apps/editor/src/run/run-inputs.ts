@@ -11,7 +11,12 @@ export interface RunInputField {
   initial: string;
 }
 
-const StartInput = z.object({ channel: z.string(), label: z.string().optional(), description: z.string().optional(), required: z.boolean().optional() });
+const StartInput = z.object({
+  channel: z.string(),
+  label: z.string().optional(),
+  description: z.string().optional(),
+  required: z.boolean().optional(),
+});
 const StartConfig = z.object({ inputs: z.array(StartInput).default([]) });
 
 /** The run form of a workflow: the channels its start node takes, with their defaults. */
@@ -30,14 +35,19 @@ export function runInputFields(doc: WorkflowDocument, startType: (type: string) 
       description: i.description ?? channel?.description,
       required: i.required ?? true,
       type,
-      initial: def === undefined ? '' : type === 'string' && typeof def === 'string' ? def : JSON.stringify(def, null, 2),
+      initial:
+        def === undefined ? '' : type === 'string' && typeof def === 'string' ? def : JSON.stringify(def, null, 2),
     };
   });
 }
 
 /** Form text → run input value by channel type; an error message when it does not fit. */
-export function parseInput(field: RunInputField, text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  if (text === '') return field.required ? { ok: false, message: `${field.label} is required` } : { ok: true, value: undefined };
+export function parseInput(
+  field: RunInputField,
+  text: string,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (text === '')
+    return field.required ? { ok: false, message: `${field.label} is required` } : { ok: true, value: undefined };
   switch (field.type) {
     case 'string':
       return { ok: true, value: text };

@@ -39,13 +39,35 @@ function script(): TraceEvent[] {
     ev({ type: 'node.started', nodeId: 'start', step: 1, attempt: 1 }),
     ev({ type: 'node.finished', nodeId: 'start', step: 1, update: {}, durationMs: 1 }),
     ev({ type: 'node.started', nodeId: 'route', step: 2, attempt: 1 }),
-    ev({ type: 'node.finished', nodeId: 'route', step: 2, update: { d: 1 }, next: ['a'], durationMs: 5, tokens: { input: 10, output: 2 } }),
+    ev({
+      type: 'node.finished',
+      nodeId: 'route',
+      step: 2,
+      update: { d: 1 },
+      next: ['a'],
+      durationMs: 5,
+      tokens: { input: 10, output: 2 },
+    }),
     ev({ type: 'node.started', nodeId: 'a', step: 3, attempt: 1 }),
     ev({ type: 'model.token', nodeId: 'a', text: 'Hel' }),
     ev({ type: 'model.token', nodeId: 'a', text: 'lo' }),
-    ev({ type: 'node.failed', nodeId: 'a', step: 3, attempt: 1, willRetry: true, error: { code: 'model_error', message: 'flaky' } }),
+    ev({
+      type: 'node.failed',
+      nodeId: 'a',
+      step: 3,
+      attempt: 1,
+      willRetry: true,
+      error: { code: 'model_error', message: 'flaky' },
+    }),
     ev({ type: 'node.started', nodeId: 'a', step: 3, attempt: 2 }),
-    ev({ type: 'node.finished', nodeId: 'a', step: 3, update: { answer: 'Hello' }, durationMs: 20, tokens: { input: 5, output: 3 } }),
+    ev({
+      type: 'node.finished',
+      nodeId: 'a',
+      step: 3,
+      update: { answer: 'Hello' },
+      durationMs: 20,
+      tokens: { input: 5, output: 3 },
+    }),
     ev({ type: 'node.started', nodeId: 'end', step: 4, attempt: 1 }),
     ev({ type: 'node.finished', nodeId: 'end', step: 4, update: {}, durationMs: 1 }),
     ev({ type: 'run.completed', output: { answer: 'Hello' }, durationMs: 40, tokens: { input: 15, output: 5 } }),
@@ -64,7 +86,14 @@ describe('run state from trace events', () => {
     s = events.slice(9).reduce((st, e) => reduceRun(st, e, succ), s);
     expect(s.status).toBe('completed');
     expect(s.output).toEqual({ answer: 'Hello' });
-    expect(s.nodes.a).toMatchObject({ status: 'done', attempts: 2, durationMs: 20, tokens: { input: 5, output: 3 }, update: { answer: 'Hello' }, error: undefined });
+    expect(s.nodes.a).toMatchObject({
+      status: 'done',
+      attempts: 2,
+      durationMs: 20,
+      tokens: { input: 5, output: 3 },
+      update: { answer: 'Hello' },
+      error: undefined,
+    });
     expect(s.nodes.route).toMatchObject({ status: 'done', next: ['a'] });
     expect(Object.keys(s.nodes).sort()).toEqual(['a', 'end', 'route', 'start']);
     expect(s.tokens).toEqual({ input: 15, output: 5 });
@@ -95,7 +124,14 @@ describe('run state from trace events', () => {
       ev({ type: 'node.started', nodeId: 'start', step: 1, attempt: 1 }),
       ev({ type: 'node.finished', nodeId: 'start', step: 1, update: {}, durationMs: 1 }),
       ev({ type: 'node.started', nodeId: 'route', step: 2, attempt: 1 }),
-      ev({ type: 'node.failed', nodeId: 'route', step: 2, attempt: 1, willRetry: false, error: { code: 'model_error', message: 'down', nodeId: 'route' } }),
+      ev({
+        type: 'node.failed',
+        nodeId: 'route',
+        step: 2,
+        attempt: 1,
+        willRetry: false,
+        error: { code: 'model_error', message: 'down', nodeId: 'route' },
+      }),
       ev({ type: 'run.failed', error: { code: 'node_failed', message: 'route failed', nodeId: 'route' } }),
     ];
     const s = events.reduce((st, e) => reduceRun(st, e, succ), newRunState(R));
@@ -109,7 +145,10 @@ describe('run state from trace events', () => {
     const events = [
       ev({ type: 'run.started', threadId: 't', workflowId: 'w', input: {} }),
       ev({ type: 'node.started', nodeId: 'a', step: 1, attempt: 1 }),
-      ev({ type: 'run.interrupted', interrupts: [{ id: 'i1', nodeId: 'a', value: { kind: 'approval', message: 'ok?' } }] }),
+      ev({
+        type: 'run.interrupted',
+        interrupts: [{ id: 'i1', nodeId: 'a', value: { kind: 'approval', message: 'ok?' } }],
+      }),
     ];
     const s = events.reduce((st, e) => reduceRun(st, e), newRunState(R));
     expect(s.status).toBe('interrupted');
@@ -154,7 +193,13 @@ describe('debug runs', () => {
       ev({ type: 'run.interrupted', interrupts: [], paused: { next: ['b'], checkpointId: 'k1' } }),
     ];
     const s = events.reduce((st, e) => reduceRun(st, e), newRunState(R));
-    expect(s).toMatchObject({ status: 'interrupted', paused: { next: ['b'], checkpointId: 'k1' }, breakpoints: { before: ['b'], after: [] }, lastCheckpointId: 'k1', interrupts: [] });
+    expect(s).toMatchObject({
+      status: 'interrupted',
+      paused: { next: ['b'], checkpointId: 'k1' },
+      breakpoints: { before: ['b'], after: [] },
+      lastCheckpointId: 'k1',
+      interrupts: [],
+    });
     expect(s.nodes.b?.status).toBe('queued');
     const stepped = reduceRun(s, ev({ type: 'node.started', nodeId: 'b', step: 2, attempt: 1 }));
     expect(stepped).toMatchObject({ status: 'running', paused: undefined });
@@ -168,12 +213,60 @@ describe('model calls, fallbacks and cost', () => {
     const events = [
       ev({ type: 'run.started', threadId: 't', workflowId: 'w', input: {} }),
       ev({ type: 'node.started', nodeId: 'a', step: 1, attempt: 1 }),
-      ev({ type: 'node.progress', nodeId: 'a', step: 1, kind: 'model_attempt_failed', data: { model: 'openai:gpt-4o', code: 'provider_unavailable', action: 'next', message: '503 Service Unavailable', next: 'anthropic:claude-sonnet-4-5', status: 503 } }),
-      ev({ type: 'node.progress', nodeId: 'a', step: 1, kind: 'model_call', data: { model: 'anthropic:claude-sonnet-4-5', requested: 'tier:smart', input: 10, output: 5, costUsd: 0.000105, durationMs: 12, failedAttempts: 1 } }),
-      ev({ type: 'node.progress', nodeId: 'a', step: 1, kind: 'model_call', data: { model: 'scripted:default', input: 3, output: 2, costUsd: null } }),
-      ev({ type: 'node.finished', nodeId: 'a', step: 1, update: {}, durationMs: 20, tokens: { input: 13, output: 7, costUsd: 0.000105 }, model: 'anthropic:claude-sonnet-4-5' }),
+      ev({
+        type: 'node.progress',
+        nodeId: 'a',
+        step: 1,
+        kind: 'model_attempt_failed',
+        data: {
+          model: 'openai:gpt-4o',
+          code: 'provider_unavailable',
+          action: 'next',
+          message: '503 Service Unavailable',
+          next: 'anthropic:claude-sonnet-4-5',
+          status: 503,
+        },
+      }),
+      ev({
+        type: 'node.progress',
+        nodeId: 'a',
+        step: 1,
+        kind: 'model_call',
+        data: {
+          model: 'anthropic:claude-sonnet-4-5',
+          requested: 'tier:smart',
+          input: 10,
+          output: 5,
+          costUsd: 0.000105,
+          durationMs: 12,
+          failedAttempts: 1,
+        },
+      }),
+      ev({
+        type: 'node.progress',
+        nodeId: 'a',
+        step: 1,
+        kind: 'model_call',
+        data: { model: 'scripted:default', input: 3, output: 2, costUsd: null },
+      }),
+      ev({
+        type: 'node.finished',
+        nodeId: 'a',
+        step: 1,
+        update: {},
+        durationMs: 20,
+        tokens: { input: 13, output: 7, costUsd: 0.000105 },
+        model: 'anthropic:claude-sonnet-4-5',
+      }),
       ev({ type: 'node.started', nodeId: 'b', step: 2, attempt: 1 }),
-      ev({ type: 'node.finished', nodeId: 'b', step: 2, update: {}, durationMs: 5, tokens: { input: 1, output: 1, cached: 1, costUsd: 0.0002 } }),
+      ev({
+        type: 'node.finished',
+        nodeId: 'b',
+        step: 2,
+        update: {},
+        durationMs: 5,
+        tokens: { input: 1, output: 1, cached: 1, costUsd: 0.0002 },
+      }),
     ];
     const s = events.reduce((st, e) => reduceRun(st, e), newRunState(R));
     const a = s.nodes.a;
@@ -182,7 +275,16 @@ describe('model calls, fallbacks and cost', () => {
       ['anthropic:claude-sonnet-4-5', 0.000105, 'tier:smart'],
       ['scripted:default', null, undefined],
     ]);
-    expect(a?.failedAttempts).toEqual([{ model: 'openai:gpt-4o', code: 'provider_unavailable', action: 'next', message: '503 Service Unavailable', next: 'anthropic:claude-sonnet-4-5', status: 503 }]);
+    expect(a?.failedAttempts).toEqual([
+      {
+        model: 'openai:gpt-4o',
+        code: 'provider_unavailable',
+        action: 'next',
+        message: '503 Service Unavailable',
+        next: 'anthropic:claude-sonnet-4-5',
+        status: 503,
+      },
+    ]);
     expect(a?.tokens).toEqual({ input: 13, output: 7, costUsd: 0.000105 });
     expect(s.nodes.b?.model).toBeUndefined();
     // The run's running total keeps cost and cached tokens (free of float dust).

@@ -75,11 +75,39 @@ export interface RunState {
 }
 
 export function newRunState(runId: string, threadId?: string): RunState {
-  return { runId, threadId, status: 'queued', lastSeq: 0, nodes: {}, output: undefined, error: undefined, interrupts: [], tokens: undefined, durationMs: undefined, paused: undefined, breakpoints: undefined, fromCheckpointId: undefined, lastCheckpointId: undefined };
+  return {
+    runId,
+    threadId,
+    status: 'queued',
+    lastSeq: 0,
+    nodes: {},
+    output: undefined,
+    error: undefined,
+    interrupts: [],
+    tokens: undefined,
+    durationMs: undefined,
+    paused: undefined,
+    breakpoints: undefined,
+    fromCheckpointId: undefined,
+    lastCheckpointId: undefined,
+  };
 }
 
 function emptyNode(): NodeRun {
-  return { status: 'queued', attempts: 0, durationMs: undefined, tokens: undefined, update: undefined, next: undefined, error: undefined, text: '', progress: [], model: undefined, calls: [], failedAttempts: [] };
+  return {
+    status: 'queued',
+    attempts: 0,
+    durationMs: undefined,
+    tokens: undefined,
+    update: undefined,
+    next: undefined,
+    error: undefined,
+    text: '',
+    progress: [],
+    model: undefined,
+    calls: [],
+    failedAttempts: [],
+  };
 }
 
 const sumOpt = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : a + b);
@@ -118,7 +146,9 @@ function withNode(state: RunState, nodeId: string, change: (n: NodeRun) => NodeR
 /** Nodes still waiting when the run stops are no longer queued. */
 function settle(nodes: Record<string, NodeRun>): Record<string, NodeRun> {
   const out: Record<string, NodeRun> = {};
-  for (const [id, n] of Object.entries(nodes)) if (n.status !== 'queued') out[id] = n.status === 'running' || n.status === 'retrying' ? { ...n, status: 'failed' } : n;
+  for (const [id, n] of Object.entries(nodes))
+    if (n.status !== 'queued')
+      out[id] = n.status === 'running' || n.status === 'retrying' ? { ...n, status: 'failed' } : n;
   return out;
 }
 
@@ -133,17 +163,35 @@ const noSuccessors: Successors = () => [];
  */
 export function reduceRun(state: RunState, event: TraceEvent, successors: Successors = noSuccessors): RunState {
   if (event.runId !== state.runId || event.seq <= state.lastSeq) return state;
-  const s: RunState = { ...state, lastSeq: event.seq, ...(state.paused && event.type !== 'checkpoint.saved' && event.type !== 'run.interrupted' ? { paused: undefined } : {}) };
+  const s: RunState = {
+    ...state,
+    lastSeq: event.seq,
+    ...(state.paused && event.type !== 'checkpoint.saved' && event.type !== 'run.interrupted'
+      ? { paused: undefined }
+      : {}),
+  };
   switch (event.type) {
     case 'run.started':
-      return { ...s, status: 'running', threadId: event.threadId, breakpoints: event.breakpoints ?? s.breakpoints, fromCheckpointId: event.fromCheckpointId ?? s.fromCheckpointId };
+      return {
+        ...s,
+        status: 'running',
+        threadId: event.threadId,
+        breakpoints: event.breakpoints ?? s.breakpoints,
+        fromCheckpointId: event.fromCheckpointId ?? s.fromCheckpointId,
+      };
     case 'checkpoint.saved':
       return { ...s, lastCheckpointId: event.checkpointId };
     case 'node.started':
       return {
         ...s,
         status: 'running',
-        nodes: withNode(s, event.nodeId, (n) => ({ ...n, status: 'running', attempts: n.attempts + 1, error: undefined, text: n.status === 'done' ? '' : n.text })),
+        nodes: withNode(s, event.nodeId, (n) => ({
+          ...n,
+          status: 'running',
+          attempts: n.attempts + 1,
+          error: undefined,
+          text: n.status === 'done' ? '' : n.text,
+        })),
       };
     case 'node.progress':
       return { ...s, nodes: withNode(s, event.nodeId, (n) => withProgress(n, event.kind, event.data)) };
@@ -166,21 +214,40 @@ export function reduceRun(state: RunState, event: TraceEvent, successors: Succes
       return { ...s, tokens: addTokens(s.tokens, event.tokens), nodes };
     }
     case 'node.failed':
-      return { ...s, nodes: withNode(s, event.nodeId, (n) => ({ ...n, status: event.willRetry ? 'retrying' : 'failed', error: event.error })) };
+      return {
+        ...s,
+        nodes: withNode(s, event.nodeId, (n) => ({
+          ...n,
+          status: event.willRetry ? 'retrying' : 'failed',
+          error: event.error,
+        })),
+      };
     case 'run.interrupted': {
       let nodes = s.nodes;
       for (const i of event.interrupts) {
         const nodeId = i.nodeId;
         if (nodeId) nodes = { ...nodes, [nodeId]: { ...(nodes[nodeId] ?? emptyNode()), status: 'interrupted' } };
       }
-      if (event.paused) for (const id of event.paused.next) if (!nodes[id]) nodes = { ...nodes, [id]: { ...emptyNode(), status: 'queued' } };
+      if (event.paused)
+        for (const id of event.paused.next)
+          if (!nodes[id]) nodes = { ...nodes, [id]: { ...emptyNode(), status: 'queued' } };
       return { ...s, status: 'interrupted', interrupts: event.interrupts, nodes, paused: event.paused };
     }
     case 'run.completed':
-      return { ...s, status: 'completed', output: event.output, durationMs: event.durationMs, tokens: event.tokens ?? s.tokens, interrupts: [], nodes: settle(s.nodes) };
+      return {
+        ...s,
+        status: 'completed',
+        output: event.output,
+        durationMs: event.durationMs,
+        tokens: event.tokens ?? s.tokens,
+        interrupts: [],
+        nodes: settle(s.nodes),
+      };
     case 'run.failed': {
       const nodeId = event.error.nodeId;
-      const nodes = settle(nodeId ? withNode(s, nodeId, (n) => ({ ...n, status: 'failed', error: n.error ?? event.error })) : s.nodes);
+      const nodes = settle(
+        nodeId ? withNode(s, nodeId, (n) => ({ ...n, status: 'failed', error: n.error ?? event.error })) : s.nodes,
+      );
       return { ...s, status: 'failed', error: event.error, interrupts: [], nodes };
     }
     case 'run.cancelled':
@@ -193,7 +260,8 @@ export function reduceRun(state: RunState, event: TraceEvent, successors: Succes
 /** A resumed run is running again: its interrupted nodes wait for the engine to pick them up. */
 export function markResumed(state: RunState): RunState {
   const nodes: Record<string, NodeRun> = {};
-  for (const [id, n] of Object.entries(state.nodes)) nodes[id] = n.status === 'interrupted' ? { ...n, status: 'running' } : n;
+  for (const [id, n] of Object.entries(state.nodes))
+    nodes[id] = n.status === 'interrupted' ? { ...n, status: 'running' } : n;
   return { ...state, status: 'running', interrupts: [], nodes, paused: undefined };
 }
 

@@ -9,7 +9,13 @@ export function successorsIn(doc: WorkflowDocument, nodeId: string, next: readon
   const out = doc.edges.filter((e) => e.source === nodeId);
   if (next && next.length > 0) {
     const chosen = new Set(next);
-    return [...new Set(out.filter((e) => chosen.has(e.target) || (e.sourceHandle != null && chosen.has(e.sourceHandle))).map((e) => e.target))];
+    return [
+      ...new Set(
+        out
+          .filter((e) => chosen.has(e.target) || (e.sourceHandle != null && chosen.has(e.sourceHandle)))
+          .map((e) => e.target),
+      ),
+    ];
   }
   return [...new Set(out.filter((e) => e.sourceHandle !== ERROR_PORT).map((e) => e.target))];
 }

@@ -86,7 +86,11 @@ describe('document store', () => {
   it('records a drag gesture as one undo step', () => {
     const { store } = withTwoNodes();
     const before = store.getState().past.length;
-    for (let x = 1; x <= 5; x++) store.getState().gestureEdit((d) => ({ ...d, nodes: d.nodes.map((n) => (n.id === 'llm_1' ? { ...n, position: { x, y: 0 } } : n)) }));
+    for (let x = 1; x <= 5; x++)
+      store.getState().gestureEdit((d) => ({
+        ...d,
+        nodes: d.nodes.map((n) => (n.id === 'llm_1' ? { ...n, position: { x, y: 0 } } : n)),
+      }));
     store.getState().endGesture();
     expect(store.getState().past.length).toBe(before + 1);
     store.getState().undo();

@@ -105,7 +105,8 @@ export function createDocumentStore(now: () => number = Date.now): DocumentStore
       const next = recipe(s.doc);
       if (next === s.doc) return;
       const t = now();
-      const merge = key !== undefined && s.coalesce?.key === key && t - s.coalesce.at < COALESCE_MS && s.past.length > 0;
+      const merge =
+        key !== undefined && s.coalesce?.key === key && t - s.coalesce.at < COALESCE_MS && s.past.length > 0;
       set({
         doc: next,
         past: merge ? s.past : push(s.past, s.doc),
@@ -120,7 +121,13 @@ export function createDocumentStore(now: () => number = Date.now): DocumentStore
       if (s.readOnlyVersion !== undefined) return;
       const next = recipe(s.doc);
       if (next === s.doc) return;
-      set({ doc: next, past: s.inGesture ? s.past : push(s.past, s.doc), future: s.inGesture ? s.future : [], inGesture: true, coalesce: undefined });
+      set({
+        doc: next,
+        past: s.inGesture ? s.past : push(s.past, s.doc),
+        future: s.inGesture ? s.future : [],
+        inGesture: true,
+        coalesce: undefined,
+      });
     },
 
     endGesture() {
@@ -131,14 +138,28 @@ export function createDocumentStore(now: () => number = Date.now): DocumentStore
       const s = get();
       const prev = s.past.at(-1);
       if (!prev) return;
-      set({ doc: prev, past: s.past.slice(0, -1), future: [s.doc, ...s.future], selection: prune(s.selection, prev), coalesce: undefined, inGesture: false });
+      set({
+        doc: prev,
+        past: s.past.slice(0, -1),
+        future: [s.doc, ...s.future],
+        selection: prune(s.selection, prev),
+        coalesce: undefined,
+        inGesture: false,
+      });
     },
 
     redo() {
       const s = get();
       const next = s.future[0];
       if (!next) return;
-      set({ doc: next, past: push(s.past, s.doc), future: s.future.slice(1), selection: prune(s.selection, next), coalesce: undefined, inGesture: false });
+      set({
+        doc: next,
+        past: push(s.past, s.doc),
+        future: s.future.slice(1),
+        selection: prune(s.selection, next),
+        coalesce: undefined,
+        inGesture: false,
+      });
     },
 
     select(selection) {

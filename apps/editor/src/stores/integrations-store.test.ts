@@ -3,7 +3,16 @@ import { createIntegrationsStore } from './integrations-store.js';
 import type { IntegrationsFetchers } from './integrations-store.js';
 import type { ModelProvider } from '../api/integrations-api.js';
 
-const scripted: ModelProvider = { provider: 'scripted', kind: 'scripted', configured: true, models: 'any', suggested: ['scripted:default'], streaming: true, tools: true, offline: true };
+const scripted: ModelProvider = {
+  provider: 'scripted',
+  kind: 'scripted',
+  configured: true,
+  models: 'any',
+  suggested: ['scripted:default'],
+  streaming: true,
+  tools: true,
+  offline: true,
+};
 
 function fetchers(over: Partial<IntegrationsFetchers> = {}) {
   const calls = { models: 0, servers: 0, tools: [] as string[] };
@@ -66,7 +75,10 @@ describe('integrations store', () => {
     expect(tools?.status === 'ready' && tools.value.tools.map((t) => t.name)).toEqual(['read']);
     expect(calls.tools).toEqual(['files']);
 
-    const down = createIntegrationsStore(fetchers({ mcpTools: async (server) => ({ tools: [], errors: [{ server, message: 'connect ECONNREFUSED' }] }) }).f);
+    const down = createIntegrationsStore(
+      fetchers({ mcpTools: async (server) => ({ tools: [], errors: [{ server, message: 'connect ECONNREFUSED' }] }) })
+        .f,
+    );
     await down.getState().loadMcpTools('web');
     const t = down.getState().mcpTools.web;
     expect(t?.status === 'ready' && t.value).toEqual({ tools: [], error: 'connect ECONNREFUSED' });

@@ -3,7 +3,11 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { McpServerStatus, McpTool, McpToolList, ModelList, ModelProvider } from '../api/integrations-api.js';
 
 /** One listing fetched from the engine: not asked yet, on its way, there, or failed. */
-export type Loadable<T> = { status: 'idle' } | { status: 'loading' } | { status: 'ready'; value: T } | { status: 'error'; message: string };
+export type Loadable<T> =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'ready'; value: T }
+  | { status: 'error'; message: string };
 
 export interface IntegrationsFetchers {
   models(): Promise<ModelList>;
@@ -65,7 +69,13 @@ export function createIntegrationsStore(fetchers: IntegrationsFetchers): StoreAp
       let next: Loadable<McpToolsOfServer>;
       try {
         const list = await fetchers.mcpTools(server);
-        next = { status: 'ready', value: { tools: list.tools.filter((t) => t.server === server), error: list.errors.find((e) => e.server === server)?.message } };
+        next = {
+          status: 'ready',
+          value: {
+            tools: list.tools.filter((t) => t.server === server),
+            error: list.errors.find((e) => e.server === server)?.message,
+          },
+        };
       } catch (err) {
         next = { status: 'error', message: message(err) };
       }

@@ -18,7 +18,13 @@ export function DialogHost() {
   };
   return (
     <div className="modal-backdrop" onMouseDown={() => close(false)}>
-      <div className="modal" role="dialog" aria-label={dialog.title} data-testid="dialog" onMouseDown={(e) => e.stopPropagation()}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-label={dialog.title}
+        data-testid="dialog"
+        onMouseDown={(e) => e.stopPropagation()}
+      >
         <h2>{dialog.title}</h2>
         {dialog.message && <p className="muted">{dialog.message}</p>}
         <form
@@ -29,14 +35,26 @@ export function DialogHost() {
           }}
         >
           {dialog.input !== undefined && (
-            <input ref={inputRef} className="input" data-testid="dialog-input" value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && close(false)} />
+            <input
+              ref={inputRef}
+              className="input"
+              data-testid="dialog-input"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              onKeyDown={(e) => e.key === 'Escape' && close(false)}
+            />
           )}
           <div className="row modal-actions">
             <span className="spacer" />
             <button type="button" className="btn" data-testid="dialog-cancel" onClick={() => close(false)}>
               Cancel
             </button>
-            <button ref={okRef} type="submit" className={`btn ${dialog.danger ? 'danger solid' : 'primary'}`} data-testid="dialog-confirm">
+            <button
+              ref={okRef}
+              type="submit"
+              className={`btn ${dialog.danger ? 'danger solid' : 'primary'}`}
+              data-testid="dialog-confirm"
+            >
               {dialog.confirmLabel}
             </button>
           </div>

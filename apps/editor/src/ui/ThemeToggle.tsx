@@ -4,6 +4,7 @@ export function ThemeToggle() {
   const theme = useUi((s) => s.theme);
   return (
     <button
+      type="button"
       className="btn ghost small"
       data-testid="theme-toggle"
       title="Switch between dark and light"

@@ -5,7 +5,13 @@ export function Toasts() {
   return (
     <div className="toasts" data-testid="toasts">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} data-testid={`toast-${t.kind}`} role="status" onClick={() => uiStore.getState().dismiss(t.id)}>
+        <div
+          key={t.id}
+          className={`toast ${t.kind}`}
+          data-testid={`toast-${t.kind}`}
+          role="status"
+          onClick={() => uiStore.getState().dismiss(t.id)}
+        >
           {t.text}
         </div>
       ))}

@@ -29,13 +29,20 @@ export function WorkflowRow({ workflow: wf, onOpen, onChanged }: Props) {
     if (name && name !== wf.name) await act('Rename', () => renameWorkflow(wf.id, name));
   };
   const remove = async () => {
-    if (await confirmDialog('Delete workflow?', `"${wf.name}" and all its versions will be deleted. This cannot be undone.`, 'Delete', true)) {
+    if (
+      await confirmDialog(
+        'Delete workflow?',
+        `"${wf.name}" and all its versions will be deleted. This cannot be undone.`,
+        'Delete',
+        true,
+      )
+    ) {
       await act('Delete', () => removeWorkflow(wf.id));
     }
   };
   return (
     <div className="workflow-row" data-testid="workflow-row" data-workflow-id={wf.id}>
-      <button className="workflow-open grow" onClick={onOpen} data-testid="open-workflow">
+      <button type="button" className="workflow-open grow" onClick={onOpen} data-testid="open-workflow">
         <div className="row">
           <strong className="truncate" data-testid="workflow-name">
             {wf.name}
@@ -48,16 +55,31 @@ export function WorkflowRow({ workflow: wf, onOpen, onChanged }: Props) {
         v{wf.version} · {when(wf.updatedAt)}
       </span>
       <div className="row row-actions">
-        <button className="btn ghost small" onClick={() => void rename()} data-testid="rename-workflow">
+        <button type="button" className="btn ghost small" onClick={() => void rename()} data-testid="rename-workflow">
           Rename
         </button>
-        <button className="btn ghost small" onClick={() => void act('Duplicate', () => duplicateWorkflow(wf))} data-testid="duplicate-workflow">
+        <button
+          type="button"
+          className="btn ghost small"
+          onClick={() => void act('Duplicate', () => duplicateWorkflow(wf))}
+          data-testid="duplicate-workflow"
+        >
           Duplicate
         </button>
-        <button className="btn ghost small" onClick={() => void act('Export', () => exportToFile(wf))} data-testid="export-workflow">
+        <button
+          type="button"
+          className="btn ghost small"
+          onClick={() => void act('Export', () => exportToFile(wf))}
+          data-testid="export-workflow"
+        >
           Export
         </button>
-        <button className="btn ghost small danger" onClick={() => void remove()} data-testid="delete-workflow">
+        <button
+          type="button"
+          className="btn ghost small danger"
+          onClick={() => void remove()}
+          data-testid="delete-workflow"
+        >
           Delete
         </button>
       </div>

@@ -46,7 +46,12 @@ export function WorkflowsPage() {
   };
 
   const onNew = async () => {
-    const name = await promptDialog('New workflow', 'Give it a name; you can change it later.', 'Untitled workflow', 'Create');
+    const name = await promptDialog(
+      'New workflow',
+      'Give it a name; you can change it later.',
+      'Untitled workflow',
+      'Create',
+    );
     if (name) await run('Create', () => createEmpty(name));
   };
 
@@ -63,8 +68,14 @@ export function WorkflowsPage() {
         <div className="row list-head">
           <h1>Workflows</h1>
           <span className="spacer" />
-          <input className="input search" placeholder="Search workflows…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="workflow-search" />
-          <button className="btn" onClick={() => fileRef.current?.click()} data-testid="import-workflow">
+          <input
+            className="input search"
+            placeholder="Search workflows…"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-testid="workflow-search"
+          />
+          <button type="button" className="btn" onClick={() => fileRef.current?.click()} data-testid="import-workflow">
             Import JSON
           </button>
           <input
@@ -79,16 +90,25 @@ export function WorkflowsPage() {
               if (file) void run('Import', () => importFile(file));
             }}
           />
-          <button className="btn primary" onClick={() => void onNew()} data-testid="new-workflow">
+          <button type="button" className="btn primary" onClick={() => void onNew()} data-testid="new-workflow">
             New workflow
           </button>
         </div>
         {error && <div className="banner error">Cannot reach the engine: {error}</div>}
         <section className="card workflow-table" data-testid="workflow-list">
           {items === undefined && !error && <div className="empty">Loading…</div>}
-          {items?.length === 0 && <div className="empty">{query ? 'No workflow matches your search.' : 'No workflows yet. Create one or start from a template.'}</div>}
+          {items?.length === 0 && (
+            <div className="empty">
+              {query ? 'No workflow matches your search.' : 'No workflows yet. Create one or start from a template.'}
+            </div>
+          )}
           {items?.map((wf) => (
-            <WorkflowRow key={wf.id} workflow={wf} onOpen={() => open(wf.id)} onChanged={(id) => (id ? open(id) : void refresh(query))} />
+            <WorkflowRow
+              key={wf.id}
+              workflow={wf}
+              onOpen={() => open(wf.id)}
+              onChanged={(id) => (id ? open(id) : void refresh(query))}
+            />
           ))}
         </section>
         {templates.length > 0 && (

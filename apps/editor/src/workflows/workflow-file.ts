@@ -22,5 +22,10 @@ export async function readJsonFile(file: File): Promise<unknown> {
 }
 
 export function fileNameFor(name: string): string {
-  return `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workflow'}.json`;
+  return `${
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'workflow'
+  }.json`;
 }

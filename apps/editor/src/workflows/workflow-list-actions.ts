@@ -1,5 +1,12 @@
 import { WorkflowDocument } from '@flowcraft/schema';
-import { createWorkflow, deleteWorkflow, exportWorkflow, getWorkflow, importWorkflow, saveWorkflow } from '../api/workflows-api.js';
+import {
+  createWorkflow,
+  deleteWorkflow,
+  exportWorkflow,
+  getWorkflow,
+  importWorkflow,
+  saveWorkflow,
+} from '../api/workflows-api.js';
 import type { Template, WorkflowSummary } from '../api/schemas.js';
 import { newWorkflow } from '../model/new-workflow.js';
 import { downloadJson, fileNameFor, readJsonFile } from './workflow-file.js';
@@ -19,7 +26,9 @@ export async function renameWorkflow(id: string, name: string): Promise<void> {
 
 export async function duplicateWorkflow(summary: WorkflowSummary): Promise<string> {
   const wf = await getWorkflow(summary.id);
-  return (await createWorkflow({ ...wf.document, name: `${summary.name} (copy)` }, `copy of ${summary.id} v${wf.version}`)).id;
+  return (
+    await createWorkflow({ ...wf.document, name: `${summary.name} (copy)` }, `copy of ${summary.id} v${wf.version}`)
+  ).id;
 }
 
 export async function removeWorkflow(id: string): Promise<void> {

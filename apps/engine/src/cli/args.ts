@@ -41,5 +41,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   });
   const [cmd, file] = positionals;
   const command = values.help || !cmd ? 'help' : cmd === 'run' || cmd === 'validate' ? cmd : 'help';
-  return { command, file, input: values.input, resume: values.resume, script: values.script, thread: values.thread, json: values.json ?? false, quiet: values.quiet ?? false };
+  return {
+    command,
+    file,
+    input: values.input,
+    resume: values.resume,
+    script: values.script,
+    thread: values.thread,
+    json: values.json ?? false,
+    quiet: values.quiet ?? false,
+  };
 }

@@ -1,7 +1,11 @@
 import type { Interface } from 'node:readline/promises';
 
 /** Ask a person on the terminal to answer a human node; returns the resume value. */
-export async function askHuman(i: { id: string; nodeId?: string; value: unknown }, rl: Interface, out: (l: string) => void): Promise<unknown> {
+export async function askHuman(
+  i: { id: string; nodeId?: string; value: unknown },
+  rl: Interface,
+  out: (l: string) => void,
+): Promise<unknown> {
   const v = i.value !== null && typeof i.value === 'object' ? Object.fromEntries(Object.entries(i.value)) : {};
   out(`\n⏸  ${String(v.message ?? 'Input needed')}`);
   if (v.value !== undefined) out(`   current value: ${JSON.stringify(v.value)}`);
@@ -15,7 +19,9 @@ export async function askHuman(i: { id: string; nodeId?: string; value: unknown 
       return { action: a.startsWith('r') ? 'reject' : 'approve' };
     }
     if (v.kind === 'choice') {
-      const options = Array.isArray(v.options) ? v.options.map((o) => (o !== null && typeof o === 'object' && 'id' in o ? String(o.id) : String(o))) : [];
+      const options = Array.isArray(v.options)
+        ? v.options.map((o) => (o !== null && typeof o === 'object' && 'id' in o ? String(o.id) : String(o)))
+        : [];
       const a = (await rl.question(`   choose (${options.join(' / ')}): `)).trim();
       return { choice: a };
     }

@@ -20,7 +20,8 @@ export function formatEvent(e: TraceEventBody, label: (nodeId: string) => string
       return `▶ ${label(e.nodeId)}${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
     case 'node.finished': {
       const tokens = e.tokens ? `, ${e.tokens.input}+${e.tokens.output} tokens` : '';
-      const update = e.update && typeof e.update === 'object' && Object.keys(e.update).length > 0 ? ` ${short(e.update)}` : '';
+      const update =
+        e.update && typeof e.update === 'object' && Object.keys(e.update).length > 0 ? ` ${short(e.update)}` : '';
       return `✔ ${label(e.nodeId)} (${e.durationMs.toFixed(1)} ms${tokens})${update}`;
     }
     case 'node.progress':

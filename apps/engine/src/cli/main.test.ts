@@ -11,7 +11,11 @@ const dir = mkdtempSync(join(tmpdir(), 'flow-cli-'));
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
+  const code = await main(
+    argv,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -27,8 +31,17 @@ const approval = {
   state: { draft: { type: 'string', default: 'Hello' }, status: { type: 'string' } },
   nodes: [
     { id: 'start', type: 'start', config: { inputs: [{ channel: 'draft' }] } },
-    { id: 'review', type: 'human', label: 'Review', config: { kind: 'approval', message: 'Publish {{ state.draft }}?', channel: 'draft' } },
-    { id: 'yes', type: 'transform', config: { assignments: [{ channel: 'status', value: 'published {{ state.draft }}' }] } },
+    {
+      id: 'review',
+      type: 'human',
+      label: 'Review',
+      config: { kind: 'approval', message: 'Publish {{ state.draft }}?', channel: 'draft' },
+    },
+    {
+      id: 'yes',
+      type: 'transform',
+      config: { assignments: [{ channel: 'status', value: 'published {{ state.draft }}' }] },
+    },
     { id: 'no', type: 'transform', config: { assignments: [{ channel: 'status', value: 'dropped' }] } },
     { id: 'end', type: 'end', config: { outputs: ['status'] } },
   ],
@@ -53,7 +66,16 @@ describe('pnpm flow', () => {
   });
 
   it('validate prints every problem with its path and node, and exits 2', async () => {
-    const bad = file('bad.json', { id: 'x', name: 'x', nodes: [{ id: 'start', type: 'start' }, { id: 'a', type: 'llm', config: { prompt: 1 } }, { id: 'z', type: 'nope' }], edges: [{ id: 'e', source: 'start', target: 'ghost' }] });
+    const bad = file('bad.json', {
+      id: 'x',
+      name: 'x',
+      nodes: [
+        { id: 'start', type: 'start' },
+        { id: 'a', type: 'llm', config: { prompt: 1 } },
+        { id: 'z', type: 'nope' },
+      ],
+      edges: [{ id: 'e', source: 'start', target: 'ghost' }],
+    });
     const r = await cli('validate', bad);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/\[invalid_config\] nodes\.1\.config\.prompt \(node a\)/);
@@ -85,7 +107,13 @@ describe('pnpm flow', () => {
   it('prints trace events as JSON lines with --json', async () => {
     const r = await cli('run', join(examples, 'sequential-pipeline.json'), '--json');
     const lines = r.out.split('\n').map((l) => JSON.parse(l));
-    expect(lines.filter((l) => l.type === 'node.finished').map((l) => l.nodeId)).toEqual(["start", "researcher", "outliner", "writer", "end"]);
+    expect(lines.filter((l) => l.type === 'node.finished').map((l) => l.nodeId)).toEqual([
+      'start',
+      'researcher',
+      'outliner',
+      'writer',
+      'end',
+    ]);
     expect(lines.at(-1)).toMatchObject({ status: 'completed' });
   });
 
@@ -99,7 +127,10 @@ describe('pnpm flow', () => {
         { id: 'ask', type: 'llm', label: 'Ask', config: { model: 'scripted:m', prompt: 'x', output: 'out' } },
         { id: 'end', type: 'end', config: {} },
       ],
-      edges: [{ id: 'a', source: 'start', target: 'ask' }, { id: 'b', source: 'ask', target: 'end' }],
+      edges: [
+        { id: 'a', source: 'start', target: 'ask' },
+        { id: 'b', source: 'ask', target: 'end' },
+      ],
       script: { nodes: { ask: [{ error: { message: 'bad key', status: 401 } }] } },
     });
     const r = await cli('run', f);

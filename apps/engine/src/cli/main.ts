@@ -15,7 +15,10 @@ import { askHuman } from './ask-human.js';
 
 type Out = (line: string) => void;
 
-async function readJson(path: string, what: string): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+async function readJson(
+  path: string,
+  what: string,
+): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -25,7 +28,10 @@ async function readJson(path: string, what: string): Promise<{ ok: true; value: 
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
-    return { ok: false, message: `${what} ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      message: `${what} ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -38,8 +44,12 @@ function parseJsonArg(text: string, flag: string): { ok: true; value: unknown } 
 }
 
 /** Entry point; returns the exit code. */
-export async function main(argv: string[], out: Out = (l) => process.stdout.write(`${l}\n`), err: Out = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
-  let args;
+export async function main(
+  argv: string[],
+  out: Out = (l) => process.stdout.write(`${l}\n`),
+  err: Out = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
+  let args: ReturnType<typeof parseCliArgs>;
   try {
     args = parseCliArgs(argv);
   } catch (e) {
@@ -63,13 +73,22 @@ export async function main(argv: string[], out: Out = (l) => process.stdout.writ
     else if (validation.problems.length > 0) {
       err(`${args.file}: ${validation.problems.length} problem(s)`);
       validation.problems.forEach((p) => err(formatProblem(p)));
-    } else out(`${args.file}: valid (${validation.document?.nodes.length ?? 0} nodes, ${validation.document?.edges.length ?? 0} edges)`);
+    } else
+      out(
+        `${args.file}: valid (${validation.document?.nodes.length ?? 0} nodes, ${validation.document?.edges.length ?? 0} edges)`,
+      );
     return validation.ok ? 0 : 2;
   }
   return runWorkflow(validation.document, args, registry, out, err);
 }
 
-async function runWorkflow(document: WorkflowDocument, args: ReturnType<typeof parseCliArgs>, registry: ReturnType<typeof createBuiltinRegistry>, out: Out, err: Out): Promise<number> {
+async function runWorkflow(
+  document: WorkflowDocument,
+  args: ReturnType<typeof parseCliArgs>,
+  registry: ReturnType<typeof createBuiltinRegistry>,
+  out: Out,
+  err: Out,
+): Promise<number> {
   let input: Record<string, unknown> = {};
   if (args.input) {
     const parsed = parseJsonArg(args.input, '--input');
@@ -117,9 +136,12 @@ async function runWorkflow(document: WorkflowDocument, args: ReturnType<typeof p
     const answers: Record<string, unknown> = {};
     for (const i of outcome.interrupts) {
       if (resume !== undefined) answers[i.id] = resume;
-      else if (process.stdin.isTTY) answers[i.id] = await askHuman(i, createInterface({ input: process.stdin, output: process.stdout }), out);
+      else if (process.stdin.isTTY)
+        answers[i.id] = await askHuman(i, createInterface({ input: process.stdin, output: process.stdout }), out);
       else {
-        err(`The run paused at human node "${i.nodeId ?? '?'}": ${JSON.stringify(i.value)}\nAnswer with --resume '<json>' (e.g. '{"action":"approve"}').`);
+        err(
+          `The run paused at human node "${i.nodeId ?? '?'}": ${JSON.stringify(i.value)}\nAnswer with --resume '<json>' (e.g. '{"action":"approve"}').`,
+        );
         return 1;
       }
     }
@@ -130,13 +152,17 @@ async function runWorkflow(document: WorkflowDocument, args: ReturnType<typeof p
     if (args.json) out(JSON.stringify({ status: 'completed', output: outcome.output, tokens: outcome.tokens }));
     else {
       const cost = outcome.tokens.costUsd !== undefined ? `, $${outcome.tokens.costUsd.toFixed(6)}` : '';
-      out(`\nCompleted in ${ms} ms (${outcome.tokens.input}+${outcome.tokens.output} tokens${cost}). Output:\n${JSON.stringify(outcome.output, null, 2)}`);
+      out(
+        `\nCompleted in ${ms} ms (${outcome.tokens.input}+${outcome.tokens.output} tokens${cost}). Output:\n${JSON.stringify(outcome.output, null, 2)}`,
+      );
     }
     return 0;
   }
   if (outcome.status === 'failed') {
     if (args.json) out(JSON.stringify({ status: 'failed', error: outcome.error }));
-    err(`\nRun failed [${outcome.error.code}]${outcome.error.nodeId ? ` at node ${label(outcome.error.nodeId)}` : ''}: ${outcome.error.message}`);
+    err(
+      `\nRun failed [${outcome.error.code}]${outcome.error.nodeId ? ` at node ${label(outcome.error.nodeId)}` : ''}: ${outcome.error.message}`,
+    );
     return 1;
   }
   err('Run cancelled');

@@ -34,7 +34,12 @@ describe('compile: agent', () => {
             tools: [
               { kind: 'calculator' },
               { kind: 'http', name: 'weather', description: 'Current weather', baseUrl: `${base}/weather` },
-              { kind: 'code', name: 'shout', description: 'Upper-cases text', code: 'return String(input.text).toUpperCase();' },
+              {
+                kind: 'code',
+                name: 'shout',
+                description: 'Upper-cases text',
+                code: 'return String(input.text).toUpperCase();',
+              },
             ],
             output: 'answer',
             appendTo: 'transcript',
@@ -42,11 +47,19 @@ describe('compile: agent', () => {
         },
         end(['answer', 'transcript']),
       ],
-      edges: [['start', 'agent'], ['agent', 'end']],
+      edges: [
+        ['start', 'agent'],
+        ['agent', 'end'],
+      ],
       script: {
         nodes: {
           agent: [
-            { toolCalls: [{ name: 'calculator', args: { expression: '6 * 7' } }, { name: 'weather', args: {} }] },
+            {
+              toolCalls: [
+                { name: 'calculator', args: { expression: '6 * 7' } },
+                { name: 'weather', args: {} },
+              ],
+            },
             { toolCalls: [{ name: 'shout', args: { text: 'done' } }] },
             { content: 'It is 7°C in Oslo; 6*7 = 42. DONE' },
           ],
@@ -57,7 +70,9 @@ describe('compile: agent', () => {
     expect(run.outcome).toMatchObject({ status: 'completed', output: { answer: 'It is 7°C in Oslo; 6*7 = 42. DONE' } });
     expect(run.path).toEqual(['start', 'agent', 'agent', 'agent', 'end']);
     if (run.outcome.status !== 'completed') return;
-    const tools = (run.outcome.output.transcript as { type: string; content: unknown }[]).filter((m) => m.type === 'tool').map((m) => String(m.content));
+    const tools = (run.outcome.output.transcript as { type: string; content: unknown }[])
+      .filter((m) => m.type === 'tool')
+      .map((m) => String(m.content));
     expect(tools[0]).toBe('42');
     expect(tools[1]).toContain('Oslo');
     expect(tools[2]).toContain('DONE');
@@ -66,8 +81,19 @@ describe('compile: agent', () => {
   it('fails at max iterations when the model keeps calling tools', async () => {
     const d = doc({
       state: { input: str, answer: str },
-      nodes: [start(['input']), { id: 'agent', type: 'agent', config: { model: 'scripted:m', maxIterations: 2, tools: [{ kind: 'calculator' }], output: 'answer' } }, end(['answer'])],
-      edges: [['start', 'agent'], ['agent', 'end']],
+      nodes: [
+        start(['input']),
+        {
+          id: 'agent',
+          type: 'agent',
+          config: { model: 'scripted:m', maxIterations: 2, tools: [{ kind: 'calculator' }], output: 'answer' },
+        },
+        end(['answer']),
+      ],
+      edges: [
+        ['start', 'agent'],
+        ['agent', 'end'],
+      ],
       script: { nodes: { agent: [{ toolCalls: [{ name: 'calculator', args: { expression: '1+1' } }] }] } },
     });
     const run = await runDoc(d, { input: 'loop' });
@@ -82,11 +108,28 @@ describe('compile: tool node', () => {
       state: { a: { type: 'number', reducer: 'replace' }, url: str, result: { type: 'json', reducer: 'replace' } },
       nodes: [
         start([]),
-        { id: 'tool', type: 'tool', config: { output: 'result', ...config, ...(extra.retry ? { retry: { maxAttempts: 3, initialIntervalMs: 1, jitter: false } } : {}) } },
-        { id: 'fallback', type: 'transform', config: { assignments: [{ channel: 'result', value: 'fallback: {{ state.__error.message }}' }] } },
+        {
+          id: 'tool',
+          type: 'tool',
+          config: {
+            output: 'result',
+            ...config,
+            ...(extra.retry ? { retry: { maxAttempts: 3, initialIntervalMs: 1, jitter: false } } : {}),
+          },
+        },
+        {
+          id: 'fallback',
+          type: 'transform',
+          config: { assignments: [{ channel: 'result', value: 'fallback: {{ state.__error.message }}' }] },
+        },
         end(['result']),
       ],
-      edges: [['start', 'tool'], ['tool', 'end'], ['tool', 'fallback', 'error'], ['fallback', 'end']],
+      edges: [
+        ['start', 'tool'],
+        ['tool', 'end'],
+        ['tool', 'fallback', 'error'],
+        ['fallback', 'end'],
+      ],
     });
 
   it('evaluates a calculator expression template', async () => {
@@ -95,7 +138,10 @@ describe('compile: tool node', () => {
   });
 
   it('runs code in the sandbox on an input expression', async () => {
-    const run = await runDoc(toolDoc({ tool: 'code', input: '{ "n": state.a }', code: 'return { squared: input.n * input.n };' }), { a: 9 });
+    const run = await runDoc(
+      toolDoc({ tool: 'code', input: '{ "n": state.a }', code: 'return { squared: input.n * input.n };' }),
+      { a: 9 },
+    );
     expect(run.outcome).toMatchObject({ output: { result: { squared: 81 } } });
   });
 
@@ -110,11 +156,17 @@ describe('compile: tool node', () => {
     expect(hits).toBe(3);
     expect(run.path).toEqual(['start', 'fallback', 'end']);
     expect(run.events.filter((e) => e.type === 'node.failed')).toHaveLength(3);
-    expect(run.outcome).toMatchObject({ status: 'completed', output: { result: expect.stringContaining('fallback: ') } });
+    expect(run.outcome).toMatchObject({
+      status: 'completed',
+      output: { result: expect.stringContaining('fallback: ') },
+    });
   });
 
   it('a sandbox escape attempt fails cleanly', async () => {
-    const run = await runDoc(toolDoc({ tool: 'code', code: 'return typeof process + typeof require + typeof fetch;' }), {});
+    const run = await runDoc(
+      toolDoc({ tool: 'code', code: 'return typeof process + typeof require + typeof fetch;' }),
+      {},
+    );
     expect(run.outcome).toMatchObject({ output: { result: 'undefinedundefinedundefined' } });
   });
 });

@@ -14,11 +14,23 @@ describe('compile: sequential and transform', () => {
       state: { name: str, greeting: str, count: { type: 'number', reducer: 'replace' } },
       nodes: [
         start(['name']),
-        { id: 'greet', type: 'transform', config: { assignments: [{ channel: 'greeting', value: 'Hello, {{ state.name }}!' }] } },
-        { id: 'len', type: 'transform', config: { assignments: [{ channel: 'count', mode: 'expression', value: '$length(state.greeting)' }] } },
+        {
+          id: 'greet',
+          type: 'transform',
+          config: { assignments: [{ channel: 'greeting', value: 'Hello, {{ state.name }}!' }] },
+        },
+        {
+          id: 'len',
+          type: 'transform',
+          config: { assignments: [{ channel: 'count', mode: 'expression', value: '$length(state.greeting)' }] },
+        },
         end(['greeting', 'count']),
       ],
-      edges: [['start', 'greet'], ['greet', 'len'], ['len', 'end']],
+      edges: [
+        ['start', 'greet'],
+        ['greet', 'len'],
+        ['len', 'end'],
+      ],
     });
     const run = await runDoc(d, { name: 'Ada' });
     expect(run.outcome).toMatchObject({ status: 'completed', output: { greeting: 'Hello, Ada!', count: 11 } });
@@ -53,24 +65,58 @@ describe('compile: llm', () => {
   it('calls the model with the rendered prompt, streams tokens and counts usage', async () => {
     const d = doc({
       state: { topic: str, answer: str },
-      nodes: [start(['topic']), { id: 'ask', type: 'llm', config: { model: 'scripted:m', prompt: 'Tell me about {{ state.topic }}', output: 'answer' } }, end(['answer'])],
-      edges: [['start', 'ask'], ['ask', 'end']],
+      nodes: [
+        start(['topic']),
+        {
+          id: 'ask',
+          type: 'llm',
+          config: { model: 'scripted:m', prompt: 'Tell me about {{ state.topic }}', output: 'answer' },
+        },
+        end(['answer']),
+      ],
+      edges: [
+        ['start', 'ask'],
+        ['ask', 'end'],
+      ],
       script: { nodes: { ask: [{ content: 'Tides follow the moon', usage: { input: 10, output: 4 } }] } },
     });
     const run = await runDoc(d, { topic: 'tides' });
-    expect(run.outcome).toMatchObject({ status: 'completed', output: { answer: 'Tides follow the moon' }, tokens: { input: 10, output: 4 } });
-    const tokens = run.events.filter((e) => e.type === 'model.token').map((e) => (e.type === 'model.token' ? e.text : ''));
+    expect(run.outcome).toMatchObject({
+      status: 'completed',
+      output: { answer: 'Tides follow the moon' },
+      tokens: { input: 10, output: 4 },
+    });
+    const tokens = run.events
+      .filter((e) => e.type === 'model.token')
+      .map((e) => (e.type === 'model.token' ? e.text : ''));
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.join('')).toBe('Tides follow the moon');
-    expect(run.events.find((e) => e.type === 'node.finished' && e.nodeId === 'ask')).toMatchObject({ tokens: { input: 10, output: 4 } });
+    expect(run.events.find((e) => e.type === 'node.finished' && e.nodeId === 'ask')).toMatchObject({
+      tokens: { input: 10, output: 4 },
+    });
     expect(run.calls.map((c) => c.nodeId)).toEqual(['ask']);
   });
 
   it('writes structured output into a json channel', async () => {
     const d = doc({
       state: { input: str, data: { type: 'json', reducer: 'replace' } },
-      nodes: [start(['input']), { id: 'extract', type: 'llm', config: { model: 'scripted:m', output: 'data', schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }, end(['data'])],
-      edges: [['start', 'extract'], ['extract', 'end']],
+      nodes: [
+        start(['input']),
+        {
+          id: 'extract',
+          type: 'llm',
+          config: {
+            model: 'scripted:m',
+            output: 'data',
+            schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        },
+        end(['data']),
+      ],
+      edges: [
+        ['start', 'extract'],
+        ['extract', 'end'],
+      ],
       script: { nodes: { extract: [{ structured: { city: 'Paris' } }] } },
     });
     const run = await runDoc(d, { input: 'I live in Paris' });
@@ -101,7 +147,15 @@ function routerDoc(mode: 'llm' | 'rules', reply?: { route: string; confidence: n
       { id: 'unknown', type: 'transform', config: { assignments: [{ channel: 'handled', value: 'fallback' }] } },
       end(['handled']),
     ],
-    edges: [['start', 'route'], ['route', 'code', 'code'], ['route', 'content', 'content'], ['route', 'unknown', 'fallback'], ['code', 'end'], ['content', 'end'], ['unknown', 'end']],
+    edges: [
+      ['start', 'route'],
+      ['route', 'code', 'code'],
+      ['route', 'content', 'content'],
+      ['route', 'unknown', 'fallback'],
+      ['code', 'end'],
+      ['content', 'end'],
+      ['unknown', 'end'],
+    ],
     script: reply ? { nodes: { route: [{ structured: { ...reply, reason: 'test' } }] } } : undefined,
   });
 }
@@ -117,8 +171,23 @@ describe('compile: router', () => {
     expect(run.path).toEqual(['start', 'route', 'unknown', 'end']);
   });
   it('routes by rules over state, with fallback when none match', async () => {
-    expect((await runDoc(routerDoc('rules'), { input: 'x', score: 0.9 })).path).toEqual(['start', 'route', 'code', 'end']);
-    expect((await runDoc(routerDoc('rules'), { input: 'x', score: 0.2 })).path).toEqual(['start', 'route', 'content', 'end']);
-    expect((await runDoc(routerDoc('rules'), { input: 'x', score: 0 })).path).toEqual(['start', 'route', 'unknown', 'end']);
+    expect((await runDoc(routerDoc('rules'), { input: 'x', score: 0.9 })).path).toEqual([
+      'start',
+      'route',
+      'code',
+      'end',
+    ]);
+    expect((await runDoc(routerDoc('rules'), { input: 'x', score: 0.2 })).path).toEqual([
+      'start',
+      'route',
+      'content',
+      'end',
+    ]);
+    expect((await runDoc(routerDoc('rules'), { input: 'x', score: 0 })).path).toEqual([
+      'start',
+      'route',
+      'unknown',
+      'end',
+    ]);
   });
 });

@@ -31,7 +31,12 @@ function compileGraph(def: Record<string, BaseChannel>) {
 }
 
 /** Compile a workflow document into a LangGraph graph. Throws InvalidDocumentError with every problem. */
-export function compile(input: unknown, registry: NodeTypeRegistry, services: NodeServices & { modelEvents?: ModelEventSource }, opts: CompileOptions = {}) {
+export function compile(
+  input: unknown,
+  registry: NodeTypeRegistry,
+  services: NodeServices & { modelEvents?: ModelEventSource },
+  opts: CompileOptions = {},
+) {
   const validation = validateWorkflow(input, registry);
   if (!validation.ok) throw new InvalidDocumentError(validation.problems);
   const doc = validation.document;
@@ -68,7 +73,13 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
       for (const [name, ch] of Object.entries(runtime.privateChannels ?? {})) channels[prefix + name] = ch;
       runtimes.set(node.id, { runtime, privateNames });
     } catch (err) {
-      problems.push({ path: ['nodes', index, 'config'], code: 'compile_error', message: `${node.label || node.id}: ${toErrorInfo(err).message}`, nodeId: node.id, severity: 'error' });
+      problems.push({
+        path: ['nodes', index, 'config'],
+        code: 'compile_error',
+        message: `${node.label || node.id}: ${toErrorInfo(err).message}`,
+        nodeId: node.id,
+        severity: 'error',
+      });
     }
   });
   if (problems.length > 0) throw new InvalidDocumentError(problems);
@@ -97,7 +108,14 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
     const cfg = node.config;
     const override = RetryOverride.safeParse(cfg.retry);
     const retryPolicy = retryPolicyFor(doc.settings.retry, override.success ? override.data : undefined);
-    const fn = makeNodeFunction(built.runtime, { nodeId: node.id, dynamic, isEnd, topology, privateChannels: built.privateNames, maxAttempts: retryPolicy?.maxAttempts ?? 1 });
+    const fn = makeNodeFunction(built.runtime, {
+      nodeId: node.id,
+      dynamic,
+      isEnd,
+      topology,
+      privateChannels: built.privateNames,
+      maxAttempts: retryPolicy?.maxAttempts ?? 1,
+    });
     const timeoutMs = typeof cfg.timeoutMs === 'number' ? cfg.timeoutMs : doc.settings.timeoutMs;
     const errorTargets = topology.targets(node.id, ERROR_PORT);
     const ends = dynamic ? [...new Set([...topology.allTargets(node.id), node.id])] : undefined;
@@ -112,7 +130,8 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
               const info = classifyError(nodeError.error, node.id);
               // A budget stops the run (a fallback branch would keep spending); LangGraph does not let a
               // handler rethrow, so it ends the graph with the error marked fatal and the run fails on it.
-              if (FATAL_CODES.has(info.code)) return new Command({ update: { [ERROR_CHANNEL]: { ...info, fatal: true } }, goto: END });
+              if (FATAL_CODES.has(info.code))
+                return new Command({ update: { [ERROR_CHANNEL]: { ...info, fatal: true } }, goto: END });
               return new Command({ update: { [ERROR_CHANNEL]: info }, goto: errorTargets });
             },
           }
@@ -126,7 +145,8 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
     }
     if (isEnd) {
       const outs = cfg.outputs;
-      if (Array.isArray(outs) && outs.length > 0) outputChannels = outs.filter((o): o is string => typeof o === 'string');
+      if (Array.isArray(outs) && outs.length > 0)
+        outputChannels = outs.filter((o): o is string => typeof o === 'string');
       if (!dynamic) graph.addEdge(node.id, END);
     } else if (!dynamic) {
       for (const [port, targets] of topology.out.get(node.id) ?? []) {
@@ -135,7 +155,9 @@ export function compile(input: unknown, registry: NodeTypeRegistry, services: No
       }
     }
   }
-  const compiled = graph.compile({ checkpointer: opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined });
+  const compiled = graph.compile({
+    checkpointer: opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined,
+  });
   return { graph: compiled, document: doc, nodeMap, outputChannels, startNodeId, modelEvents: services.modelEvents };
 }
 

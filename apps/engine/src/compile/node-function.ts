@@ -47,7 +47,9 @@ function gotoFor(w: NodeWiring, result: NodeResult): (string | Send)[] {
   for (const port of ports) {
     const targets = w.topology.targets(w.nodeId, port);
     if (targets.length === 0) {
-      throw new FlowError('node_failed', `Node "${w.nodeId}" chose output "${port}", which is not connected`, { nodeId: w.nodeId });
+      throw new FlowError('node_failed', `Node "${w.nodeId}" chose output "${port}", which is not connected`, {
+        nodeId: w.nodeId,
+      });
     }
     for (const t of targets) if (!goto.includes(t)) goto.push(t);
   }
@@ -75,16 +77,31 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
     const t0 = performance.now();
     let result: NodeResult;
     try {
-      result = await withServices(isNodeServices(scoped) ? scoped : undefined, () => runtime.run(state, { signal, interrupt: (payload) => interrupt(payload), emit }));
+      result = await withServices(isNodeServices(scoped) ? scoped : undefined, () =>
+        runtime.run(state, { signal, interrupt: (payload) => interrupt(payload), emit }),
+      );
     } catch (err) {
       if (isGraphInterrupt(err)) {
         sink({ kind: 'interrupt', nodeId: w.nodeId, taskId, ids: err.interrupts.flatMap((i) => (i.id ? [i.id] : [])) });
         throw err;
       }
       if (isGraphBubbleUp(err)) throw err;
-      sink({ kind: 'attempt_failed', nodeId: w.nodeId, taskId, step, attempt, willRetry: attempt < w.maxAttempts && isRetryable(err), error: classifyError(err, w.nodeId) });
+      sink({
+        kind: 'attempt_failed',
+        nodeId: w.nodeId,
+        taskId,
+        step,
+        attempt,
+        willRetry: attempt < w.maxAttempts && isRetryable(err),
+        error: classifyError(err, w.nodeId),
+      });
       if (err instanceof FlowError && err.nodeId === undefined) {
-        throw new FlowError(err.code, err.message, { nodeId: w.nodeId, retryable: err.retryable, details: err.details, cause: err });
+        throw new FlowError(err.code, err.message, {
+          nodeId: w.nodeId,
+          retryable: err.retryable,
+          details: err.details,
+          cause: err,
+        });
       }
       throw err;
     }
@@ -96,7 +113,15 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
     }
     if (!result.self) for (const ch of w.privateChannels) update[ch] = null;
     const goto = w.isEnd ? [END] : gotoFor(w, result);
-    sink({ kind: 'node_finished', nodeId: w.nodeId, taskId, step, update, durationMs, next: goto.map((g) => (typeof g === 'string' ? g : g.node)) });
+    sink({
+      kind: 'node_finished',
+      nodeId: w.nodeId,
+      taskId,
+      step,
+      update,
+      durationMs,
+      next: goto.map((g) => (typeof g === 'string' ? g : g.node)),
+    });
     return new Command({ update, goto });
   };
 }

@@ -1,5 +1,12 @@
 import { BaseCheckpointSaver } from '@langchain/langgraph';
-import type { Checkpoint, CheckpointMetadata, CheckpointTuple, PendingWrite, CheckpointListOptions, ChannelVersions } from '@langchain/langgraph-checkpoint';
+import type {
+  Checkpoint,
+  CheckpointMetadata,
+  CheckpointTuple,
+  PendingWrite,
+  CheckpointListOptions,
+  ChannelVersions,
+} from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { BARRIER_KEY, RUN_ID_KEY, SINK_KEY, isRunSink } from './run-sink.js';
 
@@ -19,7 +26,8 @@ export function nextNodes(cp: Checkpoint): string[] {
   }
   const tasks = cp.channel_values['__pregel_tasks'];
   if (Array.isArray(tasks)) {
-    for (const t of tasks) if (t !== null && typeof t === 'object' && 'node' in t && typeof t.node === 'string') next.add(t.node);
+    for (const t of tasks)
+      if (t !== null && typeof t === 'object' && 'node' in t && typeof t.node === 'string') next.add(t.node);
   }
   return [...next];
 }
@@ -41,15 +49,31 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     return this.inner.list(config, options);
   }
 
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     const barrier = config.configurable?.[BARRIER_KEY];
     if (typeof barrier === 'function') await barrier();
     const runId: unknown = config.configurable?.[RUN_ID_KEY];
-    const saved = await this.inner.put(config, checkpoint, typeof runId === 'string' ? Object.assign({}, metadata, { runId }) : metadata, newVersions);
+    const saved = await this.inner.put(
+      config,
+      checkpoint,
+      typeof runId === 'string' ? Object.assign({}, metadata, { runId }) : metadata,
+      newVersions,
+    );
     const sink = config.configurable?.[SINK_KEY];
     if (isRunSink(sink) && (config.configurable?.checkpoint_ns ?? '') === '') {
       const parent = config.configurable?.checkpoint_id;
-      sink({ kind: 'checkpoint', checkpointId: checkpoint.id, parentId: typeof parent === 'string' ? parent : null, step: metadata.step, next: nextNodes(checkpoint) });
+      sink({
+        kind: 'checkpoint',
+        checkpointId: checkpoint.id,
+        parentId: typeof parent === 'string' ? parent : null,
+        step: metadata.step,
+        next: nextNodes(checkpoint),
+      });
     }
     return saved;
   }

@@ -3,7 +3,15 @@ import type { RetryPolicy } from '@langchain/langgraph';
 import { FlowError } from '@flowcraft/schema';
 import type { RetrySettings } from '@flowcraft/schema';
 
-const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const RETRYABLE_NET = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function prop(err: unknown, key: string): unknown {
   if (err === null || typeof err !== 'object') return undefined;
@@ -26,7 +34,10 @@ export function isRetryable(err: unknown): boolean {
 }
 
 /** LangGraph retry policy from node config merged over workflow settings; undefined for a single attempt. */
-export function retryPolicyFor(settings: RetrySettings, override: Partial<RetrySettings> | undefined): RetryPolicy | undefined {
+export function retryPolicyFor(
+  settings: RetrySettings,
+  override: Partial<RetrySettings> | undefined,
+): RetryPolicy | undefined {
   const r = { ...settings, ...(override ?? {}) };
   if (r.maxAttempts <= 1) return undefined;
   return {

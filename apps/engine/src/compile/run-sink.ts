@@ -18,8 +18,24 @@ export const RUN_ID_KEY = 'flowcraft_run_id';
 
 export type SinkEvent =
   | { kind: 'node_started'; nodeId: string; taskId: string; step: number; attempt: number }
-  | { kind: 'node_finished'; nodeId: string; taskId: string; step: number; update: Record<string, unknown>; durationMs: number; next?: string[] }
-  | { kind: 'attempt_failed'; nodeId: string; taskId: string; step: number; attempt: number; willRetry: boolean; error: ErrorInfo }
+  | {
+      kind: 'node_finished';
+      nodeId: string;
+      taskId: string;
+      step: number;
+      update: Record<string, unknown>;
+      durationMs: number;
+      next?: string[];
+    }
+  | {
+      kind: 'attempt_failed';
+      nodeId: string;
+      taskId: string;
+      step: number;
+      attempt: number;
+      willRetry: boolean;
+      error: ErrorInfo;
+    }
   | { kind: 'progress'; nodeId: string; step: number; name: string; data: Record<string, unknown> }
   | { kind: 'interrupt'; nodeId: string; taskId: string; ids: string[] }
   | { kind: 'token'; graphNode: string; taskId?: string; step: number; text: string }

@@ -18,7 +18,11 @@ const reducers: Record<Channel['reducer'], Reducer> = {
   append: (a, b) => [...asList(a), ...asList(b)],
   merge: (a, b) => (isRecord(a) && isRecord(b) ? { ...a, ...b } : b),
   sum: (a, b) => (typeof a === 'number' ? a : 0) + (typeof b === 'number' ? b : 0),
-  messages: (a, b) => messagesStateReducer(asList(a) as Parameters<typeof messagesStateReducer>[0], asList(b) as Parameters<typeof messagesStateReducer>[1]),
+  messages: (a, b) =>
+    messagesStateReducer(
+      asList(a) as Parameters<typeof messagesStateReducer>[0],
+      asList(b) as Parameters<typeof messagesStateReducer>[1],
+    ),
 };
 
 /** Value of a channel before anything wrote it. */

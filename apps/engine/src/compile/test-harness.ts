@@ -24,7 +24,13 @@ export interface TestRun {
 export async function runDoc(
   doc: WorkflowDocumentInput,
   input: Record<string, unknown> = {},
-  opts: { registry?: NodeTypeRegistry; fetch?: FetchLike; threadId?: string; env?: Record<string, string | undefined>; mcp?: McpToolProvider } = {},
+  opts: {
+    registry?: NodeTypeRegistry;
+    fetch?: FetchLike;
+    threadId?: string;
+    env?: Record<string, string | undefined>;
+    mcp?: McpToolProvider;
+  } = {},
 ): Promise<TestRun> {
   const registry = opts.registry ?? createBuiltinRegistry();
   const settings = WorkflowSettings.parse(doc.settings ?? {});
@@ -47,7 +53,15 @@ export async function runDoc(
     events,
     path: events.flatMap((e) => (e.type === 'node.finished' ? [e.nodeId] : [])),
     calls: services.models.calls,
-    resume: async (value, byId) => wrap(await executeRun({ compiled, threadId, ...(byId ? { resumeById: byId } : { resume: value }), onEvent: collect })),
+    resume: async (value, byId) =>
+      wrap(
+        await executeRun({
+          compiled,
+          threadId,
+          ...(byId ? { resumeById: byId } : { resume: value }),
+          onEvent: collect,
+        }),
+      ),
   });
   return wrap(await executeRun({ compiled, threadId, input, onEvent: collect }));
 }
@@ -56,17 +70,29 @@ type N = NonNullable<WorkflowDocumentInput['nodes']>[number];
 type E = NonNullable<WorkflowDocumentInput['edges']>[number];
 
 /** Small document builder for tests: start → …nodes… → end chains and explicit edges. */
-export function doc(parts: { state?: WorkflowDocumentInput['state']; nodes: N[]; edges: (E | [string, string] | [string, string, string])[]; script?: WorkflowDocumentInput['script']; settings?: WorkflowDocumentInput['settings'] }): WorkflowDocumentInput {
+export function doc(parts: {
+  state?: WorkflowDocumentInput['state'];
+  nodes: N[];
+  edges: (E | [string, string] | [string, string, string])[];
+  script?: WorkflowDocumentInput['script'];
+  settings?: WorkflowDocumentInput['settings'];
+}): WorkflowDocumentInput {
   return {
     id: 'test',
     name: 'test',
     state: parts.state ?? {},
     nodes: parts.nodes,
-    edges: parts.edges.map((e, i) => (Array.isArray(e) ? { id: `e${i}`, source: e[0], target: e[1], ...(e[2] ? { sourceHandle: e[2] } : {}) } : e)),
+    edges: parts.edges.map((e, i) =>
+      Array.isArray(e) ? { id: `e${i}`, source: e[0], target: e[1], ...(e[2] ? { sourceHandle: e[2] } : {}) } : e,
+    ),
     script: parts.script,
     settings: parts.settings,
   };
 }
 
-export const start = (inputs: string[] = []): N => ({ id: 'start', type: 'start', config: { inputs: inputs.map((channel) => ({ channel })) } });
+export const start = (inputs: string[] = []): N => ({
+  id: 'start',
+  type: 'start',
+  config: { inputs: inputs.map((channel) => ({ channel })) },
+});
 export const end = (outputs: string[] = []): N => ({ id: 'end', type: 'end', config: { outputs } });

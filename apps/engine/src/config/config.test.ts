@@ -109,7 +109,12 @@ describe('loadConfig', () => {
 describe('summarize', () => {
   it('prints the URL, API reference and settings, but never the key or the database password', () => {
     const config = loadConfig(
-      { HOST: '0.0.0.0', API_KEY: KEY, DATABASE_URL: 'postgres://flow:hunter2@db:5432/flow', CORS_ORIGINS: 'http://localhost:5173' },
+      {
+        HOST: '0.0.0.0',
+        API_KEY: KEY,
+        DATABASE_URL: 'postgres://flow:hunter2@db:5432/flow',
+        CORS_ORIGINS: 'http://localhost:5173',
+      },
       { cwd: '/srv' },
     );
     const text = summarize(config, { url: 'http://localhost:4100' });
@@ -142,7 +147,15 @@ describe('models, secrets, tool network and MCP settings', () => {
   const SECRET = 'e'.repeat(64);
 
   it('parses them, and shows them in the summary without secret values', () => {
-    const mcp = JSON.stringify([{ name: 'files', transport: 'stdio', command: 'mcp-files', args: ['--token', 'mcp-arg-secret'], env: { TOKEN: 'mcp-env-secret' } }]);
+    const mcp = JSON.stringify([
+      {
+        name: 'files',
+        transport: 'stdio',
+        command: 'mcp-files',
+        args: ['--token', 'mcp-arg-secret'],
+        env: { TOKEN: 'mcp-env-secret' },
+      },
+    ]);
     const config = loadConfig({
       FLOWCRAFT_SECRET_KEY: SECRET,
       FLOWCRAFT_OPENAI_COMPATIBLE: '{"vllm":{"baseURL":"http://gpu:8000/v1"}}',
@@ -153,7 +166,11 @@ describe('models, secrets, tool network and MCP settings', () => {
     });
     expect(config.secretKey).toEqual({ id: expect.stringMatching(/^[0-9a-f]{16}$/), oldIds: [] });
     expect(config.compatibleEndpoints).toEqual(['vllm']);
-    expect(config.toolNetwork).toMatchObject({ allowPrivateAddresses: true, denyHosts: ['metadata.internal', '10.0.0.0/8'], maxRedirects: 2 });
+    expect(config.toolNetwork).toMatchObject({
+      allowPrivateAddresses: true,
+      denyHosts: ['metadata.internal', '10.0.0.0/8'],
+      maxRedirects: 2,
+    });
     expect(config.mcpServers).toEqual([expect.objectContaining({ name: 'files', transport: 'stdio' })]);
     const text = summarize(config);
     expect(text).toContain(`key ${config.secretKey?.id}`);
@@ -165,7 +182,9 @@ describe('models, secrets, tool network and MCP settings', () => {
   });
 
   it('reports every bad value at start, never echoing a key', () => {
-    expect(configError(() => loadConfig({ TOOL_HTTP_MAX_REDIRECTS: '99' })).issues.join()).toContain('TOOL_HTTP_MAX_REDIRECTS');
+    expect(configError(() => loadConfig({ TOOL_HTTP_MAX_REDIRECTS: '99' })).issues.join()).toContain(
+      'TOOL_HTTP_MAX_REDIRECTS',
+    );
     const err2 = configError(() =>
       loadConfig({
         FLOWCRAFT_SECRET_KEY: 'too-short-secret',
@@ -176,8 +195,17 @@ describe('models, secrets, tool network and MCP settings', () => {
       }),
     );
     const all = err2.issues.join('\n');
-    for (const key of ['FLOWCRAFT_SECRET_KEY', 'FLOWCRAFT_OPENAI_COMPATIBLE', 'TOOL_HTTP_ALLOW_CIDRS[0]', 'MCP_SERVERS', 'MCP_CONFIG_FILE']) expect(all).toContain(`${key}:`);
+    for (const key of [
+      'FLOWCRAFT_SECRET_KEY',
+      'FLOWCRAFT_OPENAI_COMPATIBLE',
+      'TOOL_HTTP_ALLOW_CIDRS[0]',
+      'MCP_SERVERS',
+      'MCP_CONFIG_FILE',
+    ])
+      expect(all).toContain(`${key}:`);
     expect(all).not.toContain('too-short-secret');
-    expect(configError(() => loadConfig({ FLOWCRAFT_SECRET_KEYS_OLD: SECRET })).issues[0]).toContain('FLOWCRAFT_SECRET_KEY is not');
+    expect(configError(() => loadConfig({ FLOWCRAFT_SECRET_KEYS_OLD: SECRET })).issues[0]).toContain(
+      'FLOWCRAFT_SECRET_KEY is not',
+    );
   });
 });

@@ -16,9 +16,12 @@ const TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
 export const LogLevel = z.enum(['silent', 'error', 'warn', 'info', 'debug']);
 export type LogLevel = z.infer<typeof LogLevel>;
 
-const commaList = z
-  .string()
-  .transform((s) => s.split(',').map((part) => part.trim()).filter((part) => part.length > 0));
+const commaList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0),
+);
 
 const origin = z.string().refine((value) => value === '*' || isOrigin(value), {
   message: 'must be "*" or an origin such as http://localhost:5173 (scheme, host and optional port, no path)',
@@ -50,7 +53,12 @@ export const EngineEnv = z.object({
     .optional(),
   NODE_TYPE_MODULES: commaList.default([]),
   EDITOR_DIR: z.string().min(1).optional(),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
   /** 32 random bytes (64 hex digits or base64) encrypting stored secrets; unset → no secret store. */
   FLOWCRAFT_SECRET_KEY: z.string().optional(),
   /** Older keys still accepted for decryption during a rotation (comma-separated). */
@@ -102,7 +110,9 @@ export interface EngineConfig {
 export class ConfigError extends FlowError {
   readonly issues: string[];
   constructor(issues: string[]) {
-    super('invalid_input', `Invalid engine configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`, { details: issues });
+    super('invalid_input', `Invalid engine configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`, {
+      details: issues,
+    });
     this.name = 'ConfigError';
     this.issues = issues;
   }
@@ -121,7 +131,9 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
   const cwd = opts.cwd ?? process.cwd();
   const parsed = EngineEnv.safeParse(withoutEmpty(env));
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
   }
   const e = parsed.data;
   if (!isLoopback(e.HOST) && e.API_KEY === undefined) {
@@ -139,7 +151,10 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
       return undefined;
     }
   };
-  const secretKey = e.FLOWCRAFT_SECRET_KEY === undefined ? undefined : attempt('FLOWCRAFT_SECRET_KEY', () => parseSecretKey(e.FLOWCRAFT_SECRET_KEY ?? ''));
+  const secretKey =
+    e.FLOWCRAFT_SECRET_KEY === undefined
+      ? undefined
+      : attempt('FLOWCRAFT_SECRET_KEY', () => parseSecretKey(e.FLOWCRAFT_SECRET_KEY ?? ''));
   const oldIds =
     attempt('FLOWCRAFT_SECRET_KEYS_OLD', () =>
       (e.FLOWCRAFT_SECRET_KEYS_OLD ?? '')
@@ -149,7 +164,9 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
         .map((k, i) => parseSecretKey(k, `FLOWCRAFT_SECRET_KEYS_OLD[${i}]`).id),
     ) ?? [];
   if (e.FLOWCRAFT_SECRET_KEYS_OLD !== undefined && e.FLOWCRAFT_SECRET_KEY === undefined) {
-    issues.push('FLOWCRAFT_SECRET_KEYS_OLD: is set but FLOWCRAFT_SECRET_KEY is not (set the new key too, see README "Secrets")');
+    issues.push(
+      'FLOWCRAFT_SECRET_KEYS_OLD: is set but FLOWCRAFT_SECRET_KEY is not (set the new key too, see README "Secrets")',
+    );
   }
   const builtins = new Set(['openai', 'anthropic', 'ollama']);
   const compatibleEndpoints =
@@ -166,14 +183,21 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     maxRedirects: e.TOOL_HTTP_MAX_REDIRECTS,
   });
   if (!network.success) {
-    const key: Record<string, string> = { allowHosts: 'TOOL_HTTP_ALLOW_HOSTS', denyHosts: 'TOOL_HTTP_DENY_HOSTS', allowCidrs: 'TOOL_HTTP_ALLOW_CIDRS' };
+    const key: Record<string, string> = {
+      allowHosts: 'TOOL_HTTP_ALLOW_HOSTS',
+      denyHosts: 'TOOL_HTTP_DENY_HOSTS',
+      allowCidrs: 'TOOL_HTTP_ALLOW_CIDRS',
+    };
     for (const issue of network.error.issues) {
       const [field, index] = issue.path;
-      issues.push(`${key[String(field)] ?? String(field)}${index !== undefined ? `[${String(index)}]` : ''}: ${issue.message}`);
+      issues.push(
+        `${key[String(field)] ?? String(field)}${index !== undefined ? `[${String(index)}]` : ''}: ${issue.message}`,
+      );
     }
   }
   const mcpServers: McpConfig = [];
-  if (e.MCP_SERVERS !== undefined) mcpServers.push(...(attempt('MCP_SERVERS', () => parseMcpConfig(e.MCP_SERVERS)) ?? []));
+  if (e.MCP_SERVERS !== undefined)
+    mcpServers.push(...(attempt('MCP_SERVERS', () => parseMcpConfig(e.MCP_SERVERS)) ?? []));
   if (e.MCP_CONFIG_FILE !== undefined) {
     const file = resolve(cwd, e.MCP_CONFIG_FILE);
     const text = attempt('MCP_CONFIG_FILE', () => {
@@ -183,11 +207,13 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
         throw new Error(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
       }
     });
-    if (text !== undefined) mcpServers.push(...(attempt(`MCP_CONFIG_FILE (${file})`, () => parseMcpConfig(text)) ?? []));
+    if (text !== undefined)
+      mcpServers.push(...(attempt(`MCP_CONFIG_FILE (${file})`, () => parseMcpConfig(text)) ?? []));
   }
   const names = mcpServers.map((m) => m.name);
   const dup = names.filter((n, i) => names.indexOf(n) !== i);
-  if (dup.length > 0) issues.push(`MCP_SERVERS / MCP_CONFIG_FILE: duplicate MCP server name(s) ${[...new Set(dup)].join(', ')}`);
+  if (dup.length > 0)
+    issues.push(`MCP_SERVERS / MCP_CONFIG_FILE: duplicate MCP server name(s) ${[...new Set(dup)].join(', ')}`);
   if (issues.length > 0) throw new ConfigError(issues);
 
   return {

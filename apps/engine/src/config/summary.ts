@@ -28,7 +28,8 @@ function formatBytes(bytes: number): string {
 }
 
 function modelsLine(config: EngineConfig): string {
-  const endpoints = config.compatibleEndpoints.length > 0 ? `; OpenAI-compatible: ${config.compatibleEndpoints.join(', ')}` : '';
+  const endpoints =
+    config.compatibleEndpoints.length > 0 ? `; OpenAI-compatible: ${config.compatibleEndpoints.join(', ')}` : '';
   return `scripted, openai, anthropic, ollama${endpoints} (keys: GET /v1/models)`;
 }
 
@@ -68,9 +69,17 @@ export function summarize(config: EngineConfig, listen?: ListenInfo): string {
     ['body limit', formatBytes(config.bodyLimitBytes)],
     ['node types', modules],
     ['models', modelsLine(config)],
-    ['secrets', config.secretKey ? `encrypted at rest (key ${config.secretKey.id}${config.secretKey.oldIds.length > 0 ? `; old keys ${config.secretKey.oldIds.join(', ')}` : ''})` : 'no FLOWCRAFT_SECRET_KEY: environment credentials only, /v1/secrets refuses writes'],
+    [
+      'secrets',
+      config.secretKey
+        ? `encrypted at rest (key ${config.secretKey.id}${config.secretKey.oldIds.length > 0 ? `; old keys ${config.secretKey.oldIds.join(', ')}` : ''})`
+        : 'no FLOWCRAFT_SECRET_KEY: environment credentials only, /v1/secrets refuses writes',
+    ],
     ['tool HTTP', toolNetworkLine(config)],
-    ['MCP servers', config.mcpServers.length > 0 ? config.mcpServers.map((s) => `${s.name} (${s.transport})`).join(', ') : 'none'],
+    [
+      'MCP servers',
+      config.mcpServers.length > 0 ? config.mcpServers.map((s) => `${s.name} (${s.transport})`).join(', ') : 'none',
+    ],
     ['log level', config.logLevel],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

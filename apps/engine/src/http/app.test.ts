@@ -6,7 +6,15 @@ import type { FakeDeps } from './testing/index.js';
 const KEY = 'test-key-0123456789abcdef';
 
 function problemOf(body: unknown) {
-  return body as { type: string; title: string; status: number; detail: string; code: string; instance?: string; issues?: unknown[] };
+  return body as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    code: string;
+    instance?: string;
+    issues?: unknown[];
+  };
 }
 
 describe('HTTP app: cross-cutting behaviour', () => {
@@ -28,7 +36,12 @@ describe('HTTP app: cross-cutting behaviour', () => {
     const res = await call(createHttpApp(deps), 'GET', '/v1/node-types');
     expect(res.status).toBe(200);
     const items = (res.body as { items: { type: string }[] }).items;
-    expect(items.map((d) => d.type).sort()).toEqual(deps.registry.describeAll().map((d) => d.type).sort());
+    expect(items.map((d) => d.type).sort()).toEqual(
+      deps.registry
+        .describeAll()
+        .map((d) => d.type)
+        .sort(),
+    );
     expect(items.map((d) => d.type)).toEqual(expect.arrayContaining(['start', 'end', 'llm', 'router']));
   });
 
@@ -53,17 +66,26 @@ describe('HTTP app: cross-cutting behaviour', () => {
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('Content-Type')).toBe('application/problem+json');
-    expect(problemOf(res.body)).toMatchObject({ code: 'invalid_request', status: 400, detail: 'Malformed JSON in request body' });
+    expect(problemOf(res.body)).toMatchObject({
+      code: 'invalid_request',
+      status: 400,
+      detail: 'Malformed JSON in request body',
+    });
   });
 
   it('answers a body that is not JSON with a 415 problem', async () => {
-    const res = await call(createHttpApp(createFakeDeps()), 'POST', '/v1/workflows', { body: 'hello', headers: { 'Content-Type': 'text/plain' } });
+    const res = await call(createHttpApp(createFakeDeps()), 'POST', '/v1/workflows', {
+      body: 'hello',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(res.status).toBe(415);
     expect(problemOf(res.body).code).toBe('unsupported_media_type');
   });
 
   it('lists every schema violation of a body as issues', async () => {
-    const res = await call(createHttpApp(createFakeDeps()), 'POST', '/v1/runs', { json: { workflowId: 'bad id!', version: 0, extra: 1 } });
+    const res = await call(createHttpApp(createFakeDeps()), 'POST', '/v1/runs', {
+      json: { workflowId: 'bad id!', version: 0, extra: 1 },
+    });
     expect(res.status).toBe(400);
     const p = problemOf(res.body);
     expect(p.code).toBe('invalid_request');
@@ -96,7 +118,10 @@ describe('HTTP app: cross-cutting behaviour', () => {
         headers: { 'Content-Type': 'application/json', 'Content-Length': String(big.length) },
       });
       expect(res.status).toBe(413);
-      expect(problemOf(res.body)).toMatchObject({ code: 'payload_too_large', detail: 'The request body is larger than the limit of 2048 bytes.' });
+      expect(problemOf(res.body)).toMatchObject({
+        code: 'payload_too_large',
+        detail: 'The request body is larger than the limit of 2048 bytes.',
+      });
     });
 
     it('refuses a streamed body over the limit', async () => {
@@ -132,9 +157,15 @@ describe('HTTP app: cross-cutting behaviour', () => {
     const res = await call(createHttpApp(deps), 'GET', '/v1/workflows/abc');
     expect(res.status).toBe(500);
     const p = problemOf(res.body);
-    expect(p).toMatchObject({ code: 'internal', status: 500, detail: 'An unexpected error occurred. It has been logged.' });
+    expect(p).toMatchObject({
+      code: 'internal',
+      status: 500,
+      detail: 'An unexpected error occurred. It has been logged.',
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/db\.internal|at |stack/);
-    expect(deps.logger.lines).toEqual([expect.objectContaining({ level: 'error', fields: expect.objectContaining({ path: '/v1/workflows/abc' }) })]);
+    expect(deps.logger.lines).toEqual([
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ path: '/v1/workflows/abc' }) }),
+    ]);
     expect(String(deps.logger.lines[0]?.fields?.['error'])).toContain('connection reset');
   });
 
@@ -149,12 +180,19 @@ describe('HTTP app: cross-cutting behaviour', () => {
     });
 
     it('refuses a wrong key and a non-bearer scheme', async () => {
-      expect((await call(app(), 'GET', '/v1/workflows', { headers: { Authorization: `Bearer ${KEY}x` } })).status).toBe(401);
-      expect((await call(app(), 'GET', '/v1/workflows', { headers: { Authorization: `Basic ${KEY}` } })).status).toBe(401);
+      expect((await call(app(), 'GET', '/v1/workflows', { headers: { Authorization: `Bearer ${KEY}x` } })).status).toBe(
+        401,
+      );
+      expect((await call(app(), 'GET', '/v1/workflows', { headers: { Authorization: `Basic ${KEY}` } })).status).toBe(
+        401,
+      );
     });
 
     it('checks the key before reading the body', async () => {
-      const res = await call(app(), 'POST', '/v1/workflows', { body: '{oops', headers: { 'Content-Type': 'application/json' } });
+      const res = await call(app(), 'POST', '/v1/workflows', {
+        body: '{oops',
+        headers: { 'Content-Type': 'application/json' },
+      });
       expect(res.status).toBe(401);
     });
 
@@ -181,7 +219,11 @@ describe('HTTP app: cross-cutting behaviour', () => {
     it('answers a preflight from an allowed origin without a key', async () => {
       const res = await app().request('/v1/workflows', {
         method: 'OPTIONS',
-        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+        headers: {
+          Origin: 'http://localhost:5173',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type',
+        },
       });
       expect(res.status).toBe(204);
       expect(res.headers.get('Access-Control-Allow-Origin')).toBe('http://localhost:5173');
@@ -197,7 +239,9 @@ describe('HTTP app: cross-cutting behaviour', () => {
     });
 
     it('sends no CORS headers when no origin is configured', async () => {
-      const res = await call(createHttpApp(createFakeDeps()), 'GET', '/v1/health', { headers: { Origin: 'http://localhost:5173' } });
+      const res = await call(createHttpApp(createFakeDeps()), 'GET', '/v1/health', {
+        headers: { Origin: 'http://localhost:5173' },
+      });
       expect(res.headers.get('Access-Control-Allow-Origin')).toBeNull();
     });
   });

@@ -24,11 +24,18 @@ import { registerWorkflowVersionRoutes } from './routes/workflow-versions.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
-const LOCATIONS: Record<string, RequestIssue['location']> = { json: 'body', form: 'body', param: 'path', query: 'query', header: 'header' };
+const LOCATIONS: Record<string, RequestIssue['location']> = {
+  json: 'body',
+  form: 'body',
+  param: 'path',
+  query: 'query',
+  header: 'header',
+};
 
 /** Every failed body, path or query validation becomes one 400 with all its issues. */
 const validationHook: NonNullable<OpenAPIHonoOptions<Env>['defaultHook']> = (result) => {
-  if (!result.success) throw new RequestValidationError(requestIssues(LOCATIONS[result.target] ?? 'body', result.error.issues));
+  if (!result.success)
+    throw new RequestValidationError(requestIssues(LOCATIONS[result.target] ?? 'body', result.error.issues));
   return undefined;
 };
 

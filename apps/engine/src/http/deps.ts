@@ -6,9 +6,23 @@ import type { ModelProvider } from './schemas/models.js';
 import type { SecretInfo } from './schemas/secrets.js';
 import type { Template } from './schemas/template.js';
 import type { UsageDimension, UsageRow } from './schemas/usage.js';
-import type { RerunBody, RunComparison, RunEventsPage, RunEventsQuery, StateDiff, UpdateStateBody } from './schemas/debug.js';
+import type {
+  RerunBody,
+  RunComparison,
+  RunEventsPage,
+  RunEventsQuery,
+  StateDiff,
+  UpdateStateBody,
+} from './schemas/debug.js';
 import type { HistoryQuery, ThreadState } from './schemas/thread.js';
-import type { DraftDocument, ListWorkflowsQuery, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary } from './schemas/workflow.js';
+import type {
+  DraftDocument,
+  ListWorkflowsQuery,
+  Workflow,
+  WorkflowSummary,
+  WorkflowVersion,
+  WorkflowVersionSummary,
+} from './schemas/workflow.js';
 
 /**
  * What the HTTP routes need. Implemented by the store's repositories and the runs service; the

@@ -4,7 +4,13 @@ import { FlowError, InvalidDocumentError } from '@flowcraft/schema';
 import type { Problem } from '@flowcraft/schema';
 import { RequestValidationError, mapError, problemResponse } from './problem-response.js';
 
-const aProblem: Problem = { path: ['nodes', 0], code: 'unknown_node_type', message: 'Unknown node type "nope"', nodeId: 'n1', severity: 'error' };
+const aProblem: Problem = {
+  path: ['nodes', 0],
+  code: 'unknown_node_type',
+  message: 'Unknown node type "nope"',
+  nodeId: 'n1',
+  severity: 'error',
+};
 
 describe('mapError', () => {
   it.each([
@@ -17,13 +23,23 @@ describe('mapError', () => {
     ['rate_limited', 429],
   ] as const)('maps FlowError %s to %i with the code and message', (code, status) => {
     const { problem, unexpected } = mapError(new FlowError(code, `message for ${code}`));
-    expect(problem).toEqual({ type: `urn:flowcraft:problem:${code}`, title: expect.any(String), status, detail: `message for ${code}`, code });
+    expect(problem).toEqual({
+      type: `urn:flowcraft:problem:${code}`,
+      title: expect.any(String),
+      status,
+      detail: `message for ${code}`,
+      code,
+    });
     expect(unexpected).toBe(false);
   });
 
   it('hides the message of an internal FlowError and flags it for logging', () => {
     const { problem, unexpected } = mapError(new FlowError('internal', 'pool exhausted on 10.0.0.5'));
-    expect(problem).toMatchObject({ status: 500, code: 'internal', detail: 'An unexpected error occurred. It has been logged.' });
+    expect(problem).toMatchObject({
+      status: 500,
+      code: 'internal',
+      detail: 'An unexpected error occurred. It has been logged.',
+    });
     expect(unexpected).toBe(true);
   });
 
@@ -43,7 +59,9 @@ describe('mapError', () => {
   });
 
   it('accepts problems passed as details of a plain invalid_document FlowError, and ignores malformed ones', () => {
-    expect(mapError(new FlowError('invalid_document', 'bad', { details: [aProblem] })).problem.problems).toEqual([aProblem]);
+    expect(mapError(new FlowError('invalid_document', 'bad', { details: [aProblem] })).problem.problems).toEqual([
+      aProblem,
+    ]);
     expect(mapError(new FlowError('invalid_document', 'bad', { details: 'nope' })).problem.problems).toBeUndefined();
   });
 
@@ -55,12 +73,19 @@ describe('mapError', () => {
   });
 
   it('maps Hono HTTP exceptions by status and keeps an auth challenge', () => {
-    expect(mapError(new HTTPException(413, { message: 'too big' })).problem).toMatchObject({ status: 413, code: 'payload_too_large', detail: 'too big' });
+    expect(mapError(new HTTPException(413, { message: 'too big' })).problem).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+      detail: 'too big',
+    });
     expect(mapError(new HTTPException(415)).problem).toMatchObject({ status: 415, code: 'unsupported_media_type' });
     expect(mapError(new HTTPException(405)).problem).toMatchObject({ status: 405, code: 'invalid_request' });
     const res = new Response('no', { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="x"' } });
     expect(mapError(new HTTPException(401, { res })).headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="x"' });
-    expect(mapError(new HTTPException(503, { message: 'secret detail' })).problem).toMatchObject({ status: 500, code: 'internal' });
+    expect(mapError(new HTTPException(503, { message: 'secret detail' })).problem).toMatchObject({
+      status: 500,
+      code: 'internal',
+    });
   });
 });
 

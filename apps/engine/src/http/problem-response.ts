@@ -58,8 +58,13 @@ export class RequestValidationError extends FlowError {
   readonly issues: RequestIssue[];
   constructor(issues: RequestIssue[]) {
     const first = issues[0];
-    const where = first ? `${first.location}${first.path.length > 0 ? ` ${first.path.join('.')}` : ''}: ${first.message}` : 'invalid';
-    super('invalid_request', `The request is invalid (${where}${issues.length > 1 ? `, and ${issues.length - 1} more` : ''}).`);
+    const where = first
+      ? `${first.location}${first.path.length > 0 ? ` ${first.path.join('.')}` : ''}: ${first.message}`
+      : 'invalid';
+    super(
+      'invalid_request',
+      `The request is invalid (${where}${issues.length > 1 ? `, and ${issues.length - 1} more` : ''}).`,
+    );
     this.name = 'RequestValidationError';
     this.issues = issues;
   }
@@ -78,10 +83,13 @@ export function problem(code: HttpErrorCode, detail: string, extra: Partial<Prob
 
 /** The one place where errors become HTTP responses. Never exposes stacks or unexpected messages. */
 export function mapError(err: unknown): MappedError {
-  if (err instanceof RequestValidationError) return expected(problem('invalid_request', err.message, { issues: err.issues }));
-  if (err instanceof InvalidDocumentError) return expected(problem('invalid_document', err.message, { problems: err.problems }));
+  if (err instanceof RequestValidationError)
+    return expected(problem('invalid_request', err.message, { issues: err.issues }));
+  if (err instanceof InvalidDocumentError)
+    return expected(problem('invalid_document', err.message, { problems: err.problems }));
   if (err instanceof FlowError) {
-    if (err.code === 'internal') return { problem: problem('internal', INTERNAL_DETAIL), headers: {}, unexpected: true };
+    if (err.code === 'internal')
+      return { problem: problem('internal', INTERNAL_DETAIL), headers: {}, unexpected: true };
     const problems = err.code === 'invalid_document' ? z.array(Problem).safeParse(err.details) : undefined;
     const base = problem(err.code, err.message, problems?.success ? { problems: problems.data } : {});
     return expected(base, err.code === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {});

@@ -61,11 +61,22 @@ for (const kind of BACKENDS) {
       });
       const httpRuns = new StoreHttpRunService(runs, store, ports);
       const threads = new StoreThreadService(store, ports, registry);
-      app = createHttpApp({ registry, workflows: new StoreWorkflowStore(store.workflows), runs: httpRuns, threads, debug: new StoreDebugService(runs, httpRuns, threads, store) });
+      app = createHttpApp({
+        registry,
+        workflows: new StoreWorkflowStore(store.workflows),
+        runs: httpRuns,
+        threads,
+        debug: new StoreDebugService(runs, httpRuns, threads, store),
+      });
     });
 
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await app.request(path, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await app.request(
+        path,
+        body === undefined
+          ? { method }
+          : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      );
       return { status: res.status, body: (await res.json()) as Record<string, unknown> & { items?: unknown[] } };
     };
     const create = async (doc: Record<string, unknown>) => {
@@ -77,12 +88,17 @@ for (const kind of BACKENDS) {
       await runs.settled(runId);
       return (await call('GET', `/v1/runs/${runId}`)).body;
     };
-    const events = async (runId: string) => ((await call('GET', `/v1/runs/${runId}/events`)).body.items ?? []) as TraceEvent[];
+    const events = async (runId: string) =>
+      ((await call('GET', `/v1/runs/${runId}/events`)).body.items ?? []) as TraceEvent[];
     const finishedNodes = (list: TraceEvent[]) => list.flatMap((e) => (e.type === 'node.finished' ? [e.nodeId] : []));
 
     it('pauses at a breakpoint, steps one superstep at a time, continues to the end, and stops', async () => {
       const workflowId = await create(load('sequential-pipeline'));
-      const started = await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' }, interruptBefore: ['outliner'] });
+      const started = await call('POST', '/v1/runs', {
+        workflowId,
+        input: { topic: 'tides' },
+        interruptBefore: ['outliner'],
+      });
       expect(started.status).toBe(202);
       const runId = started.body.runId as string;
       let run = await settle(runId);
@@ -103,7 +119,13 @@ for (const kind of BACKENDS) {
       // After an engine restart a paused run's breakpoints come back from its stored trace.
       const restartedPorts = new StoreRunPorts(createStore(database.db));
       const restarted = new RunService(restartedPorts, createBuiltinRegistry(), { env: {}, streamTokens: false });
-      const again = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' }, interruptBefore: ['researcher', 'writer'] })).body.runId as string;
+      const again = (
+        await call('POST', '/v1/runs', {
+          workflowId,
+          input: { topic: 'tides' },
+          interruptBefore: ['researcher', 'writer'],
+        })
+      ).body.runId as string;
       expect(await settle(again)).toMatchObject({ status: 'interrupted', paused: { next: ['researcher'] } });
       await restarted.continue(again);
       await restarted.settled(again);
@@ -114,7 +136,11 @@ for (const kind of BACKENDS) {
       expect((await call('POST', `/v1/runs/${runId}/step`)).status).toBe(409);
       expect((await call('POST', '/v1/runs', { workflowId, input: {}, interruptAfter: ['nope'] })).status).toBe(422);
 
-      const stopped = await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' }, interruptAfter: ['researcher'] });
+      const stopped = await call('POST', '/v1/runs', {
+        workflowId,
+        input: { topic: 'tides' },
+        interruptAfter: ['researcher'],
+      });
       const stoppedId = stopped.body.runId as string;
       expect(await settle(stoppedId)).toMatchObject({ status: 'interrupted', paused: { next: ['outliner'] } });
       expect((await call('POST', `/v1/runs/${stoppedId}/cancel`, {})).status).toBe(202);
@@ -123,9 +149,16 @@ for (const kind of BACKENDS) {
 
     it('edits the state at a checkpoint, forks from it and keeps both branches; diffs show what changed', async () => {
       const workflowId = await create(load('sequential-pipeline'));
-      const { runId, threadId } = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' } })).body as { runId: string; threadId: string };
+      const { runId, threadId } = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' } })).body as {
+        runId: string;
+        threadId: string;
+      };
       expect((await settle(runId)).status).toBe('completed');
-      const history = (await call('GET', `/v1/threads/${threadId}/history?limit=50`)).body.items as { checkpointId: string; next: string[]; step: number }[];
+      const history = (await call('GET', `/v1/threads/${threadId}/history?limit=50`)).body.items as {
+        checkpointId: string;
+        next: string[];
+        step: number;
+      }[];
       const beforeWriter = history.find((h) => h.next.includes('writer'));
       if (!beforeWriter) throw new Error('no checkpoint before writer');
 
@@ -135,15 +168,31 @@ for (const kind of BACKENDS) {
       expect(changes.map((c) => c.channel)).toEqual(['outline']);
       expect(changes[0]?.after).toMatchObject({ title: 'Why the Sea Breathes' });
 
-      const bad = await call('POST', `/v1/threads/${threadId}/state`, { checkpointId: beforeWriter.checkpointId, values: { research: 42 } });
+      const bad = await call('POST', `/v1/threads/${threadId}/state`, {
+        checkpointId: beforeWriter.checkpointId,
+        values: { research: 42 },
+      });
       expect(bad.status).toBe(422);
-      const edited = await call('POST', `/v1/threads/${threadId}/state`, { checkpointId: beforeWriter.checkpointId, values: { research: 'Edited research.' }, asNode: 'outliner' });
+      const edited = await call('POST', `/v1/threads/${threadId}/state`, {
+        checkpointId: beforeWriter.checkpointId,
+        values: { research: 'Edited research.' },
+        asNode: 'outliner',
+      });
       expect(edited.status).toBe(201);
-      expect(edited.body).toMatchObject({ source: 'update', parentCheckpointId: beforeWriter.checkpointId, next: ['writer'] });
+      expect(edited.body).toMatchObject({
+        source: 'update',
+        parentCheckpointId: beforeWriter.checkpointId,
+        next: ['writer'],
+      });
       expect((edited.body.values as Record<string, unknown>).research).toBe('Edited research.');
 
       resetCalls();
-      const fork = await call('POST', '/v1/runs', { workflowId, threadId, checkpointId: edited.body.checkpointId, input: {} });
+      const fork = await call('POST', '/v1/runs', {
+        workflowId,
+        threadId,
+        checkpointId: edited.body.checkpointId,
+        input: {},
+      });
       expect(fork.status).toBe(202);
       const forkRun = await settle(fork.body.runId as string);
       expect(forkRun).toMatchObject({ status: 'completed', forkedFrom: { checkpointId: edited.body.checkpointId } });
@@ -151,7 +200,11 @@ for (const kind of BACKENDS) {
       expect(finishedNodes(await events(fork.body.runId as string))).toEqual(['writer', 'end']);
 
       // Both branches remain: the original final checkpoint and the fork's descend from the same ancestor.
-      const all = (await call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as { checkpointId: string; parentCheckpointId: string | null; source: string }[];
+      const all = (await call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as {
+        checkpointId: string;
+        parentCheckpointId: string | null;
+        source: string;
+      }[];
       const children = all.filter((h) => h.parentCheckpointId === beforeWriter.checkpointId);
       expect(children.map((c) => c.source).sort()).toEqual(['loop', 'update']);
       expect(all.length).toBeGreaterThan(history.length);
@@ -160,7 +213,10 @@ for (const kind of BACKENDS) {
     it('reruns from a node without calling the upstream models again, and compares the runs', async () => {
       const workflowId = await create(load('sequential-pipeline'));
       resetCalls();
-      const { runId, threadId } = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' } })).body as { runId: string; threadId: string };
+      const { runId, threadId } = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' } })).body as {
+        runId: string;
+        threadId: string;
+      };
       expect((await settle(runId)).status).toBe('completed');
       expect(calls()).toEqual(['researcher', 'outliner', 'writer']);
 
@@ -175,10 +231,16 @@ for (const kind of BACKENDS) {
       expect(finishedNodes(rerunEvents)).toEqual(['writer', 'end']);
 
       // Every checkpoint names the run that wrote it.
-      const written = (await call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as { runId: string | null; source: string }[];
+      const written = (await call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as {
+        runId: string | null;
+        source: string;
+      }[];
       expect(new Set(written.map((h) => h.runId))).toEqual(new Set([runId, rerunId]));
 
-      const compared = (await call('GET', `/v1/runs/${runId}/compare/${rerunId}`)).body as { a: { path: string[]; nodes: Record<string, { tokens: { input: number } }> }; b: { path: string[] } };
+      const compared = (await call('GET', `/v1/runs/${runId}/compare/${rerunId}`)).body as {
+        a: { path: string[]; nodes: Record<string, { tokens: { input: number } }> };
+        b: { path: string[] };
+      };
       expect(compared.a.path).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
       expect(compared.b.path).toEqual(['writer', 'end']);
       expect(compared.a.nodes.researcher?.tokens.input).toBe(42);
@@ -187,16 +249,31 @@ for (const kind of BACKENDS) {
 
     it('keeps the flow going after an edit made as a node that routes with Command (reflection)', async () => {
       const workflowId = await create(load('reflection'));
-      const { runId, threadId } = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' } })).body as { runId: string; threadId: string };
+      const { runId, threadId } = (await call('POST', '/v1/runs', { workflowId, input: { topic: 'tides' } })).body as {
+        runId: string;
+        threadId: string;
+      };
       expect((await settle(runId)).status).toBe('completed');
-      const history = (await call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as { checkpointId: string; next: string[] }[];
+      const history = (await call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as {
+        checkpointId: string;
+        next: string[];
+      }[];
       // The checkpoint after the reflection loop, about to run the node that follows it.
       const after = history.find((h) => h.next.length > 0 && !h.next.includes('write') && !h.next.includes('start'));
       if (!after) throw new Error(`no checkpoint after the loop: ${JSON.stringify(history.map((h) => h.next))}`);
-      const edited = await call('POST', `/v1/threads/${threadId}/state`, { checkpointId: after.checkpointId, values: {}, asNode: 'write' });
+      const edited = await call('POST', `/v1/threads/${threadId}/state`, {
+        checkpointId: after.checkpointId,
+        values: {},
+        asNode: 'write',
+      });
       expect(edited.status).toBe(201);
       expect(edited.body.next).toEqual(after.next);
-      const fork = await call('POST', '/v1/runs', { workflowId, threadId, checkpointId: edited.body.checkpointId, input: {} });
+      const fork = await call('POST', '/v1/runs', {
+        workflowId,
+        threadId,
+        checkpointId: edited.body.checkpointId,
+        input: {},
+      });
       const forkId = fork.body.runId as string;
       expect((await settle(forkId)).status).toBe('completed');
       expect(finishedNodes(await events(forkId))[0]).toBe(after.next[0]);
@@ -211,16 +288,24 @@ for (const kind of BACKENDS) {
       expect(pending.map((i) => i.nodeId).sort()).toEqual(['ask_a', 'ask_b']);
       const byNode = Object.fromEntries(pending.map((i) => [i.nodeId, i.id]));
 
-      expect((await call('POST', `/v1/runs/${runId}/resume`, { answers: { [byNode.ask_a as string]: { value: 'alpha' } } })).status).toBe(202);
+      expect(
+        (await call('POST', `/v1/runs/${runId}/resume`, { answers: { [byNode.ask_a as string]: { value: 'alpha' } } }))
+          .status,
+      ).toBe(202);
       const half = await settle(runId);
       expect(half.status).toBe('interrupted');
       expect((half.interrupts as { nodeId: string }[]).map((i) => i.nodeId)).toEqual(['ask_b']);
 
-      const stale = await call('POST', `/v1/runs/${runId}/resume`, { answers: { [byNode.ask_a as string]: { value: 'again' } } });
+      const stale = await call('POST', `/v1/runs/${runId}/resume`, {
+        answers: { [byNode.ask_a as string]: { value: 'again' } },
+      });
       expect(stale.status).toBe(409);
       expect(stale.body.code).toBe('conflict');
 
-      expect((await call('POST', `/v1/runs/${runId}/resume`, { answers: { [byNode.ask_b as string]: { value: 'beta' } } })).status).toBe(202);
+      expect(
+        (await call('POST', `/v1/runs/${runId}/resume`, { answers: { [byNode.ask_b as string]: { value: 'beta' } } }))
+          .status,
+      ).toBe(202);
       const done = await settle(runId);
       expect(done).toMatchObject({ status: 'completed', output: { a: 'alpha', b: 'beta' } });
     });

@@ -18,9 +18,29 @@ describe('the engine with providers, secrets, MCP and usage (startEngine)', () =
 
   beforeAll(async () => {
     openai = await startOpenAIFixture();
-    const mcpServers = JSON.stringify([{ name: 'local', transport: 'stdio', command: process.execPath, args: ['--import', 'tsx', stdioFixture], cwd: engineDir, env: { TOKEN: 'mcp-env-secret-xyz' } }]);
-    const env = { PORT: '0', LOG_LEVEL: 'silent', FLOWCRAFT_SECRET_KEY: SECRET_KEY, MCP_SERVERS: mcpServers, OPENAI_BASE_URL: openai.baseURL };
-    engine = await startEngine({ config: loadConfig(env), database: await openPgliteFromTemplate(), env, print: (text) => printed.push(text) });
+    const mcpServers = JSON.stringify([
+      {
+        name: 'local',
+        transport: 'stdio',
+        command: process.execPath,
+        args: ['--import', 'tsx', stdioFixture],
+        cwd: engineDir,
+        env: { TOKEN: 'mcp-env-secret-xyz' },
+      },
+    ]);
+    const env = {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      FLOWCRAFT_SECRET_KEY: SECRET_KEY,
+      MCP_SERVERS: mcpServers,
+      OPENAI_BASE_URL: openai.baseURL,
+    };
+    engine = await startEngine({
+      config: loadConfig(env),
+      database: await openPgliteFromTemplate(),
+      env,
+      print: (text) => printed.push(text),
+    });
     url = engine.server.url;
   }, 30_000);
   afterAll(async () => {
@@ -29,7 +49,16 @@ describe('the engine with providers, secrets, MCP and usage (startEngine)', () =
   });
 
   const json = async (path: string, init?: { method: string; body?: unknown }) => {
-    const res = await fetch(`${url}${path}`, init ? { method: init.method, headers: { 'content-type': 'application/json' }, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) } : undefined);
+    const res = await fetch(
+      `${url}${path}`,
+      init
+        ? {
+            method: init.method,
+            headers: { 'content-type': 'application/json' },
+            ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+          }
+        : undefined,
+    );
     const text = await res.text();
     return { status: res.status, text, body: (text === '' ? null : JSON.parse(text)) as Record<string, unknown> };
   };
@@ -47,9 +76,20 @@ describe('the engine with providers, secrets, MCP and usage (startEngine)', () =
     const put = await json('/v1/secrets/OPENAI_API_KEY', { method: 'PUT', body: { value: OPENAI_KEY } });
     expect(put.status).toBe(200);
     expect(put.text).not.toContain(OPENAI_KEY);
-    expect((await json('/v1/models')).body).toMatchObject({ providers: expect.arrayContaining([expect.objectContaining({ provider: 'openai', configured: true, credential: expect.objectContaining({ source: 'secret' }) })]) });
+    expect((await json('/v1/models')).body).toMatchObject({
+      providers: expect.arrayContaining([
+        expect.objectContaining({
+          provider: 'openai',
+          configured: true,
+          credential: expect.objectContaining({ source: 'secret' }),
+        }),
+      ]),
+    });
 
-    openai.enqueue({ text: 'first', usage: { input: 2000, output: 1000 } }, { text: 'second', usage: { input: 1000, output: 0, cached: 1000 } });
+    openai.enqueue(
+      { text: 'first', usage: { input: 2000, output: 1000 } },
+      { text: 'second', usage: { input: 1000, output: 0, cached: 1000 } },
+    );
     const document = {
       id: 'priced',
       name: 'Priced',
@@ -73,7 +113,10 @@ describe('the engine with providers, secrets, MCP and usage (startEngine)', () =
     const runId = String(started.body.runId);
     await engine.runs.settled(runId);
     expect((await json(`/v1/runs/${runId}`)).body).toMatchObject({ status: 'completed', output: { b: 'second' } });
-    expect(openai.requests.map((r) => r.headers['authorization'])).toEqual([`Bearer ${OPENAI_KEY}`, `Bearer ${OPENAI_KEY}`]);
+    expect(openai.requests.map((r) => r.headers['authorization'])).toEqual([
+      `Bearer ${OPENAI_KEY}`,
+      `Bearer ${OPENAI_KEY}`,
+    ]);
 
     // gpt-4o-mini: $0.15 / $0.075 cached / $0.60 per million
     const one = 2000 * 0.15e-6 + 1000 * 0.6e-6;
@@ -83,24 +126,59 @@ describe('the engine with providers, secrets, MCP and usage (startEngine)', () =
     expect(byNode.body).toEqual({
       groupBy: ['node'],
       rows: [
-        { nodeId: 'one', calls: 1, input: 2000, output: 1000, cached: 0, cacheWrite: 0, costUsd: one, unpricedCalls: 0 },
-        { nodeId: 'two', calls: 1, input: 1000, output: 0, cached: 1000, cacheWrite: 0, costUsd: two, unpricedCalls: 0 },
+        {
+          nodeId: 'one',
+          calls: 1,
+          input: 2000,
+          output: 1000,
+          cached: 0,
+          cacheWrite: 0,
+          costUsd: one,
+          unpricedCalls: 0,
+        },
+        {
+          nodeId: 'two',
+          calls: 1,
+          input: 1000,
+          output: 0,
+          cached: 1000,
+          cacheWrite: 0,
+          costUsd: two,
+          unpricedCalls: 0,
+        },
       ],
     });
     const byDay = await json(`/v1/usage?workflowId=${workflowId}&groupBy=day,workflow,model`);
-    expect(byDay.body).toMatchObject({ rows: [{ day: new Date().toISOString().slice(0, 10), workflowId, model: 'openai:gpt-4o-mini', calls: 2, costUsd: one + two }] });
+    expect(byDay.body).toMatchObject({
+      rows: [
+        {
+          day: new Date().toISOString().slice(0, 10),
+          workflowId,
+          model: 'openai:gpt-4o-mini',
+          calls: 2,
+          costUsd: one + two,
+        },
+      ],
+    });
 
     const events = await engine.store.runEvents.listAfter(runId);
     const completed = events.find((e) => e.type === 'run.completed');
-    expect(completed?.payload).toMatchObject({ tokens: { input: 3000, output: 1000, cached: 1000, costUsd: one + two } });
+    expect(completed?.payload).toMatchObject({
+      tokens: { input: 3000, output: 1000, cached: 1000, costUsd: one + two },
+    });
     expect(JSON.stringify(events)).not.toContain(OPENAI_KEY);
     expect(JSON.stringify((await json('/v1/secrets')).body)).not.toContain(OPENAI_KEY);
   });
 
   it('lists the MCP servers and their tools', async () => {
-    expect((await json('/v1/mcp/servers')).body).toEqual({ items: [expect.objectContaining({ name: 'local', transport: 'stdio' })] });
+    expect((await json('/v1/mcp/servers')).body).toEqual({
+      items: [expect.objectContaining({ name: 'local', transport: 'stdio' })],
+    });
     const tools = await json('/v1/mcp/tools');
-    expect(tools.body).toMatchObject({ errors: [], tools: expect.arrayContaining([expect.objectContaining({ server: 'local', name: 'add' })]) });
+    expect(tools.body).toMatchObject({
+      errors: [],
+      tools: expect.arrayContaining([expect.objectContaining({ server: 'local', name: 'add' })]),
+    });
     expect(tools.text).not.toContain('mcp-env-secret-xyz');
     expect((await json('/v1/mcp/servers')).body).toEqual({ items: [expect.objectContaining({ state: 'connected' })] });
   });

@@ -20,7 +20,12 @@ describe('the wired engine over HTTP and Socket.IO', () => {
 
   beforeAll(async () => {
     const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
-    engine = await startEngine({ config, database: await openPgliteFromTemplate(), env: {}, print: (text) => printed.push(text) });
+    engine = await startEngine({
+      config,
+      database: await openPgliteFromTemplate(),
+      env: {},
+      print: (text) => printed.push(text),
+    });
     url = engine.server.url;
   }, 20_000);
   afterAll(async () => {
@@ -28,7 +33,12 @@ describe('the wired engine over HTTP and Socket.IO', () => {
   });
 
   const json = async (path: string, init?: { method: string; body: unknown }) => {
-    const res = await fetch(`${url}${path}`, init ? { method: init.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) } : undefined);
+    const res = await fetch(
+      `${url}${path}`,
+      init
+        ? { method: init.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }
+        : undefined,
+    );
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -61,11 +71,17 @@ describe('the wired engine over HTTP and Socket.IO', () => {
     expect(typeof (run.output as Record<string, unknown>).draft).toBe('string');
     expect(run.lastSeq).toBeGreaterThan(3);
 
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     try {
       const events: TraceEvent[] = [];
       socket.on('event', (e) => events.push(e));
-      const reply = await new Promise<SubscribeReply>((resolve) => socket.emit('subscribe', { runId, afterSeq: 0 }, resolve));
+      const reply = await new Promise<SubscribeReply>((resolve) =>
+        socket.emit('subscribe', { runId, afterSeq: 0 }, resolve),
+      );
       expect(reply).toMatchObject({ ok: true, runId, lastSeq: run.lastSeq });
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
       expect(events.length).toBe(run.lastSeq);

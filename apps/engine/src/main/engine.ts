@@ -57,7 +57,11 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
   await loadNodeTypeModules(config.nodeTypeModules, registry, { cwd: opts.cwd ?? process.cwd() });
 
   const closeOnStop: (() => Promise<void>)[] = [];
-  const database = opts.database ?? (await openDatabase(config.databaseUrl !== undefined ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') }));
+  const database =
+    opts.database ??
+    (await openDatabase(
+      config.databaseUrl !== undefined ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
+    ));
   try {
     const store = createStore(database.db);
     const eventLog = new StoreEventLog(store.runEvents);
@@ -77,11 +81,16 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       ...(mcp ? { mcp } : {}),
       ledger: {
         runUsage: (threadId) => store.usage.runUsage(threadId),
-        workflowCostToday: (workflowId, excludeRunId) => store.usage.workflowCostSince(workflowId, excludeRunId === undefined ? {} : { excludeRunId }),
+        workflowCostToday: (workflowId, excludeRunId) =>
+          store.usage.workflowCostSince(workflowId, excludeRunId === undefined ? {} : { excludeRunId }),
       },
     });
     const spanExporter = opts.spanExporter ?? otlpExporterFromEnv(env, { logger: { warn: print, info: print } });
-    const spans = spanExporter ? new TraceSpans(spanExporter, (err) => print(`Span export failed: ${err instanceof Error ? err.message : String(err)}`)) : undefined;
+    const spans = spanExporter
+      ? new TraceSpans(spanExporter, (err) =>
+          print(`Span export failed: ${err instanceof Error ? err.message : String(err)}`),
+        )
+      : undefined;
     if (spanExporter?.shutdown) {
       const exporter = spanExporter;
       closeOnStop.push(() => exporter.shutdown?.() ?? Promise.resolve());

@@ -11,7 +11,14 @@ export function toStoredEvent(event: TraceEvent): NewRunEvent {
 /** The trace event a stored row holds. */
 export function fromStoredEvent(row: RunEvent): TraceEvent {
   const payload = isRecord(row.payload) ? row.payload : {};
-  return TraceEvent.parse({ ...payload, type: row.type, ...(row.nodeId === null ? {} : { nodeId: row.nodeId }), runId: row.runId, seq: row.seq, ts: row.ts.toISOString() });
+  return TraceEvent.parse({
+    ...payload,
+    type: row.type,
+    ...(row.nodeId === null ? {} : { nodeId: row.nodeId }),
+    runId: row.runId,
+    seq: row.seq,
+    ts: row.ts.toISOString(),
+  });
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -38,14 +38,21 @@ export class StoreHttpRunService implements HttpRunService {
   }
 
   async list(query: ListRunsQuery): Promise<Page<Run>> {
-    const page = await this.store.runs.list({ status: query.status, workflowId: query.workflowId, threadId: query.threadId, limit: query.limit, cursor: query.cursor });
+    const page = await this.store.runs.list({
+      status: query.status,
+      workflowId: query.workflowId,
+      threadId: query.threadId,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
     return { items: await Promise.all(page.items.map((row) => this.toRun(row))), nextCursor: page.nextCursor };
   }
 
   async cancel(runId: string, _reason: string | undefined): Promise<Run | undefined> {
     const row = await this.store.runs.find(runId);
     if (row === undefined) return undefined;
-    if (FINISHED.has(row.status)) throw new FlowError('conflict', `Run "${runId}" has already finished (${row.status}).`);
+    if (FINISHED.has(row.status))
+      throw new FlowError('conflict', `Run "${runId}" has already finished (${row.status}).`);
     await this.runs.cancel(runId);
     return this.get(runId);
   }
@@ -53,11 +60,16 @@ export class StoreHttpRunService implements HttpRunService {
   async resume(runId: string, input: ResumeRunBody): Promise<Run | undefined> {
     const row = await this.store.runs.find(runId);
     if (row === undefined) return undefined;
-    if (row.status !== 'interrupted') throw new FlowError('conflict', `Run "${runId}" is ${row.status}, not interrupted; there is nothing to resume.`);
+    if (row.status !== 'interrupted')
+      throw new FlowError('conflict', `Run "${runId}" is ${row.status}, not interrupted; there is nothing to resume.`);
     if (input.answers !== undefined) {
       const pending = new Set((await this.ports.pendingInterrupts(row)).map((i) => i.id));
       const unknown = Object.keys(input.answers).filter((id) => !pending.has(id));
-      if (unknown.length > 0) throw new FlowError('conflict', `No pending interrupt with id ${unknown.map((id) => `"${id}"`).join(', ')}: it was answered already or never existed.`);
+      if (unknown.length > 0)
+        throw new FlowError(
+          'conflict',
+          `No pending interrupt with id ${unknown.map((id) => `"${id}"`).join(', ')}: it was answered already or never existed.`,
+        );
     }
     await this.runs.resume(runId, input.answers !== undefined ? { byId: input.answers } : { value: input.value });
     return this.get(runId);
@@ -73,13 +85,25 @@ export class StoreHttpRunService implements HttpRunService {
       workflowVersion: row.workflowVersion,
       status: row.status,
       input: isRecord(row.input) ? row.input : {},
-      output: row.output === null || row.output === undefined ? null : isRecord(row.output) ? row.output : { value: row.output },
+      output:
+        row.output === null || row.output === undefined
+          ? null
+          : isRecord(row.output)
+            ? row.output
+            : { value: row.output },
       error: row.error ?? null,
-      interrupts: interrupts.map((i) => ({ id: i.id, ...(i.nodeId === undefined ? {} : { nodeId: i.nodeId }), value: i.value })),
+      interrupts: interrupts.map((i) => ({
+        id: i.id,
+        ...(i.nodeId === undefined ? {} : { nodeId: i.nodeId }),
+        value: i.value,
+      })),
       paused,
       tokens: { input: row.tokensIn, output: row.tokensOut, ...(row.cost > 0 ? { costUsd: row.cost } : {}) },
       lastSeq: row.lastEventSeq,
-      forkedFrom: row.forkedFrom?.checkpointId !== undefined ? { threadId: row.threadId, checkpointId: row.forkedFrom.checkpointId } : null,
+      forkedFrom:
+        row.forkedFrom?.checkpointId !== undefined
+          ? { threadId: row.threadId, checkpointId: row.forkedFrom.checkpointId }
+          : null,
       createdAt: row.createdAt.toISOString(),
       startedAt: row.startedAt?.toISOString() ?? null,
       finishedAt: row.finishedAt?.toISOString() ?? null,

@@ -45,7 +45,10 @@ export async function importExamples(dir: string, workflows: WorkflowStore, cata
   if (existing.items.length > 0) return [];
   const imported: string[] = [];
   for (const t of await loadTemplates(dir)) {
-    await workflows.create({ id: t.id, ...checkDocument(t.document, t.id, catalog, `Imported from examples (${t.id})`) });
+    await workflows.create({
+      id: t.id,
+      ...checkDocument(t.document, t.id, catalog, `Imported from examples (${t.id})`),
+    });
     imported.push(t.id);
   }
   return imported;

@@ -11,7 +11,8 @@ const EDITOR_DIST = fileURLToPath(new URL('../../../editor/dist', import.meta.ur
 
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env);
-  const config = loaded.editorDir === undefined && hasEditorBuild(EDITOR_DIST) ? { ...loaded, editorDir: EDITOR_DIST } : loaded;
+  const config =
+    loaded.editorDir === undefined && hasEditorBuild(EDITOR_DIST) ? { ...loaded, editorDir: EDITOR_DIST } : loaded;
   const engine = await startEngine({ config, examplesDir: EXAMPLES_DIR });
   stopOnSignals(engine.stop, { onError: (err) => console.error('Shutdown failed:', err) });
 }

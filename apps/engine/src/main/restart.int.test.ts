@@ -20,7 +20,10 @@ import type { ServerDatabase } from '../store/server-database.js';
  */
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const pipeline = JSON.parse(readFileSync(join(ROOT, 'examples/sequential-pipeline.json'), 'utf8')) as Record<string, unknown> & { script: Record<string, unknown> };
+const pipeline = JSON.parse(readFileSync(join(ROOT, 'examples/sequential-pipeline.json'), 'utf8')) as Record<
+  string,
+  unknown
+> & { script: Record<string, unknown> };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,7 +38,11 @@ async function freePort(): Promise<number> {
 }
 
 function startEngineProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -86,7 +93,11 @@ for (const backend of ['postgres', 'pglite'] as const) {
       children.push(first.child);
       const url = `http://127.0.0.1:${env.PORT}`;
       const post = async (path: string, body: unknown) => {
-        const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(url + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         return (await res.json()) as Record<string, unknown>;
       };
       const doc = { ...pipeline, id: `restart-${backend}`, script: { ...pipeline.script, latencyMs: 400 } };
@@ -124,7 +135,9 @@ for (const backend of ['postgres', 'pglite'] as const) {
           if (e.type === 'run.completed' || e.type === 'run.failed') resolve();
         });
       });
-      const reply = await new Promise<SubscribeReply>((resolve) => socket.emit('subscribe', { runId, afterSeq: lastSeen }, resolve));
+      const reply = await new Promise<SubscribeReply>((resolve) =>
+        socket.emit('subscribe', { runId, afterSeq: lastSeen }, resolve),
+      );
       expect(reply.ok).toBe(true);
       await done;
       socket.disconnect();

@@ -2,7 +2,15 @@ import { Command } from '@langchain/langgraph';
 import { FlowError, checkStateValues, diffState } from '@flowcraft/schema';
 import type { TraceEvent } from '@flowcraft/schema';
 import type { DebugService } from '../http/deps.js';
-import type { RerunBody, RunComparison, RunEventsPage, RunEventsQuery, RunSummary, StateDiff, UpdateStateBody } from '../http/schemas/debug.js';
+import type {
+  RerunBody,
+  RunComparison,
+  RunEventsPage,
+  RunEventsQuery,
+  RunSummary,
+  StateDiff,
+  UpdateStateBody,
+} from '../http/schemas/debug.js';
 import type { Run, RunHandle } from '../http/schemas/run.js';
 import type { ThreadState } from '../http/schemas/thread.js';
 import type { RunService } from '../runs/run-service.js';
@@ -50,19 +58,37 @@ export class StoreDebugService implements DebugService {
     const compiled = await this.threads.compiledFor(threadId);
     if (compiled === undefined) return undefined;
     const active = await this.store.runs.list({ threadId, status: ['queued', 'running'], limit: 1 });
-    if (active.items.length > 0) throw new FlowError('conflict', `Thread "${threadId}" has a run in progress (${active.items[0]?.id}); edit its state when it has stopped.`);
+    if (active.items.length > 0)
+      throw new FlowError(
+        'conflict',
+        `Thread "${threadId}" has a run in progress (${active.items[0]?.id}); edit its state when it has stopped.`,
+      );
     const problems = checkStateValues(body.values, compiled.document.state);
     if (problems.length > 0) {
-      throw new FlowError('invalid_input', `The state edit does not fit the workflow's channels: ${problems.map((p) => p.message).join('; ')}`, { details: { problems } });
+      throw new FlowError(
+        'invalid_input',
+        `The state edit does not fit the workflow's channels: ${problems.map((p) => p.message).join('; ')}`,
+        { details: { problems } },
+      );
     }
-    if (body.asNode !== undefined && !compiled.nodeMap.has(body.asNode)) throw new FlowError('invalid_input', `"${body.asNode}" is not a node of this workflow`);
-    const at = body.checkpointId !== undefined ? await this.threads.getStateAt(threadId, body.checkpointId) : await this.threads.getState(threadId);
+    if (body.asNode !== undefined && !compiled.nodeMap.has(body.asNode))
+      throw new FlowError('invalid_input', `"${body.asNode}" is not a node of this workflow`);
+    const at =
+      body.checkpointId !== undefined
+        ? await this.threads.getStateAt(threadId, body.checkpointId)
+        : await this.threads.getState(threadId);
     if (at === undefined) return undefined;
-    const config = { configurable: { thread_id: threadId, ...(body.checkpointId !== undefined ? { checkpoint_id: body.checkpointId } : {}) } };
+    const config = {
+      configurable: {
+        thread_id: threadId,
+        ...(body.checkpointId !== undefined ? { checkpoint_id: body.checkpointId } : {}),
+      },
+    };
     // Nodes that route with Command (routers, loops) have no edges LangGraph could follow after an edit
     // made as them: keep the flow going to the nodes that were next at this checkpoint.
     const next = at.next.filter((n) => compiled.nodeMap.has(n));
-    const update = body.asNode !== undefined && next.length > 0 ? new Command({ update: body.values, goto: next }) : body.values;
+    const update =
+      body.asNode !== undefined && next.length > 0 ? new Command({ update: body.values, goto: next }) : body.values;
     const saved = await compiled.graph.updateState(config, update, body.asNode);
     const id: unknown = saved.configurable?.checkpoint_id;
     if (typeof id !== 'string') throw new Error('updateState returned no checkpoint id');
@@ -72,7 +98,8 @@ export class StoreDebugService implements DebugService {
   async diff(threadId: string, checkpointId: string): Promise<StateDiff | undefined> {
     const state = await this.threads.getStateAt(threadId, checkpointId);
     if (state === undefined) return undefined;
-    const parent = state.parentCheckpointId === null ? undefined : await this.threads.getStateAt(threadId, state.parentCheckpointId);
+    const parent =
+      state.parentCheckpointId === null ? undefined : await this.threads.getStateAt(threadId, state.parentCheckpointId);
     return {
       checkpointId,
       parentCheckpointId: state.parentCheckpointId,
@@ -87,15 +114,28 @@ export class StoreDebugService implements DebugService {
     if (thread === undefined) return undefined;
     const [latestRun] = (await this.store.runs.list({ threadId, limit: 1 })).items;
     const workflowId = latestRun?.workflowId ?? thread.workflowId;
-    if (workflowId === null || latestRun === undefined) throw new FlowError('not_found', `Thread "${threadId}" has no runs to rerun from.`);
+    if (workflowId === null || latestRun === undefined)
+      throw new FlowError('not_found', `Thread "${threadId}" has no runs to rerun from.`);
     // Walk back along the branch to the checkpoint where the node was about to run.
-    let state = body.checkpointId === undefined ? await this.threads.getState(threadId) : await this.threads.getStateAt(threadId, body.checkpointId);
+    let state =
+      body.checkpointId === undefined
+        ? await this.threads.getState(threadId)
+        : await this.threads.getStateAt(threadId, body.checkpointId);
     if (state === undefined) return undefined;
     while (state !== undefined && !state.next.includes(body.nodeId)) {
-      state = state.parentCheckpointId === null ? undefined : await this.threads.getStateAt(threadId, state.parentCheckpointId);
+      state =
+        state.parentCheckpointId === null
+          ? undefined
+          : await this.threads.getStateAt(threadId, state.parentCheckpointId);
     }
-    if (state === undefined) throw new FlowError('not_found', `Node "${body.nodeId}" has not run on this branch of thread "${threadId}".`);
-    return this.runs.start({ workflowId, version: latestRun.workflowVersion, threadId, checkpointId: state.checkpointId });
+    if (state === undefined)
+      throw new FlowError('not_found', `Node "${body.nodeId}" has not run on this branch of thread "${threadId}".`);
+    return this.runs.start({
+      workflowId,
+      version: latestRun.workflowVersion,
+      threadId,
+      checkpointId: state.checkpointId,
+    });
   }
 
   private async summary(runId: string): Promise<RunSummary | undefined> {
@@ -117,7 +157,10 @@ export class StoreDebugService implements DebugService {
         const n = (nodes[e.nodeId] ??= { runs: 0, durationMs: 0, tokens: { input: 0, output: 0 }, update: {} });
         n.runs += 1;
         n.durationMs += e.durationMs;
-        n.tokens = { input: n.tokens.input + (e.tokens?.input ?? 0), output: n.tokens.output + (e.tokens?.output ?? 0) };
+        n.tokens = {
+          input: n.tokens.input + (e.tokens?.input ?? 0),
+          output: n.tokens.output + (e.tokens?.output ?? 0),
+        };
         n.update = isRecord(e.update) ? e.update : {};
       }
     }

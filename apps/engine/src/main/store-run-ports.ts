@@ -31,7 +31,14 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async createRun(run: Omit<RunRecord, 'status'>): Promise<RunRecord> {
-    const row = await this.store.runs.create({ id: run.id, threadId: run.threadId, workflowId: run.workflowId, workflowVersion: run.workflowVersion, input: run.input, ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}) });
+    const row = await this.store.runs.create({
+      id: run.id,
+      threadId: run.threadId,
+      workflowId: run.workflowId,
+      workflowVersion: run.workflowVersion,
+      input: run.input,
+      ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
+    });
     return this.toRecord(row);
   }
 
@@ -41,7 +48,8 @@ export class StoreRunPorts implements RunPorts {
 
   async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'threadId'>>): Promise<void> {
     // After a restart the interruption is read back from the run's last `run.interrupted` event.
-    if (patch.status === 'interrupted') this.interrupts.set(runId, { interrupts: patch.interrupts ?? [], paused: patch.paused ?? null });
+    if (patch.status === 'interrupted')
+      this.interrupts.set(runId, { interrupts: patch.interrupts ?? [], paused: patch.paused ?? null });
     else if (patch.status !== undefined || patch.interrupts !== undefined) this.interrupts.delete(runId);
     await this.store.runs.update(runId, {
       ...(patch.status === undefined ? {} : { status: patch.status }),
@@ -49,8 +57,15 @@ export class StoreRunPorts implements RunPorts {
       ...(patch.error === undefined ? {} : { error: patch.error }),
     });
     // Each execution (start, resume, recovery) reports its own usage: add it to the run's totals.
-    if (patch.tokens !== undefined && (patch.tokens.input > 0 || patch.tokens.output > 0 || (patch.tokens.costUsd ?? 0) > 0)) {
-      await this.store.runs.addUsage(runId, { tokensIn: patch.tokens.input, tokensOut: patch.tokens.output, cost: patch.tokens.costUsd ?? 0 });
+    if (
+      patch.tokens !== undefined &&
+      (patch.tokens.input > 0 || patch.tokens.output > 0 || (patch.tokens.costUsd ?? 0) > 0)
+    ) {
+      await this.store.runs.addUsage(runId, {
+        tokensIn: patch.tokens.input,
+        tokensOut: patch.tokens.output,
+        cost: patch.tokens.costUsd ?? 0,
+      });
     }
   }
 
@@ -61,7 +76,10 @@ export class StoreRunPorts implements RunPorts {
   async appendEvents(events: TraceEvent[]): Promise<void> {
     const first = events[0];
     if (!first) return;
-    await this.store.runEvents.appendMany(first.runId, events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })));
+    await this.store.runEvents.appendMany(
+      first.runId,
+      events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
+    );
   }
 
   async lastSeq(runId: string): Promise<number> {
@@ -107,10 +125,17 @@ export class StoreRunPorts implements RunPorts {
     const interrupts: Interrupts = [];
     for (const item of list) {
       if (!isRecord(item) || typeof item.id !== 'string') continue;
-      interrupts.push({ id: item.id, ...(typeof item.nodeId === 'string' ? { nodeId: item.nodeId } : {}), value: item.value });
+      interrupts.push({
+        id: item.id,
+        ...(typeof item.nodeId === 'string' ? { nodeId: item.nodeId } : {}),
+        value: item.value,
+      });
     }
     const p = isRecord(last?.payload) ? last.payload.paused : undefined;
-    const paused = isRecord(p) && typeof p.checkpointId === 'string' && Array.isArray(p.next) ? { checkpointId: p.checkpointId, next: p.next.filter((n): n is string => typeof n === 'string') } : null;
+    const paused =
+      isRecord(p) && typeof p.checkpointId === 'string' && Array.isArray(p.next)
+        ? { checkpointId: p.checkpointId, next: p.next.filter((n): n is string => typeof n === 'string') }
+        : null;
     const found = { interrupts, paused };
     this.interrupts.set(row.id, found);
     return found;

@@ -38,10 +38,21 @@ export class StoreThreadService implements ThreadService {
   async history(threadId: string, query: HistoryQuery): Promise<Page<ThreadState> | undefined> {
     const compiled = await this.compiledFor(threadId);
     if (compiled === undefined) return undefined;
-    const before = query.cursor === undefined ? undefined : { configurable: { thread_id: threadId, checkpoint_id: Buffer.from(query.cursor, 'base64url').toString('utf8') } };
+    const before =
+      query.cursor === undefined
+        ? undefined
+        : {
+            configurable: {
+              thread_id: threadId,
+              checkpoint_id: Buffer.from(query.cursor, 'base64url').toString('utf8'),
+            },
+          };
     const items: ThreadState[] = [];
     let more = false;
-    for await (const snapshot of compiled.graph.getStateHistory({ configurable: { thread_id: threadId } }, { limit: query.limit + 1, ...(before ? { before } : {}) })) {
+    for await (const snapshot of compiled.graph.getStateHistory(
+      { configurable: { thread_id: threadId } },
+      { limit: query.limit + 1, ...(before ? { before } : {}) },
+    )) {
       const state = toThreadState(threadId, snapshot, compiled);
       if (state === undefined) continue;
       if (items.length === query.limit) {
@@ -57,9 +68,13 @@ export class StoreThreadService implements ThreadService {
   async getStateAt(threadId: string, checkpointId: string): Promise<ThreadState | undefined> {
     const compiled = await this.compiledFor(threadId);
     if (compiled === undefined) return undefined;
-    const tuple = await this.store.checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_id: checkpointId } });
+    const tuple = await this.store.checkpointer.getTuple({
+      configurable: { thread_id: threadId, checkpoint_id: checkpointId },
+    });
     if (tuple === undefined) return undefined;
-    const snapshot = await compiled.graph.getState({ configurable: { thread_id: threadId, checkpoint_id: checkpointId } });
+    const snapshot = await compiled.graph.getState({
+      configurable: { thread_id: threadId, checkpoint_id: checkpointId },
+    });
     return toThreadState(threadId, snapshot, compiled);
   }
 
@@ -74,7 +89,9 @@ export class StoreThreadService implements ThreadService {
     const cached = this.compiled.get(key);
     if (cached !== undefined) return cached;
     const { version, document } = await this.ports.getVersion(workflowId, latestRun?.workflowVersion);
-    const compiled = compile(document, this.registry, createRunServices({ script: document.script }), { checkpointer: this.store.checkpointer });
+    const compiled = compile(document, this.registry, createRunServices({ script: document.script }), {
+      checkpointer: this.store.checkpointer,
+    });
     if (latestRun !== undefined) this.compiled.set(`${workflowId}@${version}`, compiled);
     return compiled;
   }

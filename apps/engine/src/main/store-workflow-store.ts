@@ -1,7 +1,14 @@
 import { FlowError } from '@flowcraft/schema';
 import type { NewWorkflow, NewWorkflowVersion, WorkflowStore } from '../http/deps.js';
 import type { Page, PageQuery } from '../http/schemas/common.js';
-import type { DraftDocument, ListWorkflowsQuery, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary } from '../http/schemas/workflow.js';
+import type {
+  DraftDocument,
+  ListWorkflowsQuery,
+  Workflow,
+  WorkflowSummary,
+  WorkflowVersion,
+  WorkflowVersionSummary,
+} from '../http/schemas/workflow.js';
 import type { Workflow as WorkflowRow, WorkflowVersion as VersionRow, WorkflowsRepo } from '../store/index.js';
 import { isRecord } from './event-codec.js';
 import { paginate } from './paginate.js';
@@ -14,13 +21,22 @@ export class StoreWorkflowStore implements WorkflowStore {
   constructor(private readonly repo: WorkflowsRepo) {}
 
   async create(input: NewWorkflow): Promise<Workflow> {
-    const { workflow, version } = await this.repo.create({ id: input.id, name: input.name, description: input.description, document: input.document, valid: input.valid, problems: input.problems });
+    const { workflow, version } = await this.repo.create({
+      id: input.id,
+      name: input.name,
+      description: input.description,
+      document: input.document,
+      valid: input.valid,
+      problems: input.problems,
+    });
     return detailOf(workflow, version);
   }
 
   async list(query: ListWorkflowsQuery): Promise<Page<WorkflowSummary>> {
     const page = await this.repo.list({ search: query.q, limit: query.limit, cursor: query.cursor });
-    const items = await Promise.all(page.items.map(async (w) => summaryOf(w, await this.repo.getVersion(w.id, w.currentVersion))));
+    const items = await Promise.all(
+      page.items.map(async (w) => summaryOf(w, await this.repo.getVersion(w.id, w.currentVersion))),
+    );
     return { items, nextCursor: page.nextCursor };
   }
 
@@ -30,7 +46,10 @@ export class StoreWorkflowStore implements WorkflowStore {
     return detailOf(workflow, await this.repo.getVersion(id, workflow.currentVersion));
   }
 
-  async saveVersion(id: string, input: NewWorkflowVersion & { expectedVersion?: number }): Promise<Workflow | undefined> {
+  async saveVersion(
+    id: string,
+    input: NewWorkflowVersion & { expectedVersion?: number },
+  ): Promise<Workflow | undefined> {
     if ((await this.repo.find(id)) === undefined) return undefined;
     const { workflow, version } = await this.repo.update(id, {
       name: input.name,
@@ -55,7 +74,11 @@ export class StoreWorkflowStore implements WorkflowStore {
     const page = paginate(await this.repo.listVersions(id), query);
     const items = await Promise.all(
       page.items.map(async (v) => {
-        const { document: _d, problems: _p, ...summary } = versionOf(await this.repo.getVersion(id, v.version), workflow.name);
+        const {
+          document: _d,
+          problems: _p,
+          ...summary
+        } = versionOf(await this.repo.getVersion(id, v.version), workflow.name);
         return summary;
       }),
     );
@@ -78,7 +101,15 @@ function documentOf(row: VersionRow): DraftDocument {
 }
 
 function summaryOf(w: WorkflowRow, latest: VersionRow): WorkflowSummary {
-  return { id: w.id, name: w.name, description: w.description, version: w.currentVersion, valid: latest.valid, createdAt: w.createdAt.toISOString(), updatedAt: w.updatedAt.toISOString() };
+  return {
+    id: w.id,
+    name: w.name,
+    description: w.description,
+    version: w.currentVersion,
+    valid: latest.valid,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
 }
 
 function detailOf(w: WorkflowRow, latest: VersionRow): Workflow {
@@ -88,5 +119,14 @@ function detailOf(w: WorkflowRow, latest: VersionRow): Workflow {
 function versionOf(row: VersionRow, fallbackName: string): WorkflowVersion {
   const document = documentOf(row);
   const name = typeof document['name'] === 'string' && document['name'].trim() !== '' ? document['name'] : fallbackName;
-  return { workflowId: row.workflowId, version: row.version, name, valid: row.valid, message: null, createdAt: row.createdAt.toISOString(), document, problems: row.problems };
+  return {
+    workflowId: row.workflowId,
+    version: row.version,
+    name,
+    valid: row.valid,
+    message: null,
+    createdAt: row.createdAt.toISOString(),
+    document,
+    problems: row.problems,
+  };
 }

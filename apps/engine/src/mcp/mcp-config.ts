@@ -48,7 +48,8 @@ export const McpConfig = z
   .superRefine((servers, ctx) => {
     const seen = new Set<string>();
     servers.forEach((server, index) => {
-      if (seen.has(server.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `Duplicate MCP server name "${server.name}"` });
+      if (seen.has(server.name))
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `Duplicate MCP server name "${server.name}"` });
       seen.add(server.name);
     });
   });
@@ -64,7 +65,10 @@ export function parseMcpConfig(input: unknown): McpConfig {
     try {
       value = input.trim() === '' ? [] : JSON.parse(input);
     } catch (err) {
-      throw new FlowError('invalid_input', `MCP server configuration is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      throw new FlowError(
+        'invalid_input',
+        `MCP server configuration is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   const parsed = McpConfig.safeParse(value);
@@ -85,7 +89,8 @@ export interface McpServerSummary {
 
 export function summarizeServer(server: McpServerConfig): McpServerSummary {
   if (server.transport === 'stdio') {
-    const args = server.args.length === 0 ? '' : ` (${server.args.length} argument${server.args.length === 1 ? '' : 's'})`;
+    const args =
+      server.args.length === 0 ? '' : ` (${server.args.length} argument${server.args.length === 1 ? '' : 's'})`;
     return { name: server.name, transport: 'stdio', target: `${server.command}${args}` };
   }
   const url = new URL(server.url);

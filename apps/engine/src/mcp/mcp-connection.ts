@@ -85,15 +85,20 @@ export async function connectMcpServer(server: McpServerConfig, signal?: AbortSi
   } catch (err) {
     killChild(transport);
     await client.close().catch(() => undefined);
-    if (signal?.aborted) throw new FlowError('cancelled', `Connecting to MCP server "${server.name}" was cancelled`, { cause: err });
+    if (signal?.aborted)
+      throw new FlowError('cancelled', `Connecting to MCP server "${server.name}" was cancelled`, { cause: err });
     const timedOut = timeout.aborted || (err instanceof McpError && err.code === Number(ErrorCode.RequestTimeout));
     const reason = timedOut ? `no answer within ${server.connectTimeoutMs} ms` : messageOf(err);
     const tail = stderr.toString();
-    throw new FlowError('tool_error', `Could not connect to MCP server "${server.name}": ${reason}${tail ? `; its stderr: ${tail}` : ''}`, {
-      retryable: true,
-      details: { server: server.name, phase: 'connect', ...(tail ? { stderr: tail } : {}) },
-      cause: err,
-    });
+    throw new FlowError(
+      'tool_error',
+      `Could not connect to MCP server "${server.name}": ${reason}${tail ? `; its stderr: ${tail}` : ''}`,
+      {
+        retryable: true,
+        details: { server: server.name, phase: 'connect', ...(tail ? { stderr: tail } : {}) },
+        cause: err,
+      },
+    );
   }
   return {
     client,

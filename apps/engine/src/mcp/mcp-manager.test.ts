@@ -12,8 +12,18 @@ import { McpManager } from './mcp-manager.js';
 const engineDir = fileURLToPath(new URL('../..', import.meta.url));
 const stdioFixture = fileURLToPath(new URL('./fixtures/stdio-server.ts', import.meta.url));
 
-function stdioServer(name: string, extra: Partial<Extract<McpServerConfigInput, { transport: 'stdio' }>> = {}): McpServerConfigInput {
-  return { name, transport: 'stdio', command: process.execPath, args: ['--import', 'tsx', stdioFixture], cwd: engineDir, ...extra };
+function stdioServer(
+  name: string,
+  extra: Partial<Extract<McpServerConfigInput, { transport: 'stdio' }>> = {},
+): McpServerConfigInput {
+  return {
+    name,
+    transport: 'stdio',
+    command: process.execPath,
+    args: ['--import', 'tsx', stdioFixture],
+    cwd: engineDir,
+    ...extra,
+  };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<FlowError> {
@@ -38,7 +48,9 @@ describe('McpManager over stdio', () => {
   });
 
   it('lists the tools as JSON descriptions with their input schemas', async () => {
-    expect(manager.status()).toEqual([{ name: 'local', transport: 'stdio', target: `${process.execPath} (3 arguments)`, state: 'idle' }]);
+    expect(manager.status()).toEqual([
+      { name: 'local', transport: 'stdio', target: `${process.execPath} (3 arguments)`, state: 'idle' },
+    ]);
     const listing = await manager.listTools();
     expect(listing.errors).toEqual([]);
     expect(listing.tools.map((t) => t.name).sort()).toEqual(['add', 'echo', 'env', 'fail', 'list.files', 'slow']);
@@ -54,8 +66,13 @@ describe('McpManager over stdio', () => {
   });
 
   it('calls a tool directly: text and structured content', async () => {
-    expect(await manager.callTool({ kind: 'mcp', server: 'local', tool: 'add' }, { a: 2, b: 3 })).toEqual({ text: '2 + 3 = 5', structured: { sum: 5 } });
-    expect(await manager.callTool({ kind: 'mcp', server: 'local', tool: 'echo' }, { text: 'hi' })).toEqual({ text: 'stdio: hi' });
+    expect(await manager.callTool({ kind: 'mcp', server: 'local', tool: 'add' }, { a: 2, b: 3 })).toEqual({
+      text: '2 + 3 = 5',
+      structured: { sum: 5 },
+    });
+    expect(await manager.callTool({ kind: 'mcp', server: 'local', tool: 'echo' }, { text: 'hi' })).toEqual({
+      text: 'stdio: hi',
+    });
   });
 
   it('passes only the configured environment to the server, not the engine secrets', async () => {
@@ -69,18 +86,31 @@ describe('McpManager over stdio', () => {
     expect(add.name).toBe('local__add');
     expect(add.description).toBe('Adds two numbers');
     const openai = convertToOpenAITool(add);
-    expect(openai.function.parameters).toMatchObject({ type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } });
+    expect(openai.function.parameters).toMatchObject({
+      type: 'object',
+      properties: { a: { type: 'number' }, b: { type: 'number' } },
+    });
     expect(await add.invoke({ a: 40, b: 2 })).toBe('40 + 2 = 42');
     expect(await invokeToolSafely(add, { a: 1, b: 1 })).toEqual({ ok: true, output: '1 + 1 = 2' });
 
-    const files = await manager.langchainTool({ kind: 'mcp', server: 'local', tool: 'list.files', name: 'files', description: 'Our files' });
+    const files = await manager.langchainTool({
+      kind: 'mcp',
+      server: 'local',
+      tool: 'list.files',
+      name: 'files',
+      description: 'Our files',
+    });
     expect([files.name, files.description]).toEqual(['files', 'Our files']);
     expect(await files.invoke({})).toBe('a.txt\nb.txt');
-    expect((await manager.langchainTool({ kind: 'mcp', server: 'local', tool: 'list.files' })).name).toBe('local__list_files');
+    expect((await manager.langchainTool({ kind: 'mcp', server: 'local', tool: 'list.files' })).name).toBe(
+      'local__list_files',
+    );
   });
 
   it('serves as the MCP provider when an agent resolves its tool specs', async () => {
-    const specs = [{ kind: 'calculator' }, { kind: 'mcp', server: 'local', tool: 'echo' }].map((s) => AgentToolSpec.parse(s));
+    const specs = [{ kind: 'calculator' }, { kind: 'mcp', server: 'local', tool: 'echo' }].map((s) =>
+      AgentToolSpec.parse(s),
+    );
     const tools = await resolveAgentTools(specs, { fetch: () => Promise.reject(new Error('unused')), mcp: manager });
     expect(tools.map((t) => t.name)).toEqual(['calculator', 'local__echo']);
     expect(await tools[1]?.invoke({ text: 'from the agent' })).toBe('stdio: from the agent');
@@ -92,10 +122,15 @@ describe('McpManager over stdio', () => {
     expect(failed.message).toBe('MCP tool "fail" on server "local" reported an error: the disk is full');
     const fail = await manager.langchainTool({ kind: 'mcp', server: 'local', tool: 'fail' });
     const safe = await invokeToolSafely(fail, {});
-    expect(safe).toMatchObject({ ok: false, error: 'MCP tool "fail" on server "local" reported an error: the disk is full' });
+    expect(safe).toMatchObject({
+      ok: false,
+      error: 'MCP tool "fail" on server "local" reported an error: the disk is full',
+    });
 
     const unknownTool = await rejection(manager.callTool({ kind: 'mcp', server: 'local', tool: 'nope' }, {}));
-    expect(unknownTool.message).toBe('MCP server "local" has no tool "nope" (it has: add, echo, fail, slow, env, list.files)');
+    expect(unknownTool.message).toBe(
+      'MCP server "local" has no tool "nope" (it has: add, echo, fail, slow, env, list.files)',
+    );
     const unknownServer = await rejection(manager.callTool({ kind: 'mcp', server: 'other', tool: 'add' }, {}));
     expect(unknownServer.message).toBe('Unknown MCP server "other" (configured: local)');
   });
@@ -111,10 +146,14 @@ describe('McpManager over stdio', () => {
 
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user pressed stop')), 50);
-    const cancelled = await rejection(manager.callTool({ ...slow, timeoutMs: 10_000 }, { ms: 10_000 }, controller.signal));
+    const cancelled = await rejection(
+      manager.callTool({ ...slow, timeoutMs: 10_000 }, { ms: 10_000 }, controller.signal),
+    );
     expect(cancelled.code).toBe('cancelled');
     // the connection is still usable afterwards
-    expect((await manager.callTool({ kind: 'mcp', server: 'local', tool: 'slow' }, { ms: 1 })).text).toBe('waited 1 ms');
+    expect((await manager.callTool({ kind: 'mcp', server: 'local', tool: 'slow' }, { ms: 1 })).text).toBe(
+      'waited 1 ms',
+    );
   });
 });
 
@@ -123,7 +162,9 @@ describe('McpManager over streamable HTTP', () => {
   let manager: McpManager;
   beforeAll(async () => {
     fixture = await startHttpFixture();
-    manager = new McpManager([{ name: 'remote', transport: 'http', url: fixture.url, headers: { Authorization: 'Bearer mcp-token' } }]);
+    manager = new McpManager([
+      { name: 'remote', transport: 'http', url: fixture.url, headers: { Authorization: 'Bearer mcp-token' } },
+    ]);
   });
   afterAll(async () => {
     await manager.close();
@@ -133,7 +174,10 @@ describe('McpManager over streamable HTTP', () => {
   it('lists and calls tools, through the manager and through a LangChain tool', async () => {
     const listing = await manager.listTools();
     expect(listing.tools.filter((t) => t.server === 'remote').map((t) => t.name)).toContain('add');
-    expect(await manager.callTool({ kind: 'mcp', server: 'remote', tool: 'add' }, { a: 0.5, b: 0.25 })).toEqual({ text: '0.5 + 0.25 = 0.75', structured: { sum: 0.75 } });
+    expect(await manager.callTool({ kind: 'mcp', server: 'remote', tool: 'add' }, { a: 0.5, b: 0.25 })).toEqual({
+      text: '0.5 + 0.25 = 0.75',
+      structured: { sum: 0.75 },
+    });
     const echo = await manager.langchainTool({ kind: 'mcp', server: 'remote', tool: 'echo' });
     expect(echo.name).toBe('remote__echo');
     expect(await echo.invoke({ text: 'over http' })).toBe('http: over http');
@@ -161,7 +205,9 @@ describe('McpManager connection failures', () => {
       expect(new Set(listing.tools.map((t) => t.server))).toEqual(new Set(['good']));
       const errors = Object.fromEntries(listing.errors.map((e) => [e.server, e.message]));
       expect(Object.keys(errors).sort()).toEqual(['crashes', 'down', 'missing']);
-      expect(errors.crashes).toMatch(/^Could not connect to MCP server "crashes": .+; its stderr: fixture: cannot open database \/nonexistent\.db$/);
+      expect(errors.crashes).toMatch(
+        /^Could not connect to MCP server "crashes": .+; its stderr: fixture: cannot open database \/nonexistent\.db$/,
+      );
       expect(errors.missing).toMatch(/^Could not connect to MCP server "missing": .*ENOENT/);
       expect(errors.down).toMatch(/^Could not connect to MCP server "down": /);
       const state = Object.fromEntries(manager.status().map((s) => [s.name, s.state]));
@@ -176,7 +222,13 @@ describe('McpManager connection failures', () => {
 
   it('gives up on a server that never answers the handshake', async () => {
     const manager = new McpManager([
-      { name: 'mute', transport: 'stdio', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'], connectTimeoutMs: 300 },
+      {
+        name: 'mute',
+        transport: 'stdio',
+        command: process.execPath,
+        args: ['-e', 'setInterval(() => {}, 1000)'],
+        connectTimeoutMs: 300,
+      },
     ]);
     const started = Date.now();
     const err = await rejection(manager.callTool({ kind: 'mcp', server: 'mute', tool: 'x' }, {}));
@@ -187,7 +239,9 @@ describe('McpManager connection failures', () => {
 
   it('refuses use after close', async () => {
     const manager = new McpManager([stdioServer('local')]);
-    expect((await manager.callTool({ kind: 'mcp', server: 'local', tool: 'echo' }, { text: 'x' })).text).toBe('stdio: x');
+    expect((await manager.callTool({ kind: 'mcp', server: 'local', tool: 'echo' }, { text: 'x' })).text).toBe(
+      'stdio: x',
+    );
     await manager.close();
     const err = await rejection(manager.callTool({ kind: 'mcp', server: 'local', tool: 'echo' }, { text: 'x' }));
     expect(err.code).toBe('cancelled');

@@ -69,9 +69,13 @@ export class McpManager implements McpToolProvider {
     const server = this.#servers.get(name);
     if (!server) {
       const known = [...this.#servers.keys()];
-      throw new FlowError('tool_error', `Unknown MCP server "${name}"${known.length ? ` (configured: ${known.join(', ')})` : ' (none is configured)'}`, {
-        details: { server: name },
-      });
+      throw new FlowError(
+        'tool_error',
+        `Unknown MCP server "${name}"${known.length ? ` (configured: ${known.join(', ')})` : ' (none is configured)'}`,
+        {
+          details: { server: name },
+        },
+      );
     }
     return server;
   }
@@ -114,7 +118,10 @@ export class McpManager implements McpToolProvider {
       const tools: Tool[] = [];
       let cursor: string | undefined;
       do {
-        const page = await live.connection.client.listTools(cursor === undefined ? {} : { cursor }, { signal, timeout: this.#server(name).connectTimeoutMs });
+        const page = await live.connection.client.listTools(cursor === undefined ? {} : { cursor }, {
+          signal,
+          timeout: this.#server(name).connectTimeoutMs,
+        });
         tools.push(...page.tools);
         cursor = page.nextCursor;
       } while (cursor !== undefined);
@@ -130,9 +137,13 @@ export class McpManager implements McpToolProvider {
     const tools = await this.#tools(spec.server, signal);
     const found = tools.find((t) => t.name === spec.tool);
     if (!found) {
-      throw new FlowError('tool_error', `MCP server "${spec.server}" has no tool "${spec.tool}" (it has: ${tools.map((t) => t.name).join(', ') || 'none'})`, {
-        details: { server: spec.server, tool: spec.tool },
-      });
+      throw new FlowError(
+        'tool_error',
+        `MCP server "${spec.server}" has no tool "${spec.tool}" (it has: ${tools.map((t) => t.name).join(', ') || 'none'})`,
+        {
+          details: { server: spec.server, tool: spec.tool },
+        },
+      );
     }
     return found;
   }
@@ -148,7 +159,10 @@ export class McpManager implements McpToolProvider {
     results.forEach((result, i) => {
       const server = names[i] ?? '';
       if (result.status === 'rejected') {
-        listing.errors.push({ server, message: result.reason instanceof Error ? result.reason.message : String(result.reason) });
+        listing.errors.push({
+          server,
+          message: result.reason instanceof Error ? result.reason.message : String(result.reason),
+        });
         return;
       }
       for (const t of result.value) {
@@ -165,7 +179,11 @@ export class McpManager implements McpToolProvider {
   }
 
   /** Calls one tool. Throws FlowError (see McpToolProvider). */
-  async callTool(specInput: McpToolSpec | McpToolSpecInput, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpToolResult> {
+  async callTool(
+    specInput: McpToolSpec | McpToolSpecInput,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<McpToolResult> {
     const spec = McpToolSpec.parse(specInput);
     const server = this.#server(spec.server);
     await this.#toolOf(spec, signal);
@@ -173,17 +191,31 @@ export class McpManager implements McpToolProvider {
     const timeoutMs = Math.min(spec.timeoutMs, server.toolTimeoutMs);
     const timeout = AbortSignal.timeout(timeoutMs);
     const callSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let result;
+    let result: Awaited<ReturnType<typeof live.connection.client.callTool>>;
     try {
-      result = await live.connection.client.callTool({ name: spec.tool, arguments: args }, undefined, { signal: callSignal, timeout: timeoutMs });
+      result = await live.connection.client.callTool({ name: spec.tool, arguments: args }, undefined, {
+        signal: callSignal,
+        timeout: timeoutMs,
+      });
     } catch (err) {
-      throw mcpCallError(err, { server: spec.server, tool: spec.tool, action: `call tool "${spec.tool}"`, signal, timeout, timeoutMs });
+      throw mcpCallError(err, {
+        server: spec.server,
+        tool: spec.tool,
+        action: `call tool "${spec.tool}"`,
+        signal,
+        timeout,
+        timeoutMs,
+      });
     }
     const text = textOfContent(result.content);
     if (result.isError === true) {
-      throw new FlowError('tool_error', `MCP tool "${spec.tool}" on server "${spec.server}" reported an error: ${text || '(no message)'}`, {
-        details: { server: spec.server, tool: spec.tool },
-      });
+      throw new FlowError(
+        'tool_error',
+        `MCP tool "${spec.tool}" on server "${spec.server}" reported an error: ${text || '(no message)'}`,
+        {
+          details: { server: spec.server, tool: spec.tool },
+        },
+      );
     }
     return result.structuredContent === undefined ? { text } : { text, structured: result.structuredContent };
   }
@@ -202,14 +234,18 @@ export class McpManager implements McpToolProvider {
    * the spec's) and argument schema; it returns the tool's text (or its structured content as
    * JSON when there is no text), clipped like the built-in tools' output.
    */
-  async langchainTool(specInput: McpToolSpec | McpToolSpecInput, signal?: AbortSignal): Promise<StructuredToolInterface> {
+  async langchainTool(
+    specInput: McpToolSpec | McpToolSpecInput,
+    signal?: AbortSignal,
+  ): Promise<StructuredToolInterface> {
     const spec = McpToolSpec.parse(specInput);
     const found = await this.#toolOf(spec, signal);
     const schema = await this.#schema(spec, signal);
     return tool(
       async (args: Record<string, unknown>, config) => {
         const result = await this.callTool(spec, args, config?.signal);
-        const text = result.text !== '' || result.structured === undefined ? result.text : JSON.stringify(result.structured);
+        const text =
+          result.text !== '' || result.structured === undefined ? result.text : JSON.stringify(result.structured);
         return text.length <= MAX_TOOL_OUTPUT_CHARS ? text : `${text.slice(0, MAX_TOOL_OUTPUT_CHARS)}… (truncated)`;
       },
       {

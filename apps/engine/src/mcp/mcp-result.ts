@@ -40,18 +40,26 @@ export interface CallContext {
  */
 export function mcpCallError(err: unknown, ctx: CallContext): FlowError {
   const details = { server: ctx.server, ...(ctx.tool === undefined ? {} : { tool: ctx.tool }) };
-  if (ctx.signal?.aborted) return new FlowError('cancelled', `MCP server "${ctx.server}": ${ctx.action} was cancelled`, { details, cause: err });
+  if (ctx.signal?.aborted)
+    return new FlowError('cancelled', `MCP server "${ctx.server}": ${ctx.action} was cancelled`, {
+      details,
+      cause: err,
+    });
   if (err instanceof FlowError) return err;
   const code = err instanceof McpError ? err.code : undefined;
   if (ctx.timeout?.aborted || code === Number(ErrorCode.RequestTimeout)) {
     const after = ctx.timeoutMs === undefined ? '' : ` after ${ctx.timeoutMs} ms`;
     return new FlowError('tool_error', `MCP server "${ctx.server}" timed out${after} trying to ${ctx.action}`, {
-      retryable: true, details: { ...details, timeoutMs: ctx.timeoutMs }, cause: err,
+      retryable: true,
+      details: { ...details, timeoutMs: ctx.timeoutMs },
+      cause: err,
     });
   }
   const message = err instanceof Error ? err.message : String(err);
   const closed = code === Number(ErrorCode.ConnectionClosed);
   return new FlowError('tool_error', `MCP server "${ctx.server}" could not ${ctx.action}: ${message}`, {
-    retryable: closed, details, cause: err,
+    retryable: closed,
+    details,
+    cause: err,
   });
 }

@@ -17,7 +17,9 @@ export function runInScope<T>(scope: CallScope, fn: () => T): T {
  * per-call timeout or a cancelled run stops the request even in clients that share one client
  * per model, like Ollama's) and remembers status and headers of the response.
  */
-export function createScopedFetch(base: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init)): typeof globalThis.fetch {
+export function createScopedFetch(
+  base: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init),
+): typeof globalThis.fetch {
   const scoped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const scope = storage.getStore();
     const signals = [init?.signal, scope?.signal].filter((s): s is AbortSignal => s !== undefined && s !== null);

@@ -35,7 +35,8 @@ export function createCredentials(env: Env, secrets: ReadonlyMap<string, string>
   const list = [...sensitive].sort((a, b) => b.length - a.length);
   return {
     get: (name) => nonEmpty(secrets.get(name)) ?? nonEmpty(env[name]),
-    source: (name) => (nonEmpty(secrets.get(name)) !== undefined ? 'secret' : nonEmpty(env[name]) !== undefined ? 'env' : undefined),
+    source: (name) =>
+      nonEmpty(secrets.get(name)) !== undefined ? 'secret' : nonEmpty(env[name]) !== undefined ? 'env' : undefined,
     sensitiveValues: () => list,
   };
 }

@@ -55,20 +55,44 @@ describe('a compiled workflow over real provider clients', () => {
   it('an llm node on tier:smart falls back from a 503 to Anthropic, streams its tokens and counts its usage', async () => {
     const d = doc({
       state: { topic: { type: 'string' }, answer: { type: 'string' } },
-      nodes: [start(['topic']), { id: 'ask', type: 'llm', config: { model: 'tier:smart', prompt: 'Tell me about {{ state.topic }}', output: 'answer' } }, end(['answer'])],
+      nodes: [
+        start(['topic']),
+        {
+          id: 'ask',
+          type: 'llm',
+          config: { model: 'tier:smart', prompt: 'Tell me about {{ state.topic }}', output: 'answer' },
+        },
+        end(['answer']),
+      ],
       edges: [
         ['start', 'ask'],
         ['ask', 'end'],
       ],
-      settings: { models: { tiers: { smart: 'openai:gpt-4o' }, fallbacks: { 'openai:gpt-4o': ['anthropic:claude-sonnet-4-5'] } } },
+      settings: {
+        models: { tiers: { smart: 'openai:gpt-4o' }, fallbacks: { 'openai:gpt-4o': ['anthropic:claude-sonnet-4-5'] } },
+      },
     });
     openai.enqueue({ status: 503, error: 'overloaded' });
     anthropic.enqueue({ text: 'Tides follow the moon', usage: { input: 12, output: 4 } });
-    const env = { OPENAI_BASE_URL: openai.baseURL, OPENAI_API_KEY: 'k-openai-123456', ANTHROPIC_BASE_URL: anthropic.url, ANTHROPIC_API_KEY: 'k-anthropic-123456' };
+    const env = {
+      OPENAI_BASE_URL: openai.baseURL,
+      OPENAI_API_KEY: 'k-openai-123456',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      ANTHROPIC_API_KEY: 'k-anthropic-123456',
+    };
     const compiled = compile(d, createBuiltinRegistry(), services(d, env), { checkpointer: new MemorySaver() });
     const events: TraceEventBody[] = [];
-    const outcome = await executeRun({ compiled, threadId: 't1', input: { topic: 'tides' }, onEvent: (e) => void events.push(e) });
-    expect(outcome).toMatchObject({ status: 'completed', output: { answer: 'Tides follow the moon' }, tokens: { input: 12, output: 4 } });
+    const outcome = await executeRun({
+      compiled,
+      threadId: 't1',
+      input: { topic: 'tides' },
+      onEvent: (e) => void events.push(e),
+    });
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      output: { answer: 'Tides follow the moon' },
+      tokens: { input: 12, output: 4 },
+    });
     const tokens = events.flatMap((e) => (e.type === 'model.token' ? [e.text] : []));
     expect(tokens.join('')).toBe('Tides follow the moon');
     expect(tokens.length).toBeGreaterThan(1);

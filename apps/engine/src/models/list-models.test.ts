@@ -14,7 +14,9 @@ describe('listModels', () => {
     const env = {
       OPENAI_API_KEY: KEY,
       OPENAI_BASE_URL: 'https://user:pw@llm.example.com/v1?token=abc',
-      FLOWCRAFT_OPENAI_COMPATIBLE: JSON.stringify({ vllm: { baseURL: 'http://10.0.0.5:8000/v1', models: ['qwen2.5-7b'] } }),
+      FLOWCRAFT_OPENAI_COMPATIBLE: JSON.stringify({
+        vllm: { baseURL: 'http://10.0.0.5:8000/v1', models: ['qwen2.5-7b'] },
+      }),
     };
     const list = await listModels(env, store);
     for (const item of list) ModelProviderInfo.parse(item);
@@ -24,11 +26,26 @@ describe('listModels', () => {
     expect(text).not.toContain('token=abc');
     const by = Object.fromEntries(list.map((p) => [p.provider, p]));
     expect(by['scripted']).toMatchObject({ configured: true, offline: true });
-    expect(by['openai']).toMatchObject({ configured: true, credential: { name: 'OPENAI_API_KEY', source: 'env' }, baseURL: 'https://llm.example.com/v1', models: 'any', streaming: true });
+    expect(by['openai']).toMatchObject({
+      configured: true,
+      credential: { name: 'OPENAI_API_KEY', source: 'env' },
+      baseURL: 'https://llm.example.com/v1',
+      models: 'any',
+      streaming: true,
+    });
     expect(by['openai']?.suggested).toContain('openai:gpt-4o-mini');
-    expect(by['anthropic']).toMatchObject({ configured: true, credential: { name: 'ANTHROPIC_API_KEY', source: 'secret', required: true } });
+    expect(by['anthropic']).toMatchObject({
+      configured: true,
+      credential: { name: 'ANTHROPIC_API_KEY', source: 'secret', required: true },
+    });
     expect(by['ollama']).toMatchObject({ configured: false, baseURL: 'http://127.0.0.1:11434' });
-    expect(by['vllm']).toMatchObject({ kind: 'openai', configured: true, models: ['qwen2.5-7b'], suggested: ['vllm:qwen2.5-7b'], credential: { name: 'VLLM_API_KEY', source: 'none', required: false } });
+    expect(by['vllm']).toMatchObject({
+      kind: 'openai',
+      configured: true,
+      models: ['qwen2.5-7b'],
+      suggested: ['vllm:qwen2.5-7b'],
+      credential: { name: 'VLLM_API_KEY', source: 'none', required: false },
+    });
   });
 
   it('without anything configured only scripted is usable', async () => {
@@ -41,7 +58,9 @@ describe('listModels', () => {
     const f = createModelFactory({ env });
     const m = f.chat('lmstudio:qwen', { nodeId: 'n1' });
     expect(m instanceof RoutedChatModel && m.chain).toEqual(['lmstudio:qwen']);
-    expect(() => createModelFactory({ env: { FLOWCRAFT_OPENAI_COMPATIBLE: '{"openai":{"baseURL":"http://x"}}' } })).toThrow(/reserved/);
+    expect(() =>
+      createModelFactory({ env: { FLOWCRAFT_OPENAI_COMPATIBLE: '{"openai":{"baseURL":"http://x"}}' } }),
+    ).toThrow(/reserved/);
     expect(() => createModelFactory({ env: { FLOWCRAFT_OPENAI_COMPATIBLE: 'nope' } })).toThrow(/must be JSON/);
   });
 });

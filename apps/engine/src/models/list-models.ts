@@ -15,7 +15,9 @@ export const ModelProviderInfo = z.object({
   /** Known models for the picker (from the price table or the endpoint config), as `provider:model`. */
   suggested: z.array(z.string()),
   /** Where the key comes from: its name and source (`none` = not set). */
-  credential: z.object({ name: z.string(), source: z.enum(['env', 'secret', 'none']), required: z.boolean() }).optional(),
+  credential: z
+    .object({ name: z.string(), source: z.enum(['env', 'secret', 'none']), required: z.boolean() })
+    .optional(),
   /** Base URL without user info, query or fragment. */
   baseURL: z.string().optional(),
   streaming: z.boolean(),
@@ -51,12 +53,22 @@ export async function listModels(env: Env, secrets?: SecretStore): Promise<Model
   // Presence only: a placeholder stands in for every stored value.
   const creds = createCredentials(env, new Map([...names].map((n) => [n, 'stored'])));
   const out: ModelProviderInfo[] = [
-    { provider: 'scripted', kind: 'scripted', configured: true, models: 'any', suggested: ['scripted:default'], streaming: true, tools: true, offline: true },
+    {
+      provider: 'scripted',
+      kind: 'scripted',
+      configured: true,
+      models: 'any',
+      suggested: ['scripted:default'],
+      streaming: true,
+      tools: true,
+      offline: true,
+    },
   ];
   for (const def of providerDefs(env)) {
     const keySource = def.keyName ? creds.source(def.keyName) : undefined;
     const required = def.keyRequired(creds);
-    const explicitUrl = def.baseURL !== undefined || (def.baseUrlName !== undefined && creds.get(def.baseUrlName) !== undefined);
+    const explicitUrl =
+      def.baseURL !== undefined || (def.baseUrlName !== undefined && creds.get(def.baseUrlName) !== undefined);
     const configured = def.kind === 'ollama' ? explicitUrl : required ? keySource !== undefined : true;
     out.push({
       provider: def.name,

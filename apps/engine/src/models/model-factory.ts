@@ -1,6 +1,11 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { FlowError, type ModelRoutingSettingsInput, type ModelScript } from '@flowcraft/schema';
-import { createScriptedModels, type ModelFactory, type ModelRequest, type ScriptedCall } from '@flowcraft/node-types/models';
+import {
+  createScriptedModels,
+  type ModelFactory,
+  type ModelRequest,
+  type ScriptedCall,
+} from '@flowcraft/node-types/models';
 import { createScopedFetch } from './call-scope.js';
 import { createCredentials, type Credentials, type Env } from './credentials.js';
 import { createProviderModel, providerDefs, type ProviderDef } from './providers.js';
@@ -60,12 +65,18 @@ export function createModelFactory(opts: ModelFactoryOptions = {}): RoutingModel
   const providerModels = new Map<string, BaseChatModel>();
 
   const chainOf = (spec: string, nodeId?: string): string[] => {
-    const chain = resolveChain(spec, routing, nodeId).map((s) => (override !== undefined && splitSpec(s).provider === 'scripted' ? override : s));
+    const chain = resolveChain(spec, routing, nodeId).map((s) =>
+      override !== undefined && splitSpec(s).provider === 'scripted' ? override : s,
+    );
     const unique = [...new Set(chain)];
     for (const s of unique) {
       const { provider } = requireModel(s, supported, nodeId);
       if (provider !== 'scripted' && !defs.has(provider)) {
-        throw new FlowError('model_error', `Unknown model provider "${provider}" in "${s}"; supported providers: ${supported.join(', ')}.`, { nodeId });
+        throw new FlowError(
+          'model_error',
+          `Unknown model provider "${provider}" in "${s}"; supported providers: ${supported.join(', ')}.`,
+          { nodeId },
+        );
       }
     }
     return unique;

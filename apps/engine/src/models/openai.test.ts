@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AIMessageChunk, HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { type AIMessageChunk, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { MessagesAnnotation, StateGraph } from '@langchain/langgraph';
 import { RoutedChatModel } from './routed-chat-model.js';
@@ -36,7 +36,11 @@ function sse(res: ServerResponse, events: unknown[]): void {
 }
 
 function chunk(delta: Record<string, unknown>, finish: string | null = null): unknown {
-  return { ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] };
+  return {
+    ...base,
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+  };
 }
 
 /** A tiny OpenAI chat-completions server: text or a `search` tool call, JSON or SSE, or a 503. */
@@ -49,27 +53,50 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
   }
   if (lastUserText(body).includes('please fail')) {
     res.writeHead(503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: 'fixture overloaded', type: 'server_error', code: null, param: null } }));
+    res.end(
+      JSON.stringify({ error: { message: 'fixture overloaded', type: 'server_error', code: null, param: null } }),
+    );
     return;
   }
   const wantsTool = Array.isArray(body['tools']) && body['tools'].length > 0;
   if (body['stream'] === true) {
     const events = wantsTool
       ? [
-          chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_s1', type: 'function', function: { name: 'search', arguments: '' } }] }),
+          chunk({
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ index: 0, id: 'call_s1', type: 'function', function: { name: 'search', arguments: '' } }],
+          }),
           chunk({ tool_calls: [{ index: 0, function: { arguments: '{"q":' } }] }),
           chunk({ tool_calls: [{ index: 0, function: { arguments: '"fox"}' } }] }),
           chunk({}, 'tool_calls'),
         ]
-      : [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hello' }), chunk({ content: ' from' }), chunk({ content: ' fixture' }), chunk({}, 'stop')];
+      : [
+          chunk({ role: 'assistant', content: '' }),
+          chunk({ content: 'Hello' }),
+          chunk({ content: ' from' }),
+          chunk({ content: ' fixture' }),
+          chunk({}, 'stop'),
+        ];
     sse(res, [...events, { ...base, object: 'chat.completion.chunk', choices: [], usage: USAGE }]);
     return;
   }
   const message = wantsTool
-    ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_abc', type: 'function', function: { name: 'search', arguments: '{"q":"fox"}' } }] }
+    ? {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_abc', type: 'function', function: { name: 'search', arguments: '{"q":"fox"}' } }],
+      }
     : { role: 'assistant', content: 'Hello from fixture' };
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: wantsTool ? 'tool_calls' : 'stop', logprobs: null }], usage: USAGE }));
+  res.end(
+    JSON.stringify({
+      ...base,
+      object: 'chat.completion',
+      choices: [{ index: 0, message, finish_reason: wantsTool ? 'tool_calls' : 'stop', logprobs: null }],
+      usage: USAGE,
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -91,7 +118,11 @@ beforeEach(() => {
   received.length = 0;
 });
 
-const search = tool(async () => 'results', { name: 'search', description: 'Search the web', schema: z.object({ q: z.string() }) });
+const search = tool(async () => 'results', {
+  name: 'search',
+  description: 'Search the web',
+  schema: z.object({ q: z.string() }),
+});
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -130,7 +161,11 @@ describe('openai provider against a local fixture server', () => {
         function: expect.objectContaining({
           name: 'search',
           description: 'Search the web',
-          parameters: expect.objectContaining({ type: 'object', properties: { q: { type: 'string' } }, required: ['q'] }),
+          parameters: expect.objectContaining({
+            type: 'object',
+            properties: { q: { type: 'string' } },
+            required: ['q'],
+          }),
         }),
       },
     ]);
@@ -174,7 +209,8 @@ describe('openai provider against a local fixture server', () => {
       .addEdge('__start__', 'chat')
       .compile();
     const tokens: string[] = [];
-    for await (const [msg] of await graph.stream({ messages: [new HumanMessage('hi')] }, { streamMode: 'messages' })) tokens.push(msg.text);
+    for await (const [msg] of await graph.stream({ messages: [new HumanMessage('hi')] }, { streamMode: 'messages' }))
+      tokens.push(msg.text);
     expect(received[0]?.body['stream']).toBe(true);
     expect(tokens.filter((t) => t !== '')).toEqual(['Hello', ' from', ' fixture']);
   });
@@ -183,7 +219,12 @@ describe('openai provider against a local fixture server', () => {
     const model = openai().chat('openai:gpt-4o-mini', { nodeId: 'n1' });
     const err: unknown = await model.invoke('please fail').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlowError);
-    expect(err).toMatchObject({ code: 'model_error', retryable: true, nodeId: 'n1', details: { status: 503, model: 'openai:gpt-4o-mini' } });
+    expect(err).toMatchObject({
+      code: 'model_error',
+      retryable: true,
+      nodeId: 'n1',
+      details: { status: 503, model: 'openai:gpt-4o-mini' },
+    });
     expect(received).toHaveLength(1);
   });
 

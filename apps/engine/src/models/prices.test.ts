@@ -17,7 +17,10 @@ describe('price table', () => {
 
   it('user overrides win, including provider wildcards', () => {
     const overrides = { 'openai:gpt-4o-mini': { input: 1, output: 2 }, 'vllm:*': { input: 0.01, output: 0.02 } };
-    expect(priceOf('openai:gpt-4o-mini-2024-07-18', overrides)).toMatchObject({ source: 'override', price: { input: 1, output: 2 } });
+    expect(priceOf('openai:gpt-4o-mini-2024-07-18', overrides)).toMatchObject({
+      source: 'override',
+      price: { input: 1, output: 2 },
+    });
     expect(priceOf('vllm:qwen2.5', overrides)).toMatchObject({ key: 'vllm:*', source: 'override' });
     expect(priceOf('openai:gpt-4o', overrides)?.source).toBe('default');
   });
@@ -35,7 +38,10 @@ describe('costOf', () => {
   it('prices input, output and cached input per million tokens', () => {
     // gpt-4o-mini: 0.15 in, 0.075 cached, 0.60 out per 1M.
     expect(costOf('openai:gpt-4o-mini', { input: 1_000_000, output: 1_000_000 }).usd).toBeCloseTo(0.75, 9);
-    expect(costOf('openai:gpt-4o-mini', { input: 1000, output: 500, cached: 400 }).usd).toBeCloseTo((600 * 0.15 + 400 * 0.075 + 500 * 0.6) / 1e6, 12);
+    expect(costOf('openai:gpt-4o-mini', { input: 1000, output: 500, cached: 400 }).usd).toBeCloseTo(
+      (600 * 0.15 + 400 * 0.075 + 500 * 0.6) / 1e6,
+      12,
+    );
   });
 
   it('prices Anthropic cache writes and reads', () => {
@@ -46,7 +52,9 @@ describe('costOf', () => {
   });
 
   it('uses overrides, is zero for local models and undefined (not zero) for unknown ones', () => {
-    expect(costOf('openai:gpt-4o', { input: 2_000_000, output: 0 }, { 'openai:gpt-4o': { input: 1, output: 1 } }).usd).toBe(2);
+    expect(
+      costOf('openai:gpt-4o', { input: 2_000_000, output: 0 }, { 'openai:gpt-4o': { input: 1, output: 1 } }).usd,
+    ).toBe(2);
     expect(costOf('ollama:llama3', { input: 5000, output: 5000 }).usd).toBe(0);
     expect(costOf('mistral:large', { input: 1, output: 1 })).toEqual({ usd: undefined });
   });

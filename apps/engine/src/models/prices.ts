@@ -90,7 +90,11 @@ export function costOf(spec: string, usage: Usage, overrides: PriceTable = {}): 
   const cached = Math.min(usage.cached ?? 0, usage.input);
   const written = Math.min(usage.cacheWrite ?? 0, usage.input - cached);
   const plain = usage.input - cached - written;
-  const micro = plain * price.input + cached * (price.cachedInput ?? price.input) + written * (price.cacheWrite ?? price.input) + usage.output * price.output;
+  const micro =
+    plain * price.input +
+    cached * (price.cachedInput ?? price.input) +
+    written * (price.cacheWrite ?? price.input) +
+    usage.output * price.output;
   // Round to 1e-9 USD so sums stay free of float dust.
   return { usd: Math.round(micro * 1000) / 1e9, price: match };
 }

@@ -3,7 +3,18 @@ import { parseRetryAfter } from '@flowcraft/node-types/tools';
 import { scrub } from './credentials.js';
 import type { CallScope } from './call-scope.js';
 
-const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const RETRYABLE_NET = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 const MAX_MESSAGE = 400;
 
 function prop(v: unknown, key: string): unknown {
@@ -12,7 +23,12 @@ function prop(v: unknown, key: string): unknown {
 
 /** HTTP status of a provider client error (OpenAI/Anthropic `status`, Ollama `status_code`). */
 export function statusOf(err: unknown, scope?: CallScope): number | undefined {
-  for (const v of [prop(err, 'status'), prop(err, 'status_code'), prop(err, 'statusCode'), prop(prop(err, 'response'), 'status')]) {
+  for (const v of [
+    prop(err, 'status'),
+    prop(err, 'status_code'),
+    prop(err, 'statusCode'),
+    prop(prop(err, 'response'), 'status'),
+  ]) {
     if (typeof v === 'number' && v >= 100) return v;
   }
   const seen = scope?.response?.status;
@@ -72,7 +88,11 @@ export function toProviderError(err: unknown, ctx: ProviderErrorContext): FlowEr
     return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s;
   };
   if (ctx.timeoutMs !== undefined) {
-    return new FlowError('model_error', `${spec} did not respond within ${ctx.timeoutMs} ms`, { nodeId: ctx.nodeId, retryable: true, details: { model: spec, timeoutMs: ctx.timeoutMs, reason: 'timeout' } });
+    return new FlowError('model_error', `${spec} did not respond within ${ctx.timeoutMs} ms`, {
+      nodeId: ctx.nodeId,
+      retryable: true,
+      details: { model: spec, timeoutMs: ctx.timeoutMs, reason: 'timeout' },
+    });
   }
   const status = statusOf(err, ctx.scope);
   if (status !== undefined) {
@@ -80,21 +100,41 @@ export function toProviderError(err: unknown, ctx: ProviderErrorContext): FlowEr
     const base = { model: spec, status };
     if (status === 429) {
       const retryAfterMs = retryAfterMsOf(err, ctx.scope, ctx.now);
-      return new FlowError('rate_limited', `${spec} was rate limited (HTTP 429)${retryAfterMs !== undefined ? `, retry after ${retryAfterMs} ms` : ''}: ${detail}`, {
-        nodeId: ctx.nodeId,
-        retryable: true,
-        details: { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
-      });
+      return new FlowError(
+        'rate_limited',
+        `${spec} was rate limited (HTTP 429)${retryAfterMs !== undefined ? `, retry after ${retryAfterMs} ms` : ''}: ${detail}`,
+        {
+          nodeId: ctx.nodeId,
+          retryable: true,
+          details: { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+        },
+      );
     }
     if (status === 401 || status === 403) {
-      return new FlowError('model_error', `${spec} refused the credentials (HTTP ${status}): ${detail}`, { nodeId: ctx.nodeId, retryable: false, details: { ...base, reason: 'auth' } });
+      return new FlowError('model_error', `${spec} refused the credentials (HTTP ${status}): ${detail}`, {
+        nodeId: ctx.nodeId,
+        retryable: false,
+        details: { ...base, reason: 'auth' },
+      });
     }
     const retryable = status === 408 || status === 409 || status >= 500;
-    return new FlowError('model_error', `${spec} failed with HTTP ${status}: ${detail}`, { nodeId: ctx.nodeId, retryable, details: base });
+    return new FlowError('model_error', `${spec} failed with HTTP ${status}: ${detail}`, {
+      nodeId: ctx.nodeId,
+      retryable,
+      details: base,
+    });
   }
   if (isNetworkError(err)) {
     const cause = clean(String(prop(prop(err, 'cause'), 'message') ?? ''));
-    return new FlowError('model_error', `${spec} could not be reached: ${clean(rawMessage)}${cause ? ` (${cause})` : ''}`, { nodeId: ctx.nodeId, retryable: true, details: { model: spec, reason: 'network' } });
+    return new FlowError(
+      'model_error',
+      `${spec} could not be reached: ${clean(rawMessage)}${cause ? ` (${cause})` : ''}`,
+      { nodeId: ctx.nodeId, retryable: true, details: { model: spec, reason: 'network' } },
+    );
   }
-  return new FlowError('model_error', `${spec} failed: ${clean(rawMessage)}`, { nodeId: ctx.nodeId, retryable: false, details: { model: spec } });
+  return new FlowError('model_error', `${spec} failed: ${clean(rawMessage)}`, {
+    nodeId: ctx.nodeId,
+    retryable: false,
+    details: { model: spec },
+  });
 }

@@ -32,14 +32,22 @@ function lastMessage(r: Recorder): AIMessage | AIMessageChunk {
   return m;
 }
 
-const search = tool(async () => 'results', { name: 'search', description: 'Search the web', schema: z.object({ q: z.string() }) });
+const search = tool(async () => 'results', {
+  name: 'search',
+  description: 'Search the web',
+  schema: z.object({ q: z.string() }),
+});
 
 let openai: FixtureServer & { baseURL: string };
 let anthropic: FixtureServer;
 let ollama: FixtureServer;
 
 beforeAll(async () => {
-  [openai, anthropic, ollama] = await Promise.all([startOpenAIFixture(), startAnthropicFixture(), startOllamaFixture()]);
+  [openai, anthropic, ollama] = await Promise.all([
+    startOpenAIFixture(),
+    startAnthropicFixture(),
+    startOllamaFixture(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([openai.close(), anthropic.close(), ollama.close()]);
@@ -122,7 +130,10 @@ describe.each(cases)('$spec against its wire-protocol fixture', ({ spec, server,
   });
 
   it('sends tools and parses tool calls, plain and streamed', async () => {
-    server().enqueue({ toolCalls: [{ id: 'call_a', name: 'search', args: { q: 'fox' } }] }, { toolCalls: [{ id: 'call_b', name: 'search', args: { q: 'owl' } }] });
+    server().enqueue(
+      { toolCalls: [{ id: 'call_a', name: 'search', args: { q: 'fox' } }] },
+      { toolCalls: [{ id: 'call_b', name: 'search', args: { q: 'owl' } }] },
+    );
     const base = model(spec);
     const bound = base.bindTools?.([search]);
     if (!bound) throw new Error('bindTools');
@@ -141,7 +152,12 @@ describe.each(cases)('$spec against its wire-protocol fixture', ({ spec, server,
 
   it('gives structured output through a forced tool call', async () => {
     server().enqueue({ toolCalls: [{ name: 'output', args: { city: 'Oslo', temp: 3 } }] });
-    const schema = { title: 'output', type: 'object', properties: { city: { type: 'string' }, temp: { type: 'number' } }, required: ['city', 'temp'] };
+    const schema = {
+      title: 'output',
+      type: 'object',
+      properties: { city: { type: 'string' }, temp: { type: 'number' } },
+      required: ['city', 'temp'],
+    };
     const res = await model(spec).withStructuredOutput(schema, { name: 'output', includeRaw: true }).invoke('weather?');
     expect(res.parsed).toEqual({ city: 'Oslo', temp: 3 });
     const choice = server().requests[0]?.body['tool_choice'];
@@ -160,9 +176,20 @@ describe('the run token handler (run/model-events.ts) with routed models', () =>
     m.callbacks = [events];
     await m.invoke('x', { metadata: { thread_id: 't1', langgraph_node: 'chat', langgraph_step: 1 } });
     stop();
-    expect(got.filter((e) => e.kind === 'token').map((e) => (e.kind === 'token' ? e.text : ''))).toEqual(['hi', ' there']);
+    expect(got.filter((e) => e.kind === 'token').map((e) => (e.kind === 'token' ? e.text : ''))).toEqual([
+      'hi',
+      ' there',
+    ]);
     expect(got.filter((e) => e.kind === 'usage')).toEqual([
-      expect.objectContaining({ kind: 'usage', graphNode: 'chat', step: 1, model: spec, input: 9, output: 2, ...(cachedReported ? { cached: 4 } : {}) }),
+      expect.objectContaining({
+        kind: 'usage',
+        graphNode: 'chat',
+        step: 1,
+        model: spec,
+        input: 9,
+        output: 2,
+        ...(cachedReported ? { cached: 4 } : {}),
+      }),
     ]);
     const usage = got.find((e) => e.kind === 'usage');
     expect(usage?.kind === 'usage' && !cachedReported ? usage.cached : undefined).toBeUndefined();

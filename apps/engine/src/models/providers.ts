@@ -34,8 +34,22 @@ export const BUILTIN_PROVIDERS: readonly ProviderDef[] = [
     // OpenAI-compatible servers (vLLM, llama.cpp, LM Studio) often need no key.
     keyRequired: (creds) => creds.get('OPENAI_BASE_URL') === undefined,
   },
-  { name: 'anthropic', kind: 'anthropic', keyName: 'ANTHROPIC_API_KEY', baseUrlName: 'ANTHROPIC_BASE_URL', defaultBaseURL: 'https://api.anthropic.com', keyRequired: () => true },
-  { name: 'ollama', kind: 'ollama', keyName: 'OLLAMA_API_KEY', baseUrlName: 'OLLAMA_BASE_URL', defaultBaseURL: 'http://127.0.0.1:11434', keyRequired: () => false },
+  {
+    name: 'anthropic',
+    kind: 'anthropic',
+    keyName: 'ANTHROPIC_API_KEY',
+    baseUrlName: 'ANTHROPIC_BASE_URL',
+    defaultBaseURL: 'https://api.anthropic.com',
+    keyRequired: () => true,
+  },
+  {
+    name: 'ollama',
+    kind: 'ollama',
+    keyName: 'OLLAMA_API_KEY',
+    baseUrlName: 'OLLAMA_BASE_URL',
+    defaultBaseURL: 'http://127.0.0.1:11434',
+    keyRequired: () => false,
+  },
 ];
 
 export const RESERVED_PROVIDER_NAMES = ['scripted', 'tier', ...BUILTIN_PROVIDERS.map((p) => p.name)];
@@ -47,7 +61,10 @@ export const CompatibleEndpoints = z.record(
     .object({
       baseURL: z.url(),
       /** Credential (secret or env) with the key; defaults to `<NAME>_API_KEY`. */
-      keyName: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/).optional(),
+      keyName: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/)
+        .optional(),
       models: z.array(z.string().min(1)).optional(),
     })
     .strict(),
@@ -64,25 +81,38 @@ export function providerDefs(env: Env): ProviderDef[] {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new FlowError('invalid_request', `${COMPATIBLE_ENV} must be JSON, e.g. {"vllm":{"baseURL":"http://localhost:8000/v1"}}`);
+    throw new FlowError(
+      'invalid_request',
+      `${COMPATIBLE_ENV} must be JSON, e.g. {"vllm":{"baseURL":"http://localhost:8000/v1"}}`,
+    );
   }
   const parsed = CompatibleEndpoints.safeParse(json);
   if (!parsed.success) {
-    throw new FlowError('invalid_request', `${COMPATIBLE_ENV}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new FlowError(
+      'invalid_request',
+      `${COMPATIBLE_ENV}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   for (const name of Object.keys(parsed.data)) {
-    if (!/^[a-z][a-z0-9-]{0,39}$/.test(name)) throw new FlowError('invalid_request', `${COMPATIBLE_ENV}: endpoint name "${name}" must be lower-case letters, digits and -.`);
-    if (RESERVED_PROVIDER_NAMES.includes(name)) throw new FlowError('invalid_request', `${COMPATIBLE_ENV}: "${name}" is a reserved provider name.`);
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(name))
+      throw new FlowError(
+        'invalid_request',
+        `${COMPATIBLE_ENV}: endpoint name "${name}" must be lower-case letters, digits and -.`,
+      );
+    if (RESERVED_PROVIDER_NAMES.includes(name))
+      throw new FlowError('invalid_request', `${COMPATIBLE_ENV}: "${name}" is a reserved provider name.`);
   }
-  const named = Object.entries(parsed.data).map(([name, e]): ProviderDef => ({
-    name,
-    kind: 'openai',
-    keyName: e.keyName ?? `${name.toUpperCase().replace(/-/g, '_')}_API_KEY`,
-    baseURL: e.baseURL,
-    defaultBaseURL: e.baseURL,
-    keyRequired: () => false,
-    ...(e.models ? { models: e.models } : {}),
-  }));
+  const named = Object.entries(parsed.data).map(
+    ([name, e]): ProviderDef => ({
+      name,
+      kind: 'openai',
+      keyName: e.keyName ?? `${name.toUpperCase().replace(/-/g, '_')}_API_KEY`,
+      baseURL: e.baseURL,
+      defaultBaseURL: e.baseURL,
+      keyRequired: () => false,
+      ...(e.models ? { models: e.models } : {}),
+    }),
+  );
   return [...BUILTIN_PROVIDERS, ...named];
 }
 
@@ -95,11 +125,21 @@ export function baseUrlOf(def: ProviderDef, creds: Credentials): string {
  * clients would otherwise read process.env), client-side retries are off (the router and the
  * engine retry with their own classification), and HTTP goes through `fetch`.
  */
-export function createProviderModel(def: ProviderDef, model: string, creds: Credentials, fetch: typeof globalThis.fetch, nodeId?: string): BaseChatModel {
+export function createProviderModel(
+  def: ProviderDef,
+  model: string,
+  creds: Credentials,
+  fetch: typeof globalThis.fetch,
+  nodeId?: string,
+): BaseChatModel {
   const apiKey = def.keyName ? creds.get(def.keyName) : undefined;
   if (apiKey === undefined && def.keyRequired(creds)) {
     const hint = def.name === 'openai' ? ' (or OPENAI_BASE_URL for an OpenAI-compatible server)' : '';
-    throw new FlowError('model_error', `Model "${def.name}:${model}" needs the ${def.keyName} credential${hint}, as an environment variable or a stored secret.`, { nodeId });
+    throw new FlowError(
+      'model_error',
+      `Model "${def.name}:${model}" needs the ${def.keyName} credential${hint}, as an environment variable or a stored secret.`,
+      { nodeId },
+    );
   }
   const baseURL = baseUrlOf(def, creds);
   switch (def.kind) {
@@ -115,6 +155,11 @@ export function createProviderModel(def: ProviderDef, model: string, creds: Cred
     case 'anthropic':
       return new ChatAnthropic({ model, apiKey, anthropicApiUrl: baseURL, clientOptions: { fetch }, maxRetries: 0 });
     case 'ollama':
-      return new ChatOllama({ model, baseUrl: baseURL, fetch, ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}) });
+      return new ChatOllama({
+        model,
+        baseUrl: baseURL,
+        fetch,
+        ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
+      });
   }
 }

@@ -1,6 +1,11 @@
 import type { CallbackManagerForLLMRun, Callbacks } from '@langchain/core/callbacks/manager';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
-import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput, type LangSmithParams } from '@langchain/core/language_models/chat_models';
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BindToolsInput,
+  type LangSmithParams,
+} from '@langchain/core/language_models/chat_models';
 import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
@@ -49,7 +54,8 @@ export interface RoutedChatModelFields {
 export const FALLBACK_EVENT = 'flowcraft_model_attempt_failed';
 
 function isFunctionDict(t: BindToolsInput): t is { type: 'function'; function: { name: string } } {
-  if (t === null || typeof t !== 'object' || !('type' in t) || t.type !== 'function' || !('function' in t)) return false;
+  if (t === null || typeof t !== 'object' || !('type' in t) || t.type !== 'function' || !('function' in t))
+    return false;
   const fn: unknown = t.function;
   return fn !== null && typeof fn === 'object' && 'name' in fn && typeof fn.name === 'string';
 }
@@ -160,7 +166,8 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
 
   constructor(fields: RoutedChatModelFields) {
     super({ callbacks: fields.callbacks });
-    if (fields.candidates.length === 0) throw new FlowError('model_error', `No model for "${fields.requested}"`, { nodeId: fields.nodeId });
+    if (fields.candidates.length === 0)
+      throw new FlowError('model_error', `No model for "${fields.requested}"`, { nodeId: fields.nodeId });
     this.requested = fields.requested;
     this.candidates = fields.candidates;
     this.nodeId = fields.nodeId;
@@ -195,13 +202,21 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
    * Tools travel as call options to whichever provider answers (each converts them). A single
    * OpenAI-style function dict with no options is what `withStructuredOutput` binds: force it.
    */
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<RoutedCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, RoutedCallOptions> {
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<RoutedCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, RoutedCallOptions> {
     const only = tools.length === 1 ? tools[0] : undefined;
-    const force = kwargs === undefined && only !== undefined && isFunctionDict(only) ? { tool_choice: only.function.name } : {};
+    const force =
+      kwargs === undefined && only !== undefined && isFunctionDict(only) ? { tool_choice: only.function.name } : {};
     return this.withConfig({ tools, ...force, ...kwargs });
   }
 
-  async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
     const failed: FailedAttempt[] = [];
     for (let i = 0; i < this.candidates.length; i++) {
       const c = this.candidates[i]!;
@@ -209,7 +224,9 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
         const attempt = new Attempt(options.signal, this.callTimeoutMs);
         try {
           const model = c.model();
-          const result = await attempt.run(() => model._generate(messages, { ...options, signal: attempt.controller.signal }, runManager));
+          const result = await attempt.run(() =>
+            model._generate(messages, { ...options, signal: attempt.controller.signal }, runManager),
+          );
           for (const g of result.generations) {
             g.message = asChunk(g.message);
             g.message.response_metadata = { ...g.message.response_metadata, ...this.stamp(c, failed) };
@@ -228,7 +245,11 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
     throw new FlowError('internal', 'unreachable: fallback chain ended without a result');
   }
 
-  override async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
     const failed: FailedAttempt[] = [];
     for (let i = 0; i < this.candidates.length; i++) {
       const c = this.candidates[i]!;
@@ -238,7 +259,9 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
         let it: AsyncIterator<ChatGenerationChunk> | undefined;
         try {
           const model = c.model();
-          const gen = runInScope(attempt.scope, () => model._streamResponseChunks(messages, { ...options, signal: attempt.controller.signal }, runManager));
+          const gen = runInScope(attempt.scope, () =>
+            model._streamResponseChunks(messages, { ...options, signal: attempt.controller.signal }, runManager),
+          );
           const iterator = gen[Symbol.asyncIterator]();
           it = iterator;
           for (;;) {
@@ -250,7 +273,10 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
             yield r.value;
             attempt.touch();
           }
-          yield new ChatGenerationChunk({ text: '', message: new AIMessageChunk({ content: '', response_metadata: this.stamp(c, failed) }) });
+          yield new ChatGenerationChunk({
+            text: '',
+            message: new AIMessageChunk({ content: '', response_metadata: this.stamp(c, failed) }),
+          });
           return;
         } catch (err) {
           if (streamed) throw this.normalize(err, c, attempt, options);
@@ -268,7 +294,11 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
   }
 
   private stamp(c: Candidate, failed: FailedAttempt[]): Record<string, unknown> {
-    return { flowcraft_model: c.spec, flowcraft_requested: this.requested, ...(failed.length > 0 ? { flowcraft_attempts: [...failed] } : {}) };
+    return {
+      flowcraft_model: c.spec,
+      flowcraft_requested: this.requested,
+      ...(failed.length > 0 ? { flowcraft_attempts: [...failed] } : {}),
+    };
   }
 
   private normalize(err: unknown, c: Candidate, attempt: Attempt, options: this['ParsedCallOptions']): unknown {
@@ -299,17 +329,38 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
     if (!(e instanceof FlowError)) throw e;
     const details = e.details !== null && typeof e.details === 'object' ? e.details : {};
     const status = 'status' in details && typeof details.status === 'number' ? details.status : undefined;
-    const retryAfterMs = 'retryAfterMs' in details && typeof details.retryAfterMs === 'number' ? details.retryAfterMs : undefined;
-    const record: FailedAttempt = { model: c.spec, code: e.code, retryable: e.retryable, message: e.message, ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    const retryAfterMs =
+      'retryAfterMs' in details && typeof details.retryAfterMs === 'number' ? details.retryAfterMs : undefined;
+    const record: FailedAttempt = {
+      model: c.spec,
+      code: e.code,
+      retryable: e.retryable,
+      message: e.message,
+      ...(status !== undefined ? { status } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
     failed.push(record);
     const last = index === this.candidates.length - 1;
-    const wait = e.code === 'rate_limited' && retryAfterMs !== undefined && retryAfterMs <= this.maxRetryAfterMs && waits < this.rateLimitRetries;
+    const wait =
+      e.code === 'rate_limited' &&
+      retryAfterMs !== undefined &&
+      retryAfterMs <= this.maxRetryAfterMs &&
+      waits < this.rateLimitRetries;
     const action = wait ? 'retry' : e.retryable && !last ? 'next' : 'fail';
-    await runManager?.handleCustomEvent(FALLBACK_EVENT, { ...record, action, ...(action === 'next' ? { next: this.candidates[index + 1]?.spec } : {}) });
+    await runManager?.handleCustomEvent(FALLBACK_EVENT, {
+      ...record,
+      action,
+      ...(action === 'next' ? { next: this.candidates[index + 1]?.spec } : {}),
+    });
     if (action === 'fail') {
       const attempts = [...failed];
-      const tried = attempts.length > 1 ? ` (attempts: ${attempts.map((a) => `${a.model} ${a.status ?? a.code}`).join(', ')})` : '';
-      throw new FlowError(e.code, `${e.message}${tried}`, { nodeId: e.nodeId ?? this.nodeId, retryable: e.retryable, details: { ...details, requested: this.requested, attempts } });
+      const tried =
+        attempts.length > 1 ? ` (attempts: ${attempts.map((a) => `${a.model} ${a.status ?? a.code}`).join(', ')})` : '';
+      throw new FlowError(e.code, `${e.message}${tried}`, {
+        nodeId: e.nodeId ?? this.nodeId,
+        retryable: e.retryable,
+        details: { ...details, requested: this.requested, attempts },
+      });
     }
     if (action === 'retry' && retryAfterMs !== undefined) await this.sleepFn(retryAfterMs, options.signal);
     return action;

@@ -20,7 +20,11 @@ let anthropic: FixtureServer;
 let ollama: FixtureServer;
 
 beforeAll(async () => {
-  [openai, anthropic, ollama] = await Promise.all([startOpenAIFixture(), startAnthropicFixture(), startOllamaFixture()]);
+  [openai, anthropic, ollama] = await Promise.all([
+    startOpenAIFixture(),
+    startAnthropicFixture(),
+    startOllamaFixture(),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([openai.close(), anthropic.close(), ollama.close()]);
@@ -29,7 +33,13 @@ beforeEach(() => {
   for (const f of [openai, anthropic, ollama]) f.reset();
 });
 
-const env = () => ({ OPENAI_BASE_URL: openai.baseURL, OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_BASE_URL: anthropic.url, ANTHROPIC_API_KEY: ANTHROPIC_KEY, OLLAMA_BASE_URL: ollama.url });
+const env = () => ({
+  OPENAI_BASE_URL: openai.baseURL,
+  OPENAI_API_KEY: OPENAI_KEY,
+  ANTHROPIC_BASE_URL: anthropic.url,
+  ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+  OLLAMA_BASE_URL: ollama.url,
+});
 
 const FALLBACKS: ModelRoutingSettingsInput = { fallbacks: { 'openai:gpt-4o': ['anthropic:claude-sonnet-4-5'] } };
 
@@ -66,10 +76,18 @@ describe('routing: tiers and fallback chains', () => {
   it('resolves tiers, lists, nested tiers and transitive fallbacks without repeats', () => {
     const r = routingSettings({
       tiers: { fast: 'openai:gpt-4o-mini', smart: ['openai:gpt-4o', 'tier:fast'], loop: 'tier:loop' },
-      fallbacks: { 'openai:gpt-4o': ['anthropic:claude-sonnet-4-5'], 'anthropic:claude-sonnet-4-5': ['ollama:llama3', 'openai:gpt-4o'] },
+      fallbacks: {
+        'openai:gpt-4o': ['anthropic:claude-sonnet-4-5'],
+        'anthropic:claude-sonnet-4-5': ['ollama:llama3', 'openai:gpt-4o'],
+      },
     });
     expect(resolveChain('tier:fast', r)).toEqual(['openai:gpt-4o-mini']);
-    expect(resolveChain('tier:smart', r)).toEqual(['openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-sonnet-4-5', 'ollama:llama3']);
+    expect(resolveChain('tier:smart', r)).toEqual([
+      'openai:gpt-4o',
+      'openai:gpt-4o-mini',
+      'anthropic:claude-sonnet-4-5',
+      'ollama:llama3',
+    ]);
     expect(resolveChain('ollama:llama3', r)).toEqual(['ollama:llama3']);
     expect(() => resolveChain('tier:nope', r, 'n1')).toThrow(/Unknown model tier "nope".*fast, smart, loop/);
     expect(() => resolveChain('tier:loop', r)).toThrow(/refers to itself/);
@@ -78,7 +96,13 @@ describe('routing: tiers and fallback chains', () => {
   it('settings.models is optional and old documents stay valid', () => {
     expect(WorkflowSettings.parse({}).models).toBeUndefined();
     const s = WorkflowSettings.parse({ models: { tiers: { fast: 'openai:gpt-4o-mini' } } });
-    expect(s.models).toMatchObject({ tiers: { fast: 'openai:gpt-4o-mini' }, fallbacks: {}, callTimeoutMs: 0, maxRetryAfterMs: 30_000, rateLimitRetries: 1 });
+    expect(s.models).toMatchObject({
+      tiers: { fast: 'openai:gpt-4o-mini' },
+      fallbacks: {},
+      callTimeoutMs: 0,
+      maxRetryAfterMs: 30_000,
+      rateLimitRetries: 1,
+    });
     expect(WorkflowSettings.safeParse({ models: { tiers: { 'bad name': 'x:y' } } }).success).toBe(false);
   });
 
@@ -87,13 +111,18 @@ describe('routing: tiers and fallback chains', () => {
     const { f } = factory({ tiers: { cheap: 'ollama:llama3.2' } });
     const msg = await f.chat('tier:cheap', { nodeId: 'n1' }).invoke('hi');
     expect(msg.text).toBe('local answer');
-    expect(msg.response_metadata).toMatchObject({ flowcraft_model: 'ollama:llama3.2', flowcraft_requested: 'tier:cheap' });
+    expect(msg.response_metadata).toMatchObject({
+      flowcraft_model: 'ollama:llama3.2',
+      flowcraft_requested: 'tier:cheap',
+    });
     expect(ollama.requests[0]?.body['model']).toBe('llama3.2');
   });
 
   it('unknown tiers fail when the model is requested, naming the node', () => {
     const { f } = factory({});
-    expect(() => f.chat('tier:fast', { nodeId: 'n9' })).toThrow(expect.objectContaining({ code: 'model_error', nodeId: 'n9' }));
+    expect(() => f.chat('tier:fast', { nodeId: 'n9' })).toThrow(
+      expect.objectContaining({ code: 'model_error', nodeId: 'n9' }),
+    );
   });
 });
 
@@ -115,7 +144,12 @@ describe('fallback on retryable failures', () => {
     });
     expect(openai.requests).toHaveLength(1);
     expect(anthropic.requests).toHaveLength(1);
-    expect(events.custom).toEqual([{ name: FALLBACK_EVENT, data: expect.objectContaining({ model: 'openai:gpt-4o', action: 'next', next: 'anthropic:claude-sonnet-4-5' }) }]);
+    expect(events.custom).toEqual([
+      {
+        name: FALLBACK_EVENT,
+        data: expect.objectContaining({ model: 'openai:gpt-4o', action: 'next', next: 'anthropic:claude-sonnet-4-5' }),
+      },
+    ]);
   });
 
   it('falls back while streaming when the first provider fails before any token', async () => {
@@ -137,7 +171,9 @@ describe('fallback on retryable failures', () => {
     const f = createModelFactory({ env: { ...env(), OPENAI_BASE_URL: url }, routing: FALLBACKS });
     const msg = await f.chat('openai:gpt-4o', { nodeId: 'n1' }).invoke('hi');
     expect(msg.text).toBe('still here');
-    expect(msg.response_metadata['flowcraft_attempts']).toEqual([expect.objectContaining({ model: 'openai:gpt-4o', code: 'model_error', retryable: true })]);
+    expect(msg.response_metadata['flowcraft_attempts']).toEqual([
+      expect.objectContaining({ model: 'openai:gpt-4o', code: 'model_error', retryable: true }),
+    ]);
   });
 
   it('when every model fails, throws the last error with every attempt, retryable for the engine', async () => {
@@ -146,7 +182,9 @@ describe('fallback on retryable failures', () => {
     const { f } = factory();
     const err = await failure(f.chat('openai:gpt-4o', { nodeId: 'n1' }).invoke('hi'));
     expect(err).toMatchObject({ code: 'model_error', retryable: true, nodeId: 'n1' });
-    expect(err.message).toMatch(/anthropic:claude-sonnet-4-5 failed with HTTP 529.*attempts: openai:gpt-4o 500, anthropic:claude-sonnet-4-5 529/);
+    expect(err.message).toMatch(
+      /anthropic:claude-sonnet-4-5 failed with HTTP 529.*attempts: openai:gpt-4o 500, anthropic:claude-sonnet-4-5 529/,
+    );
     expect(isRetryable(err)).toBe(true);
     expect(classifyError(err)).toMatchObject({ code: 'model_error', retryable: true, nodeId: 'n1' });
   });
@@ -160,7 +198,9 @@ describe('429 and Retry-After', () => {
     expect(msg.text).toBe('after the wait');
     expect(waits).toEqual([2000]);
     expect(openai.requests).toHaveLength(2);
-    expect(msg.response_metadata['flowcraft_attempts']).toEqual([expect.objectContaining({ code: 'rate_limited', status: 429, retryAfterMs: 2000 })]);
+    expect(msg.response_metadata['flowcraft_attempts']).toEqual([
+      expect.objectContaining({ code: 'rate_limited', status: 429, retryAfterMs: 2000 }),
+    ]);
   });
 
   it('reads retry-after-ms and also honours it while streaming', async () => {
@@ -197,7 +237,13 @@ describe('timeouts', () => {
     const { f } = factory({ ...FALLBACKS, callTimeoutMs: 150 });
     const msg = await f.chat('openai:gpt-4o', { nodeId: 'n1' }).invoke('hi');
     expect(msg.text).toBe('in time');
-    expect(msg.response_metadata['flowcraft_attempts']).toEqual([expect.objectContaining({ model: 'openai:gpt-4o', retryable: true, message: expect.stringMatching(/within 150 ms/) })]);
+    expect(msg.response_metadata['flowcraft_attempts']).toEqual([
+      expect.objectContaining({
+        model: 'openai:gpt-4o',
+        retryable: true,
+        message: expect.stringMatching(/within 150 ms/),
+      }),
+    ]);
   });
 
   it('a stream that does not start within callTimeoutMs falls back too', async () => {
@@ -209,7 +255,11 @@ describe('timeouts', () => {
     expect(chunks).toEqual(['fast', ' stream']);
   });
 
-  it.each([['openai:gpt-4o', () => openai], ['anthropic:claude-x', () => anthropic], ['ollama:llama3', () => ollama]] as const)('%s: a timeout alone is a retryable model_error', async (spec, server) => {
+  it.each([
+    ['openai:gpt-4o', () => openai],
+    ['anthropic:claude-x', () => anthropic],
+    ['ollama:llama3', () => ollama],
+  ] as const)('%s: a timeout alone is a retryable model_error', async (spec, server) => {
     server().enqueue({ delayMs: 10_000 });
     const { f } = factory({ callTimeoutMs: 100 });
     const err = await failure(f.chat(spec, { nodeId: 'n1' }).invoke('hi'));
@@ -231,7 +281,7 @@ describe('timeouts', () => {
 
 describe('non-retryable errors are neither retried nor fallen back from', () => {
   it.each([
-    [401, 'Incorrect API key provided: ' + OPENAI_KEY],
+    [401, `Incorrect API key provided: ${OPENAI_KEY}`],
     [400, 'Invalid value for messages'],
     [404, 'The model does not exist'],
   ])('HTTP %i', async (status, message) => {
@@ -256,7 +306,15 @@ describe('non-retryable errors are neither retried nor fallen back from', () => 
 
 describe('secrets never appear in errors', () => {
   function exposures(err: FlowError): string[] {
-    return [err.message, String(err), JSON.stringify(err), JSON.stringify(err.toInfo()), JSON.stringify(classifyError(err)), inspect(err, { depth: 10 }), String(err.stack)];
+    return [
+      err.message,
+      String(err),
+      JSON.stringify(err),
+      JSON.stringify(err.toInfo()),
+      JSON.stringify(classifyError(err)),
+      inspect(err, { depth: 10 }),
+      String(err.stack),
+    ];
   }
 
   it('provider messages echoing the key are scrubbed, everywhere the error can be shown', async () => {
@@ -280,7 +338,10 @@ describe('secrets never appear in errors', () => {
     if (!store) throw new Error('store');
     const stored = 'stored-key-VALUE-42-xyz';
     await store.set('OPENAI_API_KEY', stored);
-    const credentials = await loadCredentials({ OPENAI_BASE_URL: openai.baseURL, OPENAI_API_KEY: 'env-key-loses' }, store);
+    const credentials = await loadCredentials(
+      { OPENAI_BASE_URL: openai.baseURL, OPENAI_API_KEY: 'env-key-loses' },
+      store,
+    );
     expect(credentials.source('OPENAI_API_KEY')).toBe('secret');
     openai.enqueue({ text: 'hi' }, { status: 403, error: `key ${stored} is not allowed` });
     const f = createModelFactory({ env: {}, credentials });

@@ -21,7 +21,11 @@ export function resolveChain(requested: string, routing: ModelRoutingSettings, n
     const tier = routing.tiers[name];
     if (tier === undefined) {
       const known = Object.keys(routing.tiers);
-      throw new FlowError('model_error', `Unknown model tier "${name}"${known.length ? `; workflow tiers: ${known.join(', ')}` : '; define it in settings.models.tiers'}.`, { nodeId });
+      throw new FlowError(
+        'model_error',
+        `Unknown model tier "${name}"${known.length ? `; workflow tiers: ${known.join(', ')}` : '; define it in settings.models.tiers'}.`,
+        { nodeId },
+      );
     }
     if (seen.has(name)) throw new FlowError('model_error', `Model tier "${name}" refers to itself.`, { nodeId });
     const next = new Set(seen).add(name);

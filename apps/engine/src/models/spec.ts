@@ -9,10 +9,18 @@ export function splitSpec(spec: string): { provider: string; model: string } {
   return i < 0 ? { provider: s, model: '' } : { provider: s.slice(0, i), model: s.slice(i + 1) };
 }
 
-export function requireModel(spec: string, providers: readonly string[], nodeId?: string): { provider: string; model: string } {
+export function requireModel(
+  spec: string,
+  providers: readonly string[],
+  nodeId?: string,
+): { provider: string; model: string } {
   const parts = splitSpec(spec);
   if (parts.model === '') {
-    throw new FlowError('model_error', `Model "${spec}" must be written as provider:model or tier:<name> (providers: ${providers.join(', ')}).`, { nodeId });
+    throw new FlowError(
+      'model_error',
+      `Model "${spec}" must be written as provider:model or tier:<name> (providers: ${providers.join(', ')}).`,
+      { nodeId },
+    );
   }
   return parts;
 }

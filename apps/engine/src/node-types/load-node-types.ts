@@ -20,7 +20,16 @@ const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 /** Export conditions honoured in package.json `exports`, as Node does for `import`. */
 const CONDITIONS = new Set(['import', 'node', 'module', 'default']);
 /** Fields `defineNodeType` results have; an object with some of them but not all is reported. */
-const NODE_TYPE_FIELDS: readonly (keyof NodeType)[] = ['type', 'version', 'meta', 'control', 'config', 'portsSpec', 'channels', 'build'];
+const NODE_TYPE_FIELDS: readonly (keyof NodeType)[] = [
+  'type',
+  'version',
+  'meta',
+  'control',
+  'config',
+  'portsSpec',
+  'channels',
+  'build',
+];
 
 /**
  * Invalid configuration: the engine was told to load something that is not a usable node-type
@@ -28,7 +37,10 @@ const NODE_TYPE_FIELDS: readonly (keyof NodeType)[] = ['type', 'version', 'meta'
  * which is reserved for engine faults.
  */
 function configError(spec: string, message: string, details: Record<string, unknown> = {}, cause?: unknown): FlowError {
-  return new FlowError('invalid_request', `Node-type module "${spec}": ${message}`, { details: { module: spec, ...details }, cause });
+  return new FlowError('invalid_request', `Node-type module "${spec}": ${message}`, {
+    details: { module: spec, ...details },
+    cause,
+  });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -60,7 +72,9 @@ export function isNodeType(v: unknown): v is NodeType {
 
 /** Something meant as a node type: a `type` id plus a build function or a config schema. */
 function looksLikeNodeType(v: unknown): v is Record<string, unknown> {
-  return isRecord(v) && typeof v.type === 'string' && (typeof v.build === 'function' || hasFunction(v.config, 'safeParse'));
+  return (
+    isRecord(v) && typeof v.type === 'string' && (typeof v.build === 'function' || hasFunction(v.config, 'safeParse'))
+  );
 }
 
 interface Found {
@@ -87,7 +101,11 @@ function collectNodeTypes(spec: string, file: string, namespace: Record<string, 
   const entries = Object.entries(namespace).sort(([a], [b]) => (a === 'default' ? -1 : b === 'default' ? 1 : 0));
   for (const [name, value] of entries) visit(value, name, 0);
   if (incomplete.length > 0) {
-    throw configError(spec, `export ${incomplete.join('; ')} — define node types with defineNodeType() from @flowcraft/node-types`, { file, exports: incomplete });
+    throw configError(
+      spec,
+      `export ${incomplete.join('; ')} — define node types with defineNodeType() from @flowcraft/node-types`,
+      { file, exports: incomplete },
+    );
   }
   if (found.length === 0) {
     throw configError(
@@ -136,17 +154,30 @@ function packageEntry(spec: string, dir: string, subpath: string): string {
     try {
       parsed = JSON.parse(readFileSync(pkgFile, 'utf8'));
     } catch (err) {
-      throw configError(spec, `cannot read ${pkgFile}: ${err instanceof Error ? err.message : String(err)}`, { file: pkgFile }, err);
+      throw configError(
+        spec,
+        `cannot read ${pkgFile}: ${err instanceof Error ? err.message : String(err)}`,
+        { file: pkgFile },
+        err,
+      );
     }
     if (isRecord(parsed)) pkg = parsed;
   }
   const exportsField = pkg.exports;
   if (exportsField !== undefined) {
     const isSubpathMap = isRecord(exportsField) && Object.keys(exportsField).some((k) => k.startsWith('.'));
-    const target = isSubpathMap ? exportTarget(exportsField[subpath]) : subpath === '.' ? exportTarget(exportsField) : undefined;
-    if (!target) throw configError(spec, `package.json "exports" of ${dir} has no entry for "${subpath}" usable by import`, { file: pkgFile });
+    const target = isSubpathMap
+      ? exportTarget(exportsField[subpath])
+      : subpath === '.'
+        ? exportTarget(exportsField)
+        : undefined;
+    if (!target)
+      throw configError(spec, `package.json "exports" of ${dir} has no entry for "${subpath}" usable by import`, {
+        file: pkgFile,
+      });
     const file = resolve(dir, target);
-    if (!isFile(file)) throw configError(spec, `package.json "exports" points at ${file}, which does not exist`, { file });
+    if (!isFile(file))
+      throw configError(spec, `package.json "exports" points at ${file}, which does not exist`, { file });
     return file;
   }
   if (subpath !== '.') return resolvePath(spec, join(dir, subpath));
@@ -155,10 +186,16 @@ function packageEntry(spec: string, dir: string, subpath: string): string {
     if (typeof main !== 'string') continue;
     const file = resolveFileOrIndex(resolve(dir, main));
     if (file) return file;
-    throw configError(spec, `package.json "${field}" points at ${resolve(dir, main)}, which does not exist`, { file: pkgFile });
+    throw configError(spec, `package.json "${field}" points at ${resolve(dir, main)}, which does not exist`, {
+      file: pkgFile,
+    });
   }
   const index = indexOf(dir);
-  if (!index) throw configError(spec, `folder ${dir} has no package.json entry ("exports" or "main") and no index file (${EXTENSIONS.map((e) => `index${e}`).join(', ')})`);
+  if (!index)
+    throw configError(
+      spec,
+      `folder ${dir} has no package.json entry ("exports" or "main") and no index file (${EXTENSIONS.map((e) => `index${e}`).join(', ')})`,
+    );
   return index;
 }
 
@@ -197,7 +234,11 @@ function resolvePackage(spec: string, cwd: string): string {
     if (isDirectory(pkgDir)) return packageEntry(spec, pkgDir, parts.subpath);
     if (dirname(dir) === dir) break;
   }
-  throw configError(spec, `package "${parts.name}" is not installed (no node_modules/${parts.name} from ${cwd} upward); install it or give a path starting with ./, ../ or /`, { cwd });
+  throw configError(
+    spec,
+    `package "${parts.name}" is not installed (no node_modules/${parts.name} from ${cwd} upward); install it or give a path starting with ./, ../ or /`,
+    { cwd },
+  );
 }
 
 function isPathSpec(spec: string): boolean {
@@ -206,7 +247,11 @@ function isPathSpec(spec: string): boolean {
 
 /** The file to import for a module spec: a local file, a folder, or an installed package. */
 export function resolveNodeTypeModule(spec: string, cwd: string): string {
-  const file = spec.startsWith('file:') ? resolvePath(spec, fileURLToPath(spec)) : isPathSpec(spec) ? resolvePath(spec, resolve(cwd, spec)) : resolvePackage(spec, cwd);
+  const file = spec.startsWith('file:')
+    ? resolvePath(spec, fileURLToPath(spec))
+    : isPathSpec(spec)
+      ? resolvePath(spec, resolve(cwd, spec))
+      : resolvePackage(spec, cwd);
   // Import by real path, as Node does, so a symlinked package resolves its own dependencies.
   return realpathSync(file);
 }
@@ -218,7 +263,12 @@ async function importModule(spec: string, file: string): Promise<Record<string, 
   } catch (err) {
     const code = isRecord(err) && typeof err.code === 'string' ? err.code : undefined;
     const hint = code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (TypeScript modules need the engine to run under tsx)' : '';
-    throw configError(spec, `failed to import ${file}: ${err instanceof Error ? err.message : String(err)}${hint}`, { file }, err);
+    throw configError(
+      spec,
+      `failed to import ${file}: ${err instanceof Error ? err.message : String(err)}${hint}`,
+      { file },
+      err,
+    );
   }
   if (!isRecord(namespace)) throw configError(spec, `importing ${file} gave no module namespace`, { file });
   return namespace;
@@ -229,7 +279,12 @@ function checkDescribable(spec: string, file: string, found: Found): void {
   try {
     new NodeTypeRegistry().register(found.type, { custom: true }).describe(found.type.type);
   } catch (err) {
-    throw configError(spec, `node type "${found.type.type}" (export ${found.exportName}) cannot be described as JSON: ${err instanceof Error ? err.message : String(err)}`, { file, typeId: found.type.type }, err);
+    throw configError(
+      spec,
+      `node type "${found.type.type}" (export ${found.exportName}) cannot be described as JSON: ${err instanceof Error ? err.message : String(err)}`,
+      { file, typeId: found.type.type },
+      err,
+    );
   }
 }
 
@@ -244,7 +299,11 @@ function checkDescribable(spec: string, file: string, found: Found): void {
  * it cannot be found or imported, exports no node type, exports an incomplete one, or a type id
  * clashes with a registered type or with another module's.
  */
-export async function loadNodeTypeModules(specs: string[], registry: NodeTypeRegistry, opts: { cwd: string }): Promise<LoadedNodeTypeModule[]> {
+export async function loadNodeTypeModules(
+  specs: string[],
+  registry: NodeTypeRegistry,
+  opts: { cwd: string },
+): Promise<LoadedNodeTypeModule[]> {
   const loaded: (LoadedNodeTypeModule & { found: Found[] })[] = [];
   const owner = new Map<string, { spec: string; type: NodeType }>();
   for (const raw of specs) {
@@ -258,10 +317,18 @@ export async function loadNodeTypeModules(specs: string[], registry: NodeTypeReg
       const previous = owner.get(id);
       // The same module listed twice (say by path and by package name) gives the same objects.
       if (previous?.type === f.type) continue;
-      if (previous) throw configError(spec, `node type "${id}" (export ${f.exportName}) is also defined by module "${previous.spec}"`, { file, typeId: id, otherModule: previous.spec });
+      if (previous)
+        throw configError(
+          spec,
+          `node type "${id}" (export ${f.exportName}) is also defined by module "${previous.spec}"`,
+          { file, typeId: id, otherModule: previous.spec },
+        );
       if (registry.has(id)) {
         const what = registry.describe(id)?.custom ? 'an already registered custom node type' : 'a built-in node type';
-        throw configError(spec, `node type "${id}" (export ${f.exportName}) clashes with ${what}`, { file, typeId: id });
+        throw configError(spec, `node type "${id}" (export ${f.exportName}) clashes with ${what}`, {
+          file,
+          typeId: id,
+        });
       }
       checkDescribable(spec, file, f);
       owner.set(id, { spec, type: f.type });

@@ -29,7 +29,11 @@ export class RunListeners {
   /** Deliver an event to its run's listeners (and a run start to its thread's); a failing listener does not stop the others or the caller. */
   publish(event: TraceEvent): void {
     if (event.type === 'run.started') {
-      const run = { threadId: event.threadId, runId: event.runId, ...(event.fromCheckpointId ? { fromCheckpointId: event.fromCheckpointId } : {}) };
+      const run = {
+        threadId: event.threadId,
+        runId: event.runId,
+        ...(event.fromCheckpointId ? { fromCheckpointId: event.fromCheckpointId } : {}),
+      };
       for (const listener of [...(this.byThread.get(event.threadId) ?? [])]) {
         try {
           listener(run);

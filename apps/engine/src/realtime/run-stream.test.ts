@@ -12,7 +12,13 @@ function fill(log: MemoryEventLog, runId: string, n: number): void {
 
 function collect(log: EventLog, afterSeq: number, pageSize?: number) {
   const seqs: number[] = [];
-  const stream = new RunStream({ log, runId: 'r', afterSeq, send: (e) => seqs.push(e.seq), ...(pageSize ? { pageSize } : {}) });
+  const stream = new RunStream({
+    log,
+    runId: 'r',
+    afterSeq,
+    send: (e) => seqs.push(e.seq),
+    ...(pageSize ? { pageSize } : {}),
+  });
   return { seqs, stream };
 }
 
@@ -94,7 +100,8 @@ describe('RunStream', () => {
     const dropped = new Set([3, 4]);
     const lossy: EventLog = {
       listAfter: (runId, afterSeq, limit) => inner.listAfter(runId, afterSeq, limit),
-      subscribe: (runId, listener: EventListener) => inner.subscribe(runId, (e) => (dropped.has(e.seq) ? undefined : listener(e))),
+      subscribe: (runId, listener: EventListener) =>
+        inner.subscribe(runId, (e) => (dropped.has(e.seq) ? undefined : listener(e))),
       watchThread: (threadId, listener) => inner.watchThread(threadId, listener),
     };
     const { seqs, stream } = collect(lossy, 0);
@@ -105,7 +112,14 @@ describe('RunStream', () => {
 
   it('delivers past a gap the log cannot fill rather than stall', async () => {
     const listeners: EventListener[] = [];
-    const event = (seq: number): TraceEvent => ({ type: 'model.token', nodeId: 'n', text: '', runId: 'r', seq, ts: new Date().toISOString() });
+    const event = (seq: number): TraceEvent => ({
+      type: 'model.token',
+      nodeId: 'n',
+      text: '',
+      runId: 'r',
+      seq,
+      ts: new Date().toISOString(),
+    });
     const log: EventLog = {
       listAfter: async () => [],
       subscribe: (_runId, listener) => {

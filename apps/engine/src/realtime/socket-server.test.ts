@@ -75,7 +75,10 @@ describe('trace stream over Socket.IO', () => {
     for (let i = 0; i < 6; i++) log.append('run-1', token(`a${i}`));
     const socket = client(url);
     const events = received(socket);
-    expect(await socket.emitWithAck('subscribe', { runId: 'run-1', afterSeq: 4 })).toMatchObject({ ok: true, lastSeq: 6 });
+    expect(await socket.emitWithAck('subscribe', { runId: 'run-1', afterSeq: 4 })).toMatchObject({
+      ok: true,
+      lastSeq: 6,
+    });
     expect(seqsOf(events)).toEqual([5, 6]);
   });
 
@@ -141,7 +144,12 @@ describe('trace stream over Socket.IO', () => {
   it('refuses malformed subscriptions in the ack', async () => {
     const { url } = await startServer();
     const socket = client(url);
-    for (const payload of [{ runId: '../x', afterSeq: 0 }, { runId: 'run-1', afterSeq: -1 }, 'run-1', { runId: 'run-1', afterSeq: 1.5 }]) {
+    for (const payload of [
+      { runId: '../x', afterSeq: 0 },
+      { runId: 'run-1', afterSeq: -1 },
+      'run-1',
+      { runId: 'run-1', afterSeq: 1.5 },
+    ]) {
       const ack = await socket.emitWithAck('subscribe', payload);
       expect(ack, JSON.stringify(payload)).toMatchObject({ ok: false, code: 'invalid_request' });
     }
@@ -153,12 +161,20 @@ describe('trace stream over Socket.IO', () => {
     const runs: unknown[] = [];
     socket.on('thread.run', (run) => runs.push(run));
     expect(await socket.emitWithAck('watchThread', { threadId: 't1' })).toEqual({ ok: true, threadId: 't1' });
-    expect(await socket.emitWithAck('watchThread', { threadId: '../x' })).toMatchObject({ ok: false, code: 'invalid_request' });
+    expect(await socket.emitWithAck('watchThread', { threadId: '../x' })).toMatchObject({
+      ok: false,
+      code: 'invalid_request',
+    });
     log.append('r1', { type: 'run.started', threadId: 't1', workflowId: 'w', input: {} });
     log.append('r1', token('not a run start'));
     log.append('r2', { type: 'run.started', threadId: 'other', workflowId: 'w', input: {} });
     log.append('r3', { type: 'run.started', threadId: 't1', workflowId: 'w', input: {}, fromCheckpointId: 'cp-9' });
-    await vi.waitFor(() => expect(runs).toEqual([{ threadId: 't1', runId: 'r1' }, { threadId: 't1', runId: 'r3', fromCheckpointId: 'cp-9' }]));
+    await vi.waitFor(() =>
+      expect(runs).toEqual([
+        { threadId: 't1', runId: 'r1' },
+        { threadId: 't1', runId: 'r3', fromCheckpointId: 'cp-9' },
+      ]),
+    );
     expect(await socket.emitWithAck('unwatchThread', { threadId: 't1' })).toEqual({ ok: true, threadId: 't1' });
     log.append('r4', { type: 'run.started', threadId: 't1', workflowId: 'w', input: {} });
     // A later event on another channel shows the unwatched start would have arrived by now.
@@ -200,7 +216,10 @@ describe('trace stream over Socket.IO', () => {
       log.append('run-1', token('x'));
       for (const options of [{ token: KEY }, { headers: { Authorization: `Bearer ${KEY}` } }]) {
         const socket = client(url, options);
-        expect(await socket.emitWithAck('subscribe', { runId: 'run-1', afterSeq: 0 })).toMatchObject({ ok: true, lastSeq: 1 });
+        expect(await socket.emitWithAck('subscribe', { runId: 'run-1', afterSeq: 0 })).toMatchObject({
+          ok: true,
+          lastSeq: 1,
+        });
       }
     });
   });

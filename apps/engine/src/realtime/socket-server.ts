@@ -39,7 +39,9 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   const origins = opts.corsOrigins ?? [];
   const io: TraceServer = new Server(httpServer, {
     serveClient: false,
-    ...(origins.length > 0 ? { cors: { origin: origins.includes('*') ? '*' : [...origins], allowedHeaders: ['Authorization'] } } : {}),
+    ...(origins.length > 0
+      ? { cors: { origin: origins.includes('*') ? '*' : [...origins], allowedHeaders: ['Authorization'] } }
+      : {}),
   });
 
   const apiKey = opts.apiKey;
@@ -48,7 +50,11 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
       const fromAuth: unknown = socket.handshake.auth['token'];
       const token = typeof fromAuth === 'string' ? fromAuth : bearerToken(socket.handshake.headers.authorization);
       if (apiKeyMatches(apiKey, token)) return next();
-      next(Object.assign(new Error('unauthorized'), { data: { code: 'unauthorized', message: 'A valid API key is required (auth: { token }).' } }));
+      next(
+        Object.assign(new Error('unauthorized'), {
+          data: { code: 'unauthorized', message: 'A valid API key is required (auth: { token }).' },
+        }),
+      );
     });
   }
 
@@ -81,7 +87,12 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
     const reply = ack ?? (() => undefined);
     const parsed = SubscribeMessage.safeParse(payload);
     if (!parsed.success) {
-      reply(failure('invalid_request', `subscribe needs {runId, afterSeq}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'} ${i.message}`).join('; ')}`));
+      reply(
+        failure(
+          'invalid_request',
+          `subscribe needs {runId, afterSeq}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'} ${i.message}`).join('; ')}`,
+        ),
+      );
       return;
     }
     const { runId, afterSeq } = parsed.data;
@@ -97,7 +108,12 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
         opts.logger?.error('trace stream failed', { runId, error: err instanceof Error ? err.message : String(err) });
         if (streams.get(runId) === stream) stop(runId);
         // Before the replay ends the failure goes to the ack; after, it needs its own message.
-        if (replayed) socket.emit('stream.error', { runId, code: 'internal', message: 'Reading the run\'s events failed; subscribe again with your last seq.' });
+        if (replayed)
+          socket.emit('stream.error', {
+            runId,
+            code: 'internal',
+            message: "Reading the run's events failed; subscribe again with your last seq.",
+          });
       },
     });
     streams.set(runId, stream);
@@ -107,7 +123,7 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
       replayed = true;
       reply({ ok: true, runId, lastSeq });
     } catch {
-      reply(failure('internal', 'Reading the run\'s events failed.'));
+      reply(failure('internal', "Reading the run's events failed."));
     }
   });
 
@@ -137,7 +153,11 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
       }
       const { threadId } = parsed.data;
       unwatch(threadId);
-      if (event === 'watchThread') watches.set(threadId, opts.eventLog.watchThread(threadId, (run) => socket.emit('thread.run', run)));
+      if (event === 'watchThread')
+        watches.set(
+          threadId,
+          opts.eventLog.watchThread(threadId, (run) => socket.emit('thread.run', run)),
+        );
       reply({ ok: true, threadId });
     });
   onThread('watchThread');

@@ -29,7 +29,9 @@ export class RunBudget {
 
   get limited(): boolean {
     const s = this.settings;
-    return s !== undefined && (s.maxCostUsd !== undefined || s.maxTokens !== undefined || s.maxCostUsdPerDay !== undefined);
+    return (
+      s !== undefined && (s.maxCostUsd !== undefined || s.maxTokens !== undefined || s.maxCostUsdPerDay !== undefined)
+    );
   }
 
   add(tokens: number, costUsd: number | undefined): void {
@@ -42,7 +44,11 @@ export class RunBudget {
     const ledger = this.opts.ledger;
     this.prior ??= ledger ? ledger.runUsage(threadId) : Promise.resolve({ tokens: 0, costUsd: 0 });
     const prior = await this.prior;
-    return { ...(prior.runId !== undefined ? { runId: prior.runId } : {}), tokens: prior.tokens + this.tokens, costUsd: prior.costUsd + this.costUsd };
+    return {
+      ...(prior.runId !== undefined ? { runId: prior.runId } : {}),
+      tokens: prior.tokens + this.tokens,
+      costUsd: prior.costUsd + this.costUsd,
+    };
   }
 
   async check(threadId: string, nodeId: string | undefined): Promise<void> {
@@ -57,16 +63,31 @@ export class RunBudget {
       });
     };
     if (s.maxTokens !== undefined && spent.tokens >= s.maxTokens) {
-      fail('maxTokens', s.maxTokens, spent.tokens, `this run has used ${spent.tokens} tokens of its limit of ${s.maxTokens} (settings.budget.maxTokens)`);
+      fail(
+        'maxTokens',
+        s.maxTokens,
+        spent.tokens,
+        `this run has used ${spent.tokens} tokens of its limit of ${s.maxTokens} (settings.budget.maxTokens)`,
+      );
     }
     if (s.maxCostUsd !== undefined && spent.costUsd >= s.maxCostUsd) {
-      fail('maxCostUsd', s.maxCostUsd, spent.costUsd, `this run has spent ${usd(spent.costUsd)} of its limit of ${usd(s.maxCostUsd)} (settings.budget.maxCostUsd)`);
+      fail(
+        'maxCostUsd',
+        s.maxCostUsd,
+        spent.costUsd,
+        `this run has spent ${usd(spent.costUsd)} of its limit of ${usd(s.maxCostUsd)} (settings.budget.maxCostUsd)`,
+      );
     }
     if (s.maxCostUsdPerDay !== undefined && this.opts.workflowId !== undefined) {
       const others = this.opts.ledger ? await this.opts.ledger.workflowCostToday(this.opts.workflowId, spent.runId) : 0;
       const today = others + spent.costUsd;
       if (today >= s.maxCostUsdPerDay) {
-        fail('maxCostUsdPerDay', s.maxCostUsdPerDay, today, `workflow "${this.opts.workflowId}" has spent ${usd(today)} today (UTC) of its daily limit of ${usd(s.maxCostUsdPerDay)} (settings.budget.maxCostUsdPerDay)`);
+        fail(
+          'maxCostUsdPerDay',
+          s.maxCostUsdPerDay,
+          today,
+          `workflow "${this.opts.workflowId}" has spent ${usd(today)} today (UTC) of its daily limit of ${usd(s.maxCostUsdPerDay)} (settings.budget.maxCostUsdPerDay)`,
+        );
       }
     }
   }

@@ -50,7 +50,10 @@ export interface ExecuteOptions {
   onEvent: (event: TraceEventBody) => void | Promise<void>;
 }
 
-function addUsage(into: TokenUsage, u: { input: number; output: number; cached?: number; cacheWrite?: number; costUsd?: number }): void {
+function addUsage(
+  into: TokenUsage,
+  u: { input: number; output: number; cached?: number; cacheWrite?: number; costUsd?: number },
+): void {
   into.input += u.input;
   into.output += u.output;
   if (u.cached) into.cached = (into.cached ?? 0) + u.cached;
@@ -122,7 +125,14 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
       }
       case 'attempt_failed':
         lastFailedNode = e.nodeId;
-        emit({ type: 'node.failed', nodeId: e.nodeId, step: e.step, attempt: e.attempt, willRetry: e.willRetry, error: e.error });
+        emit({
+          type: 'node.failed',
+          nodeId: e.nodeId,
+          step: e.step,
+          attempt: e.attempt,
+          willRetry: e.willRetry,
+          error: e.error,
+        });
         break;
       case 'progress': {
         const data = toPlain(e.data);
@@ -175,7 +185,13 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         break;
       }
       case 'checkpoint':
-        emit({ type: 'checkpoint.saved', checkpointId: e.checkpointId, parentId: e.parentId, step: e.step, next: e.next.map((n) => nodeOf(n) ?? n) });
+        emit({
+          type: 'checkpoint.saved',
+          checkpointId: e.checkpointId,
+          parentId: e.parentId,
+          step: e.step,
+          next: e.next.map((n) => nodeOf(n) ?? n),
+        });
         break;
     }
   };
@@ -185,8 +201,16 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   if (opts.services) configurable[SERVICES_KEY] = opts.services;
   if (opts.beforeCheckpoint) configurable[BARRIER_KEY] = opts.beforeCheckpoint;
   if (opts.runId !== undefined) configurable[RUN_ID_KEY] = opts.runId;
-  const input = opts.resumeById ? new Command({ resume: opts.resumeById }) : opts.resume !== undefined ? new Command({ resume: opts.resume }) : (opts.input ?? null);
-  const stopListening = (opts.services ? opts.services.modelEvents : compiled.modelEvents)?.listen(opts.threadId, sink, opts.streamTokens !== false);
+  const input = opts.resumeById
+    ? new Command({ resume: opts.resumeById })
+    : opts.resume !== undefined
+      ? new Command({ resume: opts.resume })
+      : (opts.input ?? null);
+  const stopListening = (opts.services ? opts.services.modelEvents : compiled.modelEvents)?.listen(
+    opts.threadId,
+    sink,
+    opts.streamTokens !== false,
+  );
   let outcome: RunOutcome;
   try {
     const result: unknown = await compiled.graph.invoke(input, {
@@ -204,8 +228,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     else if (isRecord(routed) && routed.fatal === true) {
       const { fatal: _fatal, ...info } = routed;
       outcome = { status: 'failed', error: ErrorInfo.parse(info), tokens: total };
-    }
-    else if (pending.length > 0) {
+    } else if (pending.length > 0) {
       outcome = {
         status: 'interrupted',
         interrupts: pending.map((i, n) => {
@@ -215,7 +238,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         tokens: total,
       };
     } else {
-      const paused = opts.interruptBefore?.length || opts.interruptAfter?.length ? await pausedAt(compiled, opts.threadId) : undefined;
+      const paused =
+        opts.interruptBefore?.length || opts.interruptAfter?.length
+          ? await pausedAt(compiled, opts.threadId)
+          : undefined;
       outcome = paused
         ? { status: 'interrupted', interrupts: [], paused, tokens: total }
         : { status: 'completed', output: publicState(values, compiled.outputChannels), tokens: total };
@@ -233,7 +259,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
 }
 
 /** Where a thread stopped when a run returns without finishing (a breakpoint): next nodes and checkpoint. */
-async function pausedAt(compiled: Compiled, threadId: string): Promise<{ next: string[]; checkpointId: string } | undefined> {
+async function pausedAt(
+  compiled: Compiled,
+  threadId: string,
+): Promise<{ next: string[]; checkpointId: string } | undefined> {
   const snapshot = await compiled.graph.getState({ configurable: { thread_id: threadId } });
   const checkpointId: unknown = snapshot.config.configurable?.checkpoint_id;
   if (snapshot.next.length === 0 || typeof checkpointId !== 'string') return undefined;

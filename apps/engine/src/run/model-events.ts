@@ -77,7 +77,15 @@ export class ModelEvents extends BaseCallbackHandler {
     };
   }
 
-  override handleChatModelStart(_llm: Serialized, _messages: BaseMessage[][], runId: string, _parentRunId?: string, extra?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>): void {
+  override handleChatModelStart(
+    _llm: Serialized,
+    _messages: BaseMessage[][],
+    runId: string,
+    _parentRunId?: string,
+    extra?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
     const threadId = str(metadata, 'thread_id');
     const graphNode = str(metadata, 'langgraph_node');
     if (!threadId || !graphNode) return;
@@ -141,7 +149,11 @@ export class ModelEvents extends BaseCallbackHandler {
     const model = str(meta, 'flowcraft_model') ?? call.requested;
     const cached = usage.input_token_details?.cache_read;
     const cacheWrite = usage.input_token_details?.cache_creation;
-    const cost = model === undefined ? undefined : costOf(model, { input: usage.input_tokens, output: usage.output_tokens, cached, cacheWrite }, this.prices).usd;
+    const cost =
+      model === undefined
+        ? undefined
+        : costOf(model, { input: usage.input_tokens, output: usage.output_tokens, cached, cacheWrite }, this.prices)
+            .usd;
     this.budget?.add(usage.input_tokens + usage.output_tokens, cost);
     if (!target) return;
     target.sink({
@@ -179,7 +191,15 @@ export class BudgetCallback extends BaseCallbackHandler {
     super();
   }
 
-  override async handleChatModelStart(_llm: Serialized, _messages: BaseMessage[][], _runId: string, _parentRunId?: string, _extra?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>): Promise<void> {
+  override async handleChatModelStart(
+    _llm: Serialized,
+    _messages: BaseMessage[][],
+    _runId: string,
+    _parentRunId?: string,
+    _extra?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): Promise<void> {
     const threadId = str(metadata, 'thread_id');
     const graphNode = str(metadata, 'langgraph_node');
     if (!threadId) return;

@@ -86,8 +86,16 @@ export function toOtlpSpan(span: SpanData): OtlpSpan {
   };
 }
 
-export function toOtlpRequest(spans: SpanData[], resource: Record<string, OtlpAttributeValue>): ExportTraceServiceRequest {
+export function toOtlpRequest(
+  spans: SpanData[],
+  resource: Record<string, OtlpAttributeValue>,
+): ExportTraceServiceRequest {
   return {
-    resourceSpans: [{ resource: { attributes: toKeyValues(resource) }, scopeSpans: [{ scope: { name: SCOPE_NAME }, spans: spans.map(toOtlpSpan) }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: toKeyValues(resource) },
+        scopeSpans: [{ scope: { name: SCOPE_NAME }, spans: spans.map(toOtlpSpan) }],
+      },
+    ],
   };
 }

@@ -70,7 +70,9 @@ function keyValuesFromEnv(env: Env, name: string, log: OtlpLogger, secret = fals
     return parseKeyValueList(text);
   } catch (err) {
     // Header lists carry API keys: never echo them.
-    log.warn(`Ignoring ${name}: ${secret || !(err instanceof Error) ? 'not a comma list of key=value pairs' : err.message}`);
+    log.warn(
+      `Ignoring ${name}: ${secret || !(err instanceof Error) ? 'not a comma list of key=value pairs' : err.message}`,
+    );
     return {};
   }
 }
@@ -78,7 +80,10 @@ function keyValuesFromEnv(env: Env, name: string, log: OtlpLogger, secret = fals
 /** `service.name` = OTEL_SERVICE_NAME, else the one in OTEL_RESOURCE_ATTRIBUTES, else `flowcraft-engine`. */
 export function resourceFromEnv(env: Env, log: OtlpLogger): Record<string, OtlpAttributeValue> {
   const attributes = keyValuesFromEnv(env, 'OTEL_RESOURCE_ATTRIBUTES', log);
-  return { ...attributes, 'service.name': read(env, 'OTEL_SERVICE_NAME') ?? attributes['service.name'] ?? DEFAULT_SERVICE_NAME };
+  return {
+    ...attributes,
+    'service.name': read(env, 'OTEL_SERVICE_NAME') ?? attributes['service.name'] ?? DEFAULT_SERVICE_NAME,
+  };
 }
 
 function headersFromEnv(env: Env, log: OtlpLogger): Record<string, string> {
@@ -112,13 +117,19 @@ function tracesUrl(env: Env): string | undefined {
   const base = read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (base !== undefined) return `${base.replace(/\/+$/, '')}/v1/traces`;
   // OTEL_TRACES_EXPORTER=otlp without an endpoint: the spec's OTLP/HTTP default.
-  return read(env, 'OTEL_TRACES_EXPORTER')?.split(',').some((e) => e.trim() === 'otlp') ? 'http://localhost:4318/v1/traces' : undefined;
+  return read(env, 'OTEL_TRACES_EXPORTER')
+    ?.split(',')
+    .some((e) => e.trim() === 'otlp')
+    ? 'http://localhost:4318/v1/traces'
+    : undefined;
 }
 
 /** Exporter settings from the environment; undefined when tracing export is off or not configured. */
 export function otlpOptionsFromEnv(env: Env, log: OtlpLogger): OtlpEnvOptions | undefined {
   if (read(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return undefined;
-  const exporters = read(env, 'OTEL_TRACES_EXPORTER')?.split(',').map((e) => e.trim());
+  const exporters = read(env, 'OTEL_TRACES_EXPORTER')
+    ?.split(',')
+    .map((e) => e.trim());
   if (exporters && !exporters.includes('otlp')) return undefined;
   const url = tracesUrl(env);
   if (url === undefined) return undefined;
@@ -131,8 +142,10 @@ export function otlpOptionsFromEnv(env: Env, log: OtlpLogger): OtlpEnvOptions | 
     log.warn('Span export disabled: OTLP over gRPC is not supported; use OTLP/HTTP (port 4318)');
     return undefined;
   }
-  if (protocol !== undefined && protocol !== 'http/json') log.warn(`OTLP protocol "${protocol}" requested; the engine sends http/json`);
-  const compressionText = read(env, 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION') ?? 'none';
+  if (protocol !== undefined && protocol !== 'http/json')
+    log.warn(`OTLP protocol "${protocol}" requested; the engine sends http/json`);
+  const compressionText =
+    read(env, 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION') ?? 'none';
   const compression = Compression.safeParse(compressionText);
   if (!compression.success) log.warn(`Ignoring OTLP compression "${compressionText}": only gzip or none`);
   const timeoutMs = number(env, log, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT');

@@ -42,7 +42,13 @@ beforeAll(async () => {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: JSON.parse(text) as ExportTraceServiceRequest, at: Date.now() });
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: JSON.parse(text) as ExportTraceServiceRequest,
+        at: Date.now(),
+      });
       for (const wake of waiters.splice(0)) wake();
       const reply = replies.shift() ?? { status: 200, body: '{}' };
       const send = () => {
@@ -82,16 +88,34 @@ const logger = { warn: (m: string) => void warnings.push(m), info: () => undefin
 beforeEach(() => void (warnings.length = 0));
 
 function exporter(opts: Partial<OtlpExporterOptions> = {}): OtlpHttpSpanExporter {
-  return new OtlpHttpSpanExporter({ url: `${base}/v1/traces`, logger, scheduleDelayMs: 60_000, retryBaseMs: 10, ...opts });
+  return new OtlpHttpSpanExporter({
+    url: `${base}/v1/traces`,
+    logger,
+    scheduleDelayMs: 60_000,
+    retryBaseMs: 10,
+    ...opts,
+  });
 }
 
 const TRACE = 'a'.repeat(32);
 function span(n: number, extra: Partial<SpanData> = {}): SpanData {
-  return { traceId: TRACE, spanId: n.toString(16).padStart(16, '0'), name: `s${n}`, kind: 'node', startTimeMs: 1_700_000_000_000 + n, endTimeMs: 1_700_000_000_010 + n, status: 'ok', attributes: {}, ...extra };
+  return {
+    traceId: TRACE,
+    spanId: n.toString(16).padStart(16, '0'),
+    name: `s${n}`,
+    kind: 'node',
+    startTimeMs: 1_700_000_000_000 + n,
+    endTimeMs: 1_700_000_000_010 + n,
+    status: 'ok',
+    attributes: {},
+    ...extra,
+  };
 }
 
-const spansOf = (r: Received | undefined): OtlpSpan[] => r?.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)) ?? [];
-const attrs = (list: OtlpKeyValue[] | undefined): Record<string, OtlpAnyValue> => Object.fromEntries((list ?? []).map((kv) => [kv.key, kv.value]));
+const spansOf = (r: Received | undefined): OtlpSpan[] =>
+  r?.body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)) ?? [];
+const attrs = (list: OtlpKeyValue[] | undefined): Record<string, OtlpAnyValue> =>
+  Object.fromEntries((list ?? []).map((kv) => [kv.key, kv.value]));
 
 describe('OTLP/JSON encoding over HTTP', () => {
   it('posts an ExportTraceServiceRequest: hex ids, parent links, nano strings, typed attributes, status, kind and resource', async () => {
@@ -99,9 +123,46 @@ describe('OTLP/JSON encoding over HTTP', () => {
     const RUN = '1111111111111111';
     const NODE = '2222222222222222';
     e.export([
-      { traceId: 'ABCDEF0123456789ABCDEF0123456789', spanId: 'AAAABBBBCCCCDDDD', parentSpanId: NODE, name: 'chat openai:gpt-4o', kind: 'model', startTimeMs: 1_700_000_000_123.25, endTimeMs: 1_700_000_000_200, status: 'ok', attributes: { 'gen_ai.request.model': 'openai:gpt-4o', 'gen_ai.usage.input_tokens': 12, 'flowcraft.cost_usd': 0, ratio: 0.5, cached: true } },
-      { traceId: 'abcdef0123456789abcdef0123456789', spanId: NODE, parentSpanId: RUN, name: 'flowcraft.node ask', kind: 'node', startTimeMs: 1_700_000_000_100, endTimeMs: 1_700_000_000_300, status: 'error', statusMessage: 'boom', attributes: { 'flowcraft.will_retry': false } },
-      { traceId: 'abcdef0123456789abcdef0123456789', spanId: RUN, name: 'flowcraft.run', kind: 'run', startTimeMs: 1_700_000_000_000, endTimeMs: 1_700_000_000_400, status: 'unset', statusMessage: 'ignored unless error', attributes: { 'flowcraft.cost_usd': 0.000096 } },
+      {
+        traceId: 'ABCDEF0123456789ABCDEF0123456789',
+        spanId: 'AAAABBBBCCCCDDDD',
+        parentSpanId: NODE,
+        name: 'chat openai:gpt-4o',
+        kind: 'model',
+        startTimeMs: 1_700_000_000_123.25,
+        endTimeMs: 1_700_000_000_200,
+        status: 'ok',
+        attributes: {
+          'gen_ai.request.model': 'openai:gpt-4o',
+          'gen_ai.usage.input_tokens': 12,
+          'flowcraft.cost_usd': 0,
+          ratio: 0.5,
+          cached: true,
+        },
+      },
+      {
+        traceId: 'abcdef0123456789abcdef0123456789',
+        spanId: NODE,
+        parentSpanId: RUN,
+        name: 'flowcraft.node ask',
+        kind: 'node',
+        startTimeMs: 1_700_000_000_100,
+        endTimeMs: 1_700_000_000_300,
+        status: 'error',
+        statusMessage: 'boom',
+        attributes: { 'flowcraft.will_retry': false },
+      },
+      {
+        traceId: 'abcdef0123456789abcdef0123456789',
+        spanId: RUN,
+        name: 'flowcraft.run',
+        kind: 'run',
+        startTimeMs: 1_700_000_000_000,
+        endTimeMs: 1_700_000_000_400,
+        status: 'unset',
+        statusMessage: 'ignored unless error',
+        attributes: { 'flowcraft.cost_usd': 0.000096 },
+      },
     ]);
     await e.shutdown();
 
@@ -111,7 +172,9 @@ describe('OTLP/JSON encoding over HTTP', () => {
     expect(r.url).toBe('/v1/traces');
     expect(r.headers['content-type']).toBe('application/json');
     expect(r.body.resourceSpans).toHaveLength(1);
-    expect(attrs(r.body.resourceSpans[0]?.resource.attributes)).toEqual({ 'service.name': { stringValue: 'flowcraft-engine' } });
+    expect(attrs(r.body.resourceSpans[0]?.resource.attributes)).toEqual({
+      'service.name': { stringValue: 'flowcraft-engine' },
+    });
     expect(r.body.resourceSpans[0]?.scopeSpans[0]?.scope).toEqual({ name: '@flowcraft/engine' });
     const [model, node, run] = spansOf(r);
     expect(model).toEqual({
@@ -131,8 +194,20 @@ describe('OTLP/JSON encoding over HTTP', () => {
       ],
       status: { code: 1 },
     });
-    expect(node).toMatchObject({ spanId: NODE, parentSpanId: RUN, kind: 1, status: { code: 2, message: 'boom' }, attributes: [{ key: 'flowcraft.will_retry', value: { boolValue: false } }] });
-    expect(run).toMatchObject({ spanId: RUN, kind: 1, status: { code: 0 }, startTimeUnixNano: '1700000000000000000', attributes: [{ key: 'flowcraft.cost_usd', value: { doubleValue: 0.000096 } }] });
+    expect(node).toMatchObject({
+      spanId: NODE,
+      parentSpanId: RUN,
+      kind: 1,
+      status: { code: 2, message: 'boom' },
+      attributes: [{ key: 'flowcraft.will_retry', value: { boolValue: false } }],
+    });
+    expect(run).toMatchObject({
+      spanId: RUN,
+      kind: 1,
+      status: { code: 0 },
+      startTimeUnixNano: '1700000000000000000',
+      attributes: [{ key: 'flowcraft.cost_usd', value: { doubleValue: 0.000096 } }],
+    });
     expect(run).not.toHaveProperty('parentSpanId');
     expect(e.stats()).toEqual({ exported: 3, dropped: 0, failed: 0 });
     expect(warnings).toEqual([]);
@@ -151,17 +226,34 @@ describe('configuration from the environment', () => {
   it('is off without an endpoint, with OTEL_SDK_DISABLED, or when OTEL_TRACES_EXPORTER excludes otlp', () => {
     expect(otlpExporterFromEnv({}, { logger })).toBeUndefined();
     expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }, { logger })).toBeUndefined();
-    expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_SDK_DISABLED: 'true' }, { logger })).toBeUndefined();
-    expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_TRACES_EXPORTER: 'none' }, { logger })).toBeUndefined();
-    expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, { logger })).toBeUndefined();
+    expect(
+      otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_SDK_DISABLED: 'true' }, { logger }),
+    ).toBeUndefined();
+    expect(
+      otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_TRACES_EXPORTER: 'none' }, { logger }),
+    ).toBeUndefined();
+    expect(
+      otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, { logger }),
+    ).toBeUndefined();
     expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, { logger })).toBeUndefined();
-    expect(otlpExporterFromEnv({ OTEL_TRACES_EXPORTER: 'otlp' }, { logger })?.url).toBe('http://localhost:4318/v1/traces');
+    expect(otlpExporterFromEnv({ OTEL_TRACES_EXPORTER: 'otlp' }, { logger })?.url).toBe(
+      'http://localhost:4318/v1/traces',
+    );
   });
 
   it('builds the URL: base endpoint + /v1/traces, or the traces endpoint as given', () => {
-    expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, { logger })?.url).toBe('http://collector:4318/v1/traces');
-    expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://x.example/otlp/' }, { logger })?.url).toBe('https://x.example/otlp/v1/traces');
-    expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9/custom/path' }, { logger })?.url).toBe('http://b:9/custom/path');
+    expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, { logger })?.url).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    expect(otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://x.example/otlp/' }, { logger })?.url).toBe(
+      'https://x.example/otlp/v1/traces',
+    );
+    expect(
+      otlpExporterFromEnv(
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9/custom/path' },
+        { logger },
+      )?.url,
+    ).toBe('http://b:9/custom/path');
   });
 
   it('parses key=value lists with percent-decoding and = inside values; rejects malformed lists whole', () => {
@@ -187,7 +279,12 @@ describe('configuration from the environment', () => {
     await e!.shutdown();
     const r = received[0]!;
     expect(r.url).toBe('/v1/traces');
-    expect(r.headers).toMatchObject({ authorization: 'Basic dXNlcjpwYXNz', 'x-shared': 'traces', 'x-tenant': 'acme/team', 'content-type': 'application/json' });
+    expect(r.headers).toMatchObject({
+      authorization: 'Basic dXNlcjpwYXNz',
+      'x-shared': 'traces',
+      'x-tenant': 'acme/team',
+      'content-type': 'application/json',
+    });
     expect(attrs(r.body.resourceSpans[0]?.resource.attributes)).toEqual({
       'service.name': { stringValue: 'my-flows' },
       'deployment.environment': { stringValue: 'staging' },
@@ -197,7 +294,14 @@ describe('configuration from the environment', () => {
   });
 
   it('ignores a malformed header list without echoing it, and a bad number with a warning', () => {
-    const e = otlpExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s3cr3t-value,broken', OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' }, { logger });
+    const e = otlpExporterFromEnv(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: base,
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s3cr3t-value,broken',
+        OTEL_EXPORTER_OTLP_TIMEOUT: 'soon',
+      },
+      { logger },
+    );
     expect(e).toBeDefined();
     expect(warnings.join('\n')).toContain('OTEL_EXPORTER_OTLP_HEADERS');
     expect(warnings.join('\n')).toContain('OTEL_EXPORTER_OTLP_TIMEOUT');
@@ -210,7 +314,10 @@ describe('batching, retries and failures', () => {
     const e = exporter({ maxBatchSize: 2 });
     for (let i = 1; i <= 5; i++) e.export([span(i)]);
     await requestsArrive(2);
-    expect(received.map((r) => spansOf(r).map((s) => s.name))).toEqual([['s1', 's2'], ['s3', 's4']]);
+    expect(received.map((r) => spansOf(r).map((s) => s.name))).toEqual([
+      ['s1', 's2'],
+      ['s3', 's4'],
+    ]);
     await e.shutdown();
     expect(received.map((r) => spansOf(r).length)).toEqual([2, 2, 1]);
     e.export([span(6)]);
@@ -350,7 +457,11 @@ describe('spans from real runs', () => {
     expect(attrs(run!.attributes)['flowcraft.run_id']).toEqual({ stringValue: runId });
     expect(run!.status.code).toBe(1);
     const nodes = spans.filter((s) => s.name.startsWith('flowcraft.node '));
-    expect(nodes.map((s) => attrs(s.attributes)['flowcraft.node_id'])).toEqual([{ stringValue: 'start' }, { stringValue: 'ask' }, { stringValue: 'end' }]);
+    expect(nodes.map((s) => attrs(s.attributes)['flowcraft.node_id'])).toEqual([
+      { stringValue: 'start' },
+      { stringValue: 'ask' },
+      { stringValue: 'end' },
+    ]);
     for (const s of spans) expect(s.traceId).toBe(run!.traceId);
     for (const n of nodes) expect(n).toMatchObject({ parentSpanId: run!.spanId, kind: 1 });
     const ask = nodes.find((s) => s.name === 'flowcraft.node ask')!;
@@ -371,7 +482,10 @@ describe('spans from real runs', () => {
     const e = exporter({ scheduleDelayMs: 20 });
     const spans = new TraceSpans(e);
     const ports = new MemoryRunPorts();
-    const service = new RunService(ports, createBuiltinRegistry(), { env: {}, publish: (ev: TraceEvent) => spans.onEvent(ev) });
+    const service = new RunService(ports, createBuiltinRegistry(), {
+      env: {},
+      publish: (ev: TraceEvent) => spans.onEvent(ev),
+    });
     ports.addWorkflow(document);
     const { runId } = await service.start({ workflowId: 'otlp', input: { topic: 't' } });
     await service.settled(runId);
@@ -386,12 +500,24 @@ describe('spans from real runs', () => {
     const engine = await startEngine({
       config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }),
       database: await openPgliteFromTemplate(),
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=k1', OTEL_SERVICE_NAME: 'flows-test', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: base,
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=k1',
+        OTEL_SERVICE_NAME: 'flows-test',
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+      },
       print: (text) => printed.push(text),
     });
     let runId = '';
     try {
-      const post = async (path: string, body: unknown) => (await (await fetch(`${engine.server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+      const post = async (path: string, body: unknown) =>
+        (await (
+          await fetch(`${engine.server.url}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).json()) as Record<string, unknown>;
       const created = await post('/v1/workflows', { document });
       runId = String((await post('/v1/runs', { workflowId: created.id, input: { topic: 'tides' } })).runId);
       await engine.runs.settled(runId);
@@ -402,7 +528,9 @@ describe('spans from real runs', () => {
     expect(printed.join('\n')).toContain(`Exporting spans by OTLP/HTTP to ${base}/v1/traces`);
     expect(received.length).toBeGreaterThan(0);
     expect(received[0]!.headers['x-api-key']).toBe('k1');
-    expect(attrs(received[0]!.body.resourceSpans[0]?.resource.attributes)['service.name']).toEqual({ stringValue: 'flows-test' });
+    expect(attrs(received[0]!.body.resourceSpans[0]?.resource.attributes)['service.name']).toEqual({
+      stringValue: 'flows-test',
+    });
     expectRunTree(received.flatMap(spansOf), runId);
   });
 });

@@ -47,7 +47,9 @@ export interface OtlpExporterStats {
   failed: number;
 }
 
-type Outcome = { ok: true; rejected: number; message?: string } | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
+type Outcome =
+  | { ok: true; rejected: number; message?: string }
+  | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
 
 function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined;
@@ -103,7 +105,8 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     this.queue.push(...spans);
     const over = this.queue.length - (this.opts.maxQueueSize ?? 2048);
     if (over > 0) {
-      if (this.counts.dropped === 0) this.log.warn(`OTLP span queue full (${this.opts.maxQueueSize ?? 2048}); dropping the oldest spans`);
+      if (this.counts.dropped === 0)
+        this.log.warn(`OTLP span queue full (${this.opts.maxQueueSize ?? 2048}); dropping the oldest spans`);
       this.queue.splice(0, over);
       this.counts.dropped += over;
     }
@@ -126,7 +129,9 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     this.closing ??= this.forceFlush().then(() => {
       this.clearTimer();
       if (this.counts.dropped + this.counts.failed > 0) {
-        this.log.warn(`OTLP span export: ${this.counts.exported} exported, ${this.counts.failed} failed, ${this.counts.dropped} dropped`);
+        this.log.warn(
+          `OTLP span export: ${this.counts.exported} exported, ${this.counts.failed} failed, ${this.counts.dropped} dropped`,
+        );
       }
     });
     return this.closing;
@@ -172,12 +177,17 @@ export class OtlpHttpSpanExporter implements SpanExporter {
         if (outcome.ok) {
           this.counts.exported += batch.length - outcome.rejected;
           this.counts.failed += outcome.rejected;
-          if (outcome.message || outcome.rejected > 0) this.log.warn(`OTLP receiver rejected ${outcome.rejected} of ${batch.length} spans${outcome.message ? `: ${outcome.message}` : ''}`);
+          if (outcome.message || outcome.rejected > 0)
+            this.log.warn(
+              `OTLP receiver rejected ${outcome.rejected} of ${batch.length} spans${outcome.message ? `: ${outcome.message}` : ''}`,
+            );
           return true;
         }
         if (!outcome.retryable || attempt >= maxRetries) {
           this.counts.failed += batch.length;
-          this.log.warn(`OTLP export of ${batch.length} spans failed after ${attempt + 1} attempt(s): ${outcome.reason}`);
+          this.log.warn(
+            `OTLP export of ${batch.length} spans failed after ${attempt + 1} attempt(s): ${outcome.reason}`,
+          );
           return false;
         }
         await new Promise((resolve) => setTimeout(resolve, this.backoff(attempt, outcome.retryAfterMs)));
@@ -214,7 +224,8 @@ export class OtlpHttpSpanExporter implements SpanExporter {
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       };
     } catch (err) {
-      if (controller.signal.aborted) return { ok: false, retryable: false, reason: `no response within ${timeoutMs} ms` };
+      if (controller.signal.aborted)
+        return { ok: false, retryable: false, reason: `no response within ${timeoutMs} ms` };
       // Connection refused or reset before a response: the spec says retry with backoff.
       return { ok: false, retryable: true, reason: errorMessage(err) };
     } finally {
@@ -225,7 +236,9 @@ export class OtlpHttpSpanExporter implements SpanExporter {
 
 /** The part of `ExportTraceServiceResponse` we read; `rejectedSpans` is an int64 (a string or a number). */
 const ExportTraceServiceResponse = z.object({
-  partialSuccess: z.object({ rejectedSpans: z.coerce.number().int().nonnegative().optional(), errorMessage: z.string().optional() }).optional(),
+  partialSuccess: z
+    .object({ rejectedSpans: z.coerce.number().int().nonnegative().optional(), errorMessage: z.string().optional() })
+    .optional(),
 });
 
 function partialSuccess(text: string): { rejected: number; message?: string } {
@@ -244,7 +257,10 @@ function partialSuccess(text: string): { rejected: number; message?: string } {
  * _COMPRESSION, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*), or undefined when no
  * endpoint is configured or OTEL_SDK_DISABLED / OTEL_TRACES_EXPORTER turn it off. `opts` win over env.
  */
-export function otlpExporterFromEnv(env: Record<string, string | undefined>, opts: Partial<OtlpExporterOptions> = {}): OtlpHttpSpanExporter | undefined {
+export function otlpExporterFromEnv(
+  env: Record<string, string | undefined>,
+  opts: Partial<OtlpExporterOptions> = {},
+): OtlpHttpSpanExporter | undefined {
   const log = opts.logger ?? console;
   const fromEnv = otlpOptionsFromEnv(env, log);
   if (!fromEnv) return undefined;

@@ -68,7 +68,10 @@ export function createRunServices(opts: RunServicesOptions = {}): RunServices {
     ...(opts.routing ? { routing: opts.routing } : {}),
     ...(opts.modelFetch ? { fetch: opts.modelFetch } : {}),
   });
-  const budget = new RunBudget(opts.budget, { ...(opts.workflowId !== undefined ? { workflowId: opts.workflowId } : {}), ...(opts.ledger ? { ledger: opts.ledger } : {}) });
+  const budget = new RunBudget(opts.budget, {
+    ...(opts.workflowId !== undefined ? { workflowId: opts.workflowId } : {}),
+    ...(opts.ledger ? { ledger: opts.ledger } : {}),
+  });
   const modelEvents = new ModelEvents({ prices: pricesOf(opts.routing), budget });
   const handlers: BaseCallbackHandler[] = budget.limited ? [modelEvents, new BudgetCallback(budget)] : [modelEvents];
   const cache = new Map<string, BaseChatModel>();

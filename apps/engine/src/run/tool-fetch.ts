@@ -1,5 +1,11 @@
 import { Agent } from 'undici';
-import { createGuardedFetch, createGuardedLookup, systemResolver, type HostResolver, type NetworkPolicyInput } from '@flowcraft/node-types/tools';
+import {
+  createGuardedFetch,
+  createGuardedLookup,
+  systemResolver,
+  type HostResolver,
+  type NetworkPolicyInput,
+} from '@flowcraft/node-types/tools';
 import type { FetchLike } from '@flowcraft/node-types';
 
 export interface ToolFetch {

@@ -10,7 +10,10 @@ describe('spans per run, node and model call from the trace', () => {
     const exporter = new InMemorySpanExporter();
     const spans = new TraceSpans(exporter);
     const ports = new MemoryRunPorts();
-    const service = new RunService(ports, createBuiltinRegistry(), { env: {}, publish: (e: TraceEvent) => spans.onEvent(e) });
+    const service = new RunService(ports, createBuiltinRegistry(), {
+      env: {},
+      publish: (e: TraceEvent) => spans.onEvent(e),
+    });
     ports.addWorkflow({
       id: 'spans',
       name: 'Spans',
@@ -31,7 +34,11 @@ describe('spans per run, node and model call from the trace', () => {
 
     const all = exporter.spans;
     const run = all.find((s) => s.kind === 'run');
-    expect(run).toMatchObject({ name: 'flowcraft.run', status: 'ok', attributes: { 'flowcraft.run_id': runId, 'flowcraft.workflow_id': 'spans', 'flowcraft.status': 'completed' } });
+    expect(run).toMatchObject({
+      name: 'flowcraft.run',
+      status: 'ok',
+      attributes: { 'flowcraft.run_id': runId, 'flowcraft.workflow_id': 'spans', 'flowcraft.status': 'completed' },
+    });
     expect(run?.traceId).toMatch(/^[0-9a-f]{32}$/);
     const nodes = all.filter((s) => s.kind === 'node');
     expect(nodes.map((s) => s.attributes['flowcraft.node_id'])).toEqual(['start', 'ask', 'end']);
@@ -41,7 +48,13 @@ describe('spans per run, node and model call from the trace', () => {
     expect(model).toMatchObject({
       parentSpanId: ask?.spanId,
       name: 'chat scripted:m',
-      attributes: { 'gen_ai.request.model': 'scripted:m', 'gen_ai.response.model': 'scripted:m', 'gen_ai.usage.input_tokens': 7, 'gen_ai.usage.output_tokens': 3, 'flowcraft.cost_usd': 0 },
+      attributes: {
+        'gen_ai.request.model': 'scripted:m',
+        'gen_ai.response.model': 'scripted:m',
+        'gen_ai.usage.input_tokens': 7,
+        'gen_ai.usage.output_tokens': 3,
+        'flowcraft.cost_usd': 0,
+      },
     });
     expect(model!.startTimeMs).toBeLessThanOrEqual(model!.endTimeMs);
     expect(all.at(-1)).toBe(run);

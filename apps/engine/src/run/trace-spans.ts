@@ -62,7 +62,10 @@ interface RunSpans {
 export class TraceSpans {
   private readonly runs = new Map<string, RunSpans>();
 
-  constructor(private readonly exporter: SpanExporter, private readonly onError: (err: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly exporter: SpanExporter,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {}
 
   onEvent(e: TraceEvent): void {
     const at = Date.parse(e.ts);
@@ -73,11 +76,23 @@ export class TraceSpans {
         traceId,
         counter: 0,
         nodes: new Map(),
-        run: { spanId: hex(`run:${e.runId}:${e.seq}`, 16), name: 'flowcraft.run', kind: 'run', startTimeMs: at, attributes: { 'flowcraft.run_id': e.runId } },
+        run: {
+          spanId: hex(`run:${e.runId}:${e.seq}`, 16),
+          name: 'flowcraft.run',
+          kind: 'run',
+          startTimeMs: at,
+          attributes: { 'flowcraft.run_id': e.runId },
+        },
       };
       this.runs.set(e.runId, run);
     }
-    const newSpan = (name: string, kind: SpanData['kind'], parent: string, attributes: SpanData['attributes'], startTimeMs: number): Open => ({
+    const newSpan = (
+      name: string,
+      kind: SpanData['kind'],
+      parent: string,
+      attributes: SpanData['attributes'],
+      startTimeMs: number,
+    ): Open => ({
       spanId: hex(`${e.runId}:${e.seq}:${++run.counter}`, 16),
       name,
       kind,
@@ -85,7 +100,13 @@ export class TraceSpans {
       startTimeMs,
       attributes,
     });
-    const close = (open: Open, endTimeMs: number, status: SpanData['status'], extra: SpanData['attributes'] = {}, message?: string): SpanData => ({
+    const close = (
+      open: Open,
+      endTimeMs: number,
+      status: SpanData['status'],
+      extra: SpanData['attributes'] = {},
+      message?: string,
+    ): SpanData => ({
       traceId: run.traceId,
       spanId: open.spanId,
       ...(open.parentSpanId ? { parentSpanId: open.parentSpanId } : {}),
@@ -100,11 +121,23 @@ export class TraceSpans {
     const out: SpanData[] = [];
     switch (e.type) {
       case 'run.started':
-        run.run.attributes = { ...run.run.attributes, 'flowcraft.workflow_id': e.workflowId, 'flowcraft.thread_id': e.threadId };
+        run.run.attributes = {
+          ...run.run.attributes,
+          'flowcraft.workflow_id': e.workflowId,
+          'flowcraft.thread_id': e.threadId,
+        };
         break;
       case 'node.started': {
         const list = run.nodes.get(e.nodeId) ?? [];
-        list.push(newSpan(`flowcraft.node ${e.nodeId}`, 'node', run.run.spanId, { 'flowcraft.node_id': e.nodeId, 'flowcraft.step': e.step, 'flowcraft.attempt': e.attempt }, at));
+        list.push(
+          newSpan(
+            `flowcraft.node ${e.nodeId}`,
+            'node',
+            run.run.spanId,
+            { 'flowcraft.node_id': e.nodeId, 'flowcraft.step': e.step, 'flowcraft.attempt': e.attempt },
+            at,
+          ),
+        );
         run.nodes.set(e.nodeId, list);
         break;
       }
@@ -124,7 +157,9 @@ export class TraceSpans {
         if (typeof d['output'] === 'number') attrs['gen_ai.usage.output_tokens'] = d['output'];
         if (typeof d['costUsd'] === 'number') attrs['flowcraft.cost_usd'] = d['costUsd'];
         if (typeof d['failedAttempts'] === 'number') attrs['flowcraft.failed_attempts'] = d['failedAttempts'];
-        out.push(close(newSpan(`chat ${String(d['model'] ?? '')}`.trim(), 'model', parent, attrs, at - duration), at, 'ok'));
+        out.push(
+          close(newSpan(`chat ${String(d['model'] ?? '')}`.trim(), 'model', parent, attrs, at - duration), at, 'ok'),
+        );
         break;
       }
       case 'node.finished': {
@@ -143,7 +178,16 @@ export class TraceSpans {
       }
       case 'node.failed': {
         const open = run.nodes.get(e.nodeId)?.shift();
-        if (open) out.push(close(open, at, 'error', { 'flowcraft.error_code': e.error.code, 'flowcraft.will_retry': e.willRetry }, e.error.message));
+        if (open)
+          out.push(
+            close(
+              open,
+              at,
+              'error',
+              { 'flowcraft.error_code': e.error.code, 'flowcraft.will_retry': e.willRetry },
+              e.error.message,
+            ),
+          );
         break;
       }
       case 'run.completed':

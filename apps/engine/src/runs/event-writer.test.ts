@@ -13,10 +13,15 @@ describe('EventWriter', () => {
     const batches: number[][] = [];
     const published: number[] = [];
     const gate = deferred();
-    const writer = new EventWriter('r1', 10, async (events) => {
-      batches.push(events.map((e) => e.seq));
-      if (batches.length === 1) await gate.promise;
-    }, (e) => published.push(e.seq));
+    const writer = new EventWriter(
+      'r1',
+      10,
+      async (events) => {
+        batches.push(events.map((e) => e.seq));
+        if (batches.length === 1) await gate.promise;
+      },
+      (e) => published.push(e.seq),
+    );
     writer.emit({ type: 'run.cancelled' });
     await Promise.resolve();
     // The first batch is being written; these three queue up behind it.
@@ -34,10 +39,15 @@ describe('EventWriter', () => {
     const stored: TraceEvent[] = [];
     const published: TraceEvent[] = [];
     let fail = true;
-    const writer = new EventWriter('r1', 0, async (events) => {
-      if (fail) throw new Error('database down');
-      stored.push(...events);
-    }, (e) => published.push(e));
+    const writer = new EventWriter(
+      'r1',
+      0,
+      async (events) => {
+        if (fail) throw new Error('database down');
+        stored.push(...events);
+      },
+      (e) => published.push(e),
+    );
     writer.emit({ type: 'run.cancelled' });
     await expect(writer.flush()).rejects.toThrow('database down');
     fail = false;

@@ -64,7 +64,8 @@ export class MemoryRunPorts implements RunPorts {
     const list = this.events.get(first.runId) ?? [];
     let last = list.at(-1)?.seq ?? 0;
     for (const e of events) {
-      if (e.runId !== first.runId || e.seq !== last + 1) throw new FlowError('conflict', `Event seq ${e.seq} does not follow ${last} for run ${e.runId}`);
+      if (e.runId !== first.runId || e.seq !== last + 1)
+        throw new FlowError('conflict', `Event seq ${e.seq} does not follow ${last} for run ${e.runId}`);
       last = e.seq;
     }
     list.push(...events);

@@ -27,7 +27,10 @@ export interface RunRecord {
  */
 export interface RunPorts {
   /** The document a run pins (workflow id + version). */
-  getVersion(workflowId: string, version?: number): Promise<{ version: number; document: WorkflowDocument; valid: boolean }>;
+  getVersion(
+    workflowId: string,
+    version?: number,
+  ): Promise<{ version: number; document: WorkflowDocument; valid: boolean }>;
   createThread(workflowId: string, threadId?: string): Promise<string>;
   /** Creates a queued run; refuses (FlowError conflict) when the thread already has an active run. */
   createRun(run: Omit<RunRecord, 'status'>): Promise<RunRecord>;

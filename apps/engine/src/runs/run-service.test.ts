@@ -5,7 +5,8 @@ import type { TraceEvent } from '@flowcraft/schema';
 import { MemoryRunPorts } from './memory-ports.js';
 import { RunService } from './run-service.js';
 
-const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../../examples/${name}.json`, import.meta.url), 'utf8'));
+const example = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../../../examples/${name}.json`, import.meta.url), 'utf8'));
 const registry = createBuiltinRegistry();
 
 function setup() {
@@ -22,8 +23,14 @@ function slow(delayMs: number, nodes = 1) {
     id: 'slow',
     name: 'Slow',
     state: { input: { type: 'string', default: 'x' }, out: { type: 'list', reducer: 'append' } },
-    nodes: [{ id: 'start', type: 'start', config: { inputs: [{ channel: 'input' }] } }, ...ids.map((id) => ({ id, type: 'llm', config: { model: 'scripted:m', prompt: id, output: 'out' } })), { id: 'end', type: 'end', config: {} }],
-    edges: ['start', ...ids, 'end'].slice(1).map((id, i, all) => ({ id: `e${i}`, source: i === 0 ? 'start' : (all[i - 1] ?? ''), target: id })),
+    nodes: [
+      { id: 'start', type: 'start', config: { inputs: [{ channel: 'input' }] } },
+      ...ids.map((id) => ({ id, type: 'llm', config: { model: 'scripted:m', prompt: id, output: 'out' } })),
+      { id: 'end', type: 'end', config: {} },
+    ],
+    edges: ['start', ...ids, 'end']
+      .slice(1)
+      .map((id, i, all) => ({ id: `e${i}`, source: i === 0 ? 'start' : (all[i - 1] ?? ''), target: id })),
     script: { default: { content: 'done', delayMs } },
   };
 }
@@ -45,7 +52,9 @@ describe('RunService', () => {
     expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
     expect(events[0]?.type).toBe('run.started');
     expect(events.at(-1)?.type).toBe('run.completed');
-    expect(events.filter((e) => e.type === 'node.finished').map((e) => (e.type === 'node.finished' ? e.nodeId : ''))).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
+    expect(
+      events.filter((e) => e.type === 'node.finished').map((e) => (e.type === 'node.finished' ? e.nodeId : '')),
+    ).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
     expect(published).toEqual(events);
   });
 
@@ -57,7 +66,9 @@ describe('RunService', () => {
     const paused = await ports.getRun(runId);
     expect(paused.status).toBe('interrupted');
     const id = paused.interrupts?.[0]?.id ?? '';
-    await expect(service.resume(runId, { byId: { 'not-an-interrupt': { action: 'approve' } } })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(service.resume(runId, { byId: { 'not-an-interrupt': { action: 'approve' } } })).rejects.toMatchObject({
+      code: 'conflict',
+    });
     await service.resume(runId, { byId: { [id]: { action: 'approve' } } });
     await service.settled(runId);
     expect((await ports.getRun(runId)).status).toBe('completed');
@@ -90,7 +101,10 @@ describe('RunService', () => {
   it('refuses to run an invalid document with every problem', async () => {
     const { ports, service } = setup();
     ports.addWorkflow({ id: 'bad', name: 'bad', nodes: [{ id: 'start', type: 'start' }], edges: [] });
-    await expect(service.start({ workflowId: 'bad' })).rejects.toMatchObject({ code: 'invalid_document', problems: [expect.objectContaining({ code: 'missing_end' })] });
+    await expect(service.start({ workflowId: 'bad' })).rejects.toMatchObject({
+      code: 'invalid_document',
+      problems: [expect.objectContaining({ code: 'missing_end' })],
+    });
   });
 
   it('after a crash, continues the run from its last checkpoint with no lost or duplicated events', async () => {
@@ -130,7 +144,9 @@ describe('RunService', () => {
     const events = ports.events.get(runId) ?? [];
     expect(events.length).toBeGreaterThan(before);
     expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
-    const finished = events.filter((e) => e.type === 'node.finished').map((e) => (e.type === 'node.finished' ? e.nodeId : ''));
+    const finished = events
+      .filter((e) => e.type === 'node.finished')
+      .map((e) => (e.type === 'node.finished' ? e.nodeId : ''));
     // step0 and step1 ran before the crash and are not run again; step2 (in flight) starts again, the rest run once.
     expect(finished).toEqual(['start', 'step0', 'step1', 'step2', 'step3', 'end']);
     expect(events.filter((e) => e.type === 'node.started' && e.nodeId === 'step2')).toHaveLength(2);

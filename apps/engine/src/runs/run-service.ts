@@ -15,7 +15,11 @@ import { EventWriter } from './event-writer.js';
 /** Workflow versions whose compiled graphs are kept. */
 const COMPILED_CACHE_SIZE = 64;
 
-type Mode = { input: Record<string, unknown> } | { resume: unknown } | { resumeById: Record<string, unknown> } | { continue: true; checkpointId?: string };
+type Mode =
+  | { input: Record<string, unknown> }
+  | { resume: unknown }
+  | { resumeById: Record<string, unknown> }
+  | { continue: true; checkpointId?: string };
 
 /** Breakpoints of a debug run: canvas node ids to pause before / after. */
 export interface Breakpoints {
@@ -78,15 +82,26 @@ export class RunService {
   }): Promise<{ runId: string; threadId: string }> {
     const v = await this.ports.getVersion(req.workflowId, req.version);
     const compiled = this.compiled(req.workflowId, v.version, v.document);
-    const breakpoints = req.breakpoints ? { before: req.breakpoints.before ?? [], after: req.breakpoints.after ?? [] } : undefined;
+    const breakpoints = req.breakpoints
+      ? { before: req.breakpoints.before ?? [], after: req.breakpoints.after ?? [] }
+      : undefined;
     if (breakpoints) {
       const unknown = [...breakpoints.before, ...breakpoints.after].filter((id) => !compiled.nodeMap.has(id));
-      if (unknown.length > 0) throw new FlowError('invalid_input', `Breakpoints name nodes that are not in the workflow: ${[...new Set(unknown)].join(', ')}`, { details: { unknown } });
+      if (unknown.length > 0)
+        throw new FlowError(
+          'invalid_input',
+          `Breakpoints name nodes that are not in the workflow: ${[...new Set(unknown)].join(', ')}`,
+          { details: { unknown } },
+        );
     }
     if (req.checkpointId !== undefined) {
-      if (req.threadId === undefined) throw new FlowError('invalid_input', 'Continuing from a checkpoint needs the thread id');
-      const tuple = await this.ports.checkpointer.getTuple({ configurable: { thread_id: req.threadId, checkpoint_id: req.checkpointId } });
-      if (tuple === undefined) throw new FlowError('not_found', `Checkpoint ${req.checkpointId} not found on thread ${req.threadId}`);
+      if (req.threadId === undefined)
+        throw new FlowError('invalid_input', 'Continuing from a checkpoint needs the thread id');
+      const tuple = await this.ports.checkpointer.getTuple({
+        configurable: { thread_id: req.threadId, checkpoint_id: req.checkpointId },
+      });
+      if (tuple === undefined)
+        throw new FlowError('not_found', `Checkpoint ${req.checkpointId} not found on thread ${req.threadId}`);
     }
     const threadId = await this.ports.createThread(req.workflowId, req.threadId);
     const run = await this.ports.createRun({
@@ -98,7 +113,13 @@ export class RunService {
       ...(req.checkpointId !== undefined ? { forkedFrom: { checkpointId: req.checkpointId } } : {}),
     });
     if (breakpoints) this.breakpoints.set(run.id, breakpoints);
-    this.launch(run, compiled.document, req.checkpointId !== undefined ? { continue: true, checkpointId: req.checkpointId } : { input: req.input ?? {} }, true, breakpoints);
+    this.launch(
+      run,
+      compiled.document,
+      req.checkpointId !== undefined ? { continue: true, checkpointId: req.checkpointId } : { input: req.input ?? {} },
+      true,
+      breakpoints,
+    );
     return { runId: run.id, threadId };
   }
 
@@ -127,22 +148,41 @@ export class RunService {
 
   private async pausedRun(runId: string): Promise<RunRecord> {
     const run = await this.ports.getRun(runId);
-    if (run.status !== 'interrupted' || this.active.has(runId)) throw new FlowError('conflict', `Run ${runId} is ${run.status}, not paused`);
-    if ((run.interrupts ?? []).length > 0) throw new FlowError('conflict', `Run ${runId} is waiting for an answer to ${run.interrupts?.length} interrupt(s); resume it with the answer`);
+    if (run.status !== 'interrupted' || this.active.has(runId))
+      throw new FlowError('conflict', `Run ${runId} is ${run.status}, not paused`);
+    if ((run.interrupts ?? []).length > 0)
+      throw new FlowError(
+        'conflict',
+        `Run ${runId} is waiting for an answer to ${run.interrupts?.length} interrupt(s); resume it with the answer`,
+      );
     return run;
   }
 
   async resume(runId: string, answer: { value?: unknown; byId?: Record<string, unknown> }): Promise<void> {
     const run = await this.ports.getRun(runId);
-    if (run.status !== 'interrupted' || this.active.has(runId)) throw new FlowError('conflict', `Run ${runId} is ${run.status}, not waiting for input`);
+    if (run.status !== 'interrupted' || this.active.has(runId))
+      throw new FlowError('conflict', `Run ${runId} is ${run.status}, not waiting for input`);
     const pending = new Set((run.interrupts ?? []).map((i) => i.id));
     if (answer.byId) {
       const stale = Object.keys(answer.byId).filter((id) => !pending.has(id));
-      if (stale.length > 0) throw new FlowError('conflict', `Interrupt(s) ${stale.join(', ')} are not pending on run ${runId}`, { details: { pending: [...pending] } });
+      if (stale.length > 0)
+        throw new FlowError('conflict', `Interrupt(s) ${stale.join(', ')} are not pending on run ${runId}`, {
+          details: { pending: [...pending] },
+        });
     }
-    if (pending.size === 0) throw new FlowError('conflict', `Run ${runId} is paused at a breakpoint, not waiting for input: step or continue it`);
+    if (pending.size === 0)
+      throw new FlowError(
+        'conflict',
+        `Run ${runId} is paused at a breakpoint, not waiting for input: step or continue it`,
+      );
     const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
-    this.launch(run, v.document, answer.byId ? { resumeById: answer.byId } : { resume: answer.value ?? null }, false, await this.breakpointsOf(runId));
+    this.launch(
+      run,
+      v.document,
+      answer.byId ? { resumeById: answer.byId } : { resume: answer.value ?? null },
+      false,
+      await this.breakpointsOf(runId),
+    );
   }
 
   async cancel(runId: string): Promise<void> {
@@ -153,7 +193,8 @@ export class RunService {
       return;
     }
     const run = await this.ports.getRun(runId);
-    if (run.status !== 'queued' && run.status !== 'interrupted') throw new FlowError('conflict', `Run ${runId} is ${run.status} and cannot be cancelled`);
+    if (run.status !== 'queued' && run.status !== 'interrupted')
+      throw new FlowError('conflict', `Run ${runId} is ${run.status} and cannot be cancelled`);
     await this.finish(run, { status: 'cancelled', tokens: { input: 0, output: 0 } }, await this.eventWriter(run.id));
   }
 
@@ -165,11 +206,24 @@ export class RunService {
       try {
         const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
         const tuple = await this.ports.checkpointer.getTuple({ configurable: { thread_id: run.threadId } });
-        this.launch(run, v.document, tuple ? { continue: true } : { input: isRecord(run.input) ? run.input : {} }, !tuple);
+        this.launch(
+          run,
+          v.document,
+          tuple ? { continue: true } : { input: isRecord(run.input) ? run.input : {} },
+          !tuple,
+        );
         resumed.push(run.id);
       } catch (err) {
         const info = toErrorInfo(err);
-        await this.finish(run, { status: 'failed', error: { ...info, message: `Could not resume after an engine restart: ${info.message}` }, tokens: { input: 0, output: 0 } }, await this.eventWriter(run.id));
+        await this.finish(
+          run,
+          {
+            status: 'failed',
+            error: { ...info, message: `Could not resume after an engine restart: ${info.message}` },
+            tokens: { input: 0, output: 0 },
+          },
+          await this.eventWriter(run.id),
+        );
         failed.push(run.id);
       }
     }
@@ -211,15 +265,29 @@ export class RunService {
 
   private launch(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean, pausing?: Pausing): void {
     const controller = new AbortController();
-    const done = this.execute(run, document, mode, fresh, controller.signal, pausing).finally(() => this.active.delete(run.id));
+    const done = this.execute(run, document, mode, fresh, controller.signal, pausing).finally(() =>
+      this.active.delete(run.id),
+    );
     this.active.set(run.id, { controller, done });
   }
 
   private async eventWriter(runId: string): Promise<EventWriter> {
-    return new EventWriter(runId, await this.ports.lastSeq(runId), (events) => this.ports.appendEvents(events), this.opts.publish);
+    return new EventWriter(
+      runId,
+      await this.ports.lastSeq(runId),
+      (events) => this.ports.appendEvents(events),
+      this.opts.publish,
+    );
   }
 
-  private async execute(run: RunRecord, document: WorkflowDocument, mode: Mode, fresh: boolean, signal: AbortSignal, pausing?: Pausing): Promise<void> {
+  private async execute(
+    run: RunRecord,
+    document: WorkflowDocument,
+    mode: Mode,
+    fresh: boolean,
+    signal: AbortSignal,
+    pausing?: Pausing,
+  ): Promise<void> {
     let writer = await this.eventWriter(run.id);
     const t0 = performance.now();
     let outcome: RunOutcome;
@@ -236,7 +304,11 @@ export class RunService {
         });
       }
       const compiled = this.compiled(run.workflowId, run.workflowVersion, document);
-      const services = this.runServices.get(run.id) ?? (this.opts.services ? await this.opts.services(compiled.document) : createRunServices({ script: compiled.document.script, env: this.opts.env }));
+      const services =
+        this.runServices.get(run.id) ??
+        (this.opts.services
+          ? await this.opts.services(compiled.document)
+          : createRunServices({ script: compiled.document.script, env: this.opts.env }));
       this.runServices.set(run.id, services);
       outcome = await executeRun({
         compiled,
@@ -247,15 +319,31 @@ export class RunService {
         streamTokens: this.opts.streamTokens,
         onEvent: (body) => writer.emit(body),
         beforeCheckpoint: () => writer.flush(),
-        ...(pausing === 'step' ? { interruptBefore: '*' as const } : pausing ? { interruptBefore: pausing.before, interruptAfter: pausing.after } : {}),
+        ...(pausing === 'step'
+          ? { interruptBefore: '*' as const }
+          : pausing
+            ? { interruptBefore: pausing.before, interruptAfter: pausing.after }
+            : {}),
         ...('checkpointId' in mode && mode.checkpointId !== undefined ? { checkpointId: mode.checkpointId } : {}),
-        ...('input' in mode ? { input: mode.input } : 'resume' in mode ? { resume: mode.resume } : 'resumeById' in mode ? { resumeById: mode.resumeById } : {}),
+        ...('input' in mode
+          ? { input: mode.input }
+          : 'resume' in mode
+            ? { resume: mode.resume }
+            : 'resumeById' in mode
+              ? { resumeById: mode.resumeById }
+              : {}),
       });
       await writer.flush();
     } catch (err) {
       outcome = { status: 'failed', error: toErrorInfo(err), tokens: { input: 0, output: 0 } };
       // If storing the trace failed, record the failure with a writer that starts from what is stored.
-      if (!(await writer.flush().then(() => true, () => false))) writer = await this.eventWriter(run.id);
+      if (
+        !(await writer.flush().then(
+          () => true,
+          () => false,
+        ))
+      )
+        writer = await this.eventWriter(run.id);
     }
     await this.finish(run, outcome, writer, performance.now() - t0);
   }
@@ -270,8 +358,17 @@ export class RunService {
         writer.emit({ type: 'run.completed', output: outcome.output, durationMs, tokens: outcome.tokens });
         break;
       case 'interrupted':
-        await this.ports.updateRun(run.id, { status: 'interrupted', interrupts: outcome.interrupts, paused: outcome.paused ?? null, tokens: outcome.tokens });
-        writer.emit({ type: 'run.interrupted', interrupts: outcome.interrupts, ...(outcome.paused ? { paused: outcome.paused } : {}) });
+        await this.ports.updateRun(run.id, {
+          status: 'interrupted',
+          interrupts: outcome.interrupts,
+          paused: outcome.paused ?? null,
+          tokens: outcome.tokens,
+        });
+        writer.emit({
+          type: 'run.interrupted',
+          interrupts: outcome.interrupts,
+          ...(outcome.paused ? { paused: outcome.paused } : {}),
+        });
         break;
       case 'failed':
         this.breakpoints.delete(run.id);

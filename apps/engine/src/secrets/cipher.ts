@@ -31,15 +31,23 @@ export class SecretCipher {
     const { id, iv, body } = parse(name, envelope);
     const k = this.keyring.byId.get(id);
     if (k === undefined) {
-      throw new FlowError('internal', `Secret "${name}" was encrypted with key ${id}, which is not configured; add it to FLOWCRAFT_SECRET_KEYS_OLD.`);
+      throw new FlowError(
+        'internal',
+        `Secret "${name}" was encrypted with key ${id}, which is not configured; add it to FLOWCRAFT_SECRET_KEYS_OLD.`,
+      );
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', k.key, iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(aad(id, name));
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
-      throw new FlowError('internal', `Secret "${name}" failed authentication: it was altered, or stored under another name.`);
+      throw new FlowError(
+        'internal',
+        `Secret "${name}" failed authentication: it was altered, or stored under another name.`,
+      );
     }
   }
 
@@ -66,6 +74,7 @@ function parse(name: string, envelope: string): { id: string; iv: Buffer; body: 
   }
   const ivBytes = Buffer.from(iv, 'base64url');
   const bodyBytes = Buffer.from(body, 'base64url');
-  if (ivBytes.length !== IV_BYTES || bodyBytes.length < TAG_BYTES) throw new FlowError('internal', `Secret "${name}" is a truncated envelope.`);
+  if (ivBytes.length !== IV_BYTES || bodyBytes.length < TAG_BYTES)
+    throw new FlowError('internal', `Secret "${name}" is a truncated envelope.`);
   return { id, iv: ivBytes, body: bodyBytes };
 }

@@ -32,7 +32,10 @@ export function parseSecretKey(text: string, name = SECRET_KEY_ENV): SecretKey {
   else if (/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(t)) key = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (key === undefined || key.length !== 32) {
     // Never echo the value: it may be a real key with a typo.
-    throw new FlowError('invalid_request', `${name} must be 32 random bytes written as 64 hex digits or base64 (e.g. \`openssl rand -base64 32\`).`);
+    throw new FlowError(
+      'invalid_request',
+      `${name} must be 32 random bytes written as 64 hex digits or base64 (e.g. \`openssl rand -base64 32\`).`,
+    );
   }
   return { id: keyId(key), key };
 }

@@ -3,7 +3,9 @@ import { FlowError } from '@flowcraft/schema';
 import type { SecretCipher } from './cipher.js';
 
 /** Secret names: environment-variable-like, e.g. `OPENAI_API_KEY`, `VLLM_API_KEY`. */
-export const SecretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, _ . - (starting with a letter or _), at most 128');
+export const SecretName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, _ . - (starting with a letter or _), at most 128');
 export type SecretName = z.infer<typeof SecretName>;
 
 export const MAX_SECRET_BYTES = 16_384;
@@ -63,7 +65,8 @@ export class MemorySecretRows implements SecretRows {
 
 function checkName(name: string): string {
   const r = SecretName.safeParse(name);
-  if (!r.success) throw new FlowError('invalid_request', `Invalid secret name: ${r.error.issues[0]?.message ?? 'bad name'}`);
+  if (!r.success)
+    throw new FlowError('invalid_request', `Invalid secret name: ${r.error.issues[0]?.message ?? 'bad name'}`);
   return r.data;
 }
 
@@ -78,10 +81,17 @@ export class EncryptedSecretStore implements SecretStore {
   async set(name: string, value: string): Promise<void> {
     checkName(name);
     if (value === '') throw new FlowError('invalid_request', `Secret "${name}" must not be empty.`);
-    if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) throw new FlowError('invalid_request', `Secret "${name}" is longer than ${MAX_SECRET_BYTES} bytes.`);
+    if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES)
+      throw new FlowError('invalid_request', `Secret "${name}" is longer than ${MAX_SECRET_BYTES} bytes.`);
     const existing = await this.rows.get(name);
     const at = this.now();
-    await this.rows.put({ name, ciphertext: this.cipher.encrypt(name, value), keyId: this.cipher.currentKeyId, createdAt: existing?.createdAt ?? at, updatedAt: at });
+    await this.rows.put({
+      name,
+      ciphertext: this.cipher.encrypt(name, value),
+      keyId: this.cipher.currentKeyId,
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+    });
   }
 
   async get(name: string): Promise<string | undefined> {
@@ -90,7 +100,12 @@ export class EncryptedSecretStore implements SecretStore {
   }
 
   async list(): Promise<SecretInfo[]> {
-    return (await this.rows.list()).map((r) => ({ name: r.name, keyId: r.keyId, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
+    return (await this.rows.list()).map((r) => ({
+      name: r.name,
+      keyId: r.keyId,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+    }));
   }
 
   async delete(name: string): Promise<boolean> {
@@ -106,7 +121,12 @@ export class EncryptedSecretStore implements SecretStore {
     for (const row of await this.rows.list()) {
       if (!this.cipher.needsRotation(row.name, row.ciphertext)) continue;
       const value = this.cipher.decrypt(row.name, row.ciphertext);
-      await this.rows.put({ ...row, ciphertext: this.cipher.encrypt(row.name, value), keyId: this.cipher.currentKeyId, updatedAt: this.now() });
+      await this.rows.put({
+        ...row,
+        ciphertext: this.cipher.encrypt(row.name, value),
+        keyId: this.cipher.currentKeyId,
+        updatedAt: this.now(),
+      });
       rotated.push(row.name);
     }
     return { rotated, current: this.cipher.currentKeyId };

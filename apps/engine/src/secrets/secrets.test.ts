@@ -99,11 +99,19 @@ describe('EncryptedSecretStore', () => {
     let t = 0;
     const keyring = keyringFromEnv({ FLOWCRAFT_SECRET_KEY: hexKey() });
     if (!keyring) throw new Error('keyring');
-    const s = new EncryptedSecretStore(new MemorySecretRows(), new SecretCipher(keyring), () => new Date(Date.UTC(2025, 0, 1) + 1000 * t++));
+    const s = new EncryptedSecretStore(
+      new MemorySecretRows(),
+      new SecretCipher(keyring),
+      () => new Date(Date.UTC(2025, 0, 1) + 1000 * t++),
+    );
     await s.set('K', 'one');
     await s.set('K', 'two');
     const [info] = await s.list();
-    expect(info).toMatchObject({ name: 'K', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:01.000Z' });
+    expect(info).toMatchObject({
+      name: 'K',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:01.000Z',
+    });
     expect(await s.get('K')).toBe('two');
     await expect(s.set('bad name', 'x')).rejects.toMatchObject({ code: 'invalid_request' });
     await expect(s.set('K', '')).rejects.toMatchObject({ code: 'invalid_request' });
@@ -134,6 +142,8 @@ describe('EncryptedSecretStore', () => {
     // Without rotation the old ciphertexts would have been unreadable with the new key only.
     const stale = new MemorySecretRows();
     await store({ FLOWCRAFT_SECRET_KEY: oldKey }, stale).s.set('A', 'alpha');
-    await expect(store({ FLOWCRAFT_SECRET_KEY: newKey }, stale).s.get('A')).rejects.toThrow(/FLOWCRAFT_SECRET_KEYS_OLD/);
+    await expect(store({ FLOWCRAFT_SECRET_KEY: newKey }, stale).s.get('A')).rejects.toThrow(
+      /FLOWCRAFT_SECRET_KEYS_OLD/,
+    );
   });
 });

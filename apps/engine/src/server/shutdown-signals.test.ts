@@ -25,7 +25,11 @@ describe('stopOnSignals', () => {
   it('exits 1 and reports when stopping fails', async () => {
     const exit = vi.fn();
     const onError = vi.fn();
-    const remove = stopOnSignals(() => Promise.reject(new Error('db close failed')), { signals: ['SIGUSR2'], exit, onError });
+    const remove = stopOnSignals(() => Promise.reject(new Error('db close failed')), {
+      signals: ['SIGUSR2'],
+      exit,
+      onError,
+    });
     process.emit('SIGUSR2', 'SIGUSR2');
     await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(1));
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'db close failed' }));

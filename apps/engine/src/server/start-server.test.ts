@@ -40,7 +40,10 @@ describe('startServer', () => {
 
     const doc = await fetch(`${server.url}/v1/openapi.json`);
     expect(doc.status).toBe(200);
-    expect(await doc.json()).toMatchObject({ openapi: '3.1.0', paths: expect.objectContaining({ '/v1/runs': expect.any(Object) }) });
+    expect(await doc.json()).toMatchObject({
+      openapi: '3.1.0',
+      paths: expect.objectContaining({ '/v1/runs': expect.any(Object) }),
+    });
 
     const missing = await fetch(`${server.url}/nope`);
     expect(missing.status).toBe(404);
@@ -54,10 +57,16 @@ describe('startServer', () => {
   it('requires the API key over HTTP and on the socket when configured, and never prints it', async () => {
     const { server, printed } = await start({ API_KEY: KEY });
     expect((await fetch(`${server.url}/v1/workflows`)).status).toBe(401);
-    expect((await fetch(`${server.url}/v1/workflows`, { headers: { Authorization: `Bearer ${KEY}` } })).status).toBe(200);
+    expect((await fetch(`${server.url}/v1/workflows`, { headers: { Authorization: `Bearer ${KEY}` } })).status).toBe(
+      200,
+    );
     expect(printed.join('\n')).not.toContain(KEY);
 
-    const refused: ClientSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const refused: ClientSocket = connect(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     const err = await new Promise<Error>((resolve) => refused.on('connect_error', resolve));
     expect(err.message).toBe('unauthorized');
     refused.disconnect();
@@ -66,10 +75,17 @@ describe('startServer', () => {
   it('streams trace events on the same port', async () => {
     const { server, eventLog } = await start();
     eventLog.append('run-1', { type: 'model.token', nodeId: 'n', text: 'hi' });
-    const socket: ClientSocket<ServerToClientEvents, ClientToServerEvents> = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const socket: ClientSocket<ServerToClientEvents, ClientToServerEvents> = connect(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     const seqs: number[] = [];
     socket.on('event', (e) => seqs.push(e.seq));
-    expect(await socket.emitWithAck('subscribe', { runId: 'run-1', afterSeq: 0 })).toMatchObject({ ok: true, lastSeq: 1 });
+    expect(await socket.emitWithAck('subscribe', { runId: 'run-1', afterSeq: 0 })).toMatchObject({
+      ok: true,
+      lastSeq: 1,
+    });
     eventLog.append('run-1', { type: 'model.token', nodeId: 'n', text: 'there' });
     await vi.waitFor(() => expect(seqs).toEqual([1, 2]));
     socket.disconnect();
@@ -83,7 +99,10 @@ describe('startServer', () => {
     const drain = vi.fn(
       () =>
         new Promise<void>((resolve) => {
-          seenAtDrain = { sockets: holder.server?.realtime.io.sockets.sockets.size ?? -1, listening: holder.server?.server.listening ?? true };
+          seenAtDrain = {
+            sockets: holder.server?.realtime.io.sockets.sockets.size ?? -1,
+            listening: holder.server?.server.listening ?? true,
+          };
           finishDrain = () => {
             drained = true;
             resolve();
@@ -93,7 +112,11 @@ describe('startServer', () => {
     const { server } = await start({}, { drain });
     holder.server = server;
     expect((await fetch(`${server.url}/v1/health`)).status).toBe(200); // leaves a keep-alive connection open
-    const socket: ClientSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const socket: ClientSocket = connect(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
     await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
     expect(server.realtime.io.sockets.sockets.size).toBe(1);
     const disconnected = new Promise<string>((resolve) => socket.on('disconnect', (reason) => resolve(reason)));
@@ -117,7 +140,12 @@ describe('startServer', () => {
   it('refuses to start on a port in use', async () => {
     const { server } = await start();
     await expect(
-      startServer({ config: loadConfig({ PORT: String(server.port) }), deps: createFakeDeps(), eventLog: new MemoryEventLog(), print: () => undefined }),
+      startServer({
+        config: loadConfig({ PORT: String(server.port) }),
+        deps: createFakeDeps(),
+        eventLog: new MemoryEventLog(),
+        print: () => undefined,
+      }),
     ).rejects.toThrow(/EADDRINUSE/);
   });
 });

@@ -41,9 +41,19 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { config } = opts;
   const logger = opts.deps.logger ?? createLogger(config.logLevel);
   const deps: HttpDeps = { ...opts.deps, logger };
-  const app = createHttpApp(deps, { apiKey: config.apiKey, corsOrigins: config.corsOrigins, bodyLimitBytes: config.bodyLimitBytes, editorDir: config.editorDir });
+  const app = createHttpApp(deps, {
+    apiKey: config.apiKey,
+    corsOrigins: config.corsOrigins,
+    bodyLimitBytes: config.bodyLimitBytes,
+    editorDir: config.editorDir,
+  });
   const server = createServer(getRequestListener(app.fetch));
-  const realtime = attachRealtime(server, { eventLog: opts.eventLog, apiKey: config.apiKey, corsOrigins: config.corsOrigins, logger });
+  const realtime = attachRealtime(server, {
+    eventLog: opts.eventLog,
+    apiKey: config.apiKey,
+    corsOrigins: config.corsOrigins,
+    logger,
+  });
 
   try {
     await listen(server, config.port, config.host);
@@ -79,7 +89,12 @@ function addressOf(server: Server): AddressInfo {
   return address;
 }
 
-async function shutdown(server: Server, realtime: Realtime, drain: (() => Promise<void>) | undefined, graceMs: number): Promise<void> {
+async function shutdown(
+  server: Server,
+  realtime: Realtime,
+  drain: (() => Promise<void>) | undefined,
+  graceMs: number,
+): Promise<void> {
   // Stop accepting connections; the callback fires once every open connection has ended.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

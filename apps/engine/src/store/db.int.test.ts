@@ -7,7 +7,17 @@ import { openDatabase } from './db.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
 import { createServerDatabase } from './server-database.js';
 
-const EXPECTED_TABLES = ['checkpoint_blobs', 'checkpoint_writes', 'checkpoints', 'run_events', 'runs', 'secrets', 'threads', 'workflow_versions', 'workflows'];
+const EXPECTED_TABLES = [
+  'checkpoint_blobs',
+  'checkpoint_writes',
+  'checkpoints',
+  'run_events',
+  'runs',
+  'secrets',
+  'threads',
+  'workflow_versions',
+  'workflows',
+];
 
 describe('openDatabase', () => {
   const dirs: string[] = [];
@@ -20,7 +30,11 @@ describe('openDatabase', () => {
     dirs.push(dataDir);
     const first = await openDatabase({ dataDir });
     expect(first.kind).toBe('pglite');
-    const { workflow } = await createWorkflowsRepo(first.db).create({ name: 'survives', document: { n: 1 }, valid: true });
+    const { workflow } = await createWorkflowsRepo(first.db).create({
+      name: 'survives',
+      document: { n: 1 },
+      valid: true,
+    });
     await first.close();
     const second = await openDatabase({ dataDir });
     try {
@@ -33,9 +47,16 @@ describe('openDatabase', () => {
   it('migrates a Postgres database once, even when two engines open it at the same time', async () => {
     const server = await createServerDatabase(process.env.DATABASE_URL || undefined);
     try {
-      const [a, b] = await Promise.all([openDatabase({ url: server.url, maxConnections: 2 }), openDatabase({ url: server.url, maxConnections: 2 })]);
+      const [a, b] = await Promise.all([
+        openDatabase({ url: server.url, maxConnections: 2 }),
+        openDatabase({ url: server.url, maxConnections: 2 }),
+      ]);
       expect([a.kind, b.kind]).toEqual(['postgres', 'postgres']);
-      const tables = await a.db.select({ name: sql<string>`table_name` }).from(sql`information_schema.tables`).where(sql`table_schema = 'public'`).orderBy(sql`table_name`);
+      const tables = await a.db
+        .select({ name: sql<string>`table_name` })
+        .from(sql`information_schema.tables`)
+        .where(sql`table_schema = 'public'`)
+        .orderBy(sql`table_name`);
       expect(tables.map((t) => t.name)).toEqual(EXPECTED_TABLES);
       const applied = await b.db.select({ n: sql<number>`count(*)::int` }).from(sql`drizzle.__drizzle_migrations`);
       expect(applied[0]?.n).toBeGreaterThanOrEqual(1);
@@ -43,7 +64,9 @@ describe('openDatabase', () => {
       expect((await createWorkflowsRepo(b.db).get(workflow.id)).name).toBe('shared');
       await Promise.all([a.close(), b.close()]);
       const again = await openDatabase({ url: server.url });
-      const reapplied = await again.db.select({ n: sql<number>`count(*)::int` }).from(sql`drizzle.__drizzle_migrations`);
+      const reapplied = await again.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(sql`drizzle.__drizzle_migrations`);
       expect(reapplied[0]?.n).toBe(applied[0]?.n);
       await again.close();
     } finally {

@@ -53,7 +53,8 @@ export async function openPglite(client: PGlite): Promise<OpenDatabase> {
 }
 
 async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_URL must start with postgres:// (got ${url.split(':')[0]}:…)`);
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new Error(`DATABASE_URL must start with postgres:// (got ${url.split(':')[0]}:…)`);
   const client = postgres(url, { max, onnotice: () => {} });
   try {
     const db = drizzlePostgres({ client, schema });

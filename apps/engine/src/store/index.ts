@@ -15,7 +15,14 @@ export { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 export { RUN_STATUSES, ACTIVE_RUN_STATUSES } from './schema/index.js';
 export type { RunStatus } from './schema/index.js';
 export * as tables from './schema/index.js';
-export type { Workflow, WorkflowVersion, WorkflowVersionSummary, SaveWorkflow, ListWorkflows, WorkflowsRepo } from './repos/workflows-repo.js';
+export type {
+  Workflow,
+  WorkflowVersion,
+  WorkflowVersionSummary,
+  SaveWorkflow,
+  ListWorkflows,
+  WorkflowsRepo,
+} from './repos/workflows-repo.js';
 export type { Thread, CreateThread, ThreadsRepo } from './repos/threads-repo.js';
 export type { Run, CreateRun, ListRuns, UpdateRun, RunsRepo } from './repos/runs-repo.js';
 export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-repo.js';

@@ -14,7 +14,10 @@ import type { OpenDatabase } from './db.js';
  */
 function templatePath(): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
+  for (const file of readdirSync(MIGRATIONS_FOLDER)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
   hash.update(JSON.stringify(readdirSync(join(MIGRATIONS_FOLDER, 'meta')).sort()));
   hash.update(pgliteLocation());
   return join(tmpdir(), `flowcraft-pglite-${hash.digest('hex').slice(0, 16)}.tar`);

@@ -24,7 +24,10 @@ async function admin<T>(serverUrl: string, fn: (sql: postgres.Sql) => Promise<T>
  * Creates a fresh, empty database on the PostgreSQL server of `serverUrl` (any database URL of that
  * server; default: local trust-auth server) for tests and benchmarks; `drop()` removes it.
  */
-export async function createServerDatabase(serverUrl: string = DEFAULT_SERVER_URL, prefix = 'flowcraft_test'): Promise<ServerDatabase> {
+export async function createServerDatabase(
+  serverUrl: string = DEFAULT_SERVER_URL,
+  prefix = 'flowcraft_test',
+): Promise<ServerDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await admin(serverUrl, (sql) => sql`create database ${sql(name)}`);
   const url = new URL(serverUrl);

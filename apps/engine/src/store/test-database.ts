@@ -27,7 +27,8 @@ export function useTestDatabase(kind: DatabaseKind, options: { fresh?: boolean }
       return;
     }
     const envUrl = process.env.DATABASE_URL;
-    if (envUrl === undefined || envUrl === '' || options.fresh === true) created = await createServerDatabase(envUrl || undefined);
+    if (envUrl === undefined || envUrl === '' || options.fresh === true)
+      created = await createServerDatabase(envUrl || undefined);
     open = await openDatabase({ url: created?.url ?? envUrl, maxConnections: 4 });
   });
   afterAll(async () => {

@@ -1,10 +1,16 @@
 import { z } from 'zod';
-import { AIMessage, HumanMessage, SystemMessage, ToolMessage, isBaseMessage } from '@langchain/core/messages';
+import { type AIMessage, HumanMessage, SystemMessage, ToolMessage, isBaseMessage } from '@langchain/core/messages';
 import type { BaseMessage } from '@langchain/core/messages';
 import { FlowError } from '@flowcraft/schema';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
-import { AgentToolSpec, codeArgsSchema, invokeToolSafely, resolveAgentTools, type McpToolProvider } from '../tools/index.js';
+import {
+  AgentToolSpec,
+  codeArgsSchema,
+  invokeToolSafely,
+  resolveAgentTools,
+  type McpToolProvider,
+} from '../tools/index.js';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { ERROR_OUT, IN, OUT, modelField, modelSpec, policyFields, textOf } from './common.js';
 
@@ -32,7 +38,13 @@ function messagesOf(value: unknown): BaseMessage[] {
 export const agentNode = defineNodeType({
   type: 'agent',
   version: 1,
-  meta: { title: 'Agent', category: 'ai', description: 'A chat model with tools in a loop (ReAct) until it answers, bounded by max iterations; each iteration is one step in the trace.', icon: 'bot' },
+  meta: {
+    title: 'Agent',
+    category: 'ai',
+    description:
+      'A chat model with tools in a loop (ReAct) until it answers, bounded by max iterations; each iteration is one step in the trace.',
+    icon: 'bot',
+  },
   control: 'all',
   boundedSelfLoop: true,
   config: agentConfig,
@@ -78,7 +90,10 @@ export const agentNode = defineNodeType({
     const conversation = privateChannel('conversation');
     const iterations = privateChannel('iterations');
     return {
-      privateChannels: { conversation: { type: 'json', reducer: 'replace' }, iterations: { type: 'number', reducer: 'replace' } },
+      privateChannels: {
+        conversation: { type: 'json', reducer: 'replace' },
+        iterations: { type: 'number', reducer: 'replace' },
+      },
       async run(state, ctx) {
         const iteration = (typeof state[iterations] === 'number' ? state[iterations] : 0) + 1;
         let messages = messagesOf(state[conversation]);
@@ -93,7 +108,8 @@ export const agentNode = defineNodeType({
         const base = services.models.chat(spec, { nodeId: node.id });
         let reply: AIMessage;
         if (tools.length > 0) {
-          if (!base.bindTools) throw new FlowError('model_error', `Model ${spec} does not support tools`, { nodeId: node.id });
+          if (!base.bindTools)
+            throw new FlowError('model_error', `Model ${spec} does not support tools`, { nodeId: node.id });
           reply = await base.bindTools(tools).invoke(messages, { signal: ctx.signal });
         } else {
           reply = await base.invoke(messages, { signal: ctx.signal });
@@ -102,23 +118,42 @@ export const agentNode = defineNodeType({
         const calls = reply.tool_calls ?? [];
         if (calls.length === 0 || iteration >= config.maxIterations) {
           if (calls.length > 0 && config.onMaxIterations === 'error') {
-            throw new FlowError('node_failed', `Agent stopped after ${config.maxIterations} iterations without a final answer`, { nodeId: node.id });
+            throw new FlowError(
+              'node_failed',
+              `Agent stopped after ${config.maxIterations} iterations without a final answer`,
+              { nodeId: node.id },
+            );
           }
           const update: Record<string, unknown> = { [config.output]: textOf(reply.content) };
-          if (config.appendTo) update[config.appendTo] = messages.filter((m) => m.getType() !== "system");
+          if (config.appendTo) update[config.appendTo] = messages.filter((m) => m.getType() !== 'system');
           return { update };
         }
         for (const call of calls) {
           const tool = byName.get(call.name);
           const id = call.id ?? `${node.id}_${iteration}_${call.name}`;
           if (!tool) {
-            messages.push(new ToolMessage({ content: `Error: unknown tool "${call.name}"`, tool_call_id: id, status: 'error' }));
+            messages.push(
+              new ToolMessage({ content: `Error: unknown tool "${call.name}"`, tool_call_id: id, status: 'error' }),
+            );
             continue;
           }
           const res = await invokeToolSafely(tool, call.args, ctx.signal);
-          const content = res.ok ? (typeof res.output === 'string' ? res.output : JSON.stringify(res.output)) : `Error: ${res.error}`;
-          ctx.emit({ kind: 'tool_call', iteration, tool: call.name, args: call.args, ok: res.ok, result: content.length > 500 ? `${content.slice(0, 500)}…` : content });
-          messages.push(new ToolMessage({ content, tool_call_id: id, name: call.name, status: res.ok ? 'success' : 'error' }));
+          const content = res.ok
+            ? typeof res.output === 'string'
+              ? res.output
+              : JSON.stringify(res.output)
+            : `Error: ${res.error}`;
+          ctx.emit({
+            kind: 'tool_call',
+            iteration,
+            tool: call.name,
+            args: call.args,
+            ok: res.ok,
+            result: content.length > 500 ? `${content.slice(0, 500)}…` : content,
+          });
+          messages.push(
+            new ToolMessage({ content, tool_call_id: id, name: call.name, status: res.ok ? 'success' : 'error' }),
+          );
         }
         return { update: { [conversation]: messages, [iterations]: iteration }, self: true };
       },

@@ -12,7 +12,10 @@ export const policyFields = {
 export const channelName = (description: string) => z.string().min(1).describe(description);
 
 /** Model spec field: `provider:model`; empty means the workflow's default model. */
-export const modelField = z.string().default('').describe('provider:model, e.g. openai:gpt-4o-mini or scripted:default; empty = workflow default');
+export const modelField = z
+  .string()
+  .default('')
+  .describe('provider:model, e.g. openai:gpt-4o-mini or scripted:default; empty = workflow default');
 
 export const IN: DeclaredPort = { id: 'in', label: 'in', multiple: true };
 export const OUT: DeclaredPort = { id: 'out', label: 'next', multiple: true };
@@ -28,7 +31,13 @@ export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((part: unknown) => (typeof part === 'string' ? part : part && typeof part === 'object' && 'text' in part && typeof part.text === 'string' ? part.text : ''))
+      .map((part: unknown) =>
+        typeof part === 'string'
+          ? part
+          : part && typeof part === 'object' && 'text' in part && typeof part.text === 'string'
+            ? part.text
+            : '',
+      )
       .join('');
   }
   return '';

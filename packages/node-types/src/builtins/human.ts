@@ -4,7 +4,13 @@ import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
 import { IN, duplicateIds } from './common.js';
 
-export const HumanOption = z.strictObject({ id: z.string().min(1).regex(/^[A-Za-z0-9_-]+$/), label: z.string().default('') });
+export const HumanOption = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9_-]+$/),
+  label: z.string().default(''),
+});
 
 export const humanConfig = z.object({
   /** `approval`: approve / reject / edit. `choice`: pick one option (one branch each). `input`: free value. */
@@ -21,7 +27,11 @@ const InputAnswer = z.strictObject({ value: z.unknown() });
 
 /** The value a run is resumed with. */
 export const HumanAnswer = z.union([
-  z.object({ action: z.enum(['approve', 'reject', 'edit']), value: z.unknown().optional(), comment: z.string().optional() }),
+  z.object({
+    action: z.enum(['approve', 'reject', 'edit']),
+    value: z.unknown().optional(),
+    comment: z.string().optional(),
+  }),
   z.object({ choice: z.string(), comment: z.string().optional() }),
   z.object({ value: z.unknown() }),
 ]);
@@ -29,7 +39,13 @@ export const HumanAnswer = z.union([
 export const humanNode = defineNodeType({
   type: 'human',
   version: 1,
-  meta: { title: 'Human', category: 'human', description: 'Pauses the run for a person: approve / reject / edit, pick an option, or type a value; resumes with their answer.', icon: 'user' },
+  meta: {
+    title: 'Human',
+    category: 'human',
+    description:
+      'Pauses the run for a person: approve / reject / edit, pick an option, or type a value; resumes with their answer.',
+    icon: 'user',
+  },
   control: 'choice',
   config: humanConfig,
   ui: {
@@ -48,8 +64,13 @@ export const humanNode = defineNodeType({
     outputsFrom: { field: 'options', idKey: 'id', labelKey: 'label', when: { field: 'kind', in: ['choice'] } },
   },
   check: (c) => [
-    ...(c.kind === 'choice' && c.options.length === 0 ? [{ path: ['options'], message: 'a choice needs at least one option' }] : []),
-    ...duplicateIds(c.options.map((o) => o.id)).map((i) => ({ path: ['options', i, 'id'], message: `duplicate option id "${c.options[i]?.id}"` })),
+    ...(c.kind === 'choice' && c.options.length === 0
+      ? [{ path: ['options'], message: 'a choice needs at least one option' }]
+      : []),
+    ...duplicateIds(c.options.map((o) => o.id)).map((i) => ({
+      path: ['options', i, 'id'],
+      message: `duplicate option id "${c.options[i]?.id}"`,
+    })),
   ],
   channels: (c) => ({ reads: [], writes: [...(c.channel ? [c.channel] : []), ...(c.decision ? [c.decision] : [])] }),
   build: ({ config, node }) => ({
@@ -58,12 +79,20 @@ export const humanNode = defineNodeType({
         nodeId: node.id,
         kind: config.kind,
         message: await render(config.message, state),
-        options: config.kind === 'choice' ? config.options : config.kind === 'approval' ? [{ id: 'approve' }, { id: 'reject' }, { id: 'edit' }] : [],
+        options:
+          config.kind === 'choice'
+            ? config.options
+            : config.kind === 'approval'
+              ? [{ id: 'approve' }, { id: 'reject' }, { id: 'edit' }]
+              : [],
         ...(config.channel ? { channel: config.channel, value: state[config.channel] } : {}),
       };
       const raw = ctx.interrupt(payload);
       const answer = normalizeAnswer(raw, config.kind);
-      if (!answer) throw new FlowError('invalid_input', `Unusable answer for human node "${node.id}": ${JSON.stringify(raw)}`, { nodeId: node.id });
+      if (!answer)
+        throw new FlowError('invalid_input', `Unusable answer for human node "${node.id}": ${JSON.stringify(raw)}`, {
+          nodeId: node.id,
+        });
       const update: Record<string, unknown> = {};
       if (config.decision) update[config.decision] = answer;
       if (config.kind === 'input') {
@@ -72,7 +101,11 @@ export const humanNode = defineNodeType({
       }
       if (config.kind === 'choice') {
         if (!config.options.some((o) => o.id === answer.action)) {
-          throw new FlowError('invalid_input', `"${answer.action}" is not an option of "${node.id}" (${config.options.map((o) => o.id).join(', ')})`, { nodeId: node.id });
+          throw new FlowError(
+            'invalid_input',
+            `"${answer.action}" is not an option of "${node.id}" (${config.options.map((o) => o.id).join(', ')})`,
+            { nodeId: node.id },
+          );
         }
         return { update, ports: [answer.action] };
       }
@@ -94,7 +127,8 @@ export function normalizeAnswer(raw: unknown, kind: 'approval' | 'choice' | 'inp
     const p = InputAnswer.safeParse(raw);
     return { action: 'input', value: p.success ? p.data.value : raw };
   }
-  if (typeof raw === 'string') return kind === 'approval' && !['approve', 'reject'].includes(raw) ? undefined : { action: raw };
+  if (typeof raw === 'string')
+    return kind === 'approval' && !['approve', 'reject'].includes(raw) ? undefined : { action: raw };
   if (raw === true || raw === false) return kind === 'approval' ? { action: raw ? 'approve' : 'reject' } : undefined;
   const p = HumanAnswer.safeParse(raw);
   if (!p.success) return undefined;

@@ -10,7 +10,18 @@ import { startNode } from './start.js';
 import { toolNode } from './tool.js';
 import { transformNode } from './transform.js';
 
-export const builtinNodeTypes = [startNode, endNode, llmNode, agentNode, routerNode, parallelNode, reflectionNode, toolNode, humanNode, transformNode];
+export const builtinNodeTypes = [
+  startNode,
+  endNode,
+  llmNode,
+  agentNode,
+  routerNode,
+  parallelNode,
+  reflectionNode,
+  toolNode,
+  humanNode,
+  transformNode,
+];
 
 /** A registry holding every built-in node type. */
 export function createBuiltinRegistry(): NodeTypeRegistry {
@@ -19,4 +30,15 @@ export function createBuiltinRegistry(): NodeTypeRegistry {
   return registry;
 }
 
-export { agentNode, endNode, humanNode, llmNode, parallelNode, reflectionNode, routerNode, startNode, toolNode, transformNode };
+export {
+  agentNode,
+  endNode,
+  humanNode,
+  llmNode,
+  parallelNode,
+  reflectionNode,
+  routerNode,
+  startNode,
+  toolNode,
+  transformNode,
+};

@@ -28,7 +28,12 @@ export function historyMessages(value: unknown): BaseMessage[] {
 export const llmNode = defineNodeType({
   type: 'llm',
   version: 1,
-  meta: { title: 'LLM', category: 'ai', description: 'One chat-model call from a prompt template over state; optional structured (JSON Schema) output.', icon: 'sparkles' },
+  meta: {
+    title: 'LLM',
+    category: 'ai',
+    description: 'One chat-model call from a prompt template over state; optional structured (JSON Schema) output.',
+    icon: 'sparkles',
+  },
   control: 'all',
   config: llmConfig,
   ui: {
@@ -60,7 +65,8 @@ export const llmNode = defineNodeType({
           const schema = { title: 'output', ...config.schema };
           const structured = model.withStructuredOutput(schema, { name: 'output', includeRaw: true });
           const res = await structured.invoke(messages, callOpts);
-          if (res.parsed === null || res.parsed === undefined) throw new FlowError('model_error', 'The model returned no structured output', { nodeId: node.id });
+          if (res.parsed === null || res.parsed === undefined)
+            throw new FlowError('model_error', 'The model returned no structured output', { nodeId: node.id });
           value = res.parsed;
           reply = new AIMessage(JSON.stringify(res.parsed));
         } else {

@@ -22,7 +22,8 @@ export const parallelNode = defineNodeType({
   meta: {
     title: 'Parallel',
     category: 'control',
-    description: 'Fans out to all its branches at once, or maps one branch over a list (one task per item). The node after the branches waits for all of them and merges by channel reducers.',
+    description:
+      'Fans out to all its branches at once, or maps one branch over a list (one task per item). The node after the branches waits for all of them and merges by channel reducers.',
     icon: 'git-fork',
   },
   control: 'all',
@@ -47,7 +48,9 @@ export const parallelNode = defineNodeType({
       const list = await evaluate(config.over, state);
       const items = list === undefined || list === null ? [] : Array.isArray(list) ? list : [list];
       if (items.length > config.maxItems) {
-        throw new FlowError('node_failed', `Map over ${items.length} items exceeds maxItems (${config.maxItems})`, { nodeId: node.id });
+        throw new FlowError('node_failed', `Map over ${items.length} items exceeds maxItems (${config.maxItems})`, {
+          nodeId: node.id,
+        });
       }
       return { sends: items.map((item) => ({ port: 'each', state: { ...state, [config.itemChannel]: item } })) };
     },

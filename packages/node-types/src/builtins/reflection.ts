@@ -9,8 +9,14 @@ export const reflectionConfig = z.object({
   /** Critic model; empty = same as the generator. */
   criticModel: z.string().default(''),
   task: z.string().default('{{ state.input }}'),
-  generatorSystem: z.string().default('You write high-quality answers. When given feedback, revise your previous draft to address it.'),
-  criticSystem: z.string().default('You are a demanding critic. Accept the draft only if it fully satisfies the task; otherwise give concrete feedback.'),
+  generatorSystem: z
+    .string()
+    .default('You write high-quality answers. When given feedback, revise your previous draft to address it.'),
+  criticSystem: z
+    .string()
+    .default(
+      'You are a demanding critic. Accept the draft only if it fully satisfies the task; otherwise give concrete feedback.',
+    ),
   maxRounds: z.number().int().min(1).max(20).default(3),
   /** Channel receiving the final draft. */
   output: z.string().min(1).default('output'),
@@ -33,7 +39,13 @@ const verdictSchema = {
 export const reflectionNode = defineNodeType({
   type: 'reflection',
   version: 1,
-  meta: { title: 'Reflection', category: 'ai', description: 'Generator → critic → revise until the critic accepts or the round limit is reached; each round is one step in the trace.', icon: 'repeat' },
+  meta: {
+    title: 'Reflection',
+    category: 'ai',
+    description:
+      'Generator → critic → revise until the critic accepts or the round limit is reached; each round is one step in the trace.',
+    icon: 'repeat',
+  },
   control: 'all',
   boundedSelfLoop: true,
   config: reflectionConfig,
@@ -60,19 +72,35 @@ export const reflectionNode = defineNodeType({
         const task = await render(config.task, state);
         const genMessages = [new SystemMessage(await render(config.generatorSystem, state)), new HumanMessage(task)];
         if (prev.success) {
-          genMessages.push(new HumanMessage(`Your previous draft:\n${prev.data.draft}\n\nCritic feedback:\n${prev.data.feedback}\n\nWrite the revised draft.`));
+          genMessages.push(
+            new HumanMessage(
+              `Your previous draft:\n${prev.data.draft}\n\nCritic feedback:\n${prev.data.feedback}\n\nWrite the revised draft.`,
+            ),
+          );
         }
-        const draft = textOf((await services.models.chat(genSpec, { nodeId: node.id }).invoke(genMessages, { signal: ctx.signal })).content);
+        const draft = textOf(
+          (await services.models.chat(genSpec, { nodeId: node.id }).invoke(genMessages, { signal: ctx.signal }))
+            .content,
+        );
         const raw = await services.models
           .chat(criticSpec, { nodeId: node.id })
           .withStructuredOutput(verdictSchema, { name: 'critique' })
-          .invoke([new SystemMessage(await render(config.criticSystem, state)), new HumanMessage(`Task:\n${task}\n\nDraft (round ${round}):\n${draft}`)], { signal: ctx.signal });
+          .invoke(
+            [
+              new SystemMessage(await render(config.criticSystem, state)),
+              new HumanMessage(`Task:\n${task}\n\nDraft (round ${round}):\n${draft}`),
+            ],
+            { signal: ctx.signal },
+          );
         const parsed = Verdict.safeParse(raw);
-        const verdict = parsed.success ? parsed.data : { accepted: false, feedback: 'The critic gave no usable verdict.' };
+        const verdict = parsed.success
+          ? parsed.data
+          : { accepted: false, feedback: 'The critic gave no usable verdict.' };
         const done = verdict.accepted || round >= config.maxRounds;
         ctx.emit({ kind: 'reflection_round', round, accepted: verdict.accepted, feedback: verdict.feedback });
         const update: Record<string, unknown> = {};
-        if (config.rounds) update[config.rounds] = [{ round, draft, accepted: verdict.accepted, feedback: verdict.feedback }];
+        if (config.rounds)
+          update[config.rounds] = [{ round, draft, accepted: verdict.accepted, feedback: verdict.feedback }];
         if (done) {
           update[config.output] = draft;
           return { update };

@@ -6,7 +6,10 @@ import { duplicateIds } from './common.js';
 import { ERROR_OUT, IN, modelField, modelSpec, policyFields } from './common.js';
 
 export const Route = z.strictObject({
-  id: z.string().min(1).regex(/^[A-Za-z0-9_-]+$/, 'route ids use letters, digits, _ and -'),
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9_-]+$/, 'route ids use letters, digits, _ and -'),
   label: z.string().default(''),
   /** What this branch is for (shown to the classifier model). */
   description: z.string().default(''),
@@ -18,7 +21,10 @@ export const FALLBACK_PORT = 'fallback';
 
 export const routerConfig = z.object({
   mode: z.enum(['llm', 'rules']).default('llm'),
-  routes: z.array(Route).min(1).default([{ id: 'a', label: 'A', description: '' }]),
+  routes: z
+    .array(Route)
+    .min(1)
+    .default([{ id: 'a', label: 'A', description: '' }]),
   model: modelField,
   /** Text to classify (template). */
   input: z.string().default('{{ state.input }}'),
@@ -33,7 +39,11 @@ export const routerConfig = z.object({
 });
 type RouterConfig = z.infer<typeof routerConfig>;
 
-const Decision = z.object({ route: z.string(), confidence: z.number().min(0).max(1).default(1), reason: z.string().default('') });
+const Decision = z.object({
+  route: z.string(),
+  confidence: z.number().min(0).max(1).default(1),
+  reason: z.string().default(''),
+});
 
 function classifierSchema(config: RouterConfig): Record<string, unknown> {
   return {
@@ -52,7 +62,13 @@ function classifierSchema(config: RouterConfig): Record<string, unknown> {
 export const routerNode = defineNodeType({
   type: 'router',
   version: 1,
-  meta: { title: 'Router', category: 'control', description: 'Picks the branch to take: by LLM classification with a confidence threshold and a fallback branch, or by rules over state.', icon: 'split' },
+  meta: {
+    title: 'Router',
+    category: 'control',
+    description:
+      'Picks the branch to take: by LLM classification with a confidence threshold and a fallback branch, or by rules over state.',
+    icon: 'split',
+  },
   control: 'choice',
   config: routerConfig,
   ui: {
@@ -74,8 +90,13 @@ export const routerNode = defineNodeType({
       const e = r.when === undefined ? undefined : expressionError(r.when);
       return e ? [{ path: ['routes', i, 'when'], message: `invalid expression: ${e}` }] : [];
     }),
-    ...(c.mode === 'rules' && !c.routes.some((r) => r.when) ? [{ path: ['routes'], message: 'rules mode needs a `when` condition on at least one route' }] : []),
-    ...duplicateIds(c.routes.map((r) => r.id)).map((i) => ({ path: ['routes', i, 'id'], message: `duplicate route id "${c.routes[i]?.id}"` })),
+    ...(c.mode === 'rules' && !c.routes.some((r) => r.when)
+      ? [{ path: ['routes'], message: 'rules mode needs a `when` condition on at least one route' }]
+      : []),
+    ...duplicateIds(c.routes.map((r) => r.id)).map((i) => ({
+      path: ['routes', i, 'id'],
+      message: `duplicate route id "${c.routes[i]?.id}"`,
+    })),
   ],
   channels: (c) => ({ reads: [], writes: c.decision ? [c.decision] : [] }),
   build: ({ config, node, services, settings }) => {
@@ -95,17 +116,26 @@ export const routerNode = defineNodeType({
             }
           }
           ports = matched.length > 0 ? matched : [FALLBACK_PORT];
-          decision = { route: ports.join(','), confidence: 1, reason: matched.length > 0 ? 'rule matched' : 'no rule matched' };
+          decision = {
+            route: ports.join(','),
+            confidence: 1,
+            reason: matched.length > 0 ? 'rule matched' : 'no rule matched',
+          };
         } else {
           const model = services.models.chat(spec, { nodeId: node.id });
-          const routes = config.routes.map((r) => `- ${r.id}${r.label ? ` (${r.label})` : ''}: ${r.description}`).join('\n');
+          const routes = config.routes
+            .map((r) => `- ${r.id}${r.label ? ` (${r.label})` : ''}: ${r.description}`)
+            .join('\n');
           const system = `${await render(config.instructions, state)}\n\nRoutes:\n${routes}\n\nAnswer with the route id and a confidence between 0 and 1.`;
           const raw = await model
             .withStructuredOutput(classifierSchema(config), { name: 'route_decision' })
-            .invoke([new SystemMessage(system), new HumanMessage(await render(config.input, state))], { signal: ctx.signal });
+            .invoke([new SystemMessage(system), new HumanMessage(await render(config.input, state))], {
+              signal: ctx.signal,
+            });
           const parsed = Decision.safeParse(raw);
           decision = parsed.success ? parsed.data : { route: '', confidence: 0, reason: 'unparseable classification' };
-          ports = ids.has(decision.route) && decision.confidence >= config.threshold ? [decision.route] : [FALLBACK_PORT];
+          ports =
+            ids.has(decision.route) && decision.confidence >= config.threshold ? [decision.route] : [FALLBACK_PORT];
         }
         const update = config.decision ? { [config.decision]: { ...decision, taken: ports } } : {};
         return { update, ports };

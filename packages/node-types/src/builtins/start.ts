@@ -12,7 +12,12 @@ export const StartInput = z.strictObject({
 export const startNode = defineNodeType({
   type: 'start',
   version: 1,
-  meta: { title: 'Start', category: 'io', description: 'Where a run begins: declares the input channels a run is started with.', icon: 'play' },
+  meta: {
+    title: 'Start',
+    category: 'io',
+    description: 'Where a run begins: declares the input channels a run is started with.',
+    icon: 'play',
+  },
   role: 'start',
   control: 'all',
   config: z.object({ inputs: z.array(StartInput).default([]) }),
@@ -21,9 +26,14 @@ export const startNode = defineNodeType({
   channels: (c) => ({ reads: [], writes: c.inputs.map((i) => i.channel) }),
   build: ({ config, node }) => ({
     async run(state) {
-      const missing = config.inputs.filter((i) => i.required && (state[i.channel] === undefined || state[i.channel] === null || state[i.channel] === ''));
+      const missing = config.inputs.filter(
+        (i) => i.required && (state[i.channel] === undefined || state[i.channel] === null || state[i.channel] === ''),
+      );
       if (missing.length > 0) {
-        throw new FlowError('invalid_input', `Missing run input(s): ${missing.map((m) => m.channel).join(', ')}`, { nodeId: node.id, details: { missing: missing.map((m) => m.channel) } });
+        throw new FlowError('invalid_input', `Missing run input(s): ${missing.map((m) => m.channel).join(', ')}`, {
+          nodeId: node.id,
+          details: { missing: missing.map((m) => m.channel) },
+        });
       }
       return {};
     },

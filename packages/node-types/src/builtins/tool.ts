@@ -37,7 +37,8 @@ export const toolNode = defineNodeType({
   meta: {
     title: 'Tool',
     category: 'tools',
-    description: "Calls one tool: an HTTP request, JavaScript in a QuickJS sandbox (time and memory bounded), a calculator, or a tool of one of the engine's MCP servers.",
+    description:
+      "Calls one tool: an HTTP request, JavaScript in a QuickJS sandbox (time and memory bounded), a calculator, or a tool of one of the engine's MCP servers.",
     icon: 'wrench',
   },
   control: 'all',
@@ -74,19 +75,30 @@ export const toolNode = defineNodeType({
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(config.headers)) headers[k] = await render(v, state);
         const body = config.body === undefined ? undefined : await renderValue(config.body, state);
-        const res = await httpRequest({ method: config.method, url: await render(config.url, state), headers, body }, { fetch: services.fetch, signal: ctx.signal });
+        const res = await httpRequest(
+          { method: config.method, url: await render(config.url, state), headers, body },
+          { fetch: services.fetch, signal: ctx.signal },
+        );
         result = res.body;
       } else if (config.tool === 'mcp') {
         const mcp = services.mcp;
         if (!mcp) {
-          throw new FlowError('tool_error', `Tool "${config.mcpTool}" needs MCP server "${config.mcpServer}", but the engine has no MCP servers configured`, {
-            nodeId: node.id,
-            details: { server: config.mcpServer, tool: config.mcpTool },
-          });
+          throw new FlowError(
+            'tool_error',
+            `Tool "${config.mcpTool}" needs MCP server "${config.mcpServer}", but the engine has no MCP servers configured`,
+            {
+              nodeId: node.id,
+              details: { server: config.mcpServer, tool: config.mcpTool },
+            },
+          );
         }
         const args = await evaluate(config.args, state);
         if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
-          throw new FlowError('tool_error', `The arguments of MCP tool "${config.mcpTool}" must be an object; "${config.args}" gave ${JSON.stringify(args)}`, { nodeId: node.id });
+          throw new FlowError(
+            'tool_error',
+            `The arguments of MCP tool "${config.mcpTool}" must be an object; "${config.args}" gave ${JSON.stringify(args)}`,
+            { nodeId: node.id },
+          );
         }
         const res = await mcp.callTool(
           { kind: 'mcp', server: config.mcpServer, tool: config.mcpTool, timeoutMs: config.mcpTimeoutMs },
@@ -96,7 +108,11 @@ export const toolNode = defineNodeType({
         result = res.structured ?? res.text;
       } else {
         const input = await evaluate(config.input, state);
-        const res = await runSandboxedCode(config.code, input, { timeoutMs: config.codeTimeoutMs, memoryBytes: config.memoryMb * 1024 * 1024, signal: ctx.signal });
+        const res = await runSandboxedCode(config.code, input, {
+          timeoutMs: config.codeTimeoutMs,
+          memoryBytes: config.memoryMb * 1024 * 1024,
+          signal: ctx.signal,
+        });
         result = res.result;
       }
       return { update: { [config.output]: result } };

@@ -13,10 +13,20 @@ export const Assignment = z.strictObject({
 export const transformNode = defineNodeType({
   type: 'transform',
   version: 1,
-  meta: { title: 'Transform', category: 'data', description: 'Sets channels from templates or JSONata expressions over the state; no model call.', icon: 'wand' },
+  meta: {
+    title: 'Transform',
+    category: 'data',
+    description: 'Sets channels from templates or JSONata expressions over the state; no model call.',
+    icon: 'wand',
+  },
   control: 'all',
   config: z.object({ assignments: z.array(Assignment).default([]), ...policyFields }),
-  ui: { assignments: { label: 'Assignments', help: 'Each sets one channel. Templates use {{ state.x }}; expressions are JSONata, e.g. $count(state.items).' } },
+  ui: {
+    assignments: {
+      label: 'Assignments',
+      help: 'Each sets one channel. Templates use {{ state.x }}; expressions are JSONata, e.g. $count(state.items).',
+    },
+  },
   ports: { inputs: [IN], outputs: [OUT, ERROR_OUT] },
   check: (c) =>
     c.assignments.flatMap((a, i) => {

@@ -1,4 +1,8 @@
-export { ScriptedChatModel, type ScriptedChatModelCallOptions, type ScriptedChatModelFields } from './scripted-chat-model.js';
+export {
+  ScriptedChatModel,
+  type ScriptedChatModelCallOptions,
+  type ScriptedChatModelFields,
+} from './scripted-chat-model.js';
 export { createScriptedModels, SCRIPTED_PREFIX, type ScriptedModels } from './scripted-models.js';
 export { ScriptCursor, type ScriptedCall, type ScriptedReplySource } from './script-cursor.js';
 export { ScriptedModelError } from './scripted-model-error.js';

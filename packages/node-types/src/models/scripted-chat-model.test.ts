@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import {
+  AIMessage,
+  type AIMessageChunk,
+  HumanMessage,
+  SystemMessage,
+  type BaseMessage,
+} from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { MessagesAnnotation, StateGraph } from '@langchain/langgraph';
 import { FlowError, type ModelScript } from '@flowcraft/schema';
@@ -17,7 +23,10 @@ async function text(model: ScriptedChatModel, input: string | BaseMessage[]): Pr
 
 describe('reply lookup', () => {
   it('consumes node replies in order and repeats the last', async () => {
-    const { model } = modelFor({ nodes: { n1: [{ content: 'one' }, { content: 'two' }] }, default: { content: 'dflt' } });
+    const { model } = modelFor({
+      nodes: { n1: [{ content: 'one' }, { content: 'two' }] },
+      default: { content: 'dflt' },
+    });
     expect([await text(model, 'a'), await text(model, 'b'), await text(model, 'c')]).toEqual(['one', 'two', 'two']);
   });
 
@@ -46,14 +55,21 @@ describe('reply lookup', () => {
     const onOther = createScriptedModels(script).chat('scripted:x', { nodeId: 'n9' });
     expect(await text(onOther, 'hello')).toBe('dflt');
     // Only the last human message counts, not system text or earlier turns.
-    const msgs = [new SystemMessage('weather bot'), new HumanMessage('weather?'), new AIMessage('ok'), new HumanMessage('thanks')];
+    const msgs = [
+      new SystemMessage('weather bot'),
+      new HumanMessage('weather?'),
+      new AIMessage('ok'),
+      new HumanMessage('thanks'),
+    ];
     expect(await text(onOther, msgs)).toBe('dflt');
   });
 
   it('falls back to default, then to an echo of the last human message', async () => {
     expect(await text(modelFor({ default: { content: 'dflt' } }).model, 'hi')).toBe('dflt');
     const { model } = modelFor(undefined);
-    expect(await text(model, [new HumanMessage('first'), new AIMessage('x'), new HumanMessage('echo me')])).toBe('echo me');
+    expect(await text(model, [new HumanMessage('first'), new AIMessage('x'), new HumanMessage('echo me')])).toBe(
+      'echo me',
+    );
   });
 });
 
@@ -62,7 +78,12 @@ describe('answers', () => {
     const { model } = modelFor({
       nodes: {
         n1: [
-          { toolCalls: [{ name: 'search', args: { q: 'a' } }, { name: 'calc', args: { expr: '1+1' }, id: 'mine' }] },
+          {
+            toolCalls: [
+              { name: 'search', args: { q: 'a' } },
+              { name: 'calc', args: { expr: '1+1' }, id: 'mine' },
+            ],
+          },
           { toolCalls: [{ name: 'search', args: { q: 'b' } }] },
         ],
       },
@@ -72,20 +93,36 @@ describe('answers', () => {
       { type: 'tool_call', name: 'search', args: { q: 'a' }, id: 'call_n1_1' },
       { type: 'tool_call', name: 'calc', args: { expr: '1+1' }, id: 'mine' },
     ]);
-    expect(first.response_metadata).toMatchObject({ model_name: 'scripted:demo', scripted: true, finish_reason: 'tool_calls' });
+    expect(first.response_metadata).toMatchObject({
+      model_name: 'scripted:demo',
+      scripted: true,
+      finish_reason: 'tool_calls',
+    });
     expect((await model.invoke('go')).tool_calls?.[0]?.id).toBe('call_n1_2');
     expect(AIMessage.isInstance(first)).toBe(true);
   });
 
   it('reports scripted usage, or estimates it at one token per four characters', async () => {
-    const { model } = modelFor({ nodes: { n1: [{ content: 'x', usage: { input: 12, output: 3 } }, { content: 'abcdefghi' }] } });
-    expect((await model.invoke('hello')).usage_metadata).toEqual({ input_tokens: 12, output_tokens: 3, total_tokens: 15 });
+    const { model } = modelFor({
+      nodes: { n1: [{ content: 'x', usage: { input: 12, output: 3 } }, { content: 'abcdefghi' }] },
+    });
+    expect((await model.invoke('hello')).usage_metadata).toEqual({
+      input_tokens: 12,
+      output_tokens: 3,
+      total_tokens: 15,
+    });
     // input "hello world!" = 12 chars -> 3 tokens; output 9 chars -> 3 tokens
-    expect((await model.invoke('hello world!')).usage_metadata).toEqual({ input_tokens: 3, output_tokens: 3, total_tokens: 6 });
+    expect((await model.invoke('hello world!')).usage_metadata).toEqual({
+      input_tokens: 3,
+      output_tokens: 3,
+      total_tokens: 6,
+    });
   });
 
   it('throws a provider-like error with status for an error reply, consuming that reply', async () => {
-    const { model } = modelFor({ nodes: { n1: [{ error: { message: 'overloaded', status: 503 } }, { content: 'recovered' }] } });
+    const { model } = modelFor({
+      nodes: { n1: [{ error: { message: 'overloaded', status: 503 } }, { content: 'recovered' }] },
+    });
     const err: unknown = await model.invoke('x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScriptedModelError);
     expect(err).toMatchObject({ message: 'overloaded', status: 503, nodeId: 'n1' });
@@ -102,7 +139,9 @@ describe('answers', () => {
     expect(models.calls).toHaveLength(1);
     const aborted = new AbortController();
     aborted.abort(reason);
-    await expect(modelFor({ default: { content: 'now' } }).model.invoke('x', { signal: aborted.signal })).rejects.toBe(reason);
+    await expect(modelFor({ default: { content: 'now' } }).model.invoke('x', { signal: aborted.signal })).rejects.toBe(
+      reason,
+    );
   });
 
   it('honours script latency before answering (still pending when aborted)', async () => {
@@ -116,9 +155,15 @@ describe('answers', () => {
   });
 
   it('records every call with node, model, message count, tools and source', async () => {
-    const { models, model } = modelFor({ nodes: { n1: [{ content: 'a' }] }, rules: [{ whenContains: 'x', reply: { content: 'r' } }] });
+    const { models, model } = modelFor({
+      nodes: { n1: [{ content: 'a' }] },
+      rules: [{ whenContains: 'x', reply: { content: 'r' } }],
+    });
     await model.invoke([new SystemMessage('s'), new HumanMessage('h')]);
-    await models.chat('scripted:other', { nodeId: 'n2' }).bindTools([{ type: 'function', function: { name: 't1', parameters: {} } }]).invoke('x');
+    await models
+      .chat('scripted:other', { nodeId: 'n2' })
+      .bindTools([{ type: 'function', function: { name: 't1', parameters: {} } }])
+      .invoke('x');
     await models.chat('scripted:other', { nodeId: 'n3' }).invoke('y');
     expect(models.calls).toEqual([
       { nodeId: 'n1', model: 'scripted:demo', messages: 2, tools: [], source: 'node' },
@@ -144,8 +189,16 @@ describe('tools and structured output', () => {
 
   it('withStructuredOutput(JSON Schema) returns the structured object, with raw when asked', async () => {
     const { model } = modelFor(script);
-    const schema = { title: 'person', type: 'object', properties: { name: { type: 'string' }, age: { type: 'number' } }, required: ['name', 'age'] };
-    expect(await model.withStructuredOutput(schema, { name: 'person' }).invoke('who?')).toEqual({ name: 'Ada', age: 36 });
+    const schema = {
+      title: 'person',
+      type: 'object',
+      properties: { name: { type: 'string' }, age: { type: 'number' } },
+      required: ['name', 'age'],
+    };
+    expect(await model.withStructuredOutput(schema, { name: 'person' }).invoke('who?')).toEqual({
+      name: 'Ada',
+      age: 36,
+    });
     const both = await model.withStructuredOutput(schema, { name: 'person', includeRaw: true }).invoke('who?');
     expect(both.parsed).toEqual({ name: 'Ada', age: 36 });
     expect(AIMessage.isInstance(both.raw) && both.raw.tool_calls?.[0]?.name).toBe('person');
@@ -156,7 +209,11 @@ describe('tools and structured output', () => {
   });
 
   it('bindTools shares the cursor, records tools and follows a forced tool_choice', async () => {
-    const search = tool(async () => 'r', { name: 'search', description: 'search', schema: z.object({ q: z.string() }) });
+    const search = tool(async () => 'r', {
+      name: 'search',
+      description: 'search',
+      schema: z.object({ q: z.string() }),
+    });
     const calc = tool(async () => '2', { name: 'calc', description: 'calc', schema: z.object({ e: z.string() }) });
     const { model } = modelFor({ nodes: { n1: [{ content: 'first' }, { structured: { e: '1+1' } }] } });
     expect(await text(model, 'x')).toBe('first');
@@ -170,7 +227,11 @@ describe('tools and structured output', () => {
 
 describe('streaming', () => {
   const script: ModelScript = {
-    default: { content: 'The quick brown fox jumps', toolCalls: [{ name: 'search', args: { q: 'fox' } }], usage: { input: 5, output: 7 } },
+    default: {
+      content: 'The quick brown fox jumps',
+      toolCalls: [{ name: 'search', args: { q: 'fox' } }],
+      usage: { input: 5, output: 7 },
+    },
   };
 
   it('streams word chunks whose concatenation equals the non-streamed message', async () => {
@@ -197,7 +258,10 @@ describe('streaming', () => {
       .addEdge('__start__', 'chat')
       .compile();
     const tokens: string[] = [];
-    for await (const [msg, meta] of await graph.stream({ messages: [new HumanMessage('hi')] }, { streamMode: 'messages' })) {
+    for await (const [msg, meta] of await graph.stream(
+      { messages: [new HumanMessage('hi')] },
+      { streamMode: 'messages' },
+    )) {
       expect(meta.langgraph_node).toBe('chat');
       tokens.push(msg.text);
     }

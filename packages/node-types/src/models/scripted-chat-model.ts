@@ -120,7 +120,9 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
     for (const message of toChunks(out)) {
       const chunk = new ChatGenerationChunk({ text: message.text, message });
       yield chunk;
-      await runManager?.handleLLMNewToken(message.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, { chunk });
+      await runManager?.handleLLMNewToken(message.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, {
+        chunk,
+      });
     }
   }
 
@@ -129,7 +131,13 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
     const tools = options.tools ?? this.boundTools;
     const names = toolNames(tools);
     const { reply, source } = selectReply(this.script, this.cursor, this.nodeId, messages);
-    this.cursor.record({ nodeId: this.nodeId, model: this.modelLabel, messages: messages.length, tools: names, source });
+    this.cursor.record({
+      nodeId: this.nodeId,
+      model: this.modelLabel,
+      messages: messages.length,
+      tools: names,
+      source,
+    });
 
     const delay = reply.delayMs ?? this.latencyMs ?? this.script.latencyMs ?? 0;
     if (delay > 0) await sleep(delay, options.signal);

@@ -23,7 +23,9 @@ export function createScriptedModels(script: ModelScript | undefined): ScriptedM
     calls: cursor.calls,
     chat(spec, req) {
       if (!spec.startsWith(SCRIPTED_PREFIX)) {
-        throw new FlowError('model_error', `"${spec}" is not a scripted model; expected "scripted:<name>".`, { nodeId: req.nodeId });
+        throw new FlowError('model_error', `"${spec}" is not a scripted model; expected "scripted:<name>".`, {
+          nodeId: req.nodeId,
+        });
       }
       const name = spec.slice(SCRIPTED_PREFIX.length) || 'default';
       return new ScriptedChatModel({ script: effective, nodeId: req.nodeId, modelName: name, cursor });

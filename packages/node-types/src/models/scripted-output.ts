@@ -40,7 +40,12 @@ export function buildOutput(input: BuildOutputInput): ScriptedOutput {
   let content = reply.content ?? '';
   if (reply.structured !== undefined) {
     if (input.structuredTool !== undefined) {
-      toolCalls.push({ type: 'tool_call', name: input.structuredTool, args: reply.structured, id: input.newToolCallId() });
+      toolCalls.push({
+        type: 'tool_call',
+        name: input.structuredTool,
+        args: reply.structured,
+        id: input.newToolCallId(),
+      });
     } else if (reply.content === undefined) {
       // No tool to carry it (e.g. JSON mode or a plain call): answer with the JSON text.
       content = JSON.stringify(reply.structured);
@@ -53,7 +58,11 @@ export function buildOutput(input: BuildOutputInput): ScriptedOutput {
     content,
     toolCalls,
     usage: { input_tokens: inputTokens, output_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
-    responseMetadata: { model_name: input.modelLabel, scripted: true, finish_reason: toolCalls.length > 0 ? 'tool_calls' : 'stop' },
+    responseMetadata: {
+      model_name: input.modelLabel,
+      scripted: true,
+      finish_reason: toolCalls.length > 0 ? 'tool_calls' : 'stop',
+    },
   };
 }
 
@@ -84,7 +93,12 @@ export function toChunks(out: ScriptedOutput): AIMessageChunk[] {
   const words = splitWords(out.content).map((w) => new AIMessageChunk({ content: w }));
   const last = new AIMessageChunk({
     content: '',
-    tool_call_chunks: out.toolCalls.map((c) => ({ type: 'tool_call_chunk', name: c.name, args: JSON.stringify(c.args), id: c.id })),
+    tool_call_chunks: out.toolCalls.map((c) => ({
+      type: 'tool_call_chunk',
+      name: c.name,
+      args: JSON.stringify(c.args),
+      id: c.id,
+    })),
     usage_metadata: out.usage,
     response_metadata: { ...out.responseMetadata },
   });

@@ -26,7 +26,12 @@ function ruleMatches(rule: ScriptedRule, nodeId: string, text: string): boolean 
  * Picks the reply for one call from `nodeId`, following the lookup order documented on
  * `ModelScript`: node replies (in order, last repeats), first matching rule, default, echo.
  */
-export function selectReply(script: ModelScript, cursor: ScriptCursor, nodeId: string, messages: readonly BaseMessage[]): SelectedReply {
+export function selectReply(
+  script: ModelScript,
+  cursor: ScriptCursor,
+  nodeId: string,
+  messages: readonly BaseMessage[],
+): SelectedReply {
   const nodeReplies = script.nodes?.[nodeId];
   if (nodeReplies !== undefined && nodeReplies.length > 0) {
     const reply = nodeReplies[cursor.takeReplyIndex(nodeId, nodeReplies.length)];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ConfigIssue, ControlKind, NodeCategory, PortsSpecInput, UiHint } from '@flowcraft/schema';
 import { PortsSpec } from '@flowcraft/schema';
 import type { BuildArgs, NodeRuntime } from './node-runtime.js';
@@ -38,19 +38,26 @@ export function defineNodeType<S extends z.ZodObject>(spec: NodeTypeSpec<S>): No
   if (!/^[a-z][a-z0-9-]*(\/[a-z0-9-]+)?$/.test(spec.type)) {
     throw new Error(`Node type id "${spec.type}" must be lower-case kebab-case (optionally "scope/name")`);
   }
-  if (!Number.isInteger(spec.version) || spec.version < 1) throw new Error(`Node type ${spec.type}: version must be an integer ≥ 1`);
+  if (!Number.isInteger(spec.version) || spec.version < 1)
+    throw new Error(`Node type ${spec.type}: version must be an integer ≥ 1`);
   const migrations = spec.migrations ?? [];
   for (const m of migrations) {
-    if (m.to < 2 || m.to > spec.version) throw new Error(`Node type ${spec.type}: migration to ${m.to} is outside 2..${spec.version}`);
+    if (m.to < 2 || m.to > spec.version)
+      throw new Error(`Node type ${spec.type}: migration to ${m.to} is outside 2..${spec.version}`);
   }
   for (let v = 2; v <= spec.version; v++) {
-    if (!migrations.some((m) => m.to === v)) throw new Error(`Node type ${spec.type}: missing migration to version ${v}`);
+    if (!migrations.some((m) => m.to === v))
+      throw new Error(`Node type ${spec.type}: missing migration to version ${v}`);
   }
   return { ...spec, portsSpec: PortsSpec.parse(spec.ports) };
 }
 
 /** Apply migrations from `fromVersion` up to the type's current version. */
-export function migrateConfig(type: Pick<NodeTypeSpec<z.ZodObject>, 'migrations' | 'version'>, config: Record<string, unknown>, fromVersion: number): Record<string, unknown> {
+export function migrateConfig(
+  type: Pick<NodeTypeSpec<z.ZodObject>, 'migrations' | 'version'>,
+  config: Record<string, unknown>,
+  fromVersion: number,
+): Record<string, unknown> {
   let current = config;
   for (let v = fromVersion + 1; v <= type.version; v++) {
     const m = type.migrations?.find((x) => x.to === v);

@@ -11,7 +11,11 @@ const echo = defineNodeType({
   version: 2,
   meta: { title: 'Echo', category: 'custom', description: 'Repeats a message' },
   control: 'all',
-  config: z.object({ message: z.string(), times: z.number().int().min(1).default(1), output: z.string().default('out') }),
+  config: z.object({
+    message: z.string(),
+    times: z.number().int().min(1).default(1),
+    output: z.string().default('out'),
+  }),
   ports: { inputs: [{ id: 'in' }], outputs: [{ id: 'out' }] },
   migrations: [{ to: 2, up: (old) => ({ message: old.text, output: old.output }) }],
   channels: (c) => ({ reads: [], writes: [c.output] }),
@@ -28,7 +32,21 @@ describe('NodeTypeRegistry', () => {
   it('serves every description as JSON that round-trips and matches the description schema', () => {
     const r = createBuiltinRegistry().register(echo, { custom: true });
     const all = r.describeAll();
-    expect(all.map((d) => d.type)).toEqual(expect.arrayContaining(['start', 'end', 'llm', 'agent', 'router', 'parallel', 'reflection', 'tool', 'human', 'transform', 'acme/echo']));
+    expect(all.map((d) => d.type)).toEqual(
+      expect.arrayContaining([
+        'start',
+        'end',
+        'llm',
+        'agent',
+        'router',
+        'parallel',
+        'reflection',
+        'tool',
+        'human',
+        'transform',
+        'acme/echo',
+      ]),
+    );
     const json = JSON.parse(JSON.stringify(all));
     expect(json).toEqual(all);
     for (const d of json) expect(NodeTypeDescription.safeParse(d).success).toBe(true);
@@ -51,14 +69,19 @@ describe('NodeTypeRegistry', () => {
     expect(resolvePorts(par.ports, { mode: 'branches' }).outputs.map((p) => p.id)).toEqual(['out']);
     const human = r.describe('human');
     if (!human) return;
-    expect(resolvePorts(human.ports, { kind: 'choice', options: [{ id: 'a' }, { id: 'b' }] }).outputs.map((p) => p.id)).toEqual(['a', 'b']);
+    expect(
+      resolvePorts(human.ports, { kind: 'choice', options: [{ id: 'a' }, { id: 'b' }] }).outputs.map((p) => p.id),
+    ).toEqual(['a', 'b']);
     expect(resolvePorts(human.ports, { kind: 'approval' }).outputs.map((p) => p.id)).toEqual(['approved', 'rejected']);
   });
 
   it('applies migrations when a document is loaded and reports unknown config fields', () => {
     const r = new NodeTypeRegistry().register(echo);
     const entry = r.get('acme/echo');
-    expect(entry?.checkConfig({ text: 'hi', output: 'x' }, 1)).toEqual({ ok: true, config: { message: 'hi', times: 1, output: 'x' } });
+    expect(entry?.checkConfig({ text: 'hi', output: 'x' }, 1)).toEqual({
+      ok: true,
+      config: { message: 'hi', times: 1, output: 'x' },
+    });
     const bad = entry?.checkConfig({ message: 'hi', colour: 'red' }, 2);
     expect(bad).toMatchObject({ ok: false, issues: [{ message: expect.stringContaining('colour') }] });
     const full = createBuiltinRegistry().register(echo);
@@ -80,7 +103,10 @@ describe('NodeTypeRegistry', () => {
       full,
     );
     expect(res.ok).toBe(true);
-    expect(res.document?.nodes[1]).toMatchObject({ typeVersion: 2, config: { message: 'yo', times: 1, output: 'out' } });
+    expect(res.document?.nodes[1]).toMatchObject({
+      typeVersion: 2,
+      config: { message: 'yo', times: 1, output: 'out' },
+    });
   });
 
   it('refuses definitions with a bad id or a missing migration', () => {
@@ -90,16 +116,35 @@ describe('NodeTypeRegistry', () => {
 
   it('rejects unknown fields in built-in configs', () => {
     const entry = createBuiltinRegistry().get('llm');
-    expect(entry?.checkConfig({ prompt: 'x', temprature: 2 }, 1)).toMatchObject({ ok: false, issues: [{ message: expect.stringContaining('temprature') }] });
+    expect(entry?.checkConfig({ prompt: 'x', temprature: 2 }, 1)).toMatchObject({
+      ok: false,
+      issues: [{ message: expect.stringContaining('temprature') }],
+    });
   });
 
   it('reports template and expression syntax errors at their config path', () => {
     const r = createBuiltinRegistry();
-    expect(r.get('llm')?.checkConfig({ prompt: 'Hi {{ state.( }}' }, 1)).toMatchObject({ ok: false, issues: [{ path: ['prompt'], message: expect.stringContaining('invalid template') }] });
-    expect(r.get('router')?.checkConfig({ mode: 'rules', routes: [{ id: 'a', when: 'state.x >' }, { id: 'a', when: 'true' }] }, 1)).toMatchObject({
+    expect(r.get('llm')?.checkConfig({ prompt: 'Hi {{ state.( }}' }, 1)).toMatchObject({
+      ok: false,
+      issues: [{ path: ['prompt'], message: expect.stringContaining('invalid template') }],
+    });
+    expect(
+      r.get('router')?.checkConfig(
+        {
+          mode: 'rules',
+          routes: [
+            { id: 'a', when: 'state.x >' },
+            { id: 'a', when: 'true' },
+          ],
+        },
+        1,
+      ),
+    ).toMatchObject({
       ok: false,
       issues: [{ path: ['routes', 0, 'when'] }, { path: ['routes', 1, 'id'] }],
     });
-    expect(r.get('transform')?.checkConfig({ assignments: [{ channel: 'x', mode: 'expression', value: '1 +' }] }, 1)).toMatchObject({ ok: false, issues: [{ path: ['assignments', 0, 'value'] }] });
+    expect(
+      r.get('transform')?.checkConfig({ assignments: [{ channel: 'x', mode: 'expression', value: '1 +' }] }, 1),
+    ).toMatchObject({ ok: false, issues: [{ path: ['assignments', 0, 'value'] }] });
   });
 });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { CatalogEntry, ConfigCheck, ConfigIssue, ControlKind, NodeCatalog, NodeTypeDescription } from '@flowcraft/schema';
+import type {
+  CatalogEntry,
+  ConfigCheck,
+  ConfigIssue,
+  ControlKind,
+  NodeCatalog,
+  NodeTypeDescription,
+} from '@flowcraft/schema';
 import { expressionError, templateError } from './template.js';
 import { resolvePorts } from '@flowcraft/schema';
 import type { NodeType } from './define-node-type.js';
@@ -28,7 +35,12 @@ function syntaxIssues(type: NodeType, config: Record<string, unknown>): ConfigIs
   for (const [field, hint] of Object.entries(type.ui ?? {})) {
     const value = config[field];
     if (typeof value !== 'string' || !hint) continue;
-    const message = hint.widget === 'template' ? templateError(value) : hint.widget === 'expression' ? expressionError(value) : undefined;
+    const message =
+      hint.widget === 'template'
+        ? templateError(value)
+        : hint.widget === 'expression'
+          ? expressionError(value)
+          : undefined;
     if (message) issues.push({ path: [field], message: `invalid ${hint.widget}: ${message}` });
   }
   if (type.check) {
@@ -49,7 +61,15 @@ function checkConfig(type: NodeType, raw: unknown, typeVersion: number): ConfigC
   try {
     migrated = migrateConfig(type, Object.fromEntries(Object.entries(raw)), Math.min(typeVersion, type.version));
   } catch (err) {
-    return { ok: false, issues: [{ path: [], message: `migration from version ${typeVersion} failed: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          path: [],
+          message: `migration from version ${typeVersion} failed: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      ],
+    };
   }
   const parsed = strictSchema(type).safeParse(migrated);
   if (parsed.success) {
@@ -127,13 +147,17 @@ export class NodeTypeRegistry implements NodeCatalog {
       controlWhen: t.controlWhen,
       configSchema: z.toJSONSchema(t.config, { io: 'input', unrepresentable: 'any' }),
       defaults: parsedDefaults.success ? parsedDefaults.data : {},
-      ui: Object.fromEntries(Object.entries(t.ui ?? {}).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== undefined)),
+      ui: Object.fromEntries(
+        Object.entries(t.ui ?? {}).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== undefined),
+      ),
       ports: t.portsSpec,
       custom: this.custom.has(t.type),
     };
   }
 
   describeAll(): NodeTypeDescription[] {
-    return this.list().map((t) => this.describe(t.type)).filter((d): d is NodeTypeDescription => d !== undefined);
+    return this.list()
+      .map((t) => this.describe(t.type))
+      .filter((d): d is NodeTypeDescription => d !== undefined);
   }
 }

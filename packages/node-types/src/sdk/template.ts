@@ -53,7 +53,11 @@ export function templateError(template: string): string | undefined {
 }
 
 /** Evaluate a JSONata expression against `{ state, ...extra }`. */
-export async function evaluate(expr: string, state: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<unknown> {
+export async function evaluate(
+  expr: string,
+  state: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<unknown> {
   const compiled = compileExpression(expr);
   try {
     const value: unknown = await compiled.evaluate({ state, ...extra });
@@ -77,7 +81,11 @@ function toText(value: unknown): string {
 }
 
 /** Render a template. A template that is exactly one placeholder may be asked to return the raw value. */
-export async function render(template: string, state: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string> {
+export async function render(
+  template: string,
+  state: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   if (!template.includes('{{')) return template;
   const parts: string[] = [];
   let last = 0;
@@ -91,7 +99,11 @@ export async function render(template: string, state: Record<string, unknown>, e
 }
 
 /** Like `render`, but `{{ expr }}` alone yields the expression's value rather than its text. */
-export async function renderValue(template: string, state: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<unknown> {
+export async function renderValue(
+  template: string,
+  state: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<unknown> {
   const only = /^\s*\{\{([\s\S]*?)\}\}\s*$/.exec(template);
   if (only && !only[1]?.includes('}}')) return evaluate((only[1] ?? '').trim(), state, extra);
   return render(template, state, extra);

@@ -25,11 +25,13 @@ const fakeMcp: McpToolProvider & { requested: McpToolSpec[] } = {
 
 describe('resolveAgentTools', () => {
   it('resolves built-in and MCP specs, in order', async () => {
-    const specs = z.array(AgentToolSpec).parse([
-      { kind: 'calculator' },
-      { kind: 'mcp', server: 'math', tool: 'add' },
-      { kind: 'mcp', server: 'math', tool: 'add', name: 'plus' },
-    ]);
+    const specs = z
+      .array(AgentToolSpec)
+      .parse([
+        { kind: 'calculator' },
+        { kind: 'mcp', server: 'math', tool: 'add' },
+        { kind: 'mcp', server: 'math', tool: 'add', name: 'plus' },
+      ]);
     expect(specs[1]).toEqual({ kind: 'mcp', server: 'math', tool: 'add', timeoutMs: 60_000 });
     const tools = await resolveAgentTools(specs, { fetch: fetchUnused, mcp: fakeMcp });
     expect(tools.map((t) => t.name)).toEqual(['calculator', 'math__add', 'plus']);
@@ -39,13 +41,20 @@ describe('resolveAgentTools', () => {
   });
 
   it('refuses duplicate names and MCP tools without MCP servers', async () => {
-    const twice = z.array(AgentToolSpec).parse([{ kind: 'mcp', server: 'math', tool: 'add' }, { kind: 'calculator', name: 'math__add' }]);
-    await expect(resolveAgentTools(twice, { fetch: fetchUnused, mcp: fakeMcp })).rejects.toThrow('Two tools are named "math__add"');
+    const twice = z.array(AgentToolSpec).parse([
+      { kind: 'mcp', server: 'math', tool: 'add' },
+      { kind: 'calculator', name: 'math__add' },
+    ]);
+    await expect(resolveAgentTools(twice, { fetch: fetchUnused, mcp: fakeMcp })).rejects.toThrow(
+      'Two tools are named "math__add"',
+    );
     const mcpOnly = z.array(AgentToolSpec).parse([{ kind: 'mcp', server: 'math', tool: 'add' }]);
     const err = await resolveAgentTools(mcpOnly, { fetch: fetchUnused }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlowError);
     expect((err as FlowError).code).toBe('tool_error');
-    expect((err as FlowError).message).toBe('Tool "add" needs MCP server "math", but the engine has no MCP servers configured');
+    expect((err as FlowError).message).toBe(
+      'Tool "add" needs MCP server "math", but the engine has no MCP servers configured',
+    );
   });
 
   it('validates MCP specs', () => {

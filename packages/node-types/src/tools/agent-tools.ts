@@ -7,7 +7,12 @@ import { McpToolSpec, mcpToolName, type McpToolProvider } from './mcp-tool-spec.
 import { CalculatorToolSpec, CodeToolSpec, HttpToolSpec } from './tool-spec.js';
 
 /** Every tool an agent may use: the built-in kinds plus tools of the engine's MCP servers. */
-export const AgentToolSpec = z.discriminatedUnion('kind', [CalculatorToolSpec, HttpToolSpec, CodeToolSpec, McpToolSpec]);
+export const AgentToolSpec = z.discriminatedUnion('kind', [
+  CalculatorToolSpec,
+  HttpToolSpec,
+  CodeToolSpec,
+  McpToolSpec,
+]);
 export type AgentToolSpec = z.infer<typeof AgentToolSpec>;
 
 export interface AgentToolDeps {
@@ -28,20 +33,28 @@ export function agentToolName(spec: AgentToolSpec): string {
  * Throws FlowError: `invalid_input` for two tools with one name, `tool_error` when an MCP tool is
  * configured but the engine has no MCP servers, and whatever the MCP provider throws.
  */
-export async function resolveAgentTools(specs: readonly AgentToolSpec[], deps: AgentToolDeps): Promise<StructuredToolInterface[]> {
+export async function resolveAgentTools(
+  specs: readonly AgentToolSpec[],
+  deps: AgentToolDeps,
+): Promise<StructuredToolInterface[]> {
   const seen = new Set<string>();
   for (const spec of specs) {
     const name = agentToolName(spec);
-    if (seen.has(name)) throw new FlowError('invalid_input', `Two tools are named "${name}"; tool names must be unique`);
+    if (seen.has(name))
+      throw new FlowError('invalid_input', `Two tools are named "${name}"; tool names must be unique`);
     seen.add(name);
   }
   return Promise.all(
     specs.map(async (spec) => {
       if (spec.kind !== 'mcp') return toLangChainTool(spec, { fetch: deps.fetch });
       if (!deps.mcp) {
-        throw new FlowError('tool_error', `Tool "${spec.tool}" needs MCP server "${spec.server}", but the engine has no MCP servers configured`, {
-          details: { server: spec.server, tool: spec.tool },
-        });
+        throw new FlowError(
+          'tool_error',
+          `Tool "${spec.tool}" needs MCP server "${spec.server}", but the engine has no MCP servers configured`,
+          {
+            details: { server: spec.server, tool: spec.tool },
+          },
+        );
       }
       return deps.mcp.langchainTool(spec, deps.signal);
     }),

@@ -16,29 +16,44 @@ async function failureOf(code: string, input?: unknown, options?: SandboxOptions
 describe('runSandboxedCode', () => {
   it('returns the value the code returns', async () => {
     expect(await runSandboxedCode('return 1 + 1', undefined)).toEqual({ result: 2, logs: [] });
-    expect((await runSandboxedCode('return { a: [1, "x", null], b: true }', undefined)).result).toEqual({ a: [1, 'x', null], b: true });
+    expect((await runSandboxedCode('return { a: [1, "x", null], b: true }', undefined)).result).toEqual({
+      a: [1, 'x', null],
+      b: true,
+    });
     expect((await runSandboxedCode('const x = 2;', undefined)).result).toBeNull();
   });
 
   it('passes a JSON copy of the input', async () => {
     const input = { items: [1, 2, 3], when: new Date(Date.UTC(2024, 0, 2)) };
-    const out = await runSandboxedCode('input.items.push(4); return { sum: input.items.reduce((a, b) => a + b, 0), when: input.when }', input);
+    const out = await runSandboxedCode(
+      'input.items.push(4); return { sum: input.items.reduce((a, b) => a + b, 0), when: input.when }',
+      input,
+    );
     expect(out.result).toEqual({ sum: 10, when: '2024-01-02T00:00:00.000Z' });
     expect(input.items).toEqual([1, 2, 3]);
     expect((await runSandboxedCode('return typeof input', undefined)).result).toBe('undefined');
   });
 
   it('resolves returned promises and supports await', async () => {
-    const out = await runSandboxedCode('const v = await Promise.resolve(20); return new Promise((r) => r(v + 1))', undefined);
+    const out = await runSandboxedCode(
+      'const v = await Promise.resolve(20); return new Promise((r) => r(v + 1))',
+      undefined,
+    );
     expect(out.result).toBe(21);
     const never = await failureOf('return new Promise(() => {})');
     expect(never.message).toMatch(/never settled/);
   });
 
   it('captures console output, bounded', async () => {
-    const out = await runSandboxedCode('console.log("hi", 1, { a: 1 }, [2]); console.warn("careful"); console.error(new Error("bad")); return 0', undefined);
+    const out = await runSandboxedCode(
+      'console.log("hi", 1, { a: 1 }, [2]); console.warn("careful"); console.error(new Error("bad")); return 0',
+      undefined,
+    );
     expect(out.logs).toEqual(['hi 1 {"a":1} [2]', '[warn] careful', '[error] Error: bad']);
-    const many = await runSandboxedCode(`for (let i = 0; i < ${MAX_LOG_LINES + 50}; i++) console.log("line " + i); console.log("x".repeat(100000)); return 1`, undefined);
+    const many = await runSandboxedCode(
+      `for (let i = 0; i < ${MAX_LOG_LINES + 50}; i++) console.log("line " + i); console.log("x".repeat(100000)); return 1`,
+      undefined,
+    );
     expect(many.logs).toHaveLength(MAX_LOG_LINES + 1);
     expect(many.logs[0]).toBe('line 0');
     expect(many.logs.at(-1)).toBe('… 51 more log line(s) dropped');
@@ -87,7 +102,9 @@ describe('runSandboxedCode', () => {
     const err = await failureOf('function f(n) { return f(n + 1) + 1 } return f(0)');
     expect(err.code).toBe('sandbox_error');
     expect(err.message).toMatch(/overflowed the stack/);
-    expect((await runSandboxedCode('function f(n) { return n === 0 ? 0 : 1 + f(n - 1) } return f(500)', undefined)).result).toBe(500);
+    expect(
+      (await runSandboxedCode('function f(n) { return n === 0 ? 0 : 1 + f(n - 1) } return f(500)', undefined)).result,
+    ).toBe(500);
   });
 
   it('has no host access', async () => {
@@ -102,9 +119,17 @@ describe('runSandboxedCode', () => {
       undefined,
     );
     expect(out.result).toEqual({
-      process: 'undefined', require: 'undefined', fetch: 'undefined', setTimeout: 'undefined',
-      module: 'undefined', Buffer: 'undefined', std: 'undefined', os: 'undefined',
-      globalProcess: 'undefined', viaFunction: 'undefined', globals: [],
+      process: 'undefined',
+      require: 'undefined',
+      fetch: 'undefined',
+      setTimeout: 'undefined',
+      module: 'undefined',
+      Buffer: 'undefined',
+      std: 'undefined',
+      os: 'undefined',
+      globalProcess: 'undefined',
+      viaFunction: 'undefined',
+      globals: [],
     });
     const dynamicImport = await failureOf('return await import("os")');
     expect(dynamicImport.code).toBe('sandbox_error');
@@ -114,7 +139,10 @@ describe('runSandboxedCode', () => {
 
   it('isolates runs from each other', async () => {
     await runSandboxedCode('globalThis.leak = 42; Object.prototype.polluted = true; return 1', undefined);
-    expect((await runSandboxedCode('return [typeof leak, ({}).polluted]', undefined)).result).toEqual(['undefined', null]);
+    expect((await runSandboxedCode('return [typeof leak, ({}).polluted]', undefined)).result).toEqual([
+      'undefined',
+      null,
+    ]);
   });
 
   it('reports syntax errors and thrown errors with the line in the user code', async () => {
@@ -138,18 +166,26 @@ describe('runSandboxedCode', () => {
 
   it('rejects return values that are not JSON', async () => {
     expect((await failureOf('return () => 1')).message).toBe('The code returned a function, which is not JSON');
-    expect((await failureOf('const a = {}; a.self = a; return a')).message).toMatch(/^The return value is not JSON-serializable: TypeError: .*circular/i);
+    expect((await failureOf('const a = {}; a.self = a; return a')).message).toMatch(
+      /^The return value is not JSON-serializable: TypeError: .*circular/i,
+    );
     expect((await failureOf('return 10n')).message).toMatch(/not JSON-serializable/);
     expect((await runSandboxedCode('return { f() {}, n: NaN, u: undefined }', undefined)).result).toEqual({ n: null });
     // redefining JSON inside the sandbox does not change how the result is read
-    expect((await runSandboxedCode('JSON.stringify = () => "oops"; return { ok: 1 }', undefined)).result).toEqual({ ok: 1 });
+    expect((await runSandboxedCode('JSON.stringify = () => "oops"; return { ok: 1 }', undefined)).result).toEqual({
+      ok: 1,
+    });
   });
 
   it('caps the size of the return value', async () => {
     const err = await failureOf('return "z".repeat(2000)', undefined, { maxOutputBytes: 1024 });
     expect(err.message).toBe('The return value exceeds the 1 KB output limit');
-    expect((await runSandboxedCode('return "é".repeat(400)', undefined, { maxOutputBytes: 1024 })).result).toHaveLength(400);
-    expect((await failureOf('return "é".repeat(600)', undefined, { maxOutputBytes: 1024 })).message).toMatch(/output limit/);
+    expect((await runSandboxedCode('return "é".repeat(400)', undefined, { maxOutputBytes: 1024 })).result).toHaveLength(
+      400,
+    );
+    expect((await failureOf('return "é".repeat(600)', undefined, { maxOutputBytes: 1024 })).message).toMatch(
+      /output limit/,
+    );
   });
 
   it('honours an abort signal', async () => {
@@ -158,7 +194,9 @@ describe('runSandboxedCode', () => {
   });
 
   it('rejects bad limits and non-JSON input', async () => {
-    expect((await failureOf('return 1', undefined, { timeoutMs: -1 })).message).toMatch(/Invalid sandbox limits: timeoutMs/);
+    expect((await failureOf('return 1', undefined, { timeoutMs: -1 })).message).toMatch(
+      /Invalid sandbox limits: timeoutMs/,
+    );
     expect((await failureOf('return 1', { n: 1n })).message).toMatch(/input is not JSON-serializable/);
   });
 });

@@ -35,12 +35,17 @@ export function sandboxIsolation(): string {
  * `isolation: 'inline'` runs in this thread instead (blocking it while the code runs); it is also
  * the fallback when worker threads cannot start (see sandboxIsolation).
  */
-export async function runSandboxedCode(code: string, input: unknown, options: SandboxOptions = {}): Promise<SandboxResult> {
+export async function runSandboxedCode(
+  code: string,
+  input: unknown,
+  options: SandboxOptions = {},
+): Promise<SandboxResult> {
   const limits = parseLimits(options);
   const inputJson = inputToJson(input);
   const { signal } = options;
   if (signal?.aborted) throw cancelledError();
-  if (options.isolation === 'inline' || workersUnavailable !== undefined) return runInThisThread(code, inputJson, limits, signal);
+  if (options.isolation === 'inline' || workersUnavailable !== undefined)
+    return runInThisThread(code, inputJson, limits, signal);
   try {
     return await defaultSandboxPool().run(code, inputJson, limits, signal);
   } catch (err) {

@@ -44,8 +44,14 @@ function fakeTransport(routes: Record<string, () => Response>): { fetch: FetchLi
   return { fetch, sent };
 }
 
-const redirect = (location: string, status = 302) => () => new Response(null, { status, headers: { location } });
-const ok = (text = 'ok') => () => new Response(text, { status: 200, headers: { 'content-type': 'text/plain' } });
+const redirect =
+  (location: string, status = 302) =>
+  () =>
+    new Response(null, { status, headers: { location } });
+const ok =
+  (text = 'ok') =>
+  () =>
+    new Response(text, { status: 200, headers: { 'content-type': 'text/plain' } });
 
 async function rejection(promise: Promise<unknown>): Promise<FlowError> {
   try {
@@ -64,7 +70,9 @@ describe('createGuardedFetch', () => {
     expect(await (await guarded('http://public.example/')).text()).toBe('ok');
     const err = await rejection(guarded('http://sneaky.example/admin'));
     expect(err.code).toBe('tool_error');
-    expect(err.message).toMatch(/^Refused to call sneaky\.example \(resolves to 192\.168\.0\.10\): private addresses are blocked/);
+    expect(err.message).toMatch(
+      /^Refused to call sneaky\.example \(resolves to 192\.168\.0\.10\): private addresses are blocked/,
+    );
     await rejection(guarded('http://[::ffff:169.254.169.254]/'));
     expect(t.sent.map((s) => s.url)).toEqual(['http://public.example/']);
     expect(t.sent[0]?.redirect).toBe('manual');
@@ -79,8 +87,14 @@ describe('createGuardedFetch', () => {
     const guarded = createGuardedFetch({ fetch: t.fetch, resolve: resolver });
     const metadata = await rejection(guarded('http://public.example/to-metadata'));
     expect(metadata.details).toMatchObject({ blocked: true, host: '169.254.169.254', range: 'linkLocal' });
-    expect((await rejection(guarded('http://public.example/to-name'))).details).toMatchObject({ host: 'sneaky.example', range: 'private' });
-    expect((await rejection(guarded('http://public.example/to-loopback-v6'))).details).toMatchObject({ host: '::1', range: 'loopback' });
+    expect((await rejection(guarded('http://public.example/to-name'))).details).toMatchObject({
+      host: 'sneaky.example',
+      range: 'private',
+    });
+    expect((await rejection(guarded('http://public.example/to-loopback-v6'))).details).toMatchObject({
+      host: '::1',
+      range: 'loopback',
+    });
     // the private destinations were never requested
     expect(t.sent.map((s) => s.url)).toEqual([
       'http://public.example/to-metadata',
@@ -102,7 +116,9 @@ describe('createGuardedFetch', () => {
       headers: { authorization: 'Bearer secret', 'content-type': 'application/json', 'x-trace': '1' },
     });
     expect(await res.text()).toBe('done');
-    expect(t.sent.map((s) => [s.method, s.url, s.body, s.headers.authorization ?? null, s.headers['content-type'] ?? null])).toEqual([
+    expect(
+      t.sent.map((s) => [s.method, s.url, s.body, s.headers.authorization ?? null, s.headers['content-type'] ?? null]),
+    ).toEqual([
       ['POST', 'http://public.example/start', '{"a":1}', 'Bearer secret', 'application/json'],
       ['POST', 'http://public.example/next', '{"a":1}', 'Bearer secret', 'application/json'],
       ['GET', 'http://other.example/final', undefined, null, null],
@@ -170,8 +186,14 @@ describe('createGuardedFetch over a real loopback server', () => {
     const err = await rejection(httpRequest({ url: `http://127.0.0.1:${port}/x` }, { fetch: strict }));
     expect(err.message).toMatch(/Refused to call 127\.0\.0\.1/);
     const dev = createGuardedFetch({ fetch: realFetch, resolve: resolver, policy: { allowPrivateAddresses: true } });
-    expect((await httpRequest({ url: `http://127.0.0.1:${port}/hop` }, { fetch: dev })).body).toEqual({ path: '/landing' });
-    const listed = createGuardedFetch({ fetch: realFetch, resolve: resolver, policy: { allowCidrs: ['127.0.0.1'], allowHosts: ['127.0.0.1'] } });
+    expect((await httpRequest({ url: `http://127.0.0.1:${port}/hop` }, { fetch: dev })).body).toEqual({
+      path: '/landing',
+    });
+    const listed = createGuardedFetch({
+      fetch: realFetch,
+      resolve: resolver,
+      policy: { allowCidrs: ['127.0.0.1'], allowHosts: ['127.0.0.1'] },
+    });
     expect((await httpRequest({ url: `http://127.0.0.1:${port}/y` }, { fetch: listed })).body).toEqual({ path: '/y' });
   });
 });

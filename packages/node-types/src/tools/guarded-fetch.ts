@@ -1,6 +1,11 @@
 import { FlowError } from '@flowcraft/schema';
 import type { FetchLike } from '../sdk/services.js';
-import { checkDestination, compileNetworkPolicy, type HostResolver, type NetworkPolicyInput } from './network-policy.js';
+import {
+  checkDestination,
+  compileNetworkPolicy,
+  type HostResolver,
+  type NetworkPolicyInput,
+} from './network-policy.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin (as browsers do for Authorization). */
@@ -23,15 +28,21 @@ function nextRequest(status: number, init: RequestInit, from: URL, to: URL): Req
   const headers = new Headers(init.headers);
   const method = (init.method ?? 'GET').toUpperCase();
   let next: RequestInit = { ...init, headers };
-  if (status === 303 ? method !== 'GET' && method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST') {
+  if (
+    status === 303 ? method !== 'GET' && method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST'
+  ) {
     next = { ...next, method: 'GET', body: undefined };
     for (const name of BODY_HEADERS) headers.delete(name);
   } else if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') {
     // A stream or form cannot be sent twice; strings (what httpRequest sends) can.
-    throw new FlowError('http_error', `Cannot repeat the request body for a ${status} redirect to ${to.origin}${to.pathname}`, {
-      retryable: false,
-      details: { status, location: to.href },
-    });
+    throw new FlowError(
+      'http_error',
+      `Cannot repeat the request body for a ${status} redirect to ${to.origin}${to.pathname}`,
+      {
+        retryable: false,
+        details: { status, location: to.href },
+      },
+    );
   }
   if (from.origin !== to.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
   return next;
@@ -68,18 +79,29 @@ export function createGuardedFetch(options: GuardedFetchOptions): FetchLike {
         target = new URL(location, from);
       } catch {
         throw new FlowError('http_error', `${from.origin}${from.pathname} redirected to an invalid URL`, {
-          retryable: false, details: { status: response.status, location },
+          retryable: false,
+          details: { status: response.status, location },
         });
       }
       if (mode === 'error') {
-        throw new FlowError('http_error', `${from.origin}${from.pathname} redirected (HTTP ${response.status}) and redirects are not allowed`, {
-          retryable: false, details: { status: response.status, location: `${target.origin}${target.pathname}` },
-        });
+        throw new FlowError(
+          'http_error',
+          `${from.origin}${from.pathname} redirected (HTTP ${response.status}) and redirects are not allowed`,
+          {
+            retryable: false,
+            details: { status: response.status, location: `${target.origin}${target.pathname}` },
+          },
+        );
       }
       if (hop >= maxRedirects) {
-        throw new FlowError('http_error', `Too many redirects (more than ${maxRedirects}) starting at ${new URL(input).origin}`, {
-          retryable: false, details: { maxRedirects, location: `${target.origin}${target.pathname}` },
-        });
+        throw new FlowError(
+          'http_error',
+          `Too many redirects (more than ${maxRedirects}) starting at ${new URL(input).origin}`,
+          {
+            retryable: false,
+            details: { maxRedirects, location: `${target.origin}${target.pathname}` },
+          },
+        );
       }
       request = nextRequest(response.status, request, from, target);
       url = target;

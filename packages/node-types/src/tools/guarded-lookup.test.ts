@@ -27,12 +27,23 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 function fetchWithLookup(lookup: LookupFunction): FetchLike {
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
-      const req = request(String(input), { method: init?.method ?? 'GET', lookup, agent: false, signal: init?.signal ?? undefined }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500, headers: { 'content-type': res.headers['content-type'] ?? 'text/plain' } })));
-        res.on('error', reject);
-      });
+      const req = request(
+        String(input),
+        { method: init?.method ?? 'GET', lookup, agent: false, signal: init?.signal ?? undefined },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve(
+              new Response(Buffer.concat(chunks), {
+                status: res.statusCode ?? 500,
+                headers: { 'content-type': res.headers['content-type'] ?? 'text/plain' },
+              }),
+            ),
+          );
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -66,14 +77,30 @@ describe('createGuardedLookup', () => {
     const refused = await new Promise<Error | null>((resolve) => lookup('loop.example', {}, (err) => resolve(err)));
     expect(refused).toBeInstanceOf(FlowError);
     expect(refused?.message).toMatch(/^Refused to call loop\.example \(resolves to 127\.0\.0\.1\): loopback/);
-    const allowed = createGuardedLookup({ resolve: async () => ['127.0.0.1', '::1'], policy: { allowPrivateAddresses: true } });
+    const allowed = createGuardedLookup({
+      resolve: async () => ['127.0.0.1', '::1'],
+      policy: { allowPrivateAddresses: true },
+    });
     const one = await new Promise<unknown[]>((resolve) => allowed('x.example', {}, (...args) => resolve(args)));
     expect(one).toEqual([null, '127.0.0.1', 4]);
-    const all = await new Promise<unknown[]>((resolve) => allowed('x.example', { all: true }, (...args) => resolve(args)));
-    expect(all).toEqual([null, [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }]]);
-    const v6 = await new Promise<unknown[]>((resolve) => allowed('x.example', { family: 6 }, (...args) => resolve(args)));
+    const all = await new Promise<unknown[]>((resolve) =>
+      allowed('x.example', { all: true }, (...args) => resolve(args)),
+    );
+    expect(all).toEqual([
+      null,
+      [
+        { address: '127.0.0.1', family: 4 },
+        { address: '::1', family: 6 },
+      ],
+    ]);
+    const v6 = await new Promise<unknown[]>((resolve) =>
+      allowed('x.example', { family: 6 }, (...args) => resolve(args)),
+    );
     expect(v6).toEqual([null, '::1', 6]);
-    const denied = createGuardedLookup({ resolve: async () => ['93.184.216.34'], policy: { denyHosts: ['*.example'] } });
+    const denied = createGuardedLookup({
+      resolve: async () => ['93.184.216.34'],
+      policy: { denyHosts: ['*.example'] },
+    });
     const err = await new Promise<Error | null>((resolve) => denied('x.example', {}, (e) => resolve(e)));
     expect(err?.message).toBe('Refused to call x.example: denied by the rule "*.example"');
   });
@@ -82,9 +109,11 @@ describe('createGuardedLookup', () => {
     // Unprotected transport: the pre-check sees the public answer, the transport's own lookup the loopback one.
     const naive = rebindingResolver();
     const plainLookup: LookupFunction = (hostname, options, callback) => {
-      void naive.resolve(hostname).then(([address = '']) =>
-        options.all === true ? callback(null, [{ address, family: 4 }]) : callback(null, address, 4),
-      );
+      void naive
+        .resolve(hostname)
+        .then(([address = '']) =>
+          options.all === true ? callback(null, [{ address, family: 4 }]) : callback(null, address, 4),
+        );
     };
     const unprotected = createGuardedFetch({ fetch: fetchWithLookup(plainLookup), resolve: naive.resolve });
     hits = 0;
@@ -100,7 +129,9 @@ describe('createGuardedLookup', () => {
     });
     const err = await rejection(httpRequest({ url: `http://rebind.example:${port}/` }, { fetch: guarded }));
     expect(err.code).toBe('tool_error');
-    expect(err.message).toMatch(/^Refused to call rebind\.example \(resolves to 127\.0\.0\.1\): loopback addresses are blocked/);
+    expect(err.message).toMatch(
+      /^Refused to call rebind\.example \(resolves to 127\.0\.0\.1\): loopback addresses are blocked/,
+    );
     expect(attacker.queries).toEqual(['rebind.example', 'rebind.example']);
     expect(hits).toBe(1);
   });

@@ -1,7 +1,13 @@
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { FlowError } from '@flowcraft/schema';
-import { checkUrlHost, compileNetworkPolicy, resolveChecked, type HostResolver, type NetworkPolicyInput } from './network-policy.js';
+import {
+  checkUrlHost,
+  compileNetworkPolicy,
+  resolveChecked,
+  type HostResolver,
+  type NetworkPolicyInput,
+} from './network-policy.js';
 
 export interface GuardedLookupOptions {
   resolve: HostResolver;
@@ -25,7 +31,10 @@ export function createGuardedLookup(options: GuardedLookupOptions): LookupFuncti
       const all = addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
       const family = lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : undefined;
       const usable = family === undefined ? all : all.filter((a) => a.family === family);
-      if (usable.length === 0) throw new FlowError('http_error', `Could not resolve ${hostname}: no IPv${family} address`, { retryable: true });
+      if (usable.length === 0)
+        throw new FlowError('http_error', `Could not resolve ${hostname}: no IPv${family} address`, {
+          retryable: true,
+        });
       return usable;
     };
     run().then(

@@ -26,7 +26,15 @@ const routes: Record<string, Handler> = {
   },
   '/echo': (req, res, body) => {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ method: req.method, contentType: req.headers['content-type'] ?? null, auth: req.headers.authorization ?? null, url: req.url, body }));
+    res.end(
+      JSON.stringify({
+        method: req.method,
+        contentType: req.headers['content-type'] ?? null,
+        auth: req.headers.authorization ?? null,
+        url: req.url,
+        body,
+      }),
+    );
   },
   '/empty': (_req, res) => {
     res.statusCode = 204;
@@ -114,7 +122,10 @@ afterAll(async () => {
 
 const deps = { fetch: (input: string | URL, init?: RequestInit) => fetch(input, init) };
 
-async function failureOf(req: HttpRequestInput, extra: { signal?: AbortSignal; now?: () => number } = {}): Promise<FlowError> {
+async function failureOf(
+  req: HttpRequestInput,
+  extra: { signal?: AbortSignal; now?: () => number } = {},
+): Promise<FlowError> {
   try {
     await httpRequest(req, { ...deps, ...extra });
   } catch (err) {
@@ -134,7 +145,9 @@ describe('httpRequest', () => {
 
   it('returns text for non-JSON content types and honours responseType', async () => {
     expect((await httpRequest({ url: `${base}/text` }, deps)).body).toBe('plain words');
-    expect((await httpRequest({ url: `${base}/json`, responseType: 'text' }, deps)).body).toBe('{"hello":"world","n":1}');
+    expect((await httpRequest({ url: `${base}/json`, responseType: 'text' }, deps)).body).toBe(
+      '{"hello":"world","n":1}',
+    );
     expect((await httpRequest({ url: `${base}/problem-json` }, deps)).body).toEqual({ title: 'ok' });
     expect((await httpRequest({ url: `${base}/empty` }, deps)).body).toBe('');
     expect((await httpRequest({ url: `${base}/bad-json` }, deps)).body).toBe('{not json');
@@ -148,8 +161,17 @@ describe('httpRequest', () => {
       { method: 'POST', url: `${base}/echo?q=1`, body: { a: [1, 2] }, headers: { Authorization: 'Bearer t' } },
       deps,
     );
-    expect(json.body).toEqual({ method: 'POST', contentType: 'application/json', auth: 'Bearer t', url: '/echo?q=1', body: '{"a":[1,2]}' });
-    const text = await httpRequest({ method: 'PUT', url: `${base}/echo`, body: 'raw', headers: { 'content-type': 'text/csv' } }, deps);
+    expect(json.body).toEqual({
+      method: 'POST',
+      contentType: 'application/json',
+      auth: 'Bearer t',
+      url: '/echo?q=1',
+      body: '{"a":[1,2]}',
+    });
+    const text = await httpRequest(
+      { method: 'PUT', url: `${base}/echo`, body: 'raw', headers: { 'content-type': 'text/csv' } },
+      deps,
+    );
     expect(text.body).toMatchObject({ method: 'PUT', contentType: 'text/csv', body: 'raw' });
   });
 

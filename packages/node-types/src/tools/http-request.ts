@@ -185,7 +185,11 @@ export async function httpRequest(req: HttpRequestInput, deps: HttpRequestDeps):
     }
     const bytes = await readCappedBody(response, spec.maxResponseBytes, where);
     const text = new TextDecoder().decode(bytes);
-    return { status: response.status, headers: headersOf(response), body: decodeBody(text, response, spec.responseType, where) };
+    return {
+      status: response.status,
+      headers: headersOf(response),
+      body: decodeBody(text, response, spec.responseType, where),
+    };
   } catch (err) {
     throw failure(err, spec, deps, timeout);
   }

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { isUrlAllowed, resolveToolUrl } from './http-tool-url.js';
 import { HttpToolSpec } from './tool-spec.js';
 
-const spec = HttpToolSpec.parse({ kind: 'http', name: 'api', description: 'The API', baseUrl: 'https://api.example.com/v1/?key=k' });
+const spec = HttpToolSpec.parse({
+  kind: 'http',
+  name: 'api',
+  description: 'The API',
+  baseUrl: 'https://api.example.com/v1/?key=k',
+});
 
 describe('resolveToolUrl', () => {
   it('joins the path under the base URL, keeping its query and applying the model query', () => {

@@ -11,11 +11,25 @@ export {
   type HttpResponse,
 } from './http-request.js';
 export { parseRetryAfter } from './retry-after.js';
-export { defaultSandboxPool, runSandboxedCode, sandboxIsolation, SandboxLimits, type SandboxOptions, type SandboxResult } from './code-sandbox.js';
+export {
+  defaultSandboxPool,
+  runSandboxedCode,
+  sandboxIsolation,
+  SandboxLimits,
+  type SandboxOptions,
+  type SandboxResult,
+} from './code-sandbox.js';
 export { HARD_DEADLINE_GRACE_MS, SandboxPool, type SandboxPoolOptions } from './sandbox-pool.js';
 export { MAX_LOG_LINES, MAX_LOG_LINE_CHARS } from './sandbox-console.js';
 export { CalculatorToolSpec, CodeToolSpec, HttpToolSpec, ToolName, ToolSpec } from './tool-spec.js';
-export { argsSchemaFor, codeArgsSchema, CalculatorArgs, CodeToolArgs, HttpToolArgs, parseToolArgs } from './tool-args.js';
+export {
+  argsSchemaFor,
+  codeArgsSchema,
+  CalculatorArgs,
+  CodeToolArgs,
+  HttpToolArgs,
+  parseToolArgs,
+} from './tool-args.js';
 export { isUrlAllowed, resolveToolUrl } from './http-tool-url.js';
 export { runToolSpec, type ToolDeps, type ToolRunResult } from './run-tool-spec.js';
 export {
@@ -25,7 +39,15 @@ export {
   toolOutputText,
   type SafeToolResult,
 } from './langchain-tool.js';
-export { checkAddress, checkDestination, checkUrlHost, compileNetworkPolicy, HostPattern, NetworkPolicy, resolveChecked } from './network-policy.js';
+export {
+  checkAddress,
+  checkDestination,
+  checkUrlHost,
+  compileNetworkPolicy,
+  HostPattern,
+  NetworkPolicy,
+  resolveChecked,
+} from './network-policy.js';
 export type { BlockedDetails, CompiledNetworkPolicy, HostResolver, NetworkPolicyInput } from './network-policy.js';
 export { createGuardedFetch, type GuardedFetchOptions } from './guarded-fetch.js';
 export { createGuardedLookup, type GuardedLookupOptions } from './guarded-lookup.js';

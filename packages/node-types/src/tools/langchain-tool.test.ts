@@ -41,15 +41,28 @@ afterAll(async () => {
 const deps = { fetch: (input: string | URL, init?: RequestInit) => fetch(input, init) };
 
 function httpSpec(): ToolSpec {
-  return ToolSpec.parse({ kind: 'http', name: 'weather', description: 'Weather by city', baseUrl: `${base}/api`, headers: { 'x-api-key': 'k1' } });
+  return ToolSpec.parse({
+    kind: 'http',
+    name: 'weather',
+    description: 'Weather by city',
+    baseUrl: `${base}/api`,
+    headers: { 'x-api-key': 'k1' },
+  });
 }
 
 describe('ToolSpec', () => {
   it('fills defaults and describes itself as JSON Schema (for the config form)', () => {
     expect(ToolSpec.parse({ kind: 'calculator' })).toMatchObject({ kind: 'calculator', name: 'calculator' });
-    expect(ToolSpec.parse({ kind: 'code', name: 'c', description: 'd', code: 'return 1' })).toMatchObject({ timeoutMs: 1000, memoryMb: 32 });
-    expect(ToolSpec.safeParse({ kind: 'http', name: 'bad name!', description: 'd', baseUrl: 'https://a.com' }).success).toBe(false);
-    expect(ToolSpec.safeParse({ kind: 'http', name: 'f', description: 'd', baseUrl: 'file:///etc' }).success).toBe(false);
+    expect(ToolSpec.parse({ kind: 'code', name: 'c', description: 'd', code: 'return 1' })).toMatchObject({
+      timeoutMs: 1000,
+      memoryMb: 32,
+    });
+    expect(
+      ToolSpec.safeParse({ kind: 'http', name: 'bad name!', description: 'd', baseUrl: 'https://a.com' }).success,
+    ).toBe(false);
+    expect(ToolSpec.safeParse({ kind: 'http', name: 'f', description: 'd', baseUrl: 'file:///etc' }).success).toBe(
+      false,
+    );
     const schema = z.toJSONSchema(ToolSpec, { io: 'input' });
     expect(JSON.stringify(schema)).toContain('"calculator"');
   });
@@ -61,7 +74,12 @@ describe('toLangChainTool', () => {
     expect(calc.name).toBe('calculator');
     expect(await calc.invoke({ expression: '6 * 7' })).toBe('42');
     expect(await calc.invoke({ expression: '2 inch to cm' })).toBe('5.08 cm');
-    const message = await calc.invoke({ id: 'call_1', name: 'calculator', args: { expression: '1 + 1' }, type: 'tool_call' });
+    const message = await calc.invoke({
+      id: 'call_1',
+      name: 'calculator',
+      args: { expression: '1 + 1' },
+      type: 'tool_call',
+    });
     expect(message).toBeInstanceOf(ToolMessage);
     expect((message as ToolMessage).content).toBe('2');
     await expect(calc.invoke({ expression: 'import({})' })).rejects.toMatchObject({ code: 'tool_error' });
@@ -75,7 +93,10 @@ describe('toLangChainTool', () => {
     await expect(weather.invoke({ path: '../admin' })).rejects.toMatchObject({ code: 'tool_error' });
     const hop = await weather.invoke({ path: 'hop' }).catch((e: unknown) => e);
     expect(hop).toBeInstanceOf(FlowError);
-    expect((hop as FlowError).details).toMatchObject({ status: 302, location: 'http://169.254.169.254/latest/meta-data' });
+    expect((hop as FlowError).details).toMatchObject({
+      status: 302,
+      location: 'http://169.254.169.254/latest/meta-data',
+    });
     expect(seen.some((line) => line.includes('meta-data'))).toBe(false);
   });
 
@@ -88,7 +109,10 @@ describe('toLangChainTool', () => {
       argsSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
     });
     const counter = toLangChainTool(spec, deps);
-    expect(JSON.parse(String(await counter.invoke({ text: 'one two  three' })))).toEqual({ result: { words: 3 }, logs: ['counting'] });
+    expect(JSON.parse(String(await counter.invoke({ text: 'one two  three' })))).toEqual({
+      result: { words: 3 },
+      logs: ['counting'],
+    });
     const bad = await invokeToolSafely(counter, { text: 5 });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
@@ -98,17 +122,29 @@ describe('toLangChainTool', () => {
   });
 
   it('accepts any object for a code tool without argsSchema', async () => {
-    const echo = toLangChainTool(ToolSpec.parse({ kind: 'code', name: 'echo', description: 'Echo', code: 'return input' }), deps);
+    const echo = toLangChainTool(
+      ToolSpec.parse({ kind: 'code', name: 'echo', description: 'Echo', code: 'return input' }),
+      deps,
+    );
     expect(await echo.invoke({ a: 1, b: [true] })).toBe('{"a":1,"b":[true]}');
   });
 
   it('rejects an argsSchema that is not an object schema', () => {
-    const spec = ToolSpec.parse({ kind: 'code', name: 'x', description: 'x', code: 'return 1', argsSchema: { type: 'string' } });
+    const spec = ToolSpec.parse({
+      kind: 'code',
+      name: 'x',
+      description: 'x',
+      code: 'return 1',
+      argsSchema: { type: 'string' },
+    });
     expect(() => toLangChainTool(spec, deps)).toThrow(/argsSchema must be a JSON Schema of type "object"/);
   });
 
   it('clips long outputs for the model', async () => {
-    const big = toLangChainTool(ToolSpec.parse({ kind: 'code', name: 'big', description: 'Big', code: 'return "x".repeat(50000)' }), deps);
+    const big = toLangChainTool(
+      ToolSpec.parse({ kind: 'code', name: 'big', description: 'Big', code: 'return "x".repeat(50000)' }),
+      deps,
+    );
     const text = String(await big.invoke({}));
     expect(text.startsWith('x'.repeat(MAX_TOOL_OUTPUT_CHARS))).toBe(true);
     expect(text).toMatch(/truncated, 30000 more characters\)$/);
@@ -124,13 +160,22 @@ describe('invokeToolSafely', () => {
     const failing = await invokeToolSafely(toLangChainTool(httpSpec(), deps), { path: 'down' });
     expect(failing).toMatchObject({ ok: false, info: { code: 'http_error', retryable: true } });
     if (!failing.ok) expect(failing.error).toMatch(/HTTP 503/);
-    const sandbox = toLangChainTool(ToolSpec.parse({ kind: 'code', name: 'loop', description: 'd', code: 'while (true) {}', timeoutMs: 50 }), deps);
-    expect(await invokeToolSafely(sandbox, {})).toMatchObject({ ok: false, error: 'The code timed out after 50 ms', info: { code: 'sandbox_error' } });
+    const sandbox = toLangChainTool(
+      ToolSpec.parse({ kind: 'code', name: 'loop', description: 'd', code: 'while (true) {}', timeoutMs: 50 }),
+      deps,
+    );
+    expect(await invokeToolSafely(sandbox, {})).toMatchObject({
+      ok: false,
+      error: 'The code timed out after 50 ms',
+      info: { code: 'sandbox_error' },
+    });
   });
 
   it('rethrows when the run is cancelled', async () => {
     const calc = toLangChainTool(ToolSpec.parse({ kind: 'calculator' }), deps);
-    await expect(invokeToolSafely(calc, { expression: '1' }, AbortSignal.abort())).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(invokeToolSafely(calc, { expression: '1' }, AbortSignal.abort())).rejects.toMatchObject({
+      code: 'cancelled',
+    });
   });
 });
 
@@ -141,7 +186,13 @@ describe('runToolSpec', () => {
       status: 200,
       body: { city: 'Rome', tempC: 21 },
     });
-    expect(await runToolSpec(ToolSpec.parse({ kind: 'code', name: 'c', description: 'd', code: 'return input.n * 2' }), { n: 21 }, deps)).toEqual({
+    expect(
+      await runToolSpec(
+        ToolSpec.parse({ kind: 'code', name: 'c', description: 'd', code: 'return input.n * 2' }),
+        { n: 21 },
+        deps,
+      ),
+    ).toEqual({
       result: 42,
       logs: [],
     });

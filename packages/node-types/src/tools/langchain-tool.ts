@@ -21,9 +21,12 @@ function asText(value: unknown): string {
 /** The text a model reads for a tool's result. */
 export function toolOutputText(spec: ToolSpec, result: ToolRunResult): string {
   if (typeof result === 'number' || typeof result === 'string') return String(result);
-  if (spec.kind === 'http' && 'status' in result) return clip(JSON.stringify({ status: result.status, body: result.body }));
+  if (spec.kind === 'http' && 'status' in result)
+    return clip(JSON.stringify({ status: result.status, body: result.body }));
   if ('logs' in result) {
-    return clip(result.logs.length === 0 ? asText(result.result) : JSON.stringify({ result: result.result, logs: result.logs }));
+    return clip(
+      result.logs.length === 0 ? asText(result.result) : JSON.stringify({ result: result.result, logs: result.logs }),
+    );
   }
   return clip(asText(result));
 }
@@ -60,7 +63,8 @@ export async function invokeToolSafely(
     const output: unknown = await langchainTool.invoke(args, { signal });
     return { ok: true, output };
   } catch (err) {
-    if (signal?.aborted) throw err instanceof FlowError ? err : new FlowError('cancelled', 'The tool call was cancelled', { cause: err });
+    if (signal?.aborted)
+      throw err instanceof FlowError ? err : new FlowError('cancelled', 'The tool call was cancelled', { cause: err });
     const info = errorInfoOf(langchainTool.name, err);
     return { ok: false, error: info.message, info };
   }
@@ -68,9 +72,15 @@ export async function invokeToolSafely(
 
 function errorInfoOf(toolName: string, err: unknown): ErrorInfo {
   if (err instanceof ToolInputParsingException) {
-    return { code: 'tool_error', message: `Invalid arguments for tool "${toolName}": ${err.message}`, retryable: false };
+    return {
+      code: 'tool_error',
+      message: `Invalid arguments for tool "${toolName}": ${err.message}`,
+      retryable: false,
+    };
   }
   const info = toErrorInfo(err);
   // Errors that are not FlowErrors still came from the tool: report them as tool errors.
-  return info.code === 'internal' ? { ...info, code: 'tool_error', message: `Tool "${toolName}" failed: ${info.message}` } : info;
+  return info.code === 'internal'
+    ? { ...info, code: 'tool_error', message: `Tool "${toolName}" failed: ${info.message}` }
+    : info;
 }

@@ -3,9 +3,7 @@ import { z } from 'zod';
 import { ToolName } from './tool-spec.js';
 
 /** An MCP server's name in the engine configuration (also the first part of default tool names). */
-export const McpServerName = z
-  .string()
-  .regex(/^[a-zA-Z0-9_-]{1,32}$/, 'Use 1 to 32 letters, digits, "_" or "-"');
+export const McpServerName = z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/, 'Use 1 to 32 letters, digits, "_" or "-"');
 
 /**
  * A tool of an MCP server configured in the engine, referenced by server and tool name. Its

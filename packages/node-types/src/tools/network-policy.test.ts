@@ -1,7 +1,12 @@
 import { FlowError } from '@flowcraft/schema';
 import { describe, expect, it } from 'vitest';
 import { nonPublicRange, parseIpLiteral } from './address-ranges.js';
-import { checkDestination, compileNetworkPolicy, type HostResolver, type NetworkPolicyInput } from './network-policy.js';
+import {
+  checkDestination,
+  compileNetworkPolicy,
+  type HostResolver,
+  type NetworkPolicyInput,
+} from './network-policy.js';
 
 const dns: Record<string, string[]> = {
   'public.example': ['93.184.216.34'],
@@ -114,7 +119,13 @@ describe('checkDestination', () => {
   it('names the blocked host, the address and its range', async () => {
     const err = await refusal('http://169.254.169.254/latest/meta-data/');
     expect(err.message).toMatch(/^Refused to call 169\.254\.169\.254: linkLocal addresses are blocked/);
-    expect(err.details).toEqual({ blocked: true, host: '169.254.169.254', reason: 'non_public', address: '169.254.169.254', range: 'linkLocal' });
+    expect(err.details).toEqual({
+      blocked: true,
+      host: '169.254.169.254',
+      reason: 'non_public',
+      address: '169.254.169.254',
+      range: 'linkLocal',
+    });
     expect(err.retryable).toBe(false);
     const viaName = await refusal('http://metadata.example/');
     expect(viaName.message).toMatch(/^Refused to call metadata\.example \(resolves to 169\.254\.169\.254\): linkLocal/);
@@ -161,7 +172,9 @@ describe('checkDestination', () => {
     expect(await outcome('https://v6.example/', allow)).toBe('tool_error:not_allowed');
     expect(await outcome('https://evilpartner.example/', allow)).toBe('tool_error:not_allowed');
     const notAllowed = await refusal('https://v6.example/', allow);
-    expect(notAllowed.message).toBe('Refused to call v6.example: not in the allowed hosts (public.example, *.partner.example)');
+    expect(notAllowed.message).toBe(
+      'Refused to call v6.example: not in the allowed hosts (public.example, *.partner.example)',
+    );
 
     const deny = { denyHosts: ['*.partner.example', '93.184.216.0/24'] };
     expect(await outcome('https://api.partner.example/', deny)).toBe('tool_error:denied');
@@ -171,19 +184,30 @@ describe('checkDestination', () => {
     const both = { allowHosts: ['*.partner.example'], denyHosts: ['api.partner.example'] };
     expect(await outcome('https://api.partner.example/', both)).toBe('tool_error:denied');
     // an allow rule never lifts private-address blocking
-    expect(await outcome('http://internal.example/', { allowHosts: ['internal.example'] })).toBe('tool_error:non_public');
+    expect(await outcome('http://internal.example/', { allowHosts: ['internal.example'] })).toBe(
+      'tool_error:non_public',
+    );
   });
 
   it('rejects invalid policies', () => {
-    expect(() => compileNetworkPolicy({ allowHosts: ['http://x.example/'] })).toThrow(/Invalid network policy: allowHosts.0/);
-    expect(() => compileNetworkPolicy({ allowCidrs: ['example.com'] })).toThrow(/allowCidrs.0: Expected an IP address or CIDR/);
+    expect(() => compileNetworkPolicy({ allowHosts: ['http://x.example/'] })).toThrow(
+      /Invalid network policy: allowHosts.0/,
+    );
+    expect(() => compileNetworkPolicy({ allowCidrs: ['example.com'] })).toThrow(
+      /allowCidrs.0: Expected an IP address or CIDR/,
+    );
     expect(() => compileNetworkPolicy({ maxRedirects: -1 })).toThrow(/maxRedirects/);
   });
 
   it('stops waiting for the resolver when aborted', async () => {
     const hanging: HostResolver = () => new Promise(() => undefined);
     const controller = new AbortController();
-    const pending = checkDestination(compileNetworkPolicy(), new URL('http://slow.example/'), hanging, controller.signal);
+    const pending = checkDestination(
+      compileNetworkPolicy(),
+      new URL('http://slow.example/'),
+      hanging,
+      controller.signal,
+    );
     controller.abort(new Error('stop'));
     await expect(pending).rejects.toThrow('stop');
   });

@@ -76,7 +76,9 @@ export function compileNetworkPolicy(input: NetworkPolicyInput = {}): CompiledNe
   const parsed = NetworkPolicy.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'policy'}: ${i.message}`).join('; ');
-    throw new FlowError('invalid_input', `Invalid network policy: ${issues}`, { details: { issues: parsed.error.issues } });
+    throw new FlowError('invalid_input', `Invalid network policy: ${issues}`, {
+      details: { issues: parsed.error.issues },
+    });
   }
   const policy = parsed.data;
   return {
@@ -120,15 +122,25 @@ export function checkAddress(compiled: CompiledNetworkPolicy, host: string, addr
   const address = parseIpLiteral(addressText);
   if (address === undefined) {
     throw blocked(`Refused to call ${host}: the resolver returned "${addressText}", which is not an IP address`, {
-      blocked: true, host, reason: 'unresolved', address: addressText,
+      blocked: true,
+      host,
+      reason: 'unresolved',
+      address: addressText,
     });
   }
   const shown = address.toString();
   const denied = compiled.deny.find((rule) => rule.ip?.(address));
   if (denied) {
-    throw blocked(`Refused to call ${host}${shown === host ? '' : ` (${shown})`}: denied by the rule "${denied.text}"`, {
-      blocked: true, host, reason: 'denied', address: shown, rule: denied.text,
-    });
+    throw blocked(
+      `Refused to call ${host}${shown === host ? '' : ` (${shown})`}: denied by the rule "${denied.text}"`,
+      {
+        blocked: true,
+        host,
+        reason: 'denied',
+        address: shown,
+        rule: denied.text,
+      },
+    );
   }
   const range = nonPublicRange(address);
   if (range === undefined || compiled.policy.allowPrivateAddresses) return;
@@ -147,16 +159,27 @@ export function checkAddress(compiled: CompiledNetworkPolicy, host: string, addr
 export function checkUrlHost(compiled: CompiledNetworkPolicy, url: URL): IpAddress | undefined {
   const host = normalizeHost(url.hostname);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw blocked(`Refused to call ${url.protocol}//${host}: only http and https are allowed`, { blocked: true, host, reason: 'scheme' });
+    throw blocked(`Refused to call ${url.protocol}//${host}: only http and https are allowed`, {
+      blocked: true,
+      host,
+      reason: 'scheme',
+    });
   }
   const literal = parseIpLiteral(host);
   const denied = compiled.deny.find((rule) => matches(rule, host, literal));
   if (denied) {
-    throw blocked(`Refused to call ${host}: denied by the rule "${denied.text}"`, { blocked: true, host, reason: 'denied', rule: denied.text });
+    throw blocked(`Refused to call ${host}: denied by the rule "${denied.text}"`, {
+      blocked: true,
+      host,
+      reason: 'denied',
+      rule: denied.text,
+    });
   }
   if (compiled.allow.length > 0 && !compiled.allow.some((rule) => matches(rule, host, literal))) {
     throw blocked(`Refused to call ${host}: not in the allowed hosts (${compiled.policy.allowHosts.join(', ')})`, {
-      blocked: true, host, reason: 'not_allowed',
+      blocked: true,
+      host,
+      reason: 'not_allowed',
     });
   }
   if (literal !== undefined) {
@@ -165,9 +188,15 @@ export function checkUrlHost(compiled: CompiledNetworkPolicy, url: URL): IpAddre
   }
   // RFC 6761: these names are loopback wherever they resolve.
   if ((host === 'localhost' || host.endsWith('.localhost')) && !compiled.policy.allowPrivateAddresses) {
-    throw blocked(`Refused to call ${host}: loopback addresses are blocked (allow private addresses in the engine configuration for local development)`, {
-      blocked: true, host, reason: 'non_public', range: 'loopback',
-    });
+    throw blocked(
+      `Refused to call ${host}: loopback addresses are blocked (allow private addresses in the engine configuration for local development)`,
+      {
+        blocked: true,
+        host,
+        reason: 'non_public',
+        range: 'loopback',
+      },
+    );
   }
   return undefined;
 }
@@ -204,11 +233,16 @@ export async function resolveChecked(
     if (signal?.aborted) throw err;
     const message = err instanceof Error ? err.message : String(err);
     throw new FlowError('http_error', `Could not resolve ${host}: ${message}`, {
-      retryable: true, details: { host }, cause: err,
+      retryable: true,
+      details: { host },
+      cause: err,
     });
   }
   if (addresses.length === 0) {
-    throw new FlowError('http_error', `Could not resolve ${host}: no addresses`, { retryable: true, details: { host } });
+    throw new FlowError('http_error', `Could not resolve ${host}: no addresses`, {
+      retryable: true,
+      details: { host },
+    });
   }
   for (const address of addresses) checkAddress(compiled, host, address);
   return addresses;

@@ -56,6 +56,8 @@ export function installConsole(context: QuickJSContext, scope: Scope, logs: LogB
       logs.push(context.typeof(message) === 'string' ? context.getString(message) : String(context.dump(message)));
     }),
   );
-  const installer = scope.manage(context.unwrapResult(context.evalCode(INSTALL_CONSOLE, 'setup.js', { type: 'global' })));
+  const installer = scope.manage(
+    context.unwrapResult(context.evalCode(INSTALL_CONSOLE, 'setup.js', { type: 'global' })),
+  );
   scope.manage(context.unwrapResult(context.callFunction(installer, context.undefined, hostLog)));
 }

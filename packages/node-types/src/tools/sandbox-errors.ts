@@ -37,7 +37,10 @@ export function timeoutError(timeoutMs: number): FlowError {
 }
 
 export function memoryError(memoryBytes: number): FlowError {
-  return sandboxError(`The code exceeded the memory limit (${formatBytes(memoryBytes)})`, { limit: 'memory', memoryBytes });
+  return sandboxError(`The code exceeded the memory limit (${formatBytes(memoryBytes)})`, {
+    limit: 'memory',
+    memoryBytes,
+  });
 }
 
 export function cancelledError(): FlowError {
@@ -77,7 +80,12 @@ function preview(value: unknown): string {
  * signal aborted, `sandbox_error` with a message naming the limit for time, memory and stack,
  * and `sandbox_error` with the error's name, message and user-code line otherwise.
  */
-export function errorFromVm(context: QuickJSContext, handle: QuickJSHandle, ctx: SandboxErrorContext, prefix = ''): FlowError {
+export function errorFromVm(
+  context: QuickJSContext,
+  handle: QuickJSHandle,
+  ctx: SandboxErrorContext,
+  prefix = '',
+): FlowError {
   if (ctx.stop === 'cancelled') return cancelledError();
   if (ctx.stop === 'timeout') return timeoutError(ctx.timeoutMs);
   const thrown = safeDump(context, handle);
@@ -89,7 +97,11 @@ export function errorFromVm(context: QuickJSContext, handle: QuickJSHandle, ctx:
     }
     const at = locate(thrown.stack, ctx.lineOffset);
     const where = at ? ` (line ${at.line})` : '';
-    return sandboxError(`${prefix}${thrown.name}: ${thrown.message}${where}`, { name: thrown.name, message: thrown.message, ...at });
+    return sandboxError(`${prefix}${thrown.name}: ${thrown.message}${where}`, {
+      name: thrown.name,
+      message: thrown.message,
+      ...at,
+    });
   }
   // Out of memory, QuickJS throws `null` when it cannot even allocate the error object, and the
   // thrown value may be unreadable.

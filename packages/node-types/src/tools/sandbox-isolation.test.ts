@@ -28,13 +28,69 @@ async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
 
 /** ECMAScript built-ins QuickJS defines, plus the console the sandbox installs. Nothing else may exist. */
 const STANDARD_GLOBALS = new Set([
-  'Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'InternalError', 'AggregateError',
-  'Array', 'Object', 'Function', 'Iterator', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'decodeURI', 'decodeURIComponent',
-  'encodeURI', 'encodeURIComponent', 'escape', 'unescape', 'Infinity', 'NaN', 'undefined', 'eval', 'Number', 'Boolean', 'String',
-  'Math', 'Reflect', 'Symbol', 'globalThis', 'BigInt', 'Date', 'RegExp', 'JSON', 'Proxy', 'Map', 'Set', 'WeakMap', 'WeakSet',
-  'ArrayBuffer', 'SharedArrayBuffer', 'Uint8ClampedArray', 'Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array',
-  'Uint32Array', 'BigInt64Array', 'BigUint64Array', 'Float16Array', 'Float32Array', 'Float64Array', 'DataView', 'Promise',
-  'WeakRef', 'FinalizationRegistry', 'console', 'Symbol(Symbol.toStringTag)',
+  'Error',
+  'EvalError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'TypeError',
+  'URIError',
+  'InternalError',
+  'AggregateError',
+  'Array',
+  'Object',
+  'Function',
+  'Iterator',
+  'parseInt',
+  'parseFloat',
+  'isNaN',
+  'isFinite',
+  'decodeURI',
+  'decodeURIComponent',
+  'encodeURI',
+  'encodeURIComponent',
+  'escape',
+  'unescape',
+  'Infinity',
+  'NaN',
+  'undefined',
+  'eval',
+  'Number',
+  'Boolean',
+  'String',
+  'Math',
+  'Reflect',
+  'Symbol',
+  'globalThis',
+  'BigInt',
+  'Date',
+  'RegExp',
+  'JSON',
+  'Proxy',
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'ArrayBuffer',
+  'SharedArrayBuffer',
+  'Uint8ClampedArray',
+  'Int8Array',
+  'Uint8Array',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Float16Array',
+  'Float32Array',
+  'Float64Array',
+  'DataView',
+  'Promise',
+  'WeakRef',
+  'FinalizationRegistry',
+  'console',
+  'Symbol(Symbol.toStringTag)',
 ]);
 
 describe('sandbox isolation', () => {
@@ -44,7 +100,9 @@ describe('sandbox isolation', () => {
     const inWorker = await ticksDuring(() => runSandboxedCode('while (true) {}', undefined, { timeoutMs: 400 }));
     expect(inWorker).toBeGreaterThanOrEqual(10);
     // the same loop in this thread starves timers (a tick or two may land before the loop starts, more on a loaded machine)
-    const inline = await ticksDuring(() => runSandboxedCode('while (true) {}', undefined, { timeoutMs: 400, isolation: 'inline' }));
+    const inline = await ticksDuring(() =>
+      runSandboxedCode('while (true) {}', undefined, { timeoutMs: 400, isolation: 'inline' }),
+    );
     expect(inline).toBeLessThanOrEqual(6);
     expect(inline).toBeLessThan(inWorker / 2);
   });
@@ -90,14 +148,20 @@ describe('sandbox isolation', () => {
       stackTrace: 'undefined',
       consoleFrozen: true,
     });
-    for (const code of ['return await import("node:fs")', 'return await import("fs")', 'return await import("data:text/javascript,export default 1")']) {
+    for (const code of [
+      'return await import("node:fs")',
+      'return await import("fs")',
+      'return await import("data:text/javascript,export default 1")',
+    ]) {
       const err = await failureOf(code);
       expect(err.code, code).toBe('sandbox_error');
       expect(err.message, code).not.toMatch(/timed out/);
     }
     expect((await failureOf('return fetch("http://169.254.169.254/")')).message).toMatch(/^ReferenceError: .*fetch/);
     expect((await failureOf('setTimeout(() => {}, 10)')).message).toMatch(/^ReferenceError: .*setTimeout/);
-    expect((await failureOf('return new Promise((r) => queueMicrotask(r))')).message).toMatch(/^ReferenceError: .*queueMicrotask/);
+    expect((await failureOf('return new Promise((r) => queueMicrotask(r))')).message).toMatch(
+      /^ReferenceError: .*queueMicrotask/,
+    );
   });
 
   it('stops catastrophic regular expressions at the time limit', async () => {
@@ -106,7 +170,10 @@ describe('sandbox isolation', () => {
   });
 
   it('survives memory bombs and huge output in the worker, and keeps serving', async () => {
-    const bomb = await failureOf('const a = []; for (;;) a.push(new Array(1e5).fill(1))', { memoryBytes: 8 * 1024 * 1024, timeoutMs: 10_000 });
+    const bomb = await failureOf('const a = []; for (;;) a.push(new Array(1e5).fill(1))', {
+      memoryBytes: 8 * 1024 * 1024,
+      timeoutMs: 10_000,
+    });
     expect(bomb.message).toBe('The code exceeded the memory limit (8 MB)');
     const output = await failureOf('return "x".repeat(5 * 1024 * 1024)', { memoryBytes: 64 * 1024 * 1024 });
     expect(output.message).toBe('The return value exceeds the 256 KB output limit');
@@ -132,7 +199,10 @@ describe('SandboxPool', () => {
   const limits = (timeoutMs: number): SandboxLimits => SandboxLimits.parse({ timeoutMs });
 
   it('terminates a worker that overstays its hard deadline and replaces it', async () => {
-    const pool = new SandboxPool({ workerUrl: new URL('./fixtures/hanging-sandbox-worker.mjs', import.meta.url), hardDeadlineGraceMs: 100 });
+    const pool = new SandboxPool({
+      workerUrl: new URL('./fixtures/hanging-sandbox-worker.mjs', import.meta.url),
+      hardDeadlineGraceMs: 100,
+    });
     pools.push(pool);
     const started = Date.now();
     const err = await pool.run('return 1', undefined, limits(100)).then(

@@ -34,7 +34,9 @@ export function parseLimits(options: SandboxOptions): SandboxLimits {
   const { signal: _signal, isolation: _isolation, ...limits } = options;
   const parsed = SandboxLimits.safeParse(limits);
   if (!parsed.success) {
-    throw sandboxError(`Invalid sandbox limits: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw sandboxError(
+      `Invalid sandbox limits: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }
@@ -46,4 +48,3 @@ export function inputToJson(input: unknown): string | undefined {
     throw sandboxError(`The input is not JSON-serializable: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
-

@@ -59,7 +59,10 @@ export class SandboxPool {
     // Not `stdout/stderr: true`: piped worker stdio would keep the process alive while idle.
     const worker = new Worker(this.#workerUrl);
     return new Promise<Worker>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`the worker did not start within ${STARTUP_TIMEOUT_MS} ms`)), STARTUP_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new Error(`the worker did not start within ${STARTUP_TIMEOUT_MS} ms`)),
+        STARTUP_TIMEOUT_MS,
+      );
       const cleanup = (): void => {
         clearTimeout(timer);
         worker.off('message', onMessage);
@@ -69,7 +72,13 @@ export class SandboxPool {
       const fail = (err: unknown): void => {
         cleanup();
         void worker.terminate();
-        reject(sandboxError(`The sandbox worker could not start: ${err instanceof Error ? err.message : String(err)}`, undefined, err));
+        reject(
+          sandboxError(
+            `The sandbox worker could not start: ${err instanceof Error ? err.message : String(err)}`,
+            undefined,
+            err,
+          ),
+        );
       };
       const onExit = (code: number): void => fail(new Error(`the worker exited with code ${code}`));
       const onMessage = (message: unknown): void => {
@@ -140,7 +149,12 @@ export class SandboxPool {
    * Runs one job. Rejects with FlowError: the run's own error, `sandbox_error` (time limit, or the
    * worker failed), `cancelled` when `signal` aborts (the worker is terminated).
    */
-  async run(code: string, inputJson: string | undefined, limits: SandboxLimits, signal?: AbortSignal): Promise<SandboxResult> {
+  async run(
+    code: string,
+    inputJson: string | undefined,
+    limits: SandboxLimits,
+    signal?: AbortSignal,
+  ): Promise<SandboxResult> {
     if (this.#closed) throw sandboxError('The sandbox pool is closed');
     if (signal?.aborted) throw cancelledError();
     const worker = await this.#acquire(signal);
@@ -152,7 +166,10 @@ export class SandboxPool {
     worker.ref();
     return new Promise<SandboxResult>((resolve, reject) => {
       let settled = false;
-      const finish = (outcome: { ok: true; value: SandboxResult } | { ok: false; error: unknown }, keep: boolean): void => {
+      const finish = (
+        outcome: { ok: true; value: SandboxResult } | { ok: false; error: unknown },
+        keep: boolean,
+      ): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);

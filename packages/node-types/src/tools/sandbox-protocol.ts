@@ -14,7 +14,11 @@ export type SandboxJob = z.infer<typeof SandboxJob>;
 /** Worker → host: ready after loading, then one reply per job. */
 export const SandboxReply = z.union([
   z.object({ ready: z.literal(true) }),
-  z.object({ id: z.number().int(), ok: z.literal(true), value: z.object({ result: z.unknown(), logs: z.array(z.string()) }) }),
+  z.object({
+    id: z.number().int(),
+    ok: z.literal(true),
+    value: z.object({ result: z.unknown(), logs: z.array(z.string()) }),
+  }),
   z.object({
     id: z.number().int(),
     ok: z.literal(false),

@@ -1,10 +1,5 @@
 import { FlowError } from '@flowcraft/schema';
-import {
-  Scope,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-} from 'quickjs-emscripten-core';
+import { Scope, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from 'quickjs-emscripten-core';
 import { formatBytes } from './format-bytes.js';
 import type { SandboxLimits, SandboxResult } from './sandbox-limits.js';
 import { newQuickJSInstance } from './quickjs-instance.js';
@@ -140,7 +135,12 @@ function execute(run: Run, code: string, inputJson: string | undefined, logs: Lo
  * inside a single native operation, which the interrupt handler cannot stop). Use
  * runSandboxedCode, which runs this in a worker thread.
  */
-export async function runInThisThread(code: string, inputJson: string | undefined, limits: SandboxLimits, signal?: AbortSignal): Promise<SandboxResult> {
+export async function runInThisThread(
+  code: string,
+  inputJson: string | undefined,
+  limits: SandboxLimits,
+  signal?: AbortSignal,
+): Promise<SandboxResult> {
   if (signal?.aborted) throw cancelledError();
   const instance = await newQuickJSInstance(limits.memoryBytes);
   if (signal?.aborted) throw cancelledError();

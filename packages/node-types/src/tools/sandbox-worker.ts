@@ -12,7 +12,10 @@ if (port === null) throw new Error('sandbox-worker.ts must run in a worker threa
 for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) console[method] = () => undefined;
 
 function failure(id: number, err: unknown): SandboxReply {
-  const e = err instanceof FlowError ? err : new FlowError('sandbox_error', `The sandbox failed: ${err instanceof Error ? err.message : String(err)}`);
+  const e =
+    err instanceof FlowError
+      ? err
+      : new FlowError('sandbox_error', `The sandbox failed: ${err instanceof Error ? err.message : String(err)}`);
   return { id, ok: false, error: { code: e.code, message: e.message, retryable: e.retryable, details: e.details } };
 }
 

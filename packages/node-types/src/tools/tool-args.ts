@@ -39,7 +39,10 @@ export function codeArgsSchema(spec: Extract<ToolSpec, { kind: 'code' }>): z.Zod
   try {
     schema = z.fromJSONSchema(spec.argsSchema);
   } catch (err) {
-    throw new FlowError('invalid_input', `Tool "${spec.name}": argsSchema is not a usable JSON Schema: ${err instanceof Error ? err.message : String(err)}`);
+    throw new FlowError(
+      'invalid_input',
+      `Tool "${spec.name}": argsSchema is not a usable JSON Schema: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (!(schema instanceof z.ZodObject)) {
     throw new FlowError('invalid_input', `Tool "${spec.name}": argsSchema must be a JSON Schema of type "object"`);

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES, HttpMethod, HttpResponseType } from './http-request.js';
 
 /** Tool names as chat-model providers accept them. */
-export const ToolName = z
-  .string()
-  .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Use 1 to 64 letters, digits, "_" or "-"');
+export const ToolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Use 1 to 64 letters, digits, "_" or "-"');
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'Expected an absolute http(s) URL' });
 

@@ -46,7 +46,11 @@ function attempt<T>(what: string, call: () => unknown, shape: z.ZodType<T>): Gua
   try {
     const parsed = shape.safeParse(raw);
     if (parsed.success) return { ok: true, value: parsed.data };
-    return { ok: false, reason: 'malformed', message: `${what} returned malformed data: ${describeIssues(parsed.error)}` };
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: `${what} returned malformed data: ${describeIssues(parsed.error)}`,
+    };
   } catch (err) {
     return { ok: false, reason: 'malformed', message: `${what} returned unreadable data: ${errorText(err)}` };
   }
@@ -63,7 +67,12 @@ export function lookupEntry(catalog: NodeCatalog, type: string): Guarded<Catalog
   if (entry === undefined || entry === null) return { ok: true, value: undefined };
   try {
     const shape = EntryShape.safeParse(entry);
-    if (!shape.success) return { ok: false, reason: 'malformed', message: `node type "${type}" is malformed: ${describeIssues(shape.error)}` };
+    if (!shape.success)
+      return {
+        ok: false,
+        reason: 'malformed',
+        message: `node type "${type}" is malformed: ${describeIssues(shape.error)}`,
+      };
   } catch (err) {
     return { ok: false, reason: 'malformed', message: `node type "${type}" is unreadable: ${errorText(err)}` };
   }
@@ -71,13 +80,20 @@ export function lookupEntry(catalog: NodeCatalog, type: string): Guarded<Catalog
 }
 
 export function checkConfig(entry: CatalogEntry, config: unknown, typeVersion: number): Guarded<CheckedConfig> {
-  return attempt(`checkConfig of node type "${entry.type}"`, () => entry.checkConfig(config, typeVersion), ConfigCheckShape);
+  return attempt(
+    `checkConfig of node type "${entry.type}"`,
+    () => entry.checkConfig(config, typeVersion),
+    ConfigCheckShape,
+  );
 }
 
 export function resolvePorts(entry: CatalogEntry, config: Record<string, unknown>): Guarded<ResolvedPorts> {
   return attempt(`ports() of node type "${entry.type}"`, () => entry.ports(config), ResolvedPortsShape);
 }
 
-export function resolveChannels(entry: CatalogEntry, config: Record<string, unknown>): Guarded<{ reads: string[]; writes: string[] }> {
+export function resolveChannels(
+  entry: CatalogEntry,
+  config: Record<string, unknown>,
+): Guarded<{ reads: string[]; writes: string[] }> {
   return attempt(`channels() of node type "${entry.type}"`, () => entry.channels(config), ChannelUseShape);
 }

@@ -31,7 +31,9 @@ describe('channels', () => {
     ['messages', 'hi'],
   ] as const)('reports a %s channel with a default of the wrong type', (type, value) => {
     const result = validateWorkflow(withState({ c: { type, default: value } }), testCatalog);
-    expect(withCode(result, 'invalid_channel_default')).toEqual([expect.objectContaining({ path: ['state', 'c', 'default'] })]);
+    expect(withCode(result, 'invalid_channel_default')).toEqual([
+      expect.objectContaining({ path: ['state', 'c', 'default'] }),
+    ]);
   });
 
   it('accepts defaults of the right type, and anything for json', () => {

@@ -57,7 +57,13 @@ export function checkChannelDefinitions(state: ReadonlyMap<string, Channel>, out
       );
     }
     if (channel.default !== undefined && depthExceeds(channel.default, MAX_DEFAULT_DEPTH)) {
-      out.push(error('invalid_channel_default', ['state', name, 'default'], `Channel "${name}" has a default nested deeper than ${MAX_DEFAULT_DEPTH} levels`));
+      out.push(
+        error(
+          'invalid_channel_default',
+          ['state', name, 'default'],
+          `Channel "${name}" has a default nested deeper than ${MAX_DEFAULT_DEPTH} levels`,
+        ),
+      );
     }
     if (channel.reducer !== 'replace') {
       const needs = REDUCER_TYPE[channel.reducer];
@@ -87,9 +93,14 @@ export function checkChannelUse(infos: readonly NodeInfo[], channelNames: Readon
         if (channelNames.has(name) || reported.has(name)) continue;
         reported.add(name);
         out.push(
-          error('unknown_channel', ['nodes', info.index, 'config'], `Node ${info.name} ${verb} channel "${name}", which is not declared in state`, {
-            nodeId: info.node.id,
-          }),
+          error(
+            'unknown_channel',
+            ['nodes', info.index, 'config'],
+            `Node ${info.name} ${verb} channel "${name}", which is not declared in state`,
+            {
+              nodeId: info.node.id,
+            },
+          ),
         );
       }
     }

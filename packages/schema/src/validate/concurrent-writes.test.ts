@@ -31,7 +31,13 @@ describe('concurrent writes', () => {
   it('does not treat an error branch as running beside the normal output', () => {
     const input = doc({
       state,
-      nodes: [node('start', 'start'), node('g', 'guarded'), node('ok', 'step', { writes: ['x'] }), node('fail', 'step', { writes: ['x'] }), node('end', 'end')],
+      nodes: [
+        node('start', 'start'),
+        node('g', 'guarded'),
+        node('ok', 'step', { writes: ['x'] }),
+        node('fail', 'step', { writes: ['x'] }),
+        node('end', 'end'),
+      ],
       edges: [edge('start', 'g'), edge('g', 'ok'), edge('g', 'fail', 'error'), edge('ok', 'end'), edge('fail', 'end')],
     });
     expect(withCode(validateWorkflow(input, testCatalog), 'concurrent_write')).toEqual([]);
@@ -49,7 +55,10 @@ describe('concurrent writes', () => {
   });
 
   it('accepts parallel writes to a channel with a combining reducer, and the join writing alone', () => {
-    expect(validateWorkflow(diamond(['notes', 'x'], ['notes', 'y'], ['x']), testCatalog)).toMatchObject({ ok: true, problems: [] });
+    expect(validateWorkflow(diamond(['notes', 'x'], ['notes', 'y'], ['x']), testCatalog)).toMatchObject({
+      ok: true,
+      problems: [],
+    });
   });
 
   it('looks past the first node of a branch, but not past the join', () => {
@@ -74,7 +83,14 @@ describe('concurrent writes', () => {
         node('c', 'step', { writes: ['x'] }),
         node('end', 'end'),
       ],
-      edges: [edge('start', 'r'), edge('r', 'b', 'left'), edge('r', 'c', 'right'), edge('r', 'end', 'fallback'), edge('b', 'end'), edge('c', 'end')],
+      edges: [
+        edge('start', 'r'),
+        edge('r', 'b', 'left'),
+        edge('r', 'c', 'right'),
+        edge('r', 'end', 'fallback'),
+        edge('b', 'end'),
+        edge('c', 'end'),
+      ],
     });
     expect(validateWorkflow(input, testCatalog)).toMatchObject({ ok: true, problems: [] });
   });
@@ -100,11 +116,18 @@ describe('concurrent writes', () => {
   it('reports a start node fanning out to writers', () => {
     const input = doc({
       state,
-      nodes: [node('start', 'start'), node('b', 'step', { writes: ['y'] }), node('c', 'step', { writes: ['y'] }), node('end', 'end')],
+      nodes: [
+        node('start', 'start'),
+        node('b', 'step', { writes: ['y'] }),
+        node('c', 'step', { writes: ['y'] }),
+        node('end', 'end'),
+      ],
       edges: [edge('start', 'b'), edge('start', 'c'), edge('b', 'end'), edge('c', 'end')],
     });
     const result = validateWorkflow(input, testCatalog);
-    expect(withCode(result, 'concurrent_write')).toEqual([expect.objectContaining({ path: ['nodes', 0], nodeId: 'c' })]);
+    expect(withCode(result, 'concurrent_write')).toEqual([
+      expect.objectContaining({ path: ['nodes', 0], nodeId: 'c' }),
+    ]);
   });
 
   it('still reports a branch start that another branch also reaches', () => {

@@ -31,16 +31,25 @@ interface ChannelWriters {
  * Choice nodes pick exclusive branches and are not fan-outs. Nodes the start cannot reach are
  * left out (they are reported as unreachable).
  */
-export function checkConcurrentWrites(graph: Graph, starts: readonly number[], state: ReadonlyMap<string, Channel>, out: Problem[]): void {
-  const replaceWrites = graph.nodes.map((info) => [...new Set(info.writes ?? [])].filter((name) => state.get(name)?.reducer === 'replace'));
+export function checkConcurrentWrites(
+  graph: Graph,
+  starts: readonly number[],
+  state: ReadonlyMap<string, Channel>,
+  out: Problem[],
+): void {
+  const replaceWrites = graph.nodes.map((info) =>
+    [...new Set(info.writes ?? [])].filter((name) => state.get(name)?.reducer === 'replace'),
+  );
   if (replaceWrites.every((w) => w.length === 0)) return;
 
   const successors = graph.outgoing.map((list) => list.flatMap((p) => graph.edges[p]?.to ?? []));
   // An error branch replaces the normal outputs, it never runs beside them: not a fan-out.
-  const branchTargets = graph.outgoing.map((list) => list.flatMap((p) => {
-    const e = graph.edges[p];
-    return e && e.edge.sourceHandle !== ERROR_PORT ? [e.to] : [];
-  }));
+  const branchTargets = graph.outgoing.map((list) =>
+    list.flatMap((p) => {
+      const e = graph.edges[p];
+      return e && e.edge.sourceHandle !== ERROR_PORT ? [e.to] : [];
+    }),
+  );
   const dom = dominators(successors, starts);
   const writers = channelWriters(replaceWrites, dom);
   let budget = WORK_BUDGET;
@@ -57,9 +66,14 @@ export function checkConcurrentWrites(graph: Graph, starts: readonly number[], s
     budget -= targets.length * writers.size;
     if (budget < 0) {
       out.push(
-        warning('concurrent_write', ['nodes', info.index], `The workflow is too large to check every parallel branch for concurrent writes (stopped at ${info.name})`, {
-          nodeId: info.node.id,
-        }),
+        warning(
+          'concurrent_write',
+          ['nodes', info.index],
+          `The workflow is too large to check every parallel branch for concurrent writes (stopped at ${info.name})`,
+          {
+            nodeId: info.node.id,
+          },
+        ),
       );
       return;
     }
@@ -131,7 +145,13 @@ function writerIn(list: ChannelWriters, [from, to]: [number, number]): number | 
   return (list.enter[lo] ?? Infinity) <= to ? list.nodes[lo] : undefined;
 }
 
-function reportMapWorkers(graph: Graph, map: NodeInfo, targets: readonly number[], replaceWrites: readonly string[][], out: Problem[]): void {
+function reportMapWorkers(
+  graph: Graph,
+  map: NodeInfo,
+  targets: readonly number[],
+  replaceWrites: readonly string[][],
+  out: Problem[],
+): void {
   for (const t of targets) {
     const worker = graph.nodes[t];
     if (!worker) continue;

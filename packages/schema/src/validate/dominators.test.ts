@@ -38,7 +38,9 @@ describe('dominators', () => {
     const next = random(42);
     for (let round = 0; round < 200; round++) {
       const n = 2 + Math.floor(next() * 12);
-      const successors = Array.from({ length: n }, () => Array.from({ length: Math.floor(next() * 3) }, () => Math.floor(next() * n)));
+      const successors = Array.from({ length: n }, () =>
+        Array.from({ length: Math.floor(next() * 3) }, () => Math.floor(next() * n)),
+      );
       const roots = round % 3 === 0 ? [0, n - 1] : [0];
       const { enter, leave } = dominators(successors, roots);
       const base = reachable(successors, roots);
@@ -59,7 +61,10 @@ describe('dominators', () => {
 
   it('handles a 100,000-node chain without recursion', () => {
     const n = 100_000;
-    const { idom } = dominators(Array.from({ length: n }, (_, i) => (i + 1 < n ? [i + 1] : [])), [0]);
+    const { idom } = dominators(
+      Array.from({ length: n }, (_, i) => (i + 1 < n ? [i + 1] : [])),
+      [0],
+    );
     expect(idom[n - 1]).toBe(n - 2);
   });
 });

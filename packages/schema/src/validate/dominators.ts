@@ -92,7 +92,11 @@ export function dominators(successors: readonly (readonly number[])[], roots: re
 }
 
 /** Pre-order entry/leave times over the dominator tree, skipping the virtual root. */
-function eulerTour(idom: Int32Array, vertex: readonly number[], virtualRoot: number): { enter: Int32Array; leave: Int32Array } {
+function eulerTour(
+  idom: Int32Array,
+  vertex: readonly number[],
+  virtualRoot: number,
+): { enter: Int32Array; leave: Int32Array } {
   const n = virtualRoot;
   const children: number[][] = Array.from({ length: n + 1 }, () => []);
   for (const v of vertex) {

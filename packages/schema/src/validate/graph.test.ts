@@ -8,7 +8,9 @@ describe('dangling edges', () => {
     const input = linear();
     input.edges?.push(edge('ghost', 'a'));
     const result = validateWorkflow(input, testCatalog);
-    expect(withCode(result, 'dangling_edge')).toEqual([expect.objectContaining({ path: ['edges', 2, 'source'], edgeId: 'ghost->a' })]);
+    expect(withCode(result, 'dangling_edge')).toEqual([
+      expect.objectContaining({ path: ['edges', 2, 'source'], edgeId: 'ghost->a' }),
+    ]);
   });
 
   it('reports a target that is not a node, naming the source', () => {

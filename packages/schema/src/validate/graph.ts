@@ -35,7 +35,12 @@ export interface Graph {
  * Build the graph and report dangling edges. `knownIds` holds every node id in the input, so an
  * edge to a malformed node is not called dangling (it is left out of the graph instead).
  */
-export function buildGraph(infos: readonly NodeInfo[], edges: readonly IndexedEdge[], knownIds: ReadonlySet<string>, out: Problem[]): Graph {
+export function buildGraph(
+  infos: readonly NodeInfo[],
+  edges: readonly IndexedEdge[],
+  knownIds: ReadonlySet<string>,
+  out: Problem[],
+): Graph {
   const nodes: NodeInfo[] = [];
   const byId = new Map<string, number>();
   for (const info of infos) {
@@ -56,14 +61,26 @@ export function buildGraph(infos: readonly NodeInfo[], edges: readonly IndexedEd
     let dangling = false;
     if (!knownIds.has(edge.source)) {
       dangling = true;
-      out.push(error('dangling_edge', ['edges', index, 'source'], `Edge "${edge.id}" starts at "${edge.source}", which is not a node`, refs));
+      out.push(
+        error(
+          'dangling_edge',
+          ['edges', index, 'source'],
+          `Edge "${edge.id}" starts at "${edge.source}", which is not a node`,
+          refs,
+        ),
+      );
     }
     if (!knownIds.has(edge.target)) {
       dangling = true;
       const from = byId.get(edge.source);
       const origin = from === undefined ? '' : ` from ${nodeName(nodes[from]?.node ?? { id: edge.source })}`;
       out.push(
-        error('dangling_edge', ['edges', index, 'target'], `Edge "${edge.id}"${origin} points to "${edge.target}", which is not a node`, refs),
+        error(
+          'dangling_edge',
+          ['edges', index, 'target'],
+          `Edge "${edge.id}"${origin} points to "${edge.target}", which is not a node`,
+          refs,
+        ),
       );
     }
     const from = byId.get(edge.source);

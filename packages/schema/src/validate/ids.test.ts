@@ -19,20 +19,27 @@ describe('duplicate ids', () => {
     const input = linear();
     input.edges?.push(edge('start', 'a', undefined, { id: 'a->end' }));
     const result = validateWorkflow(input, testCatalog);
-    expect(withCode(result, 'duplicate_edge_id')).toEqual([expect.objectContaining({ path: ['edges', 2, 'id'], edgeId: 'a->end' })]);
+    expect(withCode(result, 'duplicate_edge_id')).toEqual([
+      expect.objectContaining({ path: ['edges', 2, 'id'], edgeId: 'a->end' }),
+    ]);
   });
 });
 
 describe('reserved names', () => {
   it.each(['__start__', '__end__', '__private', 'a|b', 'a:b'])('rejects node id %s', (id) => {
-    const input = doc({ nodes: [node('start', 'start'), node(id, 'step'), node('end', 'end')], edges: [edge('start', id), edge(id, 'end')] });
+    const input = doc({
+      nodes: [node('start', 'start'), node(id, 'step'), node('end', 'end')],
+      edges: [edge('start', id), edge(id, 'end')],
+    });
     const result = validateWorkflow(input, testCatalog);
-    expect(withCode(result, 'reserved_name')).toEqual([expect.objectContaining({ path: ['nodes', 1, 'id'], nodeId: id })]);
+    expect(withCode(result, 'reserved_name')).toEqual([
+      expect.objectContaining({ path: ['nodes', 1, 'id'], nodeId: id }),
+    ]);
   });
 
   it('rejects a reserved channel name', () => {
     const input = linear();
-    input.state = { '__secret': { type: 'string' }, 'ok': { type: 'string' } };
+    input.state = { __secret: { type: 'string' }, ok: { type: 'string' } };
     const result = validateWorkflow(input, testCatalog);
     expect(withCode(result, 'reserved_name')).toEqual([expect.objectContaining({ path: ['state', '__secret'] })]);
   });

@@ -13,9 +13,14 @@ export function checkDuplicateIds(nodes: readonly IndexedNode[], edges: readonly
       continue;
     }
     out.push(
-      error('duplicate_node_id', ['nodes', index, 'id'], `Node ${nodeName(node)} reuses the id of nodes[${first}]; node ids must be unique`, {
-        nodeId: node.id,
-      }),
+      error(
+        'duplicate_node_id',
+        ['nodes', index, 'id'],
+        `Node ${nodeName(node)} reuses the id of nodes[${first}]; node ids must be unique`,
+        {
+          nodeId: node.id,
+        },
+      ),
     );
   }
   const firstEdge = new Map<string, number>();
@@ -26,9 +31,14 @@ export function checkDuplicateIds(nodes: readonly IndexedNode[], edges: readonly
       continue;
     }
     out.push(
-      error('duplicate_edge_id', ['edges', index, 'id'], `Edge "${edge.id}" reuses the id of edges[${first}]; edge ids must be unique`, {
-        edgeId: edge.id,
-      }),
+      error(
+        'duplicate_edge_id',
+        ['edges', index, 'id'],
+        `Edge "${edge.id}" reuses the id of edges[${first}]; edge ids must be unique`,
+        {
+          edgeId: edge.id,
+        },
+      ),
     );
   }
 }
@@ -47,7 +57,11 @@ export function reservedReason(name: string): string | undefined {
  * Names LangGraph reserves: `__start__`, `__end__`, a leading `__`, `|` and `:` in node ids and
  * channel names; and a node id equal to a channel name (LangGraph rejects it).
  */
-export function checkReservedNames(nodes: readonly IndexedNode[], channelNames: ReadonlySet<string>, out: Problem[]): void {
+export function checkReservedNames(
+  nodes: readonly IndexedNode[],
+  channelNames: ReadonlySet<string>,
+  out: Problem[],
+): void {
   for (const name of channelNames) {
     const reason = reservedReason(name);
     if (reason) out.push(error('reserved_name', ['state', name], `Channel "${name}" has a reserved name: ${reason}`));
@@ -56,10 +70,17 @@ export function checkReservedNames(nodes: readonly IndexedNode[], channelNames: 
     const refs = { nodeId: node.id };
     const reason = reservedReason(node.id);
     if (reason) {
-      out.push(error('reserved_name', ['nodes', index, 'id'], `Node ${nodeName(node)} has a reserved id: ${reason}`, refs));
+      out.push(
+        error('reserved_name', ['nodes', index, 'id'], `Node ${nodeName(node)} has a reserved id: ${reason}`, refs),
+      );
     } else if (channelNames.has(node.id)) {
       out.push(
-        error('reserved_name', ['nodes', index, 'id'], `Node ${nodeName(node)} has the same id as a state channel; rename one of them`, refs),
+        error(
+          'reserved_name',
+          ['nodes', index, 'id'],
+          `Node ${nodeName(node)} has the same id as a state channel; rename one of them`,
+          refs,
+        ),
       );
     }
   }

@@ -23,7 +23,12 @@ describe('node types and configs', () => {
   it('reports each config issue with its full path', () => {
     const result = validateWorkflow(linear(node('a', 'step', { writes: ['ok', 7], extra: true })), testCatalog);
     const paths = withCode(result, 'invalid_config').map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining([['nodes', 1, 'config', 'writes', 1], ['nodes', 1, 'config']]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        ['nodes', 1, 'config', 'writes', 1],
+        ['nodes', 1, 'config'],
+      ]),
+    );
     expect(withCode(result, 'invalid_config').every((p) => p.nodeId === 'a')).toBe(true);
   });
 
@@ -58,7 +63,13 @@ describe('node types and configs', () => {
         if (type === 'start') return start;
         if (type === 'end') return end;
         if (type === 'weird') return { type: 'weird', version: 0, control: 'sometimes' } as unknown as CatalogEntry;
-        if (type === 'badcheck') return { ...start, role: undefined, type: 'badcheck', checkConfig: () => ({ ok: 'maybe' }) } as unknown as CatalogEntry;
+        if (type === 'badcheck')
+          return {
+            ...start,
+            role: undefined,
+            type: 'badcheck',
+            checkConfig: () => ({ ok: 'maybe' }),
+          } as unknown as CatalogEntry;
         throw new Error('registry offline');
       },
     };

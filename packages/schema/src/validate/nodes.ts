@@ -22,7 +22,11 @@ export function checkNodes(nodes: readonly IndexedNode[], catalog: NodeCatalog, 
   return nodes.map((n) => checkNode(n, lookup, out));
 }
 
-function checkNode({ index, node }: IndexedNode, lookup: (type: string) => ReturnType<typeof lookupEntry>, out: Problem[]): NodeInfo {
+function checkNode(
+  { index, node }: IndexedNode,
+  lookup: (type: string) => ReturnType<typeof lookupEntry>,
+  out: Problem[],
+): NodeInfo {
   const info: NodeInfo = { index, node, name: nodeName(node) };
   const at = ['nodes', index];
   const refs = { nodeId: node.id };
@@ -55,15 +59,25 @@ function checkNode({ index, node }: IndexedNode, lookup: (type: string) => Retur
   if (!checked.ok) {
     // A throwing migration usually means config it did not expect; a malformed answer is a node-type bug.
     const code = checked.reason === 'threw' ? 'invalid_config' : 'catalog_error';
-    out.push(error(code, [...at, 'config'], `Node ${info.name}: its config could not be checked (${checked.message})`, refs));
+    out.push(
+      error(code, [...at, 'config'], `Node ${info.name}: its config could not be checked (${checked.message})`, refs),
+    );
     return info;
   }
   if (!checked.value.ok) {
     const issues = checked.value.issues;
-    if (issues.length === 0) out.push(error('invalid_config', [...at, 'config'], `Node ${info.name} has an invalid config`, refs));
+    if (issues.length === 0)
+      out.push(error('invalid_config', [...at, 'config'], `Node ${info.name} has an invalid config`, refs));
     for (const issue of issues) {
       const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      out.push(error('invalid_config', [...at, 'config', ...issue.path], `Node ${info.name} config${where}: ${issue.message}`, refs));
+      out.push(
+        error(
+          'invalid_config',
+          [...at, 'config', ...issue.path],
+          `Node ${info.name} config${where}: ${issue.message}`,
+          refs,
+        ),
+      );
     }
     return info;
   }

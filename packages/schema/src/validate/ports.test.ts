@@ -6,7 +6,11 @@ import { doc, edge, linear, node, withCode } from './test-docs.js';
 /** start -> r (router yes/no + fallback) -> end on every branch. */
 function routed() {
   return doc({
-    nodes: [node('start', 'start'), node('r', 'router', { routes: ['yes', 'no'] }, { label: 'Decide' }), node('end', 'end')],
+    nodes: [
+      node('start', 'start'),
+      node('r', 'router', { routes: ['yes', 'no'] }, { label: 'Decide' }),
+      node('end', 'end'),
+    ],
     edges: [edge('start', 'r'), edge('r', 'end', 'yes'), edge('r', 'end', 'no'), edge('r', 'end', 'fallback')],
   });
 }

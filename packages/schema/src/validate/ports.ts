@@ -8,7 +8,12 @@ import type { NodeInfo } from './types.js';
 type PortLookup = { port: PortSpec } | { message: string };
 
 function portIds(ports: readonly PortSpec[]): string {
-  return ports.length === 0 ? 'none' : listNames(ports.map((p) => `"${p.id}"`), 10);
+  return ports.length === 0
+    ? 'none'
+    : listNames(
+        ports.map((p) => `"${p.id}"`),
+        10,
+      );
 }
 
 /** The output port an edge leaves from; no handle means the node's first (default) output port. */
@@ -24,7 +29,11 @@ function sourcePort(info: NodeInfo, outputs: readonly PortSpec[], handle: string
 }
 
 /** A problem message when the edge's target handle is not an input port, else undefined. */
-function targetProblem(info: NodeInfo, inputs: readonly PortSpec[], handle: string | null | undefined): string | undefined {
+function targetProblem(
+  info: NodeInfo,
+  inputs: readonly PortSpec[],
+  handle: string | null | undefined,
+): string | undefined {
   if (handle === null || handle === undefined) {
     return inputs.length === 0 ? `${info.name} has no input ports` : undefined;
   }
@@ -65,7 +74,12 @@ export function checkPorts(graph: Graph, complete: boolean, out: Problem[]): voi
     if (target?.ports && target.entry?.role !== 'start') {
       const message = targetProblem(target, target.ports.inputs, e.edge.targetHandle);
       if (message) {
-        out.push(error('unknown_port', ['edges', e.index, 'targetHandle'], `Edge "${e.id}": ${message}`, { nodeId: target.node.id, edgeId: e.id }));
+        out.push(
+          error('unknown_port', ['edges', e.index, 'targetHandle'], `Edge "${e.id}": ${message}`, {
+            nodeId: target.node.id,
+            edgeId: e.id,
+          }),
+        );
       }
     }
   }
@@ -90,9 +104,14 @@ export function checkPorts(graph: Graph, complete: boolean, out: Problem[]): voi
       if (complete && port.required === true && edges.length === 0) {
         const label = port.label ? ` (${port.label})` : '';
         out.push(
-          error('unconnected_port', ['nodes', info.index], `Output port "${port.id}"${label} of ${info.name} must be connected`, {
-            nodeId: info.node.id,
-          }),
+          error(
+            'unconnected_port',
+            ['nodes', info.index],
+            `Output port "${port.id}"${label} of ${info.name} must be connected`,
+            {
+              nodeId: info.node.id,
+            },
+          ),
         );
       }
     }

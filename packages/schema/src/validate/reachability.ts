@@ -38,7 +38,14 @@ export function checkReachability(graph: Graph, roles: Roles, out: Problem[]): v
   graph.nodes.forEach((info, v) => {
     const refs = { nodeId: info.node.id };
     if (!fromStart[v]) {
-      out.push(error('unreachable_node', ['nodes', info.index], `Node ${info.name} cannot be reached from the start node`, refs));
+      out.push(
+        error(
+          'unreachable_node',
+          ['nodes', info.index],
+          `Node ${info.name} cannot be reached from the start node`,
+          refs,
+        ),
+      );
     } else if (toEnd && !toEnd[v]) {
       out.push(error('dead_end', ['nodes', info.index], `Node ${info.name} cannot reach any end node`, refs));
     }

@@ -31,9 +31,14 @@ export function checkRoles(graph: Graph, roles: Roles, complete: boolean, out: P
       const info = graph.nodes[v];
       if (!info) continue;
       out.push(
-        error('multiple_starts', ['nodes', info.index], `Node ${info.name} is a second start node (the first is ${firstName}); keep one`, {
-          nodeId: info.node.id,
-        }),
+        error(
+          'multiple_starts',
+          ['nodes', info.index],
+          `Node ${info.name} is a second start node (the first is ${firstName}); keep one`,
+          {
+            nodeId: info.node.id,
+          },
+        ),
       );
     }
   }
@@ -45,10 +50,15 @@ export function checkRoles(graph: Graph, roles: Roles, complete: boolean, out: P
       const e = graph.edges[position];
       if (!info || !e) continue;
       out.push(
-        error('start_has_incoming', ['edges', e.index, 'target'], `Edge "${e.id}" enters the start node ${info.name}; nothing may point to the start`, {
-          nodeId: info.node.id,
-          edgeId: e.id,
-        }),
+        error(
+          'start_has_incoming',
+          ['edges', e.index, 'target'],
+          `Edge "${e.id}" enters the start node ${info.name}; nothing may point to the start`,
+          {
+            nodeId: info.node.id,
+            edgeId: e.id,
+          },
+        ),
       );
     }
   }
@@ -58,10 +68,15 @@ export function checkRoles(graph: Graph, roles: Roles, complete: boolean, out: P
       const e = graph.edges[position];
       if (!info || !e) continue;
       out.push(
-        error('end_has_outgoing', ['edges', e.index, 'source'], `Edge "${e.id}" leaves the end node ${info.name}; an end node has no outgoing edges`, {
-          nodeId: info.node.id,
-          edgeId: e.id,
-        }),
+        error(
+          'end_has_outgoing',
+          ['edges', e.index, 'source'],
+          `Edge "${e.id}" leaves the end node ${info.name}; an end node has no outgoing edges`,
+          {
+            nodeId: info.node.id,
+            edgeId: e.id,
+          },
+        ),
       );
     }
   }

@@ -12,7 +12,9 @@ describe('document shape', () => {
     const result = validateWorkflow(input, testCatalog);
     expect(result.ok).toBe(false);
     expect(result.document).toBeUndefined();
-    expect(withCode(result, 'schema')).toEqual([expect.objectContaining({ path: ['nodes', 1, 'position', 'x'], severity: 'error' })]);
+    expect(withCode(result, 'schema')).toEqual([
+      expect.objectContaining({ path: ['nodes', 1, 'position', 'x'], severity: 'error' }),
+    ]);
   });
 
   it('keeps checking well-formed nodes and edges when one node is malformed', () => {
@@ -44,10 +46,15 @@ describe('document shape', () => {
 
   it('still checks channels when the state is partly malformed', () => {
     const input = linear(node('a', 'step', { writes: ['bad', 'missing'] }));
-    input.state = { bad: { type: 'nope' }, n: { type: 'number', default: 'one' } } as unknown as WorkflowDocumentInput['state'];
+    input.state = {
+      bad: { type: 'nope' },
+      n: { type: 'number', default: 'one' },
+    } as unknown as WorkflowDocumentInput['state'];
     const result = validateWorkflow(input, testCatalog);
     expect(withCode(result, 'schema')).toEqual([expect.objectContaining({ path: ['state', 'bad', 'type'] })]);
-    expect(withCode(result, 'invalid_channel_default')).toEqual([expect.objectContaining({ path: ['state', 'n', 'default'] })]);
+    expect(withCode(result, 'invalid_channel_default')).toEqual([
+      expect.objectContaining({ path: ['state', 'n', 'default'] }),
+    ]);
     // `bad` is declared (if malformed), so only `missing` is unknown.
     expect(withCode(result, 'unknown_channel').map((p) => p.message)).toEqual([expect.stringContaining('"missing"')]);
   });

@@ -25,7 +25,10 @@ function check(schema: z.ZodType<Record<string, unknown>>, config: unknown): Con
   if (parsed.success) return { ok: true, config: parsed.data };
   return {
     ok: false,
-    issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+    issues: parsed.error.issues.map((i) => ({
+      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+      message: i.message,
+    })),
   };
 }
 
@@ -81,7 +84,10 @@ const entries: CatalogEntry[] = [
     schema: RouterConfig,
     ports: (config) => ({
       inputs: IN,
-      outputs: [...RouterConfig.parse(config).routes.map((id) => ({ id, required: true })), { id: 'fallback', required: true }],
+      outputs: [
+        ...RouterConfig.parse(config).routes.map((id) => ({ id, required: true })),
+        { id: 'fallback', required: true },
+      ],
     }),
   }),
   entry('map', { control: 'map', schema: MapConfig, ports: () => ({ inputs: IN, outputs: [{ id: 'out' }] }) }),

@@ -5,7 +5,12 @@ import type { WorkflowDocumentInput, WorkflowEdge, WorkflowNode } from '../workf
 export type NodeInput = z.input<typeof WorkflowNode>;
 export type EdgeInput = z.input<typeof WorkflowEdge>;
 
-export function node(id: string, type: string, config: Record<string, unknown> = {}, extra: Partial<NodeInput> = {}): NodeInput {
+export function node(
+  id: string,
+  type: string,
+  config: Record<string, unknown> = {},
+  extra: Partial<NodeInput> = {},
+): NodeInput {
   return { id, type, label: '', config, ...extra };
 }
 
@@ -15,13 +20,20 @@ export function edge(source: string, target: string, sourceHandle?: string, extr
   return sourceHandle ? { id, source, sourceHandle, target, ...extra } : { id, source, target, ...extra };
 }
 
-export function doc(parts: { nodes: NodeInput[]; edges?: EdgeInput[]; state?: WorkflowDocumentInput['state'] }): WorkflowDocumentInput {
+export function doc(parts: {
+  nodes: NodeInput[];
+  edges?: EdgeInput[];
+  state?: WorkflowDocumentInput['state'];
+}): WorkflowDocumentInput {
   return { id: 'wf', name: 'Test workflow', state: parts.state ?? {}, nodes: parts.nodes, edges: parts.edges ?? [] };
 }
 
 /** start -> a -> end, the smallest valid workflow around one step. */
 export function linear(step: NodeInput = node('a', 'step')): WorkflowDocumentInput {
-  return doc({ nodes: [node('start', 'start'), step, node('end', 'end')], edges: [edge('start', step.id), edge(step.id, 'end')] });
+  return doc({
+    nodes: [node('start', 'start'), step, node('end', 'end')],
+    edges: [edge('start', step.id), edge(step.id, 'end')],
+  });
 }
 
 /** The problems with `code`, for assertions. */

@@ -13,7 +13,8 @@ export function requireApiKey(apiKey: string): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === 'OPTIONS' || isPublicPath(c.req.path)) return next();
     const header = c.req.header('Authorization');
-    if (!header) throw new FlowError('unauthorized', 'This engine requires an API key: send "Authorization: Bearer <key>".');
+    if (!header)
+      throw new FlowError('unauthorized', 'This engine requires an API key: send "Authorization: Bearer <key>".');
     if (!apiKeyMatches(apiKey, bearerToken(header))) throw new FlowError('unauthorized', 'The API key is not valid.');
     await next();
   };

@@ -2,7 +2,15 @@ import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { FlowError } from '@flowcraft/schema';
 import type { DebugService, HttpDeps } from '../deps.js';
-import { CompareParams, RerunBody, RunComparison, RunEventsPage, RunEventsQuery, StateDiff, UpdateStateBody } from '../schemas/debug.js';
+import {
+  CompareParams,
+  RerunBody,
+  RunComparison,
+  RunEventsPage,
+  RunEventsQuery,
+  StateDiff,
+  UpdateStateBody,
+} from '../schemas/debug.js';
 import { Run, RunHandle, RunIdParams } from '../schemas/run.js';
 import { CheckpointParams, ThreadIdParams, ThreadState } from '../schemas/thread.js';
 import { found, jsonBody, jsonResponse, problemResponses } from './openapi-helpers.js';
@@ -14,7 +22,8 @@ const stepRun = createRoute({
   path: '/v1/runs/{runId}/step',
   tags,
   summary: 'Run one superstep of a paused run',
-  description: 'The run must be paused (at a breakpoint or after a step); it runs the next superstep and pauses again (409 otherwise).',
+  description:
+    'The run must be paused (at a breakpoint or after a step); it runs the next superstep and pauses again (409 otherwise).',
   request: { params: RunIdParams },
   responses: { 202: jsonResponse(Run, 'Stepping; the run as it is now'), ...problemResponses(400, 404, 409) },
 });
@@ -58,7 +67,10 @@ const updateState = createRoute({
     'the original history stays. Continue from it with `POST /v1/runs` and its `checkpointId`. Values that do not fit ' +
     'their channel are refused with 422.',
   request: { params: ThreadIdParams, body: jsonBody(UpdateStateBody) },
-  responses: { 201: jsonResponse(ThreadState, 'The new checkpoint'), ...problemResponses(400, 404, 409, 413, 415, 422) },
+  responses: {
+    201: jsonResponse(ThreadState, 'The new checkpoint'),
+    ...problemResponses(400, 404, 409, 413, 415, 422),
+  },
 });
 
 const stateDiff = createRoute({
@@ -76,7 +88,8 @@ const rerun = createRoute({
   path: '/v1/threads/{threadId}/rerun',
   tags,
   summary: 'Rerun from a node',
-  description: 'Starts a run on the thread from the checkpoint just before `nodeId` ran, so upstream results are reused, not recomputed.',
+  description:
+    'Starts a run on the thread from the checkpoint just before `nodeId` ran, so upstream results are reused, not recomputed.',
   request: { params: ThreadIdParams, body: jsonBody(RerunBody) },
   responses: { 202: jsonResponse(RunHandle, 'Accepted'), ...problemResponses(400, 404, 409, 422) },
 });
@@ -104,17 +117,29 @@ export function registerDebugRoutes(app: OpenAPIHono, deps: HttpDeps): void {
 
   app.openapi(compareRuns, async (c) => {
     const { runId, otherRunId } = c.req.valid('param');
-    return c.json(found(await debug().compare(runId, otherRunId), `Run "${runId}" or "${otherRunId}" does not exist.`), 200);
+    return c.json(
+      found(await debug().compare(runId, otherRunId), `Run "${runId}" or "${otherRunId}" does not exist.`),
+      200,
+    );
   });
 
   app.openapi(updateState, async (c) => {
     const { threadId } = c.req.valid('param');
-    return c.json(found(await debug().updateState(threadId, c.req.valid('json')), `Thread "${threadId}" or its checkpoint does not exist.`), 201);
+    return c.json(
+      found(
+        await debug().updateState(threadId, c.req.valid('json')),
+        `Thread "${threadId}" or its checkpoint does not exist.`,
+      ),
+      201,
+    );
   });
 
   app.openapi(stateDiff, async (c) => {
     const { threadId, checkpointId } = c.req.valid('param');
-    return c.json(found(await debug().diff(threadId, checkpointId), `Thread "${threadId}" has no checkpoint "${checkpointId}".`), 200);
+    return c.json(
+      found(await debug().diff(threadId, checkpointId), `Thread "${threadId}" has no checkpoint "${checkpointId}".`),
+      200,
+    );
   });
 
   app.openapi(rerun, async (c) => {

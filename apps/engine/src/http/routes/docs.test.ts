@@ -7,7 +7,10 @@ interface OpenApiDoc {
   openapi: string;
   info: { title: string };
   security?: unknown[];
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] }>
+  >;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 }
 
@@ -59,10 +62,22 @@ describe('OpenAPI document and reference page', () => {
   it('describes every route as OpenAPI 3.1, generated from the zod schemas', async () => {
     const doc = await fetchDoc();
     expect(doc.openapi).toBe('3.1.0');
-    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    );
     expect(operations.sort()).toEqual([...EXPECTED_OPERATIONS].sort());
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Workflow', 'WorkflowDocument', 'Run', 'RunStatus', 'ThreadState', 'ProblemDetails', 'Problem', 'NodeTypeDescription', 'TraceEvent']),
+      expect.arrayContaining([
+        'Workflow',
+        'WorkflowDocument',
+        'Run',
+        'RunStatus',
+        'ThreadState',
+        'ProblemDetails',
+        'Problem',
+        'NodeTypeDescription',
+        'TraceEvent',
+      ]),
     );
     const startRun = doc.paths['/v1/runs']?.['post'];
     expect(startRun?.responses['202']?.content).toHaveProperty('application/json');
@@ -73,7 +88,9 @@ describe('OpenAPI document and reference page', () => {
   it('is a valid OpenAPI 3.1 document whose references all resolve', async () => {
     for (const apiKey of [undefined, 'a-key-of-sixteen-chars']) {
       const validator = new Validator();
-      const result = await validator.validate(JSON.parse(JSON.stringify(await fetchDoc(apiKey))) as Record<string, unknown>);
+      const result = await validator.validate(
+        JSON.parse(JSON.stringify(await fetchDoc(apiKey))) as Record<string, unknown>,
+      );
       expect(result.errors ?? []).toEqual([]);
       expect(result.valid).toBe(true);
       expect(validator.version).toBe('3.1');
@@ -83,7 +100,10 @@ describe('OpenAPI document and reference page', () => {
 
   it('requires the bearer scheme when an API key is configured, except on health', async () => {
     const doc = await fetchDoc('a-key-of-sixteen-chars');
-    expect(doc.components.securitySchemes).toHaveProperty('bearerAuth', expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(doc.components.securitySchemes).toHaveProperty(
+      'bearerAuth',
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/v1/health']?.['get']?.security).toEqual([]);
   });
@@ -109,7 +129,11 @@ describe('OpenAPI document and reference page', () => {
 
   it('serves only the listed assets', async () => {
     const app = createHttpApp(createFakeDeps());
-    for (const path of ['/v1/docs/assets/package.json', '/v1/docs/assets/..%2F..%2Fpackage.json', '/v1/docs/assets/index.js']) {
+    for (const path of [
+      '/v1/docs/assets/package.json',
+      '/v1/docs/assets/..%2F..%2Fpackage.json',
+      '/v1/docs/assets/index.js',
+    ]) {
       const res = await call(app, 'GET', path);
       expect(res.status, path).toBe(404);
       expect(res.body).toMatchObject({ code: 'not_found' });

@@ -42,7 +42,7 @@ export function buildOpenApiDocument(app: OpenAPIHono, opts: DocsOptions) {
   registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The engine\'s API_KEY. Required when the engine was started with one.',
+    description: "The engine's API_KEY. Required when the engine was started with one.",
   });
   // Shapes that routes carry as open JSON, described for clients.
   registry.register('WorkflowDocument', WorkflowDocument.clone());

@@ -32,8 +32,15 @@ describe('GET /v1/models and /v1/secrets', () => {
       pricesAsOf: expect.any(String),
       providers: expect.arrayContaining([
         expect.objectContaining({ provider: 'scripted', configured: true }),
-        expect.objectContaining({ provider: 'openai', configured: true, credential: { name: 'OPENAI_API_KEY', source: 'secret', required: true } }),
-        expect.objectContaining({ provider: 'anthropic', credential: { name: 'ANTHROPIC_API_KEY', source: 'env', required: true } }),
+        expect.objectContaining({
+          provider: 'openai',
+          configured: true,
+          credential: { name: 'OPENAI_API_KEY', source: 'secret', required: true },
+        }),
+        expect.objectContaining({
+          provider: 'anthropic',
+          credential: { name: 'ANTHROPIC_API_KEY', source: 'env', required: true },
+        }),
       ]),
     });
 
@@ -74,11 +81,16 @@ describe('GET /v1/mcp/* and /v1/usage', () => {
         status: () => [{ name: 'local', transport: 'stdio', target: 'node (3 arguments)', state: 'idle' }],
         listTools: async (opts) => {
           asked.push(opts?.servers);
-          return { tools: [{ server: 'local', name: 'add', description: 'Adds', inputSchema: { type: 'object' } }], errors: [] };
+          return {
+            tools: [{ server: 'local', name: 'add', description: 'Adds', inputSchema: { type: 'object' } }],
+            errors: [],
+          };
         },
       },
     });
-    expect((await call(app, 'GET', '/v1/mcp/servers')).body).toEqual({ items: [{ name: 'local', transport: 'stdio', target: 'node (3 arguments)', state: 'idle' }] });
+    expect((await call(app, 'GET', '/v1/mcp/servers')).body).toEqual({
+      items: [{ name: 'local', transport: 'stdio', target: 'node (3 arguments)', state: 'idle' }],
+    });
     expect((await call(app, 'GET', '/v1/mcp/tools?server=local')).body).toMatchObject({ tools: [{ name: 'add' }] });
     expect(asked).toEqual([['local']]);
   });
@@ -89,13 +101,34 @@ describe('GET /v1/mcp/* and /v1/usage', () => {
       ...createFakeDeps(),
       usage: async (f) => {
         seen.push(f);
-        return [{ day: '2025-10-01', workflowId: 'wf', calls: 2, input: 10, output: 5, cached: 0, cacheWrite: 0, costUsd: 0.001, unpricedCalls: 0 }];
+        return [
+          {
+            day: '2025-10-01',
+            workflowId: 'wf',
+            calls: 2,
+            input: 10,
+            output: 5,
+            cached: 0,
+            cacheWrite: 0,
+            costUsd: 0.001,
+            unpricedCalls: 0,
+          },
+        ];
       },
     });
-    const res = await call(app, 'GET', '/v1/usage?workflowId=wf&groupBy=day,workflow&from=2025-10-01T00:00:00Z&to=2025-10-02T00:00:00Z');
+    const res = await call(
+      app,
+      'GET',
+      '/v1/usage?workflowId=wf&groupBy=day,workflow&from=2025-10-01T00:00:00Z&to=2025-10-02T00:00:00Z',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ groupBy: ['day', 'workflow'], rows: [{ day: '2025-10-01', costUsd: 0.001 }] });
-    expect(seen[0]).toEqual({ workflowId: 'wf', groupBy: ['day', 'workflow'], from: new Date('2025-10-01T00:00:00Z'), to: new Date('2025-10-02T00:00:00Z') });
+    expect(seen[0]).toEqual({
+      workflowId: 'wf',
+      groupBy: ['day', 'workflow'],
+      from: new Date('2025-10-01T00:00:00Z'),
+      to: new Date('2025-10-02T00:00:00Z'),
+    });
     expect((await call(app, 'GET', '/v1/usage?groupBy=week')).status).toBe(400);
     expect((await call(app, 'GET', '/v1/usage?from=2025-10-02T00:00:00Z&to=2025-10-01T00:00:00Z')).status).toBe(400);
     expect((await call(createHttpApp(createFakeDeps()), 'GET', '/v1/usage')).body).toEqual({ groupBy: [], rows: [] });

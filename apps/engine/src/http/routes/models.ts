@@ -16,5 +16,7 @@ const listModels = createRoute({
 });
 
 export function registerModelRoutes(app: OpenAPIHono, deps: HttpDeps): void {
-  app.openapi(listModels, async (c) => c.json({ providers: deps.models ? await deps.models() : [], pricesAsOf: PRICES_AS_OF }, 200));
+  app.openapi(listModels, async (c) =>
+    c.json({ providers: deps.models ? await deps.models() : [], pricesAsOf: PRICES_AS_OF }, 200),
+  );
 }

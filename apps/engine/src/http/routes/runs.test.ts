@@ -16,7 +16,9 @@ const page = (body: unknown) => body as { items: Run[]; nextCursor: string | nul
 describe('run routes', () => {
   it('starts a run at once with 202, a run id, a thread id and a Location', async () => {
     const { app, deps } = await setup();
-    const res = await call(app, 'POST', '/v1/runs', { json: { workflowId: 'sequential-pipeline', input: { topic: 'tides' }, interruptBefore: ['draft'] } });
+    const res = await call(app, 'POST', '/v1/runs', {
+      json: { workflowId: 'sequential-pipeline', input: { topic: 'tides' }, interruptBefore: ['draft'] },
+    });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ runId: 'run-1', threadId: 'thread-1' });
     expect(res.headers.get('Location')).toBe('/v1/runs/run-1');
@@ -45,25 +47,38 @@ describe('run routes', () => {
 
   it('answers 404 for an unknown workflow, version or thread', async () => {
     const { app } = await setup();
-    expect((await call(app, 'POST', '/v1/runs', { json: { workflowId: 'nope' } })).body).toMatchObject({ status: 404, code: 'not_found' });
-    expect((await call(app, 'POST', '/v1/runs', { json: { workflowId: 'sequential-pipeline', version: 4 } })).status).toBe(404);
-    expect((await call(app, 'POST', '/v1/runs', { json: { workflowId: 'sequential-pipeline', threadId: 'ghost' } })).status).toBe(404);
+    expect((await call(app, 'POST', '/v1/runs', { json: { workflowId: 'nope' } })).body).toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
+    expect(
+      (await call(app, 'POST', '/v1/runs', { json: { workflowId: 'sequential-pipeline', version: 4 } })).status,
+    ).toBe(404);
+    expect(
+      (await call(app, 'POST', '/v1/runs', { json: { workflowId: 'sequential-pipeline', threadId: 'ghost' } })).status,
+    ).toBe(404);
     expect((await call(app, 'GET', '/v1/runs/ghost')).status).toBe(404);
   });
 
   it('refuses a second active run on the same thread with 409', async () => {
     const { app } = await setup();
     await call(app, 'POST', '/v1/runs', { json: { workflowId: 'sequential-pipeline' } });
-    const busy = await call(app, 'POST', '/v1/runs', { json: { workflowId: 'sequential-pipeline', threadId: 'thread-1' } });
+    const busy = await call(app, 'POST', '/v1/runs', {
+      json: { workflowId: 'sequential-pipeline', threadId: 'thread-1' },
+    });
     expect(busy.status).toBe(409);
     expect(busy.body).toMatchObject({ code: 'conflict', detail: expect.stringContaining('run-1') });
   });
 
   it('needs a thread for a checkpoint', async () => {
     const { app } = await setup();
-    const res = await call(app, 'POST', '/v1/runs', { json: { workflowId: 'sequential-pipeline', checkpointId: 'cp-1' } });
+    const res = await call(app, 'POST', '/v1/runs', {
+      json: { workflowId: 'sequential-pipeline', checkpointId: 'cp-1' },
+    });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ issues: [{ location: 'body', path: ['checkpointId'], message: 'checkpointId needs threadId' }] });
+    expect(res.body).toMatchObject({
+      issues: [{ location: 'body', path: ['checkpointId'], message: 'checkpointId needs threadId' }],
+    });
   });
 
   it('lists runs newest first with filters and cursor pagination', async () => {
@@ -116,14 +131,22 @@ describe('run routes', () => {
     expect(notInterrupted.status).toBe(409);
     expect(notInterrupted.body).toMatchObject({ code: 'conflict', detail: expect.stringContaining('not interrupted') });
 
-    deps.runs.update('run-1', { status: 'interrupted', interrupts: [{ id: 'i-1', nodeId: 'review', value: { draft: '…' } }] });
+    deps.runs.update('run-1', {
+      status: 'interrupted',
+      interrupts: [{ id: 'i-1', nodeId: 'review', value: { draft: '…' } }],
+    });
     const unknown = await call(app, 'POST', '/v1/runs/run-1/resume', { json: { answers: { 'i-9': 'x' } } });
     expect(unknown.status).toBe(400);
 
-    const ok = await call(app, 'POST', '/v1/runs/run-1/resume', { json: { answers: { 'i-1': { action: 'approve' } } } });
+    const ok = await call(app, 'POST', '/v1/runs/run-1/resume', {
+      json: { answers: { 'i-1': { action: 'approve' } } },
+    });
     expect(ok.status).toBe(202);
     expect(ok.body).toMatchObject({ id: 'run-1', status: 'running', interrupts: [] });
-    expect(deps.runs.calls.at(-1)).toEqual({ method: 'resume', args: ['run-1', { answers: { 'i-1': { action: 'approve' } } }] });
+    expect(deps.runs.calls.at(-1)).toEqual({
+      method: 'resume',
+      args: ['run-1', { answers: { 'i-1': { action: 'approve' } } }],
+    });
 
     deps.runs.update('run-1', { status: 'interrupted', interrupts: [{ id: 'i-2', value: null }] });
     const nullValue = await call(app, 'POST', '/v1/runs/run-1/resume', { json: { value: null } });

@@ -1,7 +1,16 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpDeps } from '../deps.js';
-import { CancelRunBody, ListRunsQuery, ResumeRunBody, Run, RunHandle, RunIdParams, RunPage, StartRunBody } from '../schemas/run.js';
+import {
+  CancelRunBody,
+  ListRunsQuery,
+  ResumeRunBody,
+  Run,
+  RunHandle,
+  RunIdParams,
+  RunPage,
+  StartRunBody,
+} from '../schemas/run.js';
 import { found, jsonBody, jsonResponse, problemResponses } from './openapi-helpers.js';
 
 const tags = ['runs'];
@@ -43,8 +52,14 @@ const cancelRun = createRoute({
   tags,
   summary: 'Cancel a run',
   description: 'The abort reaches the model or tool call in flight. A finished run cannot be cancelled (409).',
-  request: { params: RunIdParams, body: { required: false, content: { 'application/json': { schema: CancelRunBody } } } },
-  responses: { 202: jsonResponse(Run, 'Cancellation requested; the run as it is now'), ...problemResponses(400, 404, 409) },
+  request: {
+    params: RunIdParams,
+    body: { required: false, content: { 'application/json': { schema: CancelRunBody } } },
+  },
+  responses: {
+    202: jsonResponse(Run, 'Cancellation requested; the run as it is now'),
+    ...problemResponses(400, 404, 409),
+  },
 });
 
 const resumeRun = createRoute({
@@ -52,9 +67,13 @@ const resumeRun = createRoute({
   path: '/v1/runs/{runId}/resume',
   tags,
   summary: 'Resume an interrupted run',
-  description: 'Answers the pending interrupt (`value`) or several by id (`answers`). A run that is not interrupted is refused (409).',
+  description:
+    'Answers the pending interrupt (`value`) or several by id (`answers`). A run that is not interrupted is refused (409).',
   request: { params: RunIdParams, body: jsonBody(ResumeRunBody) },
-  responses: { 202: jsonResponse(Run, 'Resumed; the run continues in the background'), ...problemResponses(400, 404, 409, 413, 415) },
+  responses: {
+    202: jsonResponse(Run, 'Resumed; the run continues in the background'),
+    ...problemResponses(400, 404, 409, 413, 415),
+  },
 });
 
 export function registerRunRoutes(app: OpenAPIHono, deps: HttpDeps): void {

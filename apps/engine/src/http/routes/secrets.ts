@@ -5,7 +5,8 @@ import type { HttpDeps, SecretService } from '../deps.js';
 import { PutSecretBody, SecretInfo, SecretList, SecretNameParams } from '../schemas/secrets.js';
 import { jsonBody, jsonResponse, problemResponses } from './openapi-helpers.js';
 
-const NO_KEY = 'Secrets cannot be stored: the engine has no FLOWCRAFT_SECRET_KEY (32 random bytes, e.g. `openssl rand -base64 32`). Set it and restart, or use environment variables for credentials.';
+const NO_KEY =
+  'Secrets cannot be stored: the engine has no FLOWCRAFT_SECRET_KEY (32 random bytes, e.g. `openssl rand -base64 32`). Set it and restart, or use environment variables for credentials.';
 
 function store(deps: HttpDeps): SecretService {
   if (!deps.secrets) throw new FlowError('invalid_input', NO_KEY);
@@ -59,4 +60,3 @@ export function registerSecretRoutes(app: OpenAPIHono, deps: HttpDeps): void {
     return c.body(null, 204);
   });
 }
-

@@ -26,14 +26,17 @@ const health = createRoute({
   },
 });
 
-const NodeTypeList = z.object({ items: z.array(named(NodeTypeDescription, 'NodeTypeDescription')) }).openapi('NodeTypeList');
+const NodeTypeList = z
+  .object({ items: z.array(named(NodeTypeDescription, 'NodeTypeDescription')) })
+  .openapi('NodeTypeList');
 
 const nodeTypes = createRoute({
   method: 'get',
   path: '/v1/node-types',
   tags: ['node types'],
   summary: 'Every node type, built-in and custom',
-  description: 'Config JSON Schema, defaults, UI hints and ports of each type: everything the editor needs to build its palette and forms.',
+  description:
+    'Config JSON Schema, defaults, UI hints and ports of each type: everything the editor needs to build its palette and forms.',
   responses: { 200: jsonResponse(NodeTypeList, 'All node types'), ...problemResponses() },
 });
 

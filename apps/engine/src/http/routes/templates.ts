@@ -9,7 +9,8 @@ const listTemplates = createRoute({
   path: '/v1/templates',
   tags: ['templates'],
   summary: 'Example workflows to start from',
-  description: 'The example workflows shipped with the engine (one per orchestration pattern). Open one as a new workflow with `POST /v1/workflows`.',
+  description:
+    'The example workflows shipped with the engine (one per orchestration pattern). Open one as a new workflow with `POST /v1/workflows`.',
   responses: { 200: jsonResponse(TemplateList, 'Every template'), ...problemResponses() },
 });
 

@@ -35,7 +35,10 @@ describe('thread routes', () => {
 
   it('serves history newest first, page by page', async () => {
     const app = setup();
-    const first = (await call(app, 'GET', '/v1/threads/t-1/history?limit=3')).body as { items: ThreadState[]; nextCursor: string };
+    const first = (await call(app, 'GET', '/v1/threads/t-1/history?limit=3')).body as {
+      items: ThreadState[];
+      nextCursor: string;
+    };
     expect(first.items.map((s) => s.checkpointId)).toEqual(['cp-3', 'cp-2', 'cp-1']);
     const rest = await call(app, 'GET', `/v1/threads/t-1/history?limit=3&cursor=${first.nextCursor}`);
     expect(rest.body).toEqual({ items: [state(0)], nextCursor: null });

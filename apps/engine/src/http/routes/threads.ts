@@ -37,7 +37,10 @@ const getStateAt = createRoute({
 export function registerThreadRoutes(app: OpenAPIHono, deps: HttpDeps): void {
   app.openapi(getState, async (c) => {
     const { threadId } = c.req.valid('param');
-    return c.json(found(await deps.threads.getState(threadId), `Thread "${threadId}" does not exist or has no checkpoint yet.`), 200);
+    return c.json(
+      found(await deps.threads.getState(threadId), `Thread "${threadId}" does not exist or has no checkpoint yet.`),
+      200,
+    );
   });
 
   app.openapi(getHistory, async (c) => {

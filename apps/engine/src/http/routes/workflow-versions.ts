@@ -25,7 +25,10 @@ const listVersions = createRoute({
   tags,
   summary: 'List the versions of a workflow',
   request: { params: WorkflowIdParams, query: PageQuery },
-  responses: { 200: jsonResponse(WorkflowVersionPage, 'A page of versions, newest first'), ...problemResponses(400, 404) },
+  responses: {
+    200: jsonResponse(WorkflowVersionPage, 'A page of versions, newest first'),
+    ...problemResponses(400, 404),
+  },
 });
 
 const getVersion = createRoute({
@@ -43,7 +46,7 @@ const importWorkflow = createRoute({
   tags,
   summary: 'Import a workflow document (e.g. an exported file)',
   description:
-    'Keeps the document\'s `id` when it is a valid id that is free. `onConflict` decides what happens when it is taken. ' +
+    "Keeps the document's `id` when it is a valid id that is free. `onConflict` decides what happens when it is taken. " +
     'Like create, an invalid document is saved as a draft.',
   request: { query: ImportWorkflowQuery, body: jsonBody(DraftDocument, 'A workflow document') },
   responses: {
@@ -88,7 +91,10 @@ export function registerWorkflowVersionRoutes(app: OpenAPIHono, deps: HttpDeps):
       return c.json(found(saved, `Workflow "${existing.id}" does not exist.`), 200);
     }
     if (existing && onConflict === 'fail') {
-      throw new FlowError('conflict', `A workflow with id "${existing.id}" exists; import with onConflict=copy or onConflict=version.`);
+      throw new FlowError(
+        'conflict',
+        `A workflow with id "${existing.id}" exists; import with onConflict=copy or onConflict=version.`,
+      );
     }
     const id = ownId.success && !existing ? ownId.data : newId();
     const workflow = await deps.workflows.create({ id, ...checkDocument(document, id, deps.registry, 'imported') });
@@ -102,7 +108,10 @@ export function registerWorkflowVersionRoutes(app: OpenAPIHono, deps: HttpDeps):
     const document =
       version === undefined
         ? found(await deps.workflows.get(workflowId), `Workflow "${workflowId}" does not exist.`).document
-        : found(await deps.workflows.getVersion(workflowId, version), `Workflow "${workflowId}" has no version ${version}.`).document;
+        : found(
+            await deps.workflows.getVersion(workflowId, version),
+            `Workflow "${workflowId}" has no version ${version}.`,
+          ).document;
     const suffix = version === undefined ? '' : `-v${version}`;
     c.header('Content-Disposition', `attachment; filename="${workflowId}${suffix}.json"`);
     return c.json(document, 200);

@@ -13,11 +13,19 @@ const asWorkflow = (body: unknown) => body as Workflow;
 describe('workflow routes', () => {
   it('creates a valid workflow under a new id, stored parsed, with a Location', async () => {
     const { app, deps } = setup();
-    const res = await call(app, 'POST', '/v1/workflows', { json: { document: exampleDocument('sequential-pipeline'), message: 'first' } });
+    const res = await call(app, 'POST', '/v1/workflows', {
+      json: { document: exampleDocument('sequential-pipeline'), message: 'first' },
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('Location')).toBe('/v1/workflows/wf-1');
     const wf = asWorkflow(res.body);
-    expect(wf).toMatchObject({ id: 'wf-1', version: 1, valid: true, problems: [], name: 'Sequential pipeline: research → outline → draft' });
+    expect(wf).toMatchObject({
+      id: 'wf-1',
+      version: 1,
+      valid: true,
+      problems: [],
+      name: 'Sequential pipeline: research → outline → draft',
+    });
     expect(wf.document['id']).toBe('wf-1');
     expect(wf.document['settings']).toMatchObject({ recursionLimit: expect.any(Number) });
     expect((await deps.workflows.getVersion('wf-1', 1))?.message).toBe('first');
@@ -46,7 +54,8 @@ describe('workflow routes', () => {
 
   it('gets, lists (with search and cursor) and 404s', async () => {
     const { app } = setup();
-    for (const name of ['Alpha', 'Beta', 'Gamma']) await call(app, 'POST', '/v1/workflows', { json: { document: { name, description: `about ${name}` } } });
+    for (const name of ['Alpha', 'Beta', 'Gamma'])
+      await call(app, 'POST', '/v1/workflows', { json: { document: { name, description: `about ${name}` } } });
     expect(asWorkflow((await call(app, 'GET', '/v1/workflows/wf-2')).body).name).toBe('Beta');
 
     const first = await call(app, 'GET', '/v1/workflows?limit=2');
@@ -71,11 +80,15 @@ describe('workflow routes', () => {
   it('saves every update as a new version, keeps old versions, and honours expectedVersion', async () => {
     const { app } = setup();
     await call(app, 'POST', '/v1/workflows', { json: { document: { name: 'v1' } } });
-    const v2 = await call(app, 'PUT', '/v1/workflows/wf-1', { json: { document: { name: 'v2' }, expectedVersion: 1, message: 'rename' } });
+    const v2 = await call(app, 'PUT', '/v1/workflows/wf-1', {
+      json: { document: { name: 'v2' }, expectedVersion: 1, message: 'rename' },
+    });
     expect(v2.status).toBe(200);
     expect(asWorkflow(v2.body)).toMatchObject({ version: 2, name: 'v2' });
 
-    const stale = await call(app, 'PUT', '/v1/workflows/wf-1', { json: { document: { name: 'v3' }, expectedVersion: 1 } });
+    const stale = await call(app, 'PUT', '/v1/workflows/wf-1', {
+      json: { document: { name: 'v3' }, expectedVersion: 1 },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ code: 'conflict' });
 
@@ -84,7 +97,10 @@ describe('workflow routes', () => {
     expect(asWorkflow(forced.body).document['id']).toBe('wf-1');
 
     const versions = await call(app, 'GET', '/v1/workflows/wf-1/versions?limit=2');
-    expect(versions.body).toMatchObject({ items: [{ version: 3 }, { version: 2, message: 'rename' }], nextCursor: expect.any(String) });
+    expect(versions.body).toMatchObject({
+      items: [{ version: 3 }, { version: 2, message: 'rename' }],
+      nextCursor: expect.any(String),
+    });
     const v1 = await call(app, 'GET', '/v1/workflows/wf-1/versions/1');
     expect((v1.body as WorkflowVersion).document).toEqual({ name: 'v1', id: 'wf-1' });
 
@@ -110,7 +126,9 @@ describe('workflow routes', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ ok: true, problems: [], document: { id: 'human-approval' } });
 
-    const bad = await call(app, 'POST', '/v1/workflows/validate', { json: { id: 'x', name: 'x', nodes: [{ id: 's', type: 'start' }] } });
+    const bad = await call(app, 'POST', '/v1/workflows/validate', {
+      json: { id: 'x', name: 'x', nodes: [{ id: 's', type: 'start' }] },
+    });
     expect(bad.status).toBe(200);
     const report = bad.body as { ok: boolean; problems: { code: string }[] };
     expect(report.ok).toBe(false);
@@ -149,7 +167,9 @@ describe('workflow routes', () => {
     it('exports the latest or a given version as an attachment that imports again', async () => {
       const { app } = setup();
       await call(app, 'POST', '/v1/workflows/import', { json: exampleDocument('reflection') });
-      await call(app, 'PUT', '/v1/workflows/reflection', { json: { document: { ...exampleDocument('reflection'), name: 'Renamed' } } });
+      await call(app, 'PUT', '/v1/workflows/reflection', {
+        json: { document: { ...exampleDocument('reflection'), name: 'Renamed' } },
+      });
 
       const latest = await call(app, 'GET', '/v1/workflows/reflection/export');
       expect(latest.status).toBe(200);
@@ -160,7 +180,9 @@ describe('workflow routes', () => {
       expect(v1.headers.get('Content-Disposition')).toBe('attachment; filename="reflection-v1.json"');
       expect(v1.body).toMatchObject({ name: exampleDocument('reflection')['name'] });
 
-      const reimported = await call(createHttpApp(createFakeDeps()), 'POST', '/v1/workflows/import', { json: latest.body });
+      const reimported = await call(createHttpApp(createFakeDeps()), 'POST', '/v1/workflows/import', {
+        json: latest.body,
+      });
       expect(asWorkflow(reimported.body)).toMatchObject({ id: 'reflection', valid: true, document: latest.body });
 
       expect((await call(app, 'GET', '/v1/workflows/reflection/export?version=7')).status).toBe(404);

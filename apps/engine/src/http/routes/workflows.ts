@@ -23,7 +23,8 @@ const createWorkflow = createRoute({
   path: '/v1/workflows',
   tags,
   summary: 'Create a workflow',
-  description: 'Saves version 1 under a new id. An invalid document is saved as a draft (`valid: false`, with `problems`); it cannot run.',
+  description:
+    'Saves version 1 under a new id. An invalid document is saved as a draft (`valid: false`, with `problems`); it cannot run.',
   request: { body: jsonBody(CreateWorkflowBody) },
   responses: { 201: jsonResponse(Workflow, 'The new workflow'), ...problemResponses(400, 413, 415) },
 });
@@ -34,7 +35,10 @@ const listWorkflows = createRoute({
   tags,
   summary: 'List workflows',
   request: { query: ListWorkflowsQuery },
-  responses: { 200: jsonResponse(WorkflowPage, 'A page of workflows, most recently updated first'), ...problemResponses(400) },
+  responses: {
+    200: jsonResponse(WorkflowPage, 'A page of workflows, most recently updated first'),
+    ...problemResponses(400),
+  },
 });
 
 const getWorkflow = createRoute({
@@ -51,9 +55,13 @@ const updateWorkflow = createRoute({
   path: '/v1/workflows/{workflowId}',
   tags,
   summary: 'Save a new version',
-  description: 'Every save is a new, immutable version. Send `expectedVersion` to refuse the save when someone else saved first.',
+  description:
+    'Every save is a new, immutable version. Send `expectedVersion` to refuse the save when someone else saved first.',
   request: { params: WorkflowIdParams, body: jsonBody(UpdateWorkflowBody) },
-  responses: { 200: jsonResponse(Workflow, 'The workflow with its new version'), ...problemResponses(400, 404, 409, 413, 415) },
+  responses: {
+    200: jsonResponse(Workflow, 'The workflow with its new version'),
+    ...problemResponses(400, 404, 409, 413, 415),
+  },
 });
 
 const deleteWorkflow = createRoute({
@@ -71,7 +79,10 @@ const validateDocument = createRoute({
   tags,
   summary: 'Validate a document without saving it',
   request: { body: jsonBody(DraftDocument, 'A workflow document') },
-  responses: { 200: jsonResponse(ValidationReport, 'Every problem found; `ok` when there is no error'), ...problemResponses(400, 413, 415) },
+  responses: {
+    200: jsonResponse(ValidationReport, 'Every problem found; `ok` when there is no error'),
+    ...problemResponses(400, 413, 415),
+  },
 });
 
 export function registerWorkflowRoutes(app: OpenAPIHono, deps: HttpDeps): void {
@@ -79,14 +90,19 @@ export function registerWorkflowRoutes(app: OpenAPIHono, deps: HttpDeps): void {
 
   app.openapi(validateDocument, (c) => {
     const result = validateWorkflow(c.req.valid('json'), deps.registry);
-    const report = result.document ? { ok: result.ok, problems: result.problems, document: result.document } : { ok: result.ok, problems: result.problems };
+    const report = result.document
+      ? { ok: result.ok, problems: result.problems, document: result.document }
+      : { ok: result.ok, problems: result.problems };
     return c.json(report, 200);
   });
 
   app.openapi(createWorkflow, async (c) => {
     const body = c.req.valid('json');
     const id = newId();
-    const workflow = await deps.workflows.create({ id, ...checkDocument(body.document, id, deps.registry, body.message) });
+    const workflow = await deps.workflows.create({
+      id,
+      ...checkDocument(body.document, id, deps.registry, body.message),
+    });
     c.header('Location', `/v1/workflows/${workflow.id}`);
     return c.json(workflow, 201);
   });
@@ -108,7 +124,8 @@ export function registerWorkflowRoutes(app: OpenAPIHono, deps: HttpDeps): void {
 
   app.openapi(deleteWorkflow, async (c) => {
     const { workflowId } = c.req.valid('param');
-    if (!(await deps.workflows.delete(workflowId))) throw new FlowError('not_found', `Workflow "${workflowId}" does not exist.`);
+    if (!(await deps.workflows.delete(workflowId)))
+      throw new FlowError('not_found', `Workflow "${workflowId}" does not exist.`);
     return c.body(null, 204);
   });
 }

@@ -4,7 +4,10 @@ import { ErrorInfo, Problem, TokenUsage } from '@flowcraft/schema';
 /** Resource ids: letters, digits, `_` and `-`, starting with a letter or digit (UUIDs and slugs fit). */
 export const Id = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/,
+    'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit',
+  );
 export type Id = z.infer<typeof Id>;
 
 export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2025-01-31T12:00:00.000Z' });
@@ -15,7 +18,12 @@ export type JsonObject = z.infer<typeof JsonObject>;
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1-100).' }),
-  cursor: z.string().min(1).max(512).optional().openapi({ description: 'Opaque cursor from a previous page\'s `nextCursor`.' }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .openapi({ description: "Opaque cursor from a previous page's `nextCursor`." }),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 

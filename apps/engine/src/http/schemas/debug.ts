@@ -3,7 +3,12 @@ import { StateChange, TraceEvent } from '@flowcraft/schema';
 import { Id, JsonObject, TokenUsageRef, named } from './common.js';
 
 export const RunEventsQuery = z.object({
-  afterSeq: z.coerce.number().int().min(0).default(0).openapi({ description: 'Return events with a larger seq (0: from the start).' }),
+  afterSeq: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .openapi({ description: 'Return events with a larger seq (0: from the start).' }),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 export type RunEventsQuery = z.infer<typeof RunEventsQuery>;
@@ -47,9 +52,19 @@ export type RunComparison = z.infer<typeof RunComparison>;
 
 export const UpdateStateBody = z
   .object({
-    checkpointId: z.string().min(1).max(200).optional().openapi({ description: 'Checkpoint to edit; default the latest.' }),
-    values: JsonObject.openapi({ description: 'New values by channel, applied through the channels’ reducers (as if the node `asNode` wrote them).' }),
-    asNode: z.string().min(1).max(200).optional().openapi({ description: 'Canvas node id the edit is written as; decides what runs next. Default: the node that wrote last.' }),
+    checkpointId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'Checkpoint to edit; default the latest.' }),
+    values: JsonObject.openapi({
+      description:
+        'New values by channel, applied through the channels’ reducers (as if the node `asNode` wrote them).',
+    }),
+    asNode: z.string().min(1).max(200).optional().openapi({
+      description: 'Canvas node id the edit is written as; decides what runs next. Default: the node that wrote last.',
+    }),
   })
   .strict()
   .openapi('UpdateStateBody');
@@ -58,7 +73,12 @@ export type UpdateStateBody = z.infer<typeof UpdateStateBody>;
 export const RerunBody = z
   .object({
     nodeId: z.string().min(1).max(200),
-    checkpointId: z.string().min(1).max(200).optional().openapi({ description: 'Look for the node at or before this checkpoint; default the latest.' }),
+    checkpointId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'Look for the node at or before this checkpoint; default the latest.' }),
   })
   .strict()
   .openapi('RerunBody');

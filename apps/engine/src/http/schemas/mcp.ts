@@ -5,7 +5,9 @@ export const McpServerStatus = z
   .object({
     name: z.string(),
     transport: z.enum(['stdio', 'http']),
-    target: z.string().openapi({ description: 'stdio: the command (argument count only); http: the URL without query or credentials.' }),
+    target: z.string().openapi({
+      description: 'stdio: the command (argument count only); http: the URL without query or credentials.',
+    }),
     state: z.enum(['idle', 'connecting', 'connected', 'failed']),
     error: z.string().optional(),
   })
@@ -27,7 +29,9 @@ export const McpTool = z
 export const McpToolList = z
   .object({
     tools: z.array(McpTool),
-    errors: z.array(z.object({ server: z.string(), message: z.string() })).openapi({ description: 'Servers that could not be reached.' }),
+    errors: z
+      .array(z.object({ server: z.string(), message: z.string() }))
+      .openapi({ description: 'Servers that could not be reached.' }),
   })
   .openapi('McpToolList');
 export type McpToolList = z.infer<typeof McpToolList>;

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { ErrorInfoRef, Id, JsonObject, PageQuery, Timestamp, TokenUsageRef, page } from './common.js';
 
-export const RunStatus = z.enum(['queued', 'running', 'interrupted', 'completed', 'failed', 'cancelled']).openapi('RunStatus');
+export const RunStatus = z
+  .enum(['queued', 'running', 'interrupted', 'completed', 'failed', 'cancelled'])
+  .openapi('RunStatus');
 export type RunStatus = z.infer<typeof RunStatus>;
 
 export const RunIdParams = z.object({ runId: Id });
@@ -11,7 +13,12 @@ const nodeIds = z.array(z.string().min(1)).max(1000);
 export const StartRunBody = z
   .object({
     workflowId: Id,
-    version: z.number().int().min(1).optional().openapi({ description: 'Workflow version to run; default the latest.' }),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'Workflow version to run; default the latest.' }),
     threadId: Id.optional().openapi({ description: 'Continue this thread; default a new thread.' }),
     checkpointId: z.string().min(1).max(200).optional().openapi({
       description: 'Continue (fork) the thread from this checkpoint instead of its latest one. Needs `threadId`.',
@@ -84,7 +91,13 @@ export const Run = z
 export type Run = z.infer<typeof Run>;
 
 const statusList = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value),
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : value,
   z.array(RunStatus).min(1),
 );
 

@@ -5,7 +5,13 @@ export const UsageDimension = z.enum(['day', 'workflow', 'run', 'node', 'model']
 export type UsageDimension = z.infer<typeof UsageDimension>;
 
 const dimensionList = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value),
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : value,
   z.array(UsageDimension).max(5),
 );
 
@@ -36,7 +42,11 @@ export const UsageRow = z
     cached: z.number().min(0),
     cacheWrite: z.number().min(0),
     costUsd: z.number().min(0).openapi({ description: 'US dollars of the priced calls.' }),
-    unpricedCalls: z.number().int().min(0).openapi({ description: 'Calls of models without a price (not in costUsd).' }),
+    unpricedCalls: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'Calls of models without a price (not in costUsd).' }),
   })
   .openapi('UsageRow');
 export type UsageRow = z.infer<typeof UsageRow>;

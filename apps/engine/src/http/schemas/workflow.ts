@@ -48,7 +48,8 @@ export type ListWorkflowsQuery = z.infer<typeof ListWorkflowsQuery>;
 export const ImportMode = z.enum(['fail', 'copy', 'version']);
 export const ImportWorkflowQuery = z.object({
   onConflict: ImportMode.default('fail').openapi({
-    description: 'When the document id is taken: `fail` (409), `copy` (save under a new id) or `version` (save as a new version).',
+    description:
+      'When the document id is taken: `fail` (409), `copy` (save under a new id) or `version` (save as a new version).',
   }),
 });
 

@@ -1,4 +1,3 @@
-
 /** Anything with Hono's `request()`. */
 export interface Requestable {
   request(input: string, init?: RequestInit): Response | Promise<Response>;

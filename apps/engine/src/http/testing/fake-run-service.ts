@@ -26,9 +26,14 @@ export class FakeRunService implements RunService {
   async start(input: StartRunBody): Promise<RunHandle> {
     this.calls.push({ method: 'start', args: [input] });
     const stored =
-      input.version === undefined ? await this.workflows.get(input.workflowId) : await this.workflows.getVersion(input.workflowId, input.version);
+      input.version === undefined
+        ? await this.workflows.get(input.workflowId)
+        : await this.workflows.getVersion(input.workflowId, input.version);
     if (!stored) {
-      const what = input.version === undefined ? `Workflow "${input.workflowId}"` : `Version ${input.version} of workflow "${input.workflowId}"`;
+      const what =
+        input.version === undefined
+          ? `Workflow "${input.workflowId}"`
+          : `Version ${input.version} of workflow "${input.workflowId}"`;
       throw new FlowError('not_found', `${what} does not exist.`);
     }
     if (!stored.valid) throw new InvalidDocumentError(stored.problems);
@@ -36,7 +41,11 @@ export class FakeRunService implements RunService {
       const known = [...this.runs.values()].filter((run) => run.threadId === input.threadId);
       if (known.length === 0) throw new FlowError('not_found', `Thread "${input.threadId}" does not exist.`);
       const busy = known.find((run) => ACTIVE.includes(run.status));
-      if (busy) throw new FlowError('conflict', `Thread "${input.threadId}" already has an active run ("${busy.id}", ${busy.status}).`);
+      if (busy)
+        throw new FlowError(
+          'conflict',
+          `Thread "${input.threadId}" already has an active run ("${busy.id}", ${busy.status}).`,
+        );
     }
     this.counter += 1;
     const runId = `run-${this.counter}`;
@@ -54,7 +63,8 @@ export class FakeRunService implements RunService {
       paused: null,
       tokens: { input: 0, output: 0 },
       lastSeq: 0,
-      forkedFrom: input.checkpointId && input.threadId ? { threadId: input.threadId, checkpointId: input.checkpointId } : null,
+      forkedFrom:
+        input.checkpointId && input.threadId ? { threadId: input.threadId, checkpointId: input.checkpointId } : null,
       createdAt: this.now(),
       startedAt: null,
       finishedAt: null,
@@ -68,7 +78,11 @@ export class FakeRunService implements RunService {
 
   async list(query: ListRunsQuery): Promise<Page<Run>> {
     const matching = [...this.runs.values()]
-      .filter((run) => (query.workflowId === undefined || run.workflowId === query.workflowId) && (query.threadId === undefined || run.threadId === query.threadId))
+      .filter(
+        (run) =>
+          (query.workflowId === undefined || run.workflowId === query.workflowId) &&
+          (query.threadId === undefined || run.threadId === query.threadId),
+      )
       .filter((run) => query.status === undefined || query.status.includes(run.status))
       .reverse();
     return paginate(matching, query);
@@ -78,7 +92,8 @@ export class FakeRunService implements RunService {
     this.calls.push({ method: 'cancel', args: [runId, reason] });
     const run = this.runs.get(runId);
     if (!run) return undefined;
-    if (FINISHED.includes(run.status)) throw new FlowError('conflict', `Run "${runId}" has already finished (${run.status}).`);
+    if (FINISHED.includes(run.status))
+      throw new FlowError('conflict', `Run "${runId}" has already finished (${run.status}).`);
     return this.update(runId, { status: 'cancelled', finishedAt: this.now(), interrupts: [] });
   }
 
@@ -86,9 +101,14 @@ export class FakeRunService implements RunService {
     this.calls.push({ method: 'resume', args: [runId, input] });
     const run = this.runs.get(runId);
     if (!run) return undefined;
-    if (run.status !== 'interrupted') throw new FlowError('conflict', `Run "${runId}" is ${run.status}, not interrupted; there is nothing to resume.`);
+    if (run.status !== 'interrupted')
+      throw new FlowError('conflict', `Run "${runId}" is ${run.status}, not interrupted; there is nothing to resume.`);
     const unknown = Object.keys(input.answers ?? {}).filter((id) => !run.interrupts.some((i) => i.id === id));
-    if (unknown.length > 0) throw new FlowError('invalid_request', `No pending interrupt with id ${unknown.map((id) => `"${id}"`).join(', ')}.`);
+    if (unknown.length > 0)
+      throw new FlowError(
+        'invalid_request',
+        `No pending interrupt with id ${unknown.map((id) => `"${id}"`).join(', ')}.`,
+      );
     return this.update(runId, { status: 'running', interrupts: [] });
   }
 

@@ -11,7 +11,9 @@ export { paginate } from './paginate.js';
 export { steppingClock } from './clock.js';
 
 /** A logger that keeps what it is told, for assertions. */
-export function recordingLogger(): Logger & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
+export function recordingLogger(): Logger & {
+  lines: { level: string; message: string; fields?: Record<string, unknown> }[];
+} {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
     lines.push({ level, message, ...(fields ? { fields } : {}) });

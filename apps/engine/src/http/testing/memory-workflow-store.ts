@@ -1,7 +1,13 @@
 import { FlowError } from '@flowcraft/schema';
 import type { NewWorkflow, NewWorkflowVersion, WorkflowStore } from '../deps.js';
 import type { Page, PageQuery } from '../schemas/common.js';
-import type { ListWorkflowsQuery, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary } from '../schemas/workflow.js';
+import type {
+  ListWorkflowsQuery,
+  Workflow,
+  WorkflowSummary,
+  WorkflowVersion,
+  WorkflowVersionSummary,
+} from '../schemas/workflow.js';
 import { steppingClock } from './clock.js';
 import { paginate } from './paginate.js';
 
@@ -38,12 +44,18 @@ export class MemoryWorkflowStore implements WorkflowStore {
     return entry ? detailOf(entry) : undefined;
   }
 
-  async saveVersion(id: string, input: NewWorkflowVersion & { expectedVersion?: number }): Promise<Workflow | undefined> {
+  async saveVersion(
+    id: string,
+    input: NewWorkflowVersion & { expectedVersion?: number },
+  ): Promise<Workflow | undefined> {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     const latest = entry.versions.length;
     if (input.expectedVersion !== undefined && input.expectedVersion !== latest) {
-      throw new FlowError('conflict', `Workflow "${id}" is at version ${latest}, not ${input.expectedVersion}; reload it and save again.`);
+      throw new FlowError(
+        'conflict',
+        `Workflow "${id}" is at version ${latest}, not ${input.expectedVersion}; reload it and save again.`,
+      );
     }
     return this.append(entry, input);
   }
@@ -55,7 +67,10 @@ export class MemoryWorkflowStore implements WorkflowStore {
   async listVersions(id: string, query: PageQuery): Promise<Page<WorkflowVersionSummary> | undefined> {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
-    return paginate([...entry.versions].reverse().map(({ document: _d, problems: _p, ...summary }) => summary), query);
+    return paginate(
+      [...entry.versions].reverse().map(({ document: _d, problems: _p, ...summary }) => summary),
+      query,
+    );
   }
 
   async getVersion(id: string, version: number): Promise<WorkflowVersion | undefined> {

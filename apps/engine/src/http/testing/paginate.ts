@@ -15,6 +15,7 @@ function encodeCursor(offset: number): string {
 
 function decodeCursor(cursor: string): number {
   const match = /^o:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match?.[1]) throw new FlowError('invalid_request', 'The cursor is not valid; use the nextCursor of a previous page.');
+  if (!match?.[1])
+    throw new FlowError('invalid_request', 'The cursor is not valid; use the nextCursor of a previous page.');
   return Number(match[1]);
 }

@@ -33,7 +33,9 @@ export function listNamespace(config: RunnableConfig): string | undefined {
 
 export function requireThreadId(key: CheckpointKey, op: string): string {
   if (key.threadId === undefined) {
-    throw new Error(`Failed to ${op}: config.configurable is missing "thread_id" (pass { configurable: { thread_id } }).`);
+    throw new Error(
+      `Failed to ${op}: config.configurable is missing "thread_id" (pass { configurable: { thread_id } }).`,
+    );
   }
   return key.threadId;
 }

@@ -45,8 +45,14 @@ async function runScenario(makeSaver: () => BaseCheckpointSaver): Promise<Trace>
   const paused = await graph.getState(config);
   const final = await graph.invoke(new Command({ resume: 'yes' }), config);
   const history = [];
-  for await (const snap of graph.getStateHistory(config)) history.push({ step: snap.metadata?.step, source: snap.metadata?.source, next: [...snap.next].sort() });
-  return { interruptedAt: [...paused.next].sort(), interruptValue: paused.tasks.flatMap((t) => t.interrupts.map((i) => i.value)), final, history };
+  for await (const snap of graph.getStateHistory(config))
+    history.push({ step: snap.metadata?.step, source: snap.metadata?.source, next: [...snap.next].sort() });
+  return {
+    interruptedAt: [...paused.next].sort(),
+    interruptValue: paused.tasks.flatMap((t) => t.interrupts.map((i) => i.value)),
+    final,
+    history,
+  };
 }
 
 for (const kind of BACKENDS) {
@@ -84,11 +90,15 @@ for (const kind of BACKENDS) {
           resumed,
           latest: (await graph.getState(config)).values,
           answers: all.map((s) => s.values.answer),
-          updateParentIsBeforeGate: update?.parentConfig?.configurable?.checkpoint_id === beforeGate?.config.configurable?.checkpoint_id,
+          updateParentIsBeforeGate:
+            update?.parentConfig?.configurable?.checkpoint_id === beforeGate?.config.configurable?.checkpoint_id,
         };
       };
       const actual = await fork(new DrizzleSaver(store.db));
-      expect(actual.resumed).toEqual({ log: ['in', 'a', 'edited', 'gate', 'p1', 'p2', 'join:second'], answer: 'second' });
+      expect(actual.resumed).toEqual({
+        log: ['in', 'a', 'edited', 'gate', 'p1', 'p2', 'join:second'],
+        answer: 'second',
+      });
       expect(actual.latest).toEqual(actual.resumed);
       expect(actual.answers).toContain('first');
       expect(actual.updateParentIsBeforeGate).toBe(true);

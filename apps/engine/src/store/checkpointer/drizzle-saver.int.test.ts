@@ -17,7 +17,8 @@ for (const kind of BACKENDS) {
   describe(`DrizzleSaver on ${kind}`, () => {
     const store = useTestDatabase(kind);
     const saver = () => new DrizzleSaver(store.db);
-    const thread = () => ({ configurable: { thread_id: `t-${uuid6(-3)}`, checkpoint_ns: '' } }) satisfies RunnableConfig;
+    const thread = () =>
+      ({ configurable: { thread_id: `t-${uuid6(-3)}`, checkpoint_ns: '' } }) satisfies RunnableConfig;
 
     it('writes a channel value once per version and rebuilds every checkpoint from shared blobs', async () => {
       const s = saver();
@@ -27,17 +28,38 @@ for (const kind of BACKENDS) {
       config = await s.put(config, checkpointWith({ big, n: 1 }, { big: 1, n: 1 }), meta, { big: 1, n: 1 });
       config = await s.put(config, checkpointWith({ big, n: 2 }, { big: 1, n: 2 }), meta, { n: 2 });
       config = await s.put(config, checkpointWith({ big, n: 3 }, { big: 1, n: 3 }), meta, { n: 3 });
-      const rows = await store.db.select({ channel: checkpointBlobs.channel, rows: count() }).from(checkpointBlobs).where(eq(checkpointBlobs.threadId, threadId)).groupBy(checkpointBlobs.channel).orderBy(checkpointBlobs.channel);
-      expect(rows).toEqual([{ channel: 'big', rows: 1 }, { channel: 'n', rows: 3 }]);
+      const rows = await store.db
+        .select({ channel: checkpointBlobs.channel, rows: count() })
+        .from(checkpointBlobs)
+        .where(eq(checkpointBlobs.threadId, threadId))
+        .groupBy(checkpointBlobs.channel)
+        .orderBy(checkpointBlobs.channel);
+      expect(rows).toEqual([
+        { channel: 'big', rows: 1 },
+        { channel: 'n', rows: 3 },
+      ]);
       const history = [];
-      for await (const t of s.list({ configurable: { thread_id: threadId } })) history.push(t.checkpoint.channel_values);
-      expect(history).toEqual([{ big, n: 3 }, { big, n: 2 }, { big, n: 1 }]);
+      for await (const t of s.list({ configurable: { thread_id: threadId } }))
+        history.push(t.checkpoint.channel_values);
+      expect(history).toEqual([
+        { big, n: 3 },
+        { big, n: 2 },
+        { big, n: 1 },
+      ]);
     });
 
     it('returns pending writes ordered by task_path, then task_id, then idx', async () => {
       const s = saver();
       const config = await s.put(thread(), checkpointWith({}, {}), meta, {});
-      await s.putWrites(config, [['log', 'b0'], ['log', 'b1']], 'task-b', '~0');
+      await s.putWrites(
+        config,
+        [
+          ['log', 'b0'],
+          ['log', 'b1'],
+        ],
+        'task-b',
+        '~0',
+      );
       await s.putWrites(config, [['log', 'a0']], 'task-a', '~1');
       await s.putWrites(config, [['log', 'input']], 'task-z');
       await s.putWrites(config, [['log', 'c0']], 'task-c', '~0');
@@ -64,7 +86,10 @@ for (const kind of BACKENDS) {
       let config: RunnableConfig = thread();
       const ids: string[] = [];
       for (let i = 0; i < 70; i++) {
-        const cp = checkpointWith({ bytes: new Uint8Array([i, 255]), obj: { i, nested: [{ deep: true }] } }, { bytes: i + 1, obj: i + 1 });
+        const cp = checkpointWith(
+          { bytes: new Uint8Array([i, 255]), obj: { i, nested: [{ deep: true }] } },
+          { bytes: i + 1, obj: i + 1 },
+        );
         const metadata: CheckpointMetadata<{ who: string }> = { ...meta, step: i, who: `w${i % 2}` };
         config = await s.put(config, cp, metadata, { bytes: i + 1, obj: i + 1 });
         ids.push(cp.id);
@@ -73,11 +98,18 @@ for (const kind of BACKENDS) {
       const all = [];
       for await (const t of s.list({ configurable: { thread_id: threadId } })) all.push(t);
       expect(all.map((t) => t.checkpoint.id)).toEqual([...ids].reverse());
-      expect(all[0]?.checkpoint.channel_values).toEqual({ bytes: new Uint8Array([69, 255]), obj: { i: 69, nested: [{ deep: true }] } });
+      expect(all[0]?.checkpoint.channel_values).toEqual({
+        bytes: new Uint8Array([69, 255]),
+        obj: { i: 69, nested: [{ deep: true }] },
+      });
       expect(all[69]?.parentConfig).toBeUndefined();
       expect(all[0]?.parentConfig?.configurable?.checkpoint_id).toBe(ids[68]);
       const filtered = [];
-      for await (const t of s.list({ configurable: { thread_id: threadId } }, { filter: { who: 'w1' }, before: { configurable: { checkpoint_id: ids[66] } }, limit: 65 })) filtered.push(t.metadata?.step);
+      for await (const t of s.list(
+        { configurable: { thread_id: threadId } },
+        { filter: { who: 'w1' }, before: { configurable: { checkpoint_id: ids[66] } }, limit: 65 },
+      ))
+        filtered.push(t.metadata?.step);
       expect(filtered).toEqual(Array.from({ length: 33 }, (_, k) => 65 - 2 * k));
     });
 
@@ -86,8 +118,21 @@ for (const kind of BACKENDS) {
       const nul = new Uint8Array([0, 65, 0]);
       const bad = new Uint8Array([255, 254]);
       let config: RunnableConfig = await s.put(thread(), checkpointWith({ nul }, { nul: 1 }), meta, { nul: 1 });
-      config = await s.put(config, checkpointWith({ nul, bad, json: { text: 'ünï' } }, { nul: 1, bad: 2, json: 2 }), meta, { bad: 2, json: 2 });
-      await s.putWrites(config, [['raw', nul], ['json', { a: 'é' }], ['bad', bad]], 'task');
+      config = await s.put(
+        config,
+        checkpointWith({ nul, bad, json: { text: 'ünï' } }, { nul: 1, bad: 2, json: 2 }),
+        meta,
+        { bad: 2, json: 2 },
+      );
+      await s.putWrites(
+        config,
+        [
+          ['raw', nul],
+          ['json', { a: 'é' }],
+          ['bad', bad],
+        ],
+        'task',
+      );
       const tuple = await s.getTuple(config);
       expect(tuple?.checkpoint.channel_values).toEqual({ nul, bad, json: { text: 'ünï' } });
       expect(tuple?.pendingWrites).toEqual([
@@ -106,8 +151,14 @@ for (const kind of BACKENDS) {
       await s.deleteThread(goneThread);
       expect(await s.getTuple(gone)).toBeUndefined();
       expect(await s.getTuple(keep)).toBeDefined();
-      const [blobs] = await store.db.select({ n: count() }).from(checkpointBlobs).where(eq(checkpointBlobs.threadId, goneThread));
-      const [writes] = await store.db.select({ n: count() }).from(checkpointWrites).where(eq(checkpointWrites.threadId, goneThread));
+      const [blobs] = await store.db
+        .select({ n: count() })
+        .from(checkpointBlobs)
+        .where(eq(checkpointBlobs.threadId, goneThread));
+      const [writes] = await store.db
+        .select({ n: count() })
+        .from(checkpointWrites)
+        .where(eq(checkpointWrites.threadId, goneThread));
       expect([blobs?.n, writes?.n]).toEqual([0, 0]);
     });
   });

@@ -1,6 +1,14 @@
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { BaseCheckpointSaver, TASKS, maxChannelVersion } from '@langchain/langgraph-checkpoint';
-import type { ChannelVersions, Checkpoint, CheckpointListOptions, CheckpointMetadata, CheckpointTuple, PendingWrite, SerializerProtocol } from '@langchain/langgraph-checkpoint';
+import type {
+  ChannelVersions,
+  Checkpoint,
+  CheckpointListOptions,
+  CheckpointMetadata,
+  CheckpointTuple,
+  PendingWrite,
+  SerializerProtocol,
+} from '@langchain/langgraph-checkpoint';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db.js';
 import { checkpointBlobs, checkpointWrites, checkpoints } from '../schema/index.js';
@@ -93,24 +101,46 @@ export class DrizzleSaver extends BaseCheckpointSaver {
     }
   }
 
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     if (config.configurable === undefined) throw new Error('Missing "configurable" field in "config" param');
     const key = checkpointKey(config);
     const threadId = requireThreadId(key, 'put checkpoint');
     const { channel_values: values, ...stored } = checkpoint;
     // Serialize first; then one statement writes the new blobs and the checkpoint.
-    const [blobs, metadataJson] = await Promise.all([dumpBlobs(this.serde, values, newVersions), dumpMetadata(this.serde, metadata)]);
-    await this.writes.putCheckpoint({ threadId, checkpointNs: key.checkpointNs, checkpointId: checkpoint.id, parentCheckpointId: key.checkpointId ?? null }, stored, metadataJson, blobs);
+    const [blobs, metadataJson] = await Promise.all([
+      dumpBlobs(this.serde, values, newVersions),
+      dumpMetadata(this.serde, metadata),
+    ]);
+    await this.writes.putCheckpoint(
+      {
+        threadId,
+        checkpointNs: key.checkpointNs,
+        checkpointId: checkpoint.id,
+        parentCheckpointId: key.checkpointId ?? null,
+      },
+      stored,
+      metadataJson,
+      blobs,
+    );
     return tupleConfig(threadId, key.checkpointNs, checkpoint.id);
   }
 
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ''): Promise<void> {
     const key = checkpointKey(config);
     const threadId = requireThreadId(key, 'put writes');
-    if (key.checkpointId === undefined) throw new Error('Failed to put writes: config.configurable is missing "checkpoint_id".');
+    if (key.checkpointId === undefined)
+      throw new Error('Failed to put writes: config.configurable is missing "checkpoint_id".');
     const rows = await dumpWrites(this.serde, writes);
     if (rows.length === 0) return;
-    await this.writes.putWrites({ threadId, checkpointNs: key.checkpointNs, checkpointId: key.checkpointId, taskId, taskPath }, rows);
+    await this.writes.putWrites(
+      { threadId, checkpointNs: key.checkpointNs, checkpointId: key.checkpointId, taskId, taskPath },
+      rows,
+    );
   }
 
   async deleteThread(threadId: string): Promise<void> {

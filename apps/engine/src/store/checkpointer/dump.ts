@@ -1,4 +1,9 @@
-import type { ChannelVersions, CheckpointMetadata, PendingWrite, SerializerProtocol } from '@langchain/langgraph-checkpoint';
+import type {
+  ChannelVersions,
+  CheckpointMetadata,
+  PendingWrite,
+  SerializerProtocol,
+} from '@langchain/langgraph-checkpoint';
 import { WRITES_IDX_MAP } from '@langchain/langgraph-checkpoint';
 
 const decoder = new TextDecoder();
@@ -11,7 +16,11 @@ export interface BlobRow {
 }
 
 /** One blob per channel version that is new in this checkpoint; a channel without a value is stored as `empty`. */
-export async function dumpBlobs(serde: SerializerProtocol, values: Record<string, unknown>, newVersions: ChannelVersions): Promise<BlobRow[]> {
+export async function dumpBlobs(
+  serde: SerializerProtocol,
+  values: Record<string, unknown>,
+  newVersions: ChannelVersions,
+): Promise<BlobRow[]> {
   return Promise.all(
     Object.entries(newVersions).map(async ([channel, version]): Promise<BlobRow> => {
       if (!(channel in values)) return { channel, version: String(version), type: 'empty', blob: null };

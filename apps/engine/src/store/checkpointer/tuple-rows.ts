@@ -21,7 +21,9 @@ export type WriteEntry = [string, string, number, string, string, number];
 function selectRows(db: Database) {
   const blobs = db
     .select({
-      list: sql<BlobEntry[] | null>`json_agg(json_build_array(bl.channel, bl.type, length(bl.blob)) order by bl.channel)`.as('b_list'),
+      list: sql<
+        BlobEntry[] | null
+      >`json_agg(json_build_array(bl.channel, bl.type, length(bl.blob)) order by bl.channel)`.as('b_list'),
       packed: sql<Uint8Array | null>`string_agg(bl.blob, ''::bytea order by bl.channel)`.as('b_packed'),
     })
     .from(
@@ -34,8 +36,14 @@ function selectRows(db: Database) {
     .as('b');
   const writes = db
     .select({
-      list: sql<WriteEntry[] | null>`json_agg(json_build_array(${checkpointWrites.taskId}, ${checkpointWrites.taskPath}, ${checkpointWrites.idx}, ${checkpointWrites.channel}, coalesce(${checkpointWrites.type}, 'json'), length(${checkpointWrites.blob})) order by ${writesOrder})`.as('w_list'),
-      packed: sql<Uint8Array | null>`string_agg(${checkpointWrites.blob}, ''::bytea order by ${writesOrder})`.as('w_packed'),
+      list: sql<
+        WriteEntry[] | null
+      >`json_agg(json_build_array(${checkpointWrites.taskId}, ${checkpointWrites.taskPath}, ${checkpointWrites.idx}, ${checkpointWrites.channel}, coalesce(${checkpointWrites.type}, 'json'), length(${checkpointWrites.blob})) order by ${writesOrder})`.as(
+        'w_list',
+      ),
+      packed: sql<Uint8Array | null>`string_agg(${checkpointWrites.blob}, ''::bytea order by ${writesOrder})`.as(
+        'w_packed',
+      ),
     })
     .from(checkpointWrites)
     .where(
@@ -66,17 +74,27 @@ function selectRows(db: Database) {
 
 export type TupleRow = Awaited<ReturnType<ReturnType<typeof selectRows>['execute']>>[number];
 
-const byThread = and(eq(checkpoints.threadId, sql.placeholder('threadId')), eq(checkpoints.checkpointNs, sql.placeholder('checkpointNs')));
+const byThread = and(
+  eq(checkpoints.threadId, sql.placeholder('threadId')),
+  eq(checkpoints.checkpointNs, sql.placeholder('checkpointNs')),
+);
 
 /** Prepared once per saver: `getTuple` by id and latest-of-thread (SQL built once, plans cached by postgres.js). */
 export function prepareTupleQueries(db: Database) {
   const byId = selectRows(db)
     .where(and(byThread, eq(checkpoints.checkpointId, sql.placeholder('checkpointId'))))
     .prepare('flowcraft_checkpoint_by_id');
-  const latest = selectRows(db).where(byThread).orderBy(desc(checkpoints.checkpointId)).limit(1).prepare('flowcraft_checkpoint_latest');
+  const latest = selectRows(db)
+    .where(byThread)
+    .orderBy(desc(checkpoints.checkpointId))
+    .limit(1)
+    .prepare('flowcraft_checkpoint_latest');
   return {
     async get(threadId: string, checkpointNs: string, checkpointId: string | undefined): Promise<TupleRow | undefined> {
-      const rows = checkpointId === undefined ? await latest.execute({ threadId, checkpointNs }) : await byId.execute({ threadId, checkpointNs, checkpointId });
+      const rows =
+        checkpointId === undefined
+          ? await latest.execute({ threadId, checkpointNs })
+          : await byId.execute({ threadId, checkpointNs, checkpointId });
       return rows[0];
     },
   };
@@ -114,7 +132,9 @@ function buildListStatement(db: Database, shape: Shape, name: string) {
         shape.checkpointId ? eq(checkpoints.checkpointId, p('checkpointId')) : undefined,
         shape.filter ? sql`${checkpoints.metadata} @> ${p('filter')}::jsonb` : undefined,
         shape.before ? sql`${checkpoints.checkpointId} < ${p('before')}` : undefined,
-        shape.after ? sql`(${checkpoints.checkpointId}, ${checkpoints.threadId}, ${checkpoints.checkpointNs}) < (${p('afterId')}, ${p('afterThread')}, ${p('afterNs')})` : undefined,
+        shape.after
+          ? sql`(${checkpoints.checkpointId}, ${checkpoints.threadId}, ${checkpoints.checkpointNs}) < (${p('afterId')}, ${p('afterThread')}, ${p('afterNs')})`
+          : undefined,
       ),
     )
     .orderBy(desc(checkpoints.checkpointId), desc(checkpoints.threadId), desc(checkpoints.checkpointNs))
@@ -142,16 +162,34 @@ export function prepareListQueries(db: Database) {
         statements.set(key, statement);
       }
       const { after, ...rest } = args;
-      return statement.execute({ ...rest, afterId: after?.checkpointId, afterThread: after?.threadId, afterNs: after?.checkpointNs });
+      return statement.execute({
+        ...rest,
+        afterId: after?.checkpointId,
+        afterThread: after?.threadId,
+        afterNs: after?.checkpointNs,
+      });
     },
   };
 }
 
 /** Pending sends (`__pregel_tasks` writes) of parent checkpoints, for migrating checkpoints older than v4. */
-export async function selectPendingSends(db: Database, threadId: string, checkpointNs: string, parentIds: string[], tasksChannel: string) {
+export async function selectPendingSends(
+  db: Database,
+  threadId: string,
+  checkpointNs: string,
+  parentIds: string[],
+  tasksChannel: string,
+) {
   return db
     .select({ checkpointId: checkpointWrites.checkpointId, type: checkpointWrites.type, blob: checkpointWrites.blob })
     .from(checkpointWrites)
-    .where(and(eq(checkpointWrites.threadId, threadId), eq(checkpointWrites.checkpointNs, checkpointNs), sql`${checkpointWrites.checkpointId} in ${parentIds}`, eq(checkpointWrites.channel, tasksChannel)))
+    .where(
+      and(
+        eq(checkpointWrites.threadId, threadId),
+        eq(checkpointWrites.checkpointNs, checkpointNs),
+        sql`${checkpointWrites.checkpointId} in ${parentIds}`,
+        eq(checkpointWrites.channel, tasksChannel),
+      ),
+    )
     .orderBy(checkpointWrites.checkpointId, checkpointWrites.taskPath, checkpointWrites.taskId, checkpointWrites.idx);
 }

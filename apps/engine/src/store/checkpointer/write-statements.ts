@@ -70,7 +70,10 @@ export function prepareWriteStatements(db: Database) {
       checkpoint: sql`${p('checkpoint')}::jsonb`,
       metadata: sql`${p('metadata')}::jsonb`,
     })
-    .onConflictDoUpdate({ target: [checkpoints.threadId, checkpoints.checkpointNs, checkpoints.checkpointId], set: { checkpoint: sql`excluded.checkpoint`, metadata: sql`excluded.metadata` } })
+    .onConflictDoUpdate({
+      target: [checkpoints.threadId, checkpoints.checkpointNs, checkpoints.checkpointId],
+      set: { checkpoint: sql`excluded.checkpoint`, metadata: sql`excluded.metadata` },
+    })
     .prepare('flowcraft_put_checkpoint');
 
   // Regular writes keep the first value stored for their (task, idx); special ones (negative idx) are replaced.
@@ -81,14 +84,30 @@ export function prepareWriteStatements(db: Database) {
         from unnest(${p('idxs')}::int[], ${p('channels')}::text[], ${p('types')}::text[], ${p('offsets')}::int[], ${p('lengths')}::int[]) as u(idx, channel, type, off, len), ${packedSource}`,
     )
     .onConflictDoUpdate({
-      target: [checkpointWrites.threadId, checkpointWrites.checkpointNs, checkpointWrites.checkpointId, checkpointWrites.taskId, checkpointWrites.idx],
-      set: { channel: sql`excluded.channel`, type: sql`excluded.type`, blob: sql`excluded.blob`, taskPath: sql`excluded.task_path` },
+      target: [
+        checkpointWrites.threadId,
+        checkpointWrites.checkpointNs,
+        checkpointWrites.checkpointId,
+        checkpointWrites.taskId,
+        checkpointWrites.idx,
+      ],
+      set: {
+        channel: sql`excluded.channel`,
+        type: sql`excluded.type`,
+        blob: sql`excluded.blob`,
+        taskPath: sql`excluded.task_path`,
+      },
       setWhere: sql`${checkpointWrites.idx} < 0`,
     })
     .prepare('flowcraft_put_writes');
 
   return {
-    async putCheckpoint(key: { threadId: string; checkpointNs: string; checkpointId: string; parentCheckpointId: string | null }, checkpoint: StoredCheckpoint, metadataJson: string, blobs: BlobRow[]): Promise<void> {
+    async putCheckpoint(
+      key: { threadId: string; checkpointNs: string; checkpointId: string; parentCheckpointId: string | null },
+      checkpoint: StoredCheckpoint,
+      metadataJson: string,
+      blobs: BlobRow[],
+    ): Promise<void> {
       await putCheckpoint.execute({
         ...key,
         checkpoint: JSON.stringify(checkpoint),
@@ -100,7 +119,10 @@ export function prepareWriteStatements(db: Database) {
       });
     },
 
-    async putWrites(key: { threadId: string; checkpointNs: string; checkpointId: string; taskId: string; taskPath: string }, rows: WriteRow[]): Promise<void> {
+    async putWrites(
+      key: { threadId: string; checkpointNs: string; checkpointId: string; taskId: string; taskPath: string },
+      rows: WriteRow[],
+    ): Promise<void> {
       await putWrites.execute({
         ...key,
         idxs: rows.map((r) => r.idx),

@@ -29,7 +29,8 @@ export function decodeCursor(cursor: string): Cursor {
 
 export function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1) throw new FlowError('invalid_request', `limit must be a positive integer (got ${limit})`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new FlowError('invalid_request', `limit must be a positive integer (got ${limit})`);
   return Math.min(limit, MAX_PAGE_SIZE);
 }
 

@@ -10,9 +10,14 @@ function field(err: object, key: string): string | undefined {
 }
 
 export function pgError(err: unknown): PgErrorInfo {
-  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = Reflect.get(e, 'cause'), depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    typeof e === 'object' && e !== null && depth < 5;
+    e = Reflect.get(e, 'cause'), depth++
+  ) {
     const code = field(e, 'code');
-    if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) return { code, constraint: field(e, 'constraint_name') ?? field(e, 'constraint') };
+    if (code !== undefined && /^[0-9A-Z]{5}$/.test(code))
+      return { code, constraint: field(e, 'constraint_name') ?? field(e, 'constraint') };
   }
   return { code: undefined, constraint: undefined };
 }

@@ -14,7 +14,9 @@ for (const kind of BACKENDS) {
     async function newRun(): Promise<string> {
       const { workflow } = await createWorkflowsRepo(store.db).create({ name: 'events', document: {}, valid: true });
       const thread = await createThreadsRepo(store.db).create({ workflowId: workflow.id });
-      return (await createRunsRepo(store.db).create({ threadId: thread.id, workflowId: workflow.id, workflowVersion: 1 })).id;
+      return (
+        await createRunsRepo(store.db).create({ threadId: thread.id, workflowId: workflow.id, workflowVersion: 1 })
+      ).id;
     }
 
     it('numbers events 1, 2, … per run and replays exactly those after a seq', async () => {
@@ -42,7 +44,9 @@ for (const kind of BACKENDS) {
     it('gives concurrent appends distinct gap-free seqs', async () => {
       const events = createRunEventsRepo(store.db);
       const run = await newRun();
-      const stored = await Promise.all(Array.from({ length: 25 }, (_, i) => events.append(run, { type: 'node.progress', payload: { i } })));
+      const stored = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => events.append(run, { type: 'node.progress', payload: { i } })),
+      );
       expect(stored.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
       const replay = await events.listAfter(run);
       expect(replay.map((e) => e.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
@@ -68,7 +72,9 @@ for (const kind of BACKENDS) {
       expect(await events.lastSeq(run)).toBe(2);
       await events.appendMany(run, [{ seq: 3, type: 'run.completed', payload: {} }]);
       expect(await events.lastSeq(run)).toBe(3);
-      expect((await flowError(events.appendMany(`missing-${randomUUID()}`, [{ seq: 1, type: 'x', payload: {} }]))).code).toBe('not_found');
+      expect(
+        (await flowError(events.appendMany(`missing-${randomUUID()}`, [{ seq: 1, type: 'x', payload: {} }]))).code,
+      ).toBe('not_found');
     });
 
     it('refuses events for an unknown run', async () => {

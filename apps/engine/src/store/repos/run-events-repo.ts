@@ -30,7 +30,14 @@ export function createRunEventsRepo(db: Database) {
         if (counter === undefined) throw new FlowError('not_found', `Run ${runId} not found`);
         const [row] = await tx
           .insert(runEvents)
-          .values({ runId, seq: counter.seq, type: event.type, nodeId: event.nodeId ?? null, payload: event.payload ?? {}, ...(event.ts ? { ts: event.ts } : {}) })
+          .values({
+            runId,
+            seq: counter.seq,
+            type: event.type,
+            nodeId: event.nodeId ?? null,
+            payload: event.payload ?? {},
+            ...(event.ts ? { ts: event.ts } : {}),
+          })
           .returning();
         if (row === undefined) throw new Error('insert returned no row');
         return row;
@@ -45,9 +52,18 @@ export function createRunEventsRepo(db: Database) {
       const first = events[0];
       if (first === undefined) return;
       events.forEach((e, i) => {
-        if (e.seq !== first.seq + i) throw new FlowError('conflict', `Event seqs of run ${runId} are not consecutive (${first.seq}…${e.seq})`);
+        if (e.seq !== first.seq + i)
+          throw new FlowError('conflict', `Event seqs of run ${runId} are not consecutive (${first.seq}…${e.seq})`);
       });
-      const rows = JSON.stringify(events.map((e) => ({ seq: e.seq, type: e.type, node_id: e.nodeId ?? null, payload: e.payload ?? {}, ts: (e.ts ?? new Date()).toISOString() })));
+      const rows = JSON.stringify(
+        events.map((e) => ({
+          seq: e.seq,
+          type: e.type,
+          node_id: e.nodeId ?? null,
+          payload: e.payload ?? {},
+          ts: (e.ts ?? new Date()).toISOString(),
+        })),
+      );
       // One statement (atomic on its own): advance the run's counter only if these are its next seqs, and insert the batch.
       const result: unknown = await db.execute(sql`
         with counter as (
@@ -62,7 +78,10 @@ export function createRunEventsRepo(db: Database) {
       if (rowCount(result) === events.length) return;
       const [run] = await db.select({ seq: runs.lastEventSeq }).from(runs).where(eq(runs.id, runId));
       if (run === undefined) throw new FlowError('not_found', `Run ${runId} not found`);
-      throw new FlowError('conflict', `Event seq ${first.seq} of run ${runId} does not follow the stored seq ${run.seq}`);
+      throw new FlowError(
+        'conflict',
+        `Event seq ${first.seq} of run ${runId} does not follow the stored seq ${run.seq}`,
+      );
     },
 
     /** Events with seq > `afterSeq`, in order, at most `limit` (default 1,000). */
@@ -89,6 +108,7 @@ export type RunEventsRepo = ReturnType<typeof createRunEventsRepo>;
 /** Rows returned by `db.execute` on either driver (postgres.js: an array; PGlite: `{ rows }`). */
 function rowCount(result: unknown): number {
   if (Array.isArray(result)) return result.length;
-  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows)) return result.rows.length;
+  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows))
+    return result.rows.length;
   return 0;
 }

@@ -8,7 +8,11 @@ import { createThreadsRepo } from './threads-repo.js';
 import { createWorkflowsRepo } from './workflows-repo.js';
 
 async function fixture(db: Database) {
-  const { workflow } = await createWorkflowsRepo(db).create({ name: `runs ${randomUUID()}`, document: {}, valid: true });
+  const { workflow } = await createWorkflowsRepo(db).create({
+    name: `runs ${randomUUID()}`,
+    document: {},
+    valid: true,
+  });
   const thread = await createThreadsRepo(db).create({ workflowId: workflow.id });
   return { workflowId: workflow.id, threadId: thread.id, workflowVersion: 1 };
 }
@@ -21,7 +25,19 @@ for (const kind of BACKENDS) {
     it('creates a queued run pinned to a workflow version; unknown thread or version is not_found', async () => {
       const f = await fixture(store.db);
       const run = await runs().create({ ...f, input: { topic: 'x' } });
-      expect(run).toMatchObject({ ...f, status: 'queued', input: { topic: 'x' }, output: null, error: null, tokensIn: 0, tokensOut: 0, cost: 0, startedAt: null, finishedAt: null, lastEventSeq: 0 });
+      expect(run).toMatchObject({
+        ...f,
+        status: 'queued',
+        input: { topic: 'x' },
+        output: null,
+        error: null,
+        tokensIn: 0,
+        tokensOut: 0,
+        cost: 0,
+        startedAt: null,
+        finishedAt: null,
+        lastEventSeq: 0,
+      });
       expect(await runs().get(run.id)).toEqual(run);
       expect((await flowError(runs().create({ ...f, threadId: `missing-${randomUUID()}` }))).code).toBe('not_found');
       await runs().update(run.id, { status: 'completed' });
@@ -59,8 +75,19 @@ for (const kind of BACKENDS) {
       const interrupted = await runs().update(run.id, { status: 'interrupted' });
       const resumed = await runs().update(run.id, { status: 'running' });
       expect(resumed.startedAt).toEqual(running.startedAt);
-      const failed = await runs().update(run.id, { status: 'failed', error: { code: 'node_failed', message: 'boom', nodeId: 'n1' }, output: { partial: true } });
-      expect(failed).toMatchObject({ status: 'failed', tokensIn: 11, tokensOut: 5, cost: 0.75, error: { code: 'node_failed', message: 'boom', nodeId: 'n1' }, output: { partial: true } });
+      const failed = await runs().update(run.id, {
+        status: 'failed',
+        error: { code: 'node_failed', message: 'boom', nodeId: 'n1' },
+        output: { partial: true },
+      });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        tokensIn: 11,
+        tokensOut: 5,
+        cost: 0.75,
+        error: { code: 'node_failed', message: 'boom', nodeId: 'n1' },
+        output: { partial: true },
+      });
       expect(failed.finishedAt?.getTime()).toBeGreaterThanOrEqual(interrupted.updatedAt.getTime());
       expect((await flowError(runs().update(`missing-${randomUUID()}`, { status: 'failed' }))).code).toBe('not_found');
       expect((await flowError(runs().addUsage(`missing-${randomUUID()}`, { tokensIn: 1 }))).code).toBe('not_found');
@@ -90,13 +117,22 @@ for (const kind of BACKENDS) {
       expect(pages).toEqual([4, 2]);
       const listed = (await runs().list({ workflowId: f.workflowId })).items;
       expect(listed.map((r) => r.id).sort()).toEqual([...all].sort());
-      expect(listed).toEqual([...listed].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)));
-      expect((await runs().list({ workflowId: f.workflowId, status: 'completed' })).items.map((r) => r.id).sort()).toEqual([ids[0], ids[3]].sort());
+      expect(listed).toEqual(
+        [...listed].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)),
+      );
+      expect(
+        (await runs().list({ workflowId: f.workflowId, status: 'completed' })).items.map((r) => r.id).sort(),
+      ).toEqual([ids[0], ids[3]].sort());
       expect((await runs().list({ workflowId: f.workflowId, status: ['failed', 'cancelled'] })).items).toHaveLength(2);
       expect((await runs().list({ threadId: other.id })).items.map((r) => r.id)).toEqual([queued.id]);
 
       const recovering = (await runs().findRunning()).filter((r) => r.workflowId === f.workflowId);
-      expect(recovering.map((r) => [r.id, r.status]).sort()).toEqual([[active.id, 'running'], [queued.id, 'queued']].sort());
+      expect(recovering.map((r) => [r.id, r.status]).sort()).toEqual(
+        [
+          [active.id, 'running'],
+          [queued.id, 'queued'],
+        ].sort(),
+      );
     });
   });
 }

@@ -42,7 +42,11 @@ export interface UpdateRun {
 const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
 function activeRunConflict(threadId: string, cause: unknown): FlowError {
-  return new FlowError('conflict', `Thread ${threadId} already has a queued or running run; wait for it to finish or cancel it`, { cause, details: { threadId } });
+  return new FlowError(
+    'conflict',
+    `Thread ${threadId} already has a queued or running run; wait for it to finish or cancel it`,
+    { cause, details: { threadId } },
+  );
 }
 
 /**
@@ -84,9 +88,16 @@ export function createRunsRepo(db: Database) {
         return row;
       } catch (err) {
         const { code, constraint } = pgError(err);
-        if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread') throw activeRunConflict(input.threadId, err);
-        if (code === UNIQUE_VIOLATION) throw new FlowError('conflict', `Run ${input.id} already exists`, { cause: err });
-        if (code === FOREIGN_KEY_VIOLATION) throw new FlowError('not_found', `Thread ${input.threadId} or workflow ${input.workflowId} version ${input.workflowVersion} not found`, { cause: err });
+        if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread')
+          throw activeRunConflict(input.threadId, err);
+        if (code === UNIQUE_VIOLATION)
+          throw new FlowError('conflict', `Run ${input.id} already exists`, { cause: err });
+        if (code === FOREIGN_KEY_VIOLATION)
+          throw new FlowError(
+            'not_found',
+            `Thread ${input.threadId} or workflow ${input.workflowId} version ${input.workflowVersion} not found`,
+            { cause: err },
+          );
         throw err;
       }
     },
@@ -95,7 +106,8 @@ export function createRunsRepo(db: Database) {
     async list(options: ListRuns = {}): Promise<Page<Run>> {
       const size = pageSize(options.limit);
       const cursor = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-      const statuses = options.status === undefined ? undefined : Array.isArray(options.status) ? options.status : [options.status];
+      const statuses =
+        options.status === undefined ? undefined : Array.isArray(options.status) ? options.status : [options.status];
       const rows = await db
         .select()
         .from(runs)
@@ -104,7 +116,9 @@ export function createRunsRepo(db: Database) {
             statuses === undefined ? undefined : inArray(runs.status, statuses),
             options.workflowId === undefined ? undefined : eq(runs.workflowId, options.workflowId),
             options.threadId === undefined ? undefined : eq(runs.threadId, options.threadId),
-            cursor === undefined ? undefined : sql`(${runs.createdAt}, ${runs.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`,
+            cursor === undefined
+              ? undefined
+              : sql`(${runs.createdAt}, ${runs.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`,
           ),
         )
         .orderBy(desc(runs.createdAt), desc(runs.id))
@@ -139,7 +153,10 @@ export function createRunsRepo(db: Database) {
         return row;
       } catch (err) {
         const { code, constraint } = pgError(err);
-        if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread') throw new FlowError('conflict', `Run ${id} cannot become ${status}: its thread already has an active run`, { cause: err });
+        if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread')
+          throw new FlowError('conflict', `Run ${id} cannot become ${status}: its thread already has an active run`, {
+            cause: err,
+          });
         throw err;
       }
     },
@@ -161,12 +178,19 @@ export function createRunsRepo(db: Database) {
 
     /** Runs left queued or running (e.g. by a crash), oldest first: resume or fail them at start-up. */
     async findRunning(): Promise<Run[]> {
-      return db.select().from(runs).where(inArray(runs.status, [...ACTIVE_RUN_STATUSES])).orderBy(runs.createdAt, runs.id);
+      return db
+        .select()
+        .from(runs)
+        .where(inArray(runs.status, [...ACTIVE_RUN_STATUSES]))
+        .orderBy(runs.createdAt, runs.id);
     },
 
     /** The queued or running run of a thread, if any. */
     async findActiveOnThread(threadId: string): Promise<Run | undefined> {
-      const [row] = await db.select().from(runs).where(and(eq(runs.threadId, threadId), inArray(runs.status, [...ACTIVE_RUN_STATUSES])));
+      const [row] = await db
+        .select()
+        .from(runs)
+        .where(and(eq(runs.threadId, threadId), inArray(runs.status, [...ACTIVE_RUN_STATUSES])));
       return row;
     },
   };

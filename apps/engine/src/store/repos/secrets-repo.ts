@@ -14,7 +14,10 @@ export function createSecretsRepo(db: Database): SecretRows {
       await db
         .insert(secrets)
         .values(row)
-        .onConflictDoUpdate({ target: secrets.name, set: { ciphertext: row.ciphertext, keyId: row.keyId, updatedAt: row.updatedAt } });
+        .onConflictDoUpdate({
+          target: secrets.name,
+          set: { ciphertext: row.ciphertext, keyId: row.keyId, updatedAt: row.updatedAt },
+        });
     },
     async list(): Promise<SecretRow[]> {
       return db.select().from(secrets).orderBy(asc(secrets.name));

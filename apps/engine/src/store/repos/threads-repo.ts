@@ -41,7 +41,8 @@ export function createThreadsRepo(db: Database) {
       } catch (err) {
         const { code } = pgError(err);
         if (code === UNIQUE_VIOLATION) throw new FlowError('conflict', `Thread ${id} already exists`, { cause: err });
-        if (code === FOREIGN_KEY_VIOLATION) throw new FlowError('not_found', `Workflow ${input.workflowId} not found`, { cause: err });
+        if (code === FOREIGN_KEY_VIOLATION)
+          throw new FlowError('not_found', `Workflow ${input.workflowId} not found`, { cause: err });
         throw err;
       }
     },

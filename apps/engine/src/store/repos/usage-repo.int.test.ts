@@ -9,11 +9,24 @@ import { createThreadsRepo } from './threads-repo.js';
 import { createUsageRepo, startOfUtcDay } from './usage-repo.js';
 import { createWorkflowsRepo } from './workflows-repo.js';
 
-const call = (nodeId: string, model: string | null, input: number, output: number, costUsd: number | null, ts: Date, cached?: number) => ({
+const call = (
+  nodeId: string,
+  model: string | null,
+  input: number,
+  output: number,
+  costUsd: number | null,
+  ts: Date,
+  cached?: number,
+) => ({
   type: 'node.progress',
   nodeId,
   ts,
-  payload: { nodeId, step: 1, kind: 'model_call', data: { model, input, output, costUsd, ...(cached ? { cached } : {}) } },
+  payload: {
+    nodeId,
+    step: 1,
+    kind: 'model_call',
+    data: { model, input, output, costUsd, ...(cached ? { cached } : {}) },
+  },
 });
 
 for (const kind of BACKENDS) {
@@ -21,9 +34,16 @@ for (const kind of BACKENDS) {
     const store = useTestDatabase(kind);
 
     async function newRun(workflowId?: string): Promise<{ workflowId: string; threadId: string; runId: string }> {
-      const id = workflowId ?? (await createWorkflowsRepo(store.db).create({ name: 'usage', document: {}, valid: true })).workflow.id;
+      const id =
+        workflowId ??
+        (await createWorkflowsRepo(store.db).create({ name: 'usage', document: {}, valid: true })).workflow.id;
       const thread = await createThreadsRepo(store.db).create({ workflowId: id });
-      const run = await createRunsRepo(store.db).create({ threadId: thread.id, workflowId: id, workflowVersion: 1, status: 'running' });
+      const run = await createRunsRepo(store.db).create({
+        threadId: thread.id,
+        workflowId: id,
+        workflowVersion: 1,
+        status: 'running',
+      });
       return { workflowId: id, threadId: thread.id, runId: run.id };
     }
 
@@ -37,11 +57,17 @@ for (const kind of BACKENDS) {
       await events.append(a.runId, { type: 'node.started', nodeId: 'ask', payload: { step: 1 } });
       await events.append(a.runId, call('ask', 'openai:gpt-4o-mini', 1000, 200, 0.00027, day1, 400));
       await events.append(a.runId, call('ask', 'anthropic:claude-sonnet-4-5', 100, 10, 0.00045, day1));
-      await events.append(a.runId, { type: 'node.progress', nodeId: 'ask', payload: { nodeId: 'ask', step: 1, kind: 'tool_call', data: { input: 99 } } });
+      await events.append(a.runId, {
+        type: 'node.progress',
+        nodeId: 'ask',
+        payload: { nodeId: 'ask', step: 1, kind: 'tool_call', data: { input: 99 } },
+      });
       await events.append(b.runId, call('write', 'vllm:llama', 50, 5, null, day2));
 
       const total = await usage.query({ workflowId: a.workflowId });
-      expect(total).toEqual([{ calls: 3, input: 1150, output: 215, cached: 400, cacheWrite: 0, costUsd: 0.00072, unpricedCalls: 1 }]);
+      expect(total).toEqual([
+        { calls: 3, input: 1150, output: 215, cached: 400, cacheWrite: 0, costUsd: 0.00072, unpricedCalls: 1 },
+      ]);
 
       const byNode = await usage.query({ workflowId: a.workflowId, groupBy: ['node'] });
       expect(byNode.map((r) => [r.nodeId, r.calls, r.costUsd])).toEqual([
@@ -59,16 +85,24 @@ for (const kind of BACKENDS) {
         expect.objectContaining({ workflowId: a.workflowId, runId: a.runId, calls: 2 }),
         expect.objectContaining({ workflowId: a.workflowId, runId: b.runId, calls: 1, unpricedCalls: 1 }),
       ]);
-      expect(await usage.query({ workflowId: a.workflowId, from: new Date('2031-05-02T00:00:00Z'), to: new Date('2031-05-03T00:00:00Z') })).toEqual([
-        expect.objectContaining({ calls: 1, input: 50 }),
+      expect(
+        await usage.query({
+          workflowId: a.workflowId,
+          from: new Date('2031-05-02T00:00:00Z'),
+          to: new Date('2031-05-03T00:00:00Z'),
+        }),
+      ).toEqual([expect.objectContaining({ calls: 1, input: 50 })]);
+      expect(await usage.query({ runId: a.runId, nodeId: 'nope' })).toEqual([
+        expect.objectContaining({ calls: 0, costUsd: 0 }),
       ]);
-      expect(await usage.query({ runId: a.runId, nodeId: 'nope' })).toEqual([expect.objectContaining({ calls: 0, costUsd: 0 })]);
 
       // Budget baselines: what the active run of a thread already used, and a workflow's spend since a time.
       expect(await usage.runUsage(a.threadId)).toEqual({ runId: a.runId, tokens: 1310, costUsd: 0.00072 });
       expect(await usage.runUsage(`none-${randomUUID()}`)).toEqual({ tokens: 0, costUsd: 0 });
       expect(await usage.workflowCostSince(a.workflowId, { since: new Date('2031-05-01T00:00:00Z') })).toBe(0.00072);
-      expect(await usage.workflowCostSince(a.workflowId, { since: new Date('2031-05-01T00:00:00Z'), excludeRunId: a.runId })).toBe(0);
+      expect(
+        await usage.workflowCostSince(a.workflowId, { since: new Date('2031-05-01T00:00:00Z'), excludeRunId: a.runId }),
+      ).toBe(0);
       expect(startOfUtcDay(day2).toISOString()).toBe('2031-05-02T00:00:00.000Z');
     });
 
@@ -86,7 +120,9 @@ for (const kind of BACKENDS) {
       await secrets.set(name, 'sk-second-value-789');
       expect(await secrets.get(name)).toBe('sk-second-value-789');
       expect((await rows.get(name))?.createdAt).toEqual(created);
-      expect((await secrets.list()).filter((s) => s.name === name)).toEqual([expect.objectContaining({ name, keyId: key.id })]);
+      expect((await secrets.list()).filter((s) => s.name === name)).toEqual([
+        expect.objectContaining({ name, keyId: key.id }),
+      ]);
       expect(JSON.stringify(await secrets.list())).not.toContain('sk-');
       expect(await secrets.delete(name)).toBe(true);
       expect(await secrets.delete(name)).toBe(false);

@@ -35,7 +35,8 @@ export interface UsageRow {
 }
 
 // Keys are constants of this file, inlined so SELECT and GROUP BY expressions are identical.
-const data = (key: 'model' | 'input' | 'output' | 'cached' | 'cacheWrite' | 'costUsd') => sql`(${runEvents.payload}->'data'->>${sql.raw(`'${key}'`)})`;
+const data = (key: 'model' | 'input' | 'output' | 'cached' | 'cacheWrite' | 'costUsd') =>
+  sql`(${runEvents.payload}->'data'->>${sql.raw(`'${key}'`)})`;
 const isModelCall = and(eq(runEvents.type, 'node.progress'), sql`${runEvents.payload}->>'kind' = 'model_call'`);
 
 /**
@@ -129,7 +130,13 @@ export function createUsageRepo(db: Database) {
     /** Cost of a workflow's model calls since `since` (default 00:00 UTC today), without one run's. */
     async workflowCostSince(workflowId: string, opts: { since?: Date; excludeRunId?: string } = {}): Promise<number> {
       const since = opts.since ?? startOfUtcDay(new Date());
-      const spent = await sum(and(eq(runs.workflowId, workflowId), gte(runEvents.ts, since), opts.excludeRunId === undefined ? undefined : ne(runEvents.runId, opts.excludeRunId)));
+      const spent = await sum(
+        and(
+          eq(runs.workflowId, workflowId),
+          gte(runEvents.ts, since),
+          opts.excludeRunId === undefined ? undefined : ne(runEvents.runId, opts.excludeRunId),
+        ),
+      );
       return spent.costUsd;
     },
   };

@@ -29,12 +29,21 @@ export interface ListWorkflows {
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-const summary = { workflowId: workflowVersions.workflowId, version: workflowVersions.version, valid: workflowVersions.valid, problems: workflowVersions.problems, createdAt: workflowVersions.createdAt };
+const summary = {
+  workflowId: workflowVersions.workflowId,
+  version: workflowVersions.version,
+  valid: workflowVersions.valid,
+  problems: workflowVersions.problems,
+  createdAt: workflowVersions.createdAt,
+};
 
 /** Workflows and their immutable versions: every save is a new version; deletes are soft. */
 export function createWorkflowsRepo(db: Database) {
   async function find(id: string): Promise<Workflow | undefined> {
-    const [row] = await db.select().from(workflows).where(and(eq(workflows.id, id), isNull(workflows.deletedAt)));
+    const [row] = await db
+      .select()
+      .from(workflows)
+      .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)));
     return row;
   }
 
@@ -53,13 +62,26 @@ export function createWorkflowsRepo(db: Database) {
       const id = input.id ?? randomUUID();
       try {
         return await db.transaction(async (tx) => {
-          const [workflow] = await tx.insert(workflows).values({ id, name: input.name, description: input.description ?? '', currentVersion: 1 }).returning();
-          const [version] = await tx.insert(workflowVersions).values({ workflowId: id, version: 1, document: input.document, valid: input.valid, problems: input.problems ?? [] }).returning();
+          const [workflow] = await tx
+            .insert(workflows)
+            .values({ id, name: input.name, description: input.description ?? '', currentVersion: 1 })
+            .returning();
+          const [version] = await tx
+            .insert(workflowVersions)
+            .values({
+              workflowId: id,
+              version: 1,
+              document: input.document,
+              valid: input.valid,
+              problems: input.problems ?? [],
+            })
+            .returning();
           if (workflow === undefined || version === undefined) throw new Error('insert returned no row');
           return { workflow, version };
         });
       } catch (err) {
-        if (pgError(err).code === UNIQUE_VIOLATION) throw new FlowError('conflict', `Workflow ${id} already exists`, { cause: err });
+        if (pgError(err).code === UNIQUE_VIOLATION)
+          throw new FlowError('conflict', `Workflow ${id} already exists`, { cause: err });
         throw err;
       }
     },
@@ -75,8 +97,12 @@ export function createWorkflowsRepo(db: Database) {
         .where(
           and(
             isNull(workflows.deletedAt),
-            pattern === undefined ? undefined : or(ilike(workflows.name, pattern), ilike(workflows.description, pattern)),
-            cursor === undefined ? undefined : sql`(${workflows.updatedAt}, ${workflows.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`,
+            pattern === undefined
+              ? undefined
+              : or(ilike(workflows.name, pattern), ilike(workflows.description, pattern)),
+            cursor === undefined
+              ? undefined
+              : sql`(${workflows.updatedAt}, ${workflows.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`,
           ),
         )
         .orderBy(desc(workflows.updatedAt), desc(workflows.id))
@@ -88,18 +114,43 @@ export function createWorkflowsRepo(db: Database) {
      * Stores a new immutable version and makes it current. With `expectedVersion`, refuses (conflict)
      * when someone else saved in between.
      */
-    async update(id: string, input: SaveWorkflow & { expectedVersion?: number }): Promise<{ workflow: Workflow; version: WorkflowVersion }> {
+    async update(
+      id: string,
+      input: SaveWorkflow & { expectedVersion?: number },
+    ): Promise<{ workflow: Workflow; version: WorkflowVersion }> {
       return db.transaction(async (tx) => {
-        const [current] = await tx.select().from(workflows).where(and(eq(workflows.id, id), isNull(workflows.deletedAt))).for('update');
+        const [current] = await tx
+          .select()
+          .from(workflows)
+          .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)))
+          .for('update');
         if (current === undefined) throw new FlowError('not_found', `Workflow ${id} not found`);
         if (input.expectedVersion !== undefined && input.expectedVersion !== current.currentVersion) {
-          throw new FlowError('conflict', `Workflow ${id} is at version ${current.currentVersion}, not ${input.expectedVersion}`, { details: { currentVersion: current.currentVersion } });
+          throw new FlowError(
+            'conflict',
+            `Workflow ${id} is at version ${current.currentVersion}, not ${input.expectedVersion}`,
+            { details: { currentVersion: current.currentVersion } },
+          );
         }
         const next = current.currentVersion + 1;
-        const [version] = await tx.insert(workflowVersions).values({ workflowId: id, version: next, document: input.document, valid: input.valid, problems: input.problems ?? [] }).returning();
+        const [version] = await tx
+          .insert(workflowVersions)
+          .values({
+            workflowId: id,
+            version: next,
+            document: input.document,
+            valid: input.valid,
+            problems: input.problems ?? [],
+          })
+          .returning();
         const [workflow] = await tx
           .update(workflows)
-          .set({ name: input.name, description: input.description ?? current.description, currentVersion: next, updatedAt: sql`now()` })
+          .set({
+            name: input.name,
+            description: input.description ?? current.description,
+            currentVersion: next,
+            updatedAt: sql`now()`,
+          })
           .where(eq(workflows.id, id))
           .returning();
         if (workflow === undefined || version === undefined) throw new Error('update returned no row');
@@ -120,7 +171,11 @@ export function createWorkflowsRepo(db: Database) {
     /** Versions without their documents, newest first. */
     async listVersions(id: string): Promise<WorkflowVersionSummary[]> {
       await get(id);
-      return db.select(summary).from(workflowVersions).where(eq(workflowVersions.workflowId, id)).orderBy(desc(workflowVersions.version));
+      return db
+        .select(summary)
+        .from(workflowVersions)
+        .where(eq(workflowVersions.workflowId, id))
+        .orderBy(desc(workflowVersions.version));
     },
 
     /** One version with its document; `version` omitted → the current one. Versions of deleted workflows stay readable. */
@@ -129,8 +184,15 @@ export function createWorkflowsRepo(db: Database) {
         version === undefined
           ? sql`${workflowVersions.version} = (select ${workflows.currentVersion} from ${workflows} where ${workflows.id} = ${id} and ${workflows.deletedAt} is null)`
           : eq(workflowVersions.version, version);
-      const [row] = await db.select().from(workflowVersions).where(and(eq(workflowVersions.workflowId, id), condition));
-      if (row === undefined) throw new FlowError('not_found', version === undefined ? `Workflow ${id} not found` : `Workflow ${id} has no version ${version}`);
+      const [row] = await db
+        .select()
+        .from(workflowVersions)
+        .where(and(eq(workflowVersions.workflowId, id), condition));
+      if (row === undefined)
+        throw new FlowError(
+          'not_found',
+          version === undefined ? `Workflow ${id} not found` : `Workflow ${id} has no version ${version}`,
+        );
       return row;
     },
   };

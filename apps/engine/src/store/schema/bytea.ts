@@ -5,7 +5,8 @@ import { customType } from 'drizzle-orm/pg-core';
  * without copying; PGlite: Uint8Array; text: `\x…` hex), so values read back equal values written.
  */
 export function toBytes(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof Uint8Array)
+    return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (typeof value === 'string' && value.startsWith('\\x')) return Uint8Array.from(Buffer.from(value.slice(2), 'hex'));
   throw new TypeError(`expected bytea, got ${typeof value}`);
 }

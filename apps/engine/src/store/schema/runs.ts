@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { doublePrecision, foreignKey, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { ErrorInfo } from '@flowcraft/schema';
 import { threads } from './threads.js';
 import { workflowVersions, workflows } from './workflows.js';
@@ -39,7 +50,11 @@ export const runs = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
-    foreignKey({ columns: [t.workflowId, t.workflowVersion], foreignColumns: [workflowVersions.workflowId, workflowVersions.version], name: 'runs_workflow_version_fk' }),
+    foreignKey({
+      columns: [t.workflowId, t.workflowVersion],
+      foreignColumns: [workflowVersions.workflowId, workflowVersions.version],
+      name: 'runs_workflow_version_fk',
+    }),
     // At most one queued or running run per thread: the guard against two runs racing on one thread.
     uniqueIndex('runs_one_active_per_thread').on(t.threadId).where(sql`${t.status} in ('queued', 'running')`),
     index('runs_created_idx').on(t.createdAt, t.id),
