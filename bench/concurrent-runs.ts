@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
-import { MemoryRunPorts } from '../apps/engine/src/runs/memory-ports.js';
-import { RunService } from '../apps/engine/src/runs/run-service.js';
-import type { RunPorts } from '../apps/engine/src/runs/ports.js';
-import { StoreRunPorts } from '../apps/engine/src/main/store-run-ports.js';
+import { MemoryRunPorts } from '../apps/engine/src/lifecycle/memory-ports.js';
+import { RunService } from '../apps/engine/src/lifecycle/run-service.js';
+import type { RunPorts } from '../apps/engine/src/lifecycle/ports.js';
+import { StoreRunPorts } from '../apps/engine/src/lifecycle/store-run-ports.js';
 import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
 import type { OpenDatabase } from '../apps/engine/src/store/index.js';
 import { openPgliteFromTemplate } from '../apps/engine/src/store/pglite-template.js';

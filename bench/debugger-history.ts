@@ -10,12 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { createHttpApp } from '../apps/engine/src/http/app.js';
-import { StoreDebugService } from '../apps/engine/src/main/store-debug-service.js';
-import { StoreHttpRunService } from '../apps/engine/src/main/http-run-service.js';
-import { StoreRunPorts } from '../apps/engine/src/main/store-run-ports.js';
-import { StoreThreadService } from '../apps/engine/src/main/store-thread-service.js';
-import { StoreWorkflowStore } from '../apps/engine/src/main/store-workflow-store.js';
-import { RunService } from '../apps/engine/src/runs/run-service.js';
+import { StoreDebugService } from '../apps/engine/src/time-travel/debug-service.js';
+import { StoreHttpRunService } from '../apps/engine/src/lifecycle/run-queries.js';
+import { StoreRunPorts } from '../apps/engine/src/lifecycle/store-run-ports.js';
+import { StoreThreadService } from '../apps/engine/src/time-travel/thread-service.js';
+import { StoreWorkflowStore } from '../apps/engine/src/workflows/workflow-store.js';
+import { RunService } from '../apps/engine/src/lifecycle/run-service.js';
 import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
 import type { OpenDatabase } from '../apps/engine/src/store/index.js';
 import { openPgliteFromTemplate } from '../apps/engine/src/store/pglite-template.js';

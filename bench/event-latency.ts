@@ -16,9 +16,9 @@ import type { AddressInfo } from 'node:net';
 import type { TraceEvent } from '@flowcraft/schema';
 // Installed as a dependency of apps/engine (the root package does not list it).
 import { io as connect } from '../apps/engine/node_modules/socket.io-client/build/esm/index.js';
-import { StoreEventLog } from '../apps/engine/src/main/store-event-log.js';
-import { StoreRunPorts } from '../apps/engine/src/main/store-run-ports.js';
-import { EventWriter } from '../apps/engine/src/runs/event-writer.js';
+import { StoreEventLog } from '../apps/engine/src/realtime/store-event-log.js';
+import { StoreRunPorts } from '../apps/engine/src/lifecycle/store-run-ports.js';
+import { EventWriter } from '../apps/engine/src/lifecycle/event-writer.js';
 import { attachRealtime } from '../apps/engine/src/realtime/index.js';
 import type { SubscribeReply } from '../apps/engine/src/realtime/index.js';
 import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';

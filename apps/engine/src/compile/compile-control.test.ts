@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doc, end, runDoc, start } from './test-harness.js';
+import { doc, end, runDoc, start } from '../testing/harness.js';
 
 const str = { type: 'string' as const, reducer: 'replace' as const };
 const list = { type: 'list' as const, reducer: 'append' as const };

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { doc, end, runDoc, start } from './test-harness.js';
+import { doc, end, runDoc, start } from '../testing/harness.js';
 
 const str = { type: 'string' as const, reducer: 'replace' as const };
 let base = '';

@@ -3,8 +3,8 @@ import { InvalidDocumentError } from '@flowcraft/schema';
 import { MemorySaver } from '@langchain/langgraph';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { compile } from './compile.js';
-import { createRunServices } from '../run/services.js';
-import { doc, end, runDoc, start } from './test-harness.js';
+import { createRunServices } from '../execution/services.js';
+import { doc, end, runDoc, start } from '../testing/harness.js';
 
 const str = { type: 'string' as const, reducer: 'replace' as const };
 

@@ -117,7 +117,7 @@ describe('the wired engine over HTTP and Socket.IO', () => {
 
   it('imports the examples into an empty database once', async () => {
     const { importExamples } = await import('./import-examples.js');
-    const { StoreWorkflowStore } = await import('./store-workflow-store.js');
+    const { StoreWorkflowStore } = await import('../workflows/workflow-store.js');
     const { createBuiltinRegistry } = await import('@flowcraft/node-types');
     const { createStore } = await import('../store/index.js');
     const db = await openPgliteFromTemplate();

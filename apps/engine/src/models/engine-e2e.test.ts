@@ -4,10 +4,10 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { createBuiltinRegistry, sleep } from '@flowcraft/node-types';
 import { WorkflowDocument, type TraceEventBody, type WorkflowDocumentInput } from '@flowcraft/schema';
 import { compile } from '../compile/compile.js';
-import { doc, end, start } from '../compile/test-harness.js';
-import { executeRun } from '../run/execute.js';
-import { ModelEvents } from '../run/model-events.js';
-import type { RunServices } from '../run/services.js';
+import { doc, end, start } from '../testing/harness.js';
+import { executeRun } from '../execution/execute.js';
+import { ModelEvents } from '../execution/model-events.js';
+import type { RunServices } from '../execution/services.js';
 import { createModelFactory } from './model-factory.js';
 import { startAnthropicFixture, startOpenAIFixture, type FixtureServer } from './fixtures/index.js';
 

@@ -6,7 +6,7 @@ import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage } from '@langcha
 import type { LLMResult } from '@langchain/core/outputs';
 import { tool } from '@langchain/core/tools';
 import type { SinkEvent } from '../compile/run-sink.js';
-import { ModelEvents } from '../run/model-events.js';
+import { ModelEvents } from '../execution/model-events.js';
 import { createModelFactory } from './model-factory.js';
 import { startAnthropicFixture, startOllamaFixture, startOpenAIFixture, type FixtureServer } from './fixtures/index.js';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { FlowError, NodeTypeDescription } from '@flowcraft/schema';
-import { doc, end, runDoc, start } from '../compile/test-harness.js';
+import { doc, end, runDoc, start } from '../testing/harness.js';
 import { isNodeType, loadNodeTypeModules, resolveNodeTypeModule } from './load-node-types.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -5,10 +5,10 @@ import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import { compile } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
 import { scopedServices } from '../compile/service-scope.js';
-import { executeRun } from '../run/execute.js';
-import type { RunOutcome } from '../run/execute.js';
-import { createRunServices } from '../run/services.js';
-import type { RunServices } from '../run/services.js';
+import { executeRun } from '../execution/execute.js';
+import type { RunOutcome } from '../execution/execute.js';
+import { createRunServices } from '../execution/services.js';
+import type { RunServices } from '../execution/services.js';
 import type { RunPorts, RunRecord } from './ports.js';
 import { EventWriter } from './event-writer.js';
 

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { FlowError, InvalidDocumentError, WorkflowDocument } from '@flowcraft/schema';
 import type { TraceEvent } from '@flowcraft/schema';
-import type { RunPorts, RunRecord } from '../runs/ports.js';
+import type { RunPorts, RunRecord } from './ports.js';
 import { tables } from '../store/index.js';
 import type { Run, Store } from '../store/index.js';
 import { isRecord, toStoredEvent } from './event-codec.js';

@@ -13,11 +13,11 @@ import type {
 } from '../http/schemas/debug.js';
 import type { Run, RunHandle } from '../http/schemas/run.js';
 import type { ThreadState } from '../http/schemas/thread.js';
-import type { RunService } from '../runs/run-service.js';
+import type { RunService } from '../lifecycle/run-service.js';
 import type { Store } from '../store/index.js';
-import { fromStoredEvent, isRecord } from './event-codec.js';
-import type { StoreHttpRunService } from './http-run-service.js';
-import type { StoreThreadService } from './store-thread-service.js';
+import { fromStoredEvent, isRecord } from '../lifecycle/event-codec.js';
+import type { StoreHttpRunService } from '../lifecycle/run-queries.js';
+import type { StoreThreadService } from './thread-service.js';
 
 const PAGE = 5000;
 

@@ -11,8 +11,8 @@ import {
   type FixtureServer,
   type OpenAIFixture,
 } from '../models/fixtures/index.js';
-import { MemoryRunPorts } from '../runs/memory-ports.js';
-import { RunService } from '../runs/run-service.js';
+import { MemoryRunPorts } from '../lifecycle/memory-ports.js';
+import { RunService } from '../lifecycle/run-service.js';
 import { createSecretStore } from '../secrets/create.js';
 import type { UsageLedger } from './budget.js';
 import { runServicesFactory, type EngineServiceDeps } from './services.js';

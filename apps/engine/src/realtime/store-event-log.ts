@@ -1,8 +1,8 @@
 import type { TraceEvent } from '@flowcraft/schema';
-import type { EventListener, EventLog, ThreadListener } from '../realtime/event-log.js';
+import type { EventListener, EventLog, ThreadListener } from './event-log.js';
 import type { RunEventsRepo } from '../store/index.js';
-import { fromStoredEvent } from './event-codec.js';
-import { RunListeners } from '../realtime/run-listeners.js';
+import { fromStoredEvent } from '../lifecycle/event-codec.js';
+import { RunListeners } from './run-listeners.js';
 
 /**
  * `EventLog` over the `run_events` table, with live delivery in process: `RunService` stores each

@@ -5,11 +5,11 @@ import { compile } from '../compile/compile.js';
 import type { ThreadService } from '../http/deps.js';
 import type { Page } from '../http/schemas/common.js';
 import type { HistoryQuery, ThreadState } from '../http/schemas/thread.js';
-import { createRunServices } from '../run/services.js';
-import { publicState, toPlain } from '../run/to-plain.js';
+import { createRunServices } from '../execution/services.js';
+import { publicState, toPlain } from '../execution/to-plain.js';
 import type { Store } from '../store/index.js';
-import { isRecord } from './event-codec.js';
-import type { StoreRunPorts } from './store-run-ports.js';
+import { isRecord } from '../lifecycle/event-codec.js';
+import type { StoreRunPorts } from '../lifecycle/store-run-ports.js';
 
 export type Compiled = ReturnType<typeof compile>;
 const SOURCES = ['input', 'loop', 'update', 'fork'] as const;

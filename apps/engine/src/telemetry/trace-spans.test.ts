@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import type { TraceEvent } from '@flowcraft/schema';
-import { MemoryRunPorts } from '../runs/memory-ports.js';
-import { RunService } from '../runs/run-service.js';
+import { MemoryRunPorts } from '../lifecycle/memory-ports.js';
+import { RunService } from '../lifecycle/run-service.js';
 import { InMemorySpanExporter, TraceSpans } from './trace-spans.js';
 
 describe('spans per run, node and model call from the trace', () => {

@@ -10,7 +10,7 @@ import type {
   WorkflowVersionSummary,
 } from '../http/schemas/workflow.js';
 import type { Workflow as WorkflowRow, WorkflowVersion as VersionRow, WorkflowsRepo } from '../store/index.js';
-import { isRecord } from './event-codec.js';
+import { isRecord } from '../lifecycle/event-codec.js';
 import { paginate } from './paginate.js';
 
 /**
