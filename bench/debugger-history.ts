@@ -9,13 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
+import { wireEngine } from '../apps/engine/src/main/wire.js';
 import { createHttpApp } from '../apps/engine/src/http/app.js';
-import { StoreDebugService } from '../apps/engine/src/time-travel/debug-service.js';
-import { StoreHttpRunService } from '../apps/engine/src/lifecycle/run-queries.js';
-import { StoreRunPorts } from '../apps/engine/src/lifecycle/store-run-ports.js';
-import { StoreThreadService } from '../apps/engine/src/time-travel/thread-service.js';
-import { StoreWorkflowStore } from '../apps/engine/src/workflows/workflow-store.js';
-import { RunService } from '../apps/engine/src/lifecycle/run-service.js';
 import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
 import type { OpenDatabase } from '../apps/engine/src/store/index.js';
 import { openPgliteFromTemplate } from '../apps/engine/src/store/pglite-template.js';
@@ -33,17 +28,8 @@ const quantile = (xs: number[], q: number) => {
 async function bench(label: string, open: OpenDatabase): Promise<void> {
   const registry = createBuiltinRegistry();
   const store = createStore(open.db);
-  const ports = new StoreRunPorts(store);
-  const runs = new RunService(ports, registry, { env: {}, streamTokens: false });
-  const httpRuns = new StoreHttpRunService(runs, store, ports);
-  const threads = new StoreThreadService(store, ports, registry);
-  const app = createHttpApp({
-    registry,
-    workflows: new StoreWorkflowStore(store.workflows),
-    runs: httpRuns,
-    threads,
-    debug: new StoreDebugService(runs, httpRuns, threads, store),
-  });
+  const { deps, runs } = wireEngine({ store, registry, env: {}, streamTokens: false });
+  const app = createHttpApp(deps);
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await app.request(
       path,

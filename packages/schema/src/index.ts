@@ -9,3 +9,4 @@ export * from './ports.js';
 export * from './node-type-description.js';
 export * from './json-schema.js';
 export * from './state-diff.js';
+export * from './wire/index.js';

@@ -1,8 +1,19 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
-import type { ErrorInfo, TokenUsage, TraceEvent, WorkflowDocument } from '@flowcraft/schema';
+import type {
+  Breakpoints,
+  ErrorInfo,
+  PausedAt,
+  PendingInterrupt,
+  RunStatus,
+  TokenUsage,
+  TraceEvent,
+  WorkflowDocument,
+} from '@flowcraft/schema';
+import type { RunCommand } from '../store/index.js';
 
-export type RunStatus = 'queued' | 'running' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
+export type { RunCommand, RunStatus };
 
+/** A run as the lifecycle sees it: the `runs` row, every field a column. */
 export interface RunRecord {
   id: string;
   threadId: string;
@@ -16,32 +27,82 @@ export interface RunRecord {
   /** The checkpoint a run continued its thread from (replay, fork, rerun from a node). */
   forkedFrom?: { runId?: string; checkpointId?: string };
   /** Pending interrupts while `interrupted`. */
-  interrupts?: { id: string; nodeId?: string; value: unknown }[];
+  interrupts: PendingInterrupt[];
   /** Where the run is paused while `interrupted` with no pending interrupts (a breakpoint or a step). */
-  paused?: { next: string[]; checkpointId: string } | null;
+  paused: PausedAt | null;
+  /** Breakpoints of a debug run. */
+  breakpoints: Breakpoints | null;
+  /** What the next execution does (set when the run was queued). */
+  command: RunCommand | null;
+  /** Incremented by every transition (compare-and-set token). */
+  revision: number;
+  /** Executions claimed so far; the running one's number. */
+  attempt: number;
+  /** Times a crash left the run running and recovery re-queued it. */
+  recoveries: number;
+  /** Set when a cancel was asked while `running`. */
+  cancelRequested: boolean;
+}
+
+/** A run row as created: always `queued`, with the command its first execution carries out. */
+export interface NewRun {
+  id: string;
+  threadId: string;
+  workflowId: string;
+  workflowVersion: number;
+  input: unknown;
+  command: RunCommand;
+  breakpoints?: Breakpoints;
+  forkedFrom?: { runId?: string; checkpointId?: string };
+}
+
+/** What a transition expects of the stored run; it applies only if all hold. */
+export interface RunExpectation {
+  from: readonly RunStatus[];
+  revision?: number;
+  attempt?: number;
+}
+
+/** The fields a transition sets. */
+export interface RunChange {
+  status?: RunStatus;
+  output?: unknown;
+  error?: ErrorInfo | null;
+  command?: RunCommand | null;
+  interrupts?: PendingInterrupt[];
+  paused?: PausedAt | null;
+  cancelRequested?: boolean;
+  /** Claim the run for an execution by this owner: `attempt + 1`. */
+  claimBy?: string;
+  /** The execution ended: no owner. */
+  release?: true;
+  /** Recovery re-queues a run whose process died: `recoveries + 1`. */
+  recovered?: true;
 }
 
 /**
- * What the run service needs from storage. The drizzle repositories implement it for PGlite and
- * Postgres; `memory-ports.ts` implements it for tests.
+ * What the run lifecycle needs from storage. The drizzle repositories implement it for PGlite and
+ * Postgres (`store-run-ports.ts`); `memory-ports.ts` for tests. Both pass `ports.conformance.ts`.
  */
 export interface RunPorts {
-  /** The document a run pins (workflow id + version). */
-  getVersion(
-    workflowId: string,
-    version?: number,
-  ): Promise<{ version: number; document: WorkflowDocument; valid: boolean }>;
+  /** The document a run pins (workflow id + version) and a hash of it (the compiled-graph cache key). */
+  getVersion(workflowId: string, version?: number): Promise<{ version: number; document: WorkflowDocument }>;
   createThread(workflowId: string, threadId?: string): Promise<string>;
   /** Creates a queued run; refuses (FlowError conflict) when the thread already has an active run. */
-  createRun(run: Omit<RunRecord, 'status'>): Promise<RunRecord>;
+  createRun(run: NewRun): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord>;
-  updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'threadId'>>): Promise<void>;
-  /** Runs left `queued` or `running` (after a crash). */
+  /**
+   * The one way a run changes: an atomic compare-and-set. Returns the updated run, or undefined
+   * when the stored run no longer matches `expect` (someone else moved it first).
+   * Throws FlowError `conflict` when the change would give the thread a second active run.
+   */
+  transition(runId: string, expect: RunExpectation, change: RunChange): Promise<RunRecord | undefined>;
+  /** Adds one execution's usage to the run's totals (atomic increment). */
+  addUsage(runId: string, tokens: TokenUsage): Promise<void>;
+  /** Runs left `queued` or `running` (after a crash), oldest first. */
   findUnfinished(): Promise<RunRecord[]>;
   /** Store a batch of one run's events atomically; their seqs (assigned by the caller) must be the run's next ones, in order. */
   appendEvents(events: TraceEvent[]): Promise<void>;
   lastSeq(runId: string): Promise<number>;
-  /** Breakpoints a debug run was started with (from its stored `run.started` event), after a restart. */
-  breakpointsOf?(runId: string): Promise<{ before: string[]; after: string[] } | undefined>;
   checkpointer: BaseCheckpointSaver;
 }

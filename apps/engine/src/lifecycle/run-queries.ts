@@ -5,16 +5,13 @@ import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from 
 import type { RunService } from './run-service.js';
 import type { Run as RunRow, Store } from '../store/index.js';
 import { isRecord } from './event-codec.js';
-import type { StoreRunPorts } from './store-run-ports.js';
-
-const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+import { toRunRecord } from './store-run-ports.js';
 
 /** The HTTP API's run service: `RunService` executes, the runs repository answers reads. */
 export class StoreHttpRunService implements HttpRunService {
   constructor(
     private readonly runs: RunService,
     private readonly store: Store,
-    private readonly ports: StoreRunPorts,
   ) {}
 
   async start(input: StartRunBody): Promise<RunHandle> {
@@ -45,39 +42,23 @@ export class StoreHttpRunService implements HttpRunService {
       limit: query.limit,
       cursor: query.cursor,
     });
-    return { items: await Promise.all(page.items.map((row) => this.toRun(row))), nextCursor: page.nextCursor };
+    return { items: page.items.map((row) => this.toRun(row)), nextCursor: page.nextCursor };
   }
 
   async cancel(runId: string, _reason: string | undefined): Promise<Run | undefined> {
-    const row = await this.store.runs.find(runId);
-    if (row === undefined) return undefined;
-    if (FINISHED.has(row.status))
-      throw new FlowError('conflict', `Run "${runId}" has already finished (${row.status}).`);
+    if ((await this.store.runs.find(runId)) === undefined) return undefined;
     await this.runs.cancel(runId);
     return this.get(runId);
   }
 
   async resume(runId: string, input: ResumeRunBody): Promise<Run | undefined> {
-    const row = await this.store.runs.find(runId);
-    if (row === undefined) return undefined;
-    if (row.status !== 'interrupted')
-      throw new FlowError('conflict', `Run "${runId}" is ${row.status}, not interrupted; there is nothing to resume.`);
-    if (input.answers !== undefined) {
-      const pending = new Set((await this.ports.pendingInterrupts(row)).map((i) => i.id));
-      const unknown = Object.keys(input.answers).filter((id) => !pending.has(id));
-      if (unknown.length > 0)
-        throw new FlowError(
-          'conflict',
-          `No pending interrupt with id ${unknown.map((id) => `"${id}"`).join(', ')}: it was answered already or never existed.`,
-        );
-    }
+    if ((await this.store.runs.find(runId)) === undefined) return undefined;
     await this.runs.resume(runId, input.answers !== undefined ? { byId: input.answers } : { value: input.value });
     return this.get(runId);
   }
 
-  private async toRun(row: RunRow): Promise<Run> {
-    const interrupts = await this.ports.pendingInterrupts(row);
-    const paused = await this.ports.pausedAt(row);
+  private toRun(row: RunRow): Run {
+    const { interrupts, paused } = toRunRecord(row);
     return {
       id: row.id,
       threadId: row.threadId,

@@ -119,8 +119,9 @@ describe('RunService', () => {
         if (e.type === 'node.started' && e.nodeId === 'step2') dead = true;
       }
     };
-    crashing.updateRun = async (id, patch) => {
-      if (!dead) await ports.updateRun(id, patch);
+    crashing.transition = async (id, expect, change) => (dead ? undefined : ports.transition(id, expect, change));
+    crashing.addUsage = async (id, tokens) => {
+      if (!dead) await ports.addUsage(id, tokens);
     };
     const realPut = ports.checkpointer.put.bind(ports.checkpointer);
     const realWrites = ports.checkpointer.putWrites.bind(ports.checkpointer);

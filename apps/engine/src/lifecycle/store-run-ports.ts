@@ -1,19 +1,12 @@
-import { and, desc, eq } from 'drizzle-orm';
-import { FlowError, InvalidDocumentError, WorkflowDocument } from '@flowcraft/schema';
-import type { TraceEvent } from '@flowcraft/schema';
-import type { RunPorts, RunRecord } from './ports.js';
-import { tables } from '../store/index.js';
+import { InvalidDocumentError, WorkflowDocument } from '@flowcraft/schema';
+import type { TokenUsage, TraceEvent } from '@flowcraft/schema';
 import type { Run, Store } from '../store/index.js';
-import { isRecord, toStoredEvent } from './event-codec.js';
-
-type Interrupts = NonNullable<RunRecord['interrupts']>;
-type Paused = { next: string[]; checkpointId: string };
+import { toStoredEvent } from './event-codec.js';
+import type { NewRun, RunChange, RunExpectation, RunPorts, RunRecord } from './ports.js';
 
 /** `RunPorts` over the store's repositories (PGlite or Postgres) and its `DrizzleSaver`. */
 export class StoreRunPorts implements RunPorts {
   readonly checkpointer: Store['checkpointer'];
-  /** Pending interrupts of interrupted runs, set by `updateRun`; after a restart they are read from the `run.interrupted` event. */
-  private readonly interrupts = new Map<string, { interrupts: Interrupts; paused: Paused | null }>();
 
   constructor(private readonly store: Store) {
     this.checkpointer = store.checkpointer;
@@ -22,7 +15,7 @@ export class StoreRunPorts implements RunPorts {
   async getVersion(workflowId: string, version?: number) {
     const row = await this.store.workflows.getVersion(workflowId, version);
     if (!row.valid) throw new InvalidDocumentError(row.problems);
-    return { version: row.version, document: WorkflowDocument.parse(row.document), valid: row.valid };
+    return { version: row.version, document: WorkflowDocument.parse(row.document) };
   }
 
   async createThread(workflowId: string, threadId?: string): Promise<string> {
@@ -30,47 +23,40 @@ export class StoreRunPorts implements RunPorts {
     return (await this.store.threads.create({ id: threadId, workflowId })).id;
   }
 
-  async createRun(run: Omit<RunRecord, 'status'>): Promise<RunRecord> {
+  async createRun(run: NewRun): Promise<RunRecord> {
     const row = await this.store.runs.create({
       id: run.id,
       threadId: run.threadId,
       workflowId: run.workflowId,
       workflowVersion: run.workflowVersion,
       input: run.input,
+      command: run.command,
+      ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
       ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
     });
-    return this.toRecord(row);
+    return toRunRecord(row);
   }
 
   async getRun(runId: string): Promise<RunRecord> {
-    return this.toRecord(await this.store.runs.get(runId));
+    return toRunRecord(await this.store.runs.get(runId));
   }
 
-  async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'threadId'>>): Promise<void> {
-    // After a restart the interruption is read back from the run's last `run.interrupted` event.
-    if (patch.status === 'interrupted')
-      this.interrupts.set(runId, { interrupts: patch.interrupts ?? [], paused: patch.paused ?? null });
-    else if (patch.status !== undefined || patch.interrupts !== undefined) this.interrupts.delete(runId);
-    await this.store.runs.update(runId, {
-      ...(patch.status === undefined ? {} : { status: patch.status }),
-      ...(patch.output === undefined ? {} : { output: patch.output }),
-      ...(patch.error === undefined ? {} : { error: patch.error }),
+  async transition(runId: string, expect: RunExpectation, change: RunChange): Promise<RunRecord | undefined> {
+    const row = await this.store.runs.transition(runId, expect, change);
+    return row === undefined ? undefined : toRunRecord(row);
+  }
+
+  async addUsage(runId: string, tokens: TokenUsage): Promise<void> {
+    if (tokens.input === 0 && tokens.output === 0 && (tokens.costUsd ?? 0) === 0) return;
+    await this.store.runs.addUsage(runId, {
+      tokensIn: tokens.input,
+      tokensOut: tokens.output,
+      cost: tokens.costUsd ?? 0,
     });
-    // Each execution (start, resume, recovery) reports its own usage: add it to the run's totals.
-    if (
-      patch.tokens !== undefined &&
-      (patch.tokens.input > 0 || patch.tokens.output > 0 || (patch.tokens.costUsd ?? 0) > 0)
-    ) {
-      await this.store.runs.addUsage(runId, {
-        tokensIn: patch.tokens.input,
-        tokensOut: patch.tokens.output,
-        cost: patch.tokens.costUsd ?? 0,
-      });
-    }
   }
 
   async findUnfinished(): Promise<RunRecord[]> {
-    return Promise.all((await this.store.runs.findRunning()).map((row) => this.toRecord(row)));
+    return (await this.store.runs.findRunning()).map(toRunRecord);
   }
 
   async appendEvents(events: TraceEvent[]): Promise<void> {
@@ -85,74 +71,28 @@ export class StoreRunPorts implements RunPorts {
   async lastSeq(runId: string): Promise<number> {
     return this.store.runEvents.lastSeq(runId);
   }
+}
 
-  async breakpointsOf(runId: string): Promise<{ before: string[]; after: string[] } | undefined> {
-    const e = tables.runEvents;
-    const [started] = await this.store.db
-      .select({ payload: e.payload })
-      .from(e)
-      .where(and(eq(e.runId, runId), eq(e.type, 'run.started')))
-      .orderBy(e.seq)
-      .limit(1);
-    const b = isRecord(started?.payload) ? started.payload.breakpoints : undefined;
-    if (!isRecord(b)) return undefined;
-    const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-    return { before: ids(b.before), after: ids(b.after) };
-  }
-
-  /** Pending interrupts of a run (empty unless it is interrupted). */
-  async pendingInterrupts(row: Run): Promise<Interrupts> {
-    return (await this.interruption(row)).interrupts;
-  }
-
-  /** Where an interrupted run with no pending interrupts is paused (a breakpoint or a step); null otherwise. */
-  async pausedAt(row: Run): Promise<Paused | null> {
-    return (await this.interruption(row)).paused;
-  }
-
-  private async interruption(row: Run): Promise<{ interrupts: Interrupts; paused: Paused | null }> {
-    if (row.status !== 'interrupted') return { interrupts: [], paused: null };
-    const cached = this.interrupts.get(row.id);
-    if (cached !== undefined) return cached;
-    const e = tables.runEvents;
-    const [last] = await this.store.db
-      .select({ payload: e.payload })
-      .from(e)
-      .where(and(eq(e.runId, row.id), eq(e.type, 'run.interrupted')))
-      .orderBy(desc(e.seq))
-      .limit(1);
-    const list = isRecord(last?.payload) && Array.isArray(last.payload.interrupts) ? last.payload.interrupts : [];
-    const interrupts: Interrupts = [];
-    for (const item of list) {
-      if (!isRecord(item) || typeof item.id !== 'string') continue;
-      interrupts.push({
-        id: item.id,
-        ...(typeof item.nodeId === 'string' ? { nodeId: item.nodeId } : {}),
-        value: item.value,
-      });
-    }
-    const p = isRecord(last?.payload) ? last.payload.paused : undefined;
-    const paused =
-      isRecord(p) && typeof p.checkpointId === 'string' && Array.isArray(p.next)
-        ? { checkpointId: p.checkpointId, next: p.next.filter((n): n is string => typeof n === 'string') }
-        : null;
-    const found = { interrupts, paused };
-    this.interrupts.set(row.id, found);
-    return found;
-  }
-
-  private async toRecord(row: Run): Promise<RunRecord> {
-    return {
-      id: row.id,
-      threadId: row.threadId,
-      workflowId: row.workflowId,
-      workflowVersion: row.workflowVersion,
-      status: row.status,
-      input: row.input,
-      ...(row.output === null ? {} : { output: row.output }),
-      ...(row.error === null ? {} : { error: row.error }),
-      tokens: { input: row.tokensIn, output: row.tokensOut, ...(row.cost > 0 ? { costUsd: row.cost } : {}) },
-      ...(await this.interruption(row)),
-    };
-  }
+/** A `runs` row as the lifecycle's record. */
+export function toRunRecord(row: Run): RunRecord {
+  return {
+    id: row.id,
+    threadId: row.threadId,
+    workflowId: row.workflowId,
+    workflowVersion: row.workflowVersion,
+    status: row.status,
+    input: row.input,
+    ...(row.output === null ? {} : { output: row.output }),
+    ...(row.error === null ? {} : { error: row.error }),
+    ...(row.forkedFrom === null ? {} : { forkedFrom: row.forkedFrom }),
+    tokens: { input: row.tokensIn, output: row.tokensOut, ...(row.cost > 0 ? { costUsd: row.cost } : {}) },
+    interrupts: row.status === 'interrupted' ? row.interrupts : [],
+    paused: row.status === 'interrupted' ? row.paused : null,
+    breakpoints: row.breakpoints,
+    command: row.command,
+    revision: row.revision,
+    attempt: row.attempt,
+    recoveries: row.recoveries,
+    cancelRequested: row.cancelRequested,
+  };
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { hasEditorBuild } from '../http/editor-static.js';
+import { installProcessGuard } from '../server/process-guard.js';
 import { stopOnSignals } from '../server/shutdown-signals.js';
 import { startEngine } from './engine.js';
 
@@ -10,6 +11,7 @@ const EXAMPLES_DIR = fileURLToPath(new URL('../../../../examples', import.meta.u
 const EDITOR_DIST = fileURLToPath(new URL('../../../editor/dist', import.meta.url));
 
 async function main(): Promise<void> {
+  installProcessGuard();
   const loaded = loadConfig(process.env);
   const config =
     loaded.editorDir === undefined && hasEditorBuild(EDITOR_DIST) ? { ...loaded, editorDir: EDITOR_DIST } : loaded;

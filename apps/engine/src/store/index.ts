@@ -12,7 +12,8 @@ export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from '
 export { createServerDatabase } from './server-database.js';
 export type { ServerDatabase } from './server-database.js';
 export { DrizzleSaver } from './checkpointer/drizzle-saver.js';
-export { RUN_STATUSES, ACTIVE_RUN_STATUSES } from './schema/index.js';
+export { ACTIVE_RUN_STATUSES } from './schema/index.js';
+export type { RunCommand } from './schema/index.js';
 export type { RunStatus } from './schema/index.js';
 export * as tables from './schema/index.js';
 export type {
@@ -24,7 +25,7 @@ export type {
   WorkflowsRepo,
 } from './repos/workflows-repo.js';
 export type { Thread, CreateThread, ThreadsRepo } from './repos/threads-repo.js';
-export type { Run, CreateRun, ListRuns, UpdateRun, RunsRepo } from './repos/runs-repo.js';
+export type { Run, CreateRun, ListRuns, RunChange, RunExpectation, RunsRepo } from './repos/runs-repo.js';
 export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-repo.js';
 export type { Page } from './repos/page.js';
 export { USAGE_DIMENSIONS, startOfUtcDay } from './repos/usage-repo.js';

@@ -6,13 +6,10 @@ import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { createHttpApp } from '../http/app.js';
 import { createRunServices } from '../execution/services.js';
 import { RunService } from '../lifecycle/run-service.js';
+import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
+import { wireEngine } from '../main/wire.js';
 import { createStore } from '../store/index.js';
 import { BACKENDS, useTestDatabase } from '../store/test-database.js';
-import { StoreHttpRunService } from '../lifecycle/run-queries.js';
-import { StoreDebugService } from './debug-service.js';
-import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
-import { StoreThreadService } from './thread-service.js';
-import { StoreWorkflowStore } from '../workflows/workflow-store.js';
 
 const examples = fileURLToPath(new URL('../../../../examples/', import.meta.url));
 const load = (name: string) => JSON.parse(readFileSync(`${examples}${name}.json`, 'utf8')) as Record<string, unknown>;
@@ -47,10 +44,9 @@ for (const kind of BACKENDS) {
     let runs: RunService;
 
     beforeAll(() => {
-      const registry = createBuiltinRegistry();
-      const store = createStore(database.db);
-      const ports = new StoreRunPorts(store);
-      runs = new RunService(ports, registry, {
+      const wired = wireEngine({
+        store: createStore(database.db),
+        registry: createBuiltinRegistry(),
         env: {},
         streamTokens: false,
         services: (doc) => {
@@ -59,15 +55,8 @@ for (const kind of BACKENDS) {
           return services;
         },
       });
-      const httpRuns = new StoreHttpRunService(runs, store, ports);
-      const threads = new StoreThreadService(store, ports, registry);
-      app = createHttpApp({
-        registry,
-        workflows: new StoreWorkflowStore(store.workflows),
-        runs: httpRuns,
-        threads,
-        debug: new StoreDebugService(runs, httpRuns, threads, store),
-      });
+      runs = wired.runs;
+      app = createHttpApp(wired.deps);
     });
 
     const call = async (method: string, path: string, body?: unknown) => {

@@ -1,17 +1,16 @@
 import type { StateSnapshot } from '@langchain/langgraph';
 import { toErrorInfo } from '@flowcraft/schema';
-import type { NodeTypeRegistry } from '@flowcraft/node-types';
-import { compile } from '../compile/compile.js';
+import type { Compiled } from '../compile/compile.js';
 import type { ThreadService } from '../http/deps.js';
 import type { Page } from '../http/schemas/common.js';
 import type { HistoryQuery, ThreadState } from '../http/schemas/thread.js';
-import { createRunServices } from '../execution/services.js';
 import { publicState, toPlain } from '../execution/to-plain.js';
 import type { Store } from '../store/index.js';
 import { isRecord } from '../lifecycle/event-codec.js';
-import type { StoreRunPorts } from '../lifecycle/store-run-ports.js';
+import type { CompiledGraphs } from '../lifecycle/compiled-graphs.js';
+import type { RunPorts } from '../lifecycle/ports.js';
 
-export type Compiled = ReturnType<typeof compile>;
+export type { Compiled };
 const SOURCES = ['input', 'loop', 'update', 'fork'] as const;
 type Source = (typeof SOURCES)[number];
 
@@ -20,12 +19,10 @@ type Source = (typeof SOURCES)[number];
  * store's checkpointer and reads `getState` / `getStateHistory`, mapped to canvas node ids.
  */
 export class StoreThreadService implements ThreadService {
-  private readonly compiled = new Map<string, Compiled>();
-
   constructor(
     private readonly store: Store,
-    private readonly ports: StoreRunPorts,
-    private readonly registry: NodeTypeRegistry,
+    private readonly ports: RunPorts,
+    private readonly graphs: CompiledGraphs,
   ) {}
 
   async getState(threadId: string): Promise<ThreadState | undefined> {
@@ -85,15 +82,8 @@ export class StoreThreadService implements ThreadService {
     const [latestRun] = (await this.store.runs.list({ threadId, limit: 1 })).items;
     const workflowId = latestRun?.workflowId ?? thread.workflowId;
     if (workflowId === null) return undefined;
-    const key = `${workflowId}@${latestRun?.workflowVersion ?? 'latest'}`;
-    const cached = this.compiled.get(key);
-    if (cached !== undefined) return cached;
     const { version, document } = await this.ports.getVersion(workflowId, latestRun?.workflowVersion);
-    const compiled = compile(document, this.registry, createRunServices({ script: document.script }), {
-      checkpointer: this.store.checkpointer,
-    });
-    if (latestRun !== undefined) this.compiled.set(`${workflowId}@${version}`, compiled);
-    return compiled;
+    return this.graphs.get(workflowId, version, document);
   }
 }
 

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../db.js';
 import { BACKENDS, useTestDatabase } from '../test-database.js';
 import { flowError } from './expect-flow-error.js';
+import { FlowError, RunStatus } from '@flowcraft/schema';
 import { createRunsRepo } from './runs-repo.js';
+import type { RunChange } from './runs-repo.js';
 import { createThreadsRepo } from './threads-repo.js';
 import { createWorkflowsRepo } from './workflows-repo.js';
 
@@ -21,6 +23,12 @@ for (const kind of BACKENDS) {
   describe(`runs repo on ${kind}`, () => {
     const store = useTestDatabase(kind);
     const runs = () => createRunsRepo(store.db);
+    /** A transition from any status (the lifecycle's own guards are tested in lifecycle/). */
+    const update = async (id: string, change: RunChange) => {
+      const row = await runs().transition(id, { from: RunStatus.options }, change);
+      if (row === undefined) throw new FlowError('not_found', `Run ${id} not found`);
+      return row;
+    };
 
     it('creates a queued run pinned to a workflow version; unknown thread or version is not_found', async () => {
       const f = await fixture(store.db);
@@ -37,10 +45,17 @@ for (const kind of BACKENDS) {
         startedAt: null,
         finishedAt: null,
         lastEventSeq: 0,
+        revision: 0,
+        attempt: 0,
+        recoveries: 0,
+        owner: null,
+        interrupts: [],
+        paused: null,
+        cancelRequested: false,
       });
       expect(await runs().get(run.id)).toEqual(run);
       expect((await flowError(runs().create({ ...f, threadId: `missing-${randomUUID()}` }))).code).toBe('not_found');
-      await runs().update(run.id, { status: 'completed' });
+      await update(run.id, { status: 'completed' });
       expect((await flowError(runs().create({ ...f, workflowVersion: 7 }))).code).toBe('not_found');
       expect((await flowError(runs().get(`missing-${randomUUID()}`))).code).toBe('not_found');
     });
@@ -51,12 +66,12 @@ for (const kind of BACKENDS) {
       const refused = await flowError(runs().create(f));
       expect(refused.code).toBe('conflict');
       expect(refused.message).toContain(f.threadId);
-      await runs().update(first.id, { status: 'interrupted' });
+      await update(first.id, { status: 'interrupted' });
       const second = await runs().create(f);
-      expect((await flowError(runs().update(first.id, { status: 'running' }))).code).toBe('conflict');
-      await runs().update(second.id, { status: 'cancelled' });
-      expect((await runs().update(first.id, { status: 'running' })).status).toBe('running');
-      await runs().update(first.id, { status: 'completed' });
+      expect((await flowError(update(first.id, { status: 'running' }))).code).toBe('conflict');
+      await update(second.id, { status: 'cancelled' });
+      expect((await update(first.id, { status: 'running' })).status).toBe('running');
+      await update(first.id, { status: 'completed' });
 
       const g = await fixture(store.db);
       const results = await Promise.allSettled(Array.from({ length: 4 }, () => runs().create(g)));
@@ -67,15 +82,15 @@ for (const kind of BACKENDS) {
     it('stamps start and finish times and stores output, error and usage', async () => {
       const f = await fixture(store.db);
       const run = await runs().create(f);
-      const running = await runs().update(run.id, { status: 'running' });
+      const running = await update(run.id, { status: 'running' });
       expect(running.startedAt).toBeInstanceOf(Date);
       expect(running.finishedAt).toBeNull();
       await runs().addUsage(run.id, { tokensIn: 10, tokensOut: 5, cost: 0.25 });
       await runs().addUsage(run.id, { tokensIn: 1, cost: 0.5 });
-      const interrupted = await runs().update(run.id, { status: 'interrupted' });
-      const resumed = await runs().update(run.id, { status: 'running' });
+      const interrupted = await update(run.id, { status: 'interrupted' });
+      const resumed = await update(run.id, { status: 'running' });
       expect(resumed.startedAt).toEqual(running.startedAt);
-      const failed = await runs().update(run.id, {
+      const failed = await update(run.id, {
         status: 'failed',
         error: { code: 'node_failed', message: 'boom', nodeId: 'n1' },
         output: { partial: true },
@@ -89,8 +104,37 @@ for (const kind of BACKENDS) {
         output: { partial: true },
       });
       expect(failed.finishedAt?.getTime()).toBeGreaterThanOrEqual(interrupted.updatedAt.getTime());
-      expect((await flowError(runs().update(`missing-${randomUUID()}`, { status: 'failed' }))).code).toBe('not_found');
+      expect((await flowError(update(`missing-${randomUUID()}`, { status: 'failed' }))).code).toBe('not_found');
       expect((await flowError(runs().addUsage(`missing-${randomUUID()}`, { tokensIn: 1 }))).code).toBe('not_found');
+    });
+
+    it('transitions are compare-and-set: of concurrent transitions from one revision exactly one wins', async () => {
+      const f = await fixture(store.db);
+      const run = await runs().create(f);
+      const tries = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          runs().transition(
+            run.id,
+            { from: ['queued'], revision: run.revision },
+            { status: 'running', claimBy: `p${i}` },
+          ),
+        ),
+      );
+      const winners = tries.filter((r) => r !== undefined);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]).toMatchObject({ status: 'running', attempt: 1, revision: 1 });
+      // A stale attempt cannot finish the run; the owning attempt can, once.
+      expect(
+        await runs().transition(run.id, { from: ['running'], attempt: 0 }, { status: 'completed' }),
+      ).toBeUndefined();
+      const done = await runs().transition(
+        run.id,
+        { from: ['running'], attempt: 1 },
+        { status: 'completed', release: true },
+      );
+      expect(done).toMatchObject({ status: 'completed', owner: null, revision: 2 });
+      expect(await runs().transition(run.id, { from: ['running'], attempt: 1 }, { status: 'failed' })).toBeUndefined();
+      expect((await runs().get(run.id)).status).toBe('completed');
     });
 
     it('lists with status/workflow/thread filters and cursor pages; findRunning finds queued and running', async () => {
@@ -99,7 +143,7 @@ for (const kind of BACKENDS) {
       const ids: string[] = [];
       for (const status of ['completed', 'failed', 'cancelled', 'completed'] as const) {
         const run = await runs().create(f);
-        await runs().update(run.id, { status });
+        await update(run.id, { status });
         ids.push(run.id);
       }
       const active = await runs().create({ ...f, status: 'running' });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
-import type { ErrorInfo } from '@flowcraft/schema';
+import type { Breakpoints, ErrorInfo, PausedAt, PendingInterrupt } from '@flowcraft/schema';
 import type { Database } from '../db.js';
 import { ACTIVE_RUN_STATUSES, runs } from '../schema/index.js';
-import type { RunStatus } from '../schema/index.js';
+import type { RunCommand, RunStatus } from '../schema/index.js';
 import { decodeCursor, pageSize, toPage } from './page.js';
 import type { Page } from './page.js';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, pgError } from './pg-error.js';
@@ -20,6 +20,8 @@ export interface CreateRun {
   input?: unknown;
   status?: 'queued' | 'running';
   forkedFrom?: { runId?: string; checkpointId?: string } | null;
+  command?: RunCommand | null;
+  breakpoints?: Breakpoints | null;
 }
 
 export interface ListRuns {
@@ -30,13 +32,31 @@ export interface ListRuns {
   cursor?: string;
 }
 
-export interface UpdateRun {
+/** What a lifecycle transition expects of the run row: it applies only if all of these hold. */
+export interface RunExpectation {
+  /** Statuses the run must be in. */
+  from: readonly RunStatus[];
+  /** The revision the caller read; absent = any. */
+  revision?: number;
+  /** The executing attempt (an execution's own transitions); absent = any. */
+  attempt?: number;
+}
+
+/** The columns a transition sets. Every transition increments `revision`. */
+export interface RunChange {
   status?: RunStatus;
   output?: unknown;
   error?: ErrorInfo | null;
-  tokensIn?: number;
-  tokensOut?: number;
-  cost?: number;
+  command?: RunCommand | null;
+  interrupts?: PendingInterrupt[];
+  paused?: PausedAt | null;
+  cancelRequested?: boolean;
+  /** Claim the run for an execution: `attempt + 1`, owned by this process. */
+  claimBy?: string;
+  /** Release the owner (the execution ended). */
+  release?: true;
+  /** Recovery re-queues a run whose process died: `recoveries + 1`. */
+  recovered?: true;
 }
 
 const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
@@ -81,6 +101,8 @@ export function createRunsRepo(db: Database) {
             status,
             input: input.input ?? null,
             forkedFrom: input.forkedFrom ?? null,
+            command: input.command ?? null,
+            breakpoints: input.breakpoints ?? null,
             startedAt: status === 'running' ? sql`now()` : null,
           })
           .returning();
@@ -127,29 +149,42 @@ export function createRunsRepo(db: Database) {
     },
 
     /**
-     * Updates status, output, error and usage. Entering `running` stamps `started_at` (once); a
-     * terminal status stamps `finished_at`. Re-activating a run while its thread has another
-     * active run is a conflict.
+     * One atomic compare-and-set on the run row: applies `change` only when the row still matches
+     * `expect` (status, and the revision / attempt the caller read). Returns the new row, or
+     * undefined when the run has moved on (the caller lost a race: answer 409, write nothing).
+     * Entering `running` stamps `started_at` once; a finished status stamps `finished_at`.
+     * Re-activating a run while its thread has another active run is a conflict.
      */
-    async update(id: string, patch: UpdateRun): Promise<Run> {
-      const status = patch.status;
+    async transition(id: string, expect: RunExpectation, change: RunChange): Promise<Run | undefined> {
+      const status = change.status;
       try {
         const [row] = await db
           .update(runs)
           .set({
             ...(status === undefined ? {} : { status }),
-            ...(patch.output === undefined ? {} : { output: patch.output }),
-            ...(patch.error === undefined ? {} : { error: patch.error }),
-            ...(patch.tokensIn === undefined ? {} : { tokensIn: patch.tokensIn }),
-            ...(patch.tokensOut === undefined ? {} : { tokensOut: patch.tokensOut }),
-            ...(patch.cost === undefined ? {} : { cost: patch.cost }),
+            ...(change.output === undefined ? {} : { output: change.output }),
+            ...(change.error === undefined ? {} : { error: change.error }),
+            ...(change.command === undefined ? {} : { command: change.command }),
+            ...(change.interrupts === undefined ? {} : { interrupts: change.interrupts }),
+            ...(change.paused === undefined ? {} : { paused: change.paused }),
+            ...(change.cancelRequested === undefined ? {} : { cancelRequested: change.cancelRequested }),
+            ...(change.claimBy === undefined ? {} : { owner: change.claimBy, attempt: sql`${runs.attempt} + 1` }),
+            ...(change.release ? { owner: null } : {}),
+            ...(change.recovered ? { recoveries: sql`${runs.recoveries} + 1` } : {}),
             ...(status === 'running' ? { startedAt: sql`coalesce(${runs.startedAt}, now())` } : {}),
             ...(status !== undefined && TERMINAL.includes(status) ? { finishedAt: sql`now()` } : {}),
+            revision: sql`${runs.revision} + 1`,
             updatedAt: sql`now()`,
           })
-          .where(eq(runs.id, id))
+          .where(
+            and(
+              eq(runs.id, id),
+              inArray(runs.status, [...expect.from]),
+              expect.revision === undefined ? undefined : eq(runs.revision, expect.revision),
+              expect.attempt === undefined ? undefined : eq(runs.attempt, expect.attempt),
+            ),
+          )
           .returning();
-        if (row === undefined) throw new FlowError('not_found', `Run ${id} not found`);
         return row;
       } catch (err) {
         const { code, constraint } = pgError(err);

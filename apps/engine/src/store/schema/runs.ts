@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   doublePrecision,
   foreignKey,
   index,
@@ -11,16 +12,30 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { ErrorInfo } from '@flowcraft/schema';
+import { ACTIVE_RUN_STATUSES, RunStatus } from '@flowcraft/schema';
+import type { Breakpoints, ErrorInfo, PausedAt, PendingInterrupt } from '@flowcraft/schema';
 import { threads } from './threads.js';
 import { workflowVersions, workflows } from './workflows.js';
 
-export const RUN_STATUSES = ['queued', 'running', 'interrupted', 'completed', 'failed', 'cancelled'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-/** Statuses of a run that still holds its thread. */
-export const ACTIVE_RUN_STATUSES = ['queued', 'running'] as const satisfies readonly RunStatus[];
+export { ACTIVE_RUN_STATUSES };
+export type { RunStatus };
 
-export const runStatus = pgEnum('run_status', RUN_STATUSES);
+/**
+ * What the next execution of a queued run does: start from its input, continue from a checkpoint
+ * (replay / fork / rerun), answer interrupts, run one step, or continue to the next breakpoint.
+ * Set by the transition that queued the run, so a run re-queued after a crash repeats it. An answer
+ * names the checkpoint it answers (`at`): after a crash it is sent again only if the thread is
+ * still there.
+ */
+export type RunCommand =
+  | { kind: 'start' }
+  | { kind: 'fork'; checkpointId: string }
+  | { kind: 'resume'; value: unknown; at?: string }
+  | { kind: 'resumeById'; answers: Record<string, unknown>; at?: string }
+  | { kind: 'step' }
+  | { kind: 'continue' };
+
+export const runStatus = pgEnum('run_status', RunStatus.options as [RunStatus, ...RunStatus[]]);
 
 export const runs = pgTable(
   'runs',
@@ -40,9 +55,27 @@ export const runs = pgTable(
     tokensIn: integer('tokens_in').notNull().default(0),
     tokensOut: integer('tokens_out').notNull().default(0),
     cost: doublePrecision('cost').notNull().default(0),
-    /** `{ runId?, checkpointId? }` this run was forked from, if any. */
     /** Seq of the last stored run event (run_events.seq is allocated by incrementing it). */
     lastEventSeq: integer('last_event_seq').notNull().default(0),
+    /** Incremented by every lifecycle transition: a transition names the revision it read (compare-and-set). */
+    revision: integer('revision').notNull().default(0),
+    /** Executions started (claims); the executing attempt's number guards its final transition. */
+    attempt: integer('attempt').notNull().default(0),
+    /** Times a crash (or restart) left the run `running` and recovery re-queued it. */
+    recoveries: integer('recoveries').notNull().default(0),
+    /** Which process executes the run while `running`. */
+    owner: text('owner'),
+    /** What the next execution does (set when the run is queued). */
+    command: jsonb('command').$type<RunCommand>(),
+    /** Pending interrupts while `interrupted`. */
+    interrupts: jsonb('interrupts').$type<PendingInterrupt[]>().notNull().default([]),
+    /** Where a run paused by a breakpoint or a step stands, while `interrupted` with no interrupts. */
+    paused: jsonb('paused').$type<PausedAt>(),
+    /** Breakpoints of a debug run, applied by every execution of it. */
+    breakpoints: jsonb('breakpoints').$type<Breakpoints>(),
+    /** A cancel asked while `running`: the executing process aborts and records `cancelled`. */
+    cancelRequested: boolean('cancel_requested').notNull().default(false),
+    /** `{ runId?, checkpointId? }` this run was forked from, if any. */
     forkedFrom: jsonb('forked_from').$type<{ runId?: string; checkpointId?: string }>(),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date', precision: 3 }),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date', precision: 3 }),

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { NodeTypeRegistry } from '@flowcraft/node-types';
+import type { WorkflowDocument } from '@flowcraft/schema';
+import { compile } from '../compile/compile.js';
+import type { Compiled } from '../compile/compile.js';
+import { scopedServices } from '../compile/service-scope.js';
+import { createRunServices } from '../execution/services.js';
+
+/** Workflow versions whose compiled graphs are kept. */
+const CACHE_SIZE = 64;
+
+/**
+ * The one compiled-graph cache: a workflow version is compiled (and validated) once, shared by
+ * every run of it and by the time-travel reads. Keyed by workflow id, version and a hash of the
+ * stored document (a workflow deleted and re-created under the same id and version recompiles).
+ * A graph runs each node inside the current run's services (`scopedServices`).
+ */
+export class CompiledGraphs {
+  private readonly cache = new Map<string, Compiled>();
+  private readonly fallback: ReturnType<typeof scopedServices>;
+  /** Compilations done (tests and benchmarks read it). */
+  compilations = 0;
+
+  constructor(
+    private readonly registry: NodeTypeRegistry,
+    private readonly checkpointer: BaseCheckpointSaver,
+    env?: Record<string, string | undefined>,
+  ) {
+    this.fallback = scopedServices(createRunServices({ env }));
+  }
+
+  /** The compiled graph of a stored workflow version; throws InvalidDocumentError. */
+  get(workflowId: string, version: number, stored: WorkflowDocument): Compiled {
+    const hash = createHash('sha1').update(JSON.stringify(stored)).digest('base64');
+    const key = `${workflowId}\u0000${version}\u0000${hash}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const compiled = compile(stored, this.registry, this.fallback, { checkpointer: this.checkpointer });
+    this.compilations += 1;
+    this.cache.set(key, compiled);
+    if (this.cache.size > CACHE_SIZE) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    return compiled;
+  }
+}

@@ -1,0 +1,237 @@
+import { FlowError, toErrorInfo } from '@flowcraft/schema';
+import type { TraceEventBody } from '@flowcraft/schema';
+import type { Compiled } from '../compile/compile.js';
+import { executeRun } from '../execution/execute.js';
+import type { ExecuteOptions, RunOutcome } from '../execution/execute.js';
+import { createRunServices } from '../execution/services.js';
+import type { RunServices } from '../execution/services.js';
+import type { CompiledGraphs } from './compiled-graphs.js';
+import { EventWriter } from './event-writer.js';
+import type { RunPorts, RunRecord } from './ports.js';
+import type { RunServiceOptions } from './run-service.js';
+
+type Plan = Pick<
+  ExecuteOptions,
+  'input' | 'resume' | 'resumeById' | 'checkpointId' | 'interruptBefore' | 'interruptAfter'
+>;
+
+/**
+ * Executes runs this process has claimed (`running`, owned by its attempt). Only the executor
+ * writes a running run's events, and its final transition names its attempt, so an execution that
+ * lost the run (cancelled, re-queued by recovery) cannot overwrite it. Nothing an execution does
+ * escapes: an unexpected error fails that run with its cause and the process stays up.
+ */
+export class RunExecutor {
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /**
+   * Services of runs that may continue (paused, interrupted): a run keeps its models across its
+   * executions in this process, so a scripted model goes on with its next reply after a step.
+   */
+  private readonly services = new Map<string, RunServices>();
+
+  constructor(
+    private readonly ports: RunPorts,
+    private readonly graphs: CompiledGraphs,
+    private readonly opts: RunServiceOptions & { logError: (message: string, err: unknown) => void },
+  ) {}
+
+  get size(): number {
+    return this.active.size;
+  }
+
+  /** Execute a claimed run in the background. */
+  launch(run: RunRecord): void {
+    const controller = new AbortController();
+    const done = this.execute(run, controller.signal)
+      .catch((err: unknown) => this.guard(run, err))
+      .finally(() => this.active.delete(run.id));
+    this.active.set(run.id, { controller, done });
+  }
+
+  /** Abort a run executing here and wait until it has recorded its outcome. */
+  async abort(runId: string, reason: FlowError): Promise<void> {
+    const a = this.active.get(runId);
+    if (!a) return;
+    a.controller.abort(reason);
+    await a.done;
+  }
+
+  async settled(runId: string): Promise<void> {
+    await this.active.get(runId)?.done;
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    const all = [...this.active.values()];
+    const timer = new Promise<void>((r) => setTimeout(r, timeoutMs).unref());
+    await Promise.race([Promise.all(all.map((a) => a.done)), timer]);
+    for (const a of this.active.values()) a.controller.abort(new FlowError('cancelled', 'Engine shutting down'));
+    await Promise.all([...this.active.values()].map((a) => a.done));
+  }
+
+  /** Store the final event of a run that ended without an execution (cancelled or failed by a transition). */
+  async recordFinal(run: RunRecord, body: TraceEventBody): Promise<void> {
+    this.services.delete(run.id);
+    const writer = await this.writer(run.id);
+    writer.emit(body);
+    await writer.flush();
+  }
+
+  private async writer(runId: string): Promise<EventWriter> {
+    return new EventWriter(
+      runId,
+      await this.ports.lastSeq(runId),
+      (events) => this.ports.appendEvents(events),
+      this.opts.publish,
+    );
+  }
+
+  private async execute(run: RunRecord, signal: AbortSignal): Promise<void> {
+    let writer = await this.writer(run.id);
+    const t0 = performance.now();
+    let outcome: RunOutcome;
+    try {
+      const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
+      const compiled = this.graphs.get(run.workflowId, v.version, v.document);
+      const plan = await this.plan(run);
+      if (run.attempt === 1 && (run.command?.kind === 'start' || run.command?.kind === 'fork')) {
+        writer.emit({
+          type: 'run.started',
+          threadId: run.threadId,
+          workflowId: run.workflowId,
+          input: run.input,
+          ...(run.command.kind === 'fork' ? { fromCheckpointId: run.command.checkpointId } : {}),
+          ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
+        });
+      }
+      const services = this.services.get(run.id) ?? (await this.createServices(compiled));
+      this.services.set(run.id, services);
+      outcome = await executeRun({
+        compiled,
+        services,
+        threadId: run.threadId,
+        runId: run.id,
+        signal,
+        streamTokens: this.opts.streamTokens,
+        onEvent: (body) => writer.emit(body),
+        beforeCheckpoint: () => writer.flush(),
+        ...plan,
+      });
+      await writer.flush();
+    } catch (err) {
+      outcome = { status: 'failed', error: toErrorInfo(err), tokens: { input: 0, output: 0 } };
+      // If storing the trace failed, record the failure with a writer that starts from what is stored.
+      if (
+        !(await writer.flush().then(
+          () => true,
+          () => false,
+        ))
+      )
+        writer = await this.writer(run.id);
+    }
+    await this.finish(run, outcome, writer, performance.now() - t0);
+  }
+
+  private createServices(compiled: Compiled): RunServices | Promise<RunServices> {
+    return this.opts.services
+      ? this.opts.services(compiled.document)
+      : createRunServices({ script: compiled.document.script, env: this.opts.env });
+  }
+
+  /**
+   * What this execution does, from the run's command and its thread's latest checkpoint: a command
+   * a crash interrupted is not repeated twice (a start whose run already checkpointed continues; an
+   * answer is not sent again once the thread moved past the checkpoint it answered).
+   */
+  private async plan(run: RunRecord): Promise<Plan> {
+    const latest = await this.ports.checkpointer.getTuple({ configurable: { thread_id: run.threadId } });
+    const ownCheckpoint = latest?.metadata !== undefined && Reflect.get(latest.metadata, 'runId') === run.id;
+    const latestId: unknown = latest?.config.configurable?.checkpoint_id;
+    const breakpoints: Plan = run.breakpoints
+      ? { interruptBefore: run.breakpoints.before, interruptAfter: run.breakpoints.after }
+      : {};
+    const command = run.command ?? { kind: 'continue' };
+    switch (command.kind) {
+      case 'start':
+        return ownCheckpoint
+          ? breakpoints
+          : { ...breakpoints, input: run.input !== null && typeof run.input === 'object' ? { ...run.input } : {} };
+      case 'fork':
+        return ownCheckpoint ? breakpoints : { ...breakpoints, checkpointId: command.checkpointId };
+      // An answer is sent while the thread still stands where it was asked (after a crash it may have moved on).
+      case 'resume':
+        return command.at === undefined || command.at === latestId
+          ? { ...breakpoints, resume: command.value }
+          : breakpoints;
+      case 'resumeById':
+        return command.at === undefined || command.at === latestId
+          ? { ...breakpoints, resumeById: command.answers }
+          : breakpoints;
+      case 'step':
+        return { interruptBefore: '*' };
+      case 'continue':
+        return breakpoints;
+    }
+  }
+
+  /** The execution's final transition (naming its attempt), then the run's final event. */
+  private async finish(run: RunRecord, outcome: RunOutcome, writer: EventWriter, durationMs: number): Promise<void> {
+    if (outcome.status !== 'interrupted') this.services.delete(run.id);
+    await this.ports.addUsage(run.id, outcome.tokens);
+    const own = { from: ['running' as const], attempt: run.attempt };
+    const end = { command: null, release: true as const };
+    let body: TraceEventBody;
+    let moved: RunRecord | undefined;
+    switch (outcome.status) {
+      case 'completed':
+        moved = await this.ports.transition(run.id, own, { ...end, status: 'completed', output: outcome.output });
+        body = { type: 'run.completed', output: outcome.output, durationMs, tokens: outcome.tokens };
+        break;
+      case 'interrupted':
+        moved = await this.ports.transition(run.id, own, {
+          ...end,
+          status: 'interrupted',
+          interrupts: outcome.interrupts,
+          paused: outcome.paused ?? null,
+        });
+        body = {
+          type: 'run.interrupted',
+          interrupts: outcome.interrupts,
+          ...(outcome.paused ? { paused: outcome.paused } : {}),
+        };
+        break;
+      case 'failed':
+        moved = await this.ports.transition(run.id, own, { ...end, status: 'failed', error: outcome.error });
+        body = { type: 'run.failed', error: outcome.error, tokens: outcome.tokens };
+        break;
+      case 'cancelled':
+        moved = await this.ports.transition(run.id, own, { ...end, status: 'cancelled' });
+        body = { type: 'run.cancelled', tokens: outcome.tokens };
+        break;
+    }
+    if (moved === undefined) {
+      this.opts.logError(
+        `Run ${run.id}: attempt ${run.attempt} no longer owns the run; its outcome is dropped`,
+        outcome,
+      );
+      return;
+    }
+    writer.emit(body);
+    await writer.flush();
+  }
+
+  /** The last line of defence: an error nothing else caught fails the run (if this attempt still owns it). */
+  private async guard(run: RunRecord, err: unknown): Promise<void> {
+    this.opts.logError(`Run ${run.id} failed unexpectedly`, err);
+    try {
+      const info = toErrorInfo(err);
+      const failed = await this.ports.transition(
+        run.id,
+        { from: ['running'], attempt: run.attempt },
+        { status: 'failed', error: info, command: null, release: true },
+      );
+      if (failed) await this.recordFinal(failed, { type: 'run.failed', error: info, tokens: { input: 0, output: 0 } });
+    } catch (again) {
+      this.opts.logError(`Run ${run.id}: could not record its failure`, again);
+    }
+  }
+}
