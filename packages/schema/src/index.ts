@@ -10,3 +10,4 @@ export * from './node-type-description.js';
 export * from './json-schema.js';
 export * from './state-diff.js';
 export * from './wire/index.js';
+export * from './is-record.js';

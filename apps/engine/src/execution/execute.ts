@@ -1,5 +1,5 @@
 import { Command, isGraphInterrupt } from '@langchain/langgraph';
-import { ErrorInfo } from '@flowcraft/schema';
+import { ErrorInfo, isRecord } from '@flowcraft/schema';
 import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import { ERROR_CHANNEL } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
@@ -61,10 +61,6 @@ function addUsage(
   // Totals show a cost once some call cost something (free and unpriced calls are in the `model_call`
   // events); summed in nano-dollars so they stay free of float dust.
   if (u.costUsd) into.costUsd = Math.round(((into.costUsd ?? 0) + u.costUsd) * 1e9) / 1e9;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**

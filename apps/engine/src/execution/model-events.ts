@@ -1,3 +1,4 @@
+import { isRecord } from '@flowcraft/schema';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
 import type { BaseMessage } from '@langchain/core/messages';
@@ -27,10 +28,6 @@ function str(meta: Record<string, unknown> | undefined, key: string): string | u
 function num(meta: Record<string, unknown> | undefined, key: string): number | undefined {
   const v = meta?.[key];
   return typeof v === 'number' ? v : undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 export interface ModelEventsOptions {

@@ -1,10 +1,9 @@
-import { FlowError } from '@flowcraft/schema';
+import { FlowError, isRecord } from '@flowcraft/schema';
 import type { RunService as HttpRunService } from '../http/deps.js';
 import type { Page } from '../http/schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from '../http/schemas/run.js';
 import type { RunService } from './run-service.js';
 import type { Run as RunRow, Store } from '../store/index.js';
-import { isRecord } from './event-codec.js';
 import { toRunRecord } from './store-run-ports.js';
 
 /** The HTTP API's run service: `RunService` executes, the runs repository answers reads. */

@@ -1,7 +1,7 @@
 import { InvalidDocumentError, WorkflowDocument } from '@flowcraft/schema';
 import type { TokenUsage, TraceEvent } from '@flowcraft/schema';
 import type { Run, Store } from '../store/index.js';
-import { toStoredEvent } from './event-codec.js';
+import { toStoredEvent } from '../store/event-codec.js';
 import type { NewRun, RunChange, RunExpectation, RunPorts, RunRecord } from './ports.js';
 
 /** `RunPorts` over the store's repositories (PGlite or Postgres) and its `DrizzleSaver`. */

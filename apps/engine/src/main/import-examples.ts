@@ -1,10 +1,10 @@
+import { isRecord } from '@flowcraft/schema';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeCatalog } from '@flowcraft/schema';
 import { checkDocument } from '../http/check-document.js';
 import type { WorkflowStore } from '../http/deps.js';
 import type { Template } from '../http/schemas/template.js';
-import { isRecord } from '../lifecycle/event-codec.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FlowError } from '@flowcraft/schema';
+import { FlowError, isRecord } from '@flowcraft/schema';
 import { NodeTypeRegistry } from '@flowcraft/node-types';
 import type { NodeType } from '@flowcraft/node-types';
 
@@ -41,10 +41,6 @@ function configError(spec: string, message: string, details: Record<string, unkn
     details: { module: spec, ...details },
     cause,
   });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function hasFunction(v: unknown, name: string): boolean {

@@ -1,7 +1,7 @@
 import type { TraceEvent } from '@flowcraft/schema';
 import type { EventListener, EventLog, ThreadListener } from './event-log.js';
 import type { RunEventsRepo } from '../store/index.js';
-import { fromStoredEvent } from '../lifecycle/event-codec.js';
+import { fromStoredEvent } from '../store/event-codec.js';
 import { RunListeners } from './run-listeners.js';
 
 /**

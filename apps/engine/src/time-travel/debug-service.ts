@@ -1,5 +1,5 @@
 import { Command } from '@langchain/langgraph';
-import { FlowError, checkStateValues, diffState } from '@flowcraft/schema';
+import { FlowError, checkStateValues, diffState, isRecord } from '@flowcraft/schema';
 import type { TraceEvent } from '@flowcraft/schema';
 import type { DebugService } from '../http/deps.js';
 import type {
@@ -15,7 +15,7 @@ import type { Run, RunHandle } from '../http/schemas/run.js';
 import type { ThreadState } from '../http/schemas/thread.js';
 import type { RunService } from '../lifecycle/run-service.js';
 import type { Store } from '../store/index.js';
-import { fromStoredEvent, isRecord } from '../lifecycle/event-codec.js';
+import { fromStoredEvent } from '../store/event-codec.js';
 import type { StoreHttpRunService } from '../lifecycle/run-queries.js';
 import type { StoreThreadService } from './thread-service.js';
 

@@ -1,12 +1,11 @@
 import type { StateSnapshot } from '@langchain/langgraph';
-import { toErrorInfo } from '@flowcraft/schema';
+import { toErrorInfo, isRecord } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
 import type { ThreadService } from '../http/deps.js';
 import type { Page } from '../http/schemas/common.js';
 import type { HistoryQuery, ThreadState } from '../http/schemas/thread.js';
 import { publicState, toPlain } from '../execution/to-plain.js';
 import type { Store } from '../store/index.js';
-import { isRecord } from '../lifecycle/event-codec.js';
 import type { CompiledGraphs } from '../lifecycle/compiled-graphs.js';
 import type { RunPorts } from '../lifecycle/ports.js';
 

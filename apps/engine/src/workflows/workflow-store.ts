@@ -1,4 +1,4 @@
-import { FlowError } from '@flowcraft/schema';
+import { FlowError, isRecord } from '@flowcraft/schema';
 import type { NewWorkflow, NewWorkflowVersion, WorkflowStore } from '../http/deps.js';
 import type { Page, PageQuery } from '../http/schemas/common.js';
 import type {
@@ -10,7 +10,6 @@ import type {
   WorkflowVersionSummary,
 } from '../http/schemas/workflow.js';
 import type { Workflow as WorkflowRow, WorkflowVersion as VersionRow, WorkflowsRepo } from '../store/index.js';
-import { isRecord } from '../lifecycle/event-codec.js';
 import { paginate } from './paginate.js';
 
 /**

@@ -1,5 +1,5 @@
-import { TraceEvent } from '@flowcraft/schema';
-import type { NewRunEvent, RunEvent } from '../store/index.js';
+import { TraceEvent, isRecord } from '@flowcraft/schema';
+import type { NewRunEvent, RunEvent } from './index.js';
 
 /** A trace event as a `run_events` row: `type` and `nodeId` in columns, the rest of the body in `payload`. */
 export function toStoredEvent(event: TraceEvent): NewRunEvent {
@@ -19,8 +19,4 @@ export function fromStoredEvent(row: RunEvent): TraceEvent {
     seq: row.seq,
     ts: row.ts.toISOString(),
   });
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -14,9 +14,9 @@ import {
 import { MemoryRunPorts } from '../lifecycle/memory-ports.js';
 import { RunService } from '../lifecycle/run-service.js';
 import { createSecretStore } from '../secrets/create.js';
-import type { UsageLedger } from './budget.js';
-import { runServicesFactory, type EngineServiceDeps } from './services.js';
-import { createToolFetch, type ToolFetch } from './tool-fetch.js';
+import type { UsageLedger } from '../execution/budget.js';
+import { runServicesFactory, type EngineServiceDeps } from '../execution/services.js';
+import { createToolFetch, type ToolFetch } from '../execution/tool-fetch.js';
 
 /**
  * The wiring the engine uses (main/engine.ts): RunService with `runServicesFactory` — credentials
