@@ -154,3 +154,54 @@ describe('RunService', () => {
     expect(events.filter((e) => e.type === 'run.started')).toHaveLength(1);
   });
 });
+
+describe('RunService guard', () => {
+  it('a storage failure while a run finishes fails that run with its cause; nothing escapes the engine', async () => {
+    const ports = new MemoryRunPorts();
+    ports.addWorkflow(example('sequential-pipeline'));
+    const escaped: unknown[] = [];
+    const onEscape = (err: unknown) => escaped.push(err);
+    process.on('unhandledRejection', onEscape);
+    const logged: string[] = [];
+    // Event storage breaks as the run completes: the final event cannot be written.
+    const broken = Object.create(ports) as MemoryRunPorts;
+    broken.appendEvents = async (events) => {
+      if (events.some((e) => e.type === 'run.completed')) throw new Error('disk full');
+      await ports.appendEvents(events);
+    };
+    const service = new RunService(broken, registry, { env: {}, logError: (m) => logged.push(m) });
+    const { runId } = await service.start({ workflowId: 'sequential-pipeline', input: { topic: 'tides' } });
+    await service.settled(runId);
+    await new Promise((r) => setTimeout(r, 20));
+    process.off('unhandledRejection', onEscape);
+    expect(escaped).toEqual([]);
+    // The completion was recorded on the row before its event failed; the guard logged the failure.
+    expect((await ports.getRun(runId)).status).toBe('completed');
+    expect(logged.some((m) => m.includes(runId))).toBe(true);
+    // The engine still starts and finishes other runs.
+    const healthy = new RunService(ports, registry, { env: {} });
+    const next = await healthy.start({ workflowId: 'sequential-pipeline', input: { topic: 'x' } });
+    await healthy.settled(next.runId);
+    expect((await ports.getRun(next.runId)).status).toBe('completed');
+  });
+
+  it('an error thrown by the execution itself fails the run with the cause and one final event', async () => {
+    const ports = new MemoryRunPorts();
+    ports.addWorkflow(example('sequential-pipeline'));
+    const service = new RunService(ports, registry, {
+      env: {},
+      services: () => {
+        throw new Error('services exploded');
+      },
+      logError: () => {},
+    });
+    const { runId } = await service.start({ workflowId: 'sequential-pipeline', input: {} });
+    await service.settled(runId);
+    const run = await ports.getRun(runId);
+    expect(run.status).toBe('failed');
+    expect(run.error?.message).toContain('services exploded');
+    const events = ports.events.get(runId) ?? [];
+    expect(events.filter((e) => e.type === 'run.failed')).toHaveLength(1);
+    expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
+  });
+});
