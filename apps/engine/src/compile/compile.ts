@@ -100,8 +100,9 @@ export function compile(
   let outputChannels: string[] | undefined;
   for (const node of doc.nodes) {
     const entry = registry.get(node.type);
+    const type = registry.type(node.type);
     const built = runtimes.get(node.id);
-    if (!entry || !built) continue;
+    if (!entry || !type || !built) continue;
     const control = entry.controlFor?.(node.config) ?? entry.control;
     const isEnd = entry.role === 'end';
     const dynamic = control !== 'all' || entry.boundedSelfLoop === true;
@@ -123,7 +124,8 @@ export function compile(
       ...(ends ? { ends } : {}),
       ...(deferred.has(node.id) ? { defer: true } : {}),
       ...(retryPolicy ? { retryPolicy } : {}),
-      ...(timeoutMs > 0 && entry.role === undefined && node.type !== 'human' ? { timeout: timeoutMs } : {}),
+      // Start/end do no work; a node that pauses the run waits for a person, which is not work either.
+      ...(timeoutMs > 0 && entry.role === undefined && type.pausesRun !== true ? { timeout: timeoutMs } : {}),
       ...(errorTargets.length > 0
         ? {
             errorHandler: (_state: unknown, nodeError: { error: unknown }) => {
