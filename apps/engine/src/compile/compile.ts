@@ -1,7 +1,7 @@
 import { Annotation, Command, END, START, StateGraph } from '@langchain/langgraph';
 import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
 import { InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
-import type { Channel, Problem, WorkflowDocument } from '@flowcraft/schema';
+import type { Channel, Problem } from '@flowcraft/schema';
 import type { NodeServices, NodeTypeRegistry, NodeRuntime } from '@flowcraft/node-types';
 import { buildStateDefinition } from './state-annotation.js';
 import { buildTopology, ERROR_PORT } from './topology.js';
