@@ -1,6 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlowError } from '@flowcraft/schema';
-import { EXPRESSION_TIMEOUT_ENV, type ExpressionLimitsInput, resolveExpressionLimits } from './expression-limits.js';
+import {
+  EXPRESSION_TIMEOUT_ENV,
+  type ExpressionLimitsInput,
+  expressionLimitsFromEnv,
+  resolveExpressionLimits,
+} from './expression-limits.js';
 import { withLagProbe } from './lag-probe.js';
 import { evaluate, render } from './template.js';
 
@@ -26,10 +31,6 @@ const POISON: Record<string, { expr: string; limit: string; limits?: ExpressionL
 const STATE = { n: 1, objects: Array.from({ length: 6000 }, (_, i) => ({ a: i })) };
 
 describe('expression budget', () => {
-  afterEach(() => {
-    delete process.env[EXPRESSION_TIMEOUT_ENV];
-  });
-
   for (const [name, { expr, limit, limits }] of Object.entries(POISON)) {
     it(`cuts ${name} with expression_limit naming node and field; the event loop keeps turning`, async () => {
       const probe = await withLagProbe(() =>
@@ -57,33 +58,48 @@ describe('expression budget', () => {
     expect(probe.maxLagMs).toBeLessThan(1000);
   });
 
-  it('several evaluations in a row let the loop turn between them', async () => {
-    const probe = await withLagProbe(async () => {
-      const out: string[] = [];
-      for (let i = 0; i < 8; i++) {
-        try {
-          await evaluate('($f := function($n){ $f($n + 1) }; $f(0))', {}, { limits: { timeoutMs: 60 } });
-        } catch (err) {
-          out.push(err instanceof FlowError ? err.code : 'other');
-        }
-      }
-      return out;
+  it('a long series of cheap evaluations lets the event loop turn in between', async () => {
+    const state = { items: Array.from({ length: 20_000 }, (_, i) => ({ price: i })) };
+    let turned = false;
+    setImmediate(() => {
+      turned = true;
     });
-    expect(probe.value).toEqual(Array(8).fill('expression_limit'));
-    // 8 × 60 ms of budget; without yielding in between, the loop is blocked for all of it at once (≈ 530 ms here).
-    expect(probe.maxLagMs).toBeLessThan(4 * 60);
+    let seenBeforeEnd = false;
+    // Straight-line expressions (no per-step hooks) awaited back to back only settle microtasks;
+    // without a yield between them the immediate above could not run until the series ended.
+    for (let i = 0; i < 60; i++) {
+      const prices = await evaluate('state.items.price', state);
+      expect(Array.isArray(prices) && prices.length).toBe(20_000);
+      if (turned) seenBeforeEnd = true;
+    }
+    expect(seenBeforeEnd).toBe(true);
   });
 
-  it('takes the timeout from FLOWCRAFT_EXPRESSION_TIMEOUT_MS, injected limits over it', async () => {
-    process.env[EXPRESSION_TIMEOUT_ENV] = '40';
-    expect(resolveExpressionLimits().timeoutMs).toBe(40);
+  it('concurrent evaluations are each charged for their own steps only, not the wall clock', async () => {
+    const expr = '$count([1..3000].($ * 2))';
+    const generous = { timeoutMs: 10_000 };
+    for (let i = 0; i < 3; i++) await evaluate(expr, {}, { limits: generous }); // warm up
+    const t0 = performance.now();
+    await evaluate(expr, {}, { limits: generous });
+    const alone = performance.now() - t0;
+    const limits = { timeoutMs: Math.max(20, Math.ceil(alone * 4)) };
+    const t1 = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: 24 }, () => evaluate(expr, {}, { limits })));
+    const wall = performance.now() - t1;
+    expect(results.map((r) => r.status)).toEqual(Array(24).fill('fulfilled'));
+    // Each took longer than its budget on the wall clock (interleaved with 23 others), so a wall-clock
+    // budget would have cut them all.
+    expect(wall).toBeGreaterThan(limits.timeoutMs);
+  });
+
+  it('takes the default timeout from FLOWCRAFT_EXPRESSION_TIMEOUT_MS; injected limits win', async () => {
+    expect(expressionLimitsFromEnv({ [EXPRESSION_TIMEOUT_ENV]: '40' }).timeoutMs).toBe(40);
+    expect(expressionLimitsFromEnv({ [EXPRESSION_TIMEOUT_ENV]: 'nonsense' }).timeoutMs).toBe(100);
+    expect(expressionLimitsFromEnv({}).timeoutMs).toBe(100);
     expect(resolveExpressionLimits({ timeoutMs: 250 }).timeoutMs).toBe(250);
-    await expect(evaluate('($f := function($n){ $f($n + 1) }; $f(0))', {})).rejects.toMatchObject({
-      code: 'expression_limit',
-      details: { limit: 'timeoutMs', value: 40 },
-    });
-    process.env[EXPRESSION_TIMEOUT_ENV] = 'nonsense';
-    expect(resolveExpressionLimits().timeoutMs).toBe(100);
+    await expect(
+      evaluate('($f := function($n){ $f($n + 1) }; $f(0))', {}, { limits: { timeoutMs: 40 } }),
+    ).rejects.toMatchObject({ code: 'expression_limit', details: { limit: 'timeoutMs', value: 40 } });
   });
 
   it('injected size limits apply', async () => {

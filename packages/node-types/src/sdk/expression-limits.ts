@@ -25,31 +25,35 @@ export type ExpressionLimitsInput = z.input<typeof ExpressionLimits>;
 /** Environment variable giving the default `timeoutMs` of every evaluation. */
 export const EXPRESSION_TIMEOUT_ENV = 'FLOWCRAFT_EXPRESSION_TIMEOUT_MS';
 
-function envTimeout(): number | undefined {
-  if (typeof process === 'undefined' || !process.env) return undefined;
-  const raw = process.env[EXPRESSION_TIMEOUT_ENV];
+function envTimeout(env: Record<string, string | undefined>): number | undefined {
+  const raw = env[EXPRESSION_TIMEOUT_ENV];
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= 60_000 ? n : undefined;
 }
 
-interface Memo {
-  env: number | undefined;
-  limits: ExpressionLimits;
+/** The default limits under an environment: `FLOWCRAFT_EXPRESSION_TIMEOUT_MS` over the built-in defaults. */
+export function expressionLimitsFromEnv(env: Record<string, string | undefined>): ExpressionLimits {
+  const timeoutMs = envTimeout(env);
+  return ExpressionLimits.parse(timeoutMs === undefined ? {} : { timeoutMs });
 }
-const memo = new WeakMap<ExpressionLimitsInput, Memo>();
-const NONE: ExpressionLimitsInput = {};
 
-/**
- * The limits in force: injected values over `FLOWCRAFT_EXPRESSION_TIMEOUT_MS` over the defaults.
- * Memoized per injected object (every evaluation calls this).
- */
-export function resolveExpressionLimits(injected: ExpressionLimitsInput = NONE): ExpressionLimits {
-  const env = envTimeout();
-  const hit = memo.get(injected);
-  if (hit && hit.env === env) return hit.limits;
-  const timeoutMs = injected.timeoutMs ?? env;
-  const limits = ExpressionLimits.parse({ ...injected, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
-  memo.set(injected, { env, limits });
+let processDefaults: ExpressionLimits | undefined;
+const memo = new WeakMap<ExpressionLimitsInput, ExpressionLimits>();
+
+/** This process's defaults, read from its environment once (like the rest of the engine's configuration). */
+export function defaultExpressionLimits(): ExpressionLimits {
+  processDefaults ??= expressionLimitsFromEnv(typeof process === 'undefined' ? {} : process.env);
+  return processDefaults;
+}
+
+/** The limits in force: injected values over the process defaults. Memoized per injected object. */
+export function resolveExpressionLimits(injected?: ExpressionLimitsInput): ExpressionLimits {
+  if (injected === undefined) return defaultExpressionLimits();
+  let limits = memo.get(injected);
+  if (!limits) {
+    limits = ExpressionLimits.parse({ ...defaultExpressionLimits(), ...injected });
+    memo.set(injected, limits);
+  }
   return limits;
 }

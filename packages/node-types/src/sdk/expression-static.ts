@@ -46,3 +46,41 @@ function nodeError(node: object, limits: ExpressionLimits): string | undefined {
   }
   return undefined;
 }
+
+const STRAIGHT_LITERALS = new Set(['string', 'number', 'value']);
+
+/**
+ * A "straight-line" expression: field paths, literals, arithmetic, comparisons, `&`, `and`/`or` and
+ * `? :` — no function call, lambda, range, regex, filter, wildcard or block. Its cost is linear in
+ * the size of the state it reads, so it runs without the per-step hooks (most placeholders are
+ * `state.x`; the hooks cost about 8 µs on them, see bench/expression-budget.ts).
+ */
+export function isStraightLine(node: unknown, depth = 0): boolean {
+  if (depth > 64 || node === null || typeof node !== 'object' || !('type' in node)) return false;
+  if ('predicate' in node || 'stages' in node || 'group' in node || 'focus' in node || 'index' in node) return false;
+  const type = node.type;
+  if (typeof type === 'string' && STRAIGHT_LITERALS.has(type)) return true;
+  if (type === 'name') return true;
+  if (type === 'path')
+    return 'steps' in node && Array.isArray(node.steps) && node.steps.every((s) => isStraightLine(s, depth + 1));
+  if (type === 'binary')
+    return (
+      'value' in node &&
+      node.value !== '..' &&
+      'lhs' in node &&
+      'rhs' in node &&
+      isStraightLine(node.lhs, depth + 1) &&
+      isStraightLine(node.rhs, depth + 1)
+    );
+  if (type === 'condition')
+    return (
+      'condition' in node &&
+      'then' in node &&
+      isStraightLine(node.condition, depth + 1) &&
+      isStraightLine(node.then, depth + 1) &&
+      (!('else' in node) || node.else === undefined || isStraightLine(node.else, depth + 1))
+    );
+  if (type === 'unary' && 'value' in node && node.value === '-' && 'expression' in node)
+    return isStraightLine(node.expression, depth + 1);
+  return false;
+}

@@ -1,8 +1,9 @@
 import jsonata from 'jsonata';
 import { FlowError } from '@flowcraft/schema';
 import { ExpressionLimitHit, exitHook, registerGuardedFunctions } from './expression-guards.js';
+import { SLICE_MS, entryHook } from './expression-clock.js';
 import { type ExpressionLimits, type ExpressionLimitsInput, resolveExpressionLimits } from './expression-limits.js';
-import { staticExpressionError } from './expression-static.js';
+import { isStraightLine, staticExpressionError } from './expression-static.js';
 import { LinearRegExp } from './linear-regexp.js';
 import { yieldIfBusy } from './yield-if-busy.js';
 
@@ -20,7 +21,8 @@ import { yieldIfBusy } from './yield-if-busy.js';
  */
 const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
 const MAX_CACHE = 5000;
-const cache = new Map<string, jsonata.Expression>();
+/** Compiled expressions per limits object (limits are memoized, so one map per configuration). */
+const caches = new WeakMap<ExpressionLimits, Map<string, jsonata.Expression>>();
 
 /** Where an expression sits, for its errors; and the limits to apply (defaults: `resolveExpressionLimits()`). */
 export interface ExpressionContext {
@@ -30,23 +32,19 @@ export interface ExpressionContext {
   limits?: ExpressionLimitsInput;
 }
 
+const ENTRY_HOOK = Symbol.for('jsonata.__evaluate_entry');
 const EXIT_HOOK = Symbol.for('jsonata.__evaluate_exit');
 
-function limitsKey(l: ExpressionLimits): string {
-  return `${l.timeoutMs},${l.maxDepth},${l.maxItems},${l.maxStringLength},${l.maxStringArgument},${l.maxSortItems}`;
-}
-
 function build(expr: string, limits: ExpressionLimits): jsonata.Expression {
-  const options: jsonata.JsonataOptions = {
-    timeout: limits.timeoutMs,
-    stack: limits.maxDepth,
-    sequence: limits.maxItems,
-  };
+  // Time is our entry hook's (see expression-clock.ts); depth and list sizes are JSONata's guardrails.
+  const options: jsonata.JsonataOptions = { stack: limits.maxDepth, sequence: limits.maxItems };
   // JSONata types `RegexEngine` as RegExpConstructor; it only calls `new Engine(regex)` and `exec`.
   Reflect.set(options, 'RegexEngine', LinearRegExp);
   const compiled = jsonata(expr, options);
+  if (isStraightLine(compiled.ast())) return compiled;
   registerGuardedFunctions(compiled, limits);
   // The hooks are looked up by symbol; `assign` is typed for string names only.
+  Reflect.apply(compiled.assign, compiled, [ENTRY_HOOK, entryHook(limits)]);
   Reflect.apply(compiled.assign, compiled, [EXIT_HOOK, exitHook(limits)]);
   return compiled;
 }
@@ -56,8 +54,12 @@ export function compileExpression(
   expr: string,
   limits: ExpressionLimits = resolveExpressionLimits(),
 ): jsonata.Expression {
-  const key = `${limitsKey(limits)}\u0000${expr}`;
-  const hit = cache.get(key);
+  let cache = caches.get(limits);
+  if (!cache) {
+    cache = new Map();
+    caches.set(limits, cache);
+  }
+  const hit = cache.get(expr);
   if (hit) return hit;
   let compiled: jsonata.Expression;
   try {
@@ -66,7 +68,7 @@ export function compileExpression(
     throw new FlowError('invalid_document', `Invalid expression "${expr}": ${errorMessage(err)}`, { cause: err });
   }
   if (cache.size >= MAX_CACHE) cache.clear();
-  cache.set(key, compiled);
+  cache.set(expr, compiled);
   return compiled;
 }
 
@@ -80,7 +82,7 @@ function errorCode(err: unknown): unknown {
 }
 
 /** Check an expression: syntax, then what can be seen statically (literal ranges over the cap, unsupported regexes). */
-export function expressionError(expr: string, limits: ExpressionLimitsInput = {}): string | undefined {
+export function expressionError(expr: string, limits?: ExpressionLimitsInput): string | undefined {
   const resolved = resolveExpressionLimits(limits);
   let compiled: jsonata.Expression;
   try {
@@ -92,7 +94,7 @@ export function expressionError(expr: string, limits: ExpressionLimitsInput = {}
 }
 
 /** Check every placeholder of a template, and that every `{{` is closed; returns the first error message. */
-export function templateError(template: string, limits: ExpressionLimitsInput = {}): string | undefined {
+export function templateError(template: string, limits?: ExpressionLimitsInput): string | undefined {
   let end = 0;
   for (const m of template.matchAll(PLACEHOLDER)) {
     const e = expressionError(m[1] ?? '', limits);
@@ -159,7 +161,8 @@ export async function evaluate(
   const limits = resolveExpressionLimits(ctx.limits);
   const compiled = compileExpression(expr, limits);
   // Consecutive evaluations (rules, assignments, placeholders) let the event loop turn between them.
-  await yieldIfBusy(limits.timeoutMs);
+  const turn = yieldIfBusy(SLICE_MS * 2);
+  if (turn) await turn;
   try {
     const value: unknown = await compiled.evaluate({ state });
     return normalize(value);

@@ -15,12 +15,17 @@ function markBusy(): void {
   });
 }
 
-export async function yieldIfBusy(sliceMs: number): Promise<void> {
+/** A promise to await when the loop should turn first; undefined (nothing to await) otherwise. */
+export function yieldIfBusy(sliceMs: number): Promise<void> | undefined {
   if (busySince === undefined) {
     markBusy();
-    return;
+    return undefined;
   }
-  if (performance.now() - busySince < sliceMs) return;
-  await new Promise<void>((resolve) => later(resolve));
-  if (busySince === undefined) markBusy();
+  if (performance.now() - busySince < sliceMs) return undefined;
+  return new Promise<void>((resolve) =>
+    later(() => {
+      if (busySince === undefined) markBusy();
+      resolve();
+    }),
+  );
 }
