@@ -20,6 +20,8 @@ export const ErrorCode = z.enum([
   'rate_limited',
   'budget_exceeded',
   'recursion_limit',
+  /** A template or JSONata expression went over its time, depth or size budget. */
+  'expression_limit',
   'cancelled',
   'interrupted',
   // unexpected

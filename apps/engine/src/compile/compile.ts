@@ -1,7 +1,7 @@
 import { Annotation, Command, END, START, StateGraph } from '@langchain/langgraph';
 import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
 import { InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
-import type { Channel, Problem, WorkflowDocument } from '@flowcraft/schema';
+import type { Channel, Problem } from '@flowcraft/schema';
 import type { NodeServices, NodeTypeRegistry, NodeRuntime } from '@flowcraft/node-types';
 import { buildStateDefinition } from './state-annotation.js';
 import { buildTopology, ERROR_PORT } from './topology.js';
@@ -100,8 +100,9 @@ export function compile(
   let outputChannels: string[] | undefined;
   for (const node of doc.nodes) {
     const entry = registry.get(node.type);
+    const type = registry.type(node.type);
     const built = runtimes.get(node.id);
-    if (!entry || !built) continue;
+    if (!entry || !type || !built) continue;
     const control = entry.controlFor?.(node.config) ?? entry.control;
     const isEnd = entry.role === 'end';
     const dynamic = control !== 'all' || entry.boundedSelfLoop === true;
@@ -123,7 +124,8 @@ export function compile(
       ...(ends ? { ends } : {}),
       ...(deferred.has(node.id) ? { defer: true } : {}),
       ...(retryPolicy ? { retryPolicy } : {}),
-      ...(timeoutMs > 0 && entry.role === undefined && node.type !== 'human' ? { timeout: timeoutMs } : {}),
+      // Start/end do no work; a node that pauses the run waits for a person, which is not work either.
+      ...(timeoutMs > 0 && entry.role === undefined && type.pausesRun !== true ? { timeout: timeoutMs } : {}),
       ...(errorTargets.length > 0
         ? {
             errorHandler: (_state: unknown, nodeError: { error: unknown }) => {

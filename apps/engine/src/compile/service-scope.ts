@@ -32,5 +32,8 @@ export function scopedServices(fallback: NodeServices): NodeServices {
     get mcp() {
       return current().mcp;
     },
+    get expressionLimits() {
+      return current().expressionLimits;
+    },
   };
 }

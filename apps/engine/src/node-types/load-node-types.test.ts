@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { FlowError, NodeTypeDescription } from '@flowcraft/schema';
 import { doc, end, runDoc, start } from '../testing/harness.js';
-import { isNodeType, loadNodeTypeModules, resolveNodeTypeModule } from './load-node-types.js';
+import { isNodeType } from '@flowcraft/node-types';
+import { loadNodeTypeModules, resolveNodeTypeModule } from './load-node-types.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = (name: string) => join(here, 'fixtures', name);

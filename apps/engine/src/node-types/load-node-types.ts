@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FlowError, isRecord } from '@flowcraft/schema';
-import { NodeTypeRegistry } from '@flowcraft/node-types';
+import { NodeTypeRegistry, isNodeType, missingNodeTypeFields } from '@flowcraft/node-types';
 import type { NodeType } from '@flowcraft/node-types';
 
 /** One module named in the engine's configuration, and the node types it contributed. */
@@ -19,18 +19,6 @@ export interface LoadedNodeTypeModule {
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 /** Export conditions honoured in package.json `exports`, as Node does for `import`. */
 const CONDITIONS = new Set(['import', 'node', 'module', 'default']);
-/** Fields `defineNodeType` results have; an object with some of them but not all is reported. */
-const NODE_TYPE_FIELDS: readonly (keyof NodeType)[] = [
-  'type',
-  'version',
-  'meta',
-  'control',
-  'config',
-  'portsSpec',
-  'channels',
-  'build',
-];
-
 /**
  * Invalid configuration: the engine was told to load something that is not a usable node-type
  * module. `invalid_request` (a user error the operator fixes in the configuration), not `internal`,
@@ -45,25 +33,6 @@ function configError(spec: string, message: string, details: Record<string, unkn
 
 function hasFunction(v: unknown, name: string): boolean {
   return isRecord(v) && typeof v[name] === 'function';
-}
-
-/** Fields of `NodeType` a value lacks (structural check; works across copies of the SDK). */
-function missingFields(v: Record<string, unknown>): string[] {
-  const ok: Partial<Record<keyof NodeType, boolean>> = {
-    type: typeof v.type === 'string' && v.type.length > 0,
-    version: typeof v.version === 'number' && Number.isInteger(v.version) && v.version >= 1,
-    meta: isRecord(v.meta) && typeof v.meta.title === 'string',
-    control: typeof v.control === 'string',
-    config: hasFunction(v.config, 'safeParse') && hasFunction(v.config, 'strict'),
-    portsSpec: isRecord(v.portsSpec) && Array.isArray(v.portsSpec.inputs) && Array.isArray(v.portsSpec.outputs),
-    channels: typeof v.channels === 'function',
-    build: typeof v.build === 'function',
-  };
-  return NODE_TYPE_FIELDS.filter((f) => ok[f] !== true);
-}
-
-export function isNodeType(v: unknown): v is NodeType {
-  return isRecord(v) && missingFields(v).length === 0;
 }
 
 /** Something meant as a node type: a `type` id plus a build function or a config schema. */
@@ -86,7 +55,7 @@ function collectNodeTypes(spec: string, file: string, namespace: Record<string, 
     if (isNodeType(value)) {
       if (!found.some((f) => f.type === value)) found.push({ type: value, exportName: where });
     } else if (looksLikeNodeType(value)) {
-      incomplete.push(`${where} ("${String(value.type)}") lacks ${missingFields(value).join(', ')}`);
+      incomplete.push(`${where} ("${String(value.type)}") lacks ${missingNodeTypeFields(value).join(', ')}`);
     } else if (depth === 0 && Array.isArray(value)) {
       value.forEach((v, i) => visit(v, `${where}[${i}]`, 1));
     } else if (depth === 0 && where === 'default' && isRecord(value)) {

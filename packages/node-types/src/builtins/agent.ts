@@ -4,6 +4,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { FlowError } from '@flowcraft/schema';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
+import { fieldContext } from '../sdk/expression-context.js';
 import {
   AgentToolSpec,
   codeArgsSchema,
@@ -87,6 +88,7 @@ export const agentNode = defineNodeType({
       }
       return p;
     };
+    const at = fieldContext(node, services);
     const conversation = privateChannel('conversation');
     const iterations = privateChannel('iterations');
     return {
@@ -99,9 +101,9 @@ export const agentNode = defineNodeType({
         let messages = messagesOf(state[conversation]);
         const fresh = messages.length === 0;
         if (fresh) {
-          if (config.system) messages.push(new SystemMessage(await render(config.system, state)));
+          if (config.system) messages.push(new SystemMessage(await render(config.system, state, at('system'))));
           if (config.history) messages.push(...messagesOf(state[config.history]));
-          messages.push(new HumanMessage(await render(config.prompt, state)));
+          messages.push(new HumanMessage(await render(config.prompt, state, at('prompt'))));
         }
         const tools = config.tools.length > 0 ? await toolsFor(ctx.signal) : [];
         const byName = new Map(tools.map((t) => [t.name, t]));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FlowError } from '@flowcraft/schema';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
+import { fieldContext } from '../sdk/expression-context.js';
 import { IN, duplicateIds } from './common.js';
 
 export const HumanOption = z.strictObject({
@@ -47,6 +48,7 @@ export const humanNode = defineNodeType({
     icon: 'user',
   },
   control: 'choice',
+  pausesRun: true,
   config: humanConfig,
   ui: {
     kind: { widget: 'select', order: 0 },
@@ -73,46 +75,49 @@ export const humanNode = defineNodeType({
     })),
   ],
   channels: (c) => ({ reads: [], writes: [...(c.channel ? [c.channel] : []), ...(c.decision ? [c.decision] : [])] }),
-  build: ({ config, node }) => ({
-    async run(state, ctx) {
-      const payload = {
-        nodeId: node.id,
-        kind: config.kind,
-        message: await render(config.message, state),
-        options:
-          config.kind === 'choice'
-            ? config.options
-            : config.kind === 'approval'
-              ? [{ id: 'approve' }, { id: 'reject' }, { id: 'edit' }]
-              : [],
-        ...(config.channel ? { channel: config.channel, value: state[config.channel] } : {}),
-      };
-      const raw = ctx.interrupt(payload);
-      const answer = normalizeAnswer(raw, config.kind);
-      if (!answer)
-        throw new FlowError('invalid_input', `Unusable answer for human node "${node.id}": ${JSON.stringify(raw)}`, {
+  build: ({ config, node, services }) => {
+    const at = fieldContext(node, services);
+    return {
+      async run(state, ctx) {
+        const payload = {
           nodeId: node.id,
-        });
-      const update: Record<string, unknown> = {};
-      if (config.decision) update[config.decision] = answer;
-      if (config.kind === 'input') {
-        if (config.channel) update[config.channel] = answer.value;
-        return { update, ports: ['out'] };
-      }
-      if (config.kind === 'choice') {
-        if (!config.options.some((o) => o.id === answer.action)) {
-          throw new FlowError(
-            'invalid_input',
-            `"${answer.action}" is not an option of "${node.id}" (${config.options.map((o) => o.id).join(', ')})`,
-            { nodeId: node.id },
-          );
+          kind: config.kind,
+          message: await render(config.message, state, at('message')),
+          options:
+            config.kind === 'choice'
+              ? config.options
+              : config.kind === 'approval'
+                ? [{ id: 'approve' }, { id: 'reject' }, { id: 'edit' }]
+                : [],
+          ...(config.channel ? { channel: config.channel, value: state[config.channel] } : {}),
+        };
+        const raw = ctx.interrupt(payload);
+        const answer = normalizeAnswer(raw, config.kind);
+        if (!answer)
+          throw new FlowError('invalid_input', `Unusable answer for human node "${node.id}": ${JSON.stringify(raw)}`, {
+            nodeId: node.id,
+          });
+        const update: Record<string, unknown> = {};
+        if (config.decision) update[config.decision] = answer;
+        if (config.kind === 'input') {
+          if (config.channel) update[config.channel] = answer.value;
+          return { update, ports: ['out'] };
         }
-        return { update, ports: [answer.action] };
-      }
-      if (answer.action === 'edit' && config.channel) update[config.channel] = answer.value;
-      return { update, ports: [answer.action === 'reject' ? 'rejected' : 'approved'] };
-    },
-  }),
+        if (config.kind === 'choice') {
+          if (!config.options.some((o) => o.id === answer.action)) {
+            throw new FlowError(
+              'invalid_input',
+              `"${answer.action}" is not an option of "${node.id}" (${config.options.map((o) => o.id).join(', ')})`,
+              { nodeId: node.id },
+            );
+          }
+          return { update, ports: [answer.action] };
+        }
+        if (answer.action === 'edit' && config.channel) update[config.channel] = answer.value;
+        return { update, ports: [answer.action === 'reject' ? 'rejected' : 'approved'] };
+      },
+    };
+  },
 });
 
 interface Normalized {

@@ -4,6 +4,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { FlowError } from '@flowcraft/schema';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
+import { fieldContext } from '../sdk/expression-context.js';
 import { ERROR_OUT, IN, OUT, modelField, modelSpec, policyFields, textOf } from './common.js';
 
 export const llmConfig = z.object({
@@ -49,12 +50,13 @@ export const llmNode = defineNodeType({
   channels: (c) => ({ reads: c.history ? [c.history] : [], writes: [c.output, ...(c.appendTo ? [c.appendTo] : [])] }),
   build: ({ config, node, services, settings }) => {
     const spec = modelSpec(config.model, settings.defaultModel);
+    const at = fieldContext(node, services);
     return {
       async run(state, ctx) {
         const model = services.models.chat(spec, { nodeId: node.id });
-        const prompt = await render(config.prompt, state);
+        const prompt = await render(config.prompt, state, at('prompt'));
         const messages: BaseMessage[] = [];
-        if (config.system) messages.push(new SystemMessage(await render(config.system, state)));
+        if (config.system) messages.push(new SystemMessage(await render(config.system, state, at('system'))));
         if (config.history) messages.push(...historyMessages(state[config.history]));
         const human = new HumanMessage(prompt);
         messages.push(human);

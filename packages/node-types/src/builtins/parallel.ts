@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FlowError } from '@flowcraft/schema';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { evaluate } from '../sdk/template.js';
+import { fieldContext } from '../sdk/expression-context.js';
 import { IN, policyFields } from './common.js';
 
 export const parallelConfig = z.object({
@@ -42,17 +43,20 @@ export const parallelNode = defineNodeType({
     ],
   },
   channels: (c) => ({ reads: [], writes: c.mode === 'map' ? [c.itemChannel] : [] }),
-  build: ({ config, node }) => ({
-    async run(state) {
-      if (config.mode === 'branches') return {};
-      const list = await evaluate(config.over, state);
-      const items = list === undefined || list === null ? [] : Array.isArray(list) ? list : [list];
-      if (items.length > config.maxItems) {
-        throw new FlowError('node_failed', `Map over ${items.length} items exceeds maxItems (${config.maxItems})`, {
-          nodeId: node.id,
-        });
-      }
-      return { sends: items.map((item) => ({ port: 'each', state: { ...state, [config.itemChannel]: item } })) };
-    },
-  }),
+  build: ({ config, node, services }) => {
+    const at = fieldContext(node, services);
+    return {
+      async run(state) {
+        if (config.mode === 'branches') return {};
+        const list = await evaluate(config.over, state, at('over'));
+        const items = list === undefined || list === null ? [] : Array.isArray(list) ? list : [list];
+        if (items.length > config.maxItems) {
+          throw new FlowError('node_failed', `Map over ${items.length} items exceeds maxItems (${config.maxItems})`, {
+            nodeId: node.id,
+          });
+        }
+        return { sends: items.map((item) => ({ port: 'each', state: { ...state, [config.itemChannel]: item } })) };
+      },
+    };
+  },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { render } from '../sdk/template.js';
+import { fieldContext } from '../sdk/expression-context.js';
 import { ERROR_OUT, IN, OUT, modelField, modelSpec, policyFields, textOf } from './common.js';
 
 export const reflectionConfig = z.object({
@@ -64,13 +65,17 @@ export const reflectionNode = defineNodeType({
     const genSpec = modelSpec(config.model, settings.defaultModel);
     const criticSpec = modelSpec(config.criticModel, genSpec);
     const progressChannel = privateChannel('progress');
+    const at = fieldContext(node, services);
     return {
       privateChannels: { progress: { type: 'json', reducer: 'replace' } },
       async run(state, ctx) {
         const prev = Progress.safeParse(state[progressChannel]);
         const round = prev.success ? prev.data.round + 1 : 1;
-        const task = await render(config.task, state);
-        const genMessages = [new SystemMessage(await render(config.generatorSystem, state)), new HumanMessage(task)];
+        const task = await render(config.task, state, at('task'));
+        const genMessages = [
+          new SystemMessage(await render(config.generatorSystem, state, at('generatorSystem'))),
+          new HumanMessage(task),
+        ];
         if (prev.success) {
           genMessages.push(
             new HumanMessage(
@@ -87,7 +92,7 @@ export const reflectionNode = defineNodeType({
           .withStructuredOutput(verdictSchema, { name: 'critique' })
           .invoke(
             [
-              new SystemMessage(await render(config.criticSystem, state)),
+              new SystemMessage(await render(config.criticSystem, state, at('criticSystem'))),
               new HumanMessage(`Task:\n${task}\n\nDraft (round ${round}):\n${draft}`),
             ],
             { signal: ctx.signal },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { evaluate, expressionError, render } from '../sdk/template.js';
+import { fieldContext } from '../sdk/expression-context.js';
 import { duplicateIds } from './common.js';
 import { ERROR_OUT, IN, modelField, modelSpec, policyFields } from './common.js';
 
@@ -102,15 +103,16 @@ export const routerNode = defineNodeType({
   build: ({ config, node, services, settings }) => {
     const spec = modelSpec(config.model, settings.defaultModel);
     const ids = new Set(config.routes.map((r) => r.id));
+    const at = fieldContext(node, services);
     return {
       async run(state, ctx) {
         let decision: z.infer<typeof Decision>;
         let ports: string[];
         if (config.mode === 'rules') {
           const matched: string[] = [];
-          for (const r of config.routes) {
+          for (const [i, r] of config.routes.entries()) {
             if (!r.when) continue;
-            if (await evaluate(r.when, state)) {
+            if (await evaluate(r.when, state, at(`routes.${i}.when`))) {
               matched.push(r.id);
               if (!config.matchAll) break;
             }
@@ -126,10 +128,10 @@ export const routerNode = defineNodeType({
           const routes = config.routes
             .map((r) => `- ${r.id}${r.label ? ` (${r.label})` : ''}: ${r.description}`)
             .join('\n');
-          const system = `${await render(config.instructions, state)}\n\nRoutes:\n${routes}\n\nAnswer with the route id and a confidence between 0 and 1.`;
+          const system = `${await render(config.instructions, state, at('instructions'))}\n\nRoutes:\n${routes}\n\nAnswer with the route id and a confidence between 0 and 1.`;
           const raw = await model
             .withStructuredOutput(classifierSchema(config), { name: 'route_decision' })
-            .invoke([new SystemMessage(system), new HumanMessage(await render(config.input, state))], {
+            .invoke([new SystemMessage(system), new HumanMessage(await render(config.input, state, at('input')))], {
               signal: ctx.signal,
             });
           const parsed = Decision.safeParse(raw);

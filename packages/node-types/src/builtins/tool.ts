@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNodeType } from '../sdk/define-node-type.js';
-import { evaluate, render, renderValue } from '../sdk/template.js';
+import { evaluate, render, renderValue, templateError } from '../sdk/template.js';
+import { fieldContext } from '../sdk/expression-context.js';
 import { FlowError } from '@flowcraft/schema';
 import { calculate, httpRequest, McpServerName, runSandboxedCode } from '../tools/index.js';
 import { ERROR_OUT, IN, OUT, policyFields } from './common.js';
@@ -58,64 +59,72 @@ export const toolNode = defineNodeType({
     output: { widget: 'channel' },
   },
   ports: { inputs: [IN], outputs: [OUT, ERROR_OUT] },
-  check: (c) =>
-    c.tool !== 'mcp'
+  check: (c) => [
+    ...Object.entries(c.headers).flatMap(([k, v]) => {
+      const e = templateError(v);
+      return e ? [{ path: ['headers', k], message: `invalid template: ${e}` }] : [];
+    }),
+    ...(c.tool !== 'mcp'
       ? []
       : [
           ...(c.mcpServer === '' ? [{ path: ['mcpServer'], message: 'Choose an MCP server' }] : []),
           ...(c.mcpTool === '' ? [{ path: ['mcpTool'], message: 'Choose a tool of the MCP server' }] : []),
-        ],
+        ]),
+  ],
   channels: (c) => ({ reads: [], writes: [c.output] }),
-  build: ({ config, node, services }) => ({
-    async run(state, ctx) {
-      let result: unknown;
-      if (config.tool === 'calculator') {
-        result = calculate(await render(config.expression, state));
-      } else if (config.tool === 'http') {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(config.headers)) headers[k] = await render(v, state);
-        const body = config.body === undefined ? undefined : await renderValue(config.body, state);
-        const res = await httpRequest(
-          { method: config.method, url: await render(config.url, state), headers, body },
-          { fetch: services.fetch, signal: ctx.signal },
-        );
-        result = res.body;
-      } else if (config.tool === 'mcp') {
-        const mcp = services.mcp;
-        if (!mcp) {
-          throw new FlowError(
-            'tool_error',
-            `Tool "${config.mcpTool}" needs MCP server "${config.mcpServer}", but the engine has no MCP servers configured`,
-            {
-              nodeId: node.id,
-              details: { server: config.mcpServer, tool: config.mcpTool },
-            },
+  build: ({ config, node, services }) => {
+    const at = fieldContext(node, services);
+    return {
+      async run(state, ctx) {
+        let result: unknown;
+        if (config.tool === 'calculator') {
+          result = calculate(await render(config.expression, state, at('expression')));
+        } else if (config.tool === 'http') {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(config.headers)) headers[k] = await render(v, state, at(`headers.${k}`));
+          const body = config.body === undefined ? undefined : await renderValue(config.body, state, at('body'));
+          const res = await httpRequest(
+            { method: config.method, url: await render(config.url, state, at('url')), headers, body },
+            { fetch: services.fetch, signal: ctx.signal },
           );
-        }
-        const args = await evaluate(config.args, state);
-        if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
-          throw new FlowError(
-            'tool_error',
-            `The arguments of MCP tool "${config.mcpTool}" must be an object; "${config.args}" gave ${JSON.stringify(args)}`,
-            { nodeId: node.id },
+          result = res.body;
+        } else if (config.tool === 'mcp') {
+          const mcp = services.mcp;
+          if (!mcp) {
+            throw new FlowError(
+              'tool_error',
+              `Tool "${config.mcpTool}" needs MCP server "${config.mcpServer}", but the engine has no MCP servers configured`,
+              {
+                nodeId: node.id,
+                details: { server: config.mcpServer, tool: config.mcpTool },
+              },
+            );
+          }
+          const args = await evaluate(config.args, state, at('args'));
+          if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+            throw new FlowError(
+              'tool_error',
+              `The arguments of MCP tool "${config.mcpTool}" must be an object; "${config.args}" gave ${JSON.stringify(args)}`,
+              { nodeId: node.id },
+            );
+          }
+          const res = await mcp.callTool(
+            { kind: 'mcp', server: config.mcpServer, tool: config.mcpTool, timeoutMs: config.mcpTimeoutMs },
+            args === undefined ? {} : Object.fromEntries(Object.entries(args)),
+            ctx.signal,
           );
+          result = res.structured ?? res.text;
+        } else {
+          const input = await evaluate(config.input, state, at('input'));
+          const res = await runSandboxedCode(config.code, input, {
+            timeoutMs: config.codeTimeoutMs,
+            memoryBytes: config.memoryMb * 1024 * 1024,
+            signal: ctx.signal,
+          });
+          result = res.result;
         }
-        const res = await mcp.callTool(
-          { kind: 'mcp', server: config.mcpServer, tool: config.mcpTool, timeoutMs: config.mcpTimeoutMs },
-          args === undefined ? {} : Object.fromEntries(Object.entries(args)),
-          ctx.signal,
-        );
-        result = res.structured ?? res.text;
-      } else {
-        const input = await evaluate(config.input, state);
-        const res = await runSandboxedCode(config.code, input, {
-          timeoutMs: config.codeTimeoutMs,
-          memoryBytes: config.memoryMb * 1024 * 1024,
-          signal: ctx.signal,
-        });
-        result = res.result;
-      }
-      return { update: { [config.output]: result } };
-    },
-  }),
+        return { update: { [config.output]: result } };
+      },
+    };
+  },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNodeType } from '../sdk/define-node-type.js';
 import { evaluate, expressionError, renderValue, templateError } from '../sdk/template.js';
+import { fieldContext } from '../sdk/expression-context.js';
 import { ERROR_OUT, IN, OUT, policyFields } from './common.js';
 
 export const Assignment = z.strictObject({
@@ -34,17 +35,22 @@ export const transformNode = defineNodeType({
       return e ? [{ path: ['assignments', i, 'value'], message: `invalid ${a.mode}: ${e}` }] : [];
     }),
   channels: (c) => ({ reads: [], writes: [...new Set(c.assignments.map((a) => a.channel))] }),
-  build: ({ config }) => ({
-    async run(state) {
-      const update: Record<string, unknown> = {};
-      // Assignments see the values set before them in the same node.
-      const view = { ...state };
-      for (const a of config.assignments) {
-        const value = a.mode === 'expression' ? await evaluate(a.value, view) : await renderValue(a.value, view);
-        update[a.channel] = value;
-        view[a.channel] = value;
-      }
-      return { update };
-    },
-  }),
+  build: ({ config, node, services }) => {
+    const at = fieldContext(node, services);
+    return {
+      async run(state) {
+        const update: Record<string, unknown> = {};
+        // Assignments see the values set before them in the same node.
+        const view = { ...state };
+        for (const [i, a] of config.assignments.entries()) {
+          const where = at(`assignments.${i}.value`);
+          const value =
+            a.mode === 'expression' ? await evaluate(a.value, view, where) : await renderValue(a.value, view, where);
+          update[a.channel] = value;
+          view[a.channel] = value;
+        }
+        return { update };
+      },
+    };
+  },
 });

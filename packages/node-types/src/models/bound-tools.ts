@@ -1,9 +1,6 @@
 import type { BindToolsInput, ToolChoice } from '@langchain/core/language_models/chat_models';
 import { isLangChainTool } from '@langchain/core/utils/function_calling';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../sdk/is-record.js';
 
 /**
  * Name of a tool in any shape `bindTools` accepts: LangChain tools and tool-likes, OpenAI

@@ -18,6 +18,11 @@ export interface NodeTypeSpec<S extends z.ZodObject> {
   control: ControlKind;
   controlWhen?: { field: string; equals: string; control: ControlKind };
   boundedSelfLoop?: boolean;
+  /**
+   * The node waits for someone outside the run (it calls `ctx.interrupt`, e.g. a human approval):
+   * no node timeout applies to it, since the wait is not work.
+   */
+  pausesRun?: boolean;
   config: S;
   ui?: Partial<Record<keyof z.infer<S> & string, UiHint>>;
   ports: PortsSpecInput;

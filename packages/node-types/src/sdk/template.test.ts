@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, render, renderValue, templateError } from './template.js';
+import { evaluate, expressionError, render, renderValue, templateError } from './template.js';
 
 describe('templates ({{ JSONata }} over { state })', () => {
   const state = { topic: 'tides', n: 3, items: ['a', 'b'], user: { name: 'Ada' }, empty: null };
@@ -21,6 +21,17 @@ describe('templates ({{ JSONata }} over { state })', () => {
   it('evaluates bare expressions', async () => {
     expect(await evaluate('state.n > 2', state)).toBe(true);
     expect(await evaluate('state.items[0]', state)).toBe('a');
+  });
+  it('reports what validation can see: unclosed {{, literal ranges over the cap, regexes RE2 cannot run', () => {
+    expect(templateError('Hi {{ state.name }}, {{ state.topic')).toBe(
+      'unclosed "{{" at character 22: close it with "}}"',
+    );
+    expect(templateError('{{ state.a }} }} stray closers are text')).toBeUndefined();
+    expect(expressionError('$count([1..100000000])')).toContain('over the limit of 100000');
+    expect(expressionError('$count([1..100])')).toBeUndefined();
+    expect(expressionError('$count([1..5000])', { maxItems: 1000 })).toContain('[1..5000] has 5000 items');
+    expect(templateError('{{ $match(state.s, /(a)\\1/) }}')).toContain('backreferences');
+    expect(expressionError('$contains(state.s, /^[a-z]+$/i)')).toBeUndefined();
   });
   it('reports syntax errors with the placeholder', async () => {
     expect(templateError('ok {{ state.a }}')).toBeUndefined();

@@ -1,4 +1,3 @@
-import type { StructuredToolInterface } from '@langchain/core/tools';
 import { z } from 'zod';
 import { ToolName } from './tool-spec.js';
 
@@ -40,20 +39,5 @@ export interface McpToolDescription {
   outputSchema?: Record<string, unknown>;
 }
 
-/** What one MCP tool call returned: its text content joined, and its structured content if any. */
-export interface McpToolResult {
-  text: string;
-  structured?: unknown;
-}
-
-/**
- * The engine's MCP connections as node types see them (to be injected as `services.mcp`).
- * Both methods throw FlowError: `tool_error` (unknown server or tool, the tool reported an error),
- * `http_error` (connection failed or timed out, retryable), `cancelled`.
- */
-export interface McpToolProvider {
-  /** A LangChain tool named `mcpToolName(spec)` for agent loops (`bindTools`). */
-  langchainTool(spec: McpToolSpec, signal?: AbortSignal): Promise<StructuredToolInterface>;
-  /** Calls the tool once (tool node). */
-  callTool(spec: McpToolSpec, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpToolResult>;
-}
+// The provider interface lives in the SDK (services), so services do not import tools.
+export type { McpToolProvider, McpToolResult } from '../sdk/services.js';

@@ -1,0 +1,166 @@
+import jsonata from 'jsonata';
+import type { ExpressionLimits } from './expression-limits.js';
+
+/**
+ * Limits JSONata cannot enforce itself: its own guardrails (`timeout`, `stack`, `sequence`) are checked
+ * between evaluation steps, so one built-in function called on a large value runs to its end. The
+ * built-ins whose cost grows faster than their input, or whose output can dwarf it, are wrapped here
+ * with input caps (measured: `$replace` on 1 M characters ≈ 0.5 s, `$sort` of 100 k numbers with the
+ * default order > 30 s, `$distinct` of 100 k numbers ≈ 7 s, `$pad("", 5e8)` exhausts the heap).
+ */
+
+/** Thrown inside an evaluation when a limit is hit; turned into `expression_limit` by the evaluator. */
+export class ExpressionLimitHit extends Error {
+  readonly code = 'expression_limit';
+  readonly limit: keyof ExpressionLimits;
+  constructor(limit: keyof ExpressionLimits, message: string) {
+    super(message);
+    this.name = 'ExpressionLimitHit';
+    this.limit = limit;
+  }
+}
+
+/** Built-ins whose string arguments are capped at `maxStringArgument`. */
+const STRING_CAPPED = [
+  'replace',
+  'pad',
+  'base64encode',
+  'base64decode',
+  'uppercase',
+  'lowercase',
+  'formatNumber',
+  'formatInteger',
+  'parseInteger',
+  'encodeUrl',
+  'encodeUrlComponent',
+  'decodeUrl',
+  'decodeUrlComponent',
+  'match',
+  'contains',
+  'split',
+  'trim',
+  'substringBefore',
+  'substringAfter',
+] as const;
+
+interface NativeFunction {
+  implementation: (...args: unknown[]) => unknown;
+  signature?: { definition?: string };
+}
+
+function isNativeFunction(v: unknown): v is NativeFunction {
+  return typeof v === 'object' && v !== null && 'implementation' in v && typeof v.implementation === 'function';
+}
+
+let originals: Promise<Map<string, NativeFunction>> | undefined;
+
+/** JSONata's own implementations of the wrapped built-ins (looked up once, through its public API). */
+function builtins(): Promise<Map<string, NativeFunction>> {
+  originals ??= (async () => {
+    const names = [...STRING_CAPPED, 'sort', 'distinct'];
+    const map = new Map<string, NativeFunction>();
+    for (const name of names) {
+      const fn: unknown = await jsonata(`$${name}`).evaluate({});
+      if (isNativeFunction(fn)) map.set(name, fn);
+    }
+    return map;
+  })();
+  return originals;
+}
+
+/** Signature strings of the wrapped built-ins, needed synchronously when an expression is compiled. */
+const SIGNATURES: Record<string, string> = {
+  replace: '<s-(sf)(sf)n?:s>',
+  pad: '<s-ns?:s>',
+  base64encode: '<s-:s>',
+  base64decode: '<s-:s>',
+  uppercase: '<s-:s>',
+  lowercase: '<s-:s>',
+  formatNumber: '<n-so?:s>',
+  formatInteger: '<n-s:s>',
+  parseInteger: '<s-s:n>',
+  encodeUrl: '<s-:s>',
+  encodeUrlComponent: '<s-:s>',
+  decodeUrl: '<s-:s>',
+  decodeUrlComponent: '<s-:s>',
+  match: '<s-f<s:o>n?:a<o>>',
+  contains: '<s-(sf):b>',
+  split: '<s-(sf)n?:a<s>>',
+  trim: '<s-:s>',
+  substringBefore: '<s-s:s>',
+  substringAfter: '<s-s:s>',
+  sort: '<af?:a>',
+  distinct: '<x:x>',
+};
+
+function tooLong(name: string, limits: ExpressionLimits): ExpressionLimitHit {
+  return new ExpressionLimitHit(
+    'maxStringArgument',
+    `$${name} was given more than ${limits.maxStringArgument} characters (expression limit maxStringArgument)`,
+  );
+}
+
+async function callOriginal(name: string, self: unknown, args: unknown[]): Promise<unknown> {
+  const fn = (await builtins()).get(name);
+  if (!fn) throw new Error(`JSONata has no built-in $${name}`);
+  return fn.implementation.apply(self, args);
+}
+
+function isPrimitive(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** Register the capped built-ins on a compiled expression (they shadow JSONata's own, also inside `$eval`). */
+export function registerGuardedFunctions(expr: jsonata.Expression, limits: ExpressionLimits): void {
+  for (const name of STRING_CAPPED) {
+    expr.registerFunction(
+      name,
+      function (this: jsonata.Focus, ...args: unknown[]) {
+        for (const a of args)
+          if (typeof a === 'string' && a.length > limits.maxStringArgument) throw tooLong(name, limits);
+        if (name === 'pad' && typeof args[1] === 'number' && Math.abs(args[1]) > limits.maxStringArgument)
+          throw tooLong(name, limits);
+        return callOriginal(name, this, args);
+      },
+      SIGNATURES[name],
+    );
+  }
+  expr.registerFunction(
+    'sort',
+    function (this: jsonata.Focus, list: unknown, comparator: unknown) {
+      if (!Array.isArray(list) || list.length <= 1) return callOriginal('sort', this, [list, comparator]);
+      if (comparator === undefined) {
+        // JSONata's default order, natively: numbers ascending or strings by code unit, stable.
+        if (list.every((v) => typeof v === 'number')) return [...list].sort((a, b) => a - b);
+        if (list.every((v) => typeof v === 'string')) return [...list].sort();
+      }
+      if (comparator === undefined && list.length > limits.maxSortItems)
+        throw new ExpressionLimitHit('maxSortItems', `$sort of more than ${limits.maxSortItems} items`);
+      return callOriginal('sort', this, [list, comparator]);
+    },
+    SIGNATURES.sort,
+  );
+  expr.registerFunction(
+    'distinct',
+    function (this: jsonata.Focus, list: unknown) {
+      if (!Array.isArray(list) || list.length <= 1) return callOriginal('distinct', this, [list]);
+      if (list.every(isPrimitive)) return [...new Set(list)];
+      if (list.length > limits.maxSortItems)
+        throw new ExpressionLimitHit('maxSortItems', `$distinct of more than ${limits.maxSortItems} objects`);
+      return callOriginal('distinct', this, [list]);
+    },
+    SIGNATURES.distinct,
+  );
+}
+
+/** `__evaluate_exit` hook: no step may produce a string or list over the limits (e.g. `$a & $a` doubling). */
+export function exitHook(limits: ExpressionLimits) {
+  return (_expr: unknown, _input: unknown, _env: unknown, result: unknown): void => {
+    if (typeof result === 'string') {
+      if (result.length > limits.maxStringLength)
+        throw new ExpressionLimitHit('maxStringLength', `a string of more than ${limits.maxStringLength} characters`);
+    } else if (Array.isArray(result) && result.length > limits.maxItems) {
+      throw new ExpressionLimitHit('maxItems', `a list of more than ${limits.maxItems} items`);
+    }
+  };
+}
