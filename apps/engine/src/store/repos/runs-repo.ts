@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
 import type { ErrorInfo } from '@flowcraft/schema';
 import type { Database } from '../db.js';
+import { jsonSafe, safeErrorInfo } from '../json-safe.js';
 import { ACTIVE_RUN_STATUSES, runs } from '../schema/index.js';
 import type { RunStatus } from '../schema/index.js';
 import { decodeCursor, pageSize, toPage } from './page.js';
@@ -79,7 +80,7 @@ export function createRunsRepo(db: Database) {
             workflowId: input.workflowId,
             workflowVersion: input.workflowVersion,
             status,
-            input: input.input ?? null,
+            input: jsonSafe(input.input ?? null),
             forkedFrom: input.forkedFrom ?? null,
             startedAt: status === 'running' ? sql`now()` : null,
           })
@@ -138,8 +139,8 @@ export function createRunsRepo(db: Database) {
           .update(runs)
           .set({
             ...(status === undefined ? {} : { status }),
-            ...(patch.output === undefined ? {} : { output: patch.output }),
-            ...(patch.error === undefined ? {} : { error: patch.error }),
+            ...(patch.output === undefined ? {} : { output: jsonSafe(patch.output) }),
+            ...(patch.error === undefined ? {} : { error: patch.error === null ? null : safeErrorInfo(patch.error) }),
             ...(patch.tokensIn === undefined ? {} : { tokensIn: patch.tokensIn }),
             ...(patch.tokensOut === undefined ? {} : { tokensOut: patch.tokensOut }),
             ...(patch.cost === undefined ? {} : { cost: patch.cost }),

@@ -1,0 +1,113 @@
+import { storageErrorCode, storageErrorMessage, truncateMessage } from '@flowcraft/schema';
+import type { ErrorInfo } from '@flowcraft/schema';
+
+/**
+ * Values produced inside a run (a code tool's result, a model's answer, an error) made storable:
+ * Postgres `text` cannot hold U+0000 and `jsonb` refuses `\u0000` and unpaired surrogate escapes
+ * (SQLSTATE 22P05 / 22021), which would fail the write and with it the run.
+ *
+ * NUL becomes the six characters `\u0000` and an unpaired surrogate its `\uXXXX` spelling, in
+ * strings and in object keys. Walks iteratively, so values nested thousands deep are safe too,
+ * and sees values as the JSON encoder does (`toJSON()` first). Returns the value itself when
+ * nothing needs escaping, else a plain copy; other leaves (functions, bigints) are left to the encoder.
+ */
+export function jsonSafe<T>(value: T): T {
+  // Most values need nothing: check first, copy only when needed.
+  if (!needsEscaping(value)) return value;
+  return rebuild(value) as T;
+}
+
+/** A string storable in a `text` or `jsonb` column (NUL and unpaired surrogates spelled out). */
+export function textSafe(text: string): string {
+  return UNSAFE.test(text)
+    ? text.replace(UNSAFE_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
+}
+
+/**
+ * An error as stored on a run or in an event: message truncated (8 KB, full size noted), a
+ * database error's SQL text and parameters replaced by its SQLSTATE, NUL and surrogates escaped.
+ */
+export function safeErrorInfo(info: ErrorInfo): ErrorInfo {
+  const sqlstate = storageErrorCode({ message: info.message });
+  const message = sqlstate === undefined ? truncateMessage(info.message) : storageErrorMessage(sqlstate);
+  return jsonSafe({ ...info, message });
+}
+
+// NUL, a high surrogate not followed by a low one, a low surrogate not preceded by a high one.
+const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
+
+type Container = Record<string, unknown> | unknown[];
+
+/** What the JSON encoder sees of a value: `toJSON()` applied (Dates, Buffers), objects as their own entries. */
+function jsonView(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const toJSON: unknown = Reflect.get(value, 'toJSON');
+  return typeof toJSON === 'function' ? toJSON.call(value) : value;
+}
+
+function isContainer(value: unknown): value is Container {
+  return typeof value === 'object' && value !== null;
+}
+
+function needsEscaping(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const value = jsonView(stack.pop());
+    if (typeof value === 'string') {
+      if (UNSAFE.test(value) || FAILED_QUERY.test(value)) return true;
+    } else if (isContainer(value)) {
+      if (seen.has(value)) continue;
+      seen.add(value);
+      if (Array.isArray(value)) for (const item of value) stack.push(item);
+      else
+        for (const [key, item] of Object.entries(value)) {
+          if (UNSAFE.test(key)) return true;
+          stack.push(item);
+        }
+    }
+  }
+  return false;
+}
+
+/** A drizzle query error's text ("Failed query: … params: …") that reached a value. */
+const FAILED_QUERY = /Failed query: /;
+
+function safeString(value: string): string {
+  if (FAILED_QUERY.test(value)) return storageErrorMessage('unknown');
+  return textSafe(value);
+}
+
+/** A copy with every string and key made safe; iterative (explicit stack), shared and cyclic parts copied once. */
+function rebuild(input: unknown): unknown {
+  const root = jsonView(input);
+  if (typeof root === 'string') return safeString(root);
+  if (!isContainer(root)) return root;
+  const copies = new Map<object, Container>();
+  const copyOf = (value: Container) => {
+    let copy = copies.get(value);
+    if (copy === undefined) {
+      copy = Array.isArray(value) ? new Array<unknown>(value.length) : {};
+      copies.set(value, copy);
+      work.push([value, copy]);
+    }
+    return copy;
+  };
+  const work: [Container, Container][] = [];
+  const top = copyOf(root);
+  const convert = (raw: unknown): unknown => {
+    const item = jsonView(raw);
+    return typeof item === 'string' ? safeString(item) : isContainer(item) ? copyOf(item) : item;
+  };
+  for (let next = work.pop(); next !== undefined; next = work.pop()) {
+    const [source, target] = next;
+    if (Array.isArray(source) && Array.isArray(target)) {
+      for (let i = 0; i < source.length; i++) target[i] = convert(source[i]);
+    } else if (!Array.isArray(source) && !Array.isArray(target)) {
+      for (const [key, item] of Object.entries(source)) target[textSafe(key)] = convert(item);
+    }
+  }
+  return top;
+}
