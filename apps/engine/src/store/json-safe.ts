@@ -35,6 +35,7 @@ export function safeErrorInfo(info: ErrorInfo): ErrorInfo {
 }
 
 // NUL, a high surrogate not followed by a low one, a low surrogate not preceded by a high one.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this matches
 const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
 
