@@ -14,6 +14,8 @@ const STATUS: Record<HttpErrorCode, number> = {
   unauthorized: 401,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  forbidden: 403,
+  misdirected_request: 421,
   rate_limited: 429,
   budget_exceeded: 422,
   recursion_limit: 422,
@@ -37,6 +39,8 @@ const TITLE: Record<HttpErrorCode, string> = {
   unauthorized: 'Unauthorized',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
+  forbidden: 'Forbidden',
+  misdirected_request: 'Misdirected request',
   rate_limited: 'Rate limited',
   budget_exceeded: 'Budget exceeded',
   recursion_limit: 'Recursion limit reached',
@@ -70,6 +74,35 @@ export class RequestValidationError extends FlowError {
   }
 }
 
+/**
+ * A request value the engine refuses to take in (422 `invalid_input` with every issue): nested too
+ * deep, too long, holding NUL or an unpaired surrogate, a number out of range.
+ */
+export class UnacceptableValueError extends FlowError {
+  readonly issues: RequestIssue[];
+  constructor(issues: RequestIssue[]) {
+    const first = issues[0];
+    super(
+      'invalid_input',
+      first
+        ? `The request cannot be accepted (${first.location}${first.path.length > 0 ? ` ${first.path.join('.')}` : ''}: ${first.message})`
+        : 'The request cannot be accepted.',
+    );
+    this.name = 'UnacceptableValueError';
+    this.issues = issues;
+  }
+}
+
+/** A request refused before routing: wrong `Host` (421) or cross-site `Origin` (403). */
+export class RefusedRequestError extends Error {
+  readonly code: 'forbidden' | 'misdirected_request';
+  constructor(code: 'forbidden' | 'misdirected_request', message: string) {
+    super(message);
+    this.name = 'RefusedRequestError';
+    this.code = code;
+  }
+}
+
 export interface MappedError {
   problem: ProblemDetails;
   headers: Record<string, string>;
@@ -85,6 +118,9 @@ export function problem(code: HttpErrorCode, detail: string, extra: Partial<Prob
 export function mapError(err: unknown): MappedError {
   if (err instanceof RequestValidationError)
     return expected(problem('invalid_request', err.message, { issues: err.issues }));
+  if (err instanceof UnacceptableValueError)
+    return expected(problem('invalid_input', err.message, { issues: err.issues }));
+  if (err instanceof RefusedRequestError) return expected(problem(err.code, err.message));
   if (err instanceof InvalidDocumentError)
     return expected(problem('invalid_document', err.message, { problems: err.problems }));
   if (err instanceof FlowError) {

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { Socket } from 'socket.io';
+import type { ServerOptions, Socket } from 'socket.io';
 import { apiKeyMatches, bearerToken } from '../http/auth/api-key.js';
 import type { Logger } from '../http/deps.js';
 import type { EventLog } from './event-log.js';
@@ -17,6 +17,8 @@ export interface RealtimeOptions {
   /** Events per log read during replay. */
   pageSize?: number;
   logger?: Pick<Logger, 'error'>;
+  /** Checks every handshake request before Socket.IO accepts it (key-less engines: `Host` and `Origin`). */
+  allowRequest?: ServerOptions['allowRequest'];
 }
 
 export type TraceServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -39,6 +41,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   const origins = opts.corsOrigins ?? [];
   const io: TraceServer = new Server(httpServer, {
     serveClient: false,
+    ...(opts.allowRequest ? { allowRequest: opts.allowRequest } : {}),
     ...(origins.length > 0
       ? { cors: { origin: origins.includes('*') ? '*' : [...origins], allowedHeaders: ['Authorization'] } }
       : {}),
