@@ -8,6 +8,7 @@ import type { HistoryQuery, ThreadState } from '../http/schemas/thread.js';
 import { createRunServices } from '../run/services.js';
 import { publicState, toPlain } from '../run/to-plain.js';
 import type { Store } from '../store/index.js';
+import { decodeTextCursor, encodeTextCursor } from '../store/repos/page.js';
 import { isRecord } from './event-codec.js';
 import type { StoreRunPorts } from './store-run-ports.js';
 
@@ -44,7 +45,7 @@ export class StoreThreadService implements ThreadService {
         : {
             configurable: {
               thread_id: threadId,
-              checkpoint_id: Buffer.from(query.cursor, 'base64url').toString('utf8'),
+              checkpoint_id: decodeTextCursor(query.cursor),
             },
           };
     const items: ThreadState[] = [];
@@ -62,7 +63,7 @@ export class StoreThreadService implements ThreadService {
       items.push(state);
     }
     const last = items.at(-1);
-    return { items, nextCursor: more && last ? Buffer.from(last.checkpointId, 'utf8').toString('base64url') : null };
+    return { items, nextCursor: more && last ? encodeTextCursor(last.checkpointId) : null };
   }
 
   async getStateAt(threadId: string, checkpointId: string): Promise<ThreadState | undefined> {
