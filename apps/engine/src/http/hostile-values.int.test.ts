@@ -122,6 +122,38 @@ for (const kind of BACKENDS) {
       expect(record((await send('GET', `/v1/runs/${ids.runId}`)).body).status).toBe('interrupted');
     });
 
+    it('stores a huge error message truncated to 8 KB with its full size, in run.error and in the events', async () => {
+      const thrower = {
+        name: 'Thrower',
+        state: { result: { type: 'json' } },
+        nodes: [
+          { id: 'start', type: 'start', config: {} },
+          {
+            id: 'boom',
+            type: 'tool',
+            config: { tool: 'code', code: "throw new Error('E'.repeat(1000000));", output: 'result' },
+          },
+          { id: 'end', type: 'end', config: { outputs: ['result'] } },
+        ],
+        edges: [
+          { id: 'e1', source: 'start', target: 'boom' },
+          { id: 'e2', source: 'boom', target: 'end' },
+        ],
+      };
+      const created = await send('POST', '/v1/workflows', JSON.stringify({ document: thrower }));
+      const started = await send('POST', '/v1/runs', JSON.stringify({ workflowId: record(created.body).id }));
+      const runId = String(record(started.body).runId);
+      await engine.runs.settled(runId);
+      const run = await send('GET', `/v1/runs/${runId}`);
+      const error = record(record(run.body).error);
+      expect(record(run.body).status).toBe('failed');
+      expect(String(error.message)).toMatch(/\[truncated: \d+ bytes in full\]$/);
+      expect(String(error.message).length).toBeLessThan(8300);
+      const events = await send('GET', `/v1/runs/${runId}/events`);
+      expect(JSON.stringify(events.body).length).toBeLessThan(60_000);
+      expect(JSON.stringify(events.body)).toContain('bytes in full]');
+    });
+
     it('answers problem+json and never 500 to hostile path, query and body values on every operation', async () => {
       const doc = (await send('GET', '/v1/openapi.json')).body as OpenApi;
       const operations: Operation[] = Object.entries(doc.paths).flatMap(([path, ops]) =>

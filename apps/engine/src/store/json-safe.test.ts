@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonSafe, safeErrorInfo, textSafe } from './json-safe.js';
+import { jsonSafe, safeErrorInfo, safeEventPayload, textSafe } from './json-safe.js';
 
 describe('jsonSafe', () => {
   it('returns the same value when nothing needs escaping', () => {
@@ -53,5 +53,21 @@ describe('textSafe and safeErrorInfo', () => {
     expect(big.nodeId).toBe('n\\u0000');
     const leak = safeErrorInfo({ code: 'node_failed', message: 'Failed query: insert … params: user-state' });
     expect(leak.message).toBe('A storage error occurred (SQLSTATE unknown).');
+  });
+});
+
+describe('safeEventPayload', () => {
+  it('truncates the error of a failed node or run, and leaves other payloads to jsonSafe', () => {
+    const failed = safeEventPayload({ attempt: 1, error: { code: 'tool_error', message: 'q'.repeat(100_000) } });
+    expect(failed).toMatchObject({ attempt: 1, error: { code: 'tool_error' } });
+    const message = (failed as { error: { message: string } }).error.message;
+    expect(message).toContain('[truncated: 100000 bytes in full]');
+    const detailed = safeEventPayload({ error: { code: 'x', message: 'm', details: { stack: 's'.repeat(20_000) } } });
+    expect(detailed).toEqual({
+      error: { code: 'x', message: 'm', details: { omitted: 'details too large to store (20012 characters of JSON)' } },
+    });
+    const plain = { output: { a: 1 } };
+    expect(safeEventPayload(plain)).toBe(plain);
+    expect(safeEventPayload({ error: { message: 'x\u0000' } })).toEqual({ error: { message: 'x\\u0000' } });
   });
 });

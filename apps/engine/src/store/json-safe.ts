@@ -26,12 +26,51 @@ export function textSafe(text: string): string {
 
 /**
  * An error as stored on a run or in an event: message truncated (8 KB, full size noted), a
- * database error's SQL text and parameters replaced by its SQLSTATE, NUL and surrogates escaped.
+ * database error's SQL text and parameters replaced by its SQLSTATE, `details` over 8 KB of JSON
+ * replaced by a note, NUL and surrogates escaped.
  */
 export function safeErrorInfo(info: ErrorInfo): ErrorInfo {
-  const sqlstate = storageErrorCode({ message: info.message });
-  const message = sqlstate === undefined ? truncateMessage(info.message) : storageErrorMessage(sqlstate);
-  return jsonSafe({ ...info, message });
+  return jsonSafe(boundError(info));
+}
+
+/** Largest `details` of a stored error, as JSON text; larger ones are replaced by a note of their size. */
+const MAX_DETAILS_CHARS = 8192;
+
+/** An error-shaped object with its message truncated or redacted and oversized `details` replaced by a note. */
+function boundError<T extends object>(error: T): T {
+  const message: unknown = Reflect.get(error, 'message');
+  const details: unknown = Reflect.get(error, 'details');
+  let out = error;
+  if (typeof message === 'string') {
+    const sqlstate = storageErrorCode({ message });
+    const safe = sqlstate === undefined ? truncateMessage(message) : storageErrorMessage(sqlstate);
+    if (safe !== message) out = { ...out, message: safe };
+  }
+  if (details !== undefined) {
+    let size: number | undefined;
+    try {
+      size = JSON.stringify(details)?.length;
+    } catch {
+      size = undefined;
+    }
+    if (size === undefined || size > MAX_DETAILS_CHARS)
+      out = { ...out, details: { omitted: `details too large to store (${size ?? 'unknown'} characters of JSON)` } };
+  }
+  return out;
+}
+
+/**
+ * A trace event's payload as stored: made safe by `jsonSafe`, and its `error` (`node.failed`,
+ * `run.failed`) truncated and redacted like `safeErrorInfo`.
+ */
+export function safeEventPayload(payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return jsonSafe(payload);
+  const error: unknown = Reflect.get(payload, 'error');
+  if (typeof error === 'object' && error !== null && !Array.isArray(error)) {
+    const bounded = boundError(error);
+    if (bounded !== error) return jsonSafe({ ...payload, error: bounded });
+  }
+  return jsonSafe(payload);
 }
 
 // NUL, a high surrogate not followed by a low one, a low surrogate not preceded by a high one.

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
 import type { Database } from '../db.js';
-import { jsonSafe, textSafe } from '../json-safe.js';
+import { safeEventPayload, textSafe } from '../json-safe.js';
 import { runEvents, runs } from '../schema/index.js';
 
 export type RunEvent = typeof runEvents.$inferSelect;
@@ -36,7 +36,7 @@ export function createRunEventsRepo(db: Database) {
             seq: counter.seq,
             type: event.type,
             nodeId: event.nodeId == null ? null : textSafe(event.nodeId),
-            payload: jsonSafe(event.payload ?? {}),
+            payload: safeEventPayload(event.payload ?? {}),
             ...(event.ts ? { ts: event.ts } : {}),
           })
           .returning();
@@ -61,7 +61,7 @@ export function createRunEventsRepo(db: Database) {
           seq: e.seq,
           type: e.type,
           node_id: e.nodeId == null ? null : textSafe(e.nodeId),
-          payload: jsonSafe(e.payload ?? {}),
+          payload: safeEventPayload(e.payload ?? {}),
           ts: (e.ts ?? new Date()).toISOString(),
         })),
       );
