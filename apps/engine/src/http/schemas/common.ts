@@ -10,7 +10,11 @@ export const Id = z
   );
 export type Id = z.infer<typeof Id>;
 
-export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2025-01-31T12:00:00.000Z' });
+/** ISO 8601 with offset; year 1 or later in UTC (Postgres has no year 0, so `0000-…` would fail in SQL). */
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  .refine((value) => new Date(value).getUTCFullYear() >= 1, 'must be in year 1 or later')
+  .openapi({ example: '2025-01-31T12:00:00.000Z' });
 
 /** Any JSON object. */
 export const JsonObject = z.record(z.string(), z.unknown());

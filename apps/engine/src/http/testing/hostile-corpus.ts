@@ -32,6 +32,8 @@ export const HOSTILE_QUERY_VALUES: readonly string[] = [
   '-1',
   '',
   'x'.repeat(5000),
+  '0000-01-01T00:00:00Z', // a valid ISO timestamp Postgres has no year for
+  '9999-12-31T23:59:59.999%2B14:00',
   'AAAA', // well-formed base64url, but not a cursor the API issued
   'eyJ0IjoiMjAyNS0wMS0wMVQwMDowMDowMFoiLCJpZCI6IngifQ', // a plausible forged cursor
 ];
