@@ -224,6 +224,12 @@ for (const kind of BACKENDS) {
       }
 
       expect(failures).toEqual([]);
+      // The acceptable run input (odd text, 120 levels deep, extreme numbers) was stored and came back.
+      const runs = (await send('GET', `/v1/runs?workflowId=${ids.workflowId}&limit=100`)).body;
+      const stored = (record(runs).items as { input: Record<string, unknown> }[]).find(
+        (r) => r.input.text === ODD_TEXT,
+      );
+      expect(stored?.input).toMatchObject({ max: Number.MAX_VALUE, tiny: Number.MIN_VALUE, unsafe: -(2 ** 63) });
       expect([...exercised].sort()).toEqual(operations.map((op) => op.operationId).sort());
       expect(requests).toBeGreaterThan(500);
       const health = await send('GET', '/v1/health');
@@ -231,6 +237,9 @@ for (const kind of BACKENDS) {
     });
   });
 }
+
+/** Finite numbers at the edges of what JSON, JavaScript and Postgres numeric hold. */
+const HUGE_NUMBERS = { max: Number.MAX_VALUE, tiny: Number.MIN_VALUE, unsafe: -(2 ** 63), negZero: -0 };
 
 /** Bad cursors are 400 on every list (never page 1); seqs and versions beyond int4 are 400 (never a 500). */
 function expectedQueryStatus(name: string, value: string): number | undefined {
@@ -253,13 +262,13 @@ function acceptableBody(operationId: string, ids: Record<string, string>): unkno
     case 'updateWorkflow':
       return { document: { ...PROBE, name: ODD_TEXT, extra: deep }, expectedVersion: 2147483647 };
     case 'startRun':
-      return { workflowId: ids.workflowId, version: 2147483647, input: { text: ODD_TEXT, deep } };
+      return { workflowId: ids.workflowId, input: { text: ODD_TEXT, deep, ...HUGE_NUMBERS } };
     case 'cancelRun':
       return { reason: ODD_TEXT.slice(0, 200) };
     case 'resumeRun':
       return { value: deep };
     case 'updateThreadState':
-      return { values: { answer: deep, text: ODD_TEXT }, asNode: 'ask' };
+      return { values: { answer: { deep, ...HUGE_NUMBERS }, text: ODD_TEXT }, asNode: 'ask' };
     case 'rerunFromNode':
       return { nodeId: 'tool', checkpointId: ids.checkpointId };
     case 'putSecret':
