@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HTTPException } from 'hono/http-exception';
-import { FlowError, InvalidDocumentError, Problem } from '@flowcraft/schema';
+import { FlowError, InvalidDocumentError, Problem, truncateMessage } from '@flowcraft/schema';
 import type { HttpErrorCode, ProblemDetails, RequestIssue } from './schemas/problem.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -110,8 +110,16 @@ export interface MappedError {
   unexpected: boolean;
 }
 
+/** A problem; `detail` is cut to 8 KB (full size noted), so no message makes a response unbounded. */
 export function problem(code: HttpErrorCode, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
-  return { type: `urn:flowcraft:problem:${code}`, title: TITLE[code], status: STATUS[code], detail, code, ...extra };
+  return {
+    type: `urn:flowcraft:problem:${code}`,
+    title: TITLE[code],
+    status: STATUS[code],
+    detail: truncateMessage(detail),
+    code,
+    ...extra,
+  };
 }
 
 /** The one place where errors become HTTP responses. Never exposes stacks or unexpected messages. */
