@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonSafe, safeErrorInfo, safeEventPayload, textSafe } from './json-safe.js';
+import { MAX_STORED_DEPTH, OMITTED_DEEP, jsonSafe, safeErrorInfo, safeEventPayload, textSafe } from './json-safe.js';
 
 describe('jsonSafe', () => {
   it('returns the same value when nothing needs escaping', () => {
@@ -15,12 +15,16 @@ describe('jsonSafe', () => {
     expect(JSON.stringify(safe)).not.toMatch(/(?<!\\)\\u(0000|d[89a-f])/i);
   });
 
-  it('handles values nested 10,000 deep without recursion', () => {
-    let deep: unknown = 'bottom\u0000';
-    for (let i = 0; i < 10_000; i++) deep = { d: deep };
+  it('handles values nested 10,000 deep without recursion, cutting them at MAX_STORED_DEPTH', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 1; i < 10_000; i++) deep = { d: deep };
     let cursor = jsonSafe(deep);
-    for (let i = 0; i < 10_000; i++) cursor = (cursor as { d: unknown }).d;
-    expect(cursor).toBe('bottom\\u0000');
+    for (let i = 1; i < MAX_STORED_DEPTH; i++) cursor = (cursor as { d: unknown }).d;
+    expect(cursor).toEqual({ d: OMITTED_DEEP });
+    expect(() => JSON.stringify(jsonSafe(deep))).not.toThrow();
+    let shallow: unknown = 'bottom\u0000';
+    for (let i = 1; i < MAX_STORED_DEPTH; i++) shallow = [shallow];
+    expect(JSON.stringify(jsonSafe(shallow))).toContain('bottom\\\\u0000');
   });
 
   it('sees values as JSON does (toJSON) and copes with cycles', () => {

@@ -7,8 +7,9 @@ import type { ErrorInfo } from '@flowcraft/schema';
  * (SQLSTATE 22P05 / 22021), which would fail the write and with it the run.
  *
  * NUL becomes the six characters `\u0000` and an unpaired surrogate its `\uXXXX` spelling, in
- * strings and in object keys. Walks iteratively, so values nested thousands deep are safe too,
- * and sees values as the JSON encoder does (`toJSON()` first). Returns the value itself when
+ * strings and in object keys; containers nested deeper than `MAX_STORED_DEPTH` become a note
+ * (`OMITTED_DEEP`) so the JSON encoder cannot overflow. Walks iteratively and sees values as the
+ * JSON encoder does (`toJSON()` first). Returns the value itself when
  * nothing needs escaping, else a plain copy; other leaves (functions, bigints) are left to the encoder.
  */
 export function jsonSafe<T>(value: T): T {
@@ -91,21 +92,30 @@ function isContainer(value: unknown): value is Container {
   return typeof value === 'object' && value !== null;
 }
 
+/**
+ * Deepest nesting stored as is. `JSON.stringify` (drizzle's jsonb encoder) recurses and overflows
+ * the stack a few thousand levels down, failing the write; deeper parts become `OMITTED_DEEP`.
+ */
+export const MAX_STORED_DEPTH = 256;
+export const OMITTED_DEEP = `[nested deeper than ${MAX_STORED_DEPTH} levels: omitted]`;
+
 function needsEscaping(root: unknown): boolean {
-  const stack: unknown[] = [root];
+  const stack: [unknown, number][] = [[root, 1]];
   const seen = new Set<object>();
-  while (stack.length > 0) {
-    const value = jsonView(stack.pop());
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const value = jsonView(next[0]);
+    const depth = next[1];
     if (typeof value === 'string') {
       if (UNSAFE.test(value) || FAILED_QUERY.test(value)) return true;
     } else if (isContainer(value)) {
+      if (depth > MAX_STORED_DEPTH) return true;
       if (seen.has(value)) continue;
       seen.add(value);
-      if (Array.isArray(value)) for (const item of value) stack.push(item);
+      if (Array.isArray(value)) for (const item of value) stack.push([item, depth + 1]);
       else
         for (const [key, item] of Object.entries(value)) {
           if (UNSAFE.test(key)) return true;
-          stack.push(item);
+          stack.push([item, depth + 1]);
         }
     }
   }
@@ -120,33 +130,38 @@ function safeString(value: string): string {
   return textSafe(value);
 }
 
-/** A copy with every string and key made safe; iterative (explicit stack), shared and cyclic parts copied once. */
+/**
+ * A copy with every string and key made safe and containers deeper than `MAX_STORED_DEPTH`
+ * replaced; iterative (explicit stack), shared and cyclic parts copied once.
+ */
 function rebuild(input: unknown): unknown {
   const root = jsonView(input);
   if (typeof root === 'string') return safeString(root);
   if (!isContainer(root)) return root;
   const copies = new Map<object, Container>();
-  const copyOf = (value: Container) => {
+  const work: [Container, Container, number][] = [];
+  const copyOf = (value: Container, depth: number) => {
     let copy = copies.get(value);
     if (copy === undefined) {
       copy = Array.isArray(value) ? new Array<unknown>(value.length) : {};
       copies.set(value, copy);
-      work.push([value, copy]);
+      work.push([value, copy, depth]);
     }
     return copy;
   };
-  const work: [Container, Container][] = [];
-  const top = copyOf(root);
-  const convert = (raw: unknown): unknown => {
+  const top = copyOf(root, 1);
+  const convert = (raw: unknown, depth: number): unknown => {
     const item = jsonView(raw);
-    return typeof item === 'string' ? safeString(item) : isContainer(item) ? copyOf(item) : item;
+    if (typeof item === 'string') return safeString(item);
+    if (!isContainer(item)) return item;
+    return depth > MAX_STORED_DEPTH ? OMITTED_DEEP : copyOf(item, depth);
   };
   for (let next = work.pop(); next !== undefined; next = work.pop()) {
-    const [source, target] = next;
+    const [source, target, depth] = next;
     if (Array.isArray(source) && Array.isArray(target)) {
-      for (let i = 0; i < source.length; i++) target[i] = convert(source[i]);
+      for (let i = 0; i < source.length; i++) target[i] = convert(source[i], depth + 1);
     } else if (!Array.isArray(source) && !Array.isArray(target)) {
-      for (const [key, item] of Object.entries(source)) target[textSafe(key)] = convert(item);
+      for (const [key, item] of Object.entries(source)) target[textSafe(key)] = convert(item, depth + 1);
     }
   }
   return top;
