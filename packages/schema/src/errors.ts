@@ -59,7 +59,7 @@ export class FlowError extends Error {
   toInfo(): ErrorInfo {
     return {
       code: this.code,
-      message: this.message,
+      message: truncateMessage(this.message),
       nodeId: this.nodeId,
       retryable: this.retryable,
       details: this.details,
@@ -83,8 +83,58 @@ export class InvalidDocumentError extends FlowError {
   }
 }
 
+/** Longest error message stored or returned, in UTF-8 bytes; longer ones are cut and their full size noted. */
+export const MAX_ERROR_MESSAGE_BYTES = 8192;
+
+/** `message` cut to `maxBytes` UTF-8 bytes (on a character boundary) with a note of its full size. */
+export function truncateMessage(message: string, maxBytes = MAX_ERROR_MESSAGE_BYTES): string {
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so shorter strings need no encoding.
+  if (message.length * 3 <= maxBytes) return message;
+  const bytes = new TextEncoder().encode(message);
+  if (bytes.length <= maxBytes) return message;
+  let end = maxBytes;
+  // Back up to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  const head = new TextDecoder().decode(bytes.subarray(0, end));
+  return `${head}… [truncated: ${bytes.length} bytes in full]`;
+}
+
+/**
+ * The SQLSTATE of a database error (drizzle's `DrizzleQueryError`, postgres.js `PostgresError`,
+ * PGlite's `DatabaseError`), looked up through `cause`; `undefined` when `err` is not one. Their
+ * messages hold SQL text and parameter values (user data), so they never leave the engine as is.
+ */
+export function storageErrorCode(err: unknown): string | undefined {
+  let isStorage = false;
+  let sqlstate: string | undefined;
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 6; depth++) {
+    const name: unknown = Reflect.get(e, 'name');
+    const message: unknown = Reflect.get(e, 'message');
+    const code: unknown = Reflect.get(e, 'code');
+    if (name === 'DrizzleQueryError' || name === 'PostgresError') isStorage = true;
+    if (typeof message === 'string' && message.startsWith('Failed query: ')) isStorage = true;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && Reflect.has(e, 'severity')) {
+      isStorage = true;
+      sqlstate ??= code;
+    }
+    e = Reflect.get(e, 'cause');
+  }
+  return isStorage ? (sqlstate ?? 'unknown') : undefined;
+}
+
+/** The message stored and shown for a database error: its SQLSTATE only. */
+export function storageErrorMessage(sqlstate: string): string {
+  return `A storage error occurred (SQLSTATE ${sqlstate}).`;
+}
+
+/**
+ * An error as stored and returned: database errors become a generic `internal` message naming
+ * only their SQLSTATE; messages longer than `MAX_ERROR_MESSAGE_BYTES` are truncated.
+ */
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof FlowError) return err.toInfo();
-  if (err instanceof Error) return { code: 'internal', message: err.message };
-  return { code: 'internal', message: String(err) };
+  const sqlstate = storageErrorCode(err);
+  if (sqlstate !== undefined) return { code: 'internal', message: storageErrorMessage(sqlstate) };
+  if (err instanceof Error) return { code: 'internal', message: truncateMessage(err.message) };
+  return { code: 'internal', message: truncateMessage(String(err)) };
 }

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       apiKey: undefined,
       nodeTypeModules: [],
       bodyLimitBytes: 1024 * 1024,
+      jsonLimits: { maxDepth: 128, maxStringLength: 256 * 1024 },
+      allowedHosts: [],
       toolNetwork: { allowPrivateAddresses: false, allowCidrs: [], allowHosts: [], denyHosts: [], maxRedirects: 5 },
       mcpServers: [],
       compatibleEndpoints: [],
@@ -44,6 +46,9 @@ describe('loadConfig', () => {
         API_KEY: KEY,
         NODE_TYPE_MODULES: './nodes/my-node.ts, @acme/flow-nodes ,../shared',
         BODY_LIMIT_BYTES: '2048',
+        MAX_JSON_DEPTH: '64',
+        MAX_STRING_LENGTH: '4096',
+        ALLOWED_HOSTS: 'Flow.Example.com, [::2]',
       },
       { cwd: '/srv/app' },
     );
@@ -57,6 +62,8 @@ describe('loadConfig', () => {
       apiKey: KEY,
       nodeTypeModules: ['/srv/app/nodes/my-node.ts', '@acme/flow-nodes', '/srv/shared'],
       bodyLimitBytes: 2048,
+      jsonLimits: { maxDepth: 64, maxStringLength: 4096 },
+      allowedHosts: ['flow.example.com', '[::2]'],
       toolNetwork: { allowPrivateAddresses: false, allowCidrs: [], allowHosts: [], denyHosts: [], maxRedirects: 5 },
       mcpServers: [],
       compatibleEndpoints: [],
@@ -98,6 +105,17 @@ describe('loadConfig', () => {
     );
     const vars = err.issues.map((issue) => issue.split(':')[0]);
     expect(vars.sort()).toEqual(['API_KEY', 'BODY_LIMIT_BYTES', 'CORS_ORIGINS.0', 'DATABASE_URL', 'LOG_LEVEL', 'PORT']);
+  });
+
+  it('keeps the depth limit within 64…256 and host names without scheme or port', () => {
+    const err = configError(() =>
+      loadConfig({ MAX_JSON_DEPTH: '10000', ALLOWED_HOSTS: 'ok.example, http://bad.example, bad.example:80' }),
+    );
+    expect(err.issues.map((issue) => issue.split(':')[0]).sort()).toEqual([
+      'ALLOWED_HOSTS.1',
+      'ALLOWED_HOSTS.2',
+      'MAX_JSON_DEPTH',
+    ]);
   });
 
   it('refuses an API key a bearer header could never carry', () => {

@@ -16,6 +16,10 @@ const TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
 export const LogLevel = z.enum(['silent', 'error', 'warn', 'info', 'debug']);
 export type LogLevel = z.infer<typeof LogLevel>;
 
+/** A DNS name or IP literal (IPv6 in brackets or bare), lower-cased later. */
+const HOST_NAME =
+  /^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?)$/;
+
 const commaList = z.string().transform((s) =>
   s
     .split(',')
@@ -59,6 +63,19 @@ export const EngineEnv = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
+  /** Deepest JSON nesting accepted in a request body (documents, run inputs, state edits); deeper → 422. */
+  MAX_JSON_DEPTH: z.coerce.number().int().min(64).max(256).default(128),
+  /** Longest string (in characters) accepted anywhere in a request body; longer → 422. */
+  MAX_STRING_LENGTH: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(256 * 1024),
+  /** Host names (besides loopback ones) a key-less engine answers to, e.g. behind a proxy; others get 421. */
+  ALLOWED_HOSTS: commaList
+    .pipe(z.array(z.string().regex(HOST_NAME, 'must be a host name, without scheme or port')))
+    .default([]),
   /** 32 random bytes (64 hex digits or base64) encrypting stored secrets; unset → no secret store. */
   FLOWCRAFT_SECRET_KEY: z.string().optional(),
   /** Older keys still accepted for decryption during a rotation (comma-separated). */
@@ -94,6 +111,10 @@ export interface EngineConfig {
   /** Extra node-type modules: file or folder paths (resolved against `cwd`) or package names. */
   nodeTypeModules: string[];
   bodyLimitBytes: number;
+  /** Limits on request bodies: nesting depth (64…256) and string length. */
+  jsonLimits: { maxDepth: number; maxStringLength: number };
+  /** Host names a key-less engine answers to besides loopback names (DNS-rebinding guard). */
+  allowedHosts: string[];
   /** Built editor served at `/` (absolute path); absent → API only. */
   editorDir?: string;
   /** Where tool HTTP requests may go (private addresses blocked unless allowed). */
@@ -226,6 +247,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     apiKey: e.API_KEY,
     nodeTypeModules: e.NODE_TYPE_MODULES.map((entry) => resolveModule(entry, cwd)),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    jsonLimits: { maxDepth: e.MAX_JSON_DEPTH, maxStringLength: e.MAX_STRING_LENGTH },
+    allowedHosts: e.ALLOWED_HOSTS.map((h) => h.toLowerCase()),
     ...(e.EDITOR_DIR !== undefined ? { editorDir: resolve(cwd, e.EDITOR_DIR) } : {}),
     toolNetwork: network.success ? network.data : NetworkPolicy.parse({}),
     mcpServers,

@@ -66,7 +66,16 @@ export function summarize(config: EngineConfig, listen?: ListenInfo): string {
     ['database', database],
     ['auth', auth],
     ['CORS', cors],
-    ['body limit', formatBytes(config.bodyLimitBytes)],
+    [
+      'body limit',
+      `${formatBytes(config.bodyLimitBytes)}; JSON depth ≤ ${config.jsonLimits.maxDepth}, strings ≤ ${config.jsonLimits.maxStringLength} characters`,
+    ],
+    [
+      'host names',
+      config.apiKey
+        ? 'any (API key required)'
+        : `loopback${config.allowedHosts.length > 0 ? `, ${config.allowedHosts.join(', ')}` : ''} (others get 421)`,
+    ],
     ['node types', modules],
     ['models', modelsLine(config)],
     [

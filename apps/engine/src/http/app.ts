@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { OpenAPIHonoOptions } from '@hono/zod-openapi';
 import type { Env } from 'hono';
+import { storageErrorCode, storageErrorMessage } from '@flowcraft/schema';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -9,6 +10,9 @@ import type { HttpDeps, HttpOptions, Logger } from './deps.js';
 import { RequestValidationError, mapError, problem, problemResponse, requestIssues } from './problem-response.js';
 import type { RequestIssue } from './schemas/problem.js';
 import { serveEditor } from './editor-static.js';
+import { guardHostAndOrigin } from './guard/host-origin.js';
+import { DEFAULT_JSON_LIMITS } from './guard/json-limits.js';
+import { refuseUnacceptableInput } from './guard/refuse-unacceptable-input.js';
 import { registerDebugRoutes } from './routes/debug.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerMcpRoutes } from './routes/mcp.js';
@@ -58,11 +62,15 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   app.onError((err, c) => {
     const mapped = mapError(err);
     if (mapped.unexpected) {
-      logger.error('unexpected error in HTTP handler', {
-        method: c.req.method,
-        path: c.req.path,
-        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-      });
+      const where = { method: c.req.method, path: c.req.path };
+      const full = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      // A database error's text holds the SQL and its parameters (user data): only its SQLSTATE above debug level.
+      const sqlstate = storageErrorCode(err);
+      if (sqlstate === undefined) logger.error('unexpected error in HTTP handler', { ...where, error: full });
+      else {
+        logger.error('storage error in HTTP handler', { ...where, error: storageErrorMessage(sqlstate), sqlstate });
+        logger.debug('storage error in HTTP handler (full text)', { ...where, error: full });
+      }
     }
     return problemResponse({ ...mapped.problem, instance: c.req.path }, mapped.headers);
   });
@@ -71,6 +79,12 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
     problemResponse(problem('not_found', `There is no route ${c.req.method} ${c.req.path}.`, { instance: c.req.path })),
   );
 
+  // Key-less: only loopback or allowed host names, and no writes from foreign web pages (DNS rebinding, CSRF).
+  if (!options.apiKey)
+    app.use(
+      '*',
+      guardHostAndOrigin({ allowedHosts: options.allowedHosts ?? [], corsOrigins: options.corsOrigins ?? [] }),
+    );
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     const origins = [...options.corsOrigins];
     app.use(
@@ -94,6 +108,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
       },
     }),
   );
+
+  app.use('*', refuseUnacceptableInput(options.jsonLimits ?? DEFAULT_JSON_LIMITS));
 
   registerSystemRoutes(app, deps);
   registerWorkflowRoutes(app, deps);

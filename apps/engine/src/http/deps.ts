@@ -1,4 +1,5 @@
 import type { NodeCatalog, NodeTypeDescription, Problem } from '@flowcraft/schema';
+import type { JsonLimits } from './guard/json-limits.js';
 import type { Page, PageQuery } from './schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
 import type { McpServerStatus, McpToolList } from './schemas/mcp.js';
@@ -182,6 +183,13 @@ export interface HttpOptions {
   corsOrigins?: readonly string[];
   /** Largest request body accepted; default 1 MB. */
   bodyLimitBytes?: number;
+  /** Depth and string-length limits on request values (422 beyond them); default depth 128, strings 256 Ki. */
+  jsonLimits?: JsonLimits;
+  /**
+   * Without `apiKey`: host names answered besides loopback ones (others get 421), and whose pages
+   * may write (a foreign `Origin` on a write gets 403). Ignored with an API key.
+   */
+  allowedHosts?: readonly string[];
   /** Folder of the built editor (`apps/editor/dist`), served outside `/v1`; absent → API only. */
   editorDir?: string;
 }

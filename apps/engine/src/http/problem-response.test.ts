@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { HTTPException } from 'hono/http-exception';
 import { FlowError, InvalidDocumentError } from '@flowcraft/schema';
 import type { Problem } from '@flowcraft/schema';
-import { RequestValidationError, mapError, problemResponse } from './problem-response.js';
+import {
+  RefusedRequestError,
+  RequestValidationError,
+  UnacceptableValueError,
+  mapError,
+  problemResponse,
+} from './problem-response.js';
 
 const aProblem: Problem = {
   path: ['nodes', 0],
@@ -86,6 +92,18 @@ describe('mapError', () => {
       status: 500,
       code: 'internal',
     });
+  });
+});
+
+describe('bounded problems', () => {
+  it('cuts a huge message to 8 KB and maps refused values and requests to their codes', () => {
+    const huge = mapError(new FlowError('invalid_input', 'm'.repeat(1_000_000)));
+    expect(huge.problem.detail.length).toBeLessThan(8300);
+    expect(huge.problem.detail).toContain('[truncated: 1000000 bytes in full]');
+    const refused = mapError(new UnacceptableValueError([{ location: 'body', path: ['a'], message: 'NUL' }]));
+    expect(refused.problem).toMatchObject({ status: 422, code: 'invalid_input', issues: [{ path: ['a'] }] });
+    expect(mapError(new RefusedRequestError('misdirected_request', 'no')).problem.status).toBe(421);
+    expect(mapError(new RefusedRequestError('forbidden', 'no')).problem.status).toBe(403);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HTTPException } from 'hono/http-exception';
-import { FlowError, InvalidDocumentError, Problem } from '@flowcraft/schema';
+import { FlowError, InvalidDocumentError, Problem, truncateMessage } from '@flowcraft/schema';
 import type { HttpErrorCode, ProblemDetails, RequestIssue } from './schemas/problem.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -14,6 +14,8 @@ const STATUS: Record<HttpErrorCode, number> = {
   unauthorized: 401,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  forbidden: 403,
+  misdirected_request: 421,
   rate_limited: 429,
   budget_exceeded: 422,
   recursion_limit: 422,
@@ -38,6 +40,8 @@ const TITLE: Record<HttpErrorCode, string> = {
   unauthorized: 'Unauthorized',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
+  forbidden: 'Forbidden',
+  misdirected_request: 'Misdirected request',
   rate_limited: 'Rate limited',
   budget_exceeded: 'Budget exceeded',
   recursion_limit: 'Recursion limit reached',
@@ -72,6 +76,35 @@ export class RequestValidationError extends FlowError {
   }
 }
 
+/**
+ * A request value the engine refuses to take in (422 `invalid_input` with every issue): nested too
+ * deep, too long, holding NUL or an unpaired surrogate, a number out of range.
+ */
+export class UnacceptableValueError extends FlowError {
+  readonly issues: RequestIssue[];
+  constructor(issues: RequestIssue[]) {
+    const first = issues[0];
+    super(
+      'invalid_input',
+      first
+        ? `The request cannot be accepted (${first.location}${first.path.length > 0 ? ` ${first.path.join('.')}` : ''}: ${first.message})`
+        : 'The request cannot be accepted.',
+    );
+    this.name = 'UnacceptableValueError';
+    this.issues = issues;
+  }
+}
+
+/** A request refused before routing: wrong `Host` (421) or cross-site `Origin` (403). */
+export class RefusedRequestError extends Error {
+  readonly code: 'forbidden' | 'misdirected_request';
+  constructor(code: 'forbidden' | 'misdirected_request', message: string) {
+    super(message);
+    this.name = 'RefusedRequestError';
+    this.code = code;
+  }
+}
+
 export interface MappedError {
   problem: ProblemDetails;
   headers: Record<string, string>;
@@ -79,14 +112,25 @@ export interface MappedError {
   unexpected: boolean;
 }
 
+/** A problem; `detail` is cut to 8 KB (full size noted), so no message makes a response unbounded. */
 export function problem(code: HttpErrorCode, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
-  return { type: `urn:flowcraft:problem:${code}`, title: TITLE[code], status: STATUS[code], detail, code, ...extra };
+  return {
+    type: `urn:flowcraft:problem:${code}`,
+    title: TITLE[code],
+    status: STATUS[code],
+    detail: truncateMessage(detail),
+    code,
+    ...extra,
+  };
 }
 
 /** The one place where errors become HTTP responses. Never exposes stacks or unexpected messages. */
 export function mapError(err: unknown): MappedError {
   if (err instanceof RequestValidationError)
     return expected(problem('invalid_request', err.message, { issues: err.issues }));
+  if (err instanceof UnacceptableValueError)
+    return expected(problem('invalid_input', err.message, { issues: err.issues }));
+  if (err instanceof RefusedRequestError) return expected(problem(err.code, err.message));
   if (err instanceof InvalidDocumentError)
     return expected(problem('invalid_document', err.message, { problems: err.problems }));
   if (err instanceof FlowError) {

@@ -5,7 +5,9 @@ import type { ThreadRun } from './event-log.js';
 const RunId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be a run id');
 
 /** `subscribe` payload: the run, and the last seq the client already has (0 for everything). */
-export const SubscribeMessage = z.object({ runId: RunId, afterSeq: z.number().int().min(0).default(0) }).strict();
+export const SubscribeMessage = z
+  .object({ runId: RunId, afterSeq: z.number().int().min(0).max(2_147_483_647).default(0) })
+  .strict();
 export type SubscribeMessage = z.infer<typeof SubscribeMessage>;
 
 const ThreadId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be a thread id');

@@ -149,6 +149,9 @@ describe('trace stream over Socket.IO', () => {
       { runId: 'run-1', afterSeq: -1 },
       'run-1',
       { runId: 'run-1', afterSeq: 1.5 },
+      { runId: 'run-1', afterSeq: 2147483648 },
+      { runId: 'run\u0000', afterSeq: 0 },
+      { runId: JSON.parse(`${'['.repeat(200)}${']'.repeat(200)}`), afterSeq: 0 },
     ]) {
       const ack = await socket.emitWithAck('subscribe', payload);
       expect(ack, JSON.stringify(payload)).toMatchObject({ ok: false, code: 'invalid_request' });

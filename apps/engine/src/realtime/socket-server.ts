@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { Socket } from 'socket.io';
+import type { ServerOptions, Socket } from 'socket.io';
+import { storageErrorCode, storageErrorMessage } from '@flowcraft/schema';
 import { apiKeyMatches, bearerToken } from '../http/auth/api-key.js';
 import type { Logger } from '../http/deps.js';
 import type { EventLog } from './event-log.js';
@@ -17,6 +18,8 @@ export interface RealtimeOptions {
   /** Events per log read during replay. */
   pageSize?: number;
   logger?: Pick<Logger, 'error'>;
+  /** Checks every handshake request before Socket.IO accepts it (key-less engines: `Host` and `Origin`). */
+  allowRequest?: ServerOptions['allowRequest'];
 }
 
 export type TraceServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -39,6 +42,7 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   const origins = opts.corsOrigins ?? [];
   const io: TraceServer = new Server(httpServer, {
     serveClient: false,
+    ...(opts.allowRequest ? { allowRequest: opts.allowRequest } : {}),
     ...(origins.length > 0
       ? { cors: { origin: origins.includes('*') ? '*' : [...origins], allowedHeaders: ['Authorization'] } }
       : {}),
@@ -105,7 +109,11 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
       pageSize: opts.pageSize,
       send: (event) => socket.emit('event', event),
       onError: (err) => {
-        opts.logger?.error('trace stream failed', { runId, error: err instanceof Error ? err.message : String(err) });
+        // A database error's text holds SQL and parameters: log its SQLSTATE only.
+        const sqlstate = storageErrorCode(err);
+        const error =
+          sqlstate !== undefined ? storageErrorMessage(sqlstate) : err instanceof Error ? err.message : String(err);
+        opts.logger?.error('trace stream failed', { runId, error });
         if (streams.get(runId) === stream) stop(runId);
         // Before the replay ends the failure goes to the ack; after, it needs its own message.
         if (replayed)

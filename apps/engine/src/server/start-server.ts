@@ -6,6 +6,7 @@ import type { EngineConfig } from '../config/config.js';
 import { baseUrl, summarize } from '../config/summary.js';
 import { createHttpApp } from '../http/app.js';
 import type { HttpDeps } from '../http/deps.js';
+import { socketRequestGuard } from '../http/guard/host-origin.js';
 import type { EventLog } from '../realtime/event-log.js';
 import { attachRealtime } from '../realtime/socket-server.js';
 import type { Realtime } from '../realtime/socket-server.js';
@@ -45,6 +46,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
+    jsonLimits: config.jsonLimits,
+    allowedHosts: config.allowedHosts,
     editorDir: config.editorDir,
   });
   const server = createServer(getRequestListener(app.fetch));
@@ -53,6 +56,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     apiKey: config.apiKey,
     corsOrigins: config.corsOrigins,
     logger,
+    ...(config.apiKey
+      ? {}
+      : { allowRequest: socketRequestGuard({ allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins }) }),
   });
 
   try {

@@ -8,6 +8,7 @@ import { publicState, toPlain } from '../execution/to-plain.js';
 import type { Store } from '../store/index.js';
 import type { CompiledGraphs } from '../lifecycle/compiled-graphs.js';
 import type { RunPorts } from '../lifecycle/ports.js';
+import { decodeTextCursor, encodeTextCursor } from '../store/repos/page.js';
 
 export type { Compiled };
 const SOURCES = ['input', 'loop', 'update', 'fork'] as const;
@@ -40,7 +41,7 @@ export class StoreThreadService implements ThreadService {
         : {
             configurable: {
               thread_id: threadId,
-              checkpoint_id: Buffer.from(query.cursor, 'base64url').toString('utf8'),
+              checkpoint_id: decodeTextCursor(query.cursor),
             },
           };
     const items: ThreadState[] = [];
@@ -58,7 +59,7 @@ export class StoreThreadService implements ThreadService {
       items.push(state);
     }
     const last = items.at(-1);
-    return { items, nextCursor: more && last ? Buffer.from(last.checkpointId, 'utf8').toString('base64url') : null };
+    return { items, nextCursor: more && last ? encodeTextCursor(last.checkpointId) : null };
   }
 
   async getStateAt(threadId: string, checkpointId: string): Promise<ThreadState | undefined> {

@@ -18,6 +18,7 @@ import { found, jsonBody, jsonResponse, problemResponses } from './openapi-helpe
 const tags = ['debugger'];
 
 const stepRun = createRoute({
+  operationId: 'stepRun',
   method: 'post',
   path: '/v1/runs/{runId}/step',
   tags,
@@ -29,6 +30,7 @@ const stepRun = createRoute({
 });
 
 const continueRun = createRoute({
+  operationId: 'continueRun',
   method: 'post',
   path: '/v1/runs/{runId}/continue',
   tags,
@@ -38,6 +40,7 @@ const continueRun = createRoute({
 });
 
 const runEvents = createRoute({
+  operationId: 'listRunEvents',
   method: 'get',
   path: '/v1/runs/{runId}/events',
   tags,
@@ -48,6 +51,7 @@ const runEvents = createRoute({
 });
 
 const compareRuns = createRoute({
+  operationId: 'compareRuns',
   method: 'get',
   path: '/v1/runs/{runId}/compare/{otherRunId}',
   tags,
@@ -58,6 +62,7 @@ const compareRuns = createRoute({
 });
 
 const updateState = createRoute({
+  operationId: 'updateThreadState',
   method: 'post',
   path: '/v1/threads/{threadId}/state',
   tags,
@@ -74,6 +79,7 @@ const updateState = createRoute({
 });
 
 const stateDiff = createRoute({
+  operationId: 'getStateDiff',
   method: 'get',
   path: '/v1/threads/{threadId}/state/{checkpointId}/diff',
   tags,
@@ -84,6 +90,7 @@ const stateDiff = createRoute({
 });
 
 const rerun = createRoute({
+  operationId: 'rerunFromNode',
   method: 'post',
   path: '/v1/threads/{threadId}/rerun',
   tags,

@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createHttpApp } from '../app.js';
@@ -5,17 +11,22 @@ import { call, createFakeDeps } from '../testing/index.js';
 
 interface OpenApiDoc {
   openapi: string;
-  info: { title: string };
+  info: { title: string; license?: unknown };
   security?: unknown[];
+  servers?: unknown[];
   paths: Record<
     string,
-    Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] }>
+    Record<
+      string,
+      { operationId?: string; responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] }
+    >
   >;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 }
 
 const EXPECTED_OPERATIONS = [
   'get /v1/health',
+  'get /v1/openapi.json',
   'get /v1/node-types',
   'post /v1/workflows',
   'get /v1/workflows',
@@ -52,6 +63,22 @@ const EXPECTED_OPERATIONS = [
   'post /v1/threads/{threadId}/rerun',
 ];
 
+interface LintProblem {
+  ruleId: string;
+  severity: 'error' | 'warn';
+  message: string;
+}
+
+/** `redocly lint --extends recommended` on a file, through the installed CLI (JSON output). */
+async function redoclyLint(file: string): Promise<LintProblem[]> {
+  const cli = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin', 'cli.js');
+  const run = promisify(execFile);
+  const { stdout } = await run(process.execPath, [cli, 'lint', '--extends', 'recommended', '--format', 'json', file], {
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+  return (JSON.parse(stdout) as { problems: LintProblem[] }).problems;
+}
+
 async function fetchDoc(apiKey?: string): Promise<OpenApiDoc> {
   const res = await call(createHttpApp(createFakeDeps(), apiKey ? { apiKey } : {}), 'GET', '/v1/openapi.json');
   expect(res.status).toBe(200);
@@ -82,7 +109,31 @@ describe('OpenAPI document and reference page', () => {
     const startRun = doc.paths['/v1/runs']?.['post'];
     expect(startRun?.responses['202']?.content).toHaveProperty('application/json');
     expect(startRun?.responses['422']?.content).toHaveProperty('application/problem+json');
-    expect(doc.security).toBeUndefined();
+    expect(doc.security).toEqual([{}]);
+    expect(doc.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    expect(doc.info.license).toEqual({ name: expect.any(String) });
+  });
+
+  it('names every operation with a unique operationId', async () => {
+    const doc = await fetchDoc();
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids).toHaveLength(EXPECTED_OPERATIONS.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z]+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('passes `redocly lint` with its recommended rules, with and without an API key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'openapi-lint-'));
+    try {
+      for (const apiKey of [undefined, 'a-key-of-sixteen-chars']) {
+        const file = join(dir, `openapi-${apiKey ? 'key' : 'keyless'}.json`);
+        await writeFile(file, JSON.stringify(await fetchDoc(apiKey)));
+        const problems = await redoclyLint(file);
+        expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('is a valid OpenAPI 3.1 document whose references all resolve', async () => {
@@ -106,6 +157,7 @@ describe('OpenAPI document and reference page', () => {
     );
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/v1/health']?.['get']?.security).toEqual([]);
+    expect(doc.paths['/v1/openapi.json']?.['get']?.security).toEqual([]);
   });
 
   it('serves an interactive reference page whose assets come from this server, not a CDN', async () => {

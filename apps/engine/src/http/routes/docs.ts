@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { FlowError, TraceEvent, WorkflowDocument } from '@flowcraft/schema';
+import { jsonResponse, publicProblemResponses } from './openapi-helpers.js';
 
 /** Swagger UI files served from the installed `swagger-ui-dist` package (no CDN). */
 const ASSETS: Record<string, string> = {
@@ -36,14 +38,26 @@ export interface DocsOptions {
   apiKey: boolean;
 }
 
-/** The OpenAPI 3.1 document of every route registered on `app`, generated from the zod schemas. */
+/**
+ * No license has been chosen for the project yet; `UNLICENSED` (npm's word for "no licence granted")
+ * says so honestly. Replace it when the project picks one.
+ */
+const LICENSE = { name: 'UNLICENSED' };
+
+/**
+ * The OpenAPI 3.1 document of every route registered on `app`, generated from the zod schemas.
+ * Security is declared at the root (bearer with an API key; none on a key-less loopback engine)
+ * and lifted (`security: []`) on the public operations (health, this document); `servers` is the
+ * engine that serves it.
+ */
 export function buildOpenApiDocument(app: OpenAPIHono, opts: DocsOptions) {
   const registry = app.openAPIRegistry;
-  registry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description: "The engine's API_KEY. Required when the engine was started with one.",
-  });
+  if (opts.apiKey)
+    registry.registerComponent('securitySchemes', 'bearerAuth', {
+      type: 'http',
+      scheme: 'bearer',
+      description: "The engine's API_KEY. Required when the engine was started with one.",
+    });
   // Shapes that routes carry as open JSON, described for clients.
   registry.register('WorkflowDocument', WorkflowDocument.clone());
   registry.register('TraceEvent', TraceEvent.clone());
@@ -52,20 +66,38 @@ export function buildOpenApiDocument(app: OpenAPIHono, opts: DocsOptions) {
     info: {
       title: 'Flowcraft engine API',
       version: '1',
+      license: LICENSE,
       description:
         'Workflows, runs, threads and node types of a Flowcraft engine. Errors are `application/problem+json` with a stable `code`. ' +
-        'Live trace events (`TraceEvent`) stream over Socket.IO on the same port: emit `subscribe` with `{runId, afterSeq}`.',
+        'Live trace events (`TraceEvent`) stream over Socket.IO on the same port: emit `subscribe` with `{runId, afterSeq}`. ' +
+        (opts.apiKey
+          ? 'Every operation except health and this document needs `Authorization: Bearer <API_KEY>`.'
+          : 'This engine has no API key: it answers only on loopback host names (and ALLOWED_HOSTS) and refuses writes from foreign web origins.'),
     },
-    ...(opts.apiKey ? { security: [{ bearerAuth: [] }] } : {}),
+    servers: [{ url: '/', description: 'The engine serving this document' }],
+    security: opts.apiKey ? [{ bearerAuth: [] }] : [{}],
     tags: [
       { name: 'workflows', description: 'Workflow documents and their immutable versions' },
       { name: 'runs', description: 'Runs execute in the background; follow them over Socket.IO' },
       { name: 'threads', description: 'Checkpointed state, history and time travel' },
       { name: 'node types', description: 'The palette: built-in and custom node types' },
-      { name: 'system', description: 'Health' },
+      { name: 'system', description: 'Health and this document' },
     ],
   });
 }
+
+const openApiRoute = createRoute({
+  operationId: 'getOpenApiDocument',
+  method: 'get',
+  path: '/v1/openapi.json',
+  tags: ['system'],
+  summary: 'This OpenAPI document',
+  security: [],
+  responses: {
+    200: jsonResponse(z.record(z.string(), z.unknown()).openapi('OpenApiDocument'), 'The OpenAPI 3.1 document'),
+    ...publicProblemResponses(),
+  },
+});
 
 /** `GET /v1/openapi.json`, `GET /v1/docs` (Swagger UI) and its assets. Call after every other route. */
 export function registerDocsRoutes(app: OpenAPIHono, opts: DocsOptions): void {
@@ -73,7 +105,7 @@ export function registerDocsRoutes(app: OpenAPIHono, opts: DocsOptions): void {
   const assetDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const assets = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
-  app.get('/v1/openapi.json', (c) => {
+  app.openapi(openApiRoute, (c) => {
     documentJson ??= JSON.stringify(buildOpenApiDocument(app, opts));
     return c.body(documentJson, 200, { 'Content-Type': 'application/json' });
   });

@@ -5,6 +5,7 @@ import { McpServerList, McpToolList, McpToolsQuery } from '../schemas/mcp.js';
 import { jsonResponse, problemResponses } from './openapi-helpers.js';
 
 const listServers = createRoute({
+  operationId: 'listMcpServers',
   method: 'get',
   path: '/v1/mcp/servers',
   tags: ['mcp'],
@@ -15,6 +16,7 @@ const listServers = createRoute({
 });
 
 const listTools = createRoute({
+  operationId: 'listMcpTools',
   method: 'get',
   path: '/v1/mcp/tools',
   tags: ['mcp'],

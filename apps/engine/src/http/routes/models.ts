@@ -6,6 +6,7 @@ import { ModelList } from '../schemas/models.js';
 import { jsonResponse, problemResponses } from './openapi-helpers.js';
 
 const listModels = createRoute({
+  operationId: 'listModels',
   method: 'get',
   path: '/v1/models',
   tags: ['models'],

@@ -13,16 +13,22 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return { required: true, description, content: { 'application/json': { schema } } };
 }
 
-type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 500;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 421 | 422 | 500;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
-  400: 'Malformed JSON, or a body, path or query parameter that does not match its schema (`invalid_request`, with `issues`).',
+  400:
+    'Malformed JSON, or a body, path or query parameter that does not match its schema, is not valid ' +
+    'percent-encoded UTF-8, or a cursor this API did not issue (`invalid_request`, with `issues`).',
   401: 'Missing or wrong API key (`unauthorized`).',
+  403: 'A write from a web origin that a key-less engine does not trust (`forbidden`); see CORS_ORIGINS.',
   404: 'The resource does not exist (`not_found`).',
   409: 'The change conflicts with the current state (`conflict`).',
   413: 'The body is larger than the configured limit (`payload_too_large`).',
   415: 'The body is not JSON (`unsupported_media_type`).',
-  422: 'The workflow document or the run input is invalid (`invalid_document` with every `problems` entry, or `invalid_input`).',
+  421: 'A key-less engine answers only to loopback host names and ALLOWED_HOSTS (`misdirected_request`).',
+  422:
+    'The workflow document or the run input is invalid (`invalid_document` with every `problems` entry), or a value ' +
+    'breaks a limit: nested too deep, a string too long, NUL, an unpaired surrogate (`invalid_input` with `issues`).',
   500: 'An unexpected error (`internal`); it is logged, and no message or stack is returned.',
 };
 
@@ -31,10 +37,22 @@ const problemEntry = (status: ErrorStatus) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemDetails } },
 });
 
-/** Problem responses for the given statuses, plus 401 (an API key may be required) and 500. */
+/**
+ * Problem responses for the given statuses, plus those any request may get: 400 (malformed
+ * parameters), 401 (an API key may be required), 403 (a write from a foreign origin), 421 (a foreign `Host`), 422 (a value beyond
+ * the limits) and 500.
+ */
 export function problemResponses(...statuses: ErrorStatus[]) {
+  return responsesFor([...statuses, 400, 401, 403, 421, 422, 500]);
+}
+
+/** Problem responses of a public operation (no API key needed): the given statuses, 400, 421 and 500. */
+export function publicProblemResponses(...statuses: ErrorStatus[]) {
+  return responsesFor([...statuses, 400, 421, 500]);
+}
+
+function responsesFor(all: ErrorStatus[]) {
   const out: Partial<Record<ErrorStatus, ReturnType<typeof problemEntry>>> = {};
-  const all: ErrorStatus[] = [...statuses, 401, 500];
   for (const status of all) out[status] = problemEntry(status);
   return out;
 }

@@ -16,6 +16,7 @@ import { found, jsonBody, jsonResponse, problemResponses } from './openapi-helpe
 const tags = ['runs'];
 
 const startRun = createRoute({
+  operationId: 'startRun',
   method: 'post',
   path: '/v1/runs',
   tags,
@@ -29,6 +30,7 @@ const startRun = createRoute({
 });
 
 const listRuns = createRoute({
+  operationId: 'listRuns',
   method: 'get',
   path: '/v1/runs',
   tags,
@@ -38,6 +40,7 @@ const listRuns = createRoute({
 });
 
 const getRun = createRoute({
+  operationId: 'getRun',
   method: 'get',
   path: '/v1/runs/{runId}',
   tags,
@@ -47,6 +50,7 @@ const getRun = createRoute({
 });
 
 const cancelRun = createRoute({
+  operationId: 'cancelRun',
   method: 'post',
   path: '/v1/runs/{runId}/cancel',
   tags,
@@ -63,6 +67,7 @@ const cancelRun = createRoute({
 });
 
 const resumeRun = createRoute({
+  operationId: 'resumeRun',
   method: 'post',
   path: '/v1/runs/{runId}/resume',
   tags,

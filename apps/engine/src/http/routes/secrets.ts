@@ -14,6 +14,7 @@ function store(deps: HttpDeps): SecretService {
 }
 
 const listSecrets = createRoute({
+  operationId: 'listSecrets',
   method: 'get',
   path: '/v1/secrets',
   tags: ['secrets'],
@@ -23,6 +24,7 @@ const listSecrets = createRoute({
 });
 
 const putSecret = createRoute({
+  operationId: 'putSecret',
   method: 'put',
   path: '/v1/secrets/{name}',
   tags: ['secrets'],
@@ -34,6 +36,7 @@ const putSecret = createRoute({
 });
 
 const deleteSecret = createRoute({
+  operationId: 'deleteSecret',
   method: 'delete',
   path: '/v1/secrets/{name}',
   tags: ['secrets'],

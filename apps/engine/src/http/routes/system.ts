@@ -3,7 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { NodeTypeDescription } from '@flowcraft/schema';
 import type { HttpDeps } from '../deps.js';
 import { named } from '../schemas/common.js';
-import { jsonResponse, problemResponses } from './openapi-helpers.js';
+import { jsonResponse, problemResponses, publicProblemResponses } from './openapi-helpers.js';
 
 export const Health = z
   .object({
@@ -15,6 +15,7 @@ export const Health = z
   .openapi('Health');
 
 const health = createRoute({
+  operationId: 'getHealth',
   method: 'get',
   path: '/v1/health',
   tags: ['system'],
@@ -23,6 +24,7 @@ const health = createRoute({
   responses: {
     200: jsonResponse(Health, 'Every check passes'),
     503: jsonResponse(Health, 'A check fails'),
+    ...publicProblemResponses(),
   },
 });
 
@@ -31,6 +33,7 @@ const NodeTypeList = z
   .openapi('NodeTypeList');
 
 const nodeTypes = createRoute({
+  operationId: 'listNodeTypes',
   method: 'get',
   path: '/v1/node-types',
   tags: ['node types'],

@@ -5,6 +5,7 @@ import { TemplateList } from '../schemas/template.js';
 import { jsonResponse, problemResponses } from './openapi-helpers.js';
 
 const listTemplates = createRoute({
+  operationId: 'listTemplates',
   method: 'get',
   path: '/v1/templates',
   tags: ['templates'],

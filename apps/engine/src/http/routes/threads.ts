@@ -7,6 +7,7 @@ import { found, jsonResponse, problemResponses } from './openapi-helpers.js';
 const tags = ['threads'];
 
 const getState = createRoute({
+  operationId: 'getThreadState',
   method: 'get',
   path: '/v1/threads/{threadId}/state',
   tags,
@@ -16,6 +17,7 @@ const getState = createRoute({
 });
 
 const getHistory = createRoute({
+  operationId: 'getThreadHistory',
   method: 'get',
   path: '/v1/threads/{threadId}/history',
   tags,
@@ -26,6 +28,7 @@ const getHistory = createRoute({
 });
 
 const getStateAt = createRoute({
+  operationId: 'getThreadStateAt',
   method: 'get',
   path: '/v1/threads/{threadId}/state/{checkpointId}',
   tags,

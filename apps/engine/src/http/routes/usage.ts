@@ -6,6 +6,7 @@ import { UsageQuery, UsageReport } from '../schemas/usage.js';
 import { jsonResponse, problemResponses } from './openapi-helpers.js';
 
 const getUsage = createRoute({
+  operationId: 'getUsage',
   method: 'get',
   path: '/v1/usage',
   tags: ['usage'],

@@ -20,6 +20,7 @@ import { found, jsonBody, jsonResponse, problemResponses } from './openapi-helpe
 const tags = ['workflows'];
 
 const listVersions = createRoute({
+  operationId: 'listWorkflowVersions',
   method: 'get',
   path: '/v1/workflows/{workflowId}/versions',
   tags,
@@ -32,6 +33,7 @@ const listVersions = createRoute({
 });
 
 const getVersion = createRoute({
+  operationId: 'getWorkflowVersion',
   method: 'get',
   path: '/v1/workflows/{workflowId}/versions/{version}',
   tags,
@@ -41,6 +43,7 @@ const getVersion = createRoute({
 });
 
 const importWorkflow = createRoute({
+  operationId: 'importWorkflow',
   method: 'post',
   path: '/v1/workflows/import',
   tags,
@@ -57,6 +60,7 @@ const importWorkflow = createRoute({
 });
 
 const exportWorkflow = createRoute({
+  operationId: 'exportWorkflow',
   method: 'get',
   path: '/v1/workflows/{workflowId}/export',
   tags,

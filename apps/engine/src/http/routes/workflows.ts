@@ -19,6 +19,7 @@ import { found, jsonBody, jsonResponse, problemResponses } from './openapi-helpe
 const tags = ['workflows'];
 
 const createWorkflow = createRoute({
+  operationId: 'createWorkflow',
   method: 'post',
   path: '/v1/workflows',
   tags,
@@ -30,6 +31,7 @@ const createWorkflow = createRoute({
 });
 
 const listWorkflows = createRoute({
+  operationId: 'listWorkflows',
   method: 'get',
   path: '/v1/workflows',
   tags,
@@ -42,6 +44,7 @@ const listWorkflows = createRoute({
 });
 
 const getWorkflow = createRoute({
+  operationId: 'getWorkflow',
   method: 'get',
   path: '/v1/workflows/{workflowId}',
   tags,
@@ -51,6 +54,7 @@ const getWorkflow = createRoute({
 });
 
 const updateWorkflow = createRoute({
+  operationId: 'updateWorkflow',
   method: 'put',
   path: '/v1/workflows/{workflowId}',
   tags,
@@ -65,6 +69,7 @@ const updateWorkflow = createRoute({
 });
 
 const deleteWorkflow = createRoute({
+  operationId: 'deleteWorkflow',
   method: 'delete',
   path: '/v1/workflows/{workflowId}',
   tags,
@@ -74,6 +79,7 @@ const deleteWorkflow = createRoute({
 });
 
 const validateDocument = createRoute({
+  operationId: 'validateWorkflow',
   method: 'post',
   path: '/v1/workflows/validate',
   tags,

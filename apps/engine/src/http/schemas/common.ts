@@ -10,20 +10,30 @@ export const Id = z
   );
 export type Id = z.infer<typeof Id>;
 
-export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2025-01-31T12:00:00.000Z' });
+/** ISO 8601 with offset; year 1 or later in UTC (Postgres has no year 0, so `0000-…` would fail in SQL). */
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  .refine((value) => new Date(value).getUTCFullYear() >= 1, 'must be in year 1 or later')
+  .openapi({ example: '2025-01-31T12:00:00.000Z' });
 
 /** Any JSON object. */
 export const JsonObject = z.record(z.string(), z.unknown());
 export type JsonObject = z.infer<typeof JsonObject>;
 
+/** Largest value of a Postgres `integer` column (versions, seqs): larger ones are refused, not stored. */
+export const INT32_MAX = 2_147_483_647;
+
+/** Cursors are base64url text the API issued; anything else (e.g. `%ff%ff`) is a 400, never page 1. */
+export const PageCursor = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API issued')
+  .openapi({ description: "Opaque cursor from a previous page's `nextCursor`." });
+
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1-100).' }),
-  cursor: z
-    .string()
-    .min(1)
-    .max(512)
-    .optional()
-    .openapi({ description: "Opaque cursor from a previous page's `nextCursor`." }),
+  cursor: PageCursor.optional(),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 

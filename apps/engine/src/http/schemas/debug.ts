@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { StateChange, TraceEvent } from '@flowcraft/schema';
-import { Id, JsonObject, TokenUsageRef, named } from './common.js';
+import { INT32_MAX, Id, JsonObject, TokenUsageRef, named } from './common.js';
 
 export const RunEventsQuery = z.object({
   afterSeq: z.coerce
     .number()
     .int()
     .min(0)
+    .max(INT32_MAX)
     .default(0)
     .openapi({ description: 'Return events with a larger seq (0: from the start).' }),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),

@@ -3,10 +3,17 @@ import { ErrorCode } from '@flowcraft/schema';
 import { ProblemRef } from './common.js';
 
 /**
- * Stable codes of problem responses: the shared `ErrorCode`s plus two that only HTTP has.
+ * Stable codes of problem responses: the shared `ErrorCode`s plus those only HTTP has (413, 415,
+ * 403 for a cross-site `Origin`, 421 for a `Host` the engine does not answer to).
  * (Candidates for `packages/schema` once the editor needs them.)
  */
-export const HttpErrorCode = z.enum([...ErrorCode.options, 'payload_too_large', 'unsupported_media_type']);
+export const HttpErrorCode = z.enum([
+  ...ErrorCode.options,
+  'payload_too_large',
+  'unsupported_media_type',
+  'forbidden',
+  'misdirected_request',
+]);
 export type HttpErrorCode = z.infer<typeof HttpErrorCode>;
 
 /** One reason a request (body, path or query) was refused. */
@@ -30,7 +37,7 @@ export const ProblemDetails = z
     code: HttpErrorCode,
     /** Every problem of an invalid workflow document (422 `invalid_document`). */
     problems: z.array(ProblemRef).optional(),
-    /** Every reason a request was malformed (400 `invalid_request`). */
+    /** Every reason a request was malformed (400 `invalid_request`) or refused (422 `invalid_input`: limits, NUL). */
     issues: z.array(RequestIssue).optional(),
   })
   .openapi('ProblemDetails');

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ErrorInfoRef, Id, JsonObject, PageQuery, Timestamp, TokenUsageRef, page } from './common.js';
+import { ErrorInfoRef, INT32_MAX, Id, JsonObject, PageQuery, Timestamp, TokenUsageRef, page } from './common.js';
 
 export const RunStatus = z
   .enum(['queued', 'running', 'interrupted', 'completed', 'failed', 'cancelled'])
@@ -17,6 +17,7 @@ export const StartRunBody = z
       .number()
       .int()
       .min(1)
+      .max(INT32_MAX)
       .optional()
       .openapi({ description: 'Workflow version to run; default the latest.' }),
     threadId: Id.optional().openapi({ description: 'Continue this thread; default a new thread.' }),

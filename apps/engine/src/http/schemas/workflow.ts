@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { Id, JsonObject, PageQuery, ProblemRef, Timestamp, page } from './common.js';
+import { INT32_MAX, Id, JsonObject, PageQuery, ProblemRef, Timestamp, page } from './common.js';
 
 /**
  * A workflow document as sent by a client: any JSON object. It is validated, and saved even when
@@ -13,7 +13,7 @@ export type DraftDocument = z.infer<typeof DraftDocument>;
 export const WorkflowIdParams = z.object({ workflowId: Id });
 export const WorkflowVersionParams = z.object({
   workflowId: Id,
-  version: z.coerce.number().int().min(1).openapi({ example: 3 }),
+  version: z.coerce.number().int().min(1).max(INT32_MAX).openapi({ example: 3 }),
 });
 
 export const CreateWorkflowBody = z
@@ -33,6 +33,7 @@ export const UpdateWorkflowBody = z
       .number()
       .int()
       .min(1)
+      .max(INT32_MAX)
       .optional()
       .openapi({ description: 'Refuse the save (409 conflict) unless this is still the latest version.' }),
   })
@@ -54,7 +55,13 @@ export const ImportWorkflowQuery = z.object({
 });
 
 export const ExportWorkflowQuery = z.object({
-  version: z.coerce.number().int().min(1).optional().openapi({ description: 'Default: the latest version.' }),
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(INT32_MAX)
+    .optional()
+    .openapi({ description: 'Default: the latest version.' }),
 });
 
 export const WorkflowSummary = z

@@ -27,6 +27,26 @@ export function decodeCursor(cursor: string): Cursor {
   }
 }
 
+/** Ids a text cursor may carry (checkpoint ids are UUIDs; nothing with NUL, spaces or control characters). */
+const CURSOR_TEXT = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** A cursor that carries one id as base64url text (e.g. a checkpoint id). */
+export function encodeTextCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+/**
+ * The id in a cursor from `encodeTextCursor`. Anything else — not canonical base64url, or decoding
+ * to bytes no issued cursor holds (`AAAA` is three NULs) — is `FlowError('invalid_request')`, never
+ * page 1 and never a query with NUL in it.
+ */
+export function decodeTextCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!CURSOR_TEXT.test(id) || encodeTextCursor(id) !== cursor)
+    throw new FlowError('invalid_request', 'Invalid pagination cursor; use the nextCursor of a previous page.');
+  return id;
+}
+
 export function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1)

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
 import type { Database } from '../db.js';
+import { safeEventPayload, textSafe } from '../json-safe.js';
 import { runEvents, runs } from '../schema/index.js';
 
 export type RunEvent = typeof runEvents.$inferSelect;
@@ -34,8 +35,8 @@ export function createRunEventsRepo(db: Database) {
             runId,
             seq: counter.seq,
             type: event.type,
-            nodeId: event.nodeId ?? null,
-            payload: event.payload ?? {},
+            nodeId: event.nodeId == null ? null : textSafe(event.nodeId),
+            payload: safeEventPayload(event.payload ?? {}),
             ...(event.ts ? { ts: event.ts } : {}),
           })
           .returning();
@@ -59,8 +60,8 @@ export function createRunEventsRepo(db: Database) {
         events.map((e) => ({
           seq: e.seq,
           type: e.type,
-          node_id: e.nodeId ?? null,
-          payload: e.payload ?? {},
+          node_id: e.nodeId == null ? null : textSafe(e.nodeId),
+          payload: safeEventPayload(e.payload ?? {}),
           ts: (e.ts ?? new Date()).toISOString(),
         })),
       );

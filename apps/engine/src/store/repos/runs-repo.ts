@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
 import type { Breakpoints, ErrorInfo, PausedAt, PendingInterrupt } from '@flowcraft/schema';
 import type { Database } from '../db.js';
+import { jsonSafe, safeErrorInfo } from '../json-safe.js';
 import { ACTIVE_RUN_STATUSES, runs } from '../schema/index.js';
 import type { RunCommand, RunStatus } from '../schema/index.js';
 import { decodeCursor, pageSize, toPage } from './page.js';
@@ -99,7 +100,7 @@ export function createRunsRepo(db: Database) {
             workflowId: input.workflowId,
             workflowVersion: input.workflowVersion,
             status,
-            input: input.input ?? null,
+            input: jsonSafe(input.input ?? null),
             forkedFrom: input.forkedFrom ?? null,
             command: input.command ?? null,
             breakpoints: input.breakpoints ?? null,
@@ -162,10 +163,14 @@ export function createRunsRepo(db: Database) {
           .update(runs)
           .set({
             ...(status === undefined ? {} : { status }),
-            ...(change.output === undefined ? {} : { output: change.output }),
-            ...(change.error === undefined ? {} : { error: change.error }),
-            ...(change.command === undefined ? {} : { command: change.command }),
-            ...(change.interrupts === undefined ? {} : { interrupts: change.interrupts }),
+            ...(change.output === undefined ? {} : { output: jsonSafe(change.output) }),
+            ...(change.error === undefined
+              ? {}
+              : { error: change.error === null ? null : safeErrorInfo(change.error) }),
+            ...(change.command === undefined ? {} : { command: jsonSafe(change.command) as RunCommand | null }),
+            ...(change.interrupts === undefined
+              ? {}
+              : { interrupts: jsonSafe(change.interrupts) as PendingInterrupt[] }),
             ...(change.paused === undefined ? {} : { paused: change.paused }),
             ...(change.cancelRequested === undefined ? {} : { cancelRequested: change.cancelRequested }),
             ...(change.claimBy === undefined ? {} : { owner: change.claimBy, attempt: sql`${runs.attempt} + 1` }),
