@@ -11,6 +11,8 @@ import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { FlowError } from '@flowcraft/schema';
 import { sleep } from '@flowcraft/node-types';
+import { processScrubber } from '../secrets/known-secrets.js';
+import type { Scrubber } from '../secrets/scrubber.js';
 import { runInScope, type CallScope } from './call-scope.js';
 import { toProviderError } from './provider-error.js';
 
@@ -44,7 +46,8 @@ export interface RoutedChatModelFields {
   /** A 429 asking to wait at most this long is waited out and the same model retried. */
   maxRetryAfterMs?: number;
   rateLimitRetries?: number;
-  sensitive?: () => readonly string[];
+  /** Scrubs credentials from provider errors; default: the process's env credentials and known secrets. */
+  scrubber?: () => Scrubber;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   callbacks?: Callbacks;
@@ -156,7 +159,7 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
   private readonly callTimeoutMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly rateLimitRetries: number;
-  private readonly sensitive: () => readonly string[];
+  private readonly scrubber: () => Scrubber;
   private readonly sleepFn: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
 
@@ -174,7 +177,7 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
     this.callTimeoutMs = fields.callTimeoutMs ?? 0;
     this.maxRetryAfterMs = fields.maxRetryAfterMs ?? 30_000;
     this.rateLimitRetries = fields.rateLimitRetries ?? 1;
-    this.sensitive = fields.sensitive ?? (() => []);
+    this.scrubber = fields.scrubber ?? (() => processScrubber());
     this.sleepFn = fields.sleep ?? sleep;
     this.now = fields.now ?? Date.now;
   }
@@ -309,7 +312,7 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
       nodeId: this.nodeId,
       scope: attempt.scope,
       ...(attempt.fired ? { timeoutMs: this.callTimeoutMs } : {}),
-      sensitive: this.sensitive(),
+      scrubber: this.scrubber(),
       now: this.now(),
     });
   }
