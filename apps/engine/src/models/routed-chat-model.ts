@@ -15,6 +15,7 @@ import { processScrubber } from '../secrets/known-secrets.js';
 import type { Scrubber } from '../secrets/scrubber.js';
 import { runInScope, type CallScope } from './call-scope.js';
 import { toProviderError } from './provider-error.js';
+import { callsTool, forcedTool, plainTextInsteadOfStructured, replyText } from './structured-reply.js';
 
 export interface RoutedCallOptions extends BaseChatModelCallOptions {
   tools?: BindToolsInput[];
@@ -230,6 +231,10 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
           const result = await attempt.run(() =>
             model._generate(messages, { ...options, signal: attempt.controller.signal }, runManager),
           );
+          const first = result.generations[0]?.message;
+          this.checkStructured(c, options, first !== undefined && callsTool(first, this.tool(options) ?? ''), () =>
+            first === undefined ? '' : replyText(first),
+          );
           for (const g of result.generations) {
             g.message = asChunk(g.message);
             g.message.response_metadata = { ...g.message.response_metadata, ...this.stamp(c, failed) };
@@ -267,15 +272,23 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
           );
           const iterator = gen[Symbol.asyncIterator]();
           it = iterator;
+          const tool = this.tool(options);
+          let called = false;
+          let text = '';
           for (;;) {
             const r = await attempt.run(() => iterator.next());
             if (r.done) break;
             streamed = true;
+            if (tool !== undefined) {
+              called ||= callsTool(r.value.message, tool);
+              if (text.length < 1000) text += r.value.text;
+            }
             // The consumer's time is not the provider's: the idle timer runs only while waiting on it.
             attempt.pause();
             yield r.value;
             attempt.touch();
           }
+          this.checkStructured(c, options, called, () => text);
           yield new ChatGenerationChunk({
             text: '',
             message: new AIMessageChunk({ content: '', response_metadata: this.stamp(c, failed) }),
@@ -294,6 +307,29 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
       }
     }
     throw new FlowError('internal', 'unreachable: fallback chain ended without a result');
+  }
+
+  private tool(options: this['ParsedCallOptions']): string | undefined {
+    return forcedTool(options.tool_choice);
+  }
+
+  /** A structured-output call (forced tool) answered without that tool call fails with a clear error. */
+  private checkStructured(
+    c: Candidate,
+    options: this['ParsedCallOptions'],
+    called: boolean,
+    reply: () => string,
+  ): void {
+    const tool = this.tool(options);
+    if (tool === undefined || called) return;
+    throw plainTextInsteadOfStructured({
+      spec: c.spec,
+      requested: this.requested,
+      nodeId: this.nodeId,
+      tool,
+      reply: reply(),
+      scrubber: this.scrubber(),
+    });
   }
 
   private stamp(c: Candidate, failed: FailedAttempt[]): Record<string, unknown> {
