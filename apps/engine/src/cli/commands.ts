@@ -8,6 +8,7 @@ import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { compile } from '../compile/compile.js';
 import { executeRun } from '../run/execute.js';
 import { createRunServices } from '../run/services.js';
+import { providerDefs } from '../models/providers.js';
 import type { CliArgs } from './args.js';
 import { formatEvent, formatProblem } from './format.js';
 import { askHuman } from './ask-human.js';
@@ -50,6 +51,13 @@ export async function runCommand(args: CliArgs & { file: string }, out: Out, err
     return 2;
   }
   const registry = createBuiltinRegistry();
+  try {
+    // Models must name a provider this environment can reach (or a configured OpenAI-compatible endpoint).
+    registry.modelProviders = providerDefs(process.env).map((d) => d.name);
+  } catch (e) {
+    err(e instanceof Error ? e.message : String(e));
+    return 2;
+  }
   const validation = validateWorkflow(doc.value, registry);
   if (args.command === 'validate' || !validation.ok) {
     if (args.json) out(JSON.stringify({ ok: validation.ok, problems: validation.problems }));

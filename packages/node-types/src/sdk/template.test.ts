@@ -25,6 +25,9 @@ describe('templates ({{ JSONata }} over { state })', () => {
   it('reports syntax errors with the placeholder', async () => {
     expect(templateError('ok {{ state.a }}')).toBeUndefined();
     expect(templateError('bad {{ state.( }}')).toContain('state.(');
+    expect(templateError('Hello {{ state.name')).toBe('unclosed "{{" at line 1 ("{{ state.name"): close it with "}}"');
+    expect(templateError('ok {{ state.a }}\nthen {{ state.b')).toContain('unclosed "{{" at line 2');
+    expect(templateError('{{ state.a }} and }} alone')).toBeUndefined();
     await expect(render('bad {{ state.( }}', state)).rejects.toMatchObject({ code: 'invalid_document' });
   });
 });

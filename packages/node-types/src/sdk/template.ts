@@ -43,11 +43,18 @@ export function expressionError(expr: string): string | undefined {
   }
 }
 
-/** Check every placeholder of a template; returns the first error message or undefined. */
+/** Check every placeholder of a template (and that each `{{` is closed); returns the first error message or undefined. */
 export function templateError(template: string): string | undefined {
   for (const m of template.matchAll(PLACEHOLDER)) {
     const e = expressionError(m[1] ?? '');
     if (e) return `in {{${m[1]}}}: ${e}`;
+  }
+  const rest = template.replace(PLACEHOLDER, (m) => ' '.repeat(m.length));
+  const open = rest.indexOf('{{');
+  if (open >= 0) {
+    const line = template.slice(0, open).split('\n').length;
+    const snippet = template.slice(open, open + 30).replace(/\s+/g, ' ');
+    return `unclosed "{{" at line ${line} ("${snippet}${template.length > open + 30 ? '…' : ''}"): close it with "}}"`;
   }
   return undefined;
 }
