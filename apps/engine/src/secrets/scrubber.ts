@@ -1,7 +1,7 @@
 /**
  * One scrubber for every sink (provider errors, logs; events and checkpoints receive already
  * scrubbed errors): replaces each configured secret with `***` in every encoding we can
- * enumerate — raw, without a known key prefix (`sk-…` echoed as `…`), base64 and base64url (also
+ * enumerate — raw, without a known key prefix (`sk-…` echoed as `…`) or its leading `word-` parts, base64 and base64url (also
  * inside a longer encoded value such as `Bearer <key>` or `user:<key>`: all three byte alignments),
  * hex (both cases), URL-encoded and JSON-escaped. A match is widened to the whole token around it
  * (letters, digits, `+/_-%=`), so `Basic dXNlcjpzay0…` becomes `Basic ***`, not a half-encoded key.
@@ -20,7 +20,11 @@ const KEY_PREFIX =
   /^(?:sk-ant-api\d\d-|sk-ant-admin\d\d-|sk-ant-|sk-proj-|sk-svcacct-|sk-or-v1-|sk-|gsk_|xai-|ghp_|gho_|ghs_|github_pat_|hf_|pk_|rk_|AIza)/;
 /** Anything shaped like a provider key, configured or not. */
 const KEY_SHAPE = /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{8,}/g;
-const TOKEN_CHAR = /[A-Za-z0-9+/_%=-]/;
+/** Characters a match is widened over: the encoded token it sits in (`=` only as trailing base64 padding). */
+const TOKEN_CHAR = /[A-Za-z0-9+/_%-]/;
+/** A key's tail after a `-` or `_` within its first characters (`mcp-tok-XYZ…` echoed as `XYZ…`). */
+const TAIL_SEPARATOR_WITHIN = 24;
+const MIN_TAIL_LENGTH = 12;
 
 export interface Scrubber {
   /** `text` with every secret variant (and its surrounding token) replaced by `***`. */
@@ -60,6 +64,11 @@ export function secretVariants(secret: string): string[] {
   const forms = new Set<string>([secret]);
   const stripped = secret.replace(KEY_PREFIX, '');
   if (stripped !== secret && stripped.length >= MIN_VARIANT_LENGTH) forms.add(stripped);
+  for (let i = 0; i < Math.min(secret.length, TAIL_SEPARATOR_WITHIN); i++) {
+    const c = secret[i];
+    const tail = secret.slice(i + 1);
+    if ((c === '-' || c === '_') && tail.length >= MIN_TAIL_LENGTH) forms.add(tail);
+  }
   const variants = new Set<string>();
   for (const f of forms) {
     const bytes = Buffer.from(f, 'utf8');
@@ -92,6 +101,7 @@ function ranges(text: string, patterns: RegExp[]): Array<[number, number]> {
       let end = m.index + m[0].length;
       while (start > 0 && isTokenChar(text[start - 1])) start--;
       while (end < text.length && isTokenChar(text[end])) end++;
+      while (end < text.length && text[end] === '=') end++;
       found.push([start, end]);
       if (m[0].length === 0) re.lastIndex++;
     }
