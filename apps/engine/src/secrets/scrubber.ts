@@ -96,14 +96,21 @@ function ranges(text: string, patterns: RegExp[]): Array<[number, number]> {
   const found: Array<[number, number]> = [];
   for (const re of patterns) {
     re.lastIndex = 0;
+    // Each character is widened over at most once per pattern (no quadratic scans of long token runs).
+    let prevEnd = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
       let start = m.index;
-      let end = m.index + m[0].length;
-      while (start > 0 && isTokenChar(text[start - 1])) start--;
+      let end = Math.max(m.index + m[0].length, prevEnd);
+      if (m.index + m[0].length <= prevEnd) continue;
+      if (start >= prevEnd) while (start > prevEnd && isTokenChar(text[start - 1])) start--;
       while (end < text.length && isTokenChar(text[end])) end++;
       while (end < text.length && text[end] === '=') end++;
       found.push([start, end]);
-      if (m[0].length === 0) re.lastIndex++;
+      prevEnd = end;
     }
   }
   found.sort((a, b) => a[0] - b[0]);
