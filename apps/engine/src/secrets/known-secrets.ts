@@ -7,6 +7,14 @@ export function isSensitiveName(name: string): boolean {
   return /(_API_KEY|_TOKEN|_SECRET|_PASSWORD|_SECRET_KEY|_SECRET_KEYS_OLD)$/i.test(name);
 }
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function urlPassword(value: string): string | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value)) return undefined;
   try {
@@ -18,8 +26,9 @@ function urlPassword(value: string): string | undefined {
 }
 
 /**
- * Values of the credential variables in `env` (each comma-separated part too, for key lists) and
- * passwords inside URLs (`postgres://user:pw@…`); trimmed, long enough to scrub.
+ * Values of the credential variables in `env` (each comma-separated part too, for key lists), header
+ * values of `*_HEADERS` variables (OTLP exporter headers) and passwords inside URLs
+ * (`postgres://user:pw@…`); trimmed, long enough to scrub.
  */
 export function sensitiveEnvValues(env: Env): string[] {
   const out = new Set<string>();
@@ -32,6 +41,13 @@ export function sensitiveEnvValues(env: Env): string[] {
     if (isSensitiveName(k)) {
       add(v);
       if (v.includes(',')) for (const part of v.split(',')) add(part);
+    }
+    // `OTEL_EXPORTER_OTLP_HEADERS=api-key=…,authorization=Bearer …`: each header value.
+    if (/_HEADERS$/i.test(k)) {
+      for (const pair of v.split(',')) {
+        const value = pair.slice(pair.indexOf('=') + 1).trim();
+        add(safeDecode(value.replace(/^(Bearer|Basic)(\s|%20)+/i, '')));
+      }
     }
     add(urlPassword(v.trim()));
   }

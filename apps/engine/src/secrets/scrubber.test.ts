@@ -110,10 +110,18 @@ describe('process secrets', () => {
       FLOWCRAFT_SECRET_KEYS_OLD: 'oldkey-aaaaaaaa,oldkey-bbbbbbbb',
       DATABASE_URL: 'postgres://app:s3cret%2Fpw@db:5432/x',
       OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=hc-team-key-123,authorization=Bearer%20otlp-token-456',
       SHORT_TOKEN: 'abc',
     });
     expect(values).toEqual(
-      expect.arrayContaining(['sk-env-123456789', 'oldkey-aaaaaaaa', 'oldkey-bbbbbbbb', 's3cret/pw']),
+      expect.arrayContaining([
+        'sk-env-123456789',
+        'oldkey-aaaaaaaa',
+        'oldkey-bbbbbbbb',
+        's3cret/pw',
+        'hc-team-key-123',
+        'otlp-token-456',
+      ]),
     );
     expect(values).not.toContain('http://127.0.0.1:1234/v1');
     expect(values).not.toContain('abc');
