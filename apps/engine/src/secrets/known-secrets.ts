@@ -15,6 +15,31 @@ function safeDecode(s: string): string {
   }
 }
 
+function stripScheme(header: string): string {
+  return header.replace(/^(Bearer|Basic)\s+/i, '');
+}
+
+/** `env` and `headers` values of the servers in `MCP_SERVERS` (JSON; nothing when it does not parse). */
+function mcpSecrets(raw: string): string[] {
+  let servers: unknown;
+  try {
+    servers = JSON.parse(raw);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(servers)) return [];
+  const out: string[] = [];
+  for (const server of servers) {
+    if (server === null || typeof server !== 'object') continue;
+    for (const key of ['env', 'headers']) {
+      const values: unknown = Reflect.get(server, key);
+      if (values === null || typeof values !== 'object') continue;
+      for (const v of Object.values(values)) if (typeof v === 'string') out.push(stripScheme(v.trim()));
+    }
+  }
+  return out;
+}
+
 function urlPassword(value: string): string | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value)) return undefined;
   try {
@@ -27,7 +52,8 @@ function urlPassword(value: string): string | undefined {
 
 /**
  * Values of the credential variables in `env` (each comma-separated part too, for key lists), header
- * values of `*_HEADERS` variables (OTLP exporter headers) and passwords inside URLs
+ * values of `*_HEADERS` variables (OTLP exporter headers), `env` and `headers` values of the servers in
+ * `MCP_SERVERS`, and passwords inside URLs
  * (`postgres://user:pw@…`); trimmed, long enough to scrub.
  */
 export function sensitiveEnvValues(env: Env): string[] {
@@ -50,6 +76,7 @@ export function sensitiveEnvValues(env: Env): string[] {
       }
     }
     add(urlPassword(v.trim()));
+    if (k === 'MCP_SERVERS') for (const secret of mcpSecrets(v)) add(secret);
   }
   return [...out];
 }

@@ -110,6 +110,15 @@ describe('process secrets', () => {
       FLOWCRAFT_SECRET_KEYS_OLD: 'oldkey-aaaaaaaa,oldkey-bbbbbbbb',
       DATABASE_URL: 'postgres://app:s3cret%2Fpw@db:5432/x',
       OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1',
+      MCP_SERVERS: JSON.stringify([
+        { name: 'gh', transport: 'stdio', command: 'x', env: { GH: 'ghp_mcp-env-secret-1' } },
+        {
+          name: 'web',
+          transport: 'http',
+          url: 'http://127.0.0.1:1/mcp',
+          headers: { authorization: 'Bearer mcp-hdr-2222' },
+        },
+      ]),
       OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=hc-team-key-123,authorization=Bearer%20otlp-token-456',
       SHORT_TOKEN: 'abc',
     });
@@ -121,6 +130,8 @@ describe('process secrets', () => {
         's3cret/pw',
         'hc-team-key-123',
         'otlp-token-456',
+        'ghp_mcp-env-secret-1',
+        'mcp-hdr-2222',
       ]),
     );
     expect(values).not.toContain('http://127.0.0.1:1234/v1');
