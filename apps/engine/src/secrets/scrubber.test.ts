@@ -64,6 +64,8 @@ describe('createScrubber', () => {
     expect(s.exposes(text)).toBe(false);
     const short = createScrubber(['abc12']);
     expect(short.scrub('value abc12 here')).toBe('value abc12 here');
+    const placeholders = createScrubber(['ollama', 'postgres', 'EMPTY']);
+    expect(placeholders.scrub('ollama:llama3 via postgres, key EMPTY')).toBe('ollama:llama3 via postgres, key EMPTY');
   });
 
   it('replaces anything shaped like a provider key even when not configured', () => {

@@ -12,6 +12,35 @@ export const REDACTED = '***';
 
 /** Secrets shorter than this are not scrubbed (too likely to match ordinary text). */
 export const MIN_SECRET_LENGTH = 6;
+/**
+ * Placeholder values people put in key variables for servers that need none (`OLLAMA_API_KEY=ollama`)
+ * or local defaults (`postgres://postgres:postgres@…`): not secrets, and scrubbing them would garble
+ * every log line naming the provider or the database.
+ */
+const PLACEHOLDERS = new Set([
+  'ollama',
+  'dummy',
+  'empty',
+  'none',
+  'null',
+  'undefined',
+  'postgres',
+  'changeme',
+  'placeholder',
+  'not-needed',
+  'not-used',
+  'no-key',
+  'sk-no-key-required',
+  'lm-studio',
+  'vllm',
+]);
+
+/** Values worth scrubbing: long enough and not a well-known placeholder. */
+export function isScrubbable(value: string): boolean {
+  const v = value.trim();
+  return v.length >= MIN_SECRET_LENGTH && !PLACEHOLDERS.has(v.toLowerCase());
+}
+
 /** No variant shorter than this is searched for (a base64 core or a stripped key). */
 const MIN_VARIANT_LENGTH = 8;
 
@@ -129,12 +158,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** A scrubber for `secrets` (values shorter than MIN_SECRET_LENGTH are ignored). */
+/** A scrubber for `secrets` (values shorter than MIN_SECRET_LENGTH, and placeholders, are ignored). */
 export function createScrubber(secrets: Iterable<string>): Scrubber {
   const variants = new Set<string>();
   for (const raw of secrets) {
     const s = raw.trim();
-    if (s.length < MIN_SECRET_LENGTH) continue;
+    if (!isScrubbable(s)) continue;
     for (const v of secretVariants(s)) variants.add(v);
   }
   const sorted = [...variants].sort((a, b) => b.length - a.length);
