@@ -32,8 +32,15 @@ export interface CatalogEntry {
   ports(config: Record<string, unknown>): ResolvedPorts;
   /** Channels read and written, from a valid config. */
   channels(config: Record<string, unknown>): { reads: string[]; writes: string[] };
+  /** Config fields holding a model spec (`provider:model` or `tier:<name>`), checked by the validator. */
+  modelFields?: readonly string[];
 }
 
 export interface NodeCatalog {
   get(type: string): CatalogEntry | undefined;
+  /**
+   * Model providers the engine can reach (`openai`, `anthropic`, `ollama`, configured
+   * OpenAI-compatible endpoints; `scripted` is always allowed). Undefined: providers are not checked.
+   */
+  readonly modelProviders?: readonly string[];
 }

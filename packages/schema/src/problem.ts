@@ -27,6 +27,7 @@ export const ProblemCode = z.enum([
   'invalid_reducer', // channel reducer does not fit its type (sum needs number, ...)
   'catalog_error', // a node type's checkConfig/ports/channels threw or returned malformed data
   'compile_error',
+  'invalid_model', // a model spec that is not provider:model or tier:<name>, an unknown tier or provider
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 

@@ -5,6 +5,7 @@ import { checkConcurrentWrites } from './validate/concurrent-writes.js';
 import { buildGraph } from './validate/graph.js';
 import { checkDuplicateIds, checkReservedNames } from './validate/ids.js';
 import { checkLoops } from './validate/loops.js';
+import { checkModels } from './validate/models.js';
 import { checkNodes } from './validate/nodes.js';
 import { checkPorts } from './validate/ports.js';
 import { error, errorText } from './validate/problems.js';
@@ -47,6 +48,7 @@ function runChecks(input: unknown, catalog: NodeCatalog, problems: Problem[]): V
 
   const infos = checkNodes(shape.nodes, catalog, problems);
   if (shape.channelsKnown) checkChannelUse(infos, shape.channelNames, problems);
+  checkModels(infos, shape.document?.settings, catalog.modelProviders, problems);
 
   const graph = buildGraph(infos, shape.edges, shape.nodeIds, problems);
   const roles = findRoles(graph);

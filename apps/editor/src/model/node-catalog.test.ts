@@ -47,6 +47,11 @@ const catalog = new DescriptionCatalog([
     },
   }),
   desc({
+    type: 'ask',
+    configSchema: { type: 'object', properties: { model: { type: 'string', default: '' } } },
+    ui: { model: { widget: 'model' } },
+  }),
+  desc({
     type: 'single',
     ports: {
       inputs: [{ id: 'in', dataType: 'number' }],
@@ -132,5 +137,27 @@ describe('JSON Schema subset', () => {
       'z: unknown field "z"',
     ]);
     expect(checkValue(schema, { n: 1 })).toEqual([{ path: ['s'], message: 'is required' }]);
+  });
+});
+
+describe('model specs in the editor', () => {
+  it('the shared validator checks model fields the descriptions mark with the model widget', () => {
+    const d = WorkflowDocument.parse({
+      id: 'm',
+      name: 'm',
+      nodes: [
+        { id: 's', type: 'start' },
+        { id: 'a', type: 'ask', config: { model: 'nonsense' } },
+        { id: 'e', type: 'end' },
+      ],
+      edges: [
+        { id: 'e1', source: 's', target: 'a' },
+        { id: 'e2', source: 'a', target: 'e' },
+      ],
+    });
+    const problems = validateWorkflow(d, catalog).problems.filter((p) => p.code === 'invalid_model');
+    expect(problems).toEqual([
+      expect.objectContaining({ nodeId: 'a', path: ['nodes', 1, 'config', 'model'], severity: 'error' }),
+    ]);
   });
 });

@@ -86,6 +86,55 @@ describe('pnpm flow', () => {
     expect(run.code).toBe(2);
   });
 
+  it('validate reports malformed model specs, unknown tiers and providers, and unclosed {{ with path and node', async () => {
+    const llm = (id: string, config: Record<string, unknown>) => ({
+      id,
+      type: 'llm',
+      config: { output: 'out', ...config },
+    });
+    const bad = file('models.json', {
+      id: 'm',
+      name: 'm',
+      state: { topic: { type: 'string' }, out: { type: 'string' } },
+      settings: { models: { tiers: { fast: 'openai:gpt-4o-mini' } } },
+      nodes: [
+        { id: 'start', type: 'start', config: { inputs: [{ channel: 'topic' }] } },
+        llm('a', { model: 'nonsense', prompt: 'hi' }),
+        llm('b', { model: 'vllm:llama-3', prompt: 'hi' }),
+        llm('c', { model: 'tier:smart', prompt: 'hi' }),
+        llm('d', { model: 'tier:fast', prompt: 'About {{ state.topic' }),
+        { id: 'end', type: 'end', config: { outputs: ['out'] } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'a' },
+        { id: 'e2', source: 'a', target: 'b' },
+        { id: 'e3', source: 'b', target: 'c' },
+        { id: 'e4', source: 'c', target: 'd' },
+        { id: 'e5', source: 'd', target: 'end' },
+      ],
+    });
+    const r = await cli('validate', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /error \[invalid_model\] nodes\.1\.config\.model \(node a\): .*"nonsense" must be written as provider:model/,
+    );
+    expect(r.err).toMatch(
+      /error \[invalid_model\] nodes\.2\.config\.model \(node b\): .*unknown model provider "vllm"/,
+    );
+    expect(r.err).toMatch(/error \[invalid_model\] nodes\.3\.config\.model \(node c\): .*unknown model tier "smart"/);
+    expect(r.err).toMatch(/error \[invalid_config\] nodes\.4\.config\.prompt \(node d\): .*unclosed "\{\{" at line 1/);
+    expect(r.err).toContain('4 problem(s)');
+    const json = await cli('validate', bad, '--json');
+    const parsed = JSON.parse(json.out) as { ok: boolean; problems: { code: string; nodeId?: string }[] };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.problems.map((p) => [p.code, p.nodeId])).toEqual([
+      ['invalid_config', 'd'],
+      ['invalid_model', 'a'],
+      ['invalid_model', 'b'],
+      ['invalid_model', 'c'],
+    ]);
+  });
+
   it('refuses unreadable files, bad JSON and bad flags with exit 2', async () => {
     expect((await cli('run', join(dir, 'missing.json'))).code).toBe(2);
     expect((await cli('validate', file('broken.json', '{ nope'))).err).toContain('not valid JSON');

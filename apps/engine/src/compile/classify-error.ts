@@ -1,9 +1,23 @@
 import { GraphRecursionError, isNodeTimeoutError } from '@langchain/langgraph';
 import { FlowError } from '@flowcraft/schema';
 import type { ErrorInfo } from '@flowcraft/schema';
+import { processScrubber } from '../secrets/known-secrets.js';
 
-/** Map anything a run throws to a stable error code. */
+/**
+ * Map anything a run throws to a stable error code. The message and details are scrubbed of the
+ * process's secrets in every encoding (env credentials, secret-store values): this is what
+ * `node.failed` events, the run's error and the error branch's `__error` channel carry. Provider
+ * errors are already scrubbed at their source; this catches tools, MCP servers and the rest.
+ */
 export function classifyError(err: unknown, nodeId?: string): ErrorInfo {
+  const info = classify(err, nodeId);
+  const scrubber = processScrubber();
+  const message = scrubber.scrub(info.message);
+  const details = info.details === undefined ? {} : { details: scrubber.scrubValue(info.details) };
+  return { ...info, message, ...details };
+}
+
+function classify(err: unknown, nodeId?: string): ErrorInfo {
   if (err instanceof FlowError) return { ...err.toInfo(), nodeId: err.nodeId ?? nodeId };
   if (err instanceof GraphRecursionError) {
     return {

@@ -157,9 +157,9 @@ export function compile(
       }
     }
   }
-  const compiled = graph.compile({
-    checkpointer: opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined,
-  });
+  const saver = opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined;
+  const compiled = graph.compile({ checkpointer: saver });
+  saver?.bind(compiled);
   return { graph: compiled, document: doc, nodeMap, outputChannels, startNodeId, modelEvents: services.modelEvents };
 }
 

@@ -11,34 +11,73 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import { BARRIER_KEY, RUN_ID_KEY, SINK_KEY, isRunSink } from './run-sink.js';
 
 function newer(a: unknown, b: unknown): boolean {
-  if (b === undefined) return a !== undefined;
+  if (a === undefined || a === null) return false;
+  if (b === undefined || b === null) return typeof a === 'number' ? a > 0 : String(a) !== '';
   if (typeof a === 'number' && typeof b === 'number') return a > b;
   return String(a) > String(b);
 }
 
-/** Nodes a checkpoint will run next: triggers written since the node last saw them, plus pending sends. */
-export function nextNodes(cp: Checkpoint): string[] {
-  const next = new Set<string>();
-  for (const [channel, version] of Object.entries(cp.channel_versions)) {
-    if (!channel.startsWith('branch:to:')) continue;
-    const node = channel.slice('branch:to:'.length);
-    if (newer(version, cp.versions_seen[node]?.[channel])) next.add(node);
-  }
+/** What `nextNodes` needs of a compiled graph: its channels (to restore) and each node's triggers. */
+export interface GraphTopology {
+  channels: Record<string, unknown>;
+  nodes: Record<string, { triggers: readonly string[] }>;
+}
+
+interface RestorableChannel {
+  fromCheckpoint(checkpoint?: unknown): { isAvailable(): boolean };
+}
+
+function isRestorable(c: unknown): c is RestorableChannel {
+  return c !== null && typeof c === 'object' && 'fromCheckpoint' in c && typeof c.fromCheckpoint === 'function';
+}
+
+/**
+ * Nodes a checkpoint will run next, as LangGraph's own state snapshot (`getState`,
+ * `getStateHistory`) computes them: pending sends first, then every node one of whose trigger
+ * channels holds a value (restored from the checkpoint) at a version the node has not seen.
+ * A consumed trigger (`branch:to:*` after its node ran) gets a new version but no value, so the
+ * version alone says nothing; without `graph` only the stored values are consulted.
+ */
+export function nextNodes(cp: Checkpoint, graph?: GraphTopology): string[] {
+  const next: string[] = [];
   const tasks = cp.channel_values['__pregel_tasks'];
   if (Array.isArray(tasks)) {
     for (const t of tasks)
-      if (t !== null && typeof t === 'object' && 'node' in t && typeof t.node === 'string') next.add(t.node);
+      if (t !== null && typeof t === 'object' && 'node' in t && typeof t.node === 'string') next.push(t.node);
   }
-  return [...next];
+  const available = (channel: string): boolean => {
+    const spec = graph?.channels[channel];
+    if (isRestorable(spec)) return spec.fromCheckpoint(cp.channel_values[channel]).isAvailable();
+    return channel in cp.channel_values;
+  };
+  const triggers: Array<[string, readonly string[]]> = graph
+    ? Object.entries(graph.nodes).map(([name, node]) => [name, node.triggers])
+    : Object.keys(cp.channel_versions)
+        .filter((c) => c.startsWith('branch:to:'))
+        .map((c) => [c.slice('branch:to:'.length), [c]]);
+  const fresh = Object.values(cp.channel_versions).some((v) => v !== null && v !== undefined);
+  if (!fresh) return next;
+  for (const [node, chans] of triggers) {
+    const seen = cp.versions_seen[node] ?? {};
+    if (chans.some((c) => available(c) && newer(cp.channel_versions[c], seen[c]))) next.push(node);
+  }
+  return next;
 }
 
 /**
  * Delegates to a real checkpointer and reports every saved checkpoint to the run's sink as it is
- * written (id, parent, step, next nodes).
+ * written (id, parent, step, next nodes — the same list `getStateHistory` shows for it).
  */
 export class NotifyingSaver extends BaseCheckpointSaver {
+  private graph: GraphTopology | undefined;
+
   constructor(private readonly inner: BaseCheckpointSaver) {
     super(inner.serde);
+  }
+
+  /** The compiled graph this saver serves (its channels and triggers give the exact `next`). */
+  bind(graph: GraphTopology): void {
+    this.graph = graph;
   }
 
   getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -72,7 +111,7 @@ export class NotifyingSaver extends BaseCheckpointSaver {
         checkpointId: checkpoint.id,
         parentId: typeof parent === 'string' ? parent : null,
         step: metadata.step,
-        next: nextNodes(checkpoint),
+        next: nextNodes(checkpoint, this.graph),
       });
     }
     return saved;

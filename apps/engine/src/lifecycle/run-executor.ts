@@ -1,4 +1,5 @@
-import { FlowError, toErrorInfo } from '@flowcraft/schema';
+import { FlowError } from '@flowcraft/schema';
+import { classifyError } from '../compile/classify-error.js';
 import type { TraceEventBody } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
 import { executeRun } from '../execution/execute.js';
@@ -118,7 +119,7 @@ export class RunExecutor {
       });
       await writer.flush();
     } catch (err) {
-      outcome = { status: 'failed', error: toErrorInfo(err), tokens: { input: 0, output: 0 } };
+      outcome = { status: 'failed', error: classifyError(err), tokens: { input: 0, output: 0 } };
       // If storing the trace failed, record the failure with a writer that starts from what is stored.
       if (
         !(await writer.flush().then(
@@ -223,7 +224,7 @@ export class RunExecutor {
   private async guard(run: RunRecord, err: unknown): Promise<void> {
     this.opts.logError(`Run ${run.id} failed unexpectedly`, err);
     try {
-      const info = toErrorInfo(err);
+      const info = classifyError(err);
       const failed = await this.ports.transition(
         run.id,
         { from: ['running'], attempt: run.attempt },

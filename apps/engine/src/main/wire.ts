@@ -10,6 +10,7 @@ import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
 import { McpManager } from '../mcp/mcp-manager.js';
 import type { McpServerConfig } from '../mcp/mcp-config.js';
 import { listModels } from '../models/list-models.js';
+import { providerDefs } from '../models/providers.js';
 import { StoreEventLog } from '../realtime/store-event-log.js';
 import { createSecretStore } from '../secrets/create.js';
 import type { Store } from '../store/index.js';
@@ -54,6 +55,8 @@ export interface Wired {
  */
 export function wireEngine(opts: WireOptions): Wired {
   const { store, registry, env } = opts;
+  // The validator reports a model naming a provider this engine does not have.
+  registry.modelProviders = providerDefs(env).map((d) => d.name);
   const print = opts.print ?? console.log;
   const closers: (() => Promise<void>)[] = [];
   const eventLog = new StoreEventLog(store.runEvents);

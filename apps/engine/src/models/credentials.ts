@@ -1,6 +1,8 @@
+import { sensitiveEnvValues, type Env } from '../secrets/known-secrets.js';
+import { createScrubber, MIN_SECRET_LENGTH, type Scrubber } from '../secrets/scrubber.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
-export type Env = Record<string, string | undefined>;
+export type { Env };
 export type CredentialSource = 'env' | 'secret';
 
 /**
@@ -12,32 +14,25 @@ export interface Credentials {
   source(name: string): CredentialSource | undefined;
   /** Values that must never appear in errors, logs or traces (keys, secret-store values). */
   sensitiveValues(): readonly string[];
+  /** Scrubs those values in every encoding (see secrets/scrubber.ts). */
+  scrubber(): Scrubber;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
-/** Env names whose values are credentials, not settings. */
-export function isSensitiveName(name: string): boolean {
-  return /(_API_KEY|_TOKEN|_SECRET|_PASSWORD)$/i.test(name);
-}
-
-const MIN_SCRUB_LENGTH = 6;
-
 export function createCredentials(env: Env, secrets: ReadonlyMap<string, string> = new Map()): Credentials {
-  const sensitive = new Set<string>();
-  for (const v of secrets.values()) if (v.length >= MIN_SCRUB_LENGTH) sensitive.add(v);
-  for (const [k, v] of Object.entries(env)) {
-    const value = nonEmpty(v);
-    if (value !== undefined && isSensitiveName(k) && value.length >= MIN_SCRUB_LENGTH) sensitive.add(value);
-  }
+  const sensitive = new Set<string>(sensitiveEnvValues(env));
+  for (const v of secrets.values()) if (v.trim().length >= MIN_SECRET_LENGTH) sensitive.add(v.trim());
   const list = [...sensitive].sort((a, b) => b.length - a.length);
+  let scrubber: Scrubber | undefined;
   return {
     get: (name) => nonEmpty(secrets.get(name)) ?? nonEmpty(env[name]),
     source: (name) =>
       nonEmpty(secrets.get(name)) !== undefined ? 'secret' : nonEmpty(env[name]) !== undefined ? 'env' : undefined,
     sensitiveValues: () => list,
+    scrubber: () => (scrubber ??= createScrubber(list)),
   };
 }
 
@@ -51,11 +46,4 @@ export async function loadCredentials(env: Env, store?: SecretStore): Promise<Cr
     }
   }
   return createCredentials(env, secrets);
-}
-
-/** Replaces every sensitive value (and anything shaped like a provider key) with `***`. */
-export function scrub(text: string, sensitive: readonly string[]): string {
-  let out = text;
-  for (const v of sensitive) out = out.split(v).join('***');
-  return out.replace(/\b(sk-(?:ant-|proj-)?[A-Za-z0-9_-]{8,})/g, '***');
 }

@@ -23,7 +23,7 @@ export {
   type Usage,
 } from './prices.js';
 export { listModels, ModelProviderInfo } from './list-models.js';
-export { createCredentials, loadCredentials, scrub, type Credentials, type CredentialSource } from './credentials.js';
+export { createCredentials, loadCredentials, type Credentials, type CredentialSource } from './credentials.js';
 export {
   BUILTIN_PROVIDERS,
   COMPATIBLE_ENV,

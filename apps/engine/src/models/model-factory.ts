@@ -119,7 +119,7 @@ export function createModelFactory(opts: ModelFactoryOptions = {}): RoutingModel
         callTimeoutMs: routing.callTimeoutMs,
         maxRetryAfterMs: routing.maxRetryAfterMs,
         rateLimitRetries: routing.rateLimitRetries,
-        sensitive: () => creds.sensitiveValues(),
+        scrubber: () => creds.scrubber(),
         ...(opts.sleep ? { sleep: opts.sleep } : {}),
         ...(opts.now ? { now: opts.now } : {}),
       });

@@ -1,6 +1,6 @@
 import { FlowError } from '@flowcraft/schema';
 import { parseRetryAfter } from '@flowcraft/node-types/tools';
-import { scrub } from './credentials.js';
+import type { Scrubber } from '../secrets/scrubber.js';
 import type { CallScope } from './call-scope.js';
 
 const RETRYABLE_NET = new Set([
@@ -68,7 +68,8 @@ export interface ProviderErrorContext {
   scope?: CallScope;
   /** Set when the router's own call timeout fired. */
   timeoutMs?: number;
-  sensitive: readonly string[];
+  /** Removes the configured secrets (in every encoding) from provider messages. */
+  scrubber: Scrubber;
   now: number;
 }
 
@@ -84,7 +85,7 @@ export function toProviderError(err: unknown, ctx: ProviderErrorContext): FlowEr
   const { spec } = ctx;
   const rawMessage = err instanceof Error ? err.message : String(err);
   const clean = (t: string) => {
-    const s = scrub(t, ctx.sensitive).replace(/\s+/g, ' ').trim();
+    const s = ctx.scrubber.scrub(t).replace(/\s+/g, ' ').trim();
     return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s;
   };
   if (ctx.timeoutMs !== undefined) {

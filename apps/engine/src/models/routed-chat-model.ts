@@ -11,8 +11,11 @@ import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { FlowError } from '@flowcraft/schema';
 import { sleep } from '@flowcraft/node-types';
+import { processScrubber } from '../secrets/known-secrets.js';
+import type { Scrubber } from '../secrets/scrubber.js';
 import { runInScope, type CallScope } from './call-scope.js';
 import { toProviderError } from './provider-error.js';
+import { callsTool, forcedTool, plainTextInsteadOfStructured, replyText } from './structured-reply.js';
 
 export interface RoutedCallOptions extends BaseChatModelCallOptions {
   tools?: BindToolsInput[];
@@ -44,7 +47,8 @@ export interface RoutedChatModelFields {
   /** A 429 asking to wait at most this long is waited out and the same model retried. */
   maxRetryAfterMs?: number;
   rateLimitRetries?: number;
-  sensitive?: () => readonly string[];
+  /** Scrubs credentials from provider errors; default: the process's env credentials and known secrets. */
+  scrubber?: () => Scrubber;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   callbacks?: Callbacks;
@@ -156,7 +160,7 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
   private readonly callTimeoutMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly rateLimitRetries: number;
-  private readonly sensitive: () => readonly string[];
+  private readonly scrubber: () => Scrubber;
   private readonly sleepFn: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
 
@@ -174,7 +178,7 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
     this.callTimeoutMs = fields.callTimeoutMs ?? 0;
     this.maxRetryAfterMs = fields.maxRetryAfterMs ?? 30_000;
     this.rateLimitRetries = fields.rateLimitRetries ?? 1;
-    this.sensitive = fields.sensitive ?? (() => []);
+    this.scrubber = fields.scrubber ?? (() => processScrubber());
     this.sleepFn = fields.sleep ?? sleep;
     this.now = fields.now ?? Date.now;
   }
@@ -227,6 +231,10 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
           const result = await attempt.run(() =>
             model._generate(messages, { ...options, signal: attempt.controller.signal }, runManager),
           );
+          const first = result.generations[0]?.message;
+          this.checkStructured(c, options, first !== undefined && callsTool(first, this.tool(options) ?? ''), () =>
+            first === undefined ? '' : replyText(first),
+          );
           for (const g of result.generations) {
             g.message = asChunk(g.message);
             g.message.response_metadata = { ...g.message.response_metadata, ...this.stamp(c, failed) };
@@ -264,15 +272,23 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
           );
           const iterator = gen[Symbol.asyncIterator]();
           it = iterator;
+          const tool = this.tool(options);
+          let called = false;
+          let text = '';
           for (;;) {
             const r = await attempt.run(() => iterator.next());
             if (r.done) break;
             streamed = true;
+            if (tool !== undefined) {
+              called ||= callsTool(r.value.message, tool);
+              if (text.length < 1000) text += r.value.text;
+            }
             // The consumer's time is not the provider's: the idle timer runs only while waiting on it.
             attempt.pause();
             yield r.value;
             attempt.touch();
           }
+          this.checkStructured(c, options, called, () => text);
           yield new ChatGenerationChunk({
             text: '',
             message: new AIMessageChunk({ content: '', response_metadata: this.stamp(c, failed) }),
@@ -293,6 +309,29 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
     throw new FlowError('internal', 'unreachable: fallback chain ended without a result');
   }
 
+  private tool(options: this['ParsedCallOptions']): string | undefined {
+    return forcedTool(options.tool_choice);
+  }
+
+  /** A structured-output call (forced tool) answered without that tool call fails with a clear error. */
+  private checkStructured(
+    c: Candidate,
+    options: this['ParsedCallOptions'],
+    called: boolean,
+    reply: () => string,
+  ): void {
+    const tool = this.tool(options);
+    if (tool === undefined || called) return;
+    throw plainTextInsteadOfStructured({
+      spec: c.spec,
+      requested: this.requested,
+      nodeId: this.nodeId,
+      tool,
+      reply: reply(),
+      scrubber: this.scrubber(),
+    });
+  }
+
   private stamp(c: Candidate, failed: FailedAttempt[]): Record<string, unknown> {
     return {
       flowcraft_model: c.spec,
@@ -309,7 +348,7 @@ export class RoutedChatModel extends BaseChatModel<RoutedCallOptions> {
       nodeId: this.nodeId,
       scope: attempt.scope,
       ...(attempt.fired ? { timeoutMs: this.callTimeoutMs } : {}),
-      sensitive: this.sensitive(),
+      scrubber: this.scrubber(),
       now: this.now(),
     });
   }

@@ -20,3 +20,5 @@ export {
   type SecretStore,
 } from './secret-store.js';
 export { createSecretStore } from './create.js';
+export { createScrubber, secretVariants, REDACTED, MIN_SECRET_LENGTH, type Scrubber } from './scrubber.js';
+export { isSensitiveName, processScrubber, rememberSecrets, sensitiveEnvValues } from './known-secrets.js';

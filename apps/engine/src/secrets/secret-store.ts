@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FlowError } from '@flowcraft/schema';
 import type { SecretCipher } from './cipher.js';
+import { rememberSecrets } from './known-secrets.js';
 
 /** Secret names: environment-variable-like, e.g. `OPENAI_API_KEY`, `VLLM_API_KEY`. */
 export const SecretName = z
@@ -83,6 +84,7 @@ export class EncryptedSecretStore implements SecretStore {
     if (value === '') throw new FlowError('invalid_request', `Secret "${name}" must not be empty.`);
     if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES)
       throw new FlowError('invalid_request', `Secret "${name}" is longer than ${MAX_SECRET_BYTES} bytes.`);
+    rememberSecrets([value]);
     const existing = await this.rows.get(name);
     const at = this.now();
     await this.rows.put({
@@ -96,7 +98,11 @@ export class EncryptedSecretStore implements SecretStore {
 
   async get(name: string): Promise<string | undefined> {
     const row = await this.rows.get(checkName(name));
-    return row === undefined ? undefined : this.cipher.decrypt(name, row.ciphertext);
+    if (row === undefined) return undefined;
+    const value = this.cipher.decrypt(name, row.ciphertext);
+    // Known to this process from now on, so the logger scrubs it too.
+    rememberSecrets([value]);
+    return value;
   }
 
   async list(): Promise<SecretInfo[]> {

@@ -18,6 +18,11 @@ export interface TestRun {
   path: string[];
   calls: ScriptedCall[];
   resume(value: unknown, byId?: Record<string, unknown>): Promise<TestRun>;
+  /**
+   * The thread's checkpoints as LangGraph reports them (`getStateHistory`), newest first; `next`
+   * mapped to canvas ids as the trace maps it (`__error_handler__x` → `x`).
+   */
+  history(): Promise<Array<{ checkpointId: string; next: string[] }>>;
 }
 
 /** Compile and run a document offline (scripted model, in-memory checkpointer) for tests. */
@@ -53,6 +58,14 @@ export async function runDoc(
     events,
     path: events.flatMap((e) => (e.type === 'node.finished' ? [e.nodeId] : [])),
     calls: services.models.calls,
+    history: async () => {
+      const out: Array<{ checkpointId: string; next: string[] }> = [];
+      for await (const snap of compiled.graph.getStateHistory({ configurable: { thread_id: threadId } })) {
+        const id: unknown = snap.config.configurable?.checkpoint_id;
+        out.push({ checkpointId: String(id), next: snap.next.map((n) => compiled.nodeMap.get(n) ?? n) });
+      }
+      return out;
+    },
     resume: async (value, byId) =>
       wrap(
         await executeRun({

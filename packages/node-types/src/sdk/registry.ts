@@ -87,6 +87,8 @@ function checkConfig(type: NodeType, raw: unknown, typeVersion: number): ConfigC
 
 /** Node types by id. Refuses duplicates; serves JSON descriptions and a validation catalog. */
 export class NodeTypeRegistry implements NodeCatalog {
+  /** Model providers the engine can reach (see `NodeCatalog.modelProviders`); set by the engine. */
+  modelProviders: readonly string[] | undefined;
   private readonly types = new Map<string, NodeType>();
   private readonly entries = new Map<string, CatalogEntry>();
   private readonly custom = new Set<string>();
@@ -126,6 +128,7 @@ export class NodeTypeRegistry implements NodeCatalog {
       checkConfig: (config, typeVersion) => checkConfig(t, config, typeVersion),
       ports: (config) => resolvePorts(t.portsSpec, config),
       channels: (config) => t.channels(t.config.parse(config)),
+      modelFields: Object.entries(t.ui ?? {}).flatMap(([field, hint]) => (hint?.widget === 'model' ? [field] : [])),
     };
     this.entries.set(id, entry);
     return entry;

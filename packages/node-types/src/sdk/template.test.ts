@@ -24,7 +24,7 @@ describe('templates ({{ JSONata }} over { state })', () => {
   });
   it('reports what validation can see: unclosed {{, literal ranges over the cap, regexes RE2 cannot run', () => {
     expect(templateError('Hi {{ state.name }}, {{ state.topic')).toBe(
-      'unclosed "{{" at character 22: close it with "}}"',
+      'unclosed "{{" at line 1 ("{{ state.topic"): close it with "}}"',
     );
     expect(templateError('{{ state.a }} }} stray closers are text')).toBeUndefined();
     expect(expressionError('$count([1..100000000])')).toContain('over the limit of 100000');
@@ -36,6 +36,9 @@ describe('templates ({{ JSONata }} over { state })', () => {
   it('reports syntax errors with the placeholder', async () => {
     expect(templateError('ok {{ state.a }}')).toBeUndefined();
     expect(templateError('bad {{ state.( }}')).toContain('state.(');
+    expect(templateError('Hello {{ state.name')).toBe('unclosed "{{" at line 1 ("{{ state.name"): close it with "}}"');
+    expect(templateError('ok {{ state.a }}\nthen {{ state.b')).toContain('unclosed "{{" at line 2');
+    expect(templateError('{{ state.a }} and }} alone')).toBeUndefined();
     await expect(render('bad {{ state.( }}', state)).rejects.toMatchObject({ code: 'invalid_document' });
   });
 });

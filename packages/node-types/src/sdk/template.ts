@@ -102,7 +102,11 @@ export function templateError(template: string, limits?: ExpressionLimitsInput):
     end = (m.index ?? 0) + m[0].length;
   }
   const open = template.indexOf('{{', end);
-  if (open >= 0) return `unclosed "{{" at character ${open + 1}: close it with "}}"`;
+  if (open >= 0) {
+    const line = template.slice(0, open).split('\n').length;
+    const snippet = template.slice(open, open + 30).replace(/\s+/g, ' ');
+    return `unclosed "{{" at line ${line} ("${snippet}${template.length > open + 30 ? '…' : ''}"): close it with "}}"`;
+  }
   return undefined;
 }
 

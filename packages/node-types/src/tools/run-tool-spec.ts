@@ -3,7 +3,7 @@ import { calculate } from './calculator.js';
 import { runSandboxedCode, type SandboxResult } from './code-sandbox.js';
 import { httpRequest, type HttpResponse } from './http-request.js';
 import { resolveToolUrl } from './http-tool-url.js';
-import { CalculatorArgs, codeArgsSchema, HttpToolArgs, parseToolArgs } from './tool-args.js';
+import { CalculatorArgs, codeArgsSchema, httpArgsSchema, parseToolArgs, type HttpToolArgs } from './tool-args.js';
 import type { ToolSpec } from './tool-spec.js';
 
 export interface ToolDeps {
@@ -26,7 +26,8 @@ export async function runToolSpec(spec: ToolSpec, args: unknown, deps: ToolDeps)
       return calculate(expression);
     }
     case 'http': {
-      const parsed = parseToolArgs(HttpToolArgs, args, spec.name);
+      // A GET tool's schema has no `body`: one the model sends anyway is dropped, not sent.
+      const parsed: HttpToolArgs = parseToolArgs(httpArgsSchema(spec), args, spec.name);
       const url = resolveToolUrl(spec, parsed);
       return httpRequest(
         {

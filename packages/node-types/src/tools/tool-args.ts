@@ -19,6 +19,25 @@ export const HttpToolArgs = z.object({
 });
 export type HttpToolArgs = z.infer<typeof HttpToolArgs>;
 
+/** A GET tool offers the model no `body` (a GET request has none); other methods describe theirs. */
+const HttpGetArgs = HttpToolArgs.omit({ body: true });
+const bodyArgs = new Map<string, typeof HttpToolArgs>();
+
+/** The arguments an HTTP tool offers the model, from its configured method. */
+export function httpArgsSchema(
+  spec: Pick<Extract<ToolSpec, { kind: 'http' }>, 'method'>,
+): typeof HttpGetArgs | typeof HttpToolArgs {
+  if (spec.method === 'GET') return HttpGetArgs;
+  let schema = bodyArgs.get(spec.method);
+  if (schema === undefined) {
+    schema = HttpToolArgs.extend({
+      body: z.unknown().optional().describe(`Request body (JSON) of the ${spec.method} request`),
+    });
+    bodyArgs.set(spec.method, schema);
+  }
+  return schema;
+}
+
 /** Default arguments of a code tool: any JSON object, given to the code as `input`. */
 export const CodeToolArgs = z.object({}).catchall(z.unknown());
 export type CodeToolArgs = z.infer<typeof CodeToolArgs>;
@@ -53,7 +72,7 @@ export function codeArgsSchema(spec: Extract<ToolSpec, { kind: 'code' }>): z.Zod
 /** The zod schema of the arguments the model passes to this tool. */
 export function argsSchemaFor(spec: ToolSpec): z.ZodObject {
   if (spec.kind === 'calculator') return CalculatorArgs;
-  if (spec.kind === 'http') return HttpToolArgs;
+  if (spec.kind === 'http') return httpArgsSchema(spec);
   return codeArgsSchema(spec);
 }
 

@@ -11,6 +11,7 @@
  * | map           |       | map     | out                                          |
  * | broken-ports  |       | all     | ports() throws                               |
  * | broken-check  |       | all     | checkConfig() throws                         |
+ * | ask           |       | all     | out (single); `config.model` is a model spec |
  */
 import { z } from 'zod';
 import type { CatalogEntry, ConfigCheck, ControlKind, NodeCatalog, ResolvedPorts } from '../catalog.js';
@@ -19,6 +20,7 @@ const Io = { reads: z.array(z.string()).default([]), writes: z.array(z.string())
 const StepConfig = z.object(Io).strict();
 const RouterConfig = z.object({ routes: z.array(z.string().min(1)).min(1), ...Io }).strict();
 const MapConfig = z.object({ over: z.string().min(1), ...Io }).strict();
+const AskConfig = z.object({ model: z.string().optional(), ...Io }).strict();
 
 function check(schema: z.ZodType<Record<string, unknown>>, config: unknown): ConfigCheck {
   const parsed = schema.safeParse(config);
@@ -91,6 +93,10 @@ const entries: CatalogEntry[] = [
     }),
   }),
   entry('map', { control: 'map', schema: MapConfig, ports: () => ({ inputs: IN, outputs: [{ id: 'out' }] }) }),
+  {
+    ...entry('ask', { schema: AskConfig, ports: () => ({ inputs: IN, outputs: [{ id: 'out' }] }) }),
+    modelFields: ['model'],
+  },
   entry('broken-ports', {
     ports: () => {
       throw new Error('ports exploded');
@@ -107,3 +113,8 @@ const entries: CatalogEntry[] = [
 const byType = new Map(entries.map((e) => [e.type, e]));
 
 export const testCatalog: NodeCatalog = { get: (type) => byType.get(type) };
+
+/** The same catalog, for an engine that can reach these model providers. */
+export function catalogWithProviders(modelProviders: readonly string[]): NodeCatalog {
+  return { get: (type) => byType.get(type), modelProviders };
+}

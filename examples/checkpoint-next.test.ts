@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runDoc, type TestRun } from '@flowcraft/engine/testing';
+import type { FetchLike } from '@flowcraft/node-types';
+import { WorkflowDocument } from '@flowcraft/schema';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+/** Every HTTP tool call gets a small JSON answer (the examples' services are not running here). */
+const fetchStub: FetchLike = async () =>
+  new Response(JSON.stringify({ ok: true, rate: 10.5, temperatureC: 4 }), {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  });
+
+/** Runs to the end, approving every human gate. */
+async function runToEnd(doc: WorkflowDocument): Promise<TestRun> {
+  let run = await runDoc(doc, {}, { fetch: fetchStub, threadId: `next-${doc.id}` });
+  for (let i = 0; i < 10 && run.outcome.status === 'interrupted'; i++) run = await run.resume({ action: 'approve' });
+  return run;
+}
+
+describe('checkpoint.saved.next equals the history next of the same checkpoint', () => {
+  it('covers all 14 examples', () => {
+    expect(files).toHaveLength(14);
+  });
+
+  it.each(files)('%s', async (file) => {
+    const doc = WorkflowDocument.parse(JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')));
+    const run = await runToEnd(doc);
+    expect(run.outcome.status).toBe('completed');
+    const fromEvents = new Map<string, string[]>();
+    for (const e of run.events) if (e.type === 'checkpoint.saved') fromEvents.set(e.checkpointId, e.next);
+    const history = await run.history();
+    expect(history.length).toBeGreaterThan(2);
+    expect(fromEvents.size).toBe(history.length);
+    for (const { checkpointId, next } of history) {
+      expect({ checkpointId, next: fromEvents.get(checkpointId) }).toEqual({ checkpointId, next });
+    }
+    // The last checkpoint of a finished run has nothing left to do.
+    expect(history[0]?.next).toEqual([]);
+  });
+});
