@@ -1,5 +1,5 @@
 import { GraphRecursionError, isNodeTimeoutError } from '@langchain/langgraph';
-import { FlowError } from '@flowcraft/schema';
+import { FlowError, storageErrorCode, storageErrorMessage } from '@flowcraft/schema';
 import type { ErrorInfo } from '@flowcraft/schema';
 import { processScrubber } from '../secrets/known-secrets.js';
 
@@ -19,6 +19,9 @@ export function classifyError(err: unknown, nodeId?: string): ErrorInfo {
 
 function classify(err: unknown, nodeId?: string): ErrorInfo {
   if (err instanceof FlowError) return { ...err.toInfo(), nodeId: err.nodeId ?? nodeId };
+  // Database errors carry SQL text and parameters: only their SQLSTATE leaves the engine.
+  const sqlstate = storageErrorCode(err);
+  if (sqlstate !== undefined) return { code: 'internal', message: storageErrorMessage(sqlstate), nodeId };
   if (err instanceof GraphRecursionError) {
     return {
       code: 'recursion_limit',

@@ -1,7 +1,7 @@
 import { FlowError, isRecord } from '@flowcraft/schema';
 import type { RunService as HttpRunService } from '../http/deps.js';
-import type { Page } from '../http/schemas/common.js';
-import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from '../http/schemas/run.js';
+import type { Page, Run, RunHandle } from '@flowcraft/schema';
+import type { ListRunsQuery, ResumeRunBody, StartRunBody } from '../http/schemas/run.js';
 import type { RunService } from './run-service.js';
 import type { Run as RunRow, Store } from '../store/index.js';
 import { toRunRecord } from './store-run-ports.js';

@@ -8,11 +8,9 @@ import type {
   RunEventsPage,
   RunEventsQuery,
   RunSummary,
-  StateDiff,
   UpdateStateBody,
 } from '../http/schemas/debug.js';
-import type { Run, RunHandle } from '../http/schemas/run.js';
-import type { ThreadState } from '../http/schemas/thread.js';
+import type { Run, RunHandle, StateDiff, ThreadState } from '@flowcraft/schema';
 import type { RunService } from '../lifecycle/run-service.js';
 import type { Store } from '../store/index.js';
 import { fromStoredEvent } from '../store/event-codec.js';

@@ -1,5 +1,5 @@
 import { FlowError } from '@flowcraft/schema';
-import type { Page } from '../http/schemas/common.js';
+import type { Page } from '@flowcraft/schema';
 
 /** Offset pagination with an opaque cursor, for lists the repositories return whole. */
 export function paginate<T>(items: readonly T[], query: { limit: number; cursor?: string | undefined }): Page<T> {

@@ -1,14 +1,8 @@
 import { FlowError, isRecord } from '@flowcraft/schema';
 import type { NewWorkflow, NewWorkflowVersion, WorkflowStore } from '../http/deps.js';
-import type { Page, PageQuery } from '../http/schemas/common.js';
-import type {
-  DraftDocument,
-  ListWorkflowsQuery,
-  Workflow,
-  WorkflowSummary,
-  WorkflowVersion,
-  WorkflowVersionSummary,
-} from '../http/schemas/workflow.js';
+import type { Page, Workflow, WorkflowSummary, WorkflowVersion, WorkflowVersionSummary } from '@flowcraft/schema';
+import type { PageQuery } from '../http/schemas/common.js';
+import type { DraftDocument, ListWorkflowsQuery } from '../http/schemas/workflow.js';
 import type { Workflow as WorkflowRow, WorkflowVersion as VersionRow, WorkflowsRepo } from '../store/index.js';
 import { paginate } from './paginate.js';
 

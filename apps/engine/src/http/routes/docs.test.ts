@@ -98,7 +98,6 @@ describe('OpenAPI document and reference page', () => {
         'Workflow',
         'WorkflowDocument',
         'Run',
-        'RunStatus',
         'ThreadState',
         'ProblemDetails',
         'Problem',

@@ -37,14 +37,8 @@ export const PageQuery = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
-/** A page of items; `nextCursor` is null on the last page. */
-export function page<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-}
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** A page of items; `nextCursor` is null on the last page (the wire type from `@flowcraft/schema`). */
+export { page, type Page } from '@flowcraft/schema';
 
 /**
  * A schema from `@flowcraft/schema` as a named OpenAPI component. Those schemas may be built before

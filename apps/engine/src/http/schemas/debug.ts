@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { StateChange, TraceEvent } from '@flowcraft/schema';
+import { StateDiff as WireStateDiff, TraceEvent } from '@flowcraft/schema';
 import { INT32_MAX, Id, JsonObject, TokenUsageRef, named } from './common.js';
 
 export const RunEventsQuery = z.object({
@@ -85,14 +85,5 @@ export const RerunBody = z
   .openapi('RerunBody');
 export type RerunBody = z.infer<typeof RerunBody>;
 
-export const StateDiff = z
-  .object({
-    checkpointId: z.string(),
-    parentCheckpointId: z.string().nullable(),
-    /** Nodes whose writes produced this checkpoint (the parent's next nodes). */
-    ran: z.array(z.string()),
-    next: z.array(z.string()),
-    changes: z.array(named(StateChange, 'StateChange')),
-  })
-  .openapi('StateDiff');
-export type StateDiff = z.infer<typeof StateDiff>;
+export const StateDiff = named(WireStateDiff, 'StateDiff');
+export type StateDiff = WireStateDiff;

@@ -1,10 +1,14 @@
 import { z } from '@hono/zod-openapi';
-import { ErrorInfoRef, INT32_MAX, Id, JsonObject, PageQuery, Timestamp, TokenUsageRef, page } from './common.js';
+import {
+  PendingInterrupt as WirePendingInterrupt,
+  Run as WireRun,
+  RunHandle as WireRunHandle,
+  RunStatus as WireRunStatus,
+} from '@flowcraft/schema';
+import { ErrorInfoRef, INT32_MAX, Id, JsonObject, PageQuery, Timestamp, TokenUsageRef, named, page } from './common.js';
 
-export const RunStatus = z
-  .enum(['queued', 'running', 'interrupted', 'completed', 'failed', 'cancelled'])
-  .openapi('RunStatus');
-export type RunStatus = z.infer<typeof RunStatus>;
+export const RunStatus = named(WireRunStatus, 'RunStatus');
+export type RunStatus = WireRunStatus;
 
 export const RunIdParams = z.object({ runId: Id });
 
@@ -38,8 +42,8 @@ export const StartRunBody = z
 export type StartRunBody = z.infer<typeof StartRunBody>;
 
 /** Returned at once when a run is accepted; it then executes in the background. */
-export const RunHandle = z.object({ runId: Id, threadId: Id }).openapi('RunHandle');
-export type RunHandle = z.infer<typeof RunHandle>;
+export const RunHandle = named(WireRunHandle, 'RunHandle');
+export type RunHandle = WireRunHandle;
 
 export const ResumeRunBody = z
   .object({
@@ -62,34 +66,10 @@ export const CancelRunBody = z
   .openapi('CancelRunBody');
 export type CancelRunBody = z.infer<typeof CancelRunBody>;
 
-export const PendingInterrupt = z
-  .object({ id: z.string(), nodeId: z.string().optional(), value: z.unknown() })
-  .openapi('PendingInterrupt');
+export const PendingInterrupt = named(WirePendingInterrupt, 'PendingInterrupt');
 
-export const Run = z
-  .object({
-    id: Id,
-    threadId: Id,
-    workflowId: Id,
-    workflowVersion: z.number().int().min(1),
-    status: RunStatus,
-    input: JsonObject,
-    output: JsonObject.nullable(),
-    error: ErrorInfoRef.nullable(),
-    /** Pending interrupts while `status` is `interrupted`. */
-    interrupts: z.array(PendingInterrupt),
-    /** Paused by a breakpoint or a step (no interrupts pending): the nodes that run next and the checkpoint. */
-    paused: z.object({ next: z.array(z.string()), checkpointId: z.string() }).nullable(),
-    tokens: TokenUsageRef,
-    /** `seq` of the last stored trace event (0 before the first). */
-    lastSeq: z.number().int().min(0),
-    forkedFrom: z.object({ threadId: Id, checkpointId: z.string() }).nullable(),
-    createdAt: Timestamp,
-    startedAt: Timestamp.nullable(),
-    finishedAt: Timestamp.nullable(),
-  })
-  .openapi('Run');
-export type Run = z.infer<typeof Run>;
+export const Run = named(WireRun, 'Run');
+export type Run = WireRun;
 
 const statusList = z.preprocess(
   (value) =>

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { ErrorInfoRef, Id, JsonObject, PageQuery, Timestamp, page } from './common.js';
+import { ThreadState as WireThreadState, ThreadTask as WireThreadTask } from '@flowcraft/schema';
+import { ErrorInfoRef, Id, JsonObject, PageQuery, Timestamp, named, page } from './common.js';
 
 export const ThreadIdParams = z.object({ threadId: Id });
 export const CheckpointParams = z.object({ threadId: Id, checkpointId: z.string().min(1).max(200) });
@@ -8,39 +9,11 @@ export const HistoryQuery = PageQuery;
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
 /** A task pending or run at a checkpoint (LangGraph `PregelTask`), by canvas node id. */
-export const ThreadTask = z
-  .object({
-    id: z.string(),
-    nodeId: z.string(),
-    interrupts: z.array(z.object({ id: z.string(), value: z.unknown() })),
-    error: ErrorInfoRef.nullable(),
-  })
-  .openapi('ThreadTask');
+export const ThreadTask = named(WireThreadTask, 'ThreadTask');
 
-/**
- * A thread's state at one checkpoint (LangGraph `StateSnapshot`, in camelCase and canvas node ids),
- * so a LangGraph-Platform `/threads/{id}/state` facade is a field-by-field mapping.
- */
-export const ThreadState = z
-  .object({
-    threadId: Id,
-    checkpointId: z.string(),
-    parentCheckpointId: z.string().nullable(),
-    /** Superstep number (-1 for the input checkpoint). */
-    step: z.number().int(),
-    /** Where the checkpoint came from: input, loop, update (edited state) or fork. */
-    source: z.enum(['input', 'loop', 'update', 'fork']),
-    values: JsonObject,
-    /** Canvas node ids that run next; empty when the thread is finished. */
-    next: z.array(z.string()),
-    tasks: z.array(ThreadTask),
-    /** The run that wrote this checkpoint, when known. */
-    runId: Id.nullable(),
-    metadata: JsonObject,
-    createdAt: Timestamp,
-  })
-  .openapi('ThreadState');
-export type ThreadState = z.infer<typeof ThreadState>;
+/** A thread's state at one checkpoint (the wire type from `@flowcraft/schema`). */
+export const ThreadState = named(WireThreadState, 'ThreadState');
+export type ThreadState = WireThreadState;
 
 /** Newest first; `nextCursor` continues with older checkpoints. */
 export const ThreadHistoryPage = page(ThreadState).openapi('ThreadHistoryPage');

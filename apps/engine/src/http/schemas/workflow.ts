@@ -1,5 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { INT32_MAX, Id, JsonObject, PageQuery, ProblemRef, Timestamp, page } from './common.js';
+import {
+  Workflow as WireWorkflow,
+  WorkflowSummary as WireWorkflowSummary,
+  WorkflowVersion as WireWorkflowVersion,
+  WorkflowVersionSummary as WireWorkflowVersionSummary,
+} from '@flowcraft/schema';
+import { INT32_MAX, Id, JsonObject, PageQuery, ProblemRef, Timestamp, named, page } from './common.js';
 
 /**
  * A workflow document as sent by a client: any JSON object. It is validated, and saved even when
@@ -64,44 +70,17 @@ export const ExportWorkflowQuery = z.object({
     .openapi({ description: 'Default: the latest version.' }),
 });
 
-export const WorkflowSummary = z
-  .object({
-    id: Id,
-    name: z.string(),
-    description: z.string(),
-    /** Latest version number (1 for a new workflow). */
-    version: z.number().int().min(1),
-    /** Whether the latest version passes validation (only valid versions can run). */
-    valid: z.boolean(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  })
-  .openapi('WorkflowSummary');
-export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
+export const WorkflowSummary = named(WireWorkflowSummary, 'WorkflowSummary');
+export type WorkflowSummary = WireWorkflowSummary;
 
-export const Workflow = WorkflowSummary.extend({
-  document: DraftDocument,
-  problems: z.array(ProblemRef),
-}).openapi('Workflow');
-export type Workflow = z.infer<typeof Workflow>;
+export const Workflow = named(WireWorkflow, 'Workflow');
+export type Workflow = WireWorkflow;
 
-export const WorkflowVersionSummary = z
-  .object({
-    workflowId: Id,
-    version: z.number().int().min(1),
-    name: z.string(),
-    valid: z.boolean(),
-    message: z.string().nullable(),
-    createdAt: Timestamp,
-  })
-  .openapi('WorkflowVersionSummary');
-export type WorkflowVersionSummary = z.infer<typeof WorkflowVersionSummary>;
+export const WorkflowVersionSummary = named(WireWorkflowVersionSummary, 'WorkflowVersionSummary');
+export type WorkflowVersionSummary = WireWorkflowVersionSummary;
 
-export const WorkflowVersion = WorkflowVersionSummary.extend({
-  document: DraftDocument,
-  problems: z.array(ProblemRef),
-}).openapi('WorkflowVersion');
-export type WorkflowVersion = z.infer<typeof WorkflowVersion>;
+export const WorkflowVersion = named(WireWorkflowVersion, 'WorkflowVersion');
+export type WorkflowVersion = WireWorkflowVersion;
 
 export const WorkflowPage = page(WorkflowSummary).openapi('WorkflowPage');
 export const WorkflowVersionPage = page(WorkflowVersionSummary).openapi('WorkflowVersionPage');
