@@ -205,3 +205,32 @@ describe('RunService guard', () => {
     expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
   });
 });
+
+describe('RunService recovery', () => {
+  it('a run that keeps dying with its engine is failed with the cause instead of resumed again', async () => {
+    const ports = new MemoryRunPorts();
+    ports.addWorkflow(example('sequential-pipeline'));
+    const threadId = await ports.createThread('sequential-pipeline');
+    const run = await ports.createRun({
+      id: 'crash-loop',
+      threadId,
+      workflowId: 'sequential-pipeline',
+      workflowVersion: 1,
+      input: {},
+      command: { kind: 'start' },
+    });
+    // Three engines died while the run was running; each restart re-queued it.
+    for (let i = 0; i < 3; i++) {
+      await ports.transition(run.id, { from: ['queued'] }, { status: 'running', claimBy: `engine-${i}` });
+      await ports.transition(run.id, { from: ['running'] }, { status: 'queued', release: true, recovered: true });
+    }
+    await ports.transition(run.id, { from: ['queued'] }, { status: 'running', claimBy: 'engine-3' });
+    const service = new RunService(ports, registry, { env: {} });
+    const recovered = await service.recover();
+    expect(recovered).toEqual({ resumed: [], failed: [run.id] });
+    const failed = await ports.getRun(run.id);
+    expect(failed).toMatchObject({ status: 'failed', recoveries: 4, error: { code: 'internal' } });
+    expect(failed.error?.message).toContain('not resumed again');
+    expect((ports.events.get(run.id) ?? []).map((e) => e.type)).toEqual(['run.failed']);
+  });
+});
