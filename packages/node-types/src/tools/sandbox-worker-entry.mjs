@@ -2,7 +2,7 @@
 // TypeScript module directly; elsewhere (e.g. under vitest) it registers tsx first. The retry uses
 // another URL because the loader caches the failed import.
 try {
-  await import('./sandbox-worker');
+  await import('./sandbox-worker.ts');
 } catch (err) {
   if (err?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
   const { register } = await import('tsx/esm/api');
