@@ -15,7 +15,7 @@ import {
   useProblems,
   useRun,
   useUi,
-} from '../app/stores.js';
+} from '../stores/app-stores.js';
 import { connectionProblem } from '../model/connection-rules.js';
 import { addEdge, addNode, moveNodes } from '../model/document-ops.js';
 import type { NewConnection } from '../model/document-ops.js';
@@ -27,8 +27,8 @@ import { NodeCard } from './NodeCard.js';
 import { CanvasMiniMap } from './CanvasMiniMap.js';
 import { DotsBackground } from './DotsBackground.js';
 import { sizes } from './node-sizes.js';
-import { NodeContextMenu } from '../debug/NodeContextMenu.js';
-import type { MenuAt } from '../debug/NodeContextMenu.js';
+import { NodeContextMenu } from './NodeContextMenu.js';
+import type { MenuAt } from './NodeContextMenu.js';
 
 const nodeTypes = { flow: NodeCard };
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { Panel, useReactFlow, useStoreApi } from '@xyflow/react';
 import type { WorkflowNode } from '@flowcraft/schema';
-import { useCatalog, useUi } from '../app/stores.js';
+import { useCatalog, useUi } from '../stores/app-stores.js';
 import type { FlowNode } from './flow-types.js';
 import { flowPointAt, minimapFrame, viewportInMiniMap } from './minimap-frame.js';
 import { sizes } from './node-sizes.js';

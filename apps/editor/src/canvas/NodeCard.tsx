@@ -1,10 +1,10 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals } from '@xyflow/react';
 import type { NodeProps } from '@xyflow/react';
-import { useCatalog, useProblems, useRun, useTimeline } from '../app/stores.js';
-import { BreakpointDots } from '../debug/BreakpointDots.js';
+import { useCatalog, useProblems, useRun, useTimeline } from '../stores/app-stores.js';
+import { BreakpointDots } from './BreakpointDots.js';
 import type { FlowNode } from './flow-types.js';
-import { formatMs, formatUsd, keySettings } from './node-summary.js';
+import { formatMs, formatUsd, keySettings } from '../model/node-summary.js';
 import { NodeStatusBadge } from './NodeStatusBadge.js';
 
 /** A node on the canvas: category colour, type, label, key settings, ports, run status and problems. */

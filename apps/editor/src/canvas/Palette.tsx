@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import type { NodeTypeDescription } from '@flowcraft/schema';
-import { useCatalog, useDocument } from '../app/stores.js';
+import { useCatalog, useDocument } from '../stores/app-stores.js';
 import { dropNode } from './Canvas.js';
 import { NODE_TYPE_MIME } from './flow-types.js';
 

@@ -1,4 +1,4 @@
-import { navigate } from '../app/navigation.js';
+import { navigate } from '../controllers/navigation.js';
 import {
   breakpointsStore,
   documentStore,
@@ -8,8 +8,8 @@ import {
   useDocument,
   useProblems,
   useRun,
-} from '../app/stores.js';
-import { saveCurrent } from '../app/workflow-actions.js';
+} from '../stores/app-stores.js';
+import { saveCurrent } from '../controllers/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
 import { ThemeToggle } from '../ui/ThemeToggle.js';
 import { layoutAll } from './editor-commands.js';

@@ -1,6 +1,6 @@
 import { copyFragment, moveNodes, pasteFragment, removeElements } from '../model/document-ops.js';
 import type { Fragment } from '../model/document-ops.js';
-import { documentStore, toast } from '../app/stores.js';
+import { documentStore, toast } from '../stores/app-stores.js';
 import { sizes } from './node-sizes.js';
 
 /** Canvas commands shared by the toolbar and the keyboard shortcuts. */

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { documentStore } from '../app/stores.js';
-import { saveCurrent } from '../app/workflow-actions.js';
+import { documentStore } from '../stores/app-stores.js';
+import { saveCurrent } from '../controllers/workflow-actions.js';
 import {
   copySelection,
   cutSelection,

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
-import { runsStore, useDocument, useRuns } from '../app/stores.js';
-import { formatMs } from '../canvas/node-summary.js';
+import { runsStore, useDocument, useRuns } from '../stores/app-stores.js';
+import { formatMs } from '../model/node-summary.js';
 import type { RunSummary } from '../api/debug-api.js';
-import { compareRows, divergence, totalTokens } from './compare.js';
+import { compareRows, divergence, totalTokens } from '../model/compare.js';
 import { pretty } from './diff-present.js';
 
 function cost(s: RunSummary): string {

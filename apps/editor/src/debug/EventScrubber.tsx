@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 import type { TraceEvent } from '@flowcraft/schema';
-import { stopScrubbing } from '../app/debug-controller.js';
-import { scrubStore, useScrub } from '../app/stores.js';
-import { checkpointPositions } from './scrub-store.js';
+import { stopScrubbing } from '../controllers/debug-controller.js';
+import { scrubStore, useScrub } from '../stores/app-stores.js';
+import { checkpointPositions } from '../stores/scrub-store.js';
 
 function describe(e: TraceEvent): string {
   switch (e.type) {

@@ -1,6 +1,6 @@
-import { openRun } from '../app/debug-controller.js';
-import { runsStore, uiStore, useDocument, useRun, useRuns, useScrub } from '../app/stores.js';
-import { formatMs } from '../canvas/node-summary.js';
+import { openRun } from '../controllers/debug-controller.js';
+import { runsStore, uiStore, useDocument, useRun, useRuns, useScrub } from '../stores/app-stores.js';
+import { formatMs } from '../model/node-summary.js';
 
 function durationOf(startedAt: string | null, finishedAt: string | null): number | undefined {
   if (!startedAt || !finishedAt) return undefined;

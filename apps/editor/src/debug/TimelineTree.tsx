@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { timelineStore, useDocument, useTimeline } from '../app/stores.js';
-import { canvasIds, pathTo } from './timeline.js';
+import { timelineStore, useDocument, useTimeline } from '../stores/app-stores.js';
+import { canvasIds, pathTo } from '../model/timeline.js';
 
 function time(iso: string): string {
   const d = new Date(iso);

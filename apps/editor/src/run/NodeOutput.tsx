@@ -1,6 +1,6 @@
-import type { NodeRun } from './run-state.js';
+import type { NodeRun } from '../model/run-state.js';
 import { JsonView } from './JsonView.js';
-import { formatMs, formatUsd } from '../canvas/node-summary.js';
+import { formatMs, formatUsd } from '../model/node-summary.js';
 
 const ACTION: Record<string, string> = { retry: 'retried', next: 'fell back', fail: 'gave up' };
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { uiStore, useUi } from '../app/stores.js';
+import { uiStore, useUi } from '../stores/app-stores.js';
 
 /** The one modal dialog: confirm or prompt (see `confirmDialog` / `promptDialog`). */
 export function DialogHost() {

@@ -1,4 +1,4 @@
-import { uiStore, useUi } from '../app/stores.js';
+import { uiStore, useUi } from '../stores/app-stores.js';
 
 export function Toasts() {
   const toasts = useUi((s) => s.toasts);

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { rerunNode } from '../app/debug-controller.js';
-import { breakpointsStore, useBreakpoints, useRun, useTimeline } from '../app/stores.js';
+import { rerunNode } from '../controllers/debug-controller.js';
+import { breakpointsStore, useBreakpoints, useRun, useTimeline } from '../stores/app-stores.js';
 
 export interface MenuAt {
   nodeId: string;

@@ -3,21 +3,21 @@ import { ReactFlowProvider, getViewportForBounds, useReactFlow, useStoreApi } fr
 import type { WorkflowDocument } from '@flowcraft/schema';
 import { errorMessage } from '../api/http.js';
 import { listNodeTypes } from '../api/workflows-api.js';
-import { setLeaveGuard } from '../app/navigation.js';
-import { pickUpLatestRun, stopFollowing } from '../app/run-controller.js';
-import { catalogStore, confirmDialog, documentStore, runStore, useBreakpoints } from '../app/stores.js';
-import { startDebugSync } from '../app/debug-controller.js';
+import { setLeaveGuard } from '../controllers/navigation.js';
+import { pickUpLatestRun, stopFollowing } from '../controllers/run-controller.js';
+import { catalogStore, confirmDialog, documentStore, runStore, useBreakpoints } from '../stores/app-stores.js';
+import { startDebugSync } from '../controllers/debug-controller.js';
 import { DebugDock } from '../debug/DebugDock.js';
-import { startValidation } from '../app/validation-controller.js';
-import { openWorkflow } from '../app/workflow-actions.js';
+import { startValidation } from '../controllers/validation-controller.js';
+import { openWorkflow } from '../controllers/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
 import { SidePanel } from '../inspector/SidePanel.js';
-import { Canvas } from './Canvas.js';
-import { Palette } from './Palette.js';
-import { Toolbar } from './Toolbar.js';
-import { ReadOnlyBanner } from './ReadOnlyBanner.js';
-import { useShortcuts } from './use-shortcuts.js';
-import { sizes } from './node-sizes.js';
+import { Canvas } from '../canvas/Canvas.js';
+import { Palette } from '../canvas/Palette.js';
+import { Toolbar } from '../canvas/Toolbar.js';
+import { ReadOnlyBanner } from '../canvas/ReadOnlyBanner.js';
+import { useShortcuts } from '../canvas/use-shortcuts.js';
+import { sizes } from '../canvas/node-sizes.js';
 
 async function ensureCatalog(): Promise<void> {
   if (catalogStore.getState().catalog) return;

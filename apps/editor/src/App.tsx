@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
-import { useRoute } from './navigation.js';
-import { useUi } from './stores.js';
-import { WorkflowsPage } from '../workflows/WorkflowsPage.js';
-import { EditorPage } from '../canvas/EditorPage.js';
-import { Toasts } from '../ui/Toasts.js';
-import { DialogHost } from '../ui/DialogHost.js';
+import { useRoute } from './controllers/navigation.js';
+import { useUi } from './stores/app-stores.js';
+import { WorkflowsPage } from './workflows/WorkflowsPage.js';
+import { EditorPage } from './pages/EditorPage.js';
+import { Toasts } from './ui/Toasts.js';
+import { DialogHost } from './ui/DialogHost.js';
 
 export function App() {
   const route = useRoute();
