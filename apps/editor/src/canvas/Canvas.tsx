@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent as ReactMouseEvent } from 'react';
-import { Controls, ReactFlow, useReactFlow } from '@xyflow/react';
+import { ControlButton, Controls, ReactFlow, useReactFlow } from '@xyflow/react';
 import type { Connection, EdgeChange, FinalConnectionState, NodeChange, Edge } from '@xyflow/react';
 import type { Position as XY } from '@flowcraft/schema';
 import {
@@ -21,9 +21,12 @@ import { addEdge, addNode, moveNodes } from '../model/document-ops.js';
 import type { NewConnection } from '../model/document-ops.js';
 import { NodeCache, buildEdges } from './flow-elements.js';
 import type { Size } from './flow-elements.js';
-import type { FlowNode } from './flow-types.js';
+import type { FlowEdge as FlowEdgeT, FlowNode } from './flow-types.js';
 import { NODE_TYPE_MIME } from './flow-types.js';
 import { NodeCard } from './NodeCard.js';
+import { FlowEdge } from './FlowEdge.js';
+import { routeEdges } from './edge-routing.js';
+import { useViewPrefs, viewPrefs } from './view-prefs.js';
 import { CanvasMiniMap } from './CanvasMiniMap.js';
 import { DotsBackground } from './DotsBackground.js';
 import { sizes } from './node-sizes.js';
@@ -31,6 +34,7 @@ import { NodeContextMenu } from './NodeContextMenu.js';
 import type { MenuAt } from './NodeContextMenu.js';
 
 const nodeTypes = { flow: NodeCard };
+const edgeTypes = { flow: FlowEdge };
 
 function toConnection(c: Connection | Edge): NewConnection {
   return {
@@ -67,7 +71,8 @@ export function Canvas() {
   const theme = useUi((s) => s.theme);
   // The debugger dock takes the lower part of the canvas: no minimap then.
   const debugMode = useBreakpoints((s) => s.debugMode);
-  const rf = useReactFlow<FlowNode>();
+  const minimap = useViewPrefs((s) => s.minimap);
+  const rf = useReactFlow<FlowNode, FlowEdgeT>();
   const [sizeVersion, setSizeVersion] = useState(0);
   const cache = useRef(new NodeCache());
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -110,9 +115,11 @@ export function Canvas() {
     }
     return out;
   }, [run, doc.edges]);
+  // Routes and label places need the cards' measured sizes and ports (`sizeVersion` changes when they are measured).
   const edges = useMemo(
-    () => buildEdges(doc, catalog, selectedEdges, problems, taken),
-    [doc, catalog, selectedEdges, problems, taken],
+    () =>
+      routeEdges(buildEdges(doc, catalog, selectedEdges, problems, taken), doc, sizes, (id) => rf.getInternalNode(id)),
+    [doc, catalog, selectedEdges, problems, taken, rf, sizeVersion],
   );
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
@@ -215,10 +222,11 @@ export function Canvas() {
 
   return (
     <div className="canvas" data-testid="canvas" ref={wrapRef} onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<FlowNode>
+      <ReactFlow<FlowNode, FlowEdgeT>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
@@ -244,12 +252,22 @@ export function Canvas() {
         colorMode={theme}
         minZoom={0.1}
         onlyRenderVisibleElements={doc.nodes.length > 150}
-        defaultEdgeOptions={{ type: 'default' }}
+        defaultEdgeOptions={{ type: 'flow' }}
         proOptions={{ hideAttribution: true }}
       >
         <DotsBackground gap={18} size={1} />
-        {!debugMode && <CanvasMiniMap nodes={doc.nodes} sizeVersion={sizeVersion} />}
-        <Controls showInteractive={false} />
+        {!debugMode && minimap && <CanvasMiniMap nodes={doc.nodes} sizeVersion={sizeVersion} />}
+        <Controls showInteractive={false}>
+          <ControlButton
+            onClick={() => viewPrefs.getState().toggle('minimap')}
+            title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-pressed={minimap}
+            data-testid="toggle-minimap"
+          >
+            ▣
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {menu && <NodeContextMenu at={menu} onClose={closeMenu} />}
     </div>

@@ -6,8 +6,8 @@ import type { FlowNode } from './flow-types.js';
 import { flowPointAt, minimapFrame, viewportInMiniMap } from './minimap-frame.js';
 import { sizes } from './node-sizes.js';
 
-const W = 200;
-const H = 150;
+const W = 168;
+const H = 112;
 const DEFAULT_SIZE = { width: 220, height: 90 };
 
 /**

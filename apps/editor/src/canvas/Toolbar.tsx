@@ -13,6 +13,7 @@ import { saveCurrent } from '../controllers/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
 import { ThemeToggle } from '../ui/ThemeToggle.js';
 import { layoutAll } from './editor-commands.js';
+import { useViewPrefs, viewPrefs } from './view-prefs.js';
 
 export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const name = useDocument((s) => s.doc.name);
@@ -25,6 +26,8 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const runStatus = useRun((s) => s.run?.status);
   const debugMode = useBreakpoints((s) => s.debugMode);
   const store = documentStore.getState();
+  const palette = useViewPrefs((s) => s.palette);
+  const side = useViewPrefs((s) => s.side);
   return (
     <header className="topbar">
       <button
@@ -53,6 +56,28 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
         <button
           type="button"
           className="btn ghost small"
+          aria-pressed={palette}
+          onClick={() => viewPrefs.getState().toggle('palette')}
+          data-testid="toggle-palette"
+          title={palette ? 'Hide the node palette' : 'Show the node palette'}
+        >
+          ◧ Nodes
+        </button>
+        <button
+          type="button"
+          className="btn ghost small"
+          aria-pressed={side}
+          onClick={() => viewPrefs.getState().toggle('side')}
+          data-testid="toggle-side"
+          title={side ? 'Hide the side panel' : 'Show the side panel'}
+        >
+          ◨ Panel
+        </button>
+      </div>
+      <div className="row toolbar-group">
+        <button
+          type="button"
+          className="btn ghost small"
           disabled={!canUndo}
           onClick={store.undo}
           data-testid="undo"
@@ -74,7 +99,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           type="button"
           className="btn ghost small"
           disabled={readOnly}
-          onClick={layoutAll}
+          onClick={() => void layoutAll(onFitView)}
           data-testid="auto-layout"
           title="Auto-layout (Ctrl+Shift+L)"
         >

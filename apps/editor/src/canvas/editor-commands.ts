@@ -1,6 +1,7 @@
 import { copyFragment, moveNodes, pasteFragment, removeElements } from '../model/document-ops.js';
 import type { Fragment } from '../model/document-ops.js';
-import { documentStore, toast } from '../stores/app-stores.js';
+import { catalogStore, documentStore, toast } from '../stores/app-stores.js';
+import { edgeLabel } from './flow-elements.js';
 import { sizes } from './node-sizes.js';
 
 /** Canvas commands shared by the toolbar and the keyboard shortcuts. */
@@ -54,13 +55,21 @@ export function selectAll(): void {
   documentStore.getState().select({ nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id) });
 }
 
-/** Auto-layout (dagre, loaded on first use: it is not part of the initial page). */
-export async function layoutAll(): Promise<void> {
+/** Auto-layout (dagre, loaded on first use: it is not part of the initial page), then the view fits the result. */
+export async function layoutAll(fitView?: () => void): Promise<void> {
   const { doc } = documentStore.getState();
   if (doc.nodes.length === 0 || documentStore.getState().readOnlyVersion !== undefined) return;
   const { autoLayout } = await import('../model/layout.js');
   if (documentStore.getState().doc !== doc) return;
-  const positions = autoLayout(doc, (id) => sizes.get(id));
+  const catalog = catalogStore.getState().catalog;
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const positions = autoLayout(
+    doc,
+    (id) => sizes.get(id),
+    (e) => edgeLabel(e, byId.get(e.source), catalog),
+  );
   documentStore.getState().edit((d) => moveNodes(d, positions));
+  // Fit once React Flow has the new positions.
+  if (fitView) requestAnimationFrame(() => requestAnimationFrame(fitView));
   toast('info', 'Arranged the graph left to right');
 }

@@ -1,4 +1,4 @@
-import type { WorkflowDocument, WorkflowNode } from '@flowcraft/schema';
+import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from '@flowcraft/schema';
 import type { DescriptionCatalog } from '../model/node-catalog.js';
 import type { ProblemIndex } from '../model/problem-index.js';
 import type { FlowEdge, FlowNode } from './flow-types.js';
@@ -50,6 +50,18 @@ export class NodeCache {
   }
 }
 
+/** An edge's label: its own, else its port's name when the source has several outputs. */
+export function edgeLabel(
+  edge: WorkflowEdge,
+  source: WorkflowNode | undefined,
+  catalog: DescriptionCatalog | undefined,
+): string | undefined {
+  if (edge.label) return edge.label;
+  const ports = source && catalog ? catalog.ports(source.type, source.config).outputs : [];
+  const port = edge.sourceHandle ? ports.find((p) => p.id === edge.sourceHandle) : undefined;
+  return port && ports.length > 1 ? (port.label ?? port.id) : undefined;
+}
+
 export function buildEdges(
   doc: WorkflowDocument,
   catalog: DescriptionCatalog | undefined,
@@ -59,13 +71,11 @@ export function buildEdges(
 ): FlowEdge[] {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   return doc.edges.map((e) => {
-    const source = byId.get(e.source);
-    const ports = source && catalog ? catalog.ports(source.type, source.config).outputs : [];
-    const port = e.sourceHandle ? ports.find((p) => p.id === e.sourceHandle) : undefined;
-    const label = e.label ?? (port && ports.length > 1 ? (port.label ?? port.id) : undefined);
+    const label = edgeLabel(e, byId.get(e.source), catalog);
     const bad = problems.byEdge.has(e.id);
     const edge: FlowEdge = {
       id: e.id,
+      type: 'flow',
       source: e.source,
       target: e.target,
       selected: selected.has(e.id),

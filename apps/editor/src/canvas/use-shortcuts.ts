@@ -48,7 +48,7 @@ export function useShortcuts(onFitView: () => void): void {
       else if (mod && key === 'v') act(paste);
       else if (mod && key === 'd') act(duplicateSelection);
       else if (mod && key === 'a') act(selectAll);
-      else if (mod && e.shiftKey && key === 'l') act(layoutAll);
+      else if (mod && e.shiftKey && key === 'l') act(() => void layoutAll(onFitView));
       else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) act(deleteSelection);
       else if (!mod && key === 'f') act(onFitView);
     };

@@ -18,6 +18,7 @@ import { Toolbar } from '../canvas/Toolbar.js';
 import { ReadOnlyBanner } from '../canvas/ReadOnlyBanner.js';
 import { useShortcuts } from '../canvas/use-shortcuts.js';
 import { sizes } from '../canvas/node-sizes.js';
+import { useViewPrefs } from '../canvas/view-prefs.js';
 
 async function ensureCatalog(): Promise<void> {
   if (catalogStore.getState().catalog) return;
@@ -81,6 +82,8 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
   const fitView = useCallback(() => void rf.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }), [rf]);
   useShortcuts(fitView);
   const debugMode = useBreakpoints((s) => s.debugMode);
+  const palette = useViewPrefs((s) => s.palette);
+  const side = useViewPrefs((s) => s.side);
 
   useEffect(() => {
     let alive = true;
@@ -134,8 +137,11 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
     <div className="page editor" data-testid="editor-page" data-loading={state.loading}>
       <Toolbar onFitView={fitView} />
       <ReadOnlyBanner />
-      <div className="editor-body">
-        <Palette />
+      <div className={`editor-body${palette ? '' : ' no-palette'}${side ? '' : ' no-side'}`}>
+        {/* Hidden, not unmounted: a collapsed panel keeps what was typed into it. */}
+        <div className="panel-slot" hidden={!palette}>
+          <Palette />
+        </div>
         <div className="canvas-wrap">
           <div className="canvas-area">
             {state.error ? (
@@ -148,7 +154,9 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
           </div>
           {debugMode && <DebugDock />}
         </div>
-        <SidePanel />
+        <div className="panel-slot" hidden={!side}>
+          <SidePanel />
+        </div>
       </div>
     </div>
   );
