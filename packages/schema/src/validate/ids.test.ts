@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkflow } from '.js';
+import { validateWorkflow } from '../validate.js';
 import { testCatalog } from './test-catalog.js';
 import { doc, edge, linear, node, withCode } from './test-docs.js';
 

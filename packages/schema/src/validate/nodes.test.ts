@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogEntry, NodeCatalog } from '../catalog.js';
-import { validateWorkflow } from '.js';
+import { validateWorkflow } from '../validate.js';
 import { testCatalog } from './test-catalog.js';
 import { linear, node, withCode } from './test-docs.js';
 

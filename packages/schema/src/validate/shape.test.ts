@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkflow } from '.js';
+import { validateWorkflow } from '../validate.js';
 import { testCatalog } from './test-catalog.js';
 import { edge, linear, node, withCode, type NodeInput } from './test-docs.js';
 import type { WorkflowDocumentInput } from '../workflow.js';
