@@ -20,7 +20,7 @@ export interface CanvasGeometry {
 export function canvasGeometry(page: Page): Promise<CanvasGeometry> {
   return page.evaluate(() => {
     // (no named helpers in here: the test runner's transform would wrap them in a `__name` the page lacks)
-    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((el) => {
+    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node-flow')].map((el) => {
       const r = el.getBoundingClientRect();
       return { id: el.dataset.id ?? '', x: r.left, y: r.top, w: r.width, h: r.height };
     });

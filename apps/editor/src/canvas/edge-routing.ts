@@ -3,17 +3,17 @@ import type { WorkflowDocument } from '@flowcraft/schema';
 import { placeEdges } from '../model/edge-geometry.js';
 import type { EdgeInput, Point, Rect } from '../model/edge-geometry.js';
 import type { Size } from './flow-elements.js';
-import type { FlowEdge, FlowNode } from './flow-types.js';
+import type { CanvasNode, FlowEdge } from './flow-types.js';
 
 const DEFAULT_SIZE: Size = { width: 220, height: 90 };
 
-type Lookup = (id: string) => InternalNode<FlowNode> | undefined;
+type Lookup = (id: string) => InternalNode<CanvasNode> | undefined;
 
 /** A port's point on the canvas: the measured handle on the card at its document position (the card's side if not measured yet). */
 function portPoint(
   at: Point,
   size: Size,
-  node: InternalNode<FlowNode> | undefined,
+  node: InternalNode<CanvasNode> | undefined,
   kind: 'source' | 'target',
   id?: string | null,
 ) {

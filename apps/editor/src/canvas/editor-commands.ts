@@ -1,4 +1,8 @@
-import { copyFragment, moveNodes, pasteFragment, removeElements } from '../model/document-ops.js';
+import type { Position } from '@flowcraft/schema';
+import { addGroup, addNote, removeAnnotations } from '../model/annotation-ops.js';
+import { copyFragment, moveNodes, removeElements } from '../model/document-ops.js';
+import { pasteAt } from '../model/paste.js';
+import { canvasUi } from './canvas-ui.js';
 import type { Fragment } from '../model/document-ops.js';
 import { catalogStore, documentStore, toast } from '../stores/app-stores.js';
 import { edgeLabel } from './flow-elements.js';
@@ -26,28 +30,64 @@ export function cutSelection(): void {
   if (copySelection()) deleteSelection();
 }
 
-export function paste(): void {
+/**
+ * Paste at the pointer (when it is over the canvas), else next to the copied nodes; pasted nodes get
+ * fresh ids and labels ("Writer 2").
+ */
+export function paste(at: Position | undefined = canvasUi.getState().pointer): void {
   if (!clipboard || clipboard.nodes.length === 0) return;
   const fragment = clipboard;
   pasteCount++;
   let ids: { nodes: string[]; edges: string[] } = { nodes: [], edges: [] };
   documentStore.getState().edit((doc) => {
-    const r = pasteFragment(doc, fragment, { x: 40 * pasteCount, y: 40 * pasteCount });
+    const r = at
+      ? pasteAt(doc, fragment, at)
+      : pasteAt(doc, fragment, {
+          x: Math.min(...fragment.nodes.map((n) => n.position.x)) + 40 * pasteCount,
+          y: Math.min(...fragment.nodes.map((n) => n.position.y)) + 40 * pasteCount,
+        });
     ids = { nodes: r.nodeIds, edges: r.edgeIds };
     return r.doc;
   });
   documentStore.getState().select(ids);
 }
 
+/** A copy of the selection next to it (not at the pointer). */
 export function duplicateSelection(): void {
-  if (copySelection()) paste();
+  if (!copySelection()) return;
+  pasteCount = 1;
+  paste(undefined);
 }
 
 export function deleteSelection(): void {
   const s = documentStore.getState();
-  if (s.selection.nodes.length === 0 && s.selection.edges.length === 0) return;
-  s.edit((doc) => removeElements(doc, s.selection.nodes, s.selection.edges));
+  const annotations = canvasUi.getState().annotations;
+  if (s.selection.nodes.length === 0 && s.selection.edges.length === 0 && annotations.length === 0) return;
+  s.edit((doc) => removeAnnotations(removeElements(doc, s.selection.nodes, s.selection.edges), annotations));
   documentStore.getState().select({ nodes: [], edges: [] });
+  canvasUi.getState().set({ annotations: [] });
+}
+
+/** A sticky note at `at` (the pointer, else the given point). */
+export function addStickyNote(at: Position): void {
+  if (documentStore.getState().readOnlyVersion !== undefined) return;
+  let id = '';
+  documentStore.getState().edit((doc) => {
+    const r = addNote(doc, at, 'Double-click to write a **Markdown** note.');
+    id = r.id;
+    return r.doc;
+  });
+  canvasUi.getState().set({ annotations: [id] });
+}
+
+/** A group framing the selected nodes. */
+export function groupSelection(): void {
+  const s = documentStore.getState();
+  if (s.selection.nodes.length === 0 || s.readOnlyVersion !== undefined) {
+    toast('info', 'Select the nodes to group first');
+    return;
+  }
+  s.edit((doc) => addGroup(doc, s.selection.nodes, (id) => sizes.get(id) ?? { width: 220, height: 90 })?.doc ?? doc);
 }
 
 export function selectAll(): void {

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { documentStore } from '../stores/app-stores.js';
+import { canvasUi } from './canvas-ui.js';
 import { saveCurrent } from '../controllers/workflow-actions.js';
 import {
   copySelection,
@@ -33,7 +34,17 @@ export function useShortcuts(onFitView: () => void): void {
         void saveCurrent();
         return;
       }
+      if (mod && key === 'k') {
+        e.preventDefault();
+        canvasUi.getState().set({ commandPalette: true });
+        return;
+      }
       if (typing(e.target)) return;
+      if (!mod && e.key === '/') {
+        e.preventDefault();
+        canvasUi.getState().set({ commandPalette: true });
+        return;
+      }
       const store = documentStore.getState();
       const act = (fn: () => void) => {
         e.preventDefault();

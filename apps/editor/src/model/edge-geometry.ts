@@ -26,8 +26,8 @@ const LANE_STEP = 14;
 const CORNER = 8;
 /** Label boxes: one line of 11 px text; the canvas draws them at exactly this size. */
 export const LABEL_HEIGHT = 18;
-const LABEL_CHAR = 6.4;
-const LABEL_PAD = 12;
+const LABEL_CHAR = 6.8;
+const LABEL_PAD = 14;
 const LABEL_MAX = 150;
 
 export function labelWidth(text: string): number {

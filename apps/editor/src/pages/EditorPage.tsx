@@ -19,6 +19,7 @@ import { ReadOnlyBanner } from '../canvas/ReadOnlyBanner.js';
 import { useShortcuts } from '../canvas/use-shortcuts.js';
 import { sizes } from '../canvas/node-sizes.js';
 import { useViewPrefs } from '../canvas/view-prefs.js';
+import { CommandPalette } from '../canvas/CommandPalette.js';
 
 async function ensureCatalog(): Promise<void> {
   if (catalogStore.getState().catalog) return;
@@ -158,6 +159,7 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
           <SidePanel />
         </div>
       </div>
+      <CommandPalette onFitView={fitView} />
     </div>
   );
 }
