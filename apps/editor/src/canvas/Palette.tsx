@@ -60,12 +60,10 @@ export function Palette() {
           <section key={cat} className="palette-group">
             <h3 className="palette-title">{CATEGORY_TITLE[cat] ?? cat}</h3>
             {types.map((t) => (
-              <div
+              <button
+                type="button"
                 key={t.type}
-                role="button"
-                tabIndex={readOnly ? -1 : 0}
                 aria-disabled={readOnly}
-                aria-label={`Add ${t.title}`}
                 onKeyDown={(e) => {
                   if (readOnly || (e.key !== 'Enter' && e.key !== ' ')) return;
                   e.preventDefault();
@@ -87,7 +85,7 @@ export function Palette() {
                   <span className="palette-name">{t.title}</span>
                   <span className="palette-desc">{t.description}</span>
                 </span>
-              </div>
+              </button>
             ))}
           </section>
         ))}
