@@ -55,7 +55,7 @@ describe.runIf(RUN_BROWSER_TESTS)('building on the canvas, by mouse and keyboard
 
   const docNodes = () =>
     page.evaluate(() =>
-      [...document.querySelectorAll('[data-testid=canvas-node]')].map((n) => ({
+      Array.from(document.querySelectorAll('[data-testid=canvas-node]')).map((n) => ({
         id: n.getAttribute('data-node-id') ?? '',
         type: n.getAttribute('data-node-type') ?? '',
         label: n.querySelector('[data-testid=node-label]')?.textContent ?? '',

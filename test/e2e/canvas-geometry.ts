@@ -20,16 +20,16 @@ export interface CanvasGeometry {
 export function canvasGeometry(page: Page): Promise<CanvasGeometry> {
   return page.evaluate(() => {
     // (no named helpers in here: the test runner's transform would wrap them in a `__name` the page lacks)
-    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node-flow')].map((el) => {
+    const nodes = Array.from(document.querySelectorAll<HTMLElement>('.react-flow__node-flow')).map((el) => {
       const r = el.getBoundingClientRect();
       return { id: el.dataset.id ?? '', x: r.left, y: r.top, w: r.width, h: r.height };
     });
-    const labels = [...document.querySelectorAll<HTMLElement>('[data-testid=edge-label]')].map((el) => {
+    const labels = Array.from(document.querySelectorAll<HTMLElement>('[data-testid=edge-label]')).map((el) => {
       const r = el.getBoundingClientRect();
       return { id: el.dataset.edgeId ?? '', x: r.left, y: r.top, w: r.width, h: r.height };
     });
-    const edgesBehindCards = [...document.querySelectorAll<SVGGElement>('[data-edge-route]')].map((g) => {
-      const path = g.querySelector<SVGPathElement>('path.react-flow__edge-path');
+    const edgesBehindCards = Array.from(document.querySelectorAll<SVGGElement>('[data-edge-route]')).map((g) => {
+      const path = g.querySelector('path.react-flow__edge-path') as SVGPathElement | null;
       const id = g.dataset.edgeRoute ?? '';
       const ends = new Set([g.dataset.source, g.dataset.target]);
       const hit = new Set<string>();

@@ -66,7 +66,7 @@ describe.runIf(RUN_BROWSER_TESTS)('every example reads clearly on the canvas', (
         const c = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
         return (
           c &&
-          [...document.querySelectorAll('.react-flow__node-flow')].every((n) => {
+          Array.from(document.querySelectorAll('.react-flow__node-flow')).every((n) => {
             const r = n.getBoundingClientRect();
             return r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom;
           })
@@ -88,7 +88,7 @@ describe.runIf(RUN_BROWSER_TESTS)('every example reads clearly on the canvas', (
         .toMatch(/completed|failed|interrupted/);
       const after = await open(id, 1024, 700);
       await after.waitForFunction(() =>
-        [...document.querySelectorAll('[data-testid=canvas-node]')].some(
+        Array.from(document.querySelectorAll('[data-testid=canvas-node]')).some(
           (n) => n.getAttribute('data-status') !== 'idle',
         ),
       );
