@@ -76,13 +76,13 @@ describe.runIf(RUN_BROWSER_TESTS)('every example reads clearly on the canvas', (
       await page.close();
 
       // A run (scripted models) makes the cards show status, time, tokens and model.
-      const started = await api<{ id: string }>(stack, '/v1/runs', {
+      const started = await api<{ runId: string }>(stack, '/v1/runs', {
         method: 'POST',
         body: { workflowId: id, input: inputFor(doc) },
       });
       expect(started.status).toBeLessThan(300);
       await expect
-        .poll(async () => (await api<{ status: string }>(stack, `/v1/runs/${started.body.id}`)).body.status, {
+        .poll(async () => (await api<{ status: string }>(stack, `/v1/runs/${started.body.runId}`)).body.status, {
           timeout: 20_000,
         })
         .toMatch(/completed|failed|interrupted/);

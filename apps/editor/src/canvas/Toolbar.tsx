@@ -40,9 +40,9 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
         <span className="logo" /> Flowcraft
       </button>
       <span className="faint">/</span>
-      <span className="wf-name truncate" data-testid="workflow-title">
+      <h1 className="wf-name truncate" data-testid="workflow-title" title={name}>
         {name}
-      </span>
+      </h1>
       {dirty && (
         <span className="dirty-dot" data-testid="dirty-marker" title="Unsaved changes">
           ● unsaved
@@ -61,7 +61,8 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           data-testid="toggle-palette"
           title={palette ? 'Hide the node palette' : 'Show the node palette'}
         >
-          ◧ Nodes
+          <span aria-hidden="true">◧</span>
+          <span className="sr-only">Node palette</span>
         </button>
         <button
           type="button"
@@ -71,7 +72,8 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           data-testid="toggle-side"
           title={side ? 'Hide the side panel' : 'Show the side panel'}
         >
-          ◨ Panel
+          <span aria-hidden="true">◨</span>
+          <span className="sr-only">Side panel</span>
         </button>
       </div>
       <div className="row toolbar-group">

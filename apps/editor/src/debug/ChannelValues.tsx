@@ -9,14 +9,18 @@ function Value({ value }: { value: unknown }) {
           return (
             <li key={i} className={`message role-${v.role ?? 'item'}`}>
               <span className="message-role">{v.role}</span>
-              <pre>{v.text}</pre>
+              <pre tabIndex={0}>{v.text}</pre>
             </li>
           );
         })}
       </ol>
     );
   }
-  return <pre className="json-view">{pretty(value)}</pre>;
+  return (
+    <pre className="json-view" tabIndex={0}>
+      {pretty(value)}
+    </pre>
+  );
 }
 
 /** A state's channels, each readable (text as text, message lists as conversations). */

@@ -80,7 +80,9 @@ export function CompareView() {
                       <div className="faint small">
                         {n.runs}× · {formatMs(n.durationMs)} · {n.tokens.input + n.tokens.output} tok
                       </div>
-                      <pre className="json-view compact">{pretty(n.update)}</pre>
+                      <pre className="json-view compact" tabIndex={0}>
+                        {pretty(n.update)}
+                      </pre>
                     </>
                   ) : (
                     <span className="faint small">did not run</span>

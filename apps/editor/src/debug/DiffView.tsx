@@ -5,7 +5,7 @@ import type { DiffPart, DiffRow } from './diff-present.js';
 
 function Parts({ parts, block }: { parts: DiffPart[]; block?: boolean }) {
   return (
-    <pre className={`diff-text${block ? ' block' : ''}`}>
+    <pre className={`diff-text${block ? ' block' : ''}`} tabIndex={0}>
       {parts.map((p, i) =>
         p.op === 'same' ? (
           <span key={i}>{p.text}</span>
@@ -39,7 +39,7 @@ function Row({ row }: { row: DiffRow }) {
           {v.items.map((item, i) => (
             <li key={i} className={`message added role-${item.role ?? 'item'}`}>
               {item.role && <span className="message-role">{item.role}</span>}
-              <pre>{item.text}</pre>
+              <pre tabIndex={0}>{item.text}</pre>
             </li>
           ))}
         </ol>

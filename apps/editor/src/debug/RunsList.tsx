@@ -61,6 +61,7 @@ export function RunsList() {
               onChange={() => runsStore.getState().togglePick(r.id)}
               data-testid="pick-run"
               title="Compare"
+              aria-label={`Pick run ${r.id} to compare`}
             />
             <button type="button" className="run-open" data-testid="open-run" onClick={() => void openRun(r)}>
               <span className={`pill ${r.status}`}>{r.status}</span>

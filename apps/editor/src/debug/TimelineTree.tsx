@@ -38,7 +38,7 @@ export function TimelineTree() {
         </button>
       </div>
       {error && <div className="problem-text">{error}</div>}
-      <ol className="timeline-rows" role="listbox">
+      <ol className="timeline-rows" role="listbox" aria-label="Checkpoints">
         {timeline.rows.map((r) => {
           const c = r.checkpoint;
           const selected = r.id === selectedId;

@@ -143,7 +143,7 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
         <div className="panel-slot" hidden={!palette}>
           <Palette />
         </div>
-        <div className="canvas-wrap">
+        <main className="canvas-wrap" aria-label="Canvas">
           <div className="canvas-area">
             {state.error ? (
               <div className="empty" data-testid="load-error">
@@ -154,7 +154,7 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
             )}
           </div>
           {debugMode && <DebugDock />}
-        </div>
+        </main>
         <div className="panel-slot" hidden={!side}>
           <SidePanel />
         </div>

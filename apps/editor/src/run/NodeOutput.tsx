@@ -67,7 +67,7 @@ export function NodeOutput({ nodeRun }: { nodeRun: NodeRun }) {
       {nodeRun.text && (
         <>
           <div className="field-label">Streamed</div>
-          <pre className="stream" data-testid="node-stream">
+          <pre className="stream" data-testid="node-stream" tabIndex={0}>
             {nodeRun.text}
           </pre>
         </>
