@@ -26,7 +26,7 @@ export function PickList({
 }) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
-  const listRef = useRef<HTMLUListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
     return q ? items.filter((i) => `${i.label} ${i.hint ?? ''} ${i.group ?? ''}`.toLowerCase().includes(q)) : items;
@@ -64,9 +64,9 @@ export function PickList({
         }}
         data-testid={`${testId}-search`}
       />
-      <ul className="pick-options" role="listbox" id={`${testId}-options`} ref={listRef} tabIndex={-1}>
+      <div className="pick-options" role="listbox" id={`${testId}-options`} ref={listRef}>
         {shown.map((item, i) => (
-          <li
+          <div
             key={item.id}
             id={`${testId}-${item.id}`}
             role="option"
@@ -84,10 +84,10 @@ export function PickList({
             )}
             <span className="pick-label">{item.label}</span>
             {item.hint && <span className="pick-hint">{item.hint}</span>}
-          </li>
+          </div>
         ))}
-        {shown.length === 0 && <li className="empty small">Nothing matches “{query}”.</li>}
-      </ul>
+        {shown.length === 0 && <div className="empty small">Nothing matches “{query}”.</div>}
+      </div>
     </div>
   );
 }

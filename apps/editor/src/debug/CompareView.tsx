@@ -4,6 +4,7 @@ import { formatMs } from '../model/node-summary.js';
 import type { RunSummary } from '../api/debug-api.js';
 import { compareRows, divergence, totalTokens } from '../model/compare.js';
 import { pretty } from './diff-present.js';
+import { ScrollPre } from '../ui/ScrollPre.js';
 
 function cost(s: RunSummary): string {
   return s.tokens.costUsd !== undefined ? `$${s.tokens.costUsd.toFixed(4)}` : '—';
@@ -80,9 +81,7 @@ export function CompareView() {
                       <div className="faint small">
                         {n.runs}× · {formatMs(n.durationMs)} · {n.tokens.input + n.tokens.output} tok
                       </div>
-                      <pre className="json-view compact" tabIndex={0}>
-                        {pretty(n.update)}
-                      </pre>
+                      <ScrollPre className="json-view compact">{pretty(n.update)}</ScrollPre>
                     </>
                   ) : (
                     <span className="faint small">did not run</span>
