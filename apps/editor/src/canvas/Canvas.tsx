@@ -231,16 +231,12 @@ export function Canvas() {
   }, []);
 
   return (
-    <div
-      className="canvas"
-      data-testid="canvas"
-      ref={wrapRef}
-      onDragOver={onDragOver}
-      onDrop={onDrop}
-      onMouseMove={onMouseMove}
-      onMouseLeave={() => canvasUi.getState().set({ pointer: undefined })}
-    >
+    <div className="canvas" data-testid="canvas" ref={wrapRef}>
       <ReactFlow<CanvasNode, FlowEdgeT>
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        onMouseMove={onMouseMove}
+        onMouseLeave={() => canvasUi.getState().set({ pointer: undefined })}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

@@ -72,6 +72,7 @@ export function CommandPalette({ onFitView }: { onFitView: () => void }) {
   if (!open) return null;
   const close = () => canvasUi.getState().set({ commandPalette: false });
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the palette closes it; Escape does so by keyboard
     <div className="command-backdrop" onMouseDown={close} role="presentation">
       <div
         className="command-palette card"

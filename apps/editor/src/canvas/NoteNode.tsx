@@ -24,7 +24,6 @@ export const NoteNode = memo(function NoteNode({ id, data, selected }: NodeProps
       style={{ width: note.size.width, height: note.size.height }}
       data-testid="sticky-note"
       data-note-id={id}
-      onDoubleClick={edit}
     >
       {editing ? (
         <textarea
@@ -43,9 +42,20 @@ export const NoteNode = memo(function NoteNode({ id, data, selected }: NodeProps
           data-testid="note-editor"
         />
       ) : (
-        <div className="note-text nowheel" data-testid="note-text">
+        <button
+          type="button"
+          className="note-text nowheel"
+          data-testid="note-text"
+          title={readOnly ? undefined : 'Double-click or press Enter to edit'}
+          onDoubleClick={edit}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return;
+            e.preventDefault();
+            edit();
+          }}
+        >
           {note.text || <span className="faint">Empty note</span>}
-        </div>
+        </button>
       )}
     </div>
   );

@@ -70,6 +70,7 @@ export function PickList({
             key={item.id}
             id={`${testId}-${item.id}`}
             role="option"
+            tabIndex={-1}
             aria-selected={i === active}
             className={`pick-option${i === active ? ' active' : ''}`}
             data-testid={`${testId}-item-${item.id}`}

@@ -29,7 +29,7 @@ export function QuickAddMenu({
     [at],
   );
   return (
-    <div className="quick-add card" style={{ left: at.x, top: at.y }} onMouseDown={(e) => e.stopPropagation()}>
+    <div className="quick-add card" style={{ left: at.x, top: at.y }}>
       <PickList items={items} placeholder="Add a connected node…" onClose={onClose} testId="quick-add" />
     </div>
   );

@@ -140,10 +140,11 @@ export function EventScrubber() {
             data-testid="event-row"
             data-seq={e.seq}
             data-type={e.type}
-            onClick={() => s.seek(i + 1)}
           >
-            <span className="mono faint">{e.seq}</span> <span className="mono">{e.type}</span>{' '}
-            <span className="small">{describe(e)}</span>
+            <button type="button" className="event-seek" onClick={() => s.seek(i + 1)}>
+              <span className="mono faint">{e.seq}</span> <span className="mono">{e.type}</span>{' '}
+              <span className="small">{describe(e)}</span>
+            </button>
           </li>
         ))}
       </ol>

@@ -17,6 +17,7 @@ export function DialogHost() {
     dialog.resolve(result);
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog cancels it; Escape and Cancel do so by keyboard
     <div className="modal-backdrop" onMouseDown={() => close(false)}>
       <div
         className="modal"
