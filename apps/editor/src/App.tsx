@@ -1,10 +1,12 @@
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { useRoute } from './controllers/navigation.js';
 import { useUi } from './stores/app-stores.js';
 import { WorkflowsPage } from './workflows/WorkflowsPage.js';
-import { EditorPage } from './pages/EditorPage.js';
 import { Toasts } from './ui/Toasts.js';
 import { DialogHost } from './ui/DialogHost.js';
+
+/** The editor (React Flow, canvas, debugger) is a chunk of its own: the list page does not wait for it. */
+const EditorPage = lazy(() => import('./pages/EditorPage.js').then((m) => ({ default: m.EditorPage })));
 
 export function App() {
   const route = useRoute();
@@ -15,7 +17,9 @@ export function App() {
   return (
     <>
       {route.page === 'editor' ? (
-        <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+        <Suspense fallback={<div className="page" data-testid="editor-loading" />}>
+          <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+        </Suspense>
       ) : (
         <WorkflowsPage />
       )}
