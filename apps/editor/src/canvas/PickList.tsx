@@ -53,6 +53,7 @@ export function PickList({
         value={query}
         ref={(el) => el?.focus({ preventScroll: true })}
         onChange={(e) => setQuery(e.target.value)}
+        onBlur={onClose}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, shown.length - 1));
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));

@@ -1,5 +1,5 @@
 import type { Position } from '@flowcraft/schema';
-import { addGroup, addNote, removeAnnotations } from '../model/annotation-ops.js';
+import { addGroup, addNote, refitGroups, removeAnnotations } from '../model/annotation-ops.js';
 import { copyFragment, moveNodes, removeElements } from '../model/document-ops.js';
 import { pasteAt } from '../model/paste.js';
 import { canvasUi } from './canvas-ui.js';
@@ -108,7 +108,9 @@ export async function layoutAll(fitView?: () => void): Promise<void> {
     (id) => sizes.get(id),
     (e) => edgeLabel(e, byId.get(e.source), catalog),
   );
-  documentStore.getState().edit((d) => moveNodes(d, positions));
+  documentStore
+    .getState()
+    .edit((d) => refitGroups(moveNodes(d, positions), (id) => sizes.get(id) ?? { width: 220, height: 90 }));
   // Fit once React Flow has the new positions.
   if (fitView) requestAnimationFrame(() => requestAnimationFrame(fitView));
   toast('info', 'Arranged the graph left to right');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowDocument } from '@flowcraft/schema';
 import { copyFragment } from './document-ops.js';
-import { addGroup, addNote, moveAnnotations, removeAnnotations, setNoteText } from './annotation-ops.js';
+import { addGroup, addNote, moveAnnotations, refitGroups, removeAnnotations, setNoteText } from './annotation-ops.js';
 import { freshLabel, pasteAt } from './paste.js';
 
 const base = WorkflowDocument.parse({
@@ -38,6 +38,18 @@ describe('sticky notes and groups', () => {
       { x: 450, y: 70 },
       { x: 100, y: 400 },
     ]);
+  });
+
+  it('fits a frame around its nodes again after they moved', () => {
+    const g = addGroup(base, ['a', 'b'], size)!;
+    const moved = {
+      ...g.doc,
+      nodes: g.doc.nodes.map((n) => (n.id === 'b' ? { ...n, position: { x: 900, y: 500 } } : n)),
+    };
+    const frame = refitGroups(moved, size).groups![0]!;
+    expect(frame.position.x).toBeLessThan(100);
+    expect(frame.position.x + frame.size.width).toBeGreaterThan(1100);
+    expect(frame.position.y + frame.size.height).toBeGreaterThan(580);
   });
 
   it('removes groups but keeps their nodes, and forgets deleted members', () => {

@@ -31,15 +31,10 @@ export function setNoteText(doc: WorkflowDocument, id: string, text: string): Wo
   return { ...doc, notes: doc.notes.map((n) => (n.id === id ? { ...n, text } : n)) };
 }
 
-/** A group framing `nodeIds` (their measured boxes plus a margin and a title bar). */
-export function addGroup(
-  doc: WorkflowDocument,
-  nodeIds: readonly string[],
-  sizeOf: (id: string) => { width: number; height: number },
-  label = 'Group',
-): { doc: WorkflowDocument; id: string } | undefined {
-  const members = doc.nodes.filter((n) => nodeIds.includes(n.id));
-  if (members.length === 0) return undefined;
+type SizeOf = (id: string) => { width: number; height: number };
+
+/** The frame around `members` (their measured boxes plus a margin and a title bar). */
+function frameAround(members: readonly WorkflowDocument['nodes'][number][], sizeOf: SizeOf) {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -51,14 +46,34 @@ export function addGroup(
     x1 = Math.max(x1, n.position.x + s.width);
     y1 = Math.max(y1, n.position.y + s.height);
   }
-  const id = freshId('group', annotationIds(doc));
-  const group: NodeGroup = {
-    id,
-    label,
+  return {
     position: { x: Math.round(x0 - GROUP_PAD), y: Math.round(y0 - GROUP_PAD - GROUP_HEAD) },
     size: { width: Math.round(x1 - x0 + 2 * GROUP_PAD), height: Math.round(y1 - y0 + 2 * GROUP_PAD + GROUP_HEAD) },
-    nodes: members.map((n) => n.id),
   };
+}
+
+/** Every group's frame fitted around its nodes again (after an auto-layout moved them). */
+export function refitGroups(doc: WorkflowDocument, sizeOf: SizeOf): WorkflowDocument {
+  if (!doc.groups?.length) return doc;
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const groups = doc.groups.map((g) => {
+    const members = g.nodes.flatMap((id) => byId.get(id) ?? []);
+    return members.length === 0 ? g : { ...g, ...frameAround(members, sizeOf) };
+  });
+  return { ...doc, groups };
+}
+
+/** A group framing `nodeIds` (their measured boxes plus a margin and a title bar). */
+export function addGroup(
+  doc: WorkflowDocument,
+  nodeIds: readonly string[],
+  sizeOf: SizeOf,
+  label = 'Group',
+): { doc: WorkflowDocument; id: string } | undefined {
+  const members = doc.nodes.filter((n) => nodeIds.includes(n.id));
+  if (members.length === 0) return undefined;
+  const id = freshId('group', annotationIds(doc));
+  const group: NodeGroup = { id, label, ...frameAround(members, sizeOf), nodes: members.map((n) => n.id) };
   return { doc: { ...doc, groups: [...(doc.groups ?? []), group] }, id };
 }
 
