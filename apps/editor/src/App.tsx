@@ -6,7 +6,10 @@ import { Toasts } from './ui/Toasts.js';
 import { DialogHost } from './ui/DialogHost.js';
 
 /** The editor (React Flow, canvas, debugger) is a chunk of its own: the list page does not wait for it. */
-const EditorPage = lazy(() => import('./pages/EditorPage.js').then((m) => ({ default: m.EditorPage })));
+const loadEditor = () => import('./pages/EditorPage.js').then((m) => ({ default: m.EditorPage }));
+// Opened on a workflow: fetch the editor chunk at once, beside React's first render.
+const early = typeof location !== 'undefined' && location.hash.startsWith('#/w/') ? loadEditor() : undefined;
+const EditorPage = lazy(() => early ?? loadEditor());
 
 export function App() {
   const route = useRoute();

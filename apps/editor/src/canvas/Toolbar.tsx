@@ -85,7 +85,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           data-testid="undo"
           title="Undo (Ctrl+Z)"
         >
-          ↶ Undo
+          ↶ <span className="btn-word">Undo</span>
         </button>
         <button
           type="button"
@@ -95,7 +95,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           data-testid="redo"
           title="Redo (Ctrl+Shift+Z)"
         >
-          ↷ Redo
+          ↷ <span className="btn-word">Redo</span>
         </button>
         <button
           type="button"
@@ -105,7 +105,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           data-testid="auto-layout"
           title="Auto-layout (Ctrl+Shift+L)"
         >
-          ⇶ Layout
+          ⇶ <span className="btn-word">Layout</span>
         </button>
         <button
           type="button"
@@ -114,7 +114,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           data-testid="fit-view"
           title="Fit view (F)"
         >
-          ⤢ Fit
+          ⤢ <span className="btn-word">Fit</span>
         </button>
       </div>
       <button
