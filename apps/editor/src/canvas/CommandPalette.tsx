@@ -42,7 +42,7 @@ export function CommandPalette({ onFitView }: { onFitView: () => void }) {
         label: `Add ${t.title}`,
         hint: t.description,
         group: 'Add a node',
-        run: () => void addNodeOfType(t.type, at()),
+        run: () => void addNodeOfType(t.type, at(), { avoidCards: true }),
       }),
     );
     return [

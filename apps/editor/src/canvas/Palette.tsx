@@ -42,7 +42,7 @@ export function Palette() {
 
   const addAtCenter = (type: string) => {
     const p = viewportCenter(rf);
-    addNodeOfType(type, { x: p.x - 100 + Math.random() * 40, y: p.y - 40 + Math.random() * 40 });
+    addNodeOfType(type, { x: p.x - 110, y: p.y - 45 }, { avoidCards: true });
   };
 
   return (

@@ -5,6 +5,10 @@ import { addEdge, addNode } from '../model/document-ops.js';
 import type { NewConnection } from '../model/document-ops.js';
 import { catalogStore, documentStore, toast, uiStore } from '../stores/app-stores.js';
 import type { FlowNode } from './flow-types.js';
+import { freeSpot } from '../model/free-spot.js';
+import { sizes } from './node-sizes.js';
+
+const DEFAULT_CARD = { width: 220, height: 110 };
 
 /** Where a connection was dragged from: a node's output (source) or input (target) port. */
 export interface DragOrigin {
@@ -13,17 +17,21 @@ export interface DragOrigin {
   handleType: 'source' | 'target';
 }
 
-/** Add a node of `type` at a canvas position and select it; returns its id. */
-export function addNodeOfType(type: string, at: Position, select = true): string | undefined {
+/**
+ * Add a node of `type` at a canvas position and select it; returns its id. `avoidCards`: move it to the
+ * nearest spot clear of other cards (a node added at the middle of the view, not dropped at the pointer).
+ */
+export function addNodeOfType(type: string, at: Position, opts: { avoidCards?: boolean } = {}): string | undefined {
   const desc = catalogStore.getState().catalog?.describe(type);
   if (!desc || documentStore.getState().readOnlyVersion !== undefined) return undefined;
   let id = '';
   documentStore.getState().edit((doc) => {
-    const r = addNode(doc, desc, at);
+    const place = opts.avoidCards ? freeSpot(doc, at, DEFAULT_CARD, (n) => sizes.get(n) ?? DEFAULT_CARD) : at;
+    const r = addNode(doc, desc, place);
     id = r.id;
     return r.doc;
   });
-  if (id && select) {
+  if (id) {
     documentStore.getState().select({ nodes: [id], edges: [] });
     uiStore.getState().setTab('inspector');
   }

@@ -2,6 +2,7 @@ import type { Position } from '@flowcraft/schema';
 import { addGroup, addNote, refitGroups, removeAnnotations } from '../model/annotation-ops.js';
 import { copyFragment, moveNodes, removeElements } from '../model/document-ops.js';
 import { pasteAt } from '../model/paste.js';
+import { freeSpot } from '../model/free-spot.js';
 import { canvasUi } from './canvas-ui.js';
 import type { Fragment } from '../model/document-ops.js';
 import { catalogStore, documentStore, toast } from '../stores/app-stores.js';
@@ -68,12 +69,13 @@ export function deleteSelection(): void {
   canvasUi.getState().set({ annotations: [] });
 }
 
-/** A sticky note at `at` (the pointer, else the given point). */
+/** A sticky note at `at`, or the nearest spot clear of the cards. */
 export function addStickyNote(at: Position): void {
   if (documentStore.getState().readOnlyVersion !== undefined) return;
   let id = '';
   documentStore.getState().edit((doc) => {
-    const r = addNote(doc, at, 'Double-click to write a **Markdown** note.');
+    const place = freeSpot(doc, at, { width: 240, height: 140 }, (n) => sizes.get(n) ?? { width: 220, height: 90 });
+    const r = addNote(doc, place, 'Double-click to write a **Markdown** note.');
     id = r.id;
     return r.doc;
   });

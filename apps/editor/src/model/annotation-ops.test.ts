@@ -83,3 +83,21 @@ describe('paste at the pointer', () => {
     });
   });
 });
+
+describe('a free spot for a new card', () => {
+  it('keeps the point when it is clear, else moves to the nearest clear one', async () => {
+    const { freeSpot } = await import('./free-spot.js');
+    const cardSize = { width: 200, height: 80 };
+    expect(freeSpot(base, { x: 700, y: 100 }, cardSize, size)).toEqual({ x: 700, y: 100 });
+    const moved = freeSpot(base, { x: 110, y: 110 }, cardSize, size);
+    expect(moved).not.toEqual({ x: 110, y: 110 });
+    for (const n of base.nodes) {
+      const apart =
+        moved.x >= n.position.x + 200 ||
+        n.position.x >= moved.x + 200 ||
+        moved.y >= n.position.y + 80 ||
+        n.position.y >= moved.y + 80;
+      expect(apart).toBe(true);
+    }
+  });
+});
