@@ -247,6 +247,7 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onNodeClick={onNodeClick}
+        onNodeDoubleClick={(_, node) => node.type === 'note' && canvasUi.getState().set({ editingNote: node.id })}
         onPaneClick={() => {
           setMenu(undefined);
           canvasUi.getState().set({ quickAdd: undefined, annotations: [] });

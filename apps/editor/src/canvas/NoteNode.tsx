@@ -1,22 +1,23 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { NodeProps } from '@xyflow/react';
 import { setNoteText } from '../model/annotation-ops.js';
 import { documentStore } from '../stores/app-stores.js';
+import { canvasUi, useCanvasUi } from './canvas-ui.js';
 import type { NoteFlowNode } from './flow-types.js';
+import { NoteMarkdown } from './NoteMarkdown.js';
 
-/** A sticky note: its Markdown source shown as written; double-click (or Enter) to edit, click away to keep. */
+/** A sticky note: its Markdown rendered; double-click it (or its ✎ button) to edit the source, click away to keep. */
 export const NoteNode = memo(function NoteNode({ id, data, selected }: NodeProps<NoteFlowNode>) {
   const { note, readOnly } = data;
-  const [editing, setEditing] = useState(false);
+  const editing = useCanvasUi((s) => s.editingNote === id) && !readOnly;
   const [draft, setDraft] = useState(note.text);
+  useEffect(() => {
+    if (editing) setDraft(note.text);
+  }, [editing, note.text]);
+  const stop = () => canvasUi.getState().set({ editingNote: undefined });
   const commit = () => {
-    setEditing(false);
+    stop();
     if (draft !== note.text) documentStore.getState().edit((d) => setNoteText(d, id, draft));
-  };
-  const edit = () => {
-    if (readOnly) return;
-    setDraft(note.text);
-    setEditing(true);
   };
   return (
     <div
@@ -33,29 +34,28 @@ export const NoteNode = memo(function NoteNode({ id, data, selected }: NodeProps
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commit}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              setDraft(note.text);
-              setEditing(false);
-            }
+            if (e.key === 'Escape') stop();
           }}
           ref={(el) => el?.focus()}
           data-testid="note-editor"
         />
       ) : (
-        <button
-          type="button"
-          className="note-text nowheel"
-          data-testid="note-text"
-          title={readOnly ? undefined : 'Double-click or press Enter to edit'}
-          onDoubleClick={edit}
-          onKeyDown={(e) => {
-            if (e.key !== 'Enter') return;
-            e.preventDefault();
-            edit();
-          }}
-        >
-          {note.text || <span className="faint">Empty note</span>}
-        </button>
+        <>
+          <div className="note-text nowheel" data-testid="note-text">
+            {note.text ? <NoteMarkdown text={note.text} /> : <span className="faint">Empty note</span>}
+          </div>
+          {!readOnly && (
+            <button
+              type="button"
+              className="note-edit"
+              aria-label="Edit note"
+              title="Edit (or double-click the note)"
+              onClick={() => canvasUi.getState().set({ editingNote: id })}
+            >
+              ✎
+            </button>
+          )}
+        </>
       )}
     </div>
   );

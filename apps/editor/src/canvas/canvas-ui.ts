@@ -10,6 +10,8 @@ export interface CanvasUi {
   /** Selected sticky notes and groups (cards and edges are selected in the document store). */
   annotations: string[];
   commandPalette: boolean;
+  /** The sticky note whose Markdown is being edited. */
+  editingNote: string | undefined;
   /** The quick-add menu after a connection was dropped on empty canvas: where (in the wrapper) and from which port. */
   quickAdd: { origin: DragOrigin; x: number; y: number; at: Position } | undefined;
   set(patch: Partial<Omit<CanvasUi, 'set'>>): void;
@@ -19,6 +21,7 @@ export const canvasUi = createStore<CanvasUi>()((set) => ({
   pointer: undefined,
   annotations: [],
   commandPalette: false,
+  editingNote: undefined,
   quickAdd: undefined,
   set: (patch) => set(patch),
 }));
