@@ -103,6 +103,11 @@ describe.runIf(RUN_BROWSER_TESTS)('building on the canvas, by mouse and keyboard
     await page.getByTestId('menu-duplicate').click();
     await expect.poll(async () => (await docNodes()).filter((n) => n.label === 'Writer 2').length).toBe(1);
     expect((await docNodes()).filter((n) => n.label === 'Writer').length).toBe(1);
+    // Beside the original, not on top of it.
+    const copyId = (await docNodes()).find((n) => n.label === 'Writer 2')!.id;
+    const a = (await card(page, 'writer').boundingBox())!;
+    const b = (await card(page, copyId).boundingBox())!;
+    expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
   });
 
   it('pastes at the pointer, with fresh labels', async () => {

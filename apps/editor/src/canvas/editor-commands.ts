@@ -53,11 +53,20 @@ export function paste(at: Position | undefined = canvasUi.getState().pointer): v
   documentStore.getState().select(ids);
 }
 
-/** A copy of the selection next to it (not at the pointer). */
+const DEFAULT_SIZE = { width: 220, height: 90 };
+
+/** A copy of the selection beside it, on the nearest spot where it covers no card (not at the pointer). */
 export function duplicateSelection(): void {
-  if (!copySelection()) return;
-  pasteCount = 1;
-  paste(undefined);
+  if (!copySelection() || !clipboard) return;
+  const nodes = clipboard.nodes;
+  const x0 = Math.min(...nodes.map((n) => n.position.x));
+  const y0 = Math.min(...nodes.map((n) => n.position.y));
+  const size = {
+    width: Math.max(...nodes.map((n) => n.position.x + (sizes.get(n.id) ?? DEFAULT_SIZE).width)) - x0,
+    height: Math.max(...nodes.map((n) => n.position.y + (sizes.get(n.id) ?? DEFAULT_SIZE).height)) - y0,
+  };
+  const doc = documentStore.getState().doc;
+  paste(freeSpot(doc, { x: x0 + 40, y: y0 + 40 }, size, (id) => sizes.get(id) ?? DEFAULT_SIZE));
 }
 
 export function deleteSelection(): void {
