@@ -1,3 +1,4 @@
+import { ERROR_PORT } from '@flowcraft/schema';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from '@flowcraft/schema';
 import type { DescriptionCatalog } from '../model/node-catalog.js';
 import type { ProblemIndex } from '../model/problem-index.js';
@@ -50,7 +51,10 @@ export class NodeCache {
   }
 }
 
-/** An edge's label: its own, else its port's name when the source has several outputs. */
+/**
+ * An edge's label: its own, else its port's name when the source chooses between outputs (a router's
+ * routes) or the edge leaves by the error port — not "next" on every edge of a node that can fail.
+ */
 export function edgeLabel(
   edge: WorkflowEdge,
   source: WorkflowNode | undefined,
@@ -59,7 +63,9 @@ export function edgeLabel(
   if (edge.label) return edge.label;
   const ports = source && catalog ? catalog.ports(source.type, source.config).outputs : [];
   const port = edge.sourceHandle ? ports.find((p) => p.id === edge.sourceHandle) : undefined;
-  return port && ports.length > 1 ? (port.label ?? port.id) : undefined;
+  if (!port) return undefined;
+  const choices = ports.filter((p) => p.id !== ERROR_PORT).length;
+  return port.id === ERROR_PORT || choices > 1 ? (port.label ?? port.id) : undefined;
 }
 
 export function buildEdges(
