@@ -1,10 +1,12 @@
-import { memo, useEffect, useState } from 'react';
+import { Suspense, lazy, memo, useEffect, useState } from 'react';
 import type { NodeProps } from '@xyflow/react';
 import { setNoteText } from '../model/annotation-ops.js';
 import { documentStore } from '../stores/app-stores.js';
 import { canvasUi, useCanvasUi } from './canvas-ui.js';
 import type { NoteFlowNode } from './flow-types.js';
-import { NoteMarkdown } from './NoteMarkdown.js';
+
+// The Markdown parser is a chunk of its own, loaded once a workflow has notes.
+const NoteMarkdown = lazy(() => import('./NoteMarkdown.js').then((m) => ({ default: m.NoteMarkdown })));
 
 /** A sticky note: its Markdown rendered; double-click it (or its ✎ button) to edit the source, click away to keep. */
 export const NoteNode = memo(function NoteNode({ id, data, selected }: NodeProps<NoteFlowNode>) {
@@ -42,7 +44,13 @@ export const NoteNode = memo(function NoteNode({ id, data, selected }: NodeProps
       ) : (
         <>
           <div className="note-text nowheel" data-testid="note-text">
-            {note.text ? <NoteMarkdown text={note.text} /> : <span className="faint">Empty note</span>}
+            {note.text ? (
+              <Suspense fallback={<span className="note-source">{note.text}</span>}>
+                <NoteMarkdown text={note.text} />
+              </Suspense>
+            ) : (
+              <span className="faint">Empty note</span>
+            )}
           </div>
           {!readOnly && (
             <button

@@ -140,6 +140,34 @@ function laneFor(from: Point, to: Point, rects: readonly Rect[], taken: { x0: nu
 }
 
 const FRACTIONS = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82];
+const CELL = 256;
+
+/** Boxes bucketed by a coarse grid, so an overlap test looks only at the boxes nearby (500-node canvases). */
+class BoxGrid {
+  private readonly cells = new Map<string, Rect[]>();
+
+  add(r: Rect): void {
+    for (const key of this.keys(r)) {
+      const cell = this.cells.get(key);
+      if (cell) cell.push(r);
+      else this.cells.set(key, [r]);
+    }
+  }
+
+  hits(r: Rect, gap: number): boolean {
+    for (const key of this.keys(r, gap))
+      for (const b of this.cells.get(key) ?? []) if (overlaps(r, b, gap)) return true;
+    return false;
+  }
+
+  private *keys(r: Rect, gap = 0): Generator<string> {
+    const x0 = Math.floor((r.x - gap) / CELL);
+    const x1 = Math.floor((r.x + r.width + gap) / CELL);
+    const y0 = Math.floor((r.y - gap) / CELL);
+    const y1 = Math.floor((r.y + r.height + gap) / CELL);
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) yield `${x},${y}`;
+  }
+}
 
 /**
  * Route every edge and place every label: each label at the first spot along its edge that is clear of
@@ -147,8 +175,10 @@ const FRACTIONS = [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82];
  */
 export function placeEdges(edges: readonly EdgeInput[], cards: ReadonlyMap<string, Rect>): Map<string, PlacedEdge> {
   const rects = [...cards.values()];
+  const cardGrid = new BoxGrid();
+  for (const r of rects) cardGrid.add(r);
+  const labelGrid = new BoxGrid();
   const lanes: { x0: number; x1: number; side: 1 | -1 }[] = [];
-  const placedLabels: Rect[] = [];
   const out = new Map<string, PlacedEdge>();
   for (const e of edges) {
     const back = isBackEdge(e.from, e.to);
@@ -160,18 +190,19 @@ export function placeEdges(edges: readonly EdgeInput[], cards: ReadonlyMap<strin
       const box = (c: Point): Rect => ({ x: c.x - w / 2, y: c.y - LABEL_HEIGHT / 2, width: w, height: LABEL_HEIGHT });
       const free = (c: Point) => {
         const b = box(c);
-        return !rects.some((r) => overlaps(b, r, 4)) && !placedLabels.some((r) => overlaps(b, r, 2));
+        return !cardGrid.hits(b, 4) && !labelGrid.hits(b, 2);
       };
       const along = FRACTIONS.map((f) => pointAlong(pts, f));
-      const candidates = [
-        ...along,
-        ...along.flatMap((p) => [
-          { x: p.x, y: p.y - LABEL_HEIGHT - 2 },
-          { x: p.x, y: p.y + LABEL_HEIGHT + 2 },
-        ]),
-      ];
-      const at = candidates.find(free) ?? along[0]!;
-      placedLabels.push(box(at));
+      const at =
+        along.find(free) ??
+        along
+          .flatMap((p) => [
+            { x: p.x, y: p.y - LABEL_HEIGHT - 2 },
+            { x: p.x, y: p.y + LABEL_HEIGHT + 2 },
+          ])
+          .find(free) ??
+        along[0]!;
+      labelGrid.add(box(at));
       placed.label = at;
     }
     out.set(e.id, placed);
