@@ -2,8 +2,36 @@
  * Layering rules, checked by `pnpm lint` (part of `pnpm test`).
  * Packages: schema ← node-types ← engine / editor; the editor talks to the engine only over HTTP.
  */
+/**
+ * The editor's folders, top to bottom: a folder may import its own files and the folders below it, never one above.
+ * App/main → pages (EditorPage) and the list page → side-panel components → canvas → form widgets → code/ui widgets →
+ * controllers (actions over stores and the API) → stores (zustand singletons and factories) → model (pure) → api.
+ */
+const EDITOR_LAYERS = [
+  '(App|main)\\.tsx$',
+  '(pages|workflows)/',
+  'inspector/',
+  'debug/',
+  'run/',
+  'canvas/',
+  'form/',
+  '(code|ui)/',
+  'controllers/',
+  'stores/',
+  'model/',
+  'api/',
+];
+const editorLayerRules = EDITOR_LAYERS.slice(1).map((layer, i) => ({
+  name: `editor-layer-${layer.replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '')}`,
+  comment: 'editor folders point one way (see EDITOR_LAYERS)',
+  severity: 'error',
+  from: { path: `^apps/editor/src/${layer}` },
+  to: { path: `^apps/editor/src/(${EDITOR_LAYERS.slice(0, i + 1).join('|')})` },
+}));
+
 module.exports = {
   forbidden: [
+    ...editorLayerRules,
     {
       name: 'schema-imports-only-zod',
       severity: 'error',

@@ -17,13 +17,12 @@
  *   pnpm exec tsx bench/editor-canvas.ts            (NODES=500 RUNS=3)
  *   BASELINE_DIST=/path/to/other/dist pnpm exec tsx bench/editor-canvas.ts   (also measure that build, print ratios)
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { WorkflowDocument } from '@flowcraft/schema';
 import { autoLayout } from '../apps/editor/src/model/layout.js';
 import { DIST_DIR } from '../test/e2e/editor-build.js';
+import { initialBundleGzip } from './editor-bundle.js';
 import { api, startStack } from '../test/e2e/stack.js';
 import { generateDocument } from './generate-document.js';
 
@@ -193,15 +192,6 @@ async function panFrameTimes(page: Page): Promise<{ median: number; p95: number;
   };
 }
 
-function initialBundleGzip(dist: string): { files: string[]; bytes: number } {
-  const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const refs = [...html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1] ?? '');
-  const files = [...new Set(refs)].filter((f) => !/monaco/i.test(f));
-  let bytes = gzipSync(html).length;
-  for (const f of files) bytes += gzipSync(readFileSync(join(dist, f))).length;
-  return { files, bytes };
-}
-
 interface Figures {
   load: number;
   presented: number;
@@ -249,7 +239,7 @@ async function run(label: string, distDir: string | undefined): Promise<Figures>
     const figures = await measure(stack.browser, url, label);
     const bundle = initialBundleGzip(distDir ?? DIST_DIR);
     console.log(
-      `[${label}] initial page without Monaco: ${(bundle.bytes / 1024).toFixed(1)} KiB gzip (${bundle.files.join(', ')} + index.html)`,
+      `[${label}] initial page without Monaco: ${(bundle.bytes / 1024).toFixed(1)} KiB gzip (${bundle.files.map((f) => f.file).join(', ')} + index.html; budget 250 KiB)`,
     );
     return figures;
   } finally {

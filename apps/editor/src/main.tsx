@@ -7,7 +7,7 @@ import './styles/layout.css';
 import './styles/canvas.css';
 import './styles/panels.css';
 import './styles/debug.css';
-import { App } from './app/App.js';
+import { App } from './App.js';
 
 const root = document.getElementById('root');
 if (root) {

@@ -50,6 +50,35 @@ export const WorkflowEdge = z
   .strict();
 export type WorkflowEdge = z.infer<typeof WorkflowEdge>;
 
+export const BoxSize = z
+  .object({ width: z.number().min(40).max(10_000), height: z.number().min(30).max(10_000) })
+  .strict();
+export type BoxSize = z.infer<typeof BoxSize>;
+
+/** A sticky note on the canvas (Markdown). Layout only: the compiler ignores notes. */
+export const StickyNote = z
+  .object({
+    id: z.string().min(1).max(200),
+    text: z.string().max(20_000).default(''),
+    position: Position,
+    size: BoxSize.default({ width: 240, height: 140 }),
+    color: z.enum(['yellow', 'blue', 'green', 'pink', 'gray']).default('yellow'),
+  })
+  .strict();
+export type StickyNote = z.infer<typeof StickyNote>;
+
+/** A labelled frame around nodes; moving it moves its nodes. Layout only: the compiler ignores groups. */
+export const NodeGroup = z
+  .object({
+    id: z.string().min(1).max(200),
+    label: z.string().max(200).default(''),
+    position: Position,
+    size: BoxSize,
+    nodes: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type NodeGroup = z.infer<typeof NodeGroup>;
+
 /** Longest timeout or retry interval accepted: 24 hours (timers cannot exceed 2^31 - 1 ms). */
 export const MAX_TIMEOUT_MS = 86_400_000;
 
@@ -146,6 +175,9 @@ export const WorkflowDocument = z
     settings: WorkflowSettings.default(WorkflowSettings.parse({})),
     /** Deterministic replies for the `scripted:*` model, so the workflow runs offline. */
     script: ModelScript.optional(),
+    /** Canvas annotations, ignored by the compiler. */
+    notes: z.array(StickyNote).optional(),
+    groups: z.array(NodeGroup).optional(),
   })
   .strict();
 export type WorkflowDocument = z.infer<typeof WorkflowDocument>;

@@ -1,36 +1,43 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { DragEvent, MouseEvent as ReactMouseEvent } from 'react';
-import { Controls, ReactFlow, useReactFlow } from '@xyflow/react';
-import type { Connection, EdgeChange, FinalConnectionState, NodeChange, Edge } from '@xyflow/react';
-import type { Position as XY } from '@flowcraft/schema';
+import { ControlButton, Controls, ReactFlow, useReactFlow } from '@xyflow/react';
+import type { Connection, Edge, FinalConnectionState } from '@xyflow/react';
 import {
   catalogStore,
   documentStore,
   runStore,
   toast,
-  uiStore,
   useBreakpoints,
   useCatalog,
   useDocument,
   useProblems,
   useRun,
   useUi,
-} from '../app/stores.js';
+} from '../stores/app-stores.js';
 import { connectionProblem } from '../model/connection-rules.js';
-import { addEdge, addNode, moveNodes } from '../model/document-ops.js';
+import { addEdge } from '../model/document-ops.js';
 import type { NewConnection } from '../model/document-ops.js';
 import { NodeCache, buildEdges } from './flow-elements.js';
-import type { Size } from './flow-elements.js';
-import type { FlowNode } from './flow-types.js';
+import type { CanvasNode, FlowEdge as FlowEdgeT, GroupFlowNode, NoteFlowNode } from './flow-types.js';
 import { NODE_TYPE_MIME } from './flow-types.js';
 import { NodeCard } from './NodeCard.js';
+import { NoteNode } from './NoteNode.js';
+import { GroupNode } from './GroupNode.js';
+import { FlowEdge } from './FlowEdge.js';
+import { routeEdges } from './edge-routing.js';
+import { useViewPrefs, viewPrefs } from './view-prefs.js';
 import { CanvasMiniMap } from './CanvasMiniMap.js';
 import { DotsBackground } from './DotsBackground.js';
 import { sizes } from './node-sizes.js';
-import { NodeContextMenu } from '../debug/NodeContextMenu.js';
-import type { MenuAt } from '../debug/NodeContextMenu.js';
+import { NodeContextMenu } from './NodeContextMenu.js';
+import type { MenuAt } from './NodeContextMenu.js';
+import { QuickAddMenu } from './QuickAddMenu.js';
+import { addNodeOfType } from './add-node.js';
+import { canvasUi, useCanvasUi } from './canvas-ui.js';
+import { applyEdgeChanges, applyNodeChanges } from './node-changes.js';
 
-const nodeTypes = { flow: NodeCard };
+const nodeTypes = { flow: NodeCard, note: NoteNode, frame: GroupNode };
+const edgeTypes = { flow: FlowEdge };
 
 function toConnection(c: Connection | Edge): NewConnection {
   return {
@@ -39,22 +46,6 @@ function toConnection(c: Connection | Edge): NewConnection {
     target: c.target,
     targetHandle: c.targetHandle ?? null,
   };
-}
-
-/** Add a node of `type` at a canvas position and select it. */
-export function dropNode(type: string, at: XY): void {
-  const desc = catalogStore.getState().catalog?.describe(type);
-  if (!desc) return;
-  let id = '';
-  documentStore.getState().edit((doc) => {
-    const r = addNode(doc, desc, at);
-    id = r.id;
-    return r.doc;
-  });
-  if (id) {
-    documentStore.getState().select({ nodes: [id], edges: [] });
-    uiStore.getState().setTab('inspector');
-  }
 }
 
 export function Canvas() {
@@ -67,15 +58,21 @@ export function Canvas() {
   const theme = useUi((s) => s.theme);
   // The debugger dock takes the lower part of the canvas: no minimap then.
   const debugMode = useBreakpoints((s) => s.debugMode);
-  const rf = useReactFlow<FlowNode>();
+  const minimap = useViewPrefs((s) => s.minimap);
+  const annotationSel = useCanvasUi((s) => s.annotations);
+  const quickAdd = useCanvasUi((s) => s.quickAdd);
+  const rf = useReactFlow<CanvasNode, FlowEdgeT>();
   const [sizeVersion, setSizeVersion] = useState(0);
   const cache = useRef(new NodeCache());
   const wrapRef = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<MenuAt | undefined>();
   const closeMenu = useCallback(() => setMenu(undefined), []);
-  const onNodeContextMenu = useCallback((e: ReactMouseEvent, node: FlowNode) => {
+  const onNodeContextMenu = useCallback((e: ReactMouseEvent, node: CanvasNode) => {
     e.preventDefault();
+    if (node.type !== 'flow') return;
     const box = wrapRef.current?.getBoundingClientRect();
+    if (!documentStore.getState().selection.nodes.includes(node.id))
+      documentStore.getState().select({ nodes: [node.id], edges: [] });
     setMenu({ nodeId: node.id, x: e.clientX - (box?.left ?? 0), y: e.clientY - (box?.top ?? 0) });
   }, []);
 
@@ -84,6 +81,7 @@ export function Canvas() {
   // Only while moving: a composited layer keeps its raster scale, so text would stay blurry after a zoom.
   const onMoveStart = useCallback(() => {
     setMenu(undefined);
+    canvasUi.getState().set({ quickAdd: undefined });
     wrapRef.current?.classList.add('moving');
   }, []);
   const onMoveEnd = useCallback(() => wrapRef.current?.classList.remove('moving'), []);
@@ -91,10 +89,43 @@ export function Canvas() {
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
   // `sizeVersion` changes when React Flow measured a node, so the memo rebuilds with the new size.
-  const nodes = useMemo(
+  const cards = useMemo(
     () => cache.current.build(doc.nodes, selectedNodes, sizes, readOnly),
     [doc.nodes, selectedNodes, readOnly, sizeVersion],
   );
+  // Groups under the cards, notes above them.
+  const nodes = useMemo((): CanvasNode[] => {
+    if (!doc.notes?.length && !doc.groups?.length) return cards;
+    const sel = new Set(annotationSel);
+    const groups = (doc.groups ?? []).map(
+      (g): GroupFlowNode => ({
+        id: g.id,
+        type: 'frame',
+        position: g.position,
+        data: { group: g },
+        selected: sel.has(g.id),
+        draggable: !readOnly,
+        connectable: false,
+        zIndex: -1,
+        width: g.size.width,
+        height: g.size.height,
+      }),
+    );
+    const notes = (doc.notes ?? []).map(
+      (n): NoteFlowNode => ({
+        id: n.id,
+        type: 'note',
+        position: n.position,
+        data: { note: n, readOnly },
+        selected: sel.has(n.id),
+        draggable: !readOnly,
+        connectable: false,
+        width: n.size.width,
+        height: n.size.height,
+      }),
+    );
+    return [...groups, ...cards, ...notes];
+  }, [cards, doc.notes, doc.groups, annotationSel, readOnly]);
   const taken = useMemo(() => {
     const out = new Set<string>();
     if (!run) return out;
@@ -110,55 +141,15 @@ export function Canvas() {
     }
     return out;
   }, [run, doc.edges]);
+  // Routes and label places need the cards' measured sizes and ports (`sizeVersion` changes when they are measured).
   const edges = useMemo(
-    () => buildEdges(doc, catalog, selectedEdges, problems, taken),
-    [doc, catalog, selectedEdges, problems, taken],
+    () =>
+      routeEdges(buildEdges(doc, catalog, selectedEdges, problems, taken), doc, sizes, (id) => rf.getInternalNode(id)),
+    [doc, catalog, selectedEdges, problems, taken, rf, sizeVersion],
   );
 
-  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
-    const store = documentStore.getState();
-    const moved = new Map<string, XY>();
-    let dragging = false;
-    let dragEnded = false;
-    let sel: Set<string> | undefined;
-    let resized = false;
-    for (const c of changes) {
-      if (c.type === 'position') {
-        if (c.position) moved.set(c.id, c.position);
-        if (c.dragging) dragging = true;
-        else dragEnded = true;
-      } else if (c.type === 'select') {
-        sel ??= new Set(store.selection.nodes);
-        if (c.selected) sel.add(c.id);
-        else sel.delete(c.id);
-      } else if (c.type === 'dimensions' && c.dimensions) {
-        const prev = sizes.get(c.id);
-        if (!prev || prev.width !== c.dimensions.width || prev.height !== c.dimensions.height) {
-          const size: Size = { width: c.dimensions.width, height: c.dimensions.height };
-          sizes.set(c.id, size);
-          resized = true;
-        }
-      }
-    }
-    if (moved.size > 0) {
-      if (dragging) store.gestureEdit((d) => moveNodes(d, moved));
-      else store.edit((d) => moveNodes(d, moved));
-    }
-    if (dragEnded) documentStore.getState().endGesture();
-    if (sel) documentStore.getState().select({ nodes: [...sel], edges: documentStore.getState().selection.edges });
-    if (resized) setSizeVersion((v) => v + 1);
-  }, []);
-
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
-    const store = documentStore.getState();
-    let sel: Set<string> | undefined;
-    for (const c of changes) {
-      if (c.type !== 'select') continue;
-      sel ??= new Set(store.selection.edges);
-      if (c.selected) sel.add(c.id);
-      else sel.delete(c.id);
-    }
-    if (sel) store.select({ nodes: store.selection.nodes, edges: [...sel] });
+  const onNodesChange = useCallback((changes: Parameters<typeof applyNodeChanges>[0]) => {
+    if (applyNodeChanges(changes)) setSizeVersion((v) => v + 1);
   }, []);
 
   const isValidConnection = useCallback((c: Connection | Edge) => {
@@ -178,18 +169,38 @@ export function Canvas() {
     documentStore.getState().edit((d) => addEdge(d, conn).doc);
   }, []);
 
-  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    const cat = catalogStore.getState().catalog;
-    if (!cat || state.isValid !== false || !state.fromHandle || !state.toHandle) return;
-    const from = state.fromHandle;
-    const to = state.toHandle;
-    const conn: NewConnection =
-      from.type === 'source'
-        ? { source: from.nodeId, sourceHandle: from.id ?? null, target: to.nodeId, targetHandle: to.id ?? null }
-        : { source: to.nodeId, sourceHandle: to.id ?? null, target: from.nodeId, targetHandle: from.id ?? null };
-    const problem = connectionProblem(documentStore.getState().doc, cat, conn) ?? 'These ports do not fit';
-    toast('error', `Connection refused: ${problem}`);
-  }, []);
+  const onConnectEnd = useCallback(
+    (e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      const cat = catalogStore.getState().catalog;
+      if (!cat || !state.fromHandle) return;
+      const from = state.fromHandle;
+      if (!state.toHandle) {
+        // Dropped on empty canvas: offer the node types that fit this port, connected on pick.
+        if (state.toNode || documentStore.getState().readOnlyVersion !== undefined) return;
+        const point = 'changedTouches' in e ? e.changedTouches[0] : e;
+        if (!point) return;
+        const box = wrapRef.current?.getBoundingClientRect();
+        canvasUi.getState().set({
+          quickAdd: {
+            origin: { nodeId: from.nodeId, handleId: from.id ?? null, handleType: from.type },
+            x: point.clientX - (box?.left ?? 0),
+            y: point.clientY - (box?.top ?? 0),
+            at: rf.screenToFlowPosition({ x: point.clientX, y: point.clientY }),
+          },
+        });
+        return;
+      }
+      if (state.isValid !== false) return;
+      const to = state.toHandle;
+      const conn: NewConnection =
+        from.type === 'source'
+          ? { source: from.nodeId, sourceHandle: from.id ?? null, target: to.nodeId, targetHandle: to.id ?? null }
+          : { source: to.nodeId, sourceHandle: to.id ?? null, target: from.nodeId, targetHandle: from.id ?? null };
+      const problem = connectionProblem(documentStore.getState().doc, cat, conn) ?? 'These ports do not fit';
+      toast('error', `Connection refused: ${problem}`);
+    },
+    [rf],
+  );
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(NODE_TYPE_MIME)) return;
@@ -203,30 +214,43 @@ export function Canvas() {
       if (!type || documentStore.getState().readOnlyVersion !== undefined) return;
       e.preventDefault();
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      dropNode(type, { x: p.x - 100, y: p.y - 30 });
+      addNodeOfType(type, { x: p.x - 100, y: p.y - 30 });
     },
     [rf],
   );
 
-  const onNodeClick = useCallback((_: unknown, node: FlowNode) => {
+  const onMouseMove = useCallback(
+    (e: ReactMouseEvent) =>
+      canvasUi.getState().set({ pointer: rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }) }),
+    [rf],
+  );
+
+  const onNodeClick = useCallback((_: unknown, node: CanvasNode) => {
     setMenu(undefined);
-    if (runStore.getState().run?.nodes[node.id]) runStore.getState().focus(node.id);
+    if (node.type === 'flow' && runStore.getState().run?.nodes[node.id]) runStore.getState().focus(node.id);
   }, []);
 
   return (
-    <div className="canvas" data-testid="canvas" ref={wrapRef} onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<FlowNode>
+    <div className="canvas" data-testid="canvas" ref={wrapRef}>
+      <ReactFlow<CanvasNode, FlowEdgeT>
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        onMouseMove={onMouseMove}
+        onMouseLeave={() => canvasUi.getState().set({ pointer: undefined })}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
+        onEdgesChange={applyEdgeChanges}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onNodeClick={onNodeClick}
+        onNodeDoubleClick={(_, node) => node.type === 'note' && canvasUi.getState().set({ editingNote: node.id })}
         onPaneClick={() => {
           setMenu(undefined);
+          canvasUi.getState().set({ quickAdd: undefined, annotations: [] });
           documentStore.getState().select({ nodes: [], edges: [] });
         }}
         onNodeContextMenu={onNodeContextMenu}
@@ -244,14 +268,25 @@ export function Canvas() {
         colorMode={theme}
         minZoom={0.1}
         onlyRenderVisibleElements={doc.nodes.length > 150}
-        defaultEdgeOptions={{ type: 'default' }}
+        defaultEdgeOptions={{ type: 'flow' }}
         proOptions={{ hideAttribution: true }}
       >
         <DotsBackground gap={18} size={1} />
-        {!debugMode && <CanvasMiniMap nodes={doc.nodes} sizeVersion={sizeVersion} />}
-        <Controls showInteractive={false} />
+        {!debugMode && minimap && <CanvasMiniMap nodes={doc.nodes} sizeVersion={sizeVersion} />}
+        <Controls showInteractive={false}>
+          <ControlButton
+            onClick={() => viewPrefs.getState().toggle('minimap')}
+            title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-pressed={minimap}
+            data-testid="toggle-minimap"
+          >
+            ▣
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {menu && <NodeContextMenu at={menu} onClose={closeMenu} />}
+      {quickAdd && <QuickAddMenu at={quickAdd} onClose={() => canvasUi.getState().set({ quickAdd: undefined })} />}
     </div>
   );
 }

@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { Panel, useReactFlow, useStoreApi } from '@xyflow/react';
 import type { WorkflowNode } from '@flowcraft/schema';
-import { useCatalog, useUi } from '../app/stores.js';
+import { useCatalog, useUi } from '../stores/app-stores.js';
 import type { FlowNode } from './flow-types.js';
 import { flowPointAt, minimapFrame, viewportInMiniMap } from './minimap-frame.js';
 import { sizes } from './node-sizes.js';
 
-const W = 200;
-const H = 150;
+const W = 168;
+const H = 112;
 const DEFAULT_SIZE = { width: 220, height: 90 };
 
 /**

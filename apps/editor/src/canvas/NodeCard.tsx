@@ -1,10 +1,10 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals } from '@xyflow/react';
 import type { NodeProps } from '@xyflow/react';
-import { useCatalog, useProblems, useRun, useTimeline } from '../app/stores.js';
-import { BreakpointDots } from '../debug/BreakpointDots.js';
+import { useCatalog, useProblems, useRun, useTimeline } from '../stores/app-stores.js';
+import { BreakpointDots } from './BreakpointDots.js';
 import type { FlowNode } from './flow-types.js';
-import { formatMs, formatUsd, keySettings } from './node-summary.js';
+import { formatMs, formatUsd, keySettings } from '../model/node-summary.js';
 import { NodeStatusBadge } from './NodeStatusBadge.js';
 
 /** A node on the canvas: category colour, type, label, key settings, ports, run status and problems. */
@@ -91,30 +91,33 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
           ))}
         </div>
       )}
-      {run && (run.durationMs !== undefined || run.tokens || run.model) && (
-        <div className="node-metrics" data-testid="node-metrics">
-          {run.durationMs !== undefined && <span>{formatMs(run.durationMs)}</span>}
-          {run.tokens && <span>{run.tokens.input + run.tokens.output} tok</span>}
-          {run.tokens?.costUsd !== undefined && <span data-testid="node-cost">{formatUsd(run.tokens.costUsd)}</span>}
-          {run.attempts > 1 && <span>{run.attempts} attempts</span>}
-          {run.failedAttempts.length > 0 && (
-            <span
-              className="warn-text"
-              title={run.failedAttempts
-                .map((f) => `${f.model}: ${f.code}${f.status ? ` ${f.status}` : ''} → ${f.action}`)
-                .join('\n')}
-            >
-              {run.failedAttempts.length} failed call{run.failedAttempts.length > 1 ? 's' : ''}
-            </span>
-          )}
-        </div>
-      )}
-      {run?.model && (
-        <div className="node-model truncate" data-testid="node-model" title={run.model}>
-          {run.model}
-          {run.model.startsWith('scripted:') && <span className="faint"> (scripted)</span>}
-        </div>
-      )}
+      {/* Run figures take one line that is always there: a card keeps its size when a run starts (no overlap). */}
+      <div className="node-run" data-testid="node-metrics">
+        {run && (
+          <>
+            {run.durationMs !== undefined && <span>{formatMs(run.durationMs)}</span>}
+            {run.tokens && <span>{run.tokens.input + run.tokens.output} tok</span>}
+            {run.tokens?.costUsd !== undefined && <span data-testid="node-cost">{formatUsd(run.tokens.costUsd)}</span>}
+            {run.attempts > 1 && <span>{run.attempts} attempts</span>}
+            {run.failedAttempts.length > 0 && (
+              <span
+                className="warn-text"
+                title={run.failedAttempts
+                  .map((f) => `${f.model}: ${f.code}${f.status ? ` ${f.status}` : ''} → ${f.action}`)
+                  .join('\n')}
+              >
+                {run.failedAttempts.length} failed call{run.failedAttempts.length > 1 ? 's' : ''}
+              </span>
+            )}
+            {run.model && (
+              <span className="node-model truncate" data-testid="node-model" title={run.model}>
+                {run.model}
+                {run.model.startsWith('scripted:') && ' (scripted)'}
+              </span>
+            )}
+          </>
+        )}
+      </div>
       {ports.outputs.length > 0 && (
         <div className={`node-outputs${labelled ? ' labelled' : ''}`}>
           {ports.outputs.map((p) => (

@@ -1,4 +1,4 @@
-import type { NodeStatus } from '../run/run-state.js';
+import type { NodeStatus } from '../model/run-state.js';
 
 const TEXT: Record<NodeStatus, string> = {
   queued: 'queued',

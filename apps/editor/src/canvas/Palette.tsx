@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import type { NodeTypeDescription } from '@flowcraft/schema';
-import { useCatalog, useDocument } from '../app/stores.js';
-import { dropNode } from './Canvas.js';
+import type { FlowNode } from './flow-types.js';
+import { useCatalog, useDocument } from '../stores/app-stores.js';
+import { addNodeOfType, viewportCenter } from './add-node.js';
 import { NODE_TYPE_MIME } from './flow-types.js';
 
 const CATEGORY_ORDER = ['io', 'ai', 'control', 'human', 'tools', 'data', 'custom'];
@@ -28,7 +29,7 @@ export function Palette() {
   const error = useCatalog((s) => s.error);
   const readOnly = useDocument((s) => s.readOnlyVersion !== undefined);
   const [query, setQuery] = useState('');
-  const rf = useReactFlow();
+  const rf = useReactFlow<FlowNode>();
   const groups = useMemo(() => {
     const byCat = new Map<string, NodeTypeDescription[]>();
     for (const t of catalog?.descriptions ?? []) {
@@ -40,13 +41,8 @@ export function Palette() {
   }, [catalog, query]);
 
   const addAtCenter = (type: string) => {
-    const el = document.querySelector('.canvas');
-    const box = el?.getBoundingClientRect();
-    const p = rf.screenToFlowPosition({
-      x: (box?.left ?? 0) + (box?.width ?? 600) / 2,
-      y: (box?.top ?? 0) + (box?.height ?? 400) / 2,
-    });
-    dropNode(type, { x: p.x - 100 + Math.random() * 40, y: p.y - 40 + Math.random() * 40 });
+    const p = viewportCenter(rf);
+    addNodeOfType(type, { x: p.x - 110, y: p.y - 45 }, { avoidCards: true });
   };
 
   return (
@@ -64,8 +60,15 @@ export function Palette() {
           <section key={cat} className="palette-group">
             <h3 className="palette-title">{CATEGORY_TITLE[cat] ?? cat}</h3>
             {types.map((t) => (
-              <div
+              <button
+                type="button"
                 key={t.type}
+                aria-disabled={readOnly}
+                onKeyDown={(e) => {
+                  if (readOnly || (e.key !== 'Enter' && e.key !== ' ')) return;
+                  e.preventDefault();
+                  addAtCenter(t.type);
+                }}
                 className={`palette-item${readOnly ? ' disabled' : ''}`}
                 data-category={t.custom ? 'custom' : t.category}
                 data-testid={`palette-item-${t.type}`}
@@ -82,13 +85,15 @@ export function Palette() {
                   <span className="palette-name">{t.title}</span>
                   <span className="palette-desc">{t.description}</span>
                 </span>
-              </div>
+              </button>
             ))}
           </section>
         ))}
         {groups.length === 0 && catalog && <div className="empty small">No node type matches “{query}”.</div>}
       </div>
-      <div className="palette-hint faint small">Drag onto the canvas, or double-click to add.</div>
+      <div className="palette-hint faint small">
+        Drag onto the canvas, double-click, or focus and press Enter to add. Ctrl+K: command palette.
+      </div>
     </aside>
   );
 }

@@ -1,7 +1,7 @@
-import { navigate } from '../app/navigation.js';
-import { useDocument } from '../app/stores.js';
-import { restoreVersion } from '../app/workflow-actions.js';
-import { replaceRoute } from '../app/navigation.js';
+import { navigate } from '../controllers/navigation.js';
+import { useDocument } from '../stores/app-stores.js';
+import { restoreVersion } from '../controllers/workflow-actions.js';
+import { replaceRoute } from '../controllers/navigation.js';
 
 export function ReadOnlyBanner() {
   const readOnly = useDocument((s) => s.readOnlyVersion);

@@ -1,4 +1,4 @@
-import { navigate } from '../app/navigation.js';
+import { navigate } from '../controllers/navigation.js';
 import {
   breakpointsStore,
   documentStore,
@@ -8,11 +8,12 @@ import {
   useDocument,
   useProblems,
   useRun,
-} from '../app/stores.js';
-import { saveCurrent } from '../app/workflow-actions.js';
+} from '../stores/app-stores.js';
+import { saveCurrent } from '../controllers/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
 import { ThemeToggle } from '../ui/ThemeToggle.js';
 import { layoutAll } from './editor-commands.js';
+import { useViewPrefs, viewPrefs } from './view-prefs.js';
 
 export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const name = useDocument((s) => s.doc.name);
@@ -25,6 +26,8 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const runStatus = useRun((s) => s.run?.status);
   const debugMode = useBreakpoints((s) => s.debugMode);
   const store = documentStore.getState();
+  const palette = useViewPrefs((s) => s.palette);
+  const side = useViewPrefs((s) => s.side);
   return (
     <header className="topbar">
       <button
@@ -37,9 +40,9 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
         <span className="logo" /> Flowcraft
       </button>
       <span className="faint">/</span>
-      <span className="wf-name truncate" data-testid="workflow-title">
+      <h1 className="wf-name truncate" data-testid="workflow-title" title={name}>
         {name}
-      </span>
+      </h1>
       {dirty && (
         <span className="dirty-dot" data-testid="dirty-marker" title="Unsaved changes">
           ● unsaved
@@ -53,12 +56,36 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
         <button
           type="button"
           className="btn ghost small"
+          aria-pressed={palette}
+          onClick={() => viewPrefs.getState().toggle('palette')}
+          data-testid="toggle-palette"
+          title={palette ? 'Hide the node palette' : 'Show the node palette'}
+        >
+          <span aria-hidden="true">◧</span>
+          <span className="sr-only">Node palette</span>
+        </button>
+        <button
+          type="button"
+          className="btn ghost small"
+          aria-pressed={side}
+          onClick={() => viewPrefs.getState().toggle('side')}
+          data-testid="toggle-side"
+          title={side ? 'Hide the side panel' : 'Show the side panel'}
+        >
+          <span aria-hidden="true">◨</span>
+          <span className="sr-only">Side panel</span>
+        </button>
+      </div>
+      <div className="row toolbar-group">
+        <button
+          type="button"
+          className="btn ghost small"
           disabled={!canUndo}
           onClick={store.undo}
           data-testid="undo"
           title="Undo (Ctrl+Z)"
         >
-          ↶ Undo
+          ↶ <span className="btn-word">Undo</span>
         </button>
         <button
           type="button"
@@ -68,17 +95,17 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           data-testid="redo"
           title="Redo (Ctrl+Shift+Z)"
         >
-          ↷ Redo
+          ↷ <span className="btn-word">Redo</span>
         </button>
         <button
           type="button"
           className="btn ghost small"
           disabled={readOnly}
-          onClick={layoutAll}
+          onClick={() => void layoutAll(onFitView)}
           data-testid="auto-layout"
           title="Auto-layout (Ctrl+Shift+L)"
         >
-          ⇶ Layout
+          ⇶ <span className="btn-word">Layout</span>
         </button>
         <button
           type="button"
@@ -87,7 +114,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
           data-testid="fit-view"
           title="Fit view (F)"
         >
-          ⤢ Fit
+          ⤢ <span className="btn-word">Fit</span>
         </button>
       </div>
       <button

@@ -1,4 +1,5 @@
-import type { WorkflowDocument, WorkflowNode } from '@flowcraft/schema';
+import { ERROR_PORT } from '@flowcraft/schema';
+import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from '@flowcraft/schema';
 import type { DescriptionCatalog } from '../model/node-catalog.js';
 import type { ProblemIndex } from '../model/problem-index.js';
 import type { FlowEdge, FlowNode } from './flow-types.js';
@@ -50,6 +51,23 @@ export class NodeCache {
   }
 }
 
+/**
+ * An edge's label: its own, else its port's name when the source chooses between outputs (a router's
+ * routes) or the edge leaves by the error port — not "next" on every edge of a node that can fail.
+ */
+export function edgeLabel(
+  edge: WorkflowEdge,
+  source: WorkflowNode | undefined,
+  catalog: DescriptionCatalog | undefined,
+): string | undefined {
+  if (edge.label) return edge.label;
+  const ports = source && catalog ? catalog.ports(source.type, source.config).outputs : [];
+  const port = edge.sourceHandle ? ports.find((p) => p.id === edge.sourceHandle) : undefined;
+  if (!port) return undefined;
+  const choices = ports.filter((p) => p.id !== ERROR_PORT).length;
+  return port.id === ERROR_PORT || choices > 1 ? (port.label ?? port.id) : undefined;
+}
+
 export function buildEdges(
   doc: WorkflowDocument,
   catalog: DescriptionCatalog | undefined,
@@ -59,13 +77,11 @@ export function buildEdges(
 ): FlowEdge[] {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   return doc.edges.map((e) => {
-    const source = byId.get(e.source);
-    const ports = source && catalog ? catalog.ports(source.type, source.config).outputs : [];
-    const port = e.sourceHandle ? ports.find((p) => p.id === e.sourceHandle) : undefined;
-    const label = e.label ?? (port && ports.length > 1 ? (port.label ?? port.id) : undefined);
+    const label = edgeLabel(e, byId.get(e.source), catalog);
     const bad = problems.byEdge.has(e.id);
     const edge: FlowEdge = {
       id: e.id,
+      type: 'flow',
       source: e.source,
       target: e.target,
       selected: selected.has(e.id),

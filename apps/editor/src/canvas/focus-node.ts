@@ -1,5 +1,5 @@
 import type { ReactFlowInstance } from '@xyflow/react';
-import { documentStore, uiStore } from '../app/stores.js';
+import { documentStore, uiStore } from '../stores/app-stores.js';
 import type { FlowNode } from './flow-types.js';
 import { sizes } from './node-sizes.js';
 

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
-import { documentStore } from '../app/stores.js';
-import { saveCurrent } from '../app/workflow-actions.js';
+import { documentStore } from '../stores/app-stores.js';
+import { canvasUi } from './canvas-ui.js';
+import { saveCurrent } from '../controllers/workflow-actions.js';
 import {
   copySelection,
   cutSelection,
@@ -33,7 +34,17 @@ export function useShortcuts(onFitView: () => void): void {
         void saveCurrent();
         return;
       }
+      if (mod && key === 'k') {
+        e.preventDefault();
+        canvasUi.getState().set({ commandPalette: true });
+        return;
+      }
       if (typing(e.target)) return;
+      if (!mod && e.key === '/') {
+        e.preventDefault();
+        canvasUi.getState().set({ commandPalette: true });
+        return;
+      }
       const store = documentStore.getState();
       const act = (fn: () => void) => {
         e.preventDefault();
@@ -48,7 +59,7 @@ export function useShortcuts(onFitView: () => void): void {
       else if (mod && key === 'v') act(paste);
       else if (mod && key === 'd') act(duplicateSelection);
       else if (mod && key === 'a') act(selectAll);
-      else if (mod && e.shiftKey && key === 'l') act(layoutAll);
+      else if (mod && e.shiftKey && key === 'l') act(() => void layoutAll(onFitView));
       else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) act(deleteSelection);
       else if (!mod && key === 'f') act(onFitView);
     };

@@ -1,6 +1,6 @@
 import Editor from '@monaco-editor/react';
 import './monaco-setup.js';
-import { useUi } from '../app/stores.js';
+import { useUi } from '../stores/app-stores.js';
 import type { CodeFieldProps } from './CodeField.js';
 
 /** The Monaco editor for one field (this module and Monaco load on first use). */

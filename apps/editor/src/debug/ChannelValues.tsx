@@ -1,4 +1,5 @@
 import { itemView, pretty } from './diff-present.js';
+import { ScrollPre } from '../ui/ScrollPre.js';
 
 function Value({ value }: { value: unknown }) {
   if (Array.isArray(value) && value.length > 0 && value.every((v) => itemView(v).role !== undefined)) {
@@ -9,14 +10,14 @@ function Value({ value }: { value: unknown }) {
           return (
             <li key={i} className={`message role-${v.role ?? 'item'}`}>
               <span className="message-role">{v.role}</span>
-              <pre>{v.text}</pre>
+              <ScrollPre>{v.text}</ScrollPre>
             </li>
           );
         })}
       </ol>
     );
   }
-  return <pre className="json-view">{pretty(value)}</pre>;
+  return <ScrollPre className="json-view">{pretty(value)}</ScrollPre>;
 }
 
 /** A state's channels, each readable (text as text, message lists as conversations). */

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { replayFrom, rerunNode } from '../app/debug-controller.js';
-import { timelineStore, useDocument, useTimeline } from '../app/stores.js';
+import { replayFrom, rerunNode } from '../controllers/debug-controller.js';
+import { timelineStore, useDocument, useTimeline } from '../stores/app-stores.js';
 import { ChannelValues } from './ChannelValues.js';
 import { DiffView } from './DiffView.js';
 import { StateEditor } from './StateEditor.js';
-import { canvasIds, nextOnBranch, parentOf } from './timeline.js';
+import { canvasIds, nextOnBranch, parentOf } from '../model/timeline.js';
 
 type View = 'diff' | 'state' | 'edit';
 

@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
-import { runsStore, useDocument, useRuns } from '../app/stores.js';
-import { formatMs } from '../canvas/node-summary.js';
+import { runsStore, useDocument, useRuns } from '../stores/app-stores.js';
+import { formatMs } from '../model/node-summary.js';
 import type { RunSummary } from '../api/debug-api.js';
-import { compareRows, divergence, totalTokens } from './compare.js';
+import { compareRows, divergence, totalTokens } from '../model/compare.js';
 import { pretty } from './diff-present.js';
+import { ScrollPre } from '../ui/ScrollPre.js';
 
 function cost(s: RunSummary): string {
   return s.tokens.costUsd !== undefined ? `$${s.tokens.costUsd.toFixed(4)}` : '—';
@@ -80,7 +81,7 @@ export function CompareView() {
                       <div className="faint small">
                         {n.runs}× · {formatMs(n.durationMs)} · {n.tokens.input + n.tokens.output} tok
                       </div>
-                      <pre className="json-view compact">{pretty(n.update)}</pre>
+                      <ScrollPre className="json-view compact">{pretty(n.update)}</ScrollPre>
                     </>
                   ) : (
                     <span className="faint small">did not run</span>

@@ -1,7 +1,7 @@
-import { continueCurrent, stepCurrent } from '../app/debug-controller.js';
-import { cancelCurrent } from '../app/run-controller.js';
-import { breakpointsStore, timelineStore, useBreakpoints, useDocument, useRun } from '../app/stores.js';
-import { isActive } from '../run/run-state.js';
+import { continueCurrent, stepCurrent } from '../controllers/debug-controller.js';
+import { cancelCurrent } from '../controllers/run-controller.js';
+import { breakpointsStore, timelineStore, useBreakpoints, useDocument, useRun } from '../stores/app-stores.js';
+import { isActive } from '../model/run-state.js';
 
 /** Breakpoints set on the canvas, and Step / Continue / Stop for the watched run. */
 export function DebugControls() {

@@ -1,4 +1,4 @@
-import { breakpointsStore, timelineStore, uiStore, useUi } from '../app/stores.js';
+import { breakpointsStore, timelineStore, uiStore, useUi } from '../stores/app-stores.js';
 import type { DockTab } from '../stores/ui-store.js';
 import { CheckpointDetail } from './CheckpointDetail.js';
 import { CompareView } from './CompareView.js';

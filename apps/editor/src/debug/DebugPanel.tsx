@@ -1,4 +1,4 @@
-import { useRun } from '../app/stores.js';
+import { useRun } from '../stores/app-stores.js';
 import { InterruptCard } from '../run/InterruptCard.js';
 import { RunInputForm } from '../run/RunInputForm.js';
 import { DebugControls } from './DebugControls.js';

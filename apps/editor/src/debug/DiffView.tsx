@@ -2,10 +2,11 @@ import { useMemo } from 'react';
 import type { StateChange } from '@flowcraft/schema';
 import { presentDiff } from './diff-present.js';
 import type { DiffPart, DiffRow } from './diff-present.js';
+import { ScrollPre } from '../ui/ScrollPre.js';
 
 function Parts({ parts, block }: { parts: DiffPart[]; block?: boolean }) {
   return (
-    <pre className={`diff-text${block ? ' block' : ''}`}>
+    <ScrollPre className={`diff-text${block ? ' block' : ''}`}>
       {parts.map((p, i) =>
         p.op === 'same' ? (
           <span key={i}>{p.text}</span>
@@ -15,7 +16,7 @@ function Parts({ parts, block }: { parts: DiffPart[]; block?: boolean }) {
           <del key={i}>{p.text}</del>
         ),
       )}
-    </pre>
+    </ScrollPre>
   );
 }
 
@@ -39,7 +40,7 @@ function Row({ row }: { row: DiffRow }) {
           {v.items.map((item, i) => (
             <li key={i} className={`message added role-${item.role ?? 'item'}`}>
               {item.role && <span className="message-role">{item.role}</span>}
-              <pre>{item.text}</pre>
+              <ScrollPre>{item.text}</ScrollPre>
             </li>
           ))}
         </ol>

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 import type { TraceEvent } from '@flowcraft/schema';
-import { stopScrubbing } from '../app/debug-controller.js';
-import { scrubStore, useScrub } from '../app/stores.js';
-import { checkpointPositions } from './scrub-store.js';
+import { stopScrubbing } from '../controllers/debug-controller.js';
+import { scrubStore, useScrub } from '../stores/app-stores.js';
+import { checkpointPositions } from '../stores/scrub-store.js';
 
 function describe(e: TraceEvent): string {
   switch (e.type) {
@@ -140,10 +140,11 @@ export function EventScrubber() {
             data-testid="event-row"
             data-seq={e.seq}
             data-type={e.type}
-            onClick={() => s.seek(i + 1)}
           >
-            <span className="mono faint">{e.seq}</span> <span className="mono">{e.type}</span>{' '}
-            <span className="small">{describe(e)}</span>
+            <button type="button" className="event-seek" onClick={() => s.seek(i + 1)}>
+              <span className="mono faint">{e.seq}</span> <span className="mono">{e.type}</span>{' '}
+              <span className="small">{describe(e)}</span>
+            </button>
           </li>
         ))}
       </ol>

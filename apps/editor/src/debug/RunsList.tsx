@@ -1,6 +1,6 @@
-import { openRun } from '../app/debug-controller.js';
-import { runsStore, uiStore, useDocument, useRun, useRuns, useScrub } from '../app/stores.js';
-import { formatMs } from '../canvas/node-summary.js';
+import { openRun } from '../controllers/debug-controller.js';
+import { runsStore, uiStore, useDocument, useRun, useRuns, useScrub } from '../stores/app-stores.js';
+import { formatMs } from '../model/node-summary.js';
 
 function durationOf(startedAt: string | null, finishedAt: string | null): number | undefined {
   if (!startedAt || !finishedAt) return undefined;
@@ -61,6 +61,7 @@ export function RunsList() {
               onChange={() => runsStore.getState().togglePick(r.id)}
               data-testid="pick-run"
               title="Compare"
+              aria-label={`Pick run ${r.id} to compare`}
             />
             <button type="button" className="run-open" data-testid="open-run" onClick={() => void openRun(r)}>
               <span className={`pill ${r.status}`}>{r.status}</span>

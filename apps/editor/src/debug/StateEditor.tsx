@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ThreadState } from '../api/debug-api.js';
-import { editAndFork } from '../app/debug-controller.js';
-import { useDocument } from '../app/stores.js';
+import { editAndFork } from '../controllers/debug-controller.js';
+import { useDocument } from '../stores/app-stores.js';
 import { CodeField } from '../code/CodeField.js';
 import { planStateEdit, stateText } from './state-edit.js';
 

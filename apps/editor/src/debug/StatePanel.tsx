@@ -1,5 +1,5 @@
-import { useRun, useTimeline } from '../app/stores.js';
-import { selectedCheckpoint } from './timeline-store.js';
+import { useRun, useTimeline } from '../stores/app-stores.js';
+import { selectedCheckpoint } from '../stores/timeline-store.js';
 import { ChannelValues } from './ChannelValues.js';
 
 /** The state at the paused (or selected) checkpoint, channel by channel. */

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { timelineStore, useDocument, useTimeline } from '../app/stores.js';
-import { canvasIds, pathTo } from './timeline.js';
+import { timelineStore, useDocument, useTimeline } from '../stores/app-stores.js';
+import { canvasIds, pathTo } from '../model/timeline.js';
 
 function time(iso: string): string {
   const d = new Date(iso);
@@ -38,14 +38,28 @@ export function TimelineTree() {
         </button>
       </div>
       {error && <div className="problem-text">{error}</div>}
-      <ol className="timeline-rows" role="listbox">
+      <div
+        className="timeline-rows"
+        role="listbox"
+        aria-label="Checkpoints (arrow keys move)"
+        tabIndex={0}
+        onKeyDown={(e) => {
+          if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+          e.preventDefault();
+          const at = timeline.rows.findIndex((r) => r.id === selectedId);
+          const next =
+            timeline.rows[Math.max(0, Math.min(timeline.rows.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+          if (next) timelineStore.getState().select(next.id);
+        }}
+      >
         {timeline.rows.map((r) => {
           const c = r.checkpoint;
           const selected = r.id === selectedId;
           return (
-            <li
+            <div
               key={r.id}
               role="option"
+              tabIndex={-1}
               aria-selected={selected}
               className={`timeline-row${selected ? ' selected' : ''}${onPath.has(r.id) ? ' on-path' : ''}${r.branchStart ? ' branch-start' : ''}`}
               style={{ paddingLeft: 6 + r.depth * 16 }}
@@ -57,6 +71,7 @@ export function TimelineTree() {
               data-lane={r.lane}
               data-ran={r.ran.join(',')}
               onClick={() => timelineStore.getState().select(r.id)}
+              onKeyDown={(e) => e.key === 'Enter' && timelineStore.getState().select(r.id)}
             >
               {r.branchStart && (
                 <span className="branch-mark" title="A new branch (edit, replay or rerun)">
@@ -79,10 +94,10 @@ export function TimelineTree() {
                 <span className="faint small truncate cp-next">→ {canvasIds(c.next).map(labelOf).join(', ')}</span>
               )}
               <span className="faint small mono">{time(c.createdAt)}</span>
-            </li>
+            </div>
           );
         })}
-      </ol>
+      </div>
       {more && (
         <button
           type="button"

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { integrationsStore, useDocument, useIntegrations } from '../app/stores.js';
+import { integrationsStore, useDocument, useIntegrations } from '../stores/app-stores.js';
 import { ModelPicker } from './ModelPicker.js';
 
 interface Props {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ChannelReducer, ChannelType } from '@flowcraft/schema';
 import type { Channel, WorkflowDocument } from '@flowcraft/schema';
-import { documentStore, useDocument } from '../app/stores.js';
+import { documentStore, useDocument } from '../stores/app-stores.js';
 
 const DEFAULT_REDUCER: Record<ChannelType, ChannelReducer> = {
   string: 'replace',

@@ -1,4 +1,4 @@
-import { documentStore, useDocument } from '../app/stores.js';
+import { documentStore, useDocument } from '../stores/app-stores.js';
 import { removeElements } from '../model/document-ops.js';
 
 export function EdgeInspector({ edgeId }: { edgeId: string }) {

@@ -1,4 +1,4 @@
-import { useDocument } from '../app/stores.js';
+import { useDocument } from '../stores/app-stores.js';
 import { EdgeInspector } from './EdgeInspector.js';
 import { NodeInspector } from './NodeInspector.js';
 import { WorkflowInspector } from './WorkflowInspector.js';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
-import { integrationsStore, useIntegrations } from '../app/stores.js';
+import { integrationsStore, useIntegrations } from '../stores/app-stores.js';
 import type { McpTool } from '../api/integrations-api.js';
 import { isRecord } from '../model/json-schema.js';
 import type { FieldRender } from '../form/form-context.js';

@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from 'react';
-import { documentStore, useCatalog, useDocument, useProblems } from '../app/stores.js';
+import { documentStore, useCatalog, useDocument, useProblems } from '../stores/app-stores.js';
 import { setNodeConfig, setNodeLabel } from '../model/document-ops.js';
 import { fieldProblems } from '../model/problem-index.js';
 import { SchemaForm } from '../form/SchemaForm.js';

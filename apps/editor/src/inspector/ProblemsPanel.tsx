@@ -1,5 +1,5 @@
 import { useReactFlow } from '@xyflow/react';
-import { documentStore, useDocument, useProblems } from '../app/stores.js';
+import { documentStore, useDocument, useProblems } from '../stores/app-stores.js';
 import { focusNode } from '../canvas/focus-node.js';
 import type { FlowNode } from '../canvas/flow-types.js';
 

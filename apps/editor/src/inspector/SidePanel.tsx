@@ -1,4 +1,4 @@
-import { uiStore, useDocument, useProblems, useUi } from '../app/stores.js';
+import { uiStore, useDocument, useProblems, useUi } from '../stores/app-stores.js';
 import type { SideTab } from '../stores/ui-store.js';
 import { RunPanel } from '../run/RunPanel.js';
 import { DebugPanel } from '../debug/DebugPanel.js';

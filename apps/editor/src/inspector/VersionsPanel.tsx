@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/http.js';
 import { listVersions } from '../api/workflows-api.js';
 import type { WorkflowVersionSummary } from '../api/schemas.js';
-import { navigate } from '../app/navigation.js';
-import { useDocument } from '../app/stores.js';
+import { navigate } from '../controllers/navigation.js';
+import { useDocument } from '../stores/app-stores.js';
 
 /** Saved versions, newest first; open an older one read-only (and restore it from there). */
 export function VersionsPanel({ workflowId }: { workflowId: string }) {

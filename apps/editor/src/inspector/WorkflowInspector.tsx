@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { z } from 'zod';
 import { ModelScript, WorkflowSettings } from '@flowcraft/schema';
-import { documentStore, useDocument } from '../app/stores.js';
+import { documentStore, useDocument } from '../stores/app-stores.js';
 import { readSchema } from '../model/json-schema.js';
 import { SchemaForm } from '../form/SchemaForm.js';
 import { JsonField } from '../form/JsonField.js';

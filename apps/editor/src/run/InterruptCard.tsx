@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { z } from 'zod';
 import type { PendingInterrupt } from '../api/schemas.js';
-import { answerInterrupt } from '../app/run-controller.js';
+import { answerInterrupt } from '../controllers/run-controller.js';
 
 /** What a human node sends with its interrupt (see the human node type). */
 const HumanPayload = z.object({

@@ -1,6 +1,7 @@
-import type { NodeRun } from './run-state.js';
+import type { NodeRun } from '../model/run-state.js';
 import { JsonView } from './JsonView.js';
-import { formatMs, formatUsd } from '../canvas/node-summary.js';
+import { ScrollPre } from '../ui/ScrollPre.js';
+import { formatMs, formatUsd } from '../model/node-summary.js';
 
 const ACTION: Record<string, string> = { retry: 'retried', next: 'fell back', fail: 'gave up' };
 
@@ -67,9 +68,9 @@ export function NodeOutput({ nodeRun }: { nodeRun: NodeRun }) {
       {nodeRun.text && (
         <>
           <div className="field-label">Streamed</div>
-          <pre className="stream" data-testid="node-stream">
+          <ScrollPre className="stream" testId="node-stream">
             {nodeRun.text}
-          </pre>
+          </ScrollPre>
         </>
       )}
       {nodeRun.next && nodeRun.next.length > 0 && <div className="small">Took: {nodeRun.next.join(', ')}</div>}

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { runWorkflow } from '../app/run-controller.js';
-import { debugRun } from '../app/debug-controller.js';
-import { useBreakpoints, useCatalog, useDocument, useRun } from '../app/stores.js';
-import { breakpointCount } from '../debug/breakpoints-store.js';
-import { isActive } from './run-state.js';
+import { runWorkflow } from '../controllers/run-controller.js';
+import { debugRun } from '../controllers/debug-controller.js';
+import { useBreakpoints, useCatalog, useDocument, useRun } from '../stores/app-stores.js';
+import { breakpointCount } from '../stores/breakpoints-store.js';
+import { isActive } from '../model/run-state.js';
 import { parseInput, runInputFields } from './run-inputs.js';
 
 /** The run input form, generated from the start node, and the Run button. */

@@ -1,15 +1,15 @@
 import { useReactFlow } from '@xyflow/react';
-import { cancelCurrent } from '../app/run-controller.js';
-import { runStore, useDocument, useRun } from '../app/stores.js';
+import { cancelCurrent } from '../controllers/run-controller.js';
+import { runStore, useDocument, useRun } from '../stores/app-stores.js';
 import { focusNode } from '../canvas/focus-node.js';
 import type { FlowNode } from '../canvas/flow-types.js';
-import { formatMs, formatUsd } from '../canvas/node-summary.js';
+import { formatMs, formatUsd } from '../model/node-summary.js';
 import { NodeStatusBadge } from '../canvas/NodeStatusBadge.js';
 import { InterruptCard } from './InterruptCard.js';
 import { JsonView } from './JsonView.js';
 import { NodeOutput } from './NodeOutput.js';
 import { RunInputForm } from './RunInputForm.js';
-import { isActive } from './run-state.js';
+import { isActive } from '../model/run-state.js';
 
 /** Run form, live run status, human steps, per-node results, final output or error. */
 export function RunPanel() {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { uiStore, useUi } from '../app/stores.js';
+import { uiStore, useUi } from '../stores/app-stores.js';
 
 /** The one modal dialog: confirm or prompt (see `confirmDialog` / `promptDialog`). */
 export function DialogHost() {
@@ -17,6 +17,7 @@ export function DialogHost() {
     dialog.resolve(result);
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog cancels it; Escape and Cancel do so by keyboard
     <div className="modal-backdrop" onMouseDown={() => close(false)}>
       <div
         className="modal"

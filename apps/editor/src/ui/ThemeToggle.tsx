@@ -1,4 +1,4 @@
-import { uiStore, useUi } from '../app/stores.js';
+import { uiStore, useUi } from '../stores/app-stores.js';
 
 export function ThemeToggle() {
   const theme = useUi((s) => s.theme);

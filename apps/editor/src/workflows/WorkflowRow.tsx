@@ -1,6 +1,6 @@
 import { errorMessage } from '../api/http.js';
 import type { WorkflowSummary } from '../api/schemas.js';
-import { confirmDialog, promptDialog, toast } from '../app/stores.js';
+import { confirmDialog, promptDialog, toast } from '../stores/app-stores.js';
 import { duplicateWorkflow, exportToFile, removeWorkflow, renameWorkflow } from './workflow-list-actions.js';
 
 interface Props {

@@ -1,8 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { TraceEvent } from '@flowcraft/schema';
-import { newRunState, reduceRun } from '../run/run-state.js';
-import type { RunState, Successors } from '../run/run-state.js';
+import { newRunState, reduceRun } from '../model/run-state.js';
+import type { RunState, Successors } from '../model/run-state.js';
 
 export interface ScrubState {
   runId: string | undefined;

@@ -2,8 +2,8 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import { diffState } from '@flowcraft/schema';
 import type { HistoryPage, StateDiff, ThreadState } from '../api/debug-api.js';
-import { buildTimeline, marksAt } from './timeline.js';
-import type { NodeMark, Timeline } from './timeline.js';
+import { buildTimeline, marksAt } from '../model/timeline.js';
+import type { NodeMark, Timeline } from '../model/timeline.js';
 
 export interface TimelineApi {
   history(threadId: string, cursor?: string): Promise<HistoryPage>;

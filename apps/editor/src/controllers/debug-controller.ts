@@ -1,8 +1,8 @@
 import { errorMessage } from '../api/http.js';
 import { continueRun, getAllEvents, rerunFromNode, stepRun, updateState } from '../api/debug-api.js';
 import type { Run } from '../api/schemas.js';
-import { checkpointAt } from '../debug/scrub-store.js';
-import { isActive } from '../run/run-state.js';
+import { checkpointAt } from '../stores/scrub-store.js';
+import { isActive } from '../model/run-state.js';
 import { follow, runWorkflow, stopFollowing } from './run-controller.js';
 import {
   breakpointsStore,
@@ -13,7 +13,7 @@ import {
   timelineStore,
   toast,
   uiStore,
-} from './stores.js';
+} from '../stores/app-stores.js';
 
 /** Breakpoints to send with a run (none when there are none). */
 function breakpointOptions(): { interruptBefore?: string[]; interruptAfter?: string[] } {

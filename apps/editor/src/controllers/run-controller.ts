@@ -5,7 +5,7 @@ import type { RunSubscription } from '../api/run-socket.js';
 import { cancelRun, listRuns, resumeRun, startRun } from '../api/runs-api.js';
 import type { StartRun } from '../api/runs-api.js';
 import { isDirty } from '../stores/document-store.js';
-import { documentStore, runStore, toast, uiStore } from './stores.js';
+import { documentStore, runStore, toast, uiStore } from '../stores/app-stores.js';
 import { saveCurrent } from './workflow-actions.js';
 
 let subscription: RunSubscription | undefined;

@@ -1,8 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { TraceEvent } from '@flowcraft/schema';
-import { markResumed, newRunState, reduceRun } from './run-state.js';
-import type { RunState, Successors } from './run-state.js';
+import { markResumed, newRunState, reduceRun } from '../model/run-state.js';
+import type { RunState, Successors } from '../model/run-state.js';
 
 export interface RunStoreState {
   run: RunState | undefined;

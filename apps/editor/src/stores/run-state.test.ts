@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '@flowcraft/schema';
-import { markResumed, newRunState, reduceRun } from './run-state.js';
-import { successorsIn } from './successors.js';
+import { markResumed, newRunState, reduceRun } from '../model/run-state.js';
+import { successorsIn } from '../model/successors.js';
 import { createRunStore } from './run-store.js';
 import { WorkflowDocument } from '@flowcraft/schema';
 

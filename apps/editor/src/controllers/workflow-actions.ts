@@ -2,7 +2,7 @@ import { WorkflowDocument } from '@flowcraft/schema';
 import { ApiError, errorMessage } from '../api/http.js';
 import { getVersion, getWorkflow, saveWorkflow } from '../api/workflows-api.js';
 import { isDirty } from '../stores/document-store.js';
-import { documentStore, problemsStore, toast } from './stores.js';
+import { documentStore, problemsStore, toast } from '../stores/app-stores.js';
 
 export type LoadResult = { ok: true } | { ok: false; message: string };
 

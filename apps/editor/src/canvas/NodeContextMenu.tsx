@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
-import { rerunNode } from '../app/debug-controller.js';
-import { breakpointsStore, useBreakpoints, useRun, useTimeline } from '../app/stores.js';
+import { rerunNode } from '../controllers/debug-controller.js';
+import { breakpointsStore, useBreakpoints, useDocument, useRun, useTimeline } from '../stores/app-stores.js';
+import { copySelection, deleteSelection, duplicateSelection, groupSelection } from './editor-commands.js';
 
 export interface MenuAt {
   nodeId: string;
@@ -8,12 +9,13 @@ export interface MenuAt {
   y: number;
 }
 
-/** Right-click menu of a node: breakpoints and "rerun from this node". */
+/** Right-click menu of a node: duplicate, copy, delete, group; breakpoints; "rerun from this node". */
 export function NodeContextMenu({ at, onClose }: { at: MenuAt; onClose: () => void }) {
   const before = useBreakpoints((s) => s.before.includes(at.nodeId));
   const after = useBreakpoints((s) => s.after.includes(at.nodeId));
   const threadId = useRun((s) => s.run?.threadId);
   const selected = useTimeline((s) => s.selectedId);
+  const readOnly = useDocument((s) => s.readOnlyVersion !== undefined);
   useEffect(() => {
     const close = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', close);
@@ -32,6 +34,46 @@ export function NodeContextMenu({ at, onClose }: { at: MenuAt; onClose: () => vo
       onMouseDown={(e) => e.stopPropagation()}
       role="menu"
     >
+      <button
+        type="button"
+        role="menuitem"
+        className="menu-item"
+        data-testid="menu-duplicate"
+        disabled={readOnly}
+        onClick={act(duplicateSelection)}
+      >
+        ⧉ Duplicate <span className="menu-key">Ctrl+D</span>
+      </button>
+      <button
+        type="button"
+        role="menuitem"
+        className="menu-item"
+        data-testid="menu-copy"
+        onClick={act(() => void copySelection())}
+      >
+        ⎘ Copy <span className="menu-key">Ctrl+C</span>
+      </button>
+      <button
+        type="button"
+        role="menuitem"
+        className="menu-item"
+        data-testid="menu-group"
+        disabled={readOnly}
+        onClick={act(groupSelection)}
+      >
+        ▭ Group selection
+      </button>
+      <button
+        type="button"
+        role="menuitem"
+        className="menu-item danger-text"
+        data-testid="menu-delete"
+        disabled={readOnly}
+        onClick={act(deleteSelection)}
+      >
+        ✕ Delete <span className="menu-key">Del</span>
+      </button>
+      <hr className="menu-sep" />
       <button
         type="button"
         role="menuitemcheckbox"

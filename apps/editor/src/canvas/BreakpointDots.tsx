@@ -1,5 +1,5 @@
-import { breakpointsStore, useBreakpoints } from '../app/stores.js';
-import type { BreakWhere } from './breakpoints-store.js';
+import { breakpointsStore, useBreakpoints } from '../stores/app-stores.js';
+import type { BreakWhere } from '../stores/breakpoints-store.js';
 
 function Dot({ nodeId, where, on, editable }: { nodeId: string; where: BreakWhere; on: boolean; editable: boolean }) {
   if (!on && !editable) return null;

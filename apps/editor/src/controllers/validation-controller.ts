@@ -1,7 +1,7 @@
 import { validateWorkflow } from '@flowcraft/schema';
 import type { WorkflowDocument } from '@flowcraft/schema';
 import { validateDocument } from '../api/workflows-api.js';
-import { catalogStore, documentStore, problemsStore } from './stores.js';
+import { catalogStore, documentStore, problemsStore } from '../stores/app-stores.js';
 
 const LOCAL_DELAY_MS = 120;
 const ENGINE_DELAY_MS = 500;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cp } from './fixtures.js';
+import { cp } from './checkpoint-fixtures.js';
 import { buildTimeline, marksAt, nextOnBranch, parentOf, pathTo } from './timeline.js';
 
 /**

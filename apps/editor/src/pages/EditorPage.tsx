@@ -3,21 +3,23 @@ import { ReactFlowProvider, getViewportForBounds, useReactFlow, useStoreApi } fr
 import type { WorkflowDocument } from '@flowcraft/schema';
 import { errorMessage } from '../api/http.js';
 import { listNodeTypes } from '../api/workflows-api.js';
-import { setLeaveGuard } from '../app/navigation.js';
-import { pickUpLatestRun, stopFollowing } from '../app/run-controller.js';
-import { catalogStore, confirmDialog, documentStore, runStore, useBreakpoints } from '../app/stores.js';
-import { startDebugSync } from '../app/debug-controller.js';
+import { setLeaveGuard } from '../controllers/navigation.js';
+import { pickUpLatestRun, stopFollowing } from '../controllers/run-controller.js';
+import { catalogStore, confirmDialog, documentStore, runStore, useBreakpoints } from '../stores/app-stores.js';
+import { startDebugSync } from '../controllers/debug-controller.js';
 import { DebugDock } from '../debug/DebugDock.js';
-import { startValidation } from '../app/validation-controller.js';
-import { openWorkflow } from '../app/workflow-actions.js';
+import { startValidation } from '../controllers/validation-controller.js';
+import { openWorkflow } from '../controllers/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
 import { SidePanel } from '../inspector/SidePanel.js';
-import { Canvas } from './Canvas.js';
-import { Palette } from './Palette.js';
-import { Toolbar } from './Toolbar.js';
-import { ReadOnlyBanner } from './ReadOnlyBanner.js';
-import { useShortcuts } from './use-shortcuts.js';
-import { sizes } from './node-sizes.js';
+import { Canvas } from '../canvas/Canvas.js';
+import { Palette } from '../canvas/Palette.js';
+import { Toolbar } from '../canvas/Toolbar.js';
+import { ReadOnlyBanner } from '../canvas/ReadOnlyBanner.js';
+import { useShortcuts } from '../canvas/use-shortcuts.js';
+import { sizes } from '../canvas/node-sizes.js';
+import { useViewPrefs } from '../canvas/view-prefs.js';
+import { CommandPalette } from '../canvas/CommandPalette.js';
 
 async function ensureCatalog(): Promise<void> {
   if (catalogStore.getState().catalog) return;
@@ -81,6 +83,8 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
   const fitView = useCallback(() => void rf.fitView({ padding: 0.2, maxZoom: 1.1, duration: 200 }), [rf]);
   useShortcuts(fitView);
   const debugMode = useBreakpoints((s) => s.debugMode);
+  const palette = useViewPrefs((s) => s.palette);
+  const side = useViewPrefs((s) => s.side);
 
   useEffect(() => {
     let alive = true;
@@ -134,9 +138,12 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
     <div className="page editor" data-testid="editor-page" data-loading={state.loading}>
       <Toolbar onFitView={fitView} />
       <ReadOnlyBanner />
-      <div className="editor-body">
-        <Palette />
-        <div className="canvas-wrap">
+      <div className={`editor-body${palette ? '' : ' no-palette'}${side ? '' : ' no-side'}`}>
+        {/* Hidden, not unmounted: a collapsed panel keeps what was typed into it. */}
+        <div className="panel-slot" hidden={!palette}>
+          <Palette />
+        </div>
+        <main className="canvas-wrap" aria-label="Canvas">
           <div className="canvas-area">
             {state.error ? (
               <div className="empty" data-testid="load-error">
@@ -147,9 +154,12 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
             )}
           </div>
           {debugMode && <DebugDock />}
+        </main>
+        <div className="panel-slot" hidden={!side}>
+          <SidePanel />
         </div>
-        <SidePanel />
       </div>
+      <CommandPalette onFitView={fitView} />
     </div>
   );
 }
