@@ -1,7 +1,10 @@
 import { useCallback, useMemo } from 'react';
 import { documentStore, useCatalog, useDocument, useProblems } from '../app/stores.js';
 import { setNodeConfig, setNodeLabel } from '../model/document-ops.js';
-import { fieldProblems } from '../model/problem-index.js';
+import { fieldKey, fieldProblems } from '../model/problem-index.js';
+import { declareChannel } from '../model/auto-channels.js';
+import { channelChoices, declareWrites, newListItem } from '../model/channel-options.js';
+import type { FieldFix } from '../form/form-context.js';
 import { SchemaForm } from '../form/SchemaForm.js';
 import type { JsonSchema } from '../model/json-schema.js';
 import { deleteSelection } from '../canvas/editor-commands.js';
@@ -22,15 +25,41 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const readOnly = useDocument((s) => s.readOnlyVersion !== undefined);
   const catalog = useCatalog((s) => s.catalog);
   const index = useProblems((s) => s.index);
+  const doc = useDocument((s) => s.doc);
   const channels = useMemo(() => Object.keys(state), [state]);
+  const channelOptions = useMemo(
+    () => (catalog ? channelChoices(doc, catalog, nodeId) : undefined),
+    [doc, catalog, nodeId],
+  );
+  const fixesAt = useCallback(
+    (path: readonly (string | number)[]): FieldFix[] =>
+      (index.unknownChannels.get(fieldKey(nodeId, path)) ?? []).map((name) => ({
+        label: `Declare channel “${name}”`,
+        testId: `fix-declare-${name}`,
+        apply: () => documentStore.getState().edit((d) => declareChannel(d, name, 'string')),
+      })),
+    [index, nodeId],
+  );
+  const newItem = useCallback(
+    (path: readonly (string | number)[], existing: readonly unknown[]) => {
+      const s = documentStore.getState();
+      const type = s.doc.nodes.find((n) => n.id === nodeId)?.type;
+      return catalog && type ? newListItem(s.doc, catalog, type, path, existing) : undefined;
+    },
+    [catalog, nodeId],
+  );
   const issuesAt = useCallback(
     (path: readonly (string | number)[]) => fieldProblems(index, nodeId, path),
     [index, nodeId],
   );
   const onChange = useCallback(
     (config: Record<string, unknown>, path: string) =>
-      documentStore.getState().edit((d) => setNodeConfig(d, nodeId, config), `config:${nodeId}:${path}`),
-    [nodeId],
+      documentStore.getState().edit((d) => {
+        const next = setNodeConfig(d, nodeId, config);
+        // A list item just added (a start input) declares the channel it names.
+        return path.endsWith('.add') && catalog ? declareWrites(next, catalog, nodeId) : next;
+      }, `config:${nodeId}:${path}`),
+    [nodeId, catalog],
   );
   const config = node?.config;
   const renderField = useMemo(() => (config ? mcpFieldRenderer(config) : undefined), [config]);
@@ -90,6 +119,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           onChange={onChange}
           issuesAt={issuesAt}
           channels={channels}
+          fixesAt={fixesAt}
+          newItem={newItem}
+          {...(channelOptions ? { channelOptions } : {})}
           readOnly={readOnly}
           testIdPrefix="field"
           {...(renderField ? { renderField } : {})}
