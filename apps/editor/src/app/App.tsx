@@ -3,6 +3,7 @@ import { useRoute } from './navigation.js';
 import { useUi } from './stores.js';
 import { WorkflowsPage } from '../workflows/WorkflowsPage.js';
 import { EditorPage } from '../canvas/EditorPage.js';
+import { RecoveryPage } from '../workflows/RecoveryPage.js';
 import { Toasts } from '../ui/Toasts.js';
 import { DialogHost } from '../ui/DialogHost.js';
 
@@ -16,6 +17,8 @@ export function App() {
     <>
       {route.page === 'editor' ? (
         <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+      ) : route.page === 'recover' ? (
+        <RecoveryPage key={route.workflowId} workflowId={route.workflowId} />
       ) : (
         <WorkflowsPage />
       )}

@@ -6,6 +6,8 @@ import type { DocumentState } from '../stores/document-store.js';
 import { createProblemsStore } from '../stores/problems-store.js';
 import type { ProblemsState } from '../stores/problems-store.js';
 import { createUiStore } from '../stores/ui-store.js';
+import { draftErrorsStore } from '../stores/draft-errors-store.js';
+import type { DraftErrorsState } from '../stores/draft-errors-store.js';
 import { createIntegrationsStore } from '../stores/integrations-store.js';
 import type { IntegrationsState } from '../stores/integrations-store.js';
 import { listMcpServers, listMcpTools, listModels } from '../api/integrations-api.js';
@@ -32,6 +34,7 @@ export const runStore = createRunStore(successors);
 export const catalogStore = createCatalogStore();
 export const problemsStore = createProblemsStore();
 export const uiStore = createUiStore();
+export { draftErrorsStore };
 export const integrationsStore = createIntegrationsStore({
   models: () => listModels(),
   mcpServers: () => listMcpServers(),
@@ -47,6 +50,7 @@ export const useRun = <T>(selector: (s: RunStoreState) => T): T => useStore(runS
 export const useCatalog = <T>(selector: (s: CatalogState) => T): T => useStore(catalogStore, selector);
 export const useProblems = <T>(selector: (s: ProblemsState) => T): T => useStore(problemsStore, selector);
 export const useIntegrations = <T>(selector: (s: IntegrationsState) => T): T => useStore(integrationsStore, selector);
+export const useDraftErrors = <T>(selector: (s: DraftErrorsState) => T): T => useStore(draftErrorsStore, selector);
 export const useUi = <T>(selector: (s: UiState) => T): T => useStore(uiStore, selector);
 export const useBreakpoints = <T>(selector: (s: BreakpointsState) => T): T => useStore(breakpointsStore, selector);
 export const useTimeline = <T>(selector: (s: TimelineState) => T): T => useStore(timelineStore, selector);

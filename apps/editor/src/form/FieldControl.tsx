@@ -119,7 +119,14 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
       );
     case 'json':
       return (
-        <JsonField testId={id} value={value} onChange={(v) => onChange(v, key)} readOnly={readOnly} invalid={invalid} />
+        <JsonField
+          testId={id}
+          label={field.label}
+          value={value}
+          onChange={(v) => onChange(v, key)}
+          readOnly={readOnly}
+          invalid={invalid}
+        />
       );
     case 'model':
       return (

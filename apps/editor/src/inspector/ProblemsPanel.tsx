@@ -1,11 +1,12 @@
 import { useReactFlow } from '@xyflow/react';
-import { documentStore, useDocument, useProblems } from '../app/stores.js';
+import { documentStore, useDocument, useDraftErrors, useProblems } from '../app/stores.js';
 import { focusNode } from '../canvas/focus-node.js';
 import type { FlowNode } from '../canvas/flow-types.js';
 
 /** Every validation problem; clicking one focuses its node (or edge). */
 export function ProblemsPanel() {
   const index = useProblems((s) => s.index);
+  const drafts = useDraftErrors((s) => s.errors);
   const source = useProblems((s) => s.source);
   const doc = useDocument((s) => s.doc);
   const rf = useReactFlow<FlowNode>();
@@ -23,7 +24,19 @@ export function ProblemsPanel() {
         : undefined;
     return edge?.source;
   };
+  const draftList =
+    drafts.size > 0 ? (
+      <ul className="problem-list" data-testid="draft-errors">
+        {[...drafts].map(([key, message]) => (
+          <li key={key} className="problem-item error">
+            <span className="pill error">blocks save</span>
+            <span className="grow">{message}</span>
+          </li>
+        ))}
+      </ul>
+    ) : null;
   if (index.all.length === 0) {
+    if (draftList) return <div className="problems-panel">{draftList}</div>;
     return (
       <div className="empty" data-testid="problems-empty">
         ✓ No problems{source === 'engine' ? ' (checked by the engine)' : ''}.
@@ -36,6 +49,7 @@ export function ProblemsPanel() {
         {index.errors} error(s), {index.warnings} warning(s) ·{' '}
         {source === 'engine' ? 'checked by the engine' : 'checked in the editor'}
       </div>
+      {draftList}
       <ul className="problem-list" data-testid="problem-list">
         {index.all.map((p, i) => {
           const nodeId = nodeOf(p.nodeId, p.edgeId, p.path);
