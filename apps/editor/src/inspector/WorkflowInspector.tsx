@@ -7,6 +7,7 @@ import { SchemaForm } from '../form/SchemaForm.js';
 import { JsonField } from '../form/JsonField.js';
 import { ChannelEditor } from './ChannelEditor.js';
 import { WorkflowNameField } from './WorkflowNameField.js';
+import { ShareSection } from './ShareSection.js';
 
 const settingsSchema = readSchema(z.toJSONSchema(WorkflowSettings, { io: 'input', unrepresentable: 'any' }));
 const settingsUi = {
@@ -49,6 +50,7 @@ export function WorkflowInspector() {
           onChange={(e) => edit((d) => ({ ...d, description: e.target.value }), 'wf-desc')}
         />
       </div>
+      <ShareSection />
       <section className="inspector-section">
         <h3>State channels</h3>
         <ChannelEditor />

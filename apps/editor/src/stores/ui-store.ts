@@ -48,6 +48,9 @@ function initialTheme(): Theme {
 
 let nextToast = 1;
 
+/** How long a toast stays: errors longer, so they can be read. */
+export const TOAST_MS: Record<Toast['kind'], number> = { info: 4000, success: 3000, error: 8000 };
+
 export function createUiStore(): StoreApi<UiState> {
   return createStore<UiState>()((set, get) => ({
     theme: initialTheme(),
@@ -66,9 +69,10 @@ export function createUiStore(): StoreApi<UiState> {
     setTab: (tab) => set({ tab }),
     setDockTab: (dockTab) => set({ dockTab }),
     toast(kind, text) {
+      // One toast at a time: a new one replaces the last (they never stack), and each expires.
       const id = nextToast++;
-      set({ toasts: [...get().toasts, { id, kind, text }].slice(-4) });
-      setTimeout(() => get().dismiss(id), kind === 'error' ? 8000 : 4000);
+      set({ toasts: [{ id, kind, text }] });
+      setTimeout(() => get().dismiss(id), TOAST_MS[kind]);
     },
     dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
     openDialog: (dialog) => set({ dialog }),
