@@ -64,7 +64,7 @@ export function ShareSection() {
       </div>
       {dirty && <div className="faint small">Runs use the last saved version; save first to share your changes.</div>}
       {text && (
-        <pre className="code-snippet nokey" data-testid="share-snippet" tabIndex={0}>
+        <pre className="code-snippet nokey" data-testid="share-snippet">
           {text}
         </pre>
       )}
