@@ -9,6 +9,8 @@ import { SchemaForm } from '../form/SchemaForm.js';
 import type { JsonSchema } from '../model/json-schema.js';
 import { deleteSelection } from '../canvas/editor-commands.js';
 import { McpToolAdder, mcpFieldRenderer } from './McpPickers.js';
+import { ScriptedReplies } from './ScriptedReplies.js';
+import './inspector-extras.css';
 
 /** A `tools` list whose items may be `{ kind: 'mcp', … }` (the agent node). */
 function acceptsMcpTools(schema: JsonSchema): boolean {
@@ -129,6 +131,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
       ) : (
         <div className="problem-text">Unknown node type “{node.type}”: its settings cannot be edited here.</div>
       )}
+      <ScriptedReplies nodeId={nodeId} />
       {schema && acceptsMcpTools(schema) && !readOnly && (
         <McpToolAdder
           existing={Array.isArray(node.config.tools) ? node.config.tools : []}
