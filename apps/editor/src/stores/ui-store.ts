@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 
 export type Theme = 'dark' | 'light';
-export type SideTab = 'inspector' | 'run' | 'debug' | 'versions' | 'problems';
+export type SideTab = 'inspector' | 'run' | 'playground' | 'debug' | 'versions' | 'problems';
 /** Tabs of the debugger dock under the canvas. */
 export type DockTab = 'timeline' | 'events' | 'compare';
 
