@@ -2,7 +2,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { api, newPage, screenshot, startStack, RUN_BROWSER_TESTS } from './stack.js';
 import type { Stack } from './stack.js';
-import { connect, dropFromPalette, handle, nodeStatus, runFromPanel, selectNode } from './canvas-actions.js';
+import {
+  connect,
+  dropFromPalette,
+  handle,
+  nodeStatus,
+  runFromPanel,
+  selectNode,
+  typeInMonaco,
+} from './canvas-actions.js';
 
 interface StoredWorkflow {
   id: string;
@@ -77,6 +85,22 @@ describe.runIf(RUN_BROWSER_TESTS)('first hour: building by mouse', () => {
     await connect(page, handle(page, billing, 'out', 'out'), handle(page, end, 'in', 'in'));
     await connect(page, handle(page, tech, 'out', 'out'), handle(page, end, 'in', 'in'));
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(7);
+
+    // The prompt completes `{{ state.` with what upstream nodes write: pick "triage" from the list.
+    await selectNode(page, billing);
+    await typeInMonaco(page, 'field-prompt', 'Reply to: {{ state.');
+    const suggestion = page.locator('[data-testid=field-prompt] .suggest-widget .monaco-list-row', {
+      hasText: 'triage',
+    });
+    await suggestion.first().waitFor();
+    await suggestion.first().click();
+    await page.keyboard.type(' }}');
+    await expect
+      .poll(async () =>
+        (await page.locator('[data-testid=field-prompt] .view-lines').textContent())?.replace(/\u00a0/g, ' '),
+      )
+      .toBe('Reply to: {{ state.triage }}');
+
     // No channel was declared by hand, yet there is nothing to fix.
     await expect.poll(() => page.getByTestId('problems-count').textContent(), { timeout: 5000 }).toContain('valid');
     await screenshot(page, 'first-hour-triage-built-1440');
@@ -133,7 +157,8 @@ describe.runIf(RUN_BROWSER_TESTS)('first hour: building by mouse', () => {
     const run = await api<{ status: string; output: Record<string, unknown> }>(stack, `/v1/runs/${runId}`);
     expect(run.body.status).toBe('completed');
     expect(run.body.output).toMatchObject({ input: 'I was charged twice this month', triage: expect.any(String) });
-    expect(run.body.output.billing_reply).toEqual(expect.any(String));
+    // Billing read what Triage wrote (the scripted model echoes the prompt).
+    expect(run.body.output.billing_reply).toBe('Reply to: I was charged twice this month');
     expect(run.body.output.tech_reply ?? null).toBeNull();
     await screenshot(page, 'first-hour-triage-run-1440');
   });

@@ -1,4 +1,5 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
+import { registerStateCompletion, setCompletionChannels } from '../form/state-completion.js';
 import { documentStore, useCatalog, useDocument, useProblems } from '../app/stores.js';
 import { setNodeConfig, setNodeLabel } from '../model/document-ops.js';
 import { fieldKey, fieldProblems } from '../model/problem-index.js';
@@ -33,6 +34,10 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
     () => (catalog ? channelChoices(doc, catalog, nodeId) : undefined),
     [doc, catalog, nodeId],
   );
+  useEffect(() => {
+    setCompletionChannels(channelOptions ?? []);
+    void registerStateCompletion();
+  }, [channelOptions]);
   const fixesAt = useCallback(
     (path: readonly (string | number)[]): FieldFix[] =>
       (index.unknownChannels.get(fieldKey(nodeId, path)) ?? []).map((name) => ({
