@@ -2,8 +2,27 @@ import { useReactFlow } from '@xyflow/react';
 import { documentStore, useDocument, useDraftErrors, useProblems } from '../app/stores.js';
 import { focusNode } from '../canvas/focus-node.js';
 import type { FlowNode } from '../canvas/flow-types.js';
+import type { Problem } from '@flowcraft/schema';
+import { declareChannel } from '../model/auto-channels.js';
+import { unknownChannelName } from '../model/problem-index.js';
 
-/** Every validation problem; clicking one focuses its node (or edge). */
+/** The one-click fix of a problem, where one is obvious (an undeclared channel: declare it). */
+function fixFor(p: Problem) {
+  const channel = unknownChannelName(p);
+  if (!channel) return null;
+  return (
+    <button
+      type="button"
+      className="btn small fix"
+      data-testid={`problem-fix-declare-${channel}`}
+      onClick={() => documentStore.getState().edit((d) => declareChannel(d, channel, 'string'))}
+    >
+      Declare “{channel}”
+    </button>
+  );
+}
+
+/** Every validation problem; clicking one focuses its node (or edge); obvious fixes are one click away. */
 export function ProblemsPanel() {
   const index = useProblems((s) => s.index);
   const drafts = useDraftErrors((s) => s.errors);
@@ -75,6 +94,7 @@ export function ProblemsPanel() {
                   {p.message}
                 </span>
               </button>
+              {fixFor(p)}
             </li>
           );
         })}
