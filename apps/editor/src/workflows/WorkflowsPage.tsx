@@ -10,6 +10,9 @@ import { WorkflowRow } from './WorkflowRow.js';
 import { TemplateCard } from './TemplateCard.js';
 import './workflows.css';
 
+/** Rows per page: a screenful or two, so the page is interactive at once; more load on scroll. */
+const PAGE = 25;
+
 interface Listing {
   items: WorkflowSummary[];
   nextCursor: string | null;
@@ -25,7 +28,7 @@ export function WorkflowsPage() {
 
   const refresh = useCallback(async (q: string) => {
     try {
-      const page = await listWorkflows(q.trim() || undefined);
+      const page = await listWorkflows(q.trim() || undefined, undefined, PAGE);
       setListing({ items: page.items, nextCursor: page.nextCursor });
       setError(undefined);
     } catch (err) {
@@ -33,15 +36,35 @@ export function WorkflowsPage() {
     }
   }, []);
 
-  const loadMore = async () => {
-    if (!listing?.nextCursor) return;
+  const loading = useRef(false);
+  const loadMore = useCallback(async () => {
+    if (!listing?.nextCursor || loading.current) return;
+    loading.current = true;
     try {
-      const page = await listWorkflows(query.trim() || undefined, listing.nextCursor);
-      setListing({ items: [...listing.items, ...page.items], nextCursor: page.nextCursor });
+      const page = await listWorkflows(query.trim() || undefined, listing.nextCursor, PAGE);
+      const seen = new Set(listing.items.map((w) => w.id));
+      setListing({
+        items: [...listing.items, ...page.items.filter((w) => !seen.has(w.id))],
+        nextCursor: page.nextCursor,
+      });
     } catch (err) {
       toast('error', `Loading more failed: ${errorMessage(err)}`);
+    } finally {
+      loading.current = false;
     }
-  };
+  }, [listing, query]);
+
+  // Scrolling near the end of the list loads the next page (the button stays for keyboard users).
+  const moreRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const check = () => {
+      const el = moreRef.current;
+      if (el && el.getBoundingClientRect().top < window.innerHeight + 400) void loadMore();
+    };
+    check();
+    window.addEventListener('scroll', check, { passive: true });
+    return () => window.removeEventListener('scroll', check);
+  }, [loadMore]);
 
   useEffect(() => {
     const t = setTimeout(() => void refresh(query), query ? 200 : 0);
@@ -135,6 +158,7 @@ export function WorkflowsPage() {
           ))}
           {listing?.nextCursor && (
             <button
+              ref={moreRef}
               type="button"
               className="btn ghost load-more"
               onClick={() => void loadMore()}
