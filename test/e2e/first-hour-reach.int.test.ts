@@ -104,6 +104,36 @@ describe.runIf(RUN_BROWSER_TESTS)('first hour: everything reachable', () => {
     expect(await page.getByTestId('dirty-marker').count()).toBe(0);
   });
 
+  it('keeps invalid field content visible and refuses to save it until fixed', async () => {
+    const created = await api<{ id: string; version: number }>(stack, '/v1/workflows', {
+      method: 'POST',
+      body: { document: { id: 'drafty', name: 'Drafty', nodes: [], state: { data: { type: 'json' } } } },
+    });
+    await open(`#/w/${created.body.id}`);
+    await page.getByTestId('editor-page').waitFor();
+    const field = page.getByTestId('channel-default-data');
+    await field.fill('{"oops":');
+    await field.press('Tab');
+    await expect.poll(() => page.getByTestId('field-problem').first().textContent()).toContain('Default of “data”');
+    expect(await field.getAttribute('class')).toContain('invalid');
+    expect(await field.inputValue()).toBe('{"oops":');
+    await page.getByTestId('workflow-name-input').fill('Drafty 2');
+    await page.getByTestId('save').click();
+    await expect.poll(() => page.getByTestId('toast-error').textContent()).toContain('Not saved');
+    expect(await page.getByTestId('dirty-marker').count()).toBe(1);
+    const unchanged = await api<{ version: number }>(stack, `/v1/workflows/${created.body.id}`);
+    expect(unchanged.body.version).toBe(created.body.version);
+    await field.fill('{"ok": 1}');
+    await field.press('Tab');
+    await page.getByTestId('save').click();
+    await page.getByTestId('dirty-marker').waitFor({ state: 'detached' });
+    const saved = await api<{ document: { name: string; state: Record<string, { default?: unknown }> } }>(
+      stack,
+      `/v1/workflows/${created.body.id}`,
+    );
+    expect(saved.body.document).toMatchObject({ name: 'Drafty 2', state: { data: { default: { ok: 1 } } } });
+  });
+
   it('opens a stored document the canvas cannot show in the recovery view, fixed and saved', async () => {
     const created = await api<{ id: string; version: number }>(stack, '/v1/workflows', {
       method: 'POST',

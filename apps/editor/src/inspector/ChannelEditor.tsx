@@ -103,7 +103,10 @@ export function ChannelEditor() {
                 className="btn ghost small icon danger"
                 title="Remove channel"
                 data-testid={`channel-remove-${name}`}
-                onClick={() => edit((d) => removeChannel(d, name))}
+                onClick={() => {
+                  draftErrorsStore.getState().set(`channel-default:${name}`, undefined);
+                  edit((d) => removeChannel(d, name));
+                }}
               >
                 ✕
               </button>

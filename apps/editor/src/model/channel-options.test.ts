@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { WorkflowDocument } from '@flowcraft/schema';
+import { addEdge, addNode, setNodeConfig } from './document-ops.js';
+import { channelChoices, declareWrites, newListItem, upstreamOf } from './channel-options.js';
+import { DescriptionCatalog } from './node-catalog.js';
+import { endDesc, llmDesc, routerDesc, startDesc } from './test-descriptions.js';
+
+const catalog = new DescriptionCatalog([startDesc, llmDesc, routerDesc, endDesc]);
+const at = { x: 0, y: 0 };
+
+function chain() {
+  let doc = WorkflowDocument.parse({ id: 'w', name: 'W', nodes: [] });
+  doc = addNode(doc, startDesc, at).doc;
+  doc = addNode(doc, llmDesc, at).doc;
+  doc = addNode(doc, llmDesc, at).doc;
+  doc = addEdge(doc, { source: 'start_1', sourceHandle: null, target: 'llm_1', targetHandle: null }).doc;
+  doc = addEdge(doc, { source: 'llm_1', sourceHandle: null, target: 'llm_2', targetHandle: null }).doc;
+  return doc;
+}
+
+describe('channel pickers and new list items', () => {
+  it('lists upstream writers first, with their types and labels', () => {
+    const doc = chain();
+    expect([...upstreamOf(doc, 'llm_2')].sort()).toEqual(['llm_1', 'start_1']);
+    expect(channelChoices(doc, catalog, 'llm_1')).toEqual([
+      { name: 'input', type: 'string', writtenBy: 'Start', upstream: true },
+      { name: 'llm', type: 'string', writtenBy: undefined, upstream: false },
+      { name: 'llm_3', type: 'string', writtenBy: 'LLM', upstream: false },
+    ]);
+  });
+
+  it('gives `+ Add` a fresh id, label and channel, and declares a start input’s channel', () => {
+    const doc = chain();
+    expect(newListItem(doc, catalog, 'router', ['routes'], [{ id: 'a', label: 'A' }])).toEqual({
+      id: 'route_2',
+      label: 'Route 2',
+    });
+    const input = newListItem(doc, catalog, 'start', ['inputs'], [{ channel: 'input' }]);
+    expect(input).toEqual({ channel: 'input_2', label: 'Input 2' });
+    const start = doc.nodes[0]?.config ?? {};
+    const added = setNodeConfig(doc, 'start_1', { ...start, inputs: [...(start.inputs as unknown[]), input] });
+    expect(declareWrites(added, catalog, 'start_1').state.input_2).toEqual({ type: 'string', reducer: 'replace' });
+  });
+});
