@@ -1,3 +1,4 @@
+import { EXPRESSION_LANGUAGE, TEMPLATE_LANGUAGE } from '../code/template-language.js';
 import type { ChannelOption } from './form-context.js';
 
 /**
@@ -29,36 +30,34 @@ export function stateCompletions(
 }
 
 export function registerStateCompletion(): Promise<void> {
-  registered ??= Promise.all([import('../code/monaco-setup.js'), import('../code/template-language.js')]).then(
-    ([{ monaco }, { TEMPLATE_LANGUAGE, EXPRESSION_LANGUAGE }]) => {
-      for (const language of [TEMPLATE_LANGUAGE, EXPRESSION_LANGUAGE]) {
-        monaco.languages.registerCompletionItemProvider(language, {
-          triggerCharacters: ['.'],
-          provideCompletionItems(model, position) {
-            const before = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
-            const items = stateCompletions(before, channels);
-            if (!items) return { suggestions: [] };
-            const word = model.getWordUntilPosition(position);
-            const range = {
-              startLineNumber: position.lineNumber,
-              endLineNumber: position.lineNumber,
-              startColumn: word.startColumn,
-              endColumn: word.endColumn,
-            };
-            return {
-              suggestions: items.map((c) => ({
-                label: c.name,
-                kind: monaco.languages.CompletionItemKind.Variable,
-                detail: c.detail,
-                insertText: c.name,
-                sortText: c.sort,
-                range,
-              })),
-            };
-          },
-        });
-      }
-    },
-  );
+  registered ??= import('../code/monaco-setup.js').then(({ monaco }) => {
+    for (const language of [TEMPLATE_LANGUAGE, EXPRESSION_LANGUAGE]) {
+      monaco.languages.registerCompletionItemProvider(language, {
+        triggerCharacters: ['.'],
+        provideCompletionItems(model, position) {
+          const before = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
+          const items = stateCompletions(before, channels);
+          if (!items) return { suggestions: [] };
+          const word = model.getWordUntilPosition(position);
+          const range = {
+            startLineNumber: position.lineNumber,
+            endLineNumber: position.lineNumber,
+            startColumn: word.startColumn,
+            endColumn: word.endColumn,
+          };
+          return {
+            suggestions: items.map((c) => ({
+              label: c.name,
+              kind: monaco.languages.CompletionItemKind.Variable,
+              detail: c.detail,
+              insertText: c.name,
+              sortText: c.sort,
+              range,
+            })),
+          };
+        },
+      });
+    }
+  });
   return registered;
 }
