@@ -4,7 +4,7 @@ import { documentStore, useCatalog, useDocument, useProblems } from '../app/stor
 import { setNodeConfig, setNodeLabel } from '../model/document-ops.js';
 import { fieldKey, fieldProblems } from '../model/problem-index.js';
 import { declareChannel } from '../model/auto-channels.js';
-import { channelChoices, declareWrites, newListItem } from '../model/channel-options.js';
+import { channelChoices, declareWrites, followChannelEdits, newListItem } from '../model/channel-options.js';
 import type { FieldFix } from '../form/form-context.js';
 import { SchemaForm } from '../form/SchemaForm.js';
 import type { JsonSchema } from '../model/json-schema.js';
@@ -63,8 +63,12 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
     (config: Record<string, unknown>, path: string) =>
       documentStore.getState().edit((d) => {
         const next = setNodeConfig(d, nodeId, config);
-        // A list item just added (a start input) declares the channel it names.
-        return path.endsWith('.add') && catalog ? declareWrites(next, catalog, nodeId) : next;
+        if (!catalog) return next;
+        // A list item just added (a start input) declares the channel it names; a renamed written
+        // channel takes its declaration and references along.
+        return path.endsWith('.add')
+          ? declareWrites(next, catalog, nodeId)
+          : followChannelEdits(d, next, catalog, nodeId);
       }, `config:${nodeId}:${path}`),
     [nodeId, catalog],
   );

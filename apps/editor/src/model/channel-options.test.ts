@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowDocument } from '@flowcraft/schema';
 import { addEdge, addNode, setNodeConfig } from './document-ops.js';
-import { channelChoices, declareWrites, newListItem, upstreamOf } from './channel-options.js';
+import { channelChoices, declareWrites, followChannelEdits, newListItem, upstreamOf } from './channel-options.js';
 import { DescriptionCatalog } from './node-catalog.js';
 import { endDesc, llmDesc, routerDesc, startDesc } from './test-descriptions.js';
 
@@ -40,5 +40,22 @@ describe('channel pickers and new list items', () => {
     const start = doc.nodes[0]?.config ?? {};
     const added = setNodeConfig(doc, 'start_1', { ...start, inputs: [...(start.inputs as unknown[]), input] });
     expect(declareWrites(added, catalog, 'start_1').state.input_2).toEqual({ type: 'string', reducer: 'replace' });
+  });
+});
+
+describe('editing a written channel name', () => {
+  it('renames the declared channel and what reads it, unless the name is taken or shared', () => {
+    const doc = chain();
+    const start = doc.nodes[0]?.config ?? {};
+    const edited = setNodeConfig(doc, 'start_1', { ...start, inputs: [{ channel: 'question', label: 'Input' }] });
+    const followed = followChannelEdits(doc, edited, catalog, 'start_1');
+    expect(Object.keys(followed.state)).toEqual(['question', 'llm', 'llm_3']);
+    expect(followed.nodes.find((n) => n.id === 'llm_1')?.config.prompt).toBe('{{ state.question }}');
+    // Pointing the field at an existing channel only repoints it.
+    const repointed = setNodeConfig(doc, 'start_1', { ...start, inputs: [{ channel: 'llm', label: 'Input' }] });
+    expect(followChannelEdits(doc, repointed, catalog, 'start_1')).toBe(repointed);
+    // Cleared: nothing renamed (the field shows its problem until a name is typed).
+    const cleared = setNodeConfig(doc, 'start_1', { ...start, inputs: [{ channel: '', label: 'Input' }] });
+    expect(followChannelEdits(doc, cleared, catalog, 'start_1').state.input).toBeDefined();
   });
 });

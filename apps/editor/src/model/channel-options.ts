@@ -1,5 +1,5 @@
 import type { WorkflowDocument } from '@flowcraft/schema';
-import { channelSlug, declareChannel, namesInUse, uniqueName } from './auto-channels.js';
+import { channelSlug, declareChannel, namesInUse, renameChannel, uniqueName } from './auto-channels.js';
 import { channelRefs, channelTypeFor } from './channel-fields.js';
 import { isRecord } from './json-schema.js';
 import type { DescriptionCatalog } from './node-catalog.js';
@@ -90,4 +90,37 @@ export function declareWrites(doc: WorkflowDocument, catalog: DescriptionCatalog
     if (r.role === 'write' && !next.state[r.name])
       next = declareChannel(next, r.name, channelTypeFor(d, node.config, String(r.path[0])));
   return next;
+}
+
+/**
+ * A channel name edited in a field that writes it (a start input, an output channel): the declared channel
+ * is renamed with every reference, as long as no other node writes it and the new name is free — so a
+ * start input's channel and the prompts reading it move together. Otherwise the edit only repoints the field.
+ */
+export function followChannelEdits(
+  before: WorkflowDocument,
+  after: WorkflowDocument,
+  catalog: DescriptionCatalog,
+  nodeId: string,
+): WorkflowDocument {
+  const was = before.nodes.find((n) => n.id === nodeId);
+  const now = after.nodes.find((n) => n.id === nodeId);
+  const d = now && catalog.describe(now.type);
+  if (!was || !now || !d) return after;
+  const oldRefs = new Map(channelRefs(d, was.config).map((r) => [r.path.join('.'), r]));
+  let doc = after;
+  for (const r of channelRefs(d, now.config)) {
+    const old = oldRefs.get(r.path.join('.'));
+    if (!old || r.role !== 'write' || old.name === r.name || !doc.state[old.name]) continue;
+    if (namesInUse(doc).has(r.name) || writtenElsewhere(doc, catalog, old.name, nodeId)) continue;
+    doc = renameChannel(doc, old.name, r.name);
+  }
+  return doc;
+}
+
+function writtenElsewhere(doc: WorkflowDocument, catalog: DescriptionCatalog, name: string, nodeId: string): boolean {
+  return doc.nodes.some((n) => {
+    const d = n.id !== nodeId && catalog.describe(n.type);
+    return d ? channelRefs(d, n.config).some((r) => r.role === 'write' && r.name === name) : false;
+  });
 }
