@@ -61,6 +61,13 @@ describe.runIf(RUN_BROWSER_TESTS)('first hour: building by mouse', () => {
     const workflowId = workflowIdOf(page);
 
     const start = await dropFromPalette(page, 'start', { x: 100, y: 60 });
+    // "+ Add run input" gives a fresh, declared channel and no error; removing it drops the channel again.
+    await page.getByTestId('field-add-inputs').click();
+    expect(await page.getByTestId('field-inputs.1.channel').inputValue()).toBe('input_2');
+    await page.waitForTimeout(700); // both validators (editor 120 ms, engine 500 ms) have answered
+    expect(await page.locator('[data-testid=node-inspector] [data-testid=field-problem]').count()).toBe(0);
+    await page.getByTestId('field-remove-inputs.1').click();
+    await expect.poll(() => page.getByTestId('field-inputs.1.channel').count()).toBe(0);
     const triage = await dropFromPalette(page, 'llm', { x: 400, y: 60 });
     await page.getByTestId('node-label-input').fill('Triage');
     const router = await dropFromPalette(page, 'router', { x: 260, y: 240 });

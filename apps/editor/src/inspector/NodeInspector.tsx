@@ -4,7 +4,13 @@ import { documentStore, useCatalog, useDocument, useProblems } from '../app/stor
 import { setNodeConfig, setNodeLabel } from '../model/document-ops.js';
 import { fieldKey, fieldProblems } from '../model/problem-index.js';
 import { declareChannel } from '../model/auto-channels.js';
-import { channelChoices, declareWrites, followChannelEdits, newListItem } from '../model/channel-options.js';
+import {
+  channelChoices,
+  declareWrites,
+  dropUnusedWrites,
+  followChannelEdits,
+  newListItem,
+} from '../model/channel-options.js';
 import type { FieldFix } from '../form/form-context.js';
 import { SchemaForm } from '../form/SchemaForm.js';
 import type { JsonSchema } from '../model/json-schema.js';
@@ -66,9 +72,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         if (!catalog) return next;
         // A list item just added (a start input) declares the channel it names; a renamed written
         // channel takes its declaration and references along.
-        return path.endsWith('.add')
-          ? declareWrites(next, catalog, nodeId)
-          : followChannelEdits(d, next, catalog, nodeId);
+        if (path.endsWith('.add')) return declareWrites(next, catalog, nodeId);
+        if (path.endsWith('.remove')) return dropUnusedWrites(d, next, catalog, nodeId);
+        return followChannelEdits(d, next, catalog, nodeId);
       }, `config:${nodeId}:${path}`),
     [nodeId, catalog],
   );

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowDocument } from '@flowcraft/schema';
 import { addEdge, addNode, setNodeConfig } from './document-ops.js';
-import { channelChoices, declareWrites, followChannelEdits, newListItem, upstreamOf } from './channel-options.js';
+import {
+  channelChoices,
+  declareWrites,
+  dropUnusedWrites,
+  followChannelEdits,
+  newListItem,
+  upstreamOf,
+} from './channel-options.js';
 import { DescriptionCatalog } from './node-catalog.js';
 import { endDesc, llmDesc, routerDesc, startDesc } from './test-descriptions.js';
 
@@ -57,5 +64,20 @@ describe('editing a written channel name', () => {
     // Cleared: nothing renamed (the field shows its problem until a name is typed).
     const cleared = setNodeConfig(doc, 'start_1', { ...start, inputs: [{ channel: '', label: 'Input' }] });
     expect(followChannelEdits(doc, cleared, catalog, 'start_1').state.input).toBeDefined();
+  });
+});
+
+describe('removing a start input', () => {
+  it('drops its channel when nothing reads it, keeps it when a prompt does', () => {
+    let doc = chain();
+    const start = doc.nodes[0]?.config ?? {};
+    doc = declareWrites(
+      setNodeConfig(doc, 'start_1', { ...start, inputs: [{ channel: 'input' }, { channel: 'input_2' }] }),
+      catalog,
+      'start_1',
+    );
+    expect(doc.state.input_2).toBeDefined();
+    const removed = setNodeConfig(doc, 'start_1', { ...start, inputs: [] });
+    expect(Object.keys(dropUnusedWrites(doc, removed, catalog, 'start_1').state)).toEqual(['input', 'llm', 'llm_3']);
   });
 });

@@ -1,5 +1,5 @@
 import type { WorkflowDocument } from '@flowcraft/schema';
-import { channelSlug, declareChannel, namesInUse, renameChannel, uniqueName } from './auto-channels.js';
+import { channelSlug, declareChannel, isReferenced, namesInUse, renameChannel, uniqueName } from './auto-channels.js';
 import { channelRefs, channelTypeFor } from './channel-fields.js';
 import { isRecord } from './json-schema.js';
 import type { DescriptionCatalog } from './node-catalog.js';
@@ -123,4 +123,24 @@ function writtenElsewhere(doc: WorkflowDocument, catalog: DescriptionCatalog, na
     const d = n.id !== nodeId && catalog.describe(n.type);
     return d ? channelRefs(d, n.config).some((r) => r.role === 'write' && r.name === name) : false;
   });
+}
+
+/** A list item removed (a start input): the channels only it wrote, and nothing reads, are dropped too. */
+export function dropUnusedWrites(
+  before: WorkflowDocument,
+  after: WorkflowDocument,
+  catalog: DescriptionCatalog,
+  nodeId: string,
+): WorkflowDocument {
+  const was = before.nodes.find((n) => n.id === nodeId);
+  const d = was && catalog.describe(was.type);
+  if (!was || !d) return after;
+  let state = after.state;
+  for (const r of channelRefs(d, was.config)) {
+    if (r.role !== 'write' || !state[r.name] || isReferenced(after, r.name)) continue;
+    if (writtenElsewhere(after, catalog, r.name, nodeId)) continue;
+    const { [r.name]: _gone, ...rest } = state;
+    state = rest;
+  }
+  return state === after.state ? after : { ...after, state };
 }
