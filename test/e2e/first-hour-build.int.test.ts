@@ -75,6 +75,8 @@ describe.runIf(RUN_BROWSER_TESTS)('first hour: building by mouse', () => {
     await page.getByTestId('field-add-routes').click();
     await page.getByTestId('field-routes.0.label').fill('Billing');
     await page.getByTestId('field-routes.1.label').fill('Technical');
+    // Offline, with nothing scripted, the router will take its first route: the inspector says so.
+    await expect.poll(() => page.getByTestId('scripted-hint').textContent()).toContain('first route “Billing”');
     const billing = await dropFromPalette(page, 'llm', { x: 120, y: 480 });
     await page.getByTestId('node-label-input').fill('Billing reply');
     const tech = await dropFromPalette(page, 'llm', { x: 460, y: 480 });
