@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { EditorPage } from './pages/EditorPage.js';
 import { useRoute } from './controllers/navigation.js';
 import { useUi } from './stores/app-stores.js';
+import { RecoveryPage } from './workflows/RecoveryPage.js';
 import { WorkflowsPage } from './workflows/WorkflowsPage.js';
 import { Toasts } from './ui/Toasts.js';
 import { DialogHost } from './ui/DialogHost.js';
@@ -19,6 +20,8 @@ export function App() {
     <>
       {route.page === 'editor' ? (
         <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+      ) : route.page === 'recover' ? (
+        <RecoveryPage key={route.workflowId} workflowId={route.workflowId} />
       ) : (
         <WorkflowsPage />
       )}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StateChange, TokenUsage, TraceEvent } from '@flowcraft/schema';
+import { StateDiff, ThreadState, TokenUsage, TraceEvent } from '@flowcraft/schema';
 import { request } from './http.js';
 import { Run, RunHandle } from './schemas.js';
 
@@ -12,43 +12,13 @@ import { Run, RunHandle } from './schemas.js';
 const enc = encodeURIComponent;
 const JsonObject = z.record(z.string(), z.unknown());
 
-export const CheckpointSource = z.enum(['input', 'loop', 'update', 'fork']);
-export type CheckpointSource = z.infer<typeof CheckpointSource>;
-
-export const ThreadTask = z.object({
-  id: z.string(),
-  nodeId: z.string(),
-  interrupts: z.array(z.object({ id: z.string(), value: z.unknown() })).default([]),
-  error: z.unknown().nullable().optional(),
-});
-
-/** A thread's state at one checkpoint. */
-export const ThreadState = z.object({
-  threadId: z.string(),
-  checkpointId: z.string(),
-  parentCheckpointId: z.string().nullable(),
-  step: z.number().int(),
-  source: CheckpointSource.or(z.string()),
-  values: JsonObject,
-  next: z.array(z.string()),
-  tasks: z.array(ThreadTask).default([]),
-  runId: z.string().nullable().default(null),
-  metadata: JsonObject.default({}),
-  createdAt: z.string(),
-});
-export type ThreadState = z.infer<typeof ThreadState>;
+// A thread's state at one checkpoint, and the diff of a checkpoint: the engine's wire types.
+export { CheckpointSource, ThreadTask, ThreadState } from '@flowcraft/schema';
 
 export const HistoryPage = z.object({ items: z.array(ThreadState), nextCursor: z.string().nullable() });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
-export const StateDiff = z.object({
-  checkpointId: z.string(),
-  parentCheckpointId: z.string().nullable(),
-  ran: z.array(z.string()),
-  next: z.array(z.string()),
-  changes: z.array(StateChange),
-});
-export type StateDiff = z.infer<typeof StateDiff>;
+export { StateDiff } from '@flowcraft/schema';
 
 export const EventsPage = z.object({ items: z.array(TraceEvent), lastSeq: z.number().int() });
 

@@ -15,8 +15,8 @@ import type { Template } from './schemas.js';
 
 const enc = encodeURIComponent;
 
-export function listWorkflows(q?: string) {
-  return request('/v1/workflows', pageOf(WorkflowSummary), { query: { q, limit: 100 } });
+export function listWorkflows(q?: string, cursor?: string, limit = 100) {
+  return request('/v1/workflows', pageOf(WorkflowSummary), { query: { q, limit, cursor } });
 }
 
 export function getWorkflow(id: string) {

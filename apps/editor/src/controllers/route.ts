@@ -1,7 +1,13 @@
 /** Hash routes (they work with relative asset paths wherever the app is served). */
-export type Route = { page: 'list' } | { page: 'editor'; workflowId: string; version: number | undefined };
+export type Route =
+  | { page: 'list' }
+  | { page: 'editor'; workflowId: string; version: number | undefined }
+  /** A stored document the canvas cannot show, opened as JSON to repair. */
+  | { page: 'recover'; workflowId: string };
 
 export function parseRoute(hash: string): Route {
+  const r = /^#\/w\/([^/?]+)\/recover/.exec(hash);
+  if (r?.[1]) return { page: 'recover', workflowId: decodeURIComponent(r[1]) };
   const m = /^#\/w\/([^/?]+)(?:\/v\/(\d+))?/.exec(hash);
   if (m?.[1]) return { page: 'editor', workflowId: decodeURIComponent(m[1]), version: m[2] ? Number(m[2]) : undefined };
   return { page: 'list' };
@@ -9,5 +15,6 @@ export function parseRoute(hash: string): Route {
 
 export function routeHash(route: Route): string {
   if (route.page === 'list') return '#/';
+  if (route.page === 'recover') return `#/w/${encodeURIComponent(route.workflowId)}/recover`;
   return `#/w/${encodeURIComponent(route.workflowId)}${route.version !== undefined ? `/v/${route.version}` : ''}`;
 }

@@ -5,6 +5,7 @@ import type { RunSubscription } from '../api/run-socket.js';
 import { cancelRun, listRuns, resumeRun, startRun } from '../api/runs-api.js';
 import type { StartRun } from '../api/runs-api.js';
 import { isDirty } from '../stores/document-store.js';
+import type { SideTab } from '../stores/ui-store.js';
 import { documentStore, runStore, toast, uiStore } from '../stores/app-stores.js';
 import { saveCurrent } from './workflow-actions.js';
 
@@ -55,7 +56,7 @@ export type RunOptions = Omit<StartRun, 'workflowId' | 'version' | 'input'>;
 export async function runWorkflow(
   input: Record<string, unknown>,
   options: RunOptions = {},
-  tab: 'run' | 'debug' = 'run',
+  tab: SideTab = 'run',
 ): Promise<string | undefined> {
   const s = documentStore.getState();
   if (!s.workflowId) return undefined;

@@ -2,7 +2,8 @@ import { WorkflowDocument } from '@flowcraft/schema';
 import { ApiError, errorMessage } from '../api/http.js';
 import { getVersion, getWorkflow, saveWorkflow } from '../api/workflows-api.js';
 import { isDirty } from '../stores/document-store.js';
-import { documentStore, problemsStore, toast } from '../stores/app-stores.js';
+import { replaceRoute } from './navigation.js';
+import { documentStore, draftErrorsStore, problemsStore, toast } from '../stores/app-stores.js';
 
 export type LoadResult = { ok: true } | { ok: false; message: string };
 
@@ -19,14 +20,18 @@ export async function openWorkflow(workflowId: string, version?: number, opts: O
     const latest = await getWorkflow(workflowId);
     const stored = version !== undefined && version !== latest.version ? await getVersion(workflowId, version) : latest;
     const parsed = WorkflowDocument.safeParse(stored.document);
-    if (!parsed.success)
+    if (!parsed.success) {
+      // Nothing stored is unreachable: the latest version opens as JSON to repair.
+      if (version === undefined || version === latest.version) replaceRoute({ page: 'recover', workflowId });
       return {
         ok: false,
         message: `This document cannot be shown on the canvas: ${parsed.error.issues[0]?.message ?? 'invalid shape'}`,
       };
+    }
     await opts.ready;
     opts.beforeShow?.(parsed.data);
     problemsStore.getState().reset();
+    draftErrorsStore.getState().clear();
     documentStore.getState().load(parsed.data, {
       workflowId,
       version: latest.version,
@@ -42,6 +47,11 @@ export async function openWorkflow(workflowId: string, version?: number, opts: O
 export async function saveCurrent(message?: string): Promise<boolean> {
   const s = documentStore.getState();
   if (!s.workflowId || s.readOnlyVersion !== undefined) return false;
+  const drafts = [...draftErrorsStore.getState().errors.values()];
+  if (drafts.length > 0) {
+    toast('error', `Not saved: fix the highlighted field first (${drafts[0]}).`);
+    return false;
+  }
   if (!isDirty(s)) return true;
   const snapshot = s.doc;
   try {

@@ -1,6 +1,8 @@
 import { openRun } from '../controllers/debug-controller.js';
 import { runsStore, uiStore, useDocument, useRun, useRuns, useScrub } from '../stores/app-stores.js';
 import { formatMs } from '../model/node-summary.js';
+import { runTitle } from '../model/run-title.js';
+import { STATUS_WORDS } from '../model/status-words.js';
 
 function durationOf(startedAt: string | null, finishedAt: string | null): number | undefined {
   if (!startedAt || !finishedAt) return undefined;
@@ -17,6 +19,7 @@ export function RunsList() {
   const watched = useRun((s) => s.run?.runId);
   const scrubbing = useScrub((s) => s.runId);
   const workflowId = useDocument((s) => s.workflowId);
+  const workflowName = useDocument((s) => s.doc.name);
   return (
     <section className="card debug-section stack" data-testid="runs-list">
       <div className="row">
@@ -64,8 +67,10 @@ export function RunsList() {
               aria-label={`Pick run ${r.id} to compare`}
             />
             <button type="button" className="run-open" data-testid="open-run" onClick={() => void openRun(r)}>
-              <span className={`pill ${r.status}`}>{r.status}</span>
-              <span className="small grow truncate">{new Date(r.createdAt).toLocaleTimeString()}</span>
+              <span className={`pill ${r.status}`}>{STATUS_WORDS[r.status]}</span>
+              <span className="small grow truncate" data-testid="run-title">
+                {runTitle(r, workflowName)}
+              </span>
               <span className="faint small">{formatMs(durationOf(r.startedAt, r.finishedAt))}</span>
               <span className="faint small">{r.tokens.input + r.tokens.output} tok</span>
               {r.forkedFrom && (

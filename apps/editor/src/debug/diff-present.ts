@@ -1,3 +1,4 @@
+import { isRecord } from '@flowcraft/schema';
 import type { StateChange } from '@flowcraft/schema';
 
 /** A run of text in a two-sided diff. */
@@ -95,10 +96,6 @@ export function pretty(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return value;
   return JSON.stringify(value, null, 2) ?? String(value);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {

@@ -14,7 +14,7 @@ interface Props {
 
 /** A list: one row per item (objects as sub-forms), add, remove and reorder. */
 export function ArrayField({ field, value, path, onChange }: Props) {
-  const { readOnly, testIdPrefix } = useFormContext();
+  const { readOnly, testIdPrefix, newItem } = useFormContext();
   const items = field.schema.items ?? {};
   const itemIsObject = kindOf(items) === 'object' && items.properties !== undefined;
   // An array field with a scalar widget hint (e.g. end outputs: channel) uses it for each item.
@@ -105,7 +105,7 @@ export function ArrayField({ field, value, path, onChange }: Props) {
           type="button"
           className="btn small"
           data-testid={pathId(`${testIdPrefix}-add`, path)}
-          onClick={() => onChange([...value, emptyValue(items)], `${key}.add`)}
+          onClick={() => onChange([...value, newItem?.(path, value) ?? emptyValue(items)], `${key}.add`)}
         >
           + Add {field.label.toLowerCase().replace(/s$/, '')}
         </button>

@@ -4,6 +4,7 @@ import { EXPRESSION_LANGUAGE, TEMPLATE_LANGUAGE } from '../code/template-languag
 import type { FieldSpec } from './form-fields.js';
 import { dropsWhenEmpty } from './form-fields.js';
 import { pathId, useFormContext } from './form-context.js';
+import type { ChannelOption } from './form-context.js';
 import { ArrayField } from './ArrayField.js';
 import { JsonField } from './JsonField.js';
 import { ObjectFields } from './ObjectFields.js';
@@ -17,6 +18,11 @@ interface Props {
   invalid: boolean;
 }
 
+function channelLabel(c: ChannelOption): string {
+  const who = c.writtenBy ? ` · ${c.upstream ? 'from' : 'written by'} ${c.writtenBy}` : '';
+  return `${c.type}${who}`;
+}
+
 const CODE_HEIGHT: Record<string, number> = { template: 96, code: 160, expression: 34 };
 
 function languageOf(field: FieldSpec): string {
@@ -28,7 +34,7 @@ function languageOf(field: FieldSpec): string {
 
 /** The input for one field, by widget. */
 export function FieldControl({ field, value, path, onChange, invalid }: Props) {
-  const { channels, readOnly, testIdPrefix, renderField } = useFormContext();
+  const { channels, channelOptions, readOnly, testIdPrefix, renderField } = useFormContext();
   const id = pathId(testIdPrefix, path);
   const custom = renderField?.({ field, path, value, onChange, readOnly, invalid, id });
   if (custom !== undefined) return custom;
@@ -113,7 +119,14 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
       );
     case 'json':
       return (
-        <JsonField testId={id} value={value} onChange={(v) => onChange(v, key)} readOnly={readOnly} invalid={invalid} />
+        <JsonField
+          testId={id}
+          label={field.label}
+          value={value}
+          onChange={(v) => onChange(v, key)}
+          readOnly={readOnly}
+          invalid={invalid}
+        />
       );
     case 'model':
       return (
@@ -136,15 +149,15 @@ export function FieldControl({ field, value, path, onChange, invalid }: Props) {
             id={id}
             data-testid={id}
             className={`input${cls}`}
-            list={`${field.widget}-options`}
+            list={`${id}-options`}
             value={text}
             readOnly={readOnly}
             placeholder={field.placeholder ?? 'channel'}
             onChange={(e) => setText(e.target.value)}
           />
-          <datalist id={`${field.widget}-options`}>
-            {channels.map((c) => (
-              <option key={c} value={c} />
+          <datalist id={`${id}-options`} data-testid={`${id}-options`}>
+            {(channelOptions ?? channels.map((c) => ({ name: c, type: '', upstream: false }))).map((c) => (
+              <option key={c.name} value={c.name} label={channelLabel(c)} />
             ))}
           </datalist>
         </>

@@ -11,8 +11,9 @@ interface Props {
 
 /** Label, control, help and problems of one field. */
 export function FieldRow({ field, value, path, onChange }: Props) {
-  const { issuesAt, testIdPrefix } = useFormContext();
+  const { issuesAt, testIdPrefix, fixesAt, readOnly } = useFormContext();
   const issues = issuesAt(path);
+  const fixes = readOnly || issues.length === 0 ? [] : (fixesAt?.(path) ?? []);
   const inline = field.widget === 'switch';
   return (
     <div
@@ -29,6 +30,11 @@ export function FieldRow({ field, value, path, onChange }: Props) {
         <div key={m} className="problem-text" data-testid="field-problem">
           {m}
         </div>
+      ))}
+      {fixes.map((f) => (
+        <button key={f.testId} type="button" className="btn small fix" data-testid={f.testId} onClick={f.apply}>
+          {f.label}
+        </button>
       ))}
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { CodeField } from '../code/CodeField.js';
+import { draftErrorsStore } from '../stores/draft-errors-store.js';
 
 interface Props {
   value: unknown;
@@ -7,6 +8,8 @@ interface Props {
   readOnly: boolean;
   invalid: boolean;
   testId: string;
+  /** Names the field in the message that blocks Save. */
+  label?: string | undefined;
 }
 
 function show(value: unknown): string {
@@ -14,9 +17,14 @@ function show(value: unknown): string {
 }
 
 /** Any JSON value, edited as text; only parseable text is stored. */
-export function JsonField({ value, onChange, readOnly, invalid, testId }: Props) {
+export function JsonField({ value, onChange, readOnly, invalid, testId, label }: Props) {
   const [text, setText] = useState(() => show(value));
   const [error, setError] = useState<string | undefined>();
+  // Text that does not parse blocks Save (nothing typed is silently dropped) until fixed or unmounted.
+  useEffect(() => {
+    draftErrorsStore.getState().set(testId, error === undefined ? undefined : `${label ?? testId}: ${error}`);
+  }, [error, testId, label]);
+  useEffect(() => () => draftErrorsStore.getState().set(testId, undefined), [testId]);
   useEffect(() => {
     // Follow outside changes (undo) unless the text already means this value.
     setText((current) => {
@@ -54,7 +62,11 @@ export function JsonField({ value, onChange, readOnly, invalid, testId }: Props)
         readOnly={readOnly}
         invalid={invalid || error !== undefined}
       />
-      {error && <div className="problem-text">JSON: {error}</div>}
+      {error && (
+        <div className="problem-text" data-testid="field-problem">
+          JSON: {error} — not saved until fixed
+        </div>
+      )}
     </>
   );
 }

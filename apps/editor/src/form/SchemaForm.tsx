@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { UiHint } from '@flowcraft/schema';
 import type { JsonSchema } from '../model/json-schema.js';
 import { FormCtx } from './form-context.js';
-import type { FieldRender, FormContext } from './form-context.js';
+import type { ChannelOption, FieldFix, FieldRender, FormContext } from './form-context.js';
 import { ObjectFields } from './ObjectFields.js';
 
 export interface SchemaFormProps {
@@ -17,6 +17,9 @@ export interface SchemaFormProps {
   testIdPrefix?: string;
   /** Custom controls for some fields (e.g. MCP pickers). */
   renderField?: FieldRender;
+  channelOptions?: readonly ChannelOption[];
+  fixesAt?: (path: readonly (string | number)[]) => FieldFix[];
+  newItem?: (path: readonly (string | number)[], existing: readonly unknown[]) => unknown;
 }
 
 /** A form generated from a JSON Schema and UI hints (our own small renderer; see the editor CONTEXT). */
@@ -30,6 +33,9 @@ export function SchemaForm({
   readOnly,
   testIdPrefix,
   renderField,
+  channelOptions,
+  fixesAt,
+  newItem,
 }: SchemaFormProps) {
   const ctx = useMemo<FormContext>(
     () => ({
@@ -38,8 +44,11 @@ export function SchemaForm({
       readOnly: readOnly ?? false,
       testIdPrefix: testIdPrefix ?? 'field',
       renderField,
+      channelOptions,
+      fixesAt,
+      newItem,
     }),
-    [issuesAt, channels, readOnly, testIdPrefix, renderField],
+    [issuesAt, channels, readOnly, testIdPrefix, renderField, channelOptions, fixesAt, newItem],
   );
   return (
     <FormCtx.Provider value={ctx}>

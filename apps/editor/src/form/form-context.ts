@@ -13,6 +13,21 @@ export type FieldRender = (args: {
   id: string;
 }) => ReactNode | undefined;
 
+/** A channel offered by channel fields: its type and which node writes it (upstream nodes first). */
+export interface ChannelOption {
+  name: string;
+  type: string;
+  writtenBy?: string | undefined;
+  upstream: boolean;
+}
+
+/** A one-click fix shown under a field. */
+export interface FieldFix {
+  label: string;
+  testId: string;
+  apply: () => void;
+}
+
 export interface FormContext {
   /** Problems for a path inside the edited value. */
   issuesAt: (path: readonly (string | number)[]) => string[];
@@ -22,6 +37,12 @@ export interface FormContext {
   /** Prefix of `data-testid`s: `${prefix}-${path}`. */
   testIdPrefix: string;
   renderField?: FieldRender | undefined;
+  /** Channels with their types and writers (shown in channel pickers). */
+  channelOptions?: readonly ChannelOption[] | undefined;
+  /** One-click fixes for the problems of a field. */
+  fixesAt?: ((path: readonly (string | number)[]) => FieldFix[]) | undefined;
+  /** A new list item for `+ Add` (fresh ids and channel names); undefined keeps the schema's empty value. */
+  newItem?: ((path: readonly (string | number)[], existing: readonly unknown[]) => unknown) | undefined;
 }
 
 export const FormCtx = createContext<FormContext>({

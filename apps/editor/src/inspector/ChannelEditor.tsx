@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { ChannelReducer, ChannelType } from '@flowcraft/schema';
 import type { Channel, WorkflowDocument } from '@flowcraft/schema';
-import { documentStore, useDocument } from '../stores/app-stores.js';
+import { documentStore, draftErrorsStore, useDocument, useDraftErrors } from '../stores/app-stores.js';
+import { renameChannel } from '../model/auto-channels.js';
 
 const DEFAULT_REDUCER: Record<ChannelType, ChannelReducer> = {
   string: 'replace',
@@ -16,11 +17,21 @@ function setChannel(doc: WorkflowDocument, name: string, channel: Channel): Work
   return { ...doc, state: { ...doc.state, [name]: channel } };
 }
 
-function renameChannel(doc: WorkflowDocument, from: string, to: string): WorkflowDocument {
-  if (from === to || !to || doc.state[to]) return doc;
-  const state: Record<string, Channel> = {};
-  for (const [k, v] of Object.entries(doc.state)) state[k === from ? to : k] = v;
-  return { ...doc, state };
+/** Rename a channel and every reference to it (a taken or empty name is refused). */
+function rename(doc: WorkflowDocument, from: string, to: string): WorkflowDocument {
+  if (from === to || !to || doc.state[to] || doc.nodes.some((n) => n.id === to)) return doc;
+  return renameChannel(doc, from, to);
+}
+
+/** A typed default: JSON, or plain text for a string channel; anything else is refused with a reason. */
+function parseDefault(text: string, type: ChannelType): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (text === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    if (type === 'string') return { ok: true, value: text };
+    return { ok: false, message: err instanceof Error ? err.message : 'not JSON' };
+  }
 }
 
 function removeChannel(doc: WorkflowDocument, name: string): WorkflowDocument {
@@ -37,6 +48,7 @@ export function ChannelEditor() {
   const state = useDocument((s) => s.doc.state);
   const readOnly = useDocument((s) => s.readOnlyVersion !== undefined);
   const [newName, setNewName] = useState('');
+  const drafts = useDraftErrors((s) => s.errors);
   const edit = documentStore.getState().edit;
   const add = () => {
     const name = newName.trim();
@@ -55,7 +67,7 @@ export function ChannelEditor() {
               defaultValue={name}
               readOnly={readOnly}
               aria-label="Channel name"
-              onBlur={(e) => edit((d) => renameChannel(d, name, e.target.value.trim()))}
+              onBlur={(e) => edit((d) => rename(d, name, e.target.value.trim()))}
             />
             <select
               className="select narrow"
@@ -91,7 +103,10 @@ export function ChannelEditor() {
                 className="btn ghost small icon danger"
                 title="Remove channel"
                 data-testid={`channel-remove-${name}`}
-                onClick={() => edit((d) => removeChannel(d, name))}
+                onClick={() => {
+                  draftErrorsStore.getState().set(`channel-default:${name}`, undefined);
+                  edit((d) => removeChannel(d, name));
+                }}
               >
                 ✕
               </button>
@@ -99,24 +114,23 @@ export function ChannelEditor() {
           </div>
           <div className="row">
             <input
-              className="input mono grow"
               key={defaultText(c)}
               placeholder="default (JSON)"
               defaultValue={defaultText(c)}
               readOnly={readOnly}
               aria-label="Default"
+              className={`input mono grow${drafts.has(`channel-default:${name}`) ? ' invalid' : ''}`}
+              data-testid={`channel-default-${name}`}
               onBlur={(e) => {
-                const t = e.target.value.trim();
-                try {
-                  const value: unknown = t === '' ? undefined : JSON.parse(t);
-                  edit((d) => {
-                    const { default: _d, ...rest } = c;
-                    return setChannel(d, name, value === undefined ? rest : { ...rest, default: value });
-                  });
-                } catch {
-                  // not JSON: take it as a string
-                  edit((d) => setChannel(d, name, { ...c, default: t }));
-                }
+                const parsed = parseDefault(e.target.value.trim(), c.type);
+                draftErrorsStore
+                  .getState()
+                  .set(`channel-default:${name}`, parsed.ok ? undefined : `Default of “${name}”: ${parsed.message}`);
+                if (!parsed.ok) return;
+                edit((d) => {
+                  const { default: _d, ...rest } = c;
+                  return setChannel(d, name, parsed.value === undefined ? rest : { ...rest, default: parsed.value });
+                });
               }}
             />
             <input
@@ -130,6 +144,11 @@ export function ChannelEditor() {
               }
             />
           </div>
+          {drafts.get(`channel-default:${name}`) && (
+            <div className="problem-text" data-testid="field-problem">
+              {drafts.get(`channel-default:${name}`)} — not saved until fixed
+            </div>
+          )}
         </div>
       ))}
       {Object.keys(state).length === 0 && (

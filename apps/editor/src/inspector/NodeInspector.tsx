@@ -1,11 +1,23 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
+import { registerStateCompletion, setCompletionChannels } from '../form/state-completion.js';
 import { documentStore, useCatalog, useDocument, useProblems } from '../stores/app-stores.js';
 import { setNodeConfig, setNodeLabel } from '../model/document-ops.js';
-import { fieldProblems } from '../model/problem-index.js';
+import { fieldKey, fieldProblems } from '../model/problem-index.js';
+import { declareChannel } from '../model/auto-channels.js';
+import {
+  channelChoices,
+  declareWrites,
+  dropUnusedWrites,
+  followChannelEdits,
+  newListItem,
+} from '../model/channel-options.js';
+import type { FieldFix } from '../form/form-context.js';
 import { SchemaForm } from '../form/SchemaForm.js';
 import type { JsonSchema } from '../model/json-schema.js';
 import { deleteSelection } from '../canvas/editor-commands.js';
 import { McpToolAdder, mcpFieldRenderer } from './McpPickers.js';
+import { ScriptedReplies } from './ScriptedReplies.js';
+import './inspector-extras.css';
 
 /** A `tools` list whose items may be `{ kind: 'mcp', … }` (the agent node). */
 function acceptsMcpTools(schema: JsonSchema): boolean {
@@ -22,15 +34,49 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
   const readOnly = useDocument((s) => s.readOnlyVersion !== undefined);
   const catalog = useCatalog((s) => s.catalog);
   const index = useProblems((s) => s.index);
+  const doc = useDocument((s) => s.doc);
   const channels = useMemo(() => Object.keys(state), [state]);
+  const channelOptions = useMemo(
+    () => (catalog ? channelChoices(doc, catalog, nodeId) : undefined),
+    [doc, catalog, nodeId],
+  );
+  useEffect(() => {
+    setCompletionChannels(channelOptions ?? []);
+    void registerStateCompletion();
+  }, [channelOptions]);
+  const fixesAt = useCallback(
+    (path: readonly (string | number)[]): FieldFix[] =>
+      (index.unknownChannels.get(fieldKey(nodeId, path)) ?? []).map((name) => ({
+        label: `Declare channel “${name}”`,
+        testId: `fix-declare-${name}`,
+        apply: () => documentStore.getState().edit((d) => declareChannel(d, name, 'string')),
+      })),
+    [index, nodeId],
+  );
+  const newItem = useCallback(
+    (path: readonly (string | number)[], existing: readonly unknown[]) => {
+      const s = documentStore.getState();
+      const type = s.doc.nodes.find((n) => n.id === nodeId)?.type;
+      return catalog && type ? newListItem(s.doc, catalog, type, path, existing) : undefined;
+    },
+    [catalog, nodeId],
+  );
   const issuesAt = useCallback(
     (path: readonly (string | number)[]) => fieldProblems(index, nodeId, path),
     [index, nodeId],
   );
   const onChange = useCallback(
     (config: Record<string, unknown>, path: string) =>
-      documentStore.getState().edit((d) => setNodeConfig(d, nodeId, config), `config:${nodeId}:${path}`),
-    [nodeId],
+      documentStore.getState().edit((d) => {
+        const next = setNodeConfig(d, nodeId, config);
+        if (!catalog) return next;
+        // A list item just added (a start input) declares the channel it names; a renamed written
+        // channel takes its declaration and references along.
+        if (path.endsWith('.add')) return declareWrites(next, catalog, nodeId);
+        if (path.endsWith('.remove')) return dropUnusedWrites(d, next, catalog, nodeId);
+        return followChannelEdits(d, next, catalog, nodeId);
+      }, `config:${nodeId}:${path}`),
+    [nodeId, catalog],
   );
   const config = node?.config;
   const renderField = useMemo(() => (config ? mcpFieldRenderer(config) : undefined), [config]);
@@ -90,6 +136,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           onChange={onChange}
           issuesAt={issuesAt}
           channels={channels}
+          fixesAt={fixesAt}
+          newItem={newItem}
+          {...(channelOptions ? { channelOptions } : {})}
           readOnly={readOnly}
           testIdPrefix="field"
           {...(renderField ? { renderField } : {})}
@@ -97,6 +146,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
       ) : (
         <div className="problem-text">Unknown node type “{node.type}”: its settings cannot be edited here.</div>
       )}
+      <ScriptedReplies nodeId={nodeId} />
       {schema && acceptsMcpTools(schema) && !readOnly && (
         <McpToolAdder
           existing={Array.isArray(node.config.tools) ? node.config.tools : []}

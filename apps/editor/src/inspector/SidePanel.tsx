@@ -2,6 +2,7 @@ import { uiStore, useDocument, useProblems, useUi } from '../stores/app-stores.j
 import type { SideTab } from '../stores/ui-store.js';
 import { RunPanel } from '../run/RunPanel.js';
 import { DebugPanel } from '../debug/DebugPanel.js';
+import { PlaygroundPanel } from '../playground/PlaygroundPanel.js';
 import { Inspector } from './Inspector.js';
 import { ProblemsPanel } from './ProblemsPanel.js';
 import { VersionsPanel } from './VersionsPanel.js';
@@ -9,6 +10,7 @@ import { VersionsPanel } from './VersionsPanel.js';
 const TABS: { id: SideTab; label: string }[] = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'run', label: 'Run' },
+  { id: 'playground', label: 'Chat' },
   { id: 'debug', label: 'Debug' },
   { id: 'problems', label: 'Problems' },
   { id: 'versions', label: 'Versions' },
@@ -39,6 +41,7 @@ export function SidePanel() {
       <div className="side-body">
         {tab === 'inspector' && <Inspector />}
         {tab === 'run' && <RunPanel />}
+        {tab === 'playground' && <PlaygroundPanel />}
         {tab === 'debug' && <DebugPanel />}
         {tab === 'problems' && <ProblemsPanel />}
         {tab === 'versions' && workflowId && <VersionsPanel workflowId={workflowId} />}

@@ -1,11 +1,13 @@
 import { useMemo, useState } from 'react';
 import { z } from 'zod';
 import { ModelScript, WorkflowSettings } from '@flowcraft/schema';
-import { documentStore, useDocument } from '../stores/app-stores.js';
+import { documentStore, draftErrorsStore, useDocument, useDraftErrors } from '../stores/app-stores.js';
 import { readSchema } from '../model/json-schema.js';
 import { SchemaForm } from '../form/SchemaForm.js';
 import { JsonField } from '../form/JsonField.js';
 import { ChannelEditor } from './ChannelEditor.js';
+import { WorkflowNameField } from './WorkflowNameField.js';
+import { ShareSection } from './ShareSection.js';
 
 const settingsSchema = readSchema(z.toJSONSchema(WorkflowSettings, { io: 'input', unrepresentable: 'any' }));
 const settingsUi = {
@@ -16,9 +18,13 @@ const settingsUi = {
   models: { label: 'Model routing (tiers, fallbacks, prices)', advanced: true, order: 4 },
 };
 
+function zodMessage(error: z.ZodError): string {
+  const i = error.issues[0];
+  return i ? `${i.path.join('.') || 'value'}: ${i.message}` : 'invalid';
+}
+
 /** Workflow name, description, state channels, settings and the scripted model's replies. */
 export function WorkflowInspector() {
-  const name = useDocument((s) => s.doc.name);
   const description = useDocument((s) => s.doc.description);
   const settings = useDocument((s) => s.doc.settings);
   const script = useDocument((s) => s.doc.script);
@@ -26,22 +32,12 @@ export function WorkflowInspector() {
   const edit = documentStore.getState().edit;
   const settingsValue = useMemo(() => ({ ...settings }), [settings]);
   const [scriptOpen, setScriptOpen] = useState(false);
+  const settingsError = useDraftErrors((s) => s.errors.get('settings'));
+  const scriptError = useDraftErrors((s) => s.errors.get('script'));
   return (
     <div className="inspector" data-testid="workflow-inspector">
       <h3>Workflow</h3>
-      <div className="field">
-        <label className="field-label" htmlFor="wf-name">
-          Name
-        </label>
-        <input
-          id="wf-name"
-          className="input"
-          data-testid="workflow-name-input"
-          value={name}
-          readOnly={readOnly}
-          onChange={(e) => edit((d) => ({ ...d, name: e.target.value }), 'wf-name')}
-        />
-      </div>
+      <WorkflowNameField />
       <div className="field">
         <label className="field-label" htmlFor="wf-desc">
           Description
@@ -54,12 +50,18 @@ export function WorkflowInspector() {
           onChange={(e) => edit((d) => ({ ...d, description: e.target.value }), 'wf-desc')}
         />
       </div>
+      <ShareSection />
       <section className="inspector-section">
         <h3>State channels</h3>
         <ChannelEditor />
       </section>
       <section className="inspector-section" data-testid="workflow-settings">
         <h3>Settings</h3>
+        {settingsError && (
+          <div className="problem-text" data-testid="field-problem">
+            {settingsError} — not saved until fixed
+          </div>
+        )}
         <SchemaForm
           schema={settingsSchema}
           ui={settingsUi}
@@ -68,6 +70,9 @@ export function WorkflowInspector() {
           testIdPrefix="settings"
           onChange={(v, path) => {
             const parsed = WorkflowSettings.safeParse(v);
+            draftErrorsStore
+              .getState()
+              .set('settings', parsed.success ? undefined : `Settings: ${zodMessage(parsed.error)}`);
             if (parsed.success) edit((d) => ({ ...d, settings: parsed.data }), `settings:${path}`);
           }}
         />
@@ -77,6 +82,7 @@ export function WorkflowInspector() {
         {scriptOpen && (
           <JsonField
             testId="workflow-script"
+            label="Scripted model replies"
             value={script}
             readOnly={readOnly}
             invalid={false}
@@ -89,9 +95,17 @@ export function WorkflowInspector() {
                 return;
               }
               const parsed = ModelScript.safeParse(v);
+              draftErrorsStore
+                .getState()
+                .set('script', parsed.success ? undefined : `Scripted replies: ${zodMessage(parsed.error)}`);
               if (parsed.success) edit((d) => ({ ...d, script: parsed.data }), 'script');
             }}
           />
+        )}
+        {scriptError && (
+          <div className="problem-text" data-testid="field-problem">
+            {scriptError} — not saved until fixed
+          </div>
         )}
       </details>
     </div>

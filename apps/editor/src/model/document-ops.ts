@@ -1,5 +1,14 @@
 import type { NodeTypeDescription, Position, WorkflowDocument, WorkflowEdge, WorkflowNode } from '@flowcraft/schema';
 import { freshId } from './ids.js';
+import {
+  autoDeclareForNewNode,
+  dropOrphanChannels,
+  followLabel,
+  isAutoName,
+  namesInUse,
+  uniqueName,
+} from './auto-channels.js';
+import { OUTPUT_FIELD } from './channel-fields.js';
 
 /** Pure edits of a workflow document; each returns a new document and never mutates its input. */
 
@@ -21,7 +30,7 @@ export function addNode(
     position: { x: Math.round(position.x), y: Math.round(position.y) },
     config: structuredClone(type.defaults),
   };
-  return { doc: { ...doc, nodes: [...doc.nodes, node] }, id };
+  return { doc: autoDeclareForNewNode({ ...doc, nodes: [...doc.nodes, node] }, id, type), id };
 }
 
 export function updateNode(
@@ -42,8 +51,11 @@ export function setNodeConfig(doc: WorkflowDocument, id: string, config: Record<
   return updateNode(doc, id, (n) => ({ ...n, config }));
 }
 
+/** A new label; the node's automatic output channel follows it (see `followLabel`). */
 export function setNodeLabel(doc: WorkflowDocument, id: string, label: string): WorkflowDocument {
-  return updateNode(doc, id, (n) => ({ ...n, label }));
+  const old = doc.nodes.find((n) => n.id === id)?.label;
+  const next = updateNode(doc, id, (n) => ({ ...n, label }));
+  return old === undefined || next === doc ? next : followLabel(next, id, old, label);
 }
 
 export function moveNodes(doc: WorkflowDocument, positions: ReadonlyMap<string, Position>): WorkflowDocument {
@@ -68,11 +80,12 @@ export function removeElements(
   if (nodeIds.length === 0 && edgeIds.length === 0) return doc;
   const nodes = new Set(nodeIds);
   const edges = new Set(edgeIds);
-  return {
+  const after = {
     ...doc,
     nodes: doc.nodes.filter((n) => !nodes.has(n.id)),
     edges: doc.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target)),
   };
+  return nodes.size === 0 ? after : dropOrphanChannels(doc, after);
 }
 
 export interface NewConnection {
@@ -118,11 +131,24 @@ export function pasteFragment(
   const taken = takenNames(doc);
   const edgeTaken = new Set(doc.edges.map((e) => e.id));
   const rename = new Map<string, string>();
+  const channelNames = namesInUse(doc);
+  const state = { ...doc.state };
   const nodes = fragment.nodes.map((n) => {
     const id = freshId(n.type, taken);
     taken.add(id);
+    channelNames.add(id);
     rename.set(n.id, id);
-    return { ...structuredClone(n), id, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } };
+    const copy = { ...structuredClone(n), id, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } };
+    // A pasted node gets an automatic output channel of its own (two writers of one channel would race).
+    const out = copy.config[OUTPUT_FIELD];
+    const declared = typeof out === 'string' ? doc.state[out] : undefined;
+    if (typeof out === 'string' && declared && isAutoName(out, n.label)) {
+      const name = uniqueName(out.replace(/_\d+$/, ''), channelNames);
+      channelNames.add(name);
+      state[name] = declared;
+      copy.config = { ...copy.config, [OUTPUT_FIELD]: name };
+    }
+    return copy;
   });
   const edges: WorkflowEdge[] = [];
   for (const e of fragment.edges) {
@@ -134,7 +160,7 @@ export function pasteFragment(
     edges.push({ ...structuredClone(e), id, source, target });
   }
   return {
-    doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
+    doc: { ...doc, state, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
     nodeIds: nodes.map((n) => n.id),
     edgeIds: edges.map((e) => e.id),
   };

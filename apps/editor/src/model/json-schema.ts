@@ -1,3 +1,5 @@
+import { isRecord } from '@flowcraft/schema';
+export { isRecord } from '@flowcraft/schema';
 import { z } from 'zod';
 
 /** The subset of JSON Schema (2020-12) that node-type config schemas use, as zod infers it. */
@@ -77,10 +79,6 @@ export function kindOf(schema: JsonSchema): SchemaKind {
   if (branches.length === 1 && branches[0]) return kindOf(branches[0]);
   if (schema.properties) return 'object';
   return 'any';
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function clone<T>(value: T): T {

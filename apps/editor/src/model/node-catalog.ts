@@ -7,6 +7,7 @@ import type {
   NodeTypeDescription,
   ResolvedPorts,
 } from '@flowcraft/schema';
+import { channelUse } from './channel-fields.js';
 import { checkValue, isRecord, readSchema, withDefaults } from './json-schema.js';
 import type { JsonSchema } from './json-schema.js';
 
@@ -60,7 +61,7 @@ export class DescriptionCatalog implements NodeCatalog {
   /**
    * Validation view for the shared validator, built from the description alone: config checked
    * against its JSON Schema (unknown top-level fields refused, as the engine does), ports resolved
-   * from data. Channel use is not described, so it is left to the engine's validation.
+   * from data. Channel use is read from the channel fields (`channelUse`); the engine's validation has the last word.
    */
   get(type: string): CatalogEntry | undefined {
     const cached = this.entries.get(type);
@@ -87,8 +88,7 @@ export class DescriptionCatalog implements NodeCatalog {
       controlFor,
       checkConfig,
       ports: (config) => resolvePorts(d.ports, config),
-      channels: () => ({ reads: [], writes: [] }),
-      modelFields: Object.entries(d.ui).flatMap(([field, hint]) => (hint.widget === 'model' ? [field] : [])),
+      channels: (config) => channelUse(d, config),
     };
     this.entries.set(type, entry);
     return entry;

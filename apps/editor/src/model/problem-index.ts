@@ -1,4 +1,5 @@
 import type { Problem, WorkflowDocument } from '@flowcraft/schema';
+import { channelPathIn } from './auto-channels.js';
 
 /** Problems grouped by where they show: on a node, on an edge, on a config field, or on the workflow. */
 export interface ProblemIndex {
@@ -7,6 +8,8 @@ export interface ProblemIndex {
   byEdge: Map<string, Problem[]>;
   /** Key `nodeId|field.path` (path inside the node's config). */
   byField: Map<string, string[]>;
+  /** Undeclared channels named by a field (key as `byField`): each has a one-click fix (declare it). */
+  unknownChannels: Map<string, string[]>;
   errors: number;
   warnings: number;
 }
@@ -16,9 +19,15 @@ export const EMPTY_INDEX: ProblemIndex = {
   byNode: new Map(),
   byEdge: new Map(),
   byField: new Map(),
+  unknownChannels: new Map(),
   errors: 0,
   warnings: 0,
 };
+
+/** The channel an `unknown_channel` message names (`… channel "x", which is not declared …`). */
+export function unknownChannelName(p: Problem): string | undefined {
+  return p.code === 'unknown_channel' ? /channel "([^"]+)"/.exec(p.message)?.[1] : undefined;
+}
 
 export function fieldKey(nodeId: string, path: readonly (string | number)[]): string {
   return `${nodeId}|${path.join('.')}`;
@@ -37,10 +46,12 @@ export function indexProblems(problems: readonly Problem[], doc: WorkflowDocumen
     byNode: new Map(),
     byEdge: new Map(),
     byField: new Map(),
+    unknownChannels: new Map(),
     errors: 0,
     warnings: 0,
   };
-  for (const p of problems) {
+  for (const raw of problems) {
+    const p = placeAtField(raw, doc);
     if (p.severity === 'warning') index.warnings++;
     else index.errors++;
     const [root, at, section, ...rest] = p.path;
@@ -51,9 +62,23 @@ export function indexProblems(problems: readonly Problem[], doc: WorkflowDocumen
     if (edgeId) add(index.byEdge, edgeId, p);
     else if (nodeId) add(index.byNode, nodeId, p);
     if (nodeId && edgeId) add(index.byNode, nodeId, p);
-    if (nodeId && root === 'nodes' && section === 'config') add(index.byField, fieldKey(nodeId, rest), p.message);
+    if (nodeId && root === 'nodes' && section === 'config') {
+      add(index.byField, fieldKey(nodeId, rest), p.message);
+      const channel = unknownChannelName(p);
+      if (channel) add(index.unknownChannels, fieldKey(nodeId, rest), channel);
+    }
   }
   return index;
+}
+
+/** An unknown-channel problem reported on the whole config, moved to the field that names the channel. */
+function placeAtField(p: Problem, doc: WorkflowDocument): Problem {
+  const channel = unknownChannelName(p);
+  const [root, at, section] = p.path;
+  if (!channel || root !== 'nodes' || typeof at !== 'number' || section !== 'config' || p.path.length > 3) return p;
+  const node = doc.nodes[at];
+  const path = node && channelPathIn(node.config, channel);
+  return path ? { ...p, path: [...p.path, ...path] } : p;
 }
 
 /** Problems for fields at or below `path` of a node's config. */

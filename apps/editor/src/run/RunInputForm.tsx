@@ -1,4 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useStore } from 'zustand';
+import { runInputsStore } from '../stores/run-inputs-store.js';
+import { SavedInputs } from './SavedInputs.js';
 import { runWorkflow } from '../controllers/run-controller.js';
 import { debugRun } from '../controllers/debug-controller.js';
 import { useBreakpoints, useCatalog, useDocument, useRun } from '../stores/app-stores.js';
@@ -12,17 +15,18 @@ export function RunInputForm() {
   const catalog = useCatalog((s) => s.catalog);
   const status = useRun((s) => s.run?.status);
   const fields = useMemo(() => runInputFields(doc, (t) => catalog?.describe(t)?.role === 'start'), [doc, catalog]);
-  const [values, setValues] = useState<Record<string, string>>({});
+  const workflowId = useDocument((s) => s.workflowId) ?? '';
+  // The typed input lives in a store per workflow: kept across tab switches, saves and reloads.
+  const draft = useStore(runInputsStore, (s) => s.drafts[workflowId]);
+  const values = useMemo(() => {
+    const next: Record<string, string> = {};
+    for (const f of fields) next[f.channel] = draft?.[f.channel] ?? f.initial;
+    return next;
+  }, [fields, draft]);
+  const setValues = (v: Record<string, string>) => runInputsStore.getState().setDraft(workflowId, v);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const breakpoints = useBreakpoints(breakpointCount);
-  useEffect(() => {
-    setValues((v) => {
-      const next: Record<string, string> = {};
-      for (const f of fields) next[f.channel] = v[f.channel] ?? f.initial;
-      return next;
-    });
-  }, [fields]);
 
   const submit = async (debug = false) => {
     const input: Record<string, unknown> = {};
@@ -82,11 +86,13 @@ export function RunInputForm() {
         </div>
       ))}
       {error && <div className="problem-text">{error}</div>}
+      {fields.length > 0 && workflowId && <SavedInputs workflowId={workflowId} values={values} onPick={setValues} />}
       <div className="row">
         <button
           type="submit"
           className="btn primary"
           disabled={busy || (status !== undefined && isActive(status))}
+          title={status !== undefined && isActive(status) ? 'A run is in progress; wait for it or stop it' : undefined}
           data-testid="run-button"
         >
           ▶ Run

@@ -10,6 +10,7 @@ import { JsonView } from './JsonView.js';
 import { NodeOutput } from './NodeOutput.js';
 import { RunInputForm } from './RunInputForm.js';
 import { isActive } from '../model/run-state.js';
+import { STATUS_WORDS } from '../model/status-words.js';
 
 /** Run form, live run status, human steps, per-node results, final output or error. */
 export function RunPanel() {
@@ -32,7 +33,7 @@ export function RunPanel() {
         <section className="run-status card" data-testid="run-status" data-status={run.status} data-run-id={run.runId}>
           <div className="row">
             <span className={`pill ${run.status}`} data-testid="run-status-pill">
-              {run.status}
+              {STATUS_WORDS[run.status]}
             </span>
             {run.durationMs !== undefined && <span className="faint small">{formatMs(run.durationMs)}</span>}
             {run.tokens && (

@@ -1,13 +1,15 @@
 import { useStore } from 'zustand';
-import { createCatalogStore } from './catalog-store.js';
-import type { CatalogState } from './catalog-store.js';
-import { createDocumentStore } from './document-store.js';
-import type { DocumentState } from './document-store.js';
-import { createProblemsStore } from './problems-store.js';
-import type { ProblemsState } from './problems-store.js';
-import { createUiStore } from './ui-store.js';
-import { createIntegrationsStore } from './integrations-store.js';
-import type { IntegrationsState } from './integrations-store.js';
+import { createCatalogStore } from '../stores/catalog-store.js';
+import type { CatalogState } from '../stores/catalog-store.js';
+import { createDocumentStore } from '../stores/document-store.js';
+import type { DocumentState } from '../stores/document-store.js';
+import { createProblemsStore } from '../stores/problems-store.js';
+import type { ProblemsState } from '../stores/problems-store.js';
+import { createUiStore } from '../stores/ui-store.js';
+import { draftErrorsStore } from '../stores/draft-errors-store.js';
+import type { DraftErrorsState } from '../stores/draft-errors-store.js';
+import { createIntegrationsStore } from '../stores/integrations-store.js';
+import type { IntegrationsState } from '../stores/integrations-store.js';
 import { listMcpServers, listMcpTools, listModels } from '../api/integrations-api.js';
 import type { UiState } from './ui-store.js';
 import { createRunStore } from './run-store.js';
@@ -32,6 +34,7 @@ export const runStore = createRunStore(successors);
 export const catalogStore = createCatalogStore();
 export const problemsStore = createProblemsStore();
 export const uiStore = createUiStore();
+export { draftErrorsStore };
 export const integrationsStore = createIntegrationsStore({
   models: () => listModels(),
   mcpServers: () => listMcpServers(),
@@ -47,6 +50,7 @@ export const useRun = <T>(selector: (s: RunStoreState) => T): T => useStore(runS
 export const useCatalog = <T>(selector: (s: CatalogState) => T): T => useStore(catalogStore, selector);
 export const useProblems = <T>(selector: (s: ProblemsState) => T): T => useStore(problemsStore, selector);
 export const useIntegrations = <T>(selector: (s: IntegrationsState) => T): T => useStore(integrationsStore, selector);
+export const useDraftErrors = <T>(selector: (s: DraftErrorsState) => T): T => useStore(draftErrorsStore, selector);
 export const useUi = <T>(selector: (s: UiState) => T): T => useStore(uiStore, selector);
 export const useBreakpoints = <T>(selector: (s: BreakpointsState) => T): T => useStore(breakpointsStore, selector);
 export const useTimeline = <T>(selector: (s: TimelineState) => T): T => useStore(timelineStore, selector);

@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 
 export type Theme = 'dark' | 'light';
-export type SideTab = 'inspector' | 'run' | 'debug' | 'versions' | 'problems';
+export type SideTab = 'inspector' | 'run' | 'playground' | 'debug' | 'versions' | 'problems';
 /** Tabs of the debugger dock under the canvas. */
 export type DockTab = 'timeline' | 'events' | 'compare';
 
@@ -48,6 +48,9 @@ function initialTheme(): Theme {
 
 let nextToast = 1;
 
+/** How long a toast stays: errors longer, so they can be read. */
+export const TOAST_MS: Record<Toast['kind'], number> = { info: 4000, success: 3000, error: 8000 };
+
 export function createUiStore(): StoreApi<UiState> {
   return createStore<UiState>()((set, get) => ({
     theme: initialTheme(),
@@ -66,9 +69,10 @@ export function createUiStore(): StoreApi<UiState> {
     setTab: (tab) => set({ tab }),
     setDockTab: (dockTab) => set({ dockTab }),
     toast(kind, text) {
+      // One toast at a time: a new one replaces the last (they never stack), and each expires.
       const id = nextToast++;
-      set({ toasts: [...get().toasts, { id, kind, text }].slice(-4) });
-      setTimeout(() => get().dismiss(id), kind === 'error' ? 8000 : 4000);
+      set({ toasts: [{ id, kind, text }] });
+      setTimeout(() => get().dismiss(id), TOAST_MS[kind]);
     },
     dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
     openDialog: (dialog) => set({ dialog }),

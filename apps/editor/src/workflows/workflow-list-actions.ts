@@ -9,7 +9,9 @@ import {
 } from '../api/workflows-api.js';
 import type { Template, WorkflowSummary } from '../api/schemas.js';
 import { newWorkflow } from '../model/new-workflow.js';
-import { downloadJson, fileNameFor, readJsonFile } from './workflow-file.js';
+import { downloadJson, fileNameFor, readWorkflowFile } from '../model/workflow-file.js';
+import { copyName } from '../model/copy-name.js';
+import { listWorkflows } from '../api/workflows-api.js';
 
 /** Workflow-list operations over the API; each returns the id to open, if any. */
 
@@ -24,11 +26,15 @@ export async function renameWorkflow(id: string, name: string): Promise<void> {
   await saveWorkflow(id, { ...parsed.data, name }, wf.version, `renamed to ${name}`);
 }
 
+/** Names of stored workflows that start like `name` (to number copies). */
+async function namesLike(name: string): Promise<string[]> {
+  return (await listWorkflows(name.replace(/ \(copy(?: \d+)?\)$/, ''))).items.map((w) => w.name);
+}
+
 export async function duplicateWorkflow(summary: WorkflowSummary): Promise<string> {
   const wf = await getWorkflow(summary.id);
-  return (
-    await createWorkflow({ ...wf.document, name: `${summary.name} (copy)` }, `copy of ${summary.id} v${wf.version}`)
-  ).id;
+  const name = copyName(summary.name, await namesLike(summary.name));
+  return (await createWorkflow({ ...wf.document, name }, `copy of ${summary.id} v${wf.version}`)).id;
 }
 
 export async function removeWorkflow(id: string): Promise<void> {
@@ -40,9 +46,10 @@ export async function exportToFile(summary: WorkflowSummary): Promise<void> {
 }
 
 export async function importFile(file: File): Promise<string> {
-  return (await importWorkflow(await readJsonFile(file))).id;
+  return (await importWorkflow(await readWorkflowFile(file))).id;
 }
 
 export async function createFromTemplate(template: Template): Promise<string> {
-  return (await createWorkflow(template.document, `from template ${template.id}`)).id;
+  const name = copyName(template.name, await namesLike(template.name));
+  return (await createWorkflow({ ...template.document, name }, `from template ${template.id}`)).id;
 }

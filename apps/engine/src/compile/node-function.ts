@@ -1,6 +1,6 @@
 import { Command, END, Send, interrupt, isGraphBubbleUp, isGraphInterrupt } from '@langchain/langgraph';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { FlowError } from '@flowcraft/schema';
+import { FlowError, isRecord } from '@flowcraft/schema';
 import type { FlowState, NodeResult, NodeRuntime } from '@flowcraft/node-types';
 import type { Topology } from './topology.js';
 import { isRetryable } from './retry.js';
@@ -20,10 +20,6 @@ export interface NodeWiring {
   privateChannels: string[];
   /** Attempts allowed by the node's retry policy (1 = no retry). */
   maxAttempts: number;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Where a map port's tasks continue: used when the list is empty so the join still runs. */

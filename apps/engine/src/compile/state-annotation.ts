@@ -1,3 +1,4 @@
+import { isRecord } from '@flowcraft/schema';
 import { Annotation, messagesStateReducer } from '@langchain/langgraph';
 import type { BaseChannel } from '@langchain/langgraph';
 import type { Channel } from '@flowcraft/schema';
@@ -7,10 +8,6 @@ type Reducer = (a: unknown, b: unknown) => unknown;
 function asList(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v : [v];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 const reducers: Record<Channel['reducer'], Reducer> = {

@@ -1,5 +1,6 @@
 /** Where a scripted reply came from, in lookup order. */
-export type ScriptedReplySource = 'node' | 'rule' | 'default' | 'echo';
+/** `sample`: nothing scripted for a structured call, answered with a schema-valid sample. */
+export type ScriptedReplySource = 'node' | 'rule' | 'default' | 'echo' | 'sample';
 
 /** One call made to a scripted model, recorded for tests and traces. */
 export interface ScriptedCall {

@@ -16,6 +16,7 @@ import type { ScriptCursor } from './script-cursor.js';
 import { ScriptedModelError } from './scripted-model-error.js';
 import { buildOutput, toChunks, toMessage, type ScriptedOutput } from './scripted-output.js';
 import { selectReply } from './select-reply.js';
+import { sampleToolArgs } from './schema-sample.js';
 
 export interface ScriptedChatModelCallOptions extends BaseChatModelCallOptions {
   /** Tools for this call; overrides the ones bound with `bindTools` (like ChatOpenAI's option). */
@@ -130,7 +131,14 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
   private async answer(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ScriptedOutput> {
     const tools = options.tools ?? this.boundTools;
     const names = toolNames(tools);
-    const { reply, source } = selectReply(this.script, this.cursor, this.nodeId, messages);
+    const structuredTool = structuredTarget(names, options.tool_choice ?? this.toolChoice);
+    const selected = selectReply(this.script, this.cursor, this.nodeId, messages);
+    // Nothing scripted for a call that needs structured output: a schema-valid, labelled sample
+    // (a router built from blank takes its first route) instead of an echo no parser accepts.
+    const sample =
+      selected.source === 'echo' && structuredTool !== undefined ? sampleToolArgs(tools, structuredTool) : undefined;
+    const { reply, source } =
+      sample === undefined ? selected : { reply: { structured: sample }, source: 'sample' as const };
     this.cursor.record({
       nodeId: this.nodeId,
       model: this.modelLabel,
@@ -150,7 +158,7 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
       reply,
       modelLabel: this.modelLabel,
       messages,
-      structuredTool: structuredTarget(names, options.tool_choice ?? this.toolChoice),
+      structuredTool,
       newToolCallId: () => this.cursor.nextToolCallId(this.nodeId),
     });
   }
