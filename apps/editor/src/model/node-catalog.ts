@@ -89,6 +89,7 @@ export class DescriptionCatalog implements NodeCatalog {
       checkConfig,
       ports: (config) => resolvePorts(d.ports, config),
       channels: (config) => channelUse(d, config),
+      modelFields: Object.entries(d.ui).flatMap(([field, hint]) => (hint.widget === 'model' ? [field] : [])),
     };
     this.entries.set(type, entry);
     return entry;
