@@ -9,7 +9,7 @@ import type {
   TraceEvent,
   WorkflowDocument,
 } from '@flowcraft/schema';
-import type { RunCommand } from '../store/index.js';
+import type { RunChange, RunCommand, RunExpectation } from '../store/index.js';
 
 export type { RunCommand, RunStatus };
 
@@ -56,29 +56,8 @@ export interface NewRun {
   forkedFrom?: { runId?: string; checkpointId?: string };
 }
 
-/** What a transition expects of the stored run; it applies only if all hold. */
-export interface RunExpectation {
-  from: readonly RunStatus[];
-  revision?: number;
-  attempt?: number;
-}
-
-/** The fields a transition sets. */
-export interface RunChange {
-  status?: RunStatus;
-  output?: unknown;
-  error?: ErrorInfo | null;
-  command?: RunCommand | null;
-  interrupts?: PendingInterrupt[];
-  paused?: PausedAt | null;
-  cancelRequested?: boolean;
-  /** Claim the run for an execution by this owner: `attempt + 1`. */
-  claimBy?: string;
-  /** The execution ended: no owner. */
-  release?: true;
-  /** Recovery re-queues a run whose process died: `recoveries + 1`. */
-  recovered?: true;
-}
+/** What a transition expects of the stored run, and the fields it sets: the store's compare-and-set shapes. */
+export type { RunChange, RunExpectation };
 
 /**
  * What the run lifecycle needs from storage. The drizzle repositories implement it for PGlite and
