@@ -57,3 +57,40 @@ describe('EventWriter', () => {
     expect(published).toEqual([]);
   });
 });
+
+describe('EventWriter safety', () => {
+  it('publishes exactly what it stores: NUL and lone surrogates escaped, huge errors bounded', async () => {
+    const stored: TraceEvent[] = [];
+    const published: TraceEvent[] = [];
+    const writer = new EventWriter(
+      'run-1',
+      0,
+      async (events) => {
+        stored.push(...events);
+      },
+      (e) => published.push(e),
+    );
+    writer.emit({
+      type: 'node.failed',
+      nodeId: 'n',
+      error: { code: 'node_failed', message: `bad\u0000${'x'.repeat(20_000)}` },
+    });
+    writer.emit({
+      type: 'node.finished',
+      nodeId: 'n',
+      step: 1,
+      durationMs: 1,
+      update: { text: 'lone \ud800 surrogate' },
+    });
+    await writer.flush();
+    expect(published).toEqual(stored);
+    const failed = published[0];
+    const message = failed?.type === 'node.failed' ? failed.error.message : '';
+    expect(message).not.toContain('\u0000');
+    expect(message.startsWith('bad\\u0000')).toBe(true);
+    expect(message.length).toBeLessThan(9_000);
+    const finished = published[1];
+    const update = finished?.type === 'node.finished' ? JSON.stringify(finished.update) : '';
+    expect(update).toContain('\\\\ud800');
+  });
+});

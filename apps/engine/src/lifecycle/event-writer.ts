@@ -1,4 +1,5 @@
 import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
+import { safeEvent } from '../store/json-safe.js';
 
 /**
  * Numbers a run's trace events and stores them in batches (group commit): events emitted while a
@@ -27,7 +28,8 @@ export class EventWriter {
   /** Stamp an event with the run's next seq and queue it for storage. Never blocks. */
   emit(body: TraceEventBody): void {
     this.seq += 1;
-    this.pending.push({ ...body, runId: this.runId, seq: this.seq, ts: new Date().toISOString() });
+    // Stored and published alike: NUL, lone surrogates and oversized errors made safe once, here.
+    this.pending.push(safeEvent({ ...body, runId: this.runId, seq: this.seq, ts: new Date().toISOString() }));
     this.schedule();
   }
 

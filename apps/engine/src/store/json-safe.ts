@@ -166,3 +166,8 @@ function rebuild(input: unknown): unknown {
   }
   return top;
 }
+
+/** A whole trace event made safe as it will be stored, so live subscribers see exactly the stored event. */
+export function safeEvent<T extends object>(event: T): T {
+  return safeEventPayload(event) as T;
+}
