@@ -73,6 +73,8 @@ describe('EventWriter safety', () => {
     writer.emit({
       type: 'node.failed',
       nodeId: 'n',
+      attempt: 1,
+      willRetry: false,
       error: { code: 'node_failed', message: `bad\u0000${'x'.repeat(20_000)}` },
     });
     writer.emit({
