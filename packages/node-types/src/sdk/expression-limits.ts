@@ -16,8 +16,8 @@ export const ExpressionLimits = z.object({
   maxStringLength: z.number().int().min(1).max(100_000_000).default(1_000_000),
   /** Characters a costly string function (`$replace`, `$pad`, `$base64encode`, …) accepts. */
   maxStringArgument: z.number().int().min(1).max(100_000_000).default(100_000),
-  /** Items a super-linear list function (`$sort` with the default order, `$distinct` of objects) accepts. */
-  maxSortItems: z.number().int().min(1).max(10_000_000).default(5_000),
+  /** Items the quadratic fallbacks accept: `$sort` of non-numbers/strings without a comparator, `$distinct` of values JSON cannot express. */
+  maxSortItems: z.number().int().min(1).max(10_000_000).default(1_000),
 });
 export type ExpressionLimits = z.infer<typeof ExpressionLimits>;
 export type ExpressionLimitsInput = z.input<typeof ExpressionLimits>;
