@@ -200,9 +200,37 @@ export function registerGuardedFunctions(expr: jsonata.Expression, limits: Expre
   );
 }
 
-/** `__evaluate_exit` hook: no step may produce a string or list over the limits (e.g. `$a & $a` doubling). */
+/**
+ * Steps that only read a value (from the state or a variable) or pass one through (`:=`, `( ; )`,
+ * `? :`): reading a large value is not building one, and what they pass on was checked where it was built.
+ */
+const READS = new Set([
+  'path',
+  'name',
+  'variable',
+  'parent',
+  'wildcard',
+  'descendant',
+  'string',
+  'bind',
+  'block',
+  'condition',
+]);
+
+function isRead(expr: unknown): boolean {
+  return (
+    expr !== null && typeof expr === 'object' && 'type' in expr && typeof expr.type === 'string' && READS.has(expr.type)
+  );
+}
+
+/**
+ * `__evaluate_exit` hook: no step may build a string or list over the limits (e.g. `$a & $a`
+ * doubling, `$append($a, $a)`). Steps that only read are exempt, so a large document in the state
+ * can still be sliced with `$substring`.
+ */
 export function exitHook(limits: ExpressionLimits) {
-  return (_expr: unknown, _input: unknown, _env: unknown, result: unknown): void => {
+  return (expr: unknown, _input: unknown, _env: unknown, result: unknown): void => {
+    if (isRead(expr)) return;
     if (typeof result === 'string') {
       if (result.length > limits.maxStringLength)
         throw new ExpressionLimitHit('maxStringLength', `a string of more than ${limits.maxStringLength} characters`);

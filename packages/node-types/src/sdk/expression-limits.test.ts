@@ -102,6 +102,17 @@ describe('expression budget', () => {
     ).rejects.toMatchObject({ code: 'expression_limit', details: { limit: 'timeoutMs', value: 40 } });
   });
 
+  it('a large string in the state can be read and sliced; building one is cut', async () => {
+    const doc = 'x'.repeat(50);
+    const limits = { maxStringLength: 20 };
+    expect(await evaluate('$substring(state.doc, 0, 5)', { doc }, { limits })).toBe('xxxxx');
+    expect(await evaluate('($d := state.doc; $length($d))', { doc }, { limits })).toBe(50);
+    await expect(evaluate('$length(state.doc & "!")', { doc }, { limits })).rejects.toMatchObject({
+      code: 'expression_limit',
+      details: { limit: 'maxStringLength' },
+    });
+  });
+
   it('injected size limits apply', async () => {
     await expect(evaluate('$count([1..(state.n)])', { n: 50 }, { limits: { maxItems: 10 } })).rejects.toMatchObject({
       code: 'expression_limit',
