@@ -24,7 +24,7 @@ const POISON: Record<string, { expr: string; limit: string; limits?: ExpressionL
   'list doubling': { expr: '$count($reduce([1..40], function($a, $v){ $append($a, $a) }, [1]))', limit: 'maxItems' },
   'huge $pad': { expr: '$length($pad("", 500000000 * state.n))', limit: 'maxStringArgument' },
   '$sort of many objects': { expr: '$count($sort(state.objects))', limit: 'maxSortItems' },
-  '$distinct of many objects': { expr: '$count($distinct(state.objects))', limit: 'maxSortItems' },
+  'huge $formatNumber picture': { expr: '$formatNumber(1, $pad("", 5000, "#"))', limit: 'maxStringArgument' },
   'poison inside $eval': { expr: '$eval("($f := function($n){ $f($n + 1) }; $f(0))")', limit: 'timeoutMs' },
 };
 
@@ -102,6 +102,17 @@ describe('expression budget', () => {
     ).rejects.toMatchObject({ code: 'expression_limit', details: { limit: 'timeoutMs', value: 40 } });
   });
 
+  it('a large string in the state can be read and sliced; building one is cut', async () => {
+    const doc = 'x'.repeat(50);
+    const limits = { maxStringLength: 20 };
+    expect(await evaluate('$substring(state.doc, 0, 5)', { doc }, { limits })).toBe('xxxxx');
+    expect(await evaluate('($d := state.doc; $length($d))', { doc }, { limits })).toBe(50);
+    await expect(evaluate('$length(state.doc & "!")', { doc }, { limits })).rejects.toMatchObject({
+      code: 'expression_limit',
+      details: { limit: 'maxStringLength' },
+    });
+  });
+
   it('injected size limits apply', async () => {
     await expect(evaluate('$count([1..(state.n)])', { n: 50 }, { limits: { maxItems: 10 } })).rejects.toMatchObject({
       code: 'expression_limit',
@@ -124,7 +135,12 @@ describe('expression budget', () => {
     expect(await evaluate('$sort(state.nums)', state)).toEqual([1, 2, 3, 3]);
     expect(await evaluate('$sort(state.people, function($a, $b){ $a.n > $b.n }).n', state)).toEqual(['a', 'b']);
     expect(await evaluate('$distinct(state.words)', state)).toEqual(['pear', 'apple', 'fig']);
-    expect(await evaluate('$distinct([{"a":1},{"a":1}])', state)).toEqual([{ a: 1 }]);
+    expect(await evaluate('$distinct([{"a":1,"b":[2]},{"b":[2],"a":1},{"a":2}])', state)).toEqual([
+      { a: 1, b: [2] },
+      { a: 2 },
+    ]);
+    expect(await evaluate('$distinct([1, "1", true, "true", 1])', state)).toEqual([1, '1', true, 'true']);
+    expect(await evaluate('$count($distinct(state.objects))', STATE)).toBe(6000);
     expect(await evaluate('$pad("7", -3, "0")', state)).toBe('007');
     expect(await evaluate('$replace("a-b-c", "-", "+")', state)).toBe('a+b+c');
     expect(await evaluate('$replace("a1b22", /[0-9]+/, "#")', state)).toBe('a#b#');

@@ -9,15 +9,15 @@ export const ExpressionLimits = z.object({
   /** Wall-clock budget of one evaluation, checked at every evaluation step (JSONata's `timeout`). */
   timeoutMs: z.number().int().min(1).max(60_000).default(100),
   /** Nesting depth of evaluation steps, e.g. non-tail recursion (JSONata's `stack`). */
-  maxDepth: z.number().int().min(10).max(10_000).default(500),
+  maxDepth: z.number().int().min(10).max(100_000).default(2_000),
   /** Items of any list an expression builds: ranges `[1..n]`, path results, `$append`, … */
   maxItems: z.number().int().min(1).max(10_000_000).default(100_000),
   /** Characters of any string an expression builds (`&`, `$pad`, `$join`, …). */
   maxStringLength: z.number().int().min(1).max(100_000_000).default(1_000_000),
   /** Characters a costly string function (`$replace`, `$pad`, `$base64encode`, …) accepts. */
   maxStringArgument: z.number().int().min(1).max(100_000_000).default(100_000),
-  /** Items a super-linear list function (`$sort` with the default order, `$distinct` of objects) accepts. */
-  maxSortItems: z.number().int().min(1).max(10_000_000).default(5_000),
+  /** Items the quadratic fallbacks accept: `$sort` of non-numbers/strings without a comparator, `$distinct` of values JSON cannot express. */
+  maxSortItems: z.number().int().min(1).max(10_000_000).default(1_000),
 });
 export type ExpressionLimits = z.infer<typeof ExpressionLimits>;
 export type ExpressionLimitsInput = z.input<typeof ExpressionLimits>;

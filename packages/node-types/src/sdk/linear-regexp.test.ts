@@ -13,6 +13,12 @@ describe('LinearRegExp (RE2 semantics behind JSONata regex literals)', () => {
     expect(re.lastIndex).toBe(0);
   });
 
+  it('reports UTF-16 indexes, as JavaScript strings count them', () => {
+    const re = new LinearRegExp(/b/g);
+    expect(re.exec('😀éb')?.index).toBe('😀éb'.indexOf('b'));
+    expect(re.lastIndex).toBe(4);
+  });
+
   it('matches a catastrophic-backtracking pattern in linear time (returns, does not hang)', () => {
     expect(new LinearRegExp(/^(a+)+$/).exec(`${'a'.repeat(100_000)}!`)).toBeNull();
   });
