@@ -24,6 +24,8 @@ export const ErrorCode = z.enum([
   'expression_limit',
   'cancelled',
   'interrupted',
+  /** The run's executions kept dying with their worker (SIGKILL, machine loss); it is not retried again. */
+  'worker_lost',
   // unexpected
   'internal',
 ]);

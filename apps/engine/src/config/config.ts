@@ -92,6 +92,16 @@ export const EngineEnv = z.object({
   MCP_SERVERS: z.string().optional(),
   /** A JSON file with more MCP servers (same shape as MCP_SERVERS). */
   MCP_CONFIG_FILE: z.string().optional(),
+  /** `all` (API + worker, the default), `api` (HTTP, Socket.IO, editor; never executes runs) or `worker` (executes runs; `/v1/health` only). */
+  FLOWCRAFT_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** Runs a worker executes at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** This worker's id in runs and `GET /v1/queue`; default `<host name>:<port>` (unique per machine while it runs). */
+  WORKER_ID: z.string().min(1).max(200).optional(),
+  /** Seconds a worker's claim on a run holds without a heartbeat; after it another worker takes the run over. */
+  RUN_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** Seconds a worker polls the queue when no notification woke it. */
+  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
 });
 export type EngineEnv = z.infer<typeof EngineEnv>;
 
@@ -125,6 +135,10 @@ export interface EngineConfig {
   secretKey?: { id: string; oldIds: string[] };
   /** Names of the OpenAI-compatible endpoints from FLOWCRAFT_OPENAI_COMPATIBLE. */
   compatibleEndpoints: string[];
+  /** What this process does: serve the API (`api`), execute runs (`worker`) or both (`all`). */
+  role: 'all' | 'api' | 'worker';
+  /** The durable run queue's worker settings. */
+  worker: { concurrency: number; id: string | undefined; leaseSeconds: number; pollSeconds: number };
 }
 
 /** A configuration that cannot be used; `issues` lists every reason, one line each. */
@@ -164,6 +178,10 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     ]);
   }
   const issues: string[] = [];
+  if (e.FLOWCRAFT_ROLE !== 'all' && e.DATABASE_URL === undefined)
+    issues.push(
+      `FLOWCRAFT_ROLE: ${e.FLOWCRAFT_ROLE} processes share a PostgreSQL server; set DATABASE_URL (the embedded database belongs to one process: use FLOWCRAFT_ROLE=all)`,
+    );
   const attempt = <T>(key: string, fn: () => T): T | undefined => {
     try {
       return fn();
@@ -254,6 +272,13 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     mcpServers,
     ...(secretKey !== undefined ? { secretKey: { id: secretKey.id, oldIds } } : {}),
     compatibleEndpoints,
+    role: e.FLOWCRAFT_ROLE,
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      id: e.WORKER_ID,
+      leaseSeconds: e.RUN_LEASE_SECONDS,
+      pollSeconds: e.QUEUE_POLL_SECONDS,
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { NodeCatalog, NodeTypeDescription, Problem } from '@flowcraft/schema';
+import type { NodeCatalog, NodeTypeDescription, Problem, QueueStatus } from '@flowcraft/schema';
 import type { JsonLimits } from './guard/json-limits.js';
 import type { Page, PageQuery } from './schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
@@ -55,6 +55,8 @@ export interface HttpDeps {
   secrets?: SecretService;
   /** The engine's MCP servers; absent → none. */
   mcp?: McpService;
+  /** The durable run queue (`GET /v1/queue`): depth, oldest wait, live workers; absent → 404. */
+  queue?: () => Promise<QueueStatus>;
   /** Token and cost accounting; absent → no rows. */
   usage?: (query: UsageFilter) => Promise<UsageRow[]>;
 }

@@ -82,7 +82,7 @@ for (const kind of BACKENDS) {
     beforeAll(async () => {
       engine = await startEngine({
         config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }),
-        database: { db: database.db, kind, close: async () => undefined },
+        database: { db: database.db, kind, native: database.native, close: async () => undefined },
         env: {},
         print: () => undefined,
       });
@@ -285,7 +285,7 @@ describe('Host and Origin on a key-less engine, over real HTTP and Socket.IO', (
   beforeAll(async () => {
     engine = await startEngine({
       config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ALLOWED_HOSTS: 'flow.internal' }),
-      database: { db: database.db, kind: 'pglite', close: async () => undefined },
+      database: { db: database.db, kind: 'pglite', native: database.native, close: async () => undefined },
       env: {},
       print: () => undefined,
     });

@@ -33,7 +33,7 @@ for (const kind of BACKENDS) {
     beforeAll(async () => {
       engine = await startEngine({
         config: loadConfig({ PORT: '0', LOG_LEVEL: 'info' }),
-        database: { db: database.db, kind, close: async () => undefined },
+        database: { db: database.db, kind, native: database.native, close: async () => undefined },
         env: {},
         print: () => undefined,
       });

@@ -42,6 +42,26 @@ export interface RunRecord {
   recoveries: number;
   /** Set when a cancel was asked while `running`. */
   cancelRequested: boolean;
+  /** The worker that executed the latest attempt. */
+  worker?: string;
+}
+
+/** Leases of running runs (durable mode): a worker's heartbeat renews them; an expired one means a dead worker. */
+export interface RunLeases {
+  /** Renews the lease of every run `owner` executes; returns them with their cancel flag. */
+  renew(owner: string, leaseSeconds: number): Promise<{ id: string; cancelRequested: boolean }[]>;
+  /** Running runs whose lease ran out (their worker died), oldest first. */
+  findExpired(limit?: number): Promise<RunRecord[]>;
+  /** Running runs owned by `owner` (a worker restarted under the same id: they are certainly lost). */
+  findOwnedBy(owner: string): Promise<RunRecord[]>;
+}
+
+/** The durable queue as the lifecycle sees it: jobs are added by the ports' transactions; this wakes workers. */
+export interface QueueSignal {
+  /** After a run was queued (its job committed): wake idle workers. */
+  wake(): void;
+  /** A cancel was recorded on a running run: tell the process executing it (NOTIFY). */
+  cancelRequested(runId: string): Promise<void>;
 }
 
 /** A run row as created: always `queued`, with the command its first execution carries out. */
@@ -84,4 +104,12 @@ export interface RunPorts {
   appendEvents(events: TraceEvent[]): Promise<void>;
   lastSeq(runId: string): Promise<number>;
   checkpointer: BaseCheckpointSaver;
+  /**
+   * Present when runs travel through a durable queue: every transition into `queued` (and every
+   * created run) adds the run's job in the same transaction, and a worker process — this one or
+   * another — executes it. Absent: the run service executes queued runs in this process at once.
+   */
+  queue?: QueueSignal;
+  /** Present with a durable queue: leases of running runs. */
+  leases?: RunLeases;
 }

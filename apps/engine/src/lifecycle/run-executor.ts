@@ -11,6 +11,9 @@ import { EventWriter } from './event-writer.js';
 import type { RunPorts, RunRecord } from './ports.js';
 import type { RunServiceOptions } from './run-service.js';
 
+/** Abort reason of a graceful worker shutdown: the run goes back to the queue instead of ending. */
+const HAND_OVER = new FlowError('cancelled', 'Worker shutting down: the run is handed to another worker');
+
 type Plan = Pick<
   ExecuteOptions,
   'input' | 'resume' | 'resumeById' | 'checkpointId' | 'interruptBefore' | 'interruptAfter'
@@ -40,6 +43,10 @@ export class RunExecutor {
     return this.active.size;
   }
 
+  has(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
   /** Execute a claimed run in the background. */
   launch(run: RunRecord): void {
     const controller = new AbortController();
@@ -61,11 +68,13 @@ export class RunExecutor {
     await this.active.get(runId)?.done;
   }
 
-  async drain(timeoutMs: number): Promise<void> {
+  /** Waits for executions in flight; after `timeoutMs` aborts the rest (handing them back to the queue with `handOver`). */
+  async drain(timeoutMs: number, handOver = false): Promise<void> {
     const all = [...this.active.values()];
     const timer = new Promise<void>((r) => setTimeout(r, timeoutMs).unref());
     await Promise.race([Promise.all(all.map((a) => a.done)), timer]);
-    for (const a of this.active.values()) a.controller.abort(new FlowError('cancelled', 'Engine shutting down'));
+    for (const a of this.active.values())
+      a.controller.abort(handOver ? HAND_OVER : new FlowError('cancelled', 'Engine shutting down'));
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
@@ -118,6 +127,10 @@ export class RunExecutor {
         ...plan,
       });
       await writer.flush();
+      if (signal.aborted && signal.reason === HAND_OVER) {
+        await this.handOver(run, outcome);
+        return;
+      }
     } catch (err) {
       outcome = { status: 'failed', error: classifyError(err), tokens: { input: 0, output: 0 } };
       // If storing the trace failed, record the failure with a writer that starts from what is stored.
@@ -172,6 +185,18 @@ export class RunExecutor {
       case 'continue':
         return breakpoints;
     }
+  }
+
+  /** A graceful shutdown stopped the execution: back to `queued` (its job in the same transaction), resumed elsewhere from its last checkpoint. */
+  private async handOver(run: RunRecord, outcome: RunOutcome): Promise<void> {
+    this.services.delete(run.id);
+    await this.ports.addUsage(run.id, outcome.tokens);
+    const moved = await this.ports.transition(
+      run.id,
+      { from: ['running'], attempt: run.attempt },
+      { status: 'queued', release: true },
+    );
+    if (moved) this.ports.queue?.wake();
   }
 
   /** The execution's final transition (naming its attempt), then the run's final event. */

@@ -80,6 +80,8 @@ export class StoreHttpRunService implements HttpRunService {
       paused,
       tokens: { input: row.tokensIn, output: row.tokensOut, ...(row.cost > 0 ? { costUsd: row.cost } : {}) },
       lastSeq: row.lastEventSeq,
+      attempt: row.attempt,
+      worker: row.worker,
       forkedFrom:
         row.forkedFrom?.checkpointId !== undefined
           ? { threadId: row.threadId, checkpointId: row.forkedFrom.checkpointId }

@@ -11,6 +11,8 @@ export type { Breakpoints };
 
 /** Recoveries after which a run that keeps killing its engine is failed instead of resumed again. */
 export const MAX_RECOVERIES = 3;
+/** Default lease of a claimed run; the executing worker renews it every third of it. */
+export const LEASE_SECONDS = 30;
 
 export interface RunServiceOptions {
   /** Environment for model providers (OPENAI_*, FLOWCRAFT_MODEL_OVERRIDE). */
@@ -26,8 +28,10 @@ export interface RunServiceOptions {
   services?: (document: WorkflowDocument) => RunServices | Promise<RunServices>;
   /** The compiled-graph cache to share (with the time-travel service); default a new one. */
   graphs?: CompiledGraphs;
-  /** This process's name in `runs.owner`. Default a random id. */
+  /** This worker's id in `runs.owner` / `runs.worker`. Default a random id. */
   owner?: string;
+  /** Seconds a claim holds without a heartbeat (durable mode). Default 30. */
+  leaseSeconds?: number;
   /** Where unexpected errors go (a run failed by the guard, a lost final write). Default `console.error`. */
   logError?: (message: string, err: unknown) => void;
 }
@@ -43,7 +47,8 @@ export interface RunServiceOptions {
 export class RunService {
   readonly graphs: CompiledGraphs;
   private readonly executor: RunExecutor;
-  private readonly owner: string;
+  readonly owner: string;
+  private readonly leaseSeconds: number;
   private readonly logError: (message: string, err: unknown) => void;
 
   constructor(
@@ -53,6 +58,7 @@ export class RunService {
   ) {
     this.graphs = opts.graphs ?? new CompiledGraphs(registry, ports.checkpointer, opts.env);
     this.owner = opts.owner ?? `engine-${randomUUID().slice(0, 8)}`;
+    this.leaseSeconds = opts.leaseSeconds ?? LEASE_SECONDS;
     this.logError = opts.logError ?? ((message, err) => console.error(message, err));
     this.executor = new RunExecutor(ports, this.graphs, { ...opts, logError: this.logError });
   }
@@ -106,7 +112,7 @@ export class RunService {
       ...(breakpoints ? { breakpoints } : {}),
       ...(req.checkpointId !== undefined ? { forkedFrom: { checkpointId: req.checkpointId } } : {}),
     });
-    await this.dispatch(run);
+    await this.queued(run);
     return { runId: run.id, threadId };
   }
 
@@ -167,7 +173,9 @@ export class RunService {
           { cancelRequested: true },
         );
         if (marked === undefined) continue;
-        await this.executor.abort(runId, new FlowError('cancelled', 'Cancelled by request'));
+        if (this.executor.has(runId)) await this.executor.abort(runId, new FlowError('cancelled', 'Cancelled by request'));
+        // Executed by another worker: it learns by NOTIFY at once, or by its next heartbeat.
+        else await this.ports.queue?.cancelRequested(runId);
         return;
       }
       const cancelled = await this.ports.transition(
@@ -185,11 +193,19 @@ export class RunService {
   /**
    * At start-up: runs a crash left `running` are re-queued (their command repeats from the last
    * checkpoint), queued ones are claimed; a run that has used up its attempts is failed with the cause.
+   * With a durable queue only the runs this worker owned are certainly lost (others may be executed
+   * by live workers; their leases decide) unless `exclusive` says no other process uses the
+   * database (the embedded one); queued runs then get a fresh job each.
    */
-  async recover(): Promise<{ resumed: string[]; failed: string[] }> {
+  async recover(opts: { exclusive?: boolean } = {}): Promise<{ resumed: string[]; failed: string[] }> {
     const resumed: string[] = [];
     const failed: string[] = [];
-    for (const run of await this.ports.findUnfinished()) {
+    const durable = this.ports.queue !== undefined;
+    const candidates =
+      durable && !opts.exclusive && this.ports.leases
+        ? await this.ports.leases.findOwnedBy(this.owner)
+        : await this.ports.findUnfinished();
+    for (const run of candidates) {
       try {
         const queued =
           run.status === 'running'
@@ -198,8 +214,14 @@ export class RunService {
                 { from: ['running'], revision: run.revision },
                 { status: 'queued', release: true, recovered: true },
               )
-            : run;
+            : durable
+              ? await this.ports.transition(run.id, { from: ['queued'], revision: run.revision }, { status: 'queued' })
+              : run;
         if (queued === undefined) continue;
+        if (durable) {
+          resumed.push(run.id);
+          continue;
+        }
         if (await this.dispatch(queued)) resumed.push(run.id);
         else failed.push(run.id);
       } catch (err) {
@@ -207,12 +229,78 @@ export class RunService {
         failed.push(run.id);
       }
     }
+    if (durable && resumed.length > 0) this.ports.queue?.wake();
     return { resumed, failed };
   }
 
-  /** Graceful shutdown: wait for runs in flight (they checkpoint every step); abort those still going after `timeoutMs`. */
+  /**
+   * The queue's job handler: claim the run if it is still queued and execute it here, resolving when
+   * this execution ends. A stale or duplicate job (the run moved on) does nothing.
+   */
+  async execute(runId: string): Promise<void> {
+    let run: RunRecord;
+    try {
+      run = await this.ports.getRun(runId);
+    } catch (err) {
+      if (err instanceof FlowError && err.code === 'not_found') return;
+      throw err;
+    }
+    if (run.status !== 'queued') return;
+    if (await this.dispatch(run)) await this.executor.settled(runId);
+  }
+
+  /**
+   * The heartbeat of this worker (durable mode): renews the leases of the runs it executes and aborts
+   * those a cancel reached through another process. Returns how many runs it holds.
+   */
+  async heartbeat(): Promise<number> {
+    const leases = this.ports.leases;
+    if (!leases) return this.executor.size;
+    const held = await leases.renew(this.owner, this.leaseSeconds);
+    for (const run of held) {
+      if (run.cancelRequested && this.executor.has(run.id))
+        void this.executor.abort(run.id, new FlowError('cancelled', 'Cancelled by request'));
+    }
+    return held.length;
+  }
+
+  /** A cancel notification from another process: abort the run if it executes here. */
+  async cancelSignalled(runId: string): Promise<void> {
+    if (!this.executor.has(runId)) return;
+    const run = await this.ports.getRun(runId);
+    if (run.status === 'running' && run.cancelRequested)
+      await this.executor.abort(runId, new FlowError('cancelled', 'Cancelled by request'));
+  }
+
+  /**
+   * Runs whose worker died (lease expired) are re-queued — their job goes out in the same
+   * transaction — and resume from their last checkpoint on whichever worker takes them; after
+   * `MAX_RECOVERIES` lost executions a run is failed with `worker_lost`. Returns the runs re-queued.
+   */
+  async reapExpiredLeases(): Promise<string[]> {
+    const leases = this.ports.leases;
+    if (!leases) return [];
+    const requeued: string[] = [];
+    for (const run of await leases.findExpired()) {
+      if (this.executor.has(run.id)) continue;
+      const queued = await this.ports.transition(
+        run.id,
+        { from: ['running'], revision: run.revision },
+        { status: 'queued', release: true, recovered: true },
+      );
+      if (queued) requeued.push(run.id);
+    }
+    if (requeued.length > 0) this.ports.queue?.wake();
+    return requeued;
+  }
+
+  /**
+   * Graceful shutdown: wait for runs in flight (they checkpoint every step). Those still going after
+   * `timeoutMs` are aborted; with a durable queue they are handed back (re-queued, resumed by another
+   * worker from their last checkpoint), else recorded as cancelled.
+   */
   async drain(timeoutMs = 10_000): Promise<void> {
-    await this.executor.drain(timeoutMs);
+    await this.executor.drain(timeoutMs, this.ports.queue !== undefined);
   }
 
   /** Wait for a run's current execution in this process (tests, shutdown). */
@@ -245,7 +333,13 @@ export class RunService {
     );
     if (queued === undefined)
       throw new FlowError('conflict', `Run ${run.id} changed while this request was handled; reload it and try again`);
-    await this.dispatch(queued);
+    await this.queued(queued);
+  }
+
+  /** A run was queued: with a durable queue its job is committed, so wake a worker; else execute it here. */
+  private async queued(run: RunRecord): Promise<void> {
+    if (this.ports.queue) this.ports.queue.wake();
+    else await this.dispatch(run);
   }
 
   /**
@@ -265,8 +359,8 @@ export class RunService {
     }
     if (run.recoveries >= MAX_RECOVERIES) {
       const error = {
-        code: 'internal' as const,
-        message: `The run was still running when its engine stopped ${run.recoveries} times (crash or restart); it is not resumed again.`,
+        code: 'worker_lost' as const,
+        message: `The run was still running when its worker stopped ${run.recoveries} times (crash, kill or restart); it is not resumed again.`,
       };
       const failed = await this.ports.transition(
         run.id,
@@ -280,7 +374,7 @@ export class RunService {
     const claimed = await this.ports.transition(
       run.id,
       { from: ['queued'], revision: run.revision },
-      { status: 'running', claimBy: this.owner },
+      { status: 'running', claimBy: this.owner, leaseSeconds: this.leaseSeconds },
     );
     if (claimed === undefined) return false;
     this.executor.launch(claimed);

@@ -1,15 +1,58 @@
 import { InvalidDocumentError, WorkflowDocument } from '@flowcraft/schema';
 import type { TokenUsage, TraceEvent } from '@flowcraft/schema';
-import type { Run, Store } from '../store/index.js';
+import { sql } from 'drizzle-orm';
+import type { Database, Run, Store } from '../store/index.js';
 import { toStoredEvent } from '../store/event-codec.js';
-import type { NewRun, RunChange, RunExpectation, RunPorts, RunRecord } from './ports.js';
+import { createRunsRepo } from '../store/repos/runs-repo.js';
+import type { RunQueue } from '../queue/run-queue.js';
+import type { NewRun, QueueSignal, RunChange, RunExpectation, RunLeases, RunPorts, RunRecord } from './ports.js';
 
-/** `RunPorts` over the store's repositories (PGlite or Postgres) and its `DrizzleSaver`. */
+/** The NOTIFY channel on which a cancel of a running run reaches the worker executing it. */
+export const RUN_CANCEL_CHANNEL = 'flowcraft_run_cancel';
+
+/**
+ * `RunPorts` over the store's repositories (PGlite or Postgres) and its `DrizzleSaver`. With a
+ * durable `queue`, a created run and every transition into `queued` add the run's job in the same
+ * transaction as the row change.
+ */
 export class StoreRunPorts implements RunPorts {
   readonly checkpointer: Store['checkpointer'];
+  readonly queue?: QueueSignal;
+  readonly leases?: RunLeases;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly runQueue?: RunQueue,
+  ) {
     this.checkpointer = store.checkpointer;
+    if (runQueue) {
+      const db = store.db;
+      this.queue = {
+        wake: () => runQueue.wake(),
+        cancelRequested: async (runId) => {
+          await db.execute(sql`select pg_notify(${RUN_CANCEL_CHANNEL}, ${runId})`);
+        },
+      };
+      const runs = store.runs;
+      this.leases = {
+        renew: (owner, leaseSeconds) => runs.renewLeases(owner, leaseSeconds),
+        findExpired: async (limit) => (await runs.findExpiredLeases(limit)).map(toRunRecord),
+        findOwnedBy: async (owner) => (await runs.findOwnedBy(owner)).map(toRunRecord),
+      };
+    }
+  }
+
+  /** Runs `change` on the runs table; with a queue, inside a transaction that also adds the job when the run ends up queued. */
+  private async withJob(
+    change: (runs: ReturnType<typeof createRunsRepo>) => Promise<Run | undefined>,
+  ): Promise<Run | undefined> {
+    const queue = this.runQueue;
+    if (queue === undefined) return change(this.store.runs);
+    return this.store.db.transaction(async (tx) => {
+      const row = await change(createRunsRepo(tx as unknown as Database));
+      if (row?.status === 'queued') await queue.enqueue(tx as unknown as Database, row.id);
+      return row;
+    });
   }
 
   async getVersion(workflowId: string, version?: number) {
@@ -24,7 +67,8 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
-    const row = await this.store.runs.create({
+    const row = await this.withJob((runs) =>
+      runs.create({
       id: run.id,
       threadId: run.threadId,
       workflowId: run.workflowId,
@@ -33,7 +77,9 @@ export class StoreRunPorts implements RunPorts {
       command: run.command,
       ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
       ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
-    });
+      }),
+    );
+    if (row === undefined) throw new Error('insert returned no row');
     return toRunRecord(row);
   }
 
@@ -42,7 +88,10 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async transition(runId: string, expect: RunExpectation, change: RunChange): Promise<RunRecord | undefined> {
-    const row = await this.store.runs.transition(runId, expect, change);
+    const row =
+      change.status === 'queued'
+        ? await this.withJob((runs) => runs.transition(runId, expect, change))
+        : await this.store.runs.transition(runId, expect, change);
     return row === undefined ? undefined : toRunRecord(row);
   }
 
@@ -94,5 +143,6 @@ export function toRunRecord(row: Run): RunRecord {
     attempt: row.attempt,
     recoveries: row.recoveries,
     cancelRequested: row.cancelRequested,
+    ...(row.worker === null ? {} : { worker: row.worker }),
   };
 }

@@ -1,8 +1,13 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import type { EngineConfig } from '../config/config.js';
 import { loadNodeTypeModules } from '../node-types/load-node-types.js';
 import type { RunService } from '../lifecycle/run-service.js';
+import { RunWorker } from '../lifecycle/run-worker.js';
+import { PgBossRunQueue } from '../queue/pg-boss-queue.js';
+import type { RunQueue } from '../queue/run-queue.js';
+import { startHealthServer } from '../server/health-server.js';
 import { startServer } from '../server/start-server.js';
 import type { RunningServer } from '../server/start-server.js';
 import { createStore, openDatabase } from '../store/index.js';
@@ -29,16 +34,25 @@ export interface StartEngineOptions {
 }
 
 export interface Engine {
-  server: RunningServer;
+  /** The API server (roles `all` and `api`); a worker's health server has only `url` and `port`. */
+  server: Pick<RunningServer, 'url' | 'port' | 'stop'> & Partial<RunningServer>;
   store: Store;
   runs: RunService;
+  queue: RunQueue;
+  /** This process's worker (roles `all` and `worker`). */
+  worker: RunWorker | undefined;
   /** Ids imported from the examples folder at this start. */
   imported: string[];
-  /** Stop serving, drain runs, close the database. Safe to call more than once. */
+  /** Stop serving, hand back or finish runs, close the queue and the database. Safe to call more than once. */
   stop(): Promise<void>;
 }
 
-/** Config → database → store → RunService → HTTP deps + event log → server. */
+/**
+ * Config → database → store → durable run queue → RunService → HTTP deps + event log → server, by
+ * role: `api` serves HTTP, Socket.IO and the editor and never executes runs; `worker` executes runs
+ * from the queue and serves `/v1/health` only; `all` does both. Every role uses the same queue
+ * (pg-boss, on PGlite too) and the same run-execution code.
+ */
 export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
   const { config } = opts;
   const print = opts.print ?? console.log;
@@ -51,9 +65,19 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     (await openDatabase(
       config.databaseUrl !== undefined ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
     ));
+  const shared = database.kind === 'postgres';
+  const role = config.role;
+  const executes = role !== 'api';
+  const serves = role !== 'worker';
   try {
-    const store = createStore(database.db);
+    const store = createStore(database.db, { notifyEvents: shared });
     const env = opts.env ?? process.env;
+    const queue = await PgBossRunQueue.open(database.native, {
+      pollingIntervalSeconds: config.worker.pollSeconds,
+      onError: (err) => print(`Run queue: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    closeOnStop.push(() => queue.close());
+    const owner = config.worker.id ?? `${hostname()}:${config.port === 0 ? `pid${process.pid}` : config.port}`;
     const wired = wireEngine({
       store,
       registry,
@@ -63,29 +87,77 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       spanExporter: opts.spanExporter ?? otlpExporterFromEnv(env, { logger: { warn: print, info: print } }),
       templates: async () => (opts.examplesDir === undefined ? [] : loadTemplates(opts.examplesDir)),
       print,
+      queue,
+      owner,
+      leaseSeconds: config.worker.leaseSeconds,
     });
-    closeOnStop.push(() => wired.close());
+    closeOnStop.unshift(() => wired.close());
     const { runs, deps, eventLog } = wired;
-    const workflows = deps.workflows;
-    const imported = opts.examplesDir === undefined ? [] : await importExamples(opts.examplesDir, workflows, registry);
-    if (imported.length > 0) print(`Imported ${imported.length} example workflows: ${imported.join(', ')}`);
-    const recovered = await runs.recover();
-    if (recovered.resumed.length + recovered.failed.length > 0) {
-      print(`Recovered runs after a restart: ${recovered.resumed.length} resumed, ${recovered.failed.length} failed`);
+    // Events of runs other processes execute reach this process's sockets by NOTIFY.
+    if (serves && shared) {
+      await eventLog.followOtherProcesses(database.native);
+      closeOnStop.unshift(() => eventLog.close());
     }
-    const server = await startServer({ config, deps, eventLog, drain: () => runs.drain(), print });
+    const imported =
+      opts.examplesDir === undefined || !serves ? [] : await importExamples(opts.examplesDir, deps.workflows, registry);
+    if (imported.length > 0) print(`Imported ${imported.length} example workflows: ${imported.join(', ')}`);
+
+    let worker: RunWorker | undefined;
+    if (executes) {
+      const recovered = await runs.recover({ exclusive: !shared });
+      if (recovered.resumed.length + recovered.failed.length > 0) {
+        print(`Recovered runs after a restart: ${recovered.resumed.length} resumed, ${recovered.failed.length} failed`);
+      }
+      worker = new RunWorker({
+        runs,
+        queue,
+        native: database.native,
+        workers: store.workers,
+        role,
+        concurrency: config.worker.concurrency,
+        leaseSeconds: config.worker.leaseSeconds,
+        onError: (message, err) => print(`${message}: ${err instanceof Error ? err.message : String(err)}`),
+      });
+      await worker.start();
+    }
+    const drain = async () => {
+      await worker?.stop();
+    };
+    const server = serves
+      ? await startServer({ config, deps, eventLog, drain, print })
+      : await startWorkerHealth(config, deps.health, worker, print);
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= server
         .stop()
-        .finally(() => Promise.allSettled(closeOnStop.map((close) => close())))
+        .then(() => (serves ? undefined : drain()))
+        .finally(async () => {
+          for (const close of closeOnStop) await close().catch(() => undefined);
+        })
         .finally(() => database.close());
       return stopping;
     };
-    return { server, store, runs, imported, stop };
+    return { server, store, runs, queue, worker, imported, stop };
   } catch (err) {
-    await Promise.allSettled(closeOnStop.map((close) => close()));
+    for (const close of closeOnStop) await close().catch(() => undefined);
     await database.close();
     throw err;
   }
+}
+
+async function startWorkerHealth(
+  config: EngineConfig,
+  health: (() => Promise<Record<string, boolean>>) | undefined,
+  worker: RunWorker | undefined,
+  print: (text: string) => void,
+) {
+  const server = await startHealthServer({
+    port: config.port,
+    host: config.host,
+    checks: async () => ({ ...(health ? await health() : {}), worker: worker !== undefined }),
+  });
+  print(
+    `Flowcraft worker ${worker?.id ?? ''} ready: ${config.worker.concurrency} runs at once; health at ${server.url}/v1/health`,
+  );
+  return server;
 }

@@ -5,7 +5,8 @@ import { runServicesFactory } from '../execution/services.js';
 import type { RunServices } from '../execution/services.js';
 import { createToolFetch } from '../execution/tool-fetch.js';
 import { StoreHttpRunService } from '../lifecycle/run-queries.js';
-import { RunService } from '../lifecycle/run-service.js';
+import { LEASE_SECONDS, RunService } from '../lifecycle/run-service.js';
+import type { RunQueue } from '../queue/run-queue.js';
 import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
 import { McpManager } from '../mcp/mcp-manager.js';
 import type { McpServerConfig } from '../mcp/mcp-config.js';
@@ -38,6 +39,15 @@ export interface WireOptions {
   print?: (text: string) => void;
   /** Unexpected errors of runs (the executor's guard). Default `console.error`. */
   logError?: (message: string, err: unknown) => void;
+  /**
+   * The durable run queue: queued runs get a job in the queueing transaction and are executed by
+   * whichever worker takes it (`RunWorker`). Absent: queued runs execute in this process at once.
+   */
+  queue?: RunQueue;
+  /** This process's worker id (runs.owner / runs.worker). */
+  owner?: string;
+  /** Lease of a claimed run in seconds (durable queue). */
+  leaseSeconds?: number;
 }
 
 export interface Wired {
@@ -59,8 +69,9 @@ export function wireEngine(opts: WireOptions): Wired {
   registry.modelProviders = providerDefs(env).map((d) => d.name);
   const print = opts.print ?? console.log;
   const closers: (() => Promise<void>)[] = [];
-  const eventLog = new StoreEventLog(store.runEvents);
-  const ports = new StoreRunPorts(store);
+  const logError = opts.logError ?? ((message: string, err: unknown) => console.error(message, err));
+  const eventLog = new StoreEventLog(store.runEvents, (err) => logError('Reading announced run events failed', err));
+  const ports = new StoreRunPorts(store, opts.queue);
   // Models, tools and MCP: one guarded tool fetch and one MCP manager per engine, credentials
   // (secret store, then env) read per run, the document's routing, prices and budget per run.
   const secrets = createSecretStore(env, store.secrets);
@@ -97,8 +108,13 @@ export function wireEngine(opts: WireOptions): Wired {
     publish,
     services,
     ...(opts.streamTokens === undefined ? {} : { streamTokens: opts.streamTokens }),
-    ...(opts.logError ? { logError: opts.logError } : {}),
+    logError,
+    ...(opts.owner ? { owner: opts.owner } : {}),
+    ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
   });
+  const queue = opts.queue;
+  // A live worker beats every third of the lease: one lease without a beat means it is gone.
+  const liveWithin = opts.leaseSeconds ?? LEASE_SECONDS;
   const workflows = new StoreWorkflowStore(store.workflows);
   const httpRuns = new StoreHttpRunService(runs, store);
   const threads = new StoreThreadService(store, ports, runs.graphs);
@@ -113,6 +129,30 @@ export function wireEngine(opts: WireOptions): Wired {
     ...(secrets ? { secrets } : {}),
     ...(mcp ? { mcp } : {}),
     usage: (filter) => store.usage.query(filter),
+    ...(queue
+      ? {
+          queue: async () => {
+            const [stats, figures, live] = await Promise.all([
+              queue.stats(),
+              store.runs.queueFigures(),
+              store.workers.live(liveWithin),
+            ]);
+            return {
+              depth: stats.depth,
+              oldestWaitSeconds: stats.oldestWaitSeconds,
+              running: figures.running,
+              workers: live.map((w) => ({
+                id: w.id,
+                role: w.role,
+                concurrency: w.concurrency,
+                active: w.active,
+                startedAt: w.startedAt.toISOString(),
+                heartbeatAt: w.heartbeatAt.toISOString(),
+              })),
+            };
+          },
+        }
+      : {}),
     health: async () => {
       await store.workflows.list({ limit: 1 });
       return { database: true };

@@ -51,6 +51,10 @@ export class RunListeners {
     }
   }
 
+  watching(threadId: string): boolean {
+    return (this.byThread.get(threadId)?.size ?? 0) > 0;
+  }
+
   count(runId: string): number {
     return this.byRun.get(runId)?.size ?? 0;
   }

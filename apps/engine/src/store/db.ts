@@ -7,6 +7,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { pgliteNativeSql, postgresNativeSql } from './native-sql.js';
+import type { NativeSql } from './native-sql.js';
 import * as schema from './schema/index.js';
 
 export type StoreSchema = typeof schema;
@@ -26,6 +28,8 @@ export interface OpenDatabaseOptions {
 export interface OpenDatabase {
   db: Database;
   kind: DatabaseKind;
+  /** The driver below drizzle: the queue's SQL and LISTEN / NOTIFY. */
+  native: NativeSql;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ export async function openPglite(client: PGlite): Promise<OpenDatabase> {
   try {
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    return { db, kind: 'pglite', close: () => client.close() };
+    return { db, kind: 'pglite', native: pgliteNativeSql(client), close: () => client.close() };
   } catch (err) {
     await client.close();
     throw err;
@@ -66,7 +70,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
       await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
       lock.release();
     }
-    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return { db, kind: 'postgres', native: postgresNativeSql(client, url), close: () => client.end({ timeout: 5 }) };
   } catch (err) {
     await client.end({ timeout: 1 });
     throw err;

@@ -2,6 +2,7 @@ import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 import type { Database } from './db.js';
 import { createRunEventsRepo } from './repos/run-events-repo.js';
 import { createRunsRepo } from './repos/runs-repo.js';
+import { createWorkersRepo } from './repos/workers-repo.js';
 import { createSecretsRepo } from './repos/secrets-repo.js';
 import { createUsageRepo } from './repos/usage-repo.js';
 import { createThreadsRepo } from './repos/threads-repo.js';
@@ -10,6 +11,8 @@ import { createWorkflowsRepo } from './repos/workflows-repo.js';
 export { openDatabase, MIGRATIONS_FOLDER } from './db.js';
 export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
 export { createServerDatabase } from './server-database.js';
+export type { NativeSql, SqlRow } from './native-sql.js';
+export { DEFAULT_LEASE_SECONDS } from './repos/runs-repo.js';
 export type { ServerDatabase } from './server-database.js';
 export { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 export { ACTIVE_RUN_STATUSES } from './schema/index.js';
@@ -27,18 +30,26 @@ export type {
 export type { Thread, CreateThread, ThreadsRepo } from './repos/threads-repo.js';
 export type { Run, CreateRun, ListRuns, RunChange, RunExpectation, RunsRepo } from './repos/runs-repo.js';
 export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-repo.js';
+export { RUN_EVENTS_CHANNEL } from './repos/run-events-repo.js';
+export type { WorkerRow, WorkersRepo } from './repos/workers-repo.js';
 export type { Page } from './repos/page.js';
 export { USAGE_DIMENSIONS, startOfUtcDay } from './repos/usage-repo.js';
 export type { UsageDimension, UsageFilter, UsageRepo, UsageRow } from './repos/usage-repo.js';
 
+export interface StoreOptions {
+  /** Several processes share the database: announce stored run events by NOTIFY. */
+  notifyEvents?: boolean;
+}
+
 /** Every repository plus the checkpointer, over one database (PGlite or Postgres). */
-export function createStore(db: Database) {
+export function createStore(db: Database, options: StoreOptions = {}) {
   return {
     db,
     workflows: createWorkflowsRepo(db),
     threads: createThreadsRepo(db),
     runs: createRunsRepo(db),
-    runEvents: createRunEventsRepo(db),
+    runEvents: createRunEventsRepo(db, { notify: options.notifyEvents ?? false }),
+    workers: createWorkersRepo(db),
     secrets: createSecretsRepo(db),
     usage: createUsageRepo(db),
     checkpointer: new DrizzleSaver(db),

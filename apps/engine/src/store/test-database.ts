@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { openDatabase } from './db.js';
 import type { Database, DatabaseKind, OpenDatabase } from './db.js';
+import type { NativeSql } from './native-sql.js';
 import { openPgliteFromTemplate } from './pglite-template.js';
 import { createServerDatabase } from './server-database.js';
 import type { ServerDatabase } from './server-database.js';
@@ -10,6 +11,8 @@ export const BACKENDS: readonly DatabaseKind[] = ['pglite', 'postgres'];
 
 export interface TestDatabase {
   readonly db: Database;
+  /** The driver below drizzle (queue SQL, LISTEN / NOTIFY). */
+  readonly native: NativeSql;
   readonly kind: DatabaseKind;
 }
 
@@ -40,6 +43,10 @@ export function useTestDatabase(kind: DatabaseKind, options: { fresh?: boolean }
     get db(): Database {
       if (open === undefined) throw new Error('test database not open yet (use it inside a test or hook)');
       return open.db;
+    },
+    get native(): NativeSql {
+      if (open === undefined) throw new Error('test database not open yet (use it inside a test or hook)');
+      return open.native;
     },
   };
 }

@@ -21,6 +21,10 @@ export const Run = z.object({
   tokens: TokenUsage,
   /** `seq` of the last stored trace event (0 before the first). */
   lastSeq: z.number().int().min(0),
+  /** Executions claimed so far (1 for a run that ran once; more after steps, resumes or a lost worker). */
+  attempt: z.number().int().min(0),
+  /** Id of the worker process that executed the latest attempt (null before the first). */
+  worker: z.string().nullable(),
   forkedFrom: z.object({ threadId: ResourceId, checkpointId: z.string() }).nullable(),
   createdAt: Timestamp,
   startedAt: Timestamp.nullable(),

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { NodeTypeDescription } from '@flowcraft/schema';
+import { FlowError, NodeTypeDescription, QueueStatus } from '@flowcraft/schema';
 import type { HttpDeps } from '../deps.js';
 import { named } from '../schemas/common.js';
 import { jsonResponse, problemResponses, publicProblemResponses } from './openapi-helpers.js';
@@ -43,7 +43,22 @@ const nodeTypes = createRoute({
   responses: { 200: jsonResponse(NodeTypeList, 'All node types'), ...problemResponses() },
 });
 
+const queue = createRoute({
+  operationId: 'getQueue',
+  method: 'get',
+  path: '/v1/queue',
+  tags: ['system'],
+  summary: 'The run queue and its workers',
+  description:
+    'Runs waiting for a worker, how long the oldest has waited, runs executing, and the live worker processes with their load (from their heartbeats).',
+  responses: { 200: jsonResponse(named(QueueStatus, 'QueueStatus'), 'The queue now'), ...problemResponses() },
+});
+
 export function registerSystemRoutes(app: OpenAPIHono, deps: HttpDeps): void {
+  app.openapi(queue, async (c) => {
+    if (!deps.queue) throw new FlowError('not_found', 'This engine has no run queue');
+    return c.json(await deps.queue(), 200);
+  });
   const started = performance.now();
   app.openapi(health, async (c) => {
     const checks = await runChecks(deps);

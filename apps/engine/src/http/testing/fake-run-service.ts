@@ -56,6 +56,8 @@ export class FakeRunService implements RunService {
       workflowId: input.workflowId,
       workflowVersion: stored.version,
       status: 'queued',
+      attempt: 0,
+      worker: null,
       input: input.input,
       output: null,
       error: null,

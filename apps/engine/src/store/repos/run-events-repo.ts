@@ -13,8 +13,16 @@ export interface NewRunEvent {
   ts?: Date;
 }
 
+/** The NOTIFY channel announcing stored events to other processes: payload `runId firstSeq lastSeq [threadId]`. */
+export const RUN_EVENTS_CHANNEL = 'flowcraft_run_events';
+
+export interface RunEventsRepoOptions {
+  /** Announce every stored batch on `RUN_EVENTS_CHANNEL` (several processes share the database). */
+  notify?: boolean;
+}
+
 /** The trace of a run, numbered 1, 2, … per run; clients resume with the last seq they saw. */
-export function createRunEventsRepo(db: Database) {
+export function createRunEventsRepo(db: Database, options: RunEventsRepoOptions = {}) {
   return {
     /**
      * Stores an event under the run's next seq and returns it. The seq comes from incrementing
@@ -66,16 +74,26 @@ export function createRunEventsRepo(db: Database) {
         })),
       );
       // One statement (atomic on its own): advance the run's counter only if these are its next seqs, and insert the batch.
-      const result: unknown = await db.execute(sql`
+      // With `notify`, the same statement announces the batch (delivered at commit; once per batch).
+      const started = events.find((e) => e.type === 'run.started')?.payload;
+      const threadId = started !== null && typeof started === 'object' ? Reflect.get(started, 'threadId') : undefined;
+      const announce = `${runId} ${first.seq} ${first.seq + events.length - 1}${typeof threadId === 'string' ? ` ${threadId}` : ''}`;
+      const insert = sql`
         with counter as (
           update ${runs} set last_event_seq = last_event_seq + ${events.length}
           where id = ${runId} and last_event_seq = ${first.seq - 1}
           returning id
-        )
-        insert into ${runEvents} (run_id, seq, type, node_id, payload, ts)
-        select counter.id, e.seq, e.type, e.node_id, e.payload, e.ts
-        from counter cross join jsonb_to_recordset(${rows}::jsonb) as e(seq integer, type text, node_id text, payload jsonb, ts timestamptz)
-        returning seq`);
+        ), inserted as (
+          insert into ${runEvents} (run_id, seq, type, node_id, payload, ts)
+          select counter.id, e.seq, e.type, e.node_id, e.payload, e.ts
+          from counter cross join jsonb_to_recordset(${rows}::jsonb) as e(seq integer, type text, node_id text, payload jsonb, ts timestamptz)
+          returning seq
+        )`;
+      const result: unknown = await db.execute(
+        options.notify
+          ? sql`${insert} select seq, (select pg_notify(${RUN_EVENTS_CHANNEL}, ${announce}) where exists (select 1 from inserted)) from inserted`
+          : sql`${insert} select seq from inserted`,
+      );
       if (rowCount(result) === events.length) return;
       const [run] = await db.select({ seq: runs.lastEventSeq }).from(runs).where(eq(runs.id, runId));
       if (run === undefined) throw new FlowError('not_found', `Run ${runId} not found`);

@@ -52,8 +52,10 @@ export interface RunChange {
   interrupts?: PendingInterrupt[];
   paused?: PausedAt | null;
   cancelRequested?: boolean;
-  /** Claim the run for an execution: `attempt + 1`, owned by this process. */
+  /** Claim the run for an execution: `attempt + 1`, owned by this worker, leased for `leaseSeconds`. */
   claimBy?: string;
+  /** The claim's lease (default 30 s); the owner's heartbeat renews it. */
+  leaseSeconds?: number;
   /** Release the owner (the execution ended). */
   release?: true;
   /** Recovery re-queues a run whose process died: `recoveries + 1`. */
@@ -61,6 +63,8 @@ export interface RunChange {
 }
 
 const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+/** How long a claim holds without a heartbeat. */
+export const DEFAULT_LEASE_SECONDS = 30;
 
 function activeRunConflict(threadId: string, cause: unknown): FlowError {
   return new FlowError(
@@ -173,8 +177,15 @@ export function createRunsRepo(db: Database) {
               : { interrupts: jsonSafe(change.interrupts) as PendingInterrupt[] }),
             ...(change.paused === undefined ? {} : { paused: change.paused }),
             ...(change.cancelRequested === undefined ? {} : { cancelRequested: change.cancelRequested }),
-            ...(change.claimBy === undefined ? {} : { owner: change.claimBy, attempt: sql`${runs.attempt} + 1` }),
-            ...(change.release ? { owner: null } : {}),
+            ...(change.claimBy === undefined
+              ? {}
+              : {
+                  owner: change.claimBy,
+                  worker: change.claimBy,
+                  attempt: sql`${runs.attempt} + 1`,
+                  leaseUntil: sql`now() + make_interval(secs => ${change.leaseSeconds ?? DEFAULT_LEASE_SECONDS})`,
+                }),
+            ...(change.release ? { owner: null, leaseUntil: null } : {}),
             ...(change.recovered ? { recoveries: sql`${runs.recoveries} + 1` } : {}),
             ...(status === 'running' ? { startedAt: sql`coalesce(${runs.startedAt}, now())` } : {}),
             ...(status !== undefined && TERMINAL.includes(status) ? { finishedAt: sql`now()` } : {}),
@@ -223,6 +234,50 @@ export function createRunsRepo(db: Database) {
         .from(runs)
         .where(inArray(runs.status, [...ACTIVE_RUN_STATUSES]))
         .orderBy(runs.createdAt, runs.id);
+    },
+
+    /**
+     * The heartbeat of a worker: renews the lease of every run it executes, in one statement.
+     * Returns them with their cancel flag (a cancel asked through another process).
+     */
+    async renewLeases(owner: string, leaseSeconds: number): Promise<{ id: string; cancelRequested: boolean }[]> {
+      return db
+        .update(runs)
+        .set({ leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+        .where(and(eq(runs.owner, owner), eq(runs.status, 'running')))
+        .returning({ id: runs.id, cancelRequested: runs.cancelRequested });
+    },
+
+    /** Running runs whose owner stopped renewing its lease (a dead worker), oldest lease first. */
+    async findExpiredLeases(limit = 100): Promise<Run[]> {
+      return db
+        .select()
+        .from(runs)
+        .where(and(eq(runs.status, 'running'), sql`(${runs.leaseUntil} is null or ${runs.leaseUntil} < now())`))
+        .orderBy(runs.leaseUntil)
+        .limit(limit);
+    },
+
+    /** Running runs owned by `owner` (at a worker's start: its own runs from before a crash). */
+    async findOwnedBy(owner: string): Promise<Run[]> {
+      return db
+        .select()
+        .from(runs)
+        .where(and(eq(runs.status, 'running'), eq(runs.owner, owner)))
+        .orderBy(runs.createdAt, runs.id);
+    },
+
+    /** Queue figures from the runs table: queued count and the oldest queued run's age. */
+    async queueFigures(): Promise<{ queued: number; running: number; oldestQueuedSeconds: number }> {
+      const [row] = await db
+        .select({
+          queued: sql<number>`count(*) filter (where ${runs.status} = 'queued')::int`,
+          running: sql<number>`count(*) filter (where ${runs.status} = 'running')::int`,
+          oldest: sql<number>`coalesce(extract(epoch from now() - min(${runs.updatedAt}) filter (where ${runs.status} = 'queued')), 0)::float8`,
+        })
+        .from(runs)
+        .where(inArray(runs.status, [...ACTIVE_RUN_STATUSES]));
+      return { queued: row?.queued ?? 0, running: row?.running ?? 0, oldestQueuedSeconds: row?.oldest ?? 0 };
     },
 
     /** The queued or running run of a thread, if any. */

@@ -63,8 +63,12 @@ export const runs = pgTable(
     attempt: integer('attempt').notNull().default(0),
     /** Times a crash (or restart) left the run `running` and recovery re-queued it. */
     recoveries: integer('recoveries').notNull().default(0),
-    /** Which process executes the run while `running`. */
+    /** Which worker process executes the run while `running` (released when the execution ends). */
     owner: text('owner'),
+    /** The worker that executed the latest attempt (kept after the execution ends). */
+    worker: text('worker'),
+    /** While `running`: the owner's lease, renewed by its heartbeat; past it, another worker takes the run over. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date', precision: 3 }),
     /** What the next execution does (set when the run is queued). */
     command: jsonb('command').$type<RunCommand>(),
     /** Pending interrupts while `interrupted`. */
@@ -94,5 +98,7 @@ export const runs = pgTable(
     index('runs_thread_idx').on(t.threadId, t.createdAt),
     index('runs_workflow_idx').on(t.workflowId, t.createdAt),
     index('runs_status_idx').on(t.status),
+    index('runs_lease_idx').on(t.leaseUntil).where(sql`${t.status} = 'running'`),
+    index('runs_owner_idx').on(t.owner).where(sql`${t.status} = 'running'`),
   ],
 );

@@ -1,0 +1,88 @@
+import type { NativeSql, WorkersRepo } from '../store/index.js';
+import type { RunQueue } from '../queue/run-queue.js';
+import { RUN_CANCEL_CHANNEL } from './store-run-ports.js';
+import type { RunService } from './run-service.js';
+
+export interface RunWorkerOptions {
+  runs: RunService;
+  queue: RunQueue;
+  native: Pick<NativeSql, 'listen'>;
+  workers: WorkersRepo;
+  /** `all` or `worker` (shown in `GET /v1/queue`). */
+  role: string;
+  /** Runs executed at once at most. */
+  concurrency: number;
+  /** The run lease; the heartbeat renews it every third of it and dead workers' runs are looked for every half. */
+  leaseSeconds: number;
+  onError?: (message: string, err: unknown) => void;
+}
+
+/**
+ * A worker process's side of the queue: takes jobs (`concurrency` at once) and executes their runs
+ * with the run service; renews the leases of its runs and its registry row (heartbeat); hears
+ * cancels asked through other processes (NOTIFY, and the heartbeat as a backstop); and re-queues
+ * the runs of workers that died (expired leases). `stop` hands unfinished runs back.
+ */
+export class RunWorker {
+  private timers: NodeJS.Timeout[] = [];
+  private unlisten: (() => Promise<void>) | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly opts: RunWorkerOptions) {}
+
+  get id(): string {
+    return this.opts.runs.owner;
+  }
+
+  async start(): Promise<void> {
+    const { runs, queue, native, leaseSeconds } = this.opts;
+    const onError = this.opts.onError ?? ((message: string, err: unknown) => console.error(message, err));
+    this.unlisten = await native.listen(RUN_CANCEL_CHANNEL, (runId) => {
+      runs.cancelSignalled(runId).catch((err: unknown) => onError(`Cancel of run ${runId} failed`, err));
+    });
+    await this.beat();
+    const every = (seconds: number, task: () => Promise<unknown>, what: string) => {
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        task()
+          .catch((err: unknown) => onError(what, err))
+          .finally(() => {
+            busy = false;
+          });
+      }, seconds * 1000);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(leaseSeconds / 3, () => this.beat(), 'Worker heartbeat failed');
+    every(leaseSeconds / 2, () => runs.reapExpiredLeases(), 'Looking for runs of dead workers failed');
+    await queue.work((runId) => runs.execute(runId), { concurrency: this.opts.concurrency });
+  }
+
+  /**
+   * Stop taking jobs, let runs in flight finish for up to `timeoutMs`, hand the rest back to the
+   * queue (another worker resumes them from their last checkpoint), leave the registry.
+   */
+  stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.opts.queue.stopWorking();
+      await this.opts.runs.drain(timeoutMs);
+      for (const t of this.timers) clearInterval(t);
+      this.timers = [];
+      await this.unlisten?.().catch(() => undefined);
+      await this.opts.workers.remove(this.id).catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+
+  private async beat(): Promise<void> {
+    const active = await this.opts.runs.heartbeat();
+    await this.opts.workers.beat({
+      id: this.id,
+      role: this.opts.role,
+      concurrency: this.opts.concurrency,
+      active,
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { Database } from '../store/index.js';
+
+/** Where a queue stands: jobs waiting, the oldest one's wait, jobs being executed. */
+export interface QueueStats {
+  /** Jobs waiting for a worker. */
+  depth: number;
+  /** Seconds the oldest waiting job has waited (0 when none). */
+  oldestWaitSeconds: number;
+  /** Jobs a worker holds now. */
+  active: number;
+}
+
+/** The per-run work a worker does: execute the queued run to the end of this execution. */
+export type RunJobHandler = (runId: string) => Promise<void>;
+
+/**
+ * The durable run queue. A run gets its job in the very transaction that queues it (created, resumed,
+ * stepped, re-queued by recovery), so there is never a job without its run row or a queued run
+ * without its job. Any number of worker processes take jobs; a job is a hint ("this run is queued"):
+ * the worker claims the run itself with a compare-and-set, so a duplicate or stale job does nothing.
+ */
+export interface RunQueue {
+  /** Adds the run's job inside `tx`, the transaction that set it `queued`. */
+  enqueue(tx: Database, runId: string): Promise<void>;
+  /** After the queueing transaction committed: wake idle workers now (in this process and, by NOTIFY, others). */
+  wake(): void;
+  /** Takes jobs, at most `concurrency` at once, until `stopWorking`. */
+  work(handler: RunJobHandler, opts: { concurrency: number }): Promise<void>;
+  /** Stops taking new jobs; handlers in flight go on. */
+  stopWorking(): Promise<void>;
+  stats(): Promise<QueueStats>;
+  close(): Promise<void>;
+}

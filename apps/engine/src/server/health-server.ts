@@ -1,0 +1,63 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HealthServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * What a worker process (`FLOWCRAFT_ROLE=worker`) serves: `GET /v1/health` only — for
+ * orchestrators' liveness probes — answering 200 while `checks` all pass, else 503.
+ */
+export async function startHealthServer(opts: {
+  port: number;
+  host: string;
+  checks: () => Promise<Record<string, unknown>>;
+}): Promise<HealthServer> {
+  const started = performance.now();
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' || path !== '/v1/health') {
+      res.writeHead(404, { 'content-type': 'application/problem+json' }).end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Not found',
+          status: 404,
+          code: 'not_found',
+          detail: 'A worker process serves GET /v1/health only; the API runs in FLOWCRAFT_ROLE=api or all processes.',
+        }),
+      );
+      return;
+    }
+    opts
+      .checks()
+      .then((checks) => ({ ok: Object.values(checks).every((v) => v !== false), checks }))
+      .catch(() => ({ ok: false, checks: { health: false } }))
+      .then(({ ok, checks }) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: ok ? 'ok' : 'degraded',
+            checks,
+            uptimeSeconds: (performance.now() - started) / 1000,
+          }),
+        );
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host}:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,60 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { Sql } from 'postgres';
+
+/** A row as a driver returns it. */
+export type SqlRow = Record<string, unknown>;
+
+/**
+ * What the queue and the cross-process signals need below drizzle: statements on the database's
+ * own client (the queue library's SQL, scripts without parameters) and LISTEN / NOTIFY.
+ */
+export interface NativeSql {
+  /** A statement with `$n` parameters, or (without values) a script of several statements. */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: SqlRow[] }>;
+  /** LISTEN on `channel`; resolves (once listening) with the function that stops it. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** `postgres://…` for libraries that open their own pool; absent for the embedded database. */
+  readonly url?: string;
+}
+
+/** Plain objects become JSON text (as node-postgres sends them); `undefined` becomes null. */
+export function toDriverValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date || Array.isArray(value) || value instanceof Uint8Array) return value;
+  return JSON.stringify(value);
+}
+
+export function postgresNativeSql(client: Sql, url: string): NativeSql {
+  return {
+    url,
+    async executeSql(text, values) {
+      const rows =
+        values === undefined || values.length === 0
+          ? await client.unsafe(text)
+          : await client.unsafe(text, values.map(toDriverValue) as Parameters<Sql['unsafe']>[1]);
+      return { rows: [...rows] as SqlRow[] };
+    },
+    async listen(channel, onPayload) {
+      const sub = await client.listen(channel, onPayload);
+      return () => sub.unlisten();
+    },
+  };
+}
+
+export function pgliteNativeSql(client: PGlite): NativeSql {
+  return {
+    async executeSql(text, values) {
+      if (values === undefined || values.length === 0) {
+        const results = await client.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as SqlRow[] };
+      }
+      const result = await client.query<SqlRow>(text, values.map(toDriverValue));
+      return { rows: result.rows };
+    },
+    async listen(channel, onPayload) {
+      const unlisten = await client.listen(channel, onPayload);
+      return () => unlisten();
+    },
+  };
+}
