@@ -229,7 +229,7 @@ describe('RunService recovery', () => {
     const recovered = await service.recover();
     expect(recovered).toEqual({ resumed: [], failed: [run.id] });
     const failed = await ports.getRun(run.id);
-    expect(failed).toMatchObject({ status: 'failed', recoveries: 4, error: { code: 'internal' } });
+    expect(failed).toMatchObject({ status: 'failed', recoveries: 4, error: { code: 'worker_lost' } });
     expect(failed.error?.message).toContain('not resumed again');
     expect((ports.events.get(run.id) ?? []).map((e) => e.type)).toEqual(['run.failed']);
   });

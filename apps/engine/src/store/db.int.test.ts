@@ -15,6 +15,7 @@ const EXPECTED_TABLES = [
   'runs',
   'secrets',
   'threads',
+  'workers',
   'workflow_versions',
   'workflows',
 ];
