@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlowError } from '@flowcraft/schema';
+import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
+import { createStore } from '../store/index.js';
+import type { Database } from '../store/index.js';
+import { BACKENDS, useTestDatabase } from '../store/test-database.js';
+import { PgBossRunQueue, RUN_QUEUE } from './pg-boss-queue.js';
+
+const DOC = {
+  id: 'q-doc',
+  name: 'queue test',
+  channels: { topic: { type: 'string' } },
+  nodes: [
+    { id: 'start', type: 'start', position: { x: 0, y: 0 }, config: {} },
+    { id: 'end', type: 'end', position: { x: 200, y: 0 }, config: {} },
+  ],
+  edges: [{ id: 'e', source: 'start', target: 'end' }],
+};
+
+for (const kind of BACKENDS) {
+  describe(`pg-boss run queue (${kind})`, () => {
+    const t = useTestDatabase(kind, { fresh: true });
+    let queue: PgBossRunQueue;
+
+    beforeAll(async () => {
+      queue = await PgBossRunQueue.open(t.native, { pollingIntervalSeconds: 0.5, supervise: false });
+    });
+    afterAll(async () => {
+      await queue?.close();
+    });
+
+    async function jobsFor(runId: string): Promise<number> {
+      const { rows } = await t.native.executeSql(
+        `select count(*)::int as n from pgboss.job where name = $1 and data->>'runId' = $2`,
+        [RUN_QUEUE, runId],
+      );
+      return Number(rows[0]?.n ?? 0);
+    }
+
+    async function newRunRow(ports: StoreRunPorts, threadId?: string) {
+      const store = createStore(t.db);
+      const id = `q-${randomUUID()}`;
+      const { workflow, version } = await store.workflows.create({ id, name: 'q', document: { ...DOC, id }, valid: true });
+      const thread = await ports.createThread(workflow.id, threadId);
+      return ports.createRun({
+        id: randomUUID(),
+        threadId: thread,
+        workflowId: workflow.id,
+        workflowVersion: version.version,
+        input: {},
+        command: { kind: 'start' },
+      });
+    }
+
+    it('adds a job in the transaction that creates the run, and none when that transaction fails', async () => {
+      const ports = new StoreRunPorts(createStore(t.db), queue);
+      const run = await newRunRow(ports);
+      expect(await jobsFor(run.id)).toBe(1);
+
+      // A second active run on the same thread is refused inside the transaction: no row, no job.
+      const again = await newRunRow(ports, run.threadId).catch((err: unknown) => err);
+      expect(again).toBeInstanceOf(FlowError);
+      expect((again as FlowError).code).toBe('conflict');
+      const { rows } = await t.native.executeSql(
+        `select count(*)::int as n from pgboss.job j where j.name = $1 and not exists (select 1 from runs r where r.id = j.data->>'runId')`,
+        [RUN_QUEUE],
+      );
+      expect(Number(rows[0]?.n)).toBe(0);
+    });
+
+    it('rolls the job back with the transaction that enqueued it', async () => {
+      const runId = randomUUID();
+      const failed = await t.db
+        .transaction(async (tx) => {
+          await queue.enqueue(tx as unknown as Database, runId);
+          // Not visible outside the transaction yet (PGlite has one connection: the transaction holds it).
+          if (kind === 'postgres') expect(await jobsFor(runId)).toBe(0);
+          throw new Error('rollback');
+        })
+        .catch((err: unknown) => err);
+      expect(failed).toBeInstanceOf(Error);
+      expect(await jobsFor(runId)).toBe(0);
+      await t.db.transaction(async (tx) => queue.enqueue(tx as unknown as Database, runId));
+      expect(await jobsFor(runId)).toBe(1);
+    });
+
+    it('re-queueing a run (a transition into queued) adds its job; other transitions add none', async () => {
+      const ports = new StoreRunPorts(createStore(t.db), queue);
+      const run = await newRunRow(ports);
+      const claimed = await ports.transition(run.id, { from: ['queued'] }, { status: 'running', claimBy: 'w-test' });
+      expect(claimed).toMatchObject({ status: 'running', attempt: 1, worker: 'w-test' });
+      expect(await jobsFor(run.id)).toBe(1);
+      await ports.transition(run.id, { from: ['running'] }, { status: 'queued', release: true, recovered: true });
+      expect(await jobsFor(run.id)).toBe(2);
+      // A lost compare-and-set adds nothing.
+      expect(await ports.transition(run.id, { from: ['running'] }, { status: 'queued' })).toBeUndefined();
+      expect(await jobsFor(run.id)).toBe(2);
+    });
+
+    it('delivers queued runs to workers, at most `concurrency` at once, woken by the queueing NOTIFY', async () => {
+      const ports = new StoreRunPorts(createStore(t.db), queue);
+      const seen: string[] = [];
+      let running = 0;
+      let peak = 0;
+      // Jobs left by the tests above are delivered too: count only these runs.
+      const runs = await Promise.all(Array.from({ length: 6 }, () => newRunRow(ports)));
+      const mine = new Set(runs.map((r) => r.id));
+      const all = new Promise<void>((resolve) => {
+        void queue.work(
+          async (runId) => {
+            if (!mine.has(runId)) return;
+            running++;
+            peak = Math.max(peak, running);
+            await new Promise((r) => setTimeout(r, 150));
+            running--;
+            seen.push(runId);
+            if (seen.length === mine.size) resolve();
+          },
+          { concurrency: 2 },
+        );
+      });
+      await all;
+      expect(new Set(seen)).toEqual(mine);
+      expect(peak).toBeLessThanOrEqual(2);
+      const stats = await queue.stats();
+      expect(stats.depth).toBe(0);
+      await queue.stopWorking();
+    });
+  });
+}
