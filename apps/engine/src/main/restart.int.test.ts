@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { TraceEvent } from '@flowcraft/schema';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeReply } from '../realtime/messages.js';
 import { createServerDatabase } from '../store/server-database.js';
+import { REPO_ROOT, freePort, killProcess as kill, startEngineProcess } from './engine-process.js';
 import type { ServerDatabase } from '../store/server-database.js';
 
 /**
@@ -18,54 +16,11 @@ import type { ServerDatabase } from '../store/server-database.js';
  * run and started again on the same database: the run must finish from its last checkpoint, and a
  * client that resubscribes with the last seq it saw must end up with every event exactly once.
  */
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = REPO_ROOT;
 const pipeline = JSON.parse(readFileSync(join(ROOT, 'examples/sequential-pipeline.json'), 'utf8')) as Record<
   string,
   unknown
 > & { script: Record<string, unknown> };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startEngineProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${out}`)), 60_000);
-    const check = () => {
-      if (out.includes('API reference')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => out });
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => reject(new Error(`engine exited with ${code}:\n${out}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
