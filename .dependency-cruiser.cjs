@@ -57,11 +57,20 @@ module.exports = {
       to: { path: '^apps/editor' },
     },
     // Engine layers (production code; tests may reach up to wire what they test), bottom to top: store | config | models | secrets | mcp → compile → execution →
-    // lifecycle → time-travel | workflows → http | realtime (adapters, through http/deps.ts) → server → main.
+    // lifecycle → time-travel | workflows → http | realtime (adapters, through http/deps.ts) → server → main; queue sits on store, below lifecycle.
     {
       name: 'engine-store-is-the-floor',
       severity: 'error',
       from: { path: '^apps/engine/src/store/', pathNot: '\\.test\\.ts$' },
+      to: {
+        path: '^apps/engine/src/(compile|execution|lifecycle|queue|time-travel|workflows|http|realtime|server|main|cli|telemetry)/',
+      },
+    },
+    {
+      name: 'engine-queue-above-store-only',
+      severity: 'error',
+      comment: 'The durable run queue sits on the store; the lifecycle uses it, never the other way round.',
+      from: { path: '^apps/engine/src/queue/', pathNot: '\\.test\\.ts$' },
       to: {
         path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|http|realtime|server|main|cli|telemetry)/',
       },

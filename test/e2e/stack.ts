@@ -71,7 +71,9 @@ export async function startStack(
     () => '',
   );
   const engineServesEditor = opts.distDir === undefined && home.includes('id="root"');
-  if (!engineServesEditor) serveEditorOn(engine.server.server, opts.distDir ?? DIST_DIR);
+  const httpServer = engine.server.server;
+  if (httpServer === undefined) throw new Error('the engine serves no API (FLOWCRAFT_ROLE=worker?)');
+  if (!engineServesEditor) serveEditorOn(httpServer, opts.distDir ?? DIST_DIR);
   // `launch` gives every browser a fresh temporary profile (user-data-dir) of its own.
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   mkdirSync(ARTIFACTS_DIR, { recursive: true });

@@ -173,7 +173,8 @@ export class RunService {
           { cancelRequested: true },
         );
         if (marked === undefined) continue;
-        if (this.executor.has(runId)) await this.executor.abort(runId, new FlowError('cancelled', 'Cancelled by request'));
+        if (this.executor.has(runId))
+          await this.executor.abort(runId, new FlowError('cancelled', 'Cancelled by request'));
         // Executed by another worker: it learns by NOTIFY at once, or by its next heartbeat.
         else await this.ports.queue?.cancelRequested(runId);
         return;

@@ -69,14 +69,14 @@ export class StoreRunPorts implements RunPorts {
   async createRun(run: NewRun): Promise<RunRecord> {
     const row = await this.withJob((runs) =>
       runs.create({
-      id: run.id,
-      threadId: run.threadId,
-      workflowId: run.workflowId,
-      workflowVersion: run.workflowVersion,
-      input: run.input,
-      command: run.command,
-      ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
-      ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
+        id: run.id,
+        threadId: run.threadId,
+        workflowId: run.workflowId,
+        workflowVersion: run.workflowVersion,
+        input: run.input,
+        command: run.command,
+        ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
+        ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
       }),
     );
     if (row === undefined) throw new Error('insert returned no row');

@@ -28,7 +28,7 @@ export interface EngineProcess {
 export function startEngineProcess(
   env: Record<string, string>,
   readyText: string | RegExp = 'API reference',
-  timeoutMs = 90_000,
+  timeoutMs = 240_000,
 ): Promise<EngineProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,

@@ -89,7 +89,7 @@ describe('API and worker processes on one PostgreSQL server', () => {
       startWorker('w2', pw2),
     ]);
     children.add(a2.child);
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     respawn = false;
@@ -97,7 +97,12 @@ describe('API and worker processes on one PostgreSQL server', () => {
     await server?.drop();
   });
 
-  async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  async function call(
+    base: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Json }> {
     const res = await fetch(base + path, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -237,10 +242,14 @@ describe('API and worker processes on one PostgreSQL server', () => {
     });
     const t0 = Date.now();
     expect((await call(api2, 'POST', `/v1/runs/${runId}/cancel`)).status).toBe(202);
-    await waitFor('the cancel', async () => {
-      const { json } = await call(api1, 'GET', `/v1/runs/${runId}`);
-      return json.status === 'cancelled' ? json : undefined;
-    }, 20_000);
+    await waitFor(
+      'the cancel',
+      async () => {
+        const { json } = await call(api1, 'GET', `/v1/runs/${runId}`);
+        return json.status === 'cancelled' ? json : undefined;
+      },
+      20_000,
+    );
     // The NOTIFY reaches the worker at once: well before the 5 s model call would end.
     expect(Date.now() - t0).toBeLessThan(4000);
     const events = await storedEvents(runId);

@@ -21,7 +21,9 @@ export function toDrizzleSql(text: string, values: readonly unknown[]): SQL {
 }
 
 /** `executeSql` (the shape pg-boss takes for `send(…, { db })`) over a drizzle database or transaction. */
-export function drizzleExecutor(db: Database): { executeSql(text: string, values: unknown[]): Promise<{ rows: SqlRow[] }> } {
+export function drizzleExecutor(db: Database): {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: SqlRow[] }>;
+} {
   return {
     async executeSql(text, values) {
       const result: unknown = await db.execute(toDrizzleSql(text, values ?? []));

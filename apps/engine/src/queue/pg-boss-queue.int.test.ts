@@ -41,7 +41,12 @@ for (const kind of BACKENDS) {
     async function newRunRow(ports: StoreRunPorts, threadId?: string) {
       const store = createStore(t.db);
       const id = `q-${randomUUID()}`;
-      const { workflow, version } = await store.workflows.create({ id, name: 'q', document: { ...DOC, id }, valid: true });
+      const { workflow, version } = await store.workflows.create({
+        id,
+        name: 'q',
+        document: { ...DOC, id },
+        valid: true,
+      });
       const thread = await ports.createThread(workflow.id, threadId);
       return ports.createRun({
         id: randomUUID(),

@@ -23,6 +23,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** postgres.js pool size (default 10). */
   maxConnections?: number;
+  /** Called for every statement postgres.js sends (benchmarks count statements per run). */
+  onQuery?: () => void;
 }
 
 export interface OpenDatabase {
@@ -39,7 +41,7 @@ const MIGRATION_LOCK_KEY = 7_245_001;
 
 /** Opens the store database and applies the drizzle-kit migrations in `apps/engine/drizzle`. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
-  if (options.url !== undefined) return openPostgres(options.url, options.maxConnections ?? 10);
+  if (options.url !== undefined) return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery);
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   return openPglite(options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir));
 }
@@ -56,10 +58,10 @@ export async function openPglite(client: PGlite): Promise<OpenDatabase> {
   }
 }
 
-async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
+async function openPostgres(url: string, max: number, onQuery?: () => void): Promise<OpenDatabase> {
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(`DATABASE_URL must start with postgres:// (got ${url.split(':')[0]}:…)`);
-  const client = postgres(url, { max, onnotice: () => {} });
+  const client = postgres(url, { max, onnotice: () => {}, ...(onQuery ? { debug: () => onQuery() } : {}) });
   try {
     const db = drizzlePostgres({ client, schema });
     const lock = await client.reserve();

@@ -20,7 +20,9 @@ export function createWorkersRepo(db: Database) {
 
     /** Workers whose last heartbeat is at most `withinSeconds` old, newest first; older rows are deleted. */
     async live(withinSeconds: number): Promise<WorkerRow[]> {
-      await db.delete(workers).where(sql`${workers.heartbeatAt} < now() - make_interval(secs => ${withinSeconds * 10})`);
+      await db
+        .delete(workers)
+        .where(sql`${workers.heartbeatAt} < now() - make_interval(secs => ${withinSeconds * 10})`);
       return db
         .select()
         .from(workers)

@@ -1,0 +1,356 @@
+/**
+ * Benchmark (issue 14): scale-out on PostgreSQL.
+ * (a) 200 concurrent runs of `sequential-pipeline` (50 ms scripted latency, tokens on): the same graph
+ *     hand-written with LangGraph + the official PostgresSaver, vs the engine with one worker (RunService
+ *     + pg-boss queue + RunWorker, in one process). Alternated, median of ROUNDS; prints ours/baseline.
+ * (b) the same load executed by 1 and by 2 worker processes (FLOWCRAFT_ROLE=worker) — runs queued by
+ *     this process, wall time until all finish; prints the throughput ratio.
+ * (c) PGlite default (`startEngine`, role all): POST /v1/runs latency p50/p99 while 200 runs execute.
+ * (d) statements, rows and PostgreSQL CPU time per run (from (a)), and the runs/s one Postgres core sustains.
+ */
+import { execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { createBuiltinRegistry } from '@flowcraft/node-types';
+import type { NodeRuntime } from '@flowcraft/node-types';
+import { ModelScript, WorkflowDocument } from '@flowcraft/schema';
+import { PostgresSaver } from '../apps/engine/node_modules/@langchain/langgraph-checkpoint-postgres/dist/index.js';
+import { loadConfig } from '../apps/engine/src/config/config.js';
+import { createRunServices } from '../apps/engine/src/execution/services.js';
+import { RunService } from '../apps/engine/src/lifecycle/run-service.js';
+import { RunWorker } from '../apps/engine/src/lifecycle/run-worker.js';
+import { StoreRunPorts } from '../apps/engine/src/lifecycle/store-run-ports.js';
+import { freePort, killProcess, startEngineProcess } from '../apps/engine/src/main/engine-process.js';
+import { startEngine } from '../apps/engine/src/main/engine.js';
+import { PgBossRunQueue } from '../apps/engine/src/queue/pg-boss-queue.js';
+import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
+import type { OpenDatabase } from '../apps/engine/src/store/index.js';
+import { serverReachable } from './server-reachable.js';
+
+const RUNS = Number(process.env.RUNS ?? 200);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const LATENCY = 50;
+const registry = createBuiltinRegistry();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+
+function pipeline(): WorkflowDocument {
+  const raw = JSON.parse(readFileSync(new URL('../examples/sequential-pipeline.json', import.meta.url), 'utf8'));
+  raw.script.latencyMs = LATENCY;
+  return WorkflowDocument.parse(raw);
+}
+
+/** The baseline: the pipeline's node runtimes wired by hand into a LangGraph graph, tokens via `messages` mode. */
+function handWritten(doc: WorkflowDocument, saver: BaseCheckpointSaver) {
+  const svc = createRunServices({ script: doc.script ? ModelScript.parse(doc.script) : undefined, env: {} });
+  const rt = new Map<string, NodeRuntime>();
+  for (const node of doc.nodes) {
+    const type = registry.type(node.type);
+    if (!type) throw new Error(`unknown type ${node.type}`);
+    rt.set(
+      node.id,
+      type.build({
+        config: type.config.parse(node.config),
+        node: { id: node.id, label: node.label },
+        services: svc,
+        settings: doc.settings,
+        channels: doc.state,
+        privateChannel: (n) => `__p_${node.id}_${n}`,
+      }),
+    );
+  }
+  const last = <T>(_a: T, b: T) => b;
+  const S = Annotation.Root({
+    topic: Annotation<unknown>({ reducer: last, default: () => null }),
+    research: Annotation<unknown>({ reducer: last, default: () => null }),
+    outline: Annotation<unknown>({ reducer: last, default: () => null }),
+    draft: Annotation<unknown>({ reducer: last, default: () => null }),
+  });
+  const ctx = () => ({ signal: new AbortController().signal, interrupt: () => undefined, emit: () => {} });
+  const step = (id: string) => async (s: typeof S.State) => (await rt.get(id)?.run(s, ctx()))?.update ?? {};
+  const graph = new StateGraph(S)
+    .addNode('start', step('start'))
+    .addNode('researcher', step('researcher'))
+    .addNode('outliner', step('outliner'))
+    .addNode('writer', step('writer'))
+    .addNode('end', step('end'))
+    .addEdge(START, 'start')
+    .addEdge('start', 'researcher')
+    .addEdge('researcher', 'outliner')
+    .addEdge('outliner', 'writer')
+    .addEdge('writer', 'end')
+    .addEdge('end', END)
+    .compile({ checkpointer: saver });
+  return async (threadId: string) => {
+    let draft: unknown;
+    let tokens = 0;
+    for await (const [mode, data] of await graph.stream({ topic: 'tides' } as never, {
+      configurable: { thread_id: threadId },
+      streamMode: ['messages', 'values'],
+    })) {
+      if (mode === 'values') draft = (data as { draft?: unknown }).draft;
+      else tokens++;
+    }
+    if (typeof draft !== 'string' || tokens === 0) throw new Error('baseline run produced no draft or no tokens');
+  };
+}
+
+/** CPU seconds used so far by every PostgreSQL server process on this machine. */
+function postgresCpuSeconds(): number {
+  try {
+    const out = execFileSync('ps', ['-C', 'postgres', '-o', 'cputimes='], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => Number.isFinite(n))
+      .reduce((a, b) => a + b, 0);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function dbCounters(open: OpenDatabase): Promise<{ commits: number; rows: number }> {
+  await open.native.executeSql('select pg_stat_force_next_flush()');
+  const { rows } = await open.native.executeSql(
+    `select xact_commit::float8 as commits, (tup_inserted + tup_updated + tup_deleted)::float8 as rows
+       from pg_stat_database where datname = current_database()`,
+  );
+  return { commits: Number(rows[0]?.commits ?? 0), rows: Number(rows[0]?.rows ?? 0) };
+}
+
+interface Engine1 {
+  run(n: number): Promise<number>;
+  close(): Promise<void>;
+  statements: () => number;
+}
+
+/** The engine with one in-process worker over the queue, on `url`. */
+async function engineWithOneWorker(url: string): Promise<Engine1 & { open: OpenDatabase }> {
+  let statements = 0;
+  const open = await openDatabase({ url, maxConnections: 20, onQuery: () => statements++ });
+  const store = createStore(open.db, { notifyEvents: true });
+  const queue = await PgBossRunQueue.open(open.native, { pollingIntervalSeconds: 2 });
+  const ports = new StoreRunPorts(store, queue);
+  const runs = new RunService(ports, registry, { env: {}, owner: 'bench-worker', leaseSeconds: 30 });
+  const worker = new RunWorker({
+    runs,
+    queue,
+    native: open.native,
+    workers: store.workers,
+    role: 'all',
+    concurrency: RUNS,
+    leaseSeconds: 30,
+  });
+  await worker.start();
+  const doc = pipeline();
+  await store.workflows.create({ id: doc.id, name: doc.name, document: doc, valid: true });
+  const waitAll = async (ids: string[]) => {
+    for (;;) {
+      const states = await Promise.all(ids.map((id) => store.runs.get(id)));
+      if (states.every((r) => r.status === 'completed')) return;
+      if (states.some((r) => r.status === 'failed')) throw new Error('a run failed');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return {
+    open,
+    statements: () => statements,
+    run: async (n) => {
+      const t0 = performance.now();
+      const started = await Promise.all(
+        Array.from({ length: n }, () => runs.start({ workflowId: doc.id, input: { topic: 'tides' } })),
+      );
+      await waitAll(started.map((s) => s.runId));
+      return performance.now() - t0;
+    },
+    close: async () => {
+      await worker.stop();
+      await queue.close();
+      await open.close();
+    },
+  };
+}
+
+async function partA(url: string): Promise<void> {
+  console.log(`\n(a) ${RUNS} concurrent runs, ${LATENCY} ms scripted latency, tokens on; ${ROUNDS} rounds alternated`);
+  const official = PostgresSaver.fromConnString(url, { schema: 'official' });
+  await official.setup();
+  const baseline = handWritten(pipeline(), official);
+  const engine = await engineWithOneWorker(url);
+  let thread = 0;
+  const base = async (n: number) => {
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, () => baseline(`b-${thread++}`)));
+    return performance.now() - t0;
+  };
+  await base(10);
+  await engine.run(10);
+  const tBase: number[] = [];
+  const tOurs: number[] = [];
+  const perRun: { statements: number; commits: number; rows: number; cpu: number }[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const order = i % 2 === 0 ? (['ours', 'base'] as const) : (['base', 'ours'] as const);
+    for (const side of order) {
+      if (side === 'base') tBase.push(await base(RUNS));
+      else {
+        const s0 = engine.statements();
+        const c0 = await dbCounters(engine.open);
+        const cpu0 = postgresCpuSeconds();
+        tOurs.push(await engine.run(RUNS));
+        await new Promise((r) => setTimeout(r, 300));
+        const c1 = await dbCounters(engine.open);
+        perRun.push({
+          statements: (engine.statements() - s0) / RUNS,
+          commits: (c1.commits - c0.commits) / RUNS,
+          rows: (c1.rows - c0.rows) / RUNS,
+          cpu: (postgresCpuSeconds() - cpu0) / RUNS,
+        });
+      }
+    }
+  }
+  await engine.close();
+  await official.end();
+  const o = median(tOurs);
+  const b = median(tBase);
+  console.log(`    hand-written LangGraph + PostgresSaver: median ${b.toFixed(0)} ms (${spread(tBase)})`);
+  console.log(
+    `    engine, one worker (queue, checkpoints, stored trace): median ${o.toFixed(0)} ms (${spread(tOurs)})`,
+  );
+  console.log(`    ours/baseline ${(o / b).toFixed(2)} (goal ≤ 1.3) ${o / b <= 1.3 ? 'OK' : 'OVER'}`);
+  const stm = median(perRun.map((p) => p.statements));
+  const commits = median(perRun.map((p) => p.commits));
+  const rows = median(perRun.map((p) => p.rows));
+  const cpu = median(perRun.map((p) => p.cpu));
+  console.log(`\n(d) per run (engine's own client; the queue's pg pool not counted in statements):`);
+  console.log(
+    `    statements ${stm.toFixed(1)}, transactions (all clients) ${commits.toFixed(1)}, rows written ${rows.toFixed(1)}`,
+  );
+  console.log(
+    Number.isFinite(cpu) && cpu > 0
+      ? `    PostgreSQL CPU ${(cpu * 1000).toFixed(2)} ms/run → about ${(1 / cpu).toFixed(0)} runs/s per Postgres core (server shared with other sessions: an upper bound on cost)`
+      : '    PostgreSQL CPU: not measurable here',
+  );
+}
+
+async function partB(url: string): Promise<void> {
+  console.log(`\n(b) ${RUNS} runs executed by 1 vs 2 worker processes (queued here, polled until all finish)`);
+  const open = await openDatabase({ url });
+  const store = createStore(open.db, { notifyEvents: true });
+  const queue = await PgBossRunQueue.open(open.native, { supervise: false });
+  const runs = new RunService(new StoreRunPorts(store, queue), registry, { env: {} });
+  const doc = pipeline();
+  await store.workflows.create({
+    id: `${doc.id}-b`,
+    name: doc.name,
+    document: { ...doc, id: `${doc.id}-b` },
+    valid: true,
+  });
+  const env = {
+    DATABASE_URL: url,
+    FLOWCRAFT_ROLE: 'worker',
+    WORKER_CONCURRENCY: String(RUNS),
+    QUEUE_POLL_SECONDS: '1',
+  };
+  const workers: ChildProcess[] = [];
+  const startWorker = async (i: number) => {
+    const port = await freePort();
+    const p = await startEngineProcess(
+      { ...env, PORT: String(port), WORKER_ID: `bench-w${i}` },
+      `worker bench-w${i} ready`,
+    );
+    workers.push(p.child);
+  };
+  const batch = async () => {
+    const t0 = performance.now();
+    const started = await Promise.all(
+      Array.from({ length: RUNS }, () => runs.start({ workflowId: `${doc.id}-b`, input: { topic: 'tides' } })),
+    );
+    const ids = started.map((s) => s.runId);
+    for (;;) {
+      const states = await Promise.all(ids.map((id) => store.runs.get(id)));
+      if (states.every((r) => r.status === 'completed')) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return performance.now() - t0;
+  };
+  const results: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  try {
+    await startWorker(1);
+    await batch(); // warm up
+    for (let i = 0; i < ROUNDS; i++) results[1].push(await batch());
+    await startWorker(2);
+    await batch();
+    for (let i = 0; i < ROUNDS; i++) results[2].push(await batch());
+  } finally {
+    for (const w of workers) await killProcess(w, 'SIGTERM');
+    await queue.close();
+    await open.close();
+  }
+  const one = median(results[1]);
+  const two = median(results[2]);
+  console.log(
+    `    1 worker: median ${one.toFixed(0)} ms (${spread(results[1])}) → ${((RUNS / one) * 1000).toFixed(0)} runs/s`,
+  );
+  console.log(
+    `    2 workers: median ${two.toFixed(0)} ms (${spread(results[2])}) → ${((RUNS / two) * 1000).toFixed(0)} runs/s`,
+  );
+  console.log(`    throughput 2/1: ${(one / two).toFixed(2)} (goal ≥ 1.5) ${one / two >= 1.5 ? 'OK' : 'UNDER'}`);
+}
+
+async function partC(): Promise<void> {
+  console.log(`\n(c) PGlite default (one process, role all): POST /v1/runs latency while ${RUNS} runs execute`);
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'fc-bench-c-')) });
+  const engine = await startEngine({ config, print: () => undefined, env: {} });
+  try {
+    const doc = pipeline();
+    const post = async (path: string, body: unknown) => {
+      const t0 = performance.now();
+      const res = await fetch(engine.server.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      await res.text();
+      return performance.now() - t0;
+    };
+    await post('/v1/workflows', { document: doc });
+    const latencies = await Promise.all(
+      Array.from({ length: RUNS }, () => post('/v1/runs', { workflowId: doc.id, input: { topic: 'tides' } })),
+    );
+    // Probes while the runs execute: one POST every 50 ms.
+    const probes: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      probes.push(await post('/v1/runs', { workflowId: doc.id, input: { topic: 'probe' } }));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    console.log(
+      `    ${RUNS} concurrent POSTs: p50 ${pct(latencies, 0.5).toFixed(0)} ms, p99 ${pct(latencies, 0.99).toFixed(0)} ms`,
+    );
+    console.log(
+      `    probe POSTs while they execute: p50 ${pct(probes, 0.5).toFixed(0)} ms, p99 ${pct(probes, 0.99).toFixed(0)} ms (goal p99 < 200 ms) ${pct(probes, 0.99) < 200 ? 'OK' : 'OVER'}`,
+    );
+  } finally {
+    await engine.stop();
+  }
+}
+
+if (!(await serverReachable())) {
+  console.log('skipped (a), (b), (d): no PostgreSQL server at 127.0.0.1:5432');
+} else {
+  const server = await createServerDatabase(process.env.DATABASE_URL || undefined, 'flowcraft_bench_scale');
+  try {
+    if (!process.env.ONLY || process.env.ONLY.includes('a')) await partA(server.url);
+    if (!process.env.ONLY || process.env.ONLY.includes('b')) await partB(server.url);
+  } finally {
+    await server.drop();
+  }
+}
+if (!process.env.ONLY || process.env.ONLY.includes('c')) await partC();
+process.exit(0);
