@@ -35,6 +35,31 @@ describe('EventWriter', () => {
     expect(published).toEqual([11, 12, 13, 14]);
   });
 
+  it('joins the tokens of a node waiting for storage into one event; other nodes and events keep their own', async () => {
+    const stored: TraceEvent[] = [];
+    const gate = deferred();
+    const writer = new EventWriter('r1', 0, async (events) => {
+      stored.push(...events.map((e) => structuredClone(e)));
+      if (stored.length === 1) await gate.promise;
+    });
+    writer.emit({ type: 'model.token', nodeId: 'a', text: 'He' });
+    await Promise.resolve();
+    // The first token is being written alone (time to first token unchanged); the rest wait behind it.
+    writer.emit({ type: 'model.token', nodeId: 'a', text: 'llo' });
+    writer.emit({ type: 'model.token', nodeId: 'a', text: ' wor' });
+    writer.emit({ type: 'model.token', nodeId: 'b', text: 'x' });
+    writer.emit({ type: 'model.token', nodeId: 'a', text: 'ld' });
+    writer.emit({ type: 'model.token', nodeId: 'a', text: '!' });
+    gate.release();
+    await writer.flush();
+    const tokens = stored.map((e) => (e.type === 'model.token' ? `${e.seq}:${e.nodeId}:${e.text}` : e.type));
+    expect(tokens).toEqual(['1:a:He', '2:a:llo wor', '3:b:x', '4:a:ld!']);
+    // The text of node a is complete and in order.
+    expect(
+      stored.flatMap((e) => (e.type === 'model.token' && e.nodeId === 'a' ? [e.text] : [])).join(''),
+    ).toBe('Hello world!');
+  });
+
   it('stops storing and publishing after a failed batch, and flush reports the failure', async () => {
     const stored: TraceEvent[] = [];
     const published: TraceEvent[] = [];

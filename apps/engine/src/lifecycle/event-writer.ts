@@ -1,6 +1,9 @@
 import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
 import { safeEvent } from '../store/json-safe.js';
 
+/** Characters one stored token event holds at most. */
+const MAX_TOKEN_CHUNK = 4096;
+
 /**
  * Numbers a run's trace events and stores them in batches (group commit): events emitted while a
  * batch is being written go into the next one, so a run pays one transaction per burst of events,
@@ -25,8 +28,25 @@ export class EventWriter {
     this.seq = lastSeq;
   }
 
-  /** Stamp an event with the run's next seq and queue it for storage. Never blocks. */
+  /**
+   * Stamp an event with the run's next seq and queue it for storage. Never blocks. A model token
+   * following a token of the same node that is still waiting for storage joins it (one event, one
+   * row) — nobody has seen the waiting one yet, so the stream stays gap-free and in order while a
+   * run writes one row per burst of tokens instead of one per token.
+   */
   emit(body: TraceEventBody): void {
+    if (body.type === 'model.token') {
+      const waiting = this.pending.at(-1);
+      if (
+        waiting?.type === 'model.token' &&
+        waiting.nodeId === body.nodeId &&
+        waiting.text.length + body.text.length <= MAX_TOKEN_CHUNK
+      ) {
+        const safe = safeEvent({ ...body, runId: this.runId, seq: waiting.seq, ts: waiting.ts });
+        if (safe.type === 'model.token') waiting.text += safe.text;
+        return;
+      }
+    }
     this.seq += 1;
     // Stored and published alike: NUL, lone surrogates and oversized errors made safe once, here.
     this.pending.push(safeEvent({ ...body, runId: this.runId, seq: this.seq, ts: new Date().toISOString() }));

@@ -127,6 +127,14 @@ describe('API and worker processes on one PostgreSQL server', () => {
     return json.items as TraceEvent[];
   }
 
+  /** Saves a document through API-1; returns the workflow id the engine gave it. */
+  async function save(document: unknown): Promise<string> {
+    const { status, json } = await call(api1, 'POST', '/v1/workflows', { document });
+    expect(status).toBe(201);
+    expect(json).toMatchObject({ valid: true });
+    return json.id as string;
+  }
+
   function socket(base: string): Client {
     return connect(base, { transports: ['websocket'], forceNew: true, reconnection: false });
   }
@@ -137,7 +145,7 @@ describe('API and worker processes on one PostgreSQL server', () => {
 
   it('runs 40 runs from both APIs on both workers; a SIGKILLed worker’s runs finish on the other, every event once', async () => {
     const doc = { ...pipeline, id: 'scale-pipeline', script: { ...pipeline.script, latencyMs: 300 } };
-    expect((await call(api1, 'POST', '/v1/workflows', { document: doc })).status).toBe(201);
+    const workflowId = await save(doc);
 
     const watcher = socket(api1);
     const seen = new Map<string, TraceEvent[]>();
@@ -147,7 +155,7 @@ describe('API and worker processes on one PostgreSQL server', () => {
     const runIds: string[] = [];
     for (let i = 0; i < 40; i++) {
       const { status, json } = await call(i % 2 === 0 ? api1 : api2, 'POST', '/v1/runs', {
-        workflowId: 'scale-pipeline',
+        workflowId,
         input: { topic: `topic ${i}` },
       });
       expect(status).toBe(202);
@@ -233,8 +241,9 @@ describe('API and worker processes on one PostgreSQL server', () => {
 
   it('cancels through one API a run a worker executes, and resumes through the other API a run paused on a worker', async () => {
     const slow = { ...pipeline, id: 'slow-pipeline', script: { ...pipeline.script, latencyMs: 5000 } };
-    expect((await call(api1, 'POST', '/v1/workflows', { document: slow })).status).toBe(201);
-    const started = await call(api1, 'POST', '/v1/runs', { workflowId: 'slow-pipeline', input: { topic: 'x' } });
+    const slowId = await save(slow);
+    const started = await call(api1, 'POST', '/v1/runs', { workflowId: slowId, input: { topic: 'x' } });
+    expect(started.status).toBe(202);
     const runId = started.json.runId as string;
     await waitFor('the slow run to run', async () => {
       const { json } = await call(api2, 'GET', `/v1/runs/${runId}`);
@@ -257,6 +266,7 @@ describe('API and worker processes on one PostgreSQL server', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
 
     const human = await call(api1, 'POST', '/v1/runs', { workflowId: 'human-approval', input: { topic: 'launch' } });
+    expect(human.status).toBe(202);
     const humanId = human.json.runId as string;
     await waitFor('the approval step', async () => {
       const { json } = await call(api1, 'GET', `/v1/runs/${humanId}`);
@@ -275,8 +285,9 @@ describe('API and worker processes on one PostgreSQL server', () => {
 
   it('fails a run that kills every worker taking it with worker_lost after its attempts, and the workers go on', async () => {
     respawn = true;
-    expect((await call(api1, 'POST', '/v1/workflows', { document: POISON })).status).toBe(201);
-    const started = await call(api2, 'POST', '/v1/runs', { workflowId: 'poison', input: {} });
+    const poisonId = await save(POISON);
+    const started = await call(api2, 'POST', '/v1/runs', { workflowId: poisonId, input: {} });
+    expect(started.status).toBe(202);
     const runId = started.json.runId as string;
     const failed = await waitFor(
       'the poison run to fail',
