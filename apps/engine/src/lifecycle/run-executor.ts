@@ -26,7 +26,7 @@ type Plan = Pick<
  * escapes: an unexpected error fails that run with its cause and the process stays up.
  */
 export class RunExecutor {
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; since: number }>();
   /**
    * Services of runs that may continue (paused, interrupted): a run keeps its models across its
    * executions in this process, so a scripted model goes on with its next reply after a step.
@@ -53,7 +53,12 @@ export class RunExecutor {
     const done = this.execute(run, controller.signal)
       .catch((err: unknown) => this.guard(run, err))
       .finally(() => this.active.delete(run.id));
-    this.active.set(run.id, { controller, done });
+    this.active.set(run.id, { controller, done, since: performance.now() });
+  }
+
+  /** Runs executing here that were launched before `before` (a `performance.now()` time). */
+  launchedBefore(before: number): string[] {
+    return [...this.active.entries()].filter(([, a]) => a.since < before).map(([id]) => id);
   }
 
   /** Abort a run executing here and wait until it has recorded its outcome. */

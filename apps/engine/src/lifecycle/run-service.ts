@@ -257,10 +257,20 @@ export class RunService {
   async heartbeat(): Promise<number> {
     const leases = this.ports.leases;
     if (!leases) return this.executor.size;
+    const asked = performance.now();
     const held = await leases.renew(this.owner, this.leaseSeconds);
     for (const run of held) {
       if (run.cancelRequested && this.executor.has(run.id))
         void this.executor.abort(run.id, new FlowError('cancelled', 'Cancelled by request'));
+    }
+    // A run executing here that this worker no longer owns (its lease ran out while this process
+    // stalled, and another worker took it over): stop at once; its outcome would be dropped anyway.
+    const owned = new Set(held.map((r) => r.id));
+    for (const runId of this.executor.launchedBefore(asked)) {
+      if (!owned.has(runId)) {
+        this.logError(`Run ${runId}: lease lost to another worker; this execution stops`, undefined);
+        void this.executor.abort(runId, new FlowError('cancelled', 'Lease lost to another worker'));
+      }
     }
     return held.length;
   }

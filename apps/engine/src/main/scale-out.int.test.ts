@@ -29,9 +29,10 @@ const pipeline = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/sequential-pi
 const FINAL = new Set(['run.completed', 'run.failed', 'run.cancelled']);
 
 const POISON = {
+  schemaVersion: 1,
   id: 'poison',
   name: 'Poison',
-  channels: {},
+  state: {},
   nodes: [
     { id: 'start', type: 'start', position: { x: 0, y: 0 }, config: {} },
     { id: 'crash', type: 'fixture/crash-process', position: { x: 200, y: 0 }, config: {} },
@@ -131,7 +132,7 @@ describe('API and worker processes on one PostgreSQL server', () => {
   async function save(document: unknown): Promise<string> {
     const { status, json } = await call(api1, 'POST', '/v1/workflows', { document });
     expect(status).toBe(201);
-    expect(json).toMatchObject({ valid: true });
+    expect(json, JSON.stringify(json.problems)).toMatchObject({ valid: true });
     return json.id as string;
   }
 
@@ -172,6 +173,8 @@ describe('API and worker processes on one PostgreSQL server', () => {
     });
     await subscribe(first, roaming, 0);
 
+    const log = (text: string) => console.log(`[scale-out ${new Date().toISOString()}] ${text}`);
+    log('40 runs started');
     // Both workers execute runs; then worker 1 dies.
     const onW1 = await waitFor('runs on both workers', async () => {
       const { json } = await call(api1, 'GET', '/v1/runs?status=running&limit=100');
@@ -181,6 +184,7 @@ describe('API and worker processes on one PostgreSQL server', () => {
     });
     await waitFor('the roaming client to see events', async () => (roamed.length >= 2 ? true : undefined));
     first.disconnect();
+    log(`killing w1 (executing ${onW1.length} runs)`);
     const w1 = workers.get('w1');
     if (!w1) throw new Error('no worker 1');
     await killProcess(w1.child);
@@ -203,6 +207,7 @@ describe('API and worker processes on one PostgreSQL server', () => {
       },
       120_000,
     );
+    log('all runs finished');
     await roamDone;
     second.disconnect();
     await sleep(500); // the last live events reach the watcher
