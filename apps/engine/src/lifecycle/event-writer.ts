@@ -28,6 +28,11 @@ export class EventWriter {
     this.seq = lastSeq;
   }
 
+  /** The seq of the last event emitted (stored or waiting). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /**
    * Stamp an event with the run's next seq and queue it for storage. Never blocks. A model token
    * following a token of the same node that is still waiting for storage joins it (one event, one

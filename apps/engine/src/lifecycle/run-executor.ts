@@ -108,7 +108,8 @@ export class RunExecutor {
       const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
       const compiled = this.graphs.get(run.workflowId, v.version, v.document);
       const plan = await this.plan(run);
-      if (run.attempt === 1 && (run.command?.kind === 'start' || run.command?.kind === 'fork')) {
+      // The first execution that gets to store anything announces the run (an earlier one may have died first).
+      if (writer.lastSeq === 0 && (run.command?.kind === 'start' || run.command?.kind === 'fork')) {
         writer.emit({
           type: 'run.started',
           threadId: run.threadId,

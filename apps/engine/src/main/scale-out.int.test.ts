@@ -164,24 +164,23 @@ describe('API and worker processes on one PostgreSQL server', () => {
       expect((await subscribe(watcher, json.runId as string, 0)).ok).toBe(true);
     }
 
-    // One client reads a run on API-1, drops, and continues on API-2 from the last seq it saw.
-    const roaming = runIds[1] as string;
-    const roamed: TraceEvent[] = [];
-    const first = socket(api1);
-    first.on('event', (e) => {
-      if (e.runId === roaming) roamed.push(e);
-    });
-    await subscribe(first, roaming, 0);
-
     const log = (text: string) => console.log(`[scale-out ${new Date().toISOString()}] ${text}`);
     log('40 runs started');
-    // Both workers execute runs; then worker 1 dies.
+    // Both workers execute runs (then worker 1 dies).
     const onW1 = await waitFor('runs on both workers', async () => {
       const { json } = await call(api1, 'GET', '/v1/runs?status=running&limit=100');
       const items = json.items as { id: string; worker: string | null }[];
       const w1 = items.filter((r) => r.worker === 'w1').map((r) => r.id);
       return w1.length > 0 && items.some((r) => r.worker === 'w2') ? w1 : undefined;
     });
+    // One client reads a run of worker 1 on API-1, drops, and continues on API-2 from the last seq it saw.
+    const roaming = onW1[0] as string;
+    const roamed: TraceEvent[] = [];
+    const first = socket(api1);
+    first.on('event', (e) => {
+      if (e.runId === roaming) roamed.push(e);
+    });
+    await subscribe(first, roaming, 0);
     await waitFor('the roaming client to see events', async () => (roamed.length >= 2 ? true : undefined));
     first.disconnect();
     log(`killing w1 (executing ${onW1.length} runs)`);
@@ -191,6 +190,7 @@ describe('API and worker processes on one PostgreSQL server', () => {
     const lastRoamed = roamed.at(-1)?.seq ?? 0;
     const second = socket(api2);
     const roamDone = new Promise<void>((resolve) => {
+      if (roamed.some((e) => FINAL.has(e.type))) resolve();
       second.on('event', (e) => {
         if (e.runId !== roaming) return;
         roamed.push(e);
@@ -207,8 +207,9 @@ describe('API and worker processes on one PostgreSQL server', () => {
       },
       120_000,
     );
-    log('all runs finished');
+    log(`all runs finished; roaming client has ${roamed.length} events`);
     await roamDone;
+    log('roaming client saw its run finish');
     second.disconnect();
     await sleep(500); // the last live events reach the watcher
     watcher.disconnect();
@@ -234,15 +235,17 @@ describe('API and worker processes on one PostgreSQL server', () => {
     expect(roamed.map((e) => e.seq)).toEqual(roamed.map((_, i) => i + 1));
     expect(roamed.at(-1)?.type).toBe('run.completed');
 
+    log('checks done; restarting w1');
     // Worker 1 comes back under its id; GET /v1/queue shows both workers live again.
     await startWorker('w1', w1.port);
+    log('w1 restarted');
     const queue = await waitFor('both workers in the queue view', async () => {
       const { json } = await call(api2, 'GET', '/v1/queue');
       const ids = (json.workers as { id: string }[]).map((w) => w.id).sort();
       return ids.includes('w1') && ids.includes('w2') ? json : undefined;
     });
     expect(queue).toMatchObject({ depth: 0 });
-  }, 300_000);
+  }, 420_000);
 
   it('cancels through one API a run a worker executes, and resumes through the other API a run paused on a worker', async () => {
     const slow = { ...pipeline, id: 'slow-pipeline', script: { ...pipeline.script, latencyMs: 5000 } };
