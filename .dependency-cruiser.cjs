@@ -63,7 +63,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/engine/src/store/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|http|realtime|server|main|cli|telemetry)/',
+        path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|http|realtime|agent-server|mcp-server|server|main|cli|telemetry)/',
       },
     },
     {
@@ -85,7 +85,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/engine/src/(lifecycle|time-travel|workflows)/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(realtime|server|main|cli|http)/',
+        path: '^apps/engine/src/(realtime|server|main|cli|http|agent-server|mcp-server)/',
         // Until the wire types live in packages/schema: the HTTP seam's types only.
         pathNot: '^apps/engine/src/(http/(deps|schemas/.*|testing/.*)\\.ts|main/wire\\.ts)$',
       },
@@ -99,8 +99,9 @@ module.exports = {
     {
       name: 'engine-adapters-use-the-seam',
       severity: 'error',
-      comment: 'HTTP and Socket.IO reach runs, threads and workflows only through http/deps.ts (wired in main/).',
-      from: { path: '^apps/engine/src/(http|realtime)/', pathNot: '\\.test\\.ts$' },
+      comment:
+        'HTTP, Socket.IO, the Agent Server API and the MCP server reach runs, threads and workflows only through http/deps.ts (wired in main/).',
+      from: { path: '^apps/engine/src/(http|realtime|agent-server|mcp-server)/', pathNot: '\\.test\\.ts$' },
       to: { path: '^apps/engine/src/(lifecycle|time-travel|workflows|execution|compile|main|server)/' },
     },
     {

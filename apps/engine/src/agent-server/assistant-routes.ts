@@ -24,7 +24,8 @@ export function workflowSchemas(document: Record<string, unknown>) {
   const channelSchema = (name: string): Record<string, unknown> => {
     const channel = state[name];
     const type = isRecord(channel) && typeof channel['type'] === 'string' ? channel['type'] : 'json';
-    const description = isRecord(channel) && typeof channel['description'] === 'string' ? channel['description'] : undefined;
+    const description =
+      isRecord(channel) && typeof channel['description'] === 'string' ? channel['description'] : undefined;
     return { ...(CHANNEL_SCHEMA[type] ?? {}), ...(description ? { description } : {}) };
   };
   const nodes = records(document['nodes']);

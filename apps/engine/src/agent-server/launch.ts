@@ -54,7 +54,8 @@ export async function launchRun(
   req: RunCreateBody,
 ): Promise<Launched> {
   const workflow = await deps.workflows.get(req.assistant_id);
-  if (workflow === undefined) notFound(`Assistant "${req.assistant_id}" does not exist (assistants are saved workflows).`);
+  if (workflow === undefined)
+    notFound(`Assistant "${req.assistant_id}" does not exist (assistants are saved workflows).`);
   if (threadId !== undefined && (await deps.threadRecords.get(threadId)) === undefined) {
     if (req.if_not_exists === 'create') await deps.threadRecords.create({ id: threadId, metadata: {} });
     else notFound(`Thread "${threadId}" does not exist.`);
@@ -88,8 +89,7 @@ export async function launchRun(
 
 async function resume(deps: AgentServerDeps, threadId: string, answer: unknown): Promise<Launched> {
   const [latest] = (await deps.runs.list({ threadId, status: ['interrupted'], limit: 1 })).items;
-  if (latest === undefined)
-    throw new FlowError('conflict', `Thread "${threadId}" has no interrupted run to resume.`);
+  if (latest === undefined) throw new FlowError('conflict', `Thread "${threadId}" has no interrupted run to resume.`);
   const pending = new Set(latest.interrupts.map((i) => i.id));
   // An object keyed by pending interrupt ids answers several interrupts (LangGraph's resume map).
   const byId =

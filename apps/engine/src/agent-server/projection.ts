@@ -79,11 +79,19 @@ export class StreamProjection {
         const id = this.taskId(event.nodeId, event.step);
         const task = { id, name: event.nodeId, input: null, triggers: [`branch:to:${event.nodeId}`] };
         if (this.has('tasks')) out.push({ event: 'tasks', data: task });
-        if (this.has('debug')) out.push({ event: 'debug', data: { type: 'task', timestamp: now, step: event.step, payload: task } });
+        if (this.has('debug'))
+          out.push({ event: 'debug', data: { type: 'task', timestamp: now, step: event.step, payload: task } });
         if (this.has('events'))
           out.push({
             event: 'events',
-            data: { event: 'on_chain_start', name: event.nodeId, run_id: id, data: {}, metadata: this.tokenMetadata(event.nodeId), tags: [] },
+            data: {
+              event: 'on_chain_start',
+              name: event.nodeId,
+              run_id: id,
+              data: {},
+              metadata: this.tokenMetadata(event.nodeId),
+              tags: [],
+            },
           });
         break;
       }
@@ -109,12 +117,22 @@ export class StreamProjection {
         if (this.has('messages-tuple')) out.push({ event: 'messages', data: [chunk, metadata] });
         if (this.has('messages')) {
           if (first) out.push({ event: 'messages/metadata', data: { [open.id]: { metadata } } });
-          out.push({ event: 'messages/partial', data: [{ type: 'ai', id: open.id, content: open.text, tool_calls: [] }] });
+          out.push({
+            event: 'messages/partial',
+            data: [{ type: 'ai', id: open.id, content: open.text, tool_calls: [] }],
+          });
         }
         if (this.has('events'))
           out.push({
             event: 'events',
-            data: { event: 'on_chat_model_stream', name: event.nodeId, run_id: open.id, data: { chunk }, metadata, tags: [] },
+            data: {
+              event: 'on_chat_model_stream',
+              name: event.nodeId,
+              run_id: open.id,
+              data: { chunk },
+              metadata,
+              tags: [],
+            },
           });
         break;
       }
@@ -125,30 +143,51 @@ export class StreamProjection {
         const result = { id, name: event.nodeId, error: null, result: Object.entries(update), interrupts: [] };
         if (this.has('tasks')) out.push({ event: 'tasks', data: result });
         if (this.has('debug'))
-          out.push({ event: 'debug', data: { type: 'task_result', timestamp: now, step: event.step, payload: result } });
+          out.push({
+            event: 'debug',
+            data: { type: 'task_result', timestamp: now, step: event.step, payload: result },
+          });
         const open = this.messages.get(event.nodeId);
         if (open) {
           this.messages.delete(event.nodeId);
           if (this.has('messages'))
-            out.push({ event: 'messages/complete', data: [{ type: 'ai', id: open.id, content: open.text, tool_calls: [] }] });
+            out.push({
+              event: 'messages/complete',
+              data: [{ type: 'ai', id: open.id, content: open.text, tool_calls: [] }],
+            });
         }
         if (this.has('events'))
           out.push({
             event: 'events',
-            data: { event: 'on_chain_end', name: event.nodeId, run_id: id, data: { output: update }, metadata: this.tokenMetadata(event.nodeId), tags: [] },
+            data: {
+              event: 'on_chain_end',
+              name: event.nodeId,
+              run_id: id,
+              data: { output: update },
+              metadata: this.tokenMetadata(event.nodeId),
+              tags: [],
+            },
           });
         break;
       }
       case 'node.failed': {
         if (event.willRetry) break;
         const step = event.step ?? this.steps.get(event.nodeId) ?? 0;
-        const result = { id: this.taskId(event.nodeId, step), name: event.nodeId, error: event.error.message, result: [], interrupts: [] };
+        const result = {
+          id: this.taskId(event.nodeId, step),
+          name: event.nodeId,
+          error: event.error.message,
+          result: [],
+          interrupts: [],
+        };
         if (this.has('tasks')) out.push({ event: 'tasks', data: result });
-        if (this.has('debug')) out.push({ event: 'debug', data: { type: 'task_result', timestamp: now, step, payload: result } });
+        if (this.has('debug'))
+          out.push({ event: 'debug', data: { type: 'task_result', timestamp: now, step, payload: result } });
         break;
       }
       case 'node.progress':
-        if (this.has('custom')) out.push({ event: 'custom', data: { kind: event.kind, node: event.nodeId, ...event.data } });
+        if (this.has('custom'))
+          out.push({ event: 'custom', data: { kind: event.kind, node: event.nodeId, ...event.data } });
         break;
       case 'checkpoint.saved': {
         if (!emit || event.step < 0) break;

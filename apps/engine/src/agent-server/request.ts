@@ -28,5 +28,8 @@ export function notFound(what: string): never {
 }
 
 export function unsupported(what: string): never {
-  throw new FlowError('invalid_request', `${what} is not supported by this engine (see the README, "Use LangGraph clients and MCP").`);
+  throw new FlowError(
+    'invalid_request',
+    `${what} is not supported by this engine (see the README, "Use LangGraph clients and MCP").`,
+  );
 }

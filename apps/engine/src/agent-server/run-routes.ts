@@ -62,7 +62,10 @@ export function registerRunRoutes(app: Hono, deps: AgentServerDeps): void {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 10) || 10, 1), 100);
     const offset = Math.max(Number(c.req.query('offset') ?? 0) || 0, 0);
     const page = await deps.runs.list({ threadId: c.req.param('threadId'), limit: Math.min(offset + limit, 100) });
-    return c.json(page.items.slice(offset, offset + limit).map((r) => toLgRun(r)), 200);
+    return c.json(
+      page.items.slice(offset, offset + limit).map((r) => toLgRun(r)),
+      200,
+    );
   });
 
   app.get('/threads/:threadId/runs/:runId', async (c) => c.json(toLgRun(await runOf(c)), 200));
@@ -90,7 +93,8 @@ export function registerRunRoutes(app: Hono, deps: AgentServerDeps): void {
       const parsed = StreamMode.safeParse(m);
       return parsed.success ? [parsed.data] : [];
     });
-    if (requested.length > modes.length) throw new FlowError('invalid_request', `Unknown stream_mode in ${requested.join(', ')}.`);
+    if (requested.length > modes.length)
+      throw new FlowError('invalid_request', `Unknown stream_mode in ${requested.join(', ')}.`);
     const resumeFrom = parseEventId(c.req.header('Last-Event-ID'));
     const onDisconnect = c.req.query('cancel_on_disconnect') === '1' ? ('cancel' as const) : ('continue' as const);
     return streamRun(c, deps, {

@@ -129,7 +129,9 @@ export function registerThreadRoutes(app: Hono, deps: AgentServerDeps): void {
       ...(req.as_node === undefined ? {} : { asNode: req.as_node }),
     });
     if (state === undefined) notFound(`Thread "${record.id}" has no state to update yet.`);
-    return c.json({ checkpoint: { thread_id: record.id, checkpoint_ns: '', checkpoint_id: state.checkpointId } }, 200);
+    const ref = { thread_id: record.id, checkpoint_ns: '', checkpoint_id: state.checkpointId };
+    // The server's answer is `{checkpoint}`; the SDK's type says `{configurable}`: both are given.
+    return c.json({ checkpoint: ref, configurable: ref }, 200);
   });
 
   app.post('/threads/:threadId/history', async (c) => {
@@ -160,5 +162,4 @@ export function registerThreadRoutes(app: Hono, deps: AgentServerDeps): void {
     } while (cursor !== undefined && out.length < limit);
     return c.json(out.map(toLgState), 200);
   });
-
 }

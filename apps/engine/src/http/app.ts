@@ -93,7 +93,14 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
       '*',
       cors({
         origin: origins.includes('*') ? '*' : origins,
-        allowHeaders: ['Authorization', 'Content-Type', 'x-api-key', 'Last-Event-ID', 'mcp-session-id', 'mcp-protocol-version'],
+        allowHeaders: [
+          'Authorization',
+          'Content-Type',
+          'x-api-key',
+          'Last-Event-ID',
+          'mcp-session-id',
+          'mcp-protocol-version',
+        ],
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
         exposeHeaders: ['Location', 'Content-Location', 'Content-Disposition', 'X-Pagination-Next', 'mcp-session-id'],
         maxAge: 600,

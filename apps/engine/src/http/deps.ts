@@ -81,9 +81,12 @@ export interface ThreadRecords {
   create(input: { id?: string; metadata?: Record<string, unknown> }): Promise<ThreadRecord>;
   get(id: string): Promise<ThreadRecord | undefined>;
   /** Newest first; `metadata` matches by containment. */
-  search(query: { metadata?: Record<string, unknown>; ids?: string[]; limit: number; offset: number }): Promise<
-    ThreadRecord[]
-  >;
+  search(query: {
+    metadata?: Record<string, unknown>;
+    ids?: string[];
+    limit: number;
+    offset: number;
+  }): Promise<ThreadRecord[]>;
   /** Merges `metadata` into the thread's; `undefined` when the thread does not exist. */
   mergeMetadata(id: string, metadata: Record<string, unknown>): Promise<ThreadRecord | undefined>;
 }

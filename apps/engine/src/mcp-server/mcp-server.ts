@@ -2,7 +2,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { FlowError, isRecord } from '@flowcraft/schema';
-import type { WorkflowSummary } from '@flowcraft/schema';
+import type { TraceEvent, WorkflowSummary } from '@flowcraft/schema';
 import { waitForStop, workflowSchemas } from '../agent-server/index.js';
 import type { AgentServerDeps } from '../agent-server/index.js';
 import { followRun } from '../realtime/follow-run.js';
@@ -29,7 +29,10 @@ const text = (value: string): CallToolResult['content'][number] => ({ type: 'tex
  * stops at a human interrupt comes back as a result naming the run and thread to resume.
  */
 export function createMcpServer(deps: AgentServerDeps): Server {
-  const server = new Server({ name: 'flowcraft', version: '0.1.0' }, { capabilities: { tools: { listChanged: false } } });
+  const server = new Server(
+    { name: 'flowcraft', version: '0.1.0' },
+    { capabilities: { tools: { listChanged: false } } },
+  );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const tools: Tool[] = [];
@@ -60,7 +63,7 @@ export function createMcpServer(deps: AgentServerDeps): Server {
     }
     const progressToken = request.params._meta?.progressToken;
     let progress = 0;
-    let last;
+    let last: TraceEvent | undefined;
     if (progressToken !== undefined) {
       for await (const event of followRun({
         log: deps.eventLog,
@@ -98,7 +101,9 @@ export function createMcpServer(deps: AgentServerDeps): Server {
       };
     return {
       isError: true,
-      content: [text(`The run ${run.id} ${run.status}${run.error ? `: ${run.error.code}: ${run.error.message}` : ''}.`)],
+      content: [
+        text(`The run ${run.id} ${run.status}${run.error ? `: ${run.error.code}: ${run.error.message}` : ''}.`),
+      ],
     };
   });
   return server;
