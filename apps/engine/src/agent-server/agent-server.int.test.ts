@@ -233,7 +233,7 @@ for (const kind of BACKENDS) {
         'end',
       ]);
       const after = await client.threads.getHistory(thread.thread_id, { limit: 100 });
-      expect((after[0]?.values as Record<string, unknown>)['outline']).toEqual(edited);
+      expect(((after[0]?.values ?? {}) as Record<string, unknown>)['outline']).toEqual(edited);
       const chain: string[] = [];
       let at: string | undefined = after[0]?.checkpoint.checkpoint_id ?? undefined;
       while (at) {
