@@ -17,6 +17,8 @@ const isActive = (run: Run | undefined) => run !== undefined && (run.status === 
 /** Whether a run goes on after a stopping event (it was resumed, or more events exist). */
 export function continuesAfter(deps: AgentServerDeps, runId: string) {
   return async (event: TraceEvent): Promise<boolean> => {
+    // Completed, failed and cancelled are final; only an interrupted run can go on (resumed).
+    if (event.type !== 'run.interrupted') return false;
     const run = await deps.runs.get(runId);
     return run !== undefined && (isActive(run) || run.lastSeq > event.seq);
   };

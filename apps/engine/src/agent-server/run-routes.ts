@@ -28,6 +28,7 @@ export function registerRunRoutes(app: Hono, deps: AgentServerDeps): void {
       run,
       modes: modesOf(req),
       afterSeq,
+      resumable: req.stream_resumable === true,
       ...(req.on_disconnect ? { onDisconnect: req.on_disconnect } : {}),
     });
   };
@@ -101,6 +102,7 @@ export function registerRunRoutes(app: Hono, deps: AgentServerDeps): void {
       run,
       modes: modes.length > 0 ? modes : ['values'],
       afterSeq: 0,
+      resumable: true,
       ...(resumeFrom ? { resumeFrom } : {}),
       onDisconnect,
     });

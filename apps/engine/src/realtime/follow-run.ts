@@ -29,6 +29,11 @@ export interface FollowRunOptions {
  * Built on `RunStream`, so it works the same whichever process executes the run.
  */
 export async function* followRun(opts: FollowRunOptions): AsyncGenerator<TraceEvent> {
+  for await (const batch of followRunBatches(opts)) yield* batch;
+}
+
+/** `followRun` in batches: every event that arrived while the consumer was busy, at once. */
+export async function* followRunBatches(opts: FollowRunOptions): AsyncGenerator<TraceEvent[]> {
   const queue: TraceEvent[] = [];
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
@@ -57,16 +62,17 @@ export async function* followRun(opts: FollowRunOptions): AsyncGenerator<TraceEv
     while (true) {
       if (opts.signal?.aborted) return;
       if (failure) throw failure.error;
-      const event = queue.shift();
-      if (event === undefined) {
+      if (queue.length === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
           if (queue.length > 0 || failure || opts.signal?.aborted) notify();
         });
         continue;
       }
-      yield event;
-      if (STOPPING_EVENTS.has(event.type) && queue.length === 0 && !(await opts.continuesAfter(event))) return;
+      const batch = queue.splice(0);
+      yield batch;
+      const last = batch.at(-1);
+      if (last && STOPPING_EVENTS.has(last.type) && queue.length === 0 && !(await opts.continuesAfter(last))) return;
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
