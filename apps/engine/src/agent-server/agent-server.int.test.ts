@@ -310,6 +310,9 @@ for (const kind of BACKENDS) {
       const fresh = `t-new-${Date.now()}`;
       await client.runs.wait(fresh, 'sequential-pipeline', { input: { topic: 'tides' }, ifNotExists: 'create' });
       expect((await client.threads.get(fresh)).values).toMatchObject({ draft: expect.any(String) });
+      const byGraph = await client.threads.search({ metadata: { graph_id: 'sequential-pipeline' }, limit: 100 });
+      expect(byGraph.map((t) => t.thread_id)).toContain(fresh);
+      expect(byGraph.map((t) => t.thread_id)).not.toContain(id);
       const stateless = (await client.runs.wait(null, 'sequential-pipeline', { input: { topic: 'tides' } })) as Record<
         string,
         unknown

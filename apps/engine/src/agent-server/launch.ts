@@ -86,6 +86,8 @@ export async function launchRun(
   });
   const run = await deps.runs.get(handle.runId);
   if (run === undefined) throw new Error(`run ${handle.runId} vanished after start`);
+  // As LangGraph does: the thread remembers its graph (agent-chat-ui lists threads by it).
+  await deps.threadRecords.mergeMetadata(run.threadId, { graph_id: workflow.id, assistant_id: workflow.id });
   return { run, afterSeq: 0 };
 }
 
