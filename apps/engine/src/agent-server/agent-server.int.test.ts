@@ -84,6 +84,10 @@ for (const kind of BACKENDS) {
       const pipeline = assistants.find((a) => a.assistant_id === 'sequential-pipeline');
       expect(pipeline).toMatchObject({ graph_id: 'sequential-pipeline', name: expect.any(String), version: 1 });
       expect((await client.assistants.search({ graphId: 'debate' })).map((a) => a.assistant_id)).toEqual(['debate']);
+      expect(await client.assistants.search({ metadata: { valid: false } })).toEqual([]);
+      expect((await client.assistants.search({ metadata: { valid: true }, limit: 100 })).length).toBe(
+        assistants.length,
+      );
       const graph = await client.assistants.getGraph('sequential-pipeline');
       expect(graph.nodes.map((n) => n.id)).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
       expect(graph.edges.map((e) => [e.source, e.target])).toContainEqual(['outliner', 'writer']);
@@ -207,6 +211,17 @@ for (const kind of BACKENDS) {
       expect(paged.map((s) => s.checkpoint.checkpoint_id)).toEqual(
         history.slice(1, 3).map((s) => s.checkpoint.checkpoint_id),
       );
+      const byStep = await client.threads.getHistory(thread.thread_id, { limit: 50, metadata: { step: 1 } });
+      expect(byStep.map((s) => s.metadata?.['step'])).toEqual([1]);
+      const viaGet = (await (
+        await fetch(
+          `${engine.url}/threads/${thread.thread_id}/history?limit=2&before=${history[0]?.checkpoint.checkpoint_id}`,
+          {
+            headers: { 'x-api-key': KEY },
+          },
+        )
+      ).json()) as { checkpoint: Checkpoint }[];
+      expect(viaGet.map((s) => s.checkpoint.checkpoint_id)).toEqual(paged.map((s) => s.checkpoint.checkpoint_id));
 
       const edited = { title: 'Edited', sections: ['One'] };
       const update = await client.threads.updateState(thread.thread_id, {

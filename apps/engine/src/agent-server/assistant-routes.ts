@@ -69,7 +69,12 @@ export function registerAssistantRoutes(app: Hono, deps: AgentServerDeps): void 
         (req.graph_id === undefined || w.id === req.graph_id) &&
         (req.name === undefined || w.name.toLowerCase().includes(req.name.toLowerCase())),
     );
-    return { req, list: req.metadata && Object.keys(req.metadata).length > 0 ? [] : list };
+    const wanted = Object.entries(req.metadata ?? {});
+    const metadataMatches = (w: WorkflowSummary) => {
+      const have: Record<string, unknown> = toAssistant(w).metadata;
+      return wanted.every(([k, v]) => JSON.stringify(have[k]) === JSON.stringify(v));
+    };
+    return { req, list: list.filter(metadataMatches) };
   };
   const workflowOf = async (c: Context): Promise<Workflow> => {
     const id = c.req.param('assistantId') ?? '';

@@ -134,10 +134,31 @@ export function registerThreadRoutes(app: Hono, deps: AgentServerDeps): void {
     return c.json({ checkpoint: ref, configurable: ref }, 200);
   });
 
+  /** Newest first: after `before` (exclusive) or from `at` (inclusive), matching `metadata`. */
+  const history = async (
+    threadId: string,
+    q: { limit: number; before?: string; at?: string; metadata?: Record<string, unknown> },
+  ) => {
+    const out: ThreadState[] = [];
+    let taking = q.before === undefined && q.at === undefined;
+    let cursor: string | undefined;
+    do {
+      const page = await deps.threads.history(threadId, { limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) });
+      if (page === undefined) break;
+      for (const state of page.items) {
+        if (!taking && state.checkpointId === q.at) taking = true;
+        if (taking && (q.metadata === undefined || contains(lgMetadata(state), q.metadata))) out.push(state);
+        if (!taking && state.checkpointId === q.before) taking = true;
+        if (out.length >= q.limit) break;
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && out.length < q.limit);
+    return out.map(toLgState);
+  };
+
   app.post('/threads/:threadId/history', async (c) => {
     const record = await recordOf(c);
     const req = await body(c, HistoryBody);
-    const limit = req.limit ?? 10;
     const before =
       typeof req.before === 'string'
         ? req.before
@@ -145,21 +166,22 @@ export function registerThreadRoutes(app: Hono, deps: AgentServerDeps): void {
           ? req.before.configurable.checkpoint_id
           : req.before?.checkpoint_id;
     const at = req.checkpoint?.checkpoint_id;
-    const out: ThreadState[] = [];
-    // Before `before` (exclusive) or from `at` (inclusive) nothing is taken.
-    let taking = before === undefined && at === undefined;
-    let cursor: string | undefined;
-    do {
-      const page = await deps.threads.history(record.id, { limit: HISTORY_PAGE, ...(cursor ? { cursor } : {}) });
-      if (page === undefined) break;
-      for (const state of page.items) {
-        if (!taking && state.checkpointId === at) taking = true;
-        if (taking && (req.metadata === undefined || contains(lgMetadata(state), req.metadata))) out.push(state);
-        if (!taking && state.checkpointId === before) taking = true;
-        if (out.length >= limit) break;
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined && out.length < limit);
-    return c.json(out.map(toLgState), 200);
+    return c.json(
+      await history(record.id, {
+        limit: req.limit ?? 10,
+        ...(before === undefined ? {} : { before }),
+        ...(at === undefined ? {} : { at }),
+        ...(req.metadata === undefined ? {} : { metadata: req.metadata }),
+      }),
+      200,
+    );
+  });
+
+  // The older GET form: `?limit=&before=<checkpoint id>`.
+  app.get('/threads/:threadId/history', async (c) => {
+    const record = await recordOf(c);
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 10) || 10, 1), 1000);
+    const before = c.req.query('before');
+    return c.json(await history(record.id, { limit, ...(before ? { before } : {}) }), 200);
   });
 }
