@@ -63,7 +63,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/engine/src/store/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(compile|execution|lifecycle|queue|time-travel|workflows|http|realtime|server|main|cli|telemetry)/',
+        path: '^apps/engine/src/(compile|execution|lifecycle|queue|time-travel|workflows|http|realtime|agent-server|mcp-server|server|main|cli|telemetry)/',
       },
     },
     {
@@ -72,7 +72,7 @@ module.exports = {
       comment: 'The durable run queue sits on the store; the lifecycle uses it, never the other way round.',
       from: { path: '^apps/engine/src/queue/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|http|realtime|server|main|cli|telemetry)/',
+        path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|http|realtime|agent-server|mcp-server|server|main|cli|telemetry)/',
       },
     },
     {
@@ -94,7 +94,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/engine/src/(lifecycle|time-travel|workflows)/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(realtime|server|main|cli|http)/',
+        path: '^apps/engine/src/(realtime|server|main|cli|http|agent-server|mcp-server)/',
         // Until the wire types live in packages/schema: the HTTP seam's types only.
         pathNot: '^apps/engine/src/(http/(deps|schemas/.*|testing/.*)\\.ts|main/wire\\.ts)$',
       },
@@ -108,8 +108,9 @@ module.exports = {
     {
       name: 'engine-adapters-use-the-seam',
       severity: 'error',
-      comment: 'HTTP and Socket.IO reach runs, threads and workflows only through http/deps.ts (wired in main/).',
-      from: { path: '^apps/engine/src/(http|realtime)/', pathNot: '\\.test\\.ts$' },
+      comment:
+        'HTTP, Socket.IO, the Agent Server API and the MCP server reach runs, threads and workflows only through http/deps.ts (wired in main/).',
+      from: { path: '^apps/engine/src/(http|realtime|agent-server|mcp-server)/', pathNot: '\\.test\\.ts$' },
       to: { path: '^apps/engine/src/(lifecycle|time-travel|workflows|execution|compile|main|server)/' },
     },
     {

@@ -5,6 +5,8 @@ import { storageErrorCode, storageErrorMessage } from '@flowcraft/schema';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
+import { registerAgentServer } from '../agent-server/index.js';
+import { registerMcpServer } from '../mcp-server/index.js';
 import { requireApiKey } from './auth/require-api-key.js';
 import type { HttpDeps, HttpOptions, Logger } from './deps.js';
 import { RequestValidationError, mapError, problem, problemResponse, requestIssues } from './problem-response.js';
@@ -91,9 +93,16 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
       '*',
       cors({
         origin: origins.includes('*') ? '*' : origins,
-        allowHeaders: ['Authorization', 'Content-Type'],
-        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-        exposeHeaders: ['Location', 'Content-Disposition'],
+        allowHeaders: [
+          'Authorization',
+          'Content-Type',
+          'x-api-key',
+          'Last-Event-ID',
+          'mcp-session-id',
+          'mcp-protocol-version',
+        ],
+        allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        exposeHeaders: ['Location', 'Content-Location', 'Content-Disposition', 'X-Pagination-Next', 'mcp-session-id'],
         maxAge: 600,
       }),
     );
@@ -123,6 +132,9 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   registerUsageRoutes(app, deps);
   registerDebugRoutes(app, deps);
   registerDocsRoutes(app, { apiKey: options.apiKey !== undefined });
+  // The LangGraph Agent Server API and the MCP server at the root, before the editor's SPA fallback.
+  registerAgentServer(app, deps, { version: '0.1.0' });
+  registerMcpServer(app, deps);
   if (options.editorDir) serveEditor(app, options.editorDir);
   return app;
 }

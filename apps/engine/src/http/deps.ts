@@ -1,4 +1,5 @@
 import type { NodeCatalog, NodeTypeDescription, Problem, QueueStatus } from '@flowcraft/schema';
+import type { EventLog } from '../realtime/event-log.js';
 import type { JsonLimits } from './guard/json-limits.js';
 import type { Page, PageQuery } from './schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
@@ -59,6 +60,37 @@ export interface HttpDeps {
   queue?: () => Promise<QueueStatus>;
   /** Token and cost accounting; absent → no rows. */
   usage?: (query: UsageFilter) => Promise<UsageRow[]>;
+  /**
+   * The runs' stored trace events, replayed after a seq and then live (the LangGraph Agent Server
+   * API's SSE streams and the MCP server read runs through it); absent → those adapters are off.
+   */
+  eventLog?: EventLog;
+  /** Thread records (create, look up, search, metadata) for the Agent Server API; absent → it is off. */
+  threadRecords?: ThreadRecords;
+}
+
+/** A thread as a record: its id, the workflow it was bound to (if any) and its metadata. */
+export interface ThreadRecord {
+  id: string;
+  workflowId: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** Threads as records, independent of their checkpoints. */
+export interface ThreadRecords {
+  /** Throws `FlowError('conflict')` when the id is taken. */
+  create(input: { id?: string; metadata?: Record<string, unknown> }): Promise<ThreadRecord>;
+  get(id: string): Promise<ThreadRecord | undefined>;
+  /** Newest first; `metadata` matches by containment. */
+  search(query: {
+    metadata?: Record<string, unknown>;
+    ids?: string[];
+    limit: number;
+    offset: number;
+  }): Promise<ThreadRecord[]>;
+  /** Merges `metadata` into the thread's; `undefined` when the thread does not exist. */
+  mergeMetadata(id: string, metadata: Record<string, unknown>): Promise<ThreadRecord | undefined>;
 }
 
 /** Named secrets; values go in and never come out of the API. */

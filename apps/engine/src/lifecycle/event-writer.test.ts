@@ -55,9 +55,9 @@ describe('EventWriter', () => {
     const tokens = stored.map((e) => (e.type === 'model.token' ? `${e.seq}:${e.nodeId}:${e.text}` : e.type));
     expect(tokens).toEqual(['1:a:He', '2:a:llo wor', '3:b:x', '4:a:ld!']);
     // The text of node a is complete and in order.
-    expect(
-      stored.flatMap((e) => (e.type === 'model.token' && e.nodeId === 'a' ? [e.text] : [])).join(''),
-    ).toBe('Hello world!');
+    expect(stored.flatMap((e) => (e.type === 'model.token' && e.nodeId === 'a' ? [e.text] : [])).join('')).toBe(
+      'Hello world!',
+    );
   });
 
   it('stops storing and publishing after a failed batch, and flush reports the failure', async () => {

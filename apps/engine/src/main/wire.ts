@@ -17,6 +17,7 @@ import { createSecretStore } from '../secrets/create.js';
 import type { Store } from '../store/index.js';
 import { TraceSpans, type SpanExporter } from '../telemetry/trace-spans.js';
 import { StoreDebugService } from '../time-travel/debug-service.js';
+import { StoreThreadRecords } from '../time-travel/thread-records.js';
 import { StoreThreadService } from '../time-travel/thread-service.js';
 import { StoreWorkflowStore } from '../workflows/workflow-store.js';
 import type { NetworkPolicyInput } from '@flowcraft/node-types/tools';
@@ -153,6 +154,8 @@ export function wireEngine(opts: WireOptions): Wired {
           },
         }
       : {}),
+    eventLog,
+    threadRecords: new StoreThreadRecords(store),
     health: async () => {
       await store.workflows.list({ limit: 1 });
       return { database: true };

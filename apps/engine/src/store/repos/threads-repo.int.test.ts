@@ -21,6 +21,26 @@ for (const kind of BACKENDS) {
       expect(free.createdAt).toBeInstanceOf(Date);
     });
 
+    it('searches by metadata containment and ids, newest first, and merges metadata', async () => {
+      const threads = createThreadsRepo(store.db);
+      const tag = randomUUID();
+      const a = await threads.create({ metadata: { tag, user: 'ada' } });
+      const b = await threads.create({ metadata: { tag, user: 'bob', nested: { k: 1 } } });
+      await threads.create({ metadata: { tag: 'other' } });
+      expect((await threads.search({ metadata: { tag }, limit: 10, offset: 0 })).map((t) => t.id)).toEqual([
+        b.id,
+        a.id,
+      ]);
+      expect(
+        (await threads.search({ metadata: { tag, nested: { k: 1 } }, limit: 10, offset: 0 })).map((t) => t.id),
+      ).toEqual([b.id]);
+      expect((await threads.search({ metadata: { tag }, limit: 1, offset: 1 })).map((t) => t.id)).toEqual([a.id]);
+      expect((await threads.search({ ids: [a.id], limit: 10, offset: 0 })).map((t) => t.id)).toEqual([a.id]);
+      const merged = await threads.mergeMetadata(a.id, { user: 'eve', extra: true });
+      expect(merged?.metadata).toEqual({ tag, user: 'eve', extra: true });
+      expect(await threads.mergeMetadata(`missing-${randomUUID()}`, { x: 1 })).toBeUndefined();
+    });
+
     it('reports duplicates as conflict and unknown ids as not_found', async () => {
       const threads = createThreadsRepo(store.db);
       const { id } = await threads.create();

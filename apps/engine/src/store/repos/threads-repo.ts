@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
 import type { Database } from '../db.js';
 import { threads } from '../schema/index.js';
 import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, pgError } from './pg-error.js';
 
 export type Thread = typeof threads.$inferSelect;
+
+export interface SearchThreads {
+  /** Every key/value must be in the thread's metadata (JSON containment). */
+  metadata?: Record<string, unknown>;
+  ids?: string[];
+  limit: number;
+  offset: number;
+}
 
 export interface CreateThread {
   id?: string;
@@ -22,6 +30,33 @@ export function createThreadsRepo(db: Database) {
 
   return {
     find,
+
+    /** Newest first. */
+    async search(query: SearchThreads): Promise<Thread[]> {
+      const where = and(
+        query.ids === undefined ? undefined : inArray(threads.id, query.ids),
+        query.metadata === undefined || Object.keys(query.metadata).length === 0
+          ? undefined
+          : sql`${threads.metadata} @> ${JSON.stringify(query.metadata)}::jsonb`,
+      );
+      return db
+        .select()
+        .from(threads)
+        .where(where)
+        .orderBy(desc(threads.createdAt), desc(threads.id))
+        .limit(query.limit)
+        .offset(query.offset);
+    },
+
+    /** Merges `metadata` into the thread's; `undefined` when the thread does not exist. */
+    async mergeMetadata(id: string, metadata: Record<string, unknown>): Promise<Thread | undefined> {
+      const [row] = await db
+        .update(threads)
+        .set({ metadata: sql`${threads.metadata} || ${JSON.stringify(metadata)}::jsonb` })
+        .where(eq(threads.id, id))
+        .returning();
+      return row;
+    },
 
     async get(id: string): Promise<Thread> {
       const row = await find(id);
