@@ -1,5 +1,6 @@
 import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 import type { Database } from './db.js';
+import { createAccessRepo } from './repos/access-repo.js';
 import { createRunEventsRepo } from './repos/run-events-repo.js';
 import { createRunsRepo } from './repos/runs-repo.js';
 import { createSecretsRepo } from './repos/secrets-repo.js';
@@ -28,6 +29,7 @@ export type { Thread, CreateThread, ThreadsRepo } from './repos/threads-repo.js'
 export type { Run, CreateRun, ListRuns, RunChange, RunExpectation, RunsRepo } from './repos/runs-repo.js';
 export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-repo.js';
 export type { Page } from './repos/page.js';
+export type { AccessRepo, ApiKeyRow, AuditQuery, AuditRow, NewAuditRow, UserRow } from './repos/access-repo.js';
 export { USAGE_DIMENSIONS, startOfUtcDay } from './repos/usage-repo.js';
 export type { UsageDimension, UsageFilter, UsageRepo, UsageRow } from './repos/usage-repo.js';
 
@@ -41,6 +43,7 @@ export function createStore(db: Database) {
     runEvents: createRunEventsRepo(db),
     secrets: createSecretsRepo(db),
     usage: createUsageRepo(db),
+    access: createAccessRepo(db),
     checkpointer: new DrizzleSaver(db),
   };
 }
