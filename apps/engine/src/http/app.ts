@@ -136,7 +136,7 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
 
   const authMode = options.authMode ?? (options.apiKey ? 'apikey' : 'none');
   const trustProxy = options.trustProxy ?? false;
-  app.use('*', observeRequests({ match: matchOperation, trustProxy, ...(deps.metrics ? { metrics: deps.metrics } : {}), logger }));
+  app.use('*', observeRequests({ match: matchOperation, trustProxy, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
   if (options.securityHeaders !== false) app.use('*', securityHeaders());
 
   // Key-less: only loopback or allowed host names, and no writes from foreign web pages (DNS rebinding, CSRF).

@@ -11,6 +11,10 @@ import { otlpExporterFromEnv } from '../telemetry/otlp-exporter.js';
 import type { SpanExporter } from '../telemetry/trace-spans.js';
 import { importExamples, loadTemplates } from './import-examples.js';
 import { wireEngine } from './wire.js';
+import { SharedRateLimits } from '../access/rate-limits.js';
+import type { Logger } from '../http/deps.js';
+import { createLogger } from '../server/logger.js';
+import type { QueueStats } from '../telemetry/metrics.js';
 
 export interface StartEngineOptions {
   config: EngineConfig;
@@ -26,6 +30,11 @@ export interface StartEngineOptions {
   cwd?: string;
   /** Receives spans per run, node and model call; absent → OTLP/HTTP when `OTEL_EXPORTER_OTLP_*` configure it, else none. */
   spanExporter?: SpanExporter;
+  /** JSON log lines (requests, runs, errors). Default: pino at `config.logLevel` on stdout/stderr. */
+  logger?: Logger;
+  /** Queued runs for the queue metrics, and the queue's readiness (wired by the run queue). */
+  queueStats?: () => Promise<QueueStats>;
+  queueReady?: () => Promise<boolean>;
 }
 
 export interface Engine {
@@ -46,6 +55,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
   await loadNodeTypeModules(config.nodeTypeModules, registry, { cwd: opts.cwd ?? process.cwd() });
 
   const closeOnStop: (() => Promise<void>)[] = [];
+  const logger = opts.logger ?? createLogger(config.logLevel);
   const database =
     opts.database ??
     (await openDatabase(
@@ -63,9 +73,23 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       spanExporter: opts.spanExporter ?? otlpExporterFromEnv(env, { logger: { warn: print, info: print } }),
       templates: async () => (opts.examplesDir === undefined ? [] : loadTemplates(opts.examplesDir)),
       print,
+      logger,
+      sessionTtlMs: config.sessionTtlSeconds * 1000,
+      ...(opts.queueStats ? { queueStats: opts.queueStats } : {}),
+      ...(opts.queueReady ? { queueReady: opts.queueReady } : {}),
     });
     closeOnStop.push(() => wired.close());
-    const { runs, deps, eventLog } = wired;
+    const { runs, eventLog } = wired;
+    const deps = { ...wired.deps, logger };
+    if (config.authMode === 'users') {
+      if (config.initialAdmin) {
+        const created = await wired.access.ensureAdmin(config.initialAdmin.email, config.initialAdmin.password);
+        if (created === 'created') print(`Created the first admin ${config.initialAdmin.email} (FLOWCRAFT_ADMIN_EMAIL).`);
+      } else if (await wired.access.setupRequired()) {
+        print('No user exists yet: open the editor to create the first admin (one-time setup page).');
+      }
+    }
+    const rateLimits = config.rateLimits ? new SharedRateLimits(database.db, config.rateLimits) : undefined;
     const workflows = deps.workflows;
     const imported = opts.examplesDir === undefined ? [] : await importExamples(opts.examplesDir, workflows, registry);
     if (imported.length > 0) print(`Imported ${imported.length} example workflows: ${imported.join(', ')}`);
@@ -73,7 +97,14 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     if (recovered.resumed.length + recovered.failed.length > 0) {
       print(`Recovered runs after a restart: ${recovered.resumed.length} resumed, ${recovered.failed.length} failed`);
     }
-    const server = await startServer({ config, deps, eventLog, drain: () => runs.drain(), print });
+    const server = await startServer({
+      config,
+      deps,
+      eventLog,
+      drain: () => runs.drain(),
+      print,
+      ...(rateLimits ? { rateLimits } : {}),
+    });
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= server

@@ -49,3 +49,4 @@ export function createStore(db: Database) {
 }
 
 export type Store = ReturnType<typeof createStore>;
+export { migrationsApplied } from './migration-status.js';

@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Logger } from '../deps.js';
 import type { matchOperation } from './permissions.js';
 import { clientIp, requestIdFor, setRequestContext } from './request-context.js';
 
@@ -12,7 +11,6 @@ export interface ObserveOptions {
   match: typeof matchOperation;
   trustProxy: boolean;
   metrics?: HttpMetrics;
-  logger?: Pick<Logger, 'debug'>;
 }
 
 /**
@@ -29,16 +27,13 @@ export function observeRequests(opts: ObserveOptions): MiddlewareHandler {
       await next();
     } finally {
       const status = c.res.status;
-      c.res.headers.set('X-Request-Id', requestId);
+      try {
+        c.res.headers.set('X-Request-Id', requestId);
+      } catch {
+        // immutable headers (a fetched response passed through): the id is still in the logs
+      }
       const seconds = (performance.now() - started) / 1000;
       opts.metrics?.observeHttp(operation.route, c.req.method, status, seconds);
-      opts.logger?.debug('http request', {
-        requestId,
-        method: c.req.method,
-        route: operation.route,
-        status,
-        ms: Math.round(seconds * 1000),
-      });
     }
   };
 }
