@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AuditActor,
   type ApiKeyInfo,
   type AuditEntry,
   type CreateApiKeyBody,
@@ -118,7 +119,12 @@ export class AccessService {
 
   async createUser(email: string, password: string, role: Role): Promise<UserInfo> {
     if (await this.repo.userByEmail(email)) throw new FlowError('conflict', `A user with email ${email} exists.`);
-    const row = await this.repo.insertUser({ id: randomUUID(), email, passwordHash: await hashPassword(password), role });
+    const row = await this.repo.insertUser({
+      id: randomUUID(),
+      email,
+      passwordHash: await hashPassword(password),
+      role,
+    });
     return userInfo(row);
   }
 
@@ -126,8 +132,7 @@ export class AccessService {
   async updateUser(id: string, change: { role?: Role; password?: string }): Promise<UserInfo | undefined> {
     const row = await this.repo.userById(id);
     if (!row) return undefined;
-    if (change.role !== undefined && change.role !== 'admin' && row.role === 'admin')
-      await this.keepAnAdmin('demote');
+    if (change.role !== undefined && change.role !== 'admin' && row.role === 'admin') await this.keepAnAdmin('demote');
     const updated = await this.repo.updateUser(id, {
       ...(change.role !== undefined ? { role: change.role } : {}),
       ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
@@ -236,9 +241,8 @@ function apiKeyInfo(row: ApiKeyRow): ApiKeyInfo {
 }
 
 function auditEntry(row: AuditRow): AuditEntry {
-  const kind = ['user', 'apikey', 'shared-key', 'local', 'anonymous'].includes(row.actorKind)
-    ? (row.actorKind as AuditEntry['actor']['kind'])
-    : 'anonymous';
+  const parsed = AuditActor.shape.kind.safeParse(row.actorKind);
+  const kind = parsed.success ? parsed.data : 'anonymous';
   return {
     id: String(row.id),
     at: row.at.toISOString(),

@@ -18,7 +18,8 @@ export interface RateLimitSettings {
 export class SharedRateLimits {
   private readonly limiters: Record<LimitName, RateLimiterDrizzle>;
 
-  constructor(db: Database, settings: RateLimitSettings) {
+  /** `windowSeconds` shortens the windows (tests); default 60 s for writes and runs, 15 min for logins. */
+  constructor(db: Database, settings: RateLimitSettings, windowSeconds?: Partial<Record<LimitName, number>>) {
     const make = (keyPrefix: string, points: number, duration: number) =>
       new RateLimiterDrizzle({
         storeClient: db,
@@ -29,9 +30,9 @@ export class SharedRateLimits {
         insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
       });
     this.limiters = {
-      write: make('write', settings.writesPerMinute, 60),
-      runStart: make('run', settings.runsPerMinute, 60),
-      login: make('login', settings.loginsPer15Minutes, 15 * 60),
+      write: make('write', settings.writesPerMinute, windowSeconds?.write ?? 60),
+      runStart: make('run', settings.runsPerMinute, windowSeconds?.runStart ?? 60),
+      login: make('login', settings.loginsPer15Minutes, windowSeconds?.login ?? 15 * 60),
     };
   }
 

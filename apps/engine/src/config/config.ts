@@ -95,7 +95,12 @@ export const EngineEnv = z.object({
   FLOWCRAFT_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   /** Behind a TLS-terminating proxy: trust X-Forwarded-For / -Proto (client address, Secure cookies). */
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false'),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
   /** `GET /metrics` takes this bearer token when set (else it needs an admin's credentials). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(TOKEN_PATTERN).optional(),
   /** Rate limits: on (default with AUTH_MODE apikey or users) or off. */

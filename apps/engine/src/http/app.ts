@@ -131,12 +131,17 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   });
 
   app.notFound((c) =>
-    problemResponse(problem('not_found', `There is no route ${c.req.method} ${c.req.path}.`, { instance: instanceOf(c) })),
+    problemResponse(
+      problem('not_found', `There is no route ${c.req.method} ${c.req.path}.`, { instance: instanceOf(c) }),
+    ),
   );
 
   const authMode = options.authMode ?? (options.apiKey ? 'apikey' : 'none');
   const trustProxy = options.trustProxy ?? false;
-  app.use('*', observeRequests({ match: matchOperation, trustProxy, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
+  app.use(
+    '*',
+    observeRequests({ match: matchOperation, trustProxy, ...(deps.metrics ? { metrics: deps.metrics } : {}) }),
+  );
   if (options.securityHeaders !== false) app.use('*', securityHeaders());
 
   // Key-less: only loopback or allowed host names, and no writes from foreign web pages (DNS rebinding, CSRF).

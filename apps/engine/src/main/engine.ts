@@ -84,7 +84,8 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     if (config.authMode === 'users') {
       if (config.initialAdmin) {
         const created = await wired.access.ensureAdmin(config.initialAdmin.email, config.initialAdmin.password);
-        if (created === 'created') print(`Created the first admin ${config.initialAdmin.email} (FLOWCRAFT_ADMIN_EMAIL).`);
+        if (created === 'created')
+          print(`Created the first admin ${config.initialAdmin.email} (FLOWCRAFT_ADMIN_EMAIL).`);
       } else if (await wired.access.setupRequired()) {
         print('No user exists yet: open the editor to create the first admin (one-time setup page).');
       }

@@ -129,7 +129,9 @@ export function wireEngine(opts: WireOptions): Wired {
     nodeType: (runId, nodeId) => nodeTypes.get(runId)?.get(nodeId),
     ...(opts.processMetrics === undefined ? {} : { processMetrics: opts.processMetrics }),
   });
-  const runLog = opts.logger ? new RunLog(opts.logger, env.FLOWCRAFT_WORKER_ID ?? `${hostname()}:${process.pid}`) : undefined;
+  const runLog = opts.logger
+    ? new RunLog(opts.logger, env.FLOWCRAFT_WORKER_ID ?? `${hostname()}:${process.pid}`)
+    : undefined;
   const publish = (event: TraceEvent) => {
     eventLog.publish(event);
     spans?.onEvent(event);
@@ -156,7 +158,10 @@ export function wireEngine(opts: WireOptions): Wired {
           }
         : {}),
   });
-  const access = new AccessService(store.access, opts.sessionTtlMs === undefined ? {} : { sessionTtlMs: opts.sessionTtlMs });
+  const access = new AccessService(
+    store.access,
+    opts.sessionTtlMs === undefined ? {} : { sessionTtlMs: opts.sessionTtlMs },
+  );
   const workflows = new StoreWorkflowStore(store.workflows);
   const httpRuns = new StoreHttpRunService(runs, store);
   const threads = new StoreThreadService(store, ports, runs.graphs);

@@ -77,7 +77,9 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
           Object.assign(new Error('unauthorized'), {
             data: {
               code: 'unauthorized',
-              message: resolved.ok ? 'Credentials are required (auth: { token } or the session cookie).' : resolved.reason,
+              message: resolved.ok
+                ? 'Credentials are required (auth: { token } or the session cookie).'
+                : resolved.reason,
             },
           }),
         );

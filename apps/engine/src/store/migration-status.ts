@@ -21,6 +21,8 @@ export async function migrationsApplied(db: Database): Promise<boolean> {
       ? Reflect.get(result, 'rows')
       : [];
   const list: unknown[] = Array.isArray(rows) ? rows : [];
-  const applied = new Set(list.map((r) => Number(r !== null && typeof r === 'object' ? Reflect.get(r, 'created_at') : NaN)));
+  const applied = new Set(
+    list.map((r) => Number(r !== null && typeof r === 'object' ? Reflect.get(r, 'created_at') : NaN)),
+  );
   return shippedMigrations().every((when) => applied.has(when));
 }

@@ -172,7 +172,11 @@ export class EngineMetrics {
     const workflow = run?.workflowId ?? 'unknown';
     this.runsTotal.inc({ workflow, status });
     const seconds =
-      durationMs !== undefined ? durationMs / 1000 : run && Number.isFinite(endedAt) ? (endedAt - run.startedAt) / 1000 : undefined;
+      durationMs !== undefined
+        ? durationMs / 1000
+        : run && Number.isFinite(endedAt)
+          ? (endedAt - run.startedAt) / 1000
+          : undefined;
     if (seconds !== undefined && seconds >= 0) this.runDuration.observe({ workflow, status }, seconds);
     if (!paused) this.runs.delete(runId);
   }

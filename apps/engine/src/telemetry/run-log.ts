@@ -42,7 +42,11 @@ export class RunLog {
         this.runs.delete(event.runId);
         break;
       case 'run.failed':
-        this.logger.warn('run failed', { ...this.fields(event.runId), code: event.error.code, error: event.error.message });
+        this.logger.warn('run failed', {
+          ...this.fields(event.runId),
+          code: event.error.code,
+          error: event.error.message,
+        });
         this.runs.delete(event.runId);
         break;
       case 'run.cancelled':

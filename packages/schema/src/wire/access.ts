@@ -65,7 +65,9 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const SetupBody = z.object({ email: Email, password: Password }).strict();
 export type SetupBody = z.infer<typeof SetupBody>;
 
-export const ChangePasswordBody = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: Password }).strict();
+export const ChangePasswordBody = z
+  .object({ currentPassword: z.string().min(1).max(1024), newPassword: Password })
+  .strict();
 export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 
 export const CreateUserBody = z.object({ email: Email, password: Password, role: Role }).strict();

@@ -12,14 +12,18 @@ export interface RequestContext {
   principal: Principal | undefined;
 }
 
-const contexts = new WeakMap<Request, RequestContext>();
+declare module 'hono' {
+  interface ContextVariableMap {
+    flowcraftRequest: RequestContext;
+  }
+}
 
 export function setRequestContext(c: Context, ctx: RequestContext): void {
-  contexts.set(c.req.raw, ctx);
+  c.set('flowcraftRequest', ctx);
 }
 
 export function requestContext(c: Context): RequestContext | undefined {
-  return contexts.get(c.req.raw);
+  return c.get('flowcraftRequest');
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -35,7 +35,9 @@ for (const kind of BACKENDS) {
       expect(doc.status).toBe(200);
       const paths = Reflect.get(Object(doc.body), 'paths') as Record<string, Record<string, OpenApiOperation>>;
       operations = Object.entries(paths).flatMap(([path, item]) =>
-        Object.entries(item).map(([method, op]) => [method.toUpperCase(), path, op] as [string, string, OpenApiOperation]),
+        Object.entries(item).map(
+          ([method, op]) => [method.toUpperCase(), path, op] as [string, string, OpenApiOperation],
+        ),
       );
       expect(operations.length).toBeGreaterThan(50);
     });

@@ -135,7 +135,8 @@ export function registerAuthRoutes(app: OpenAPIHono, deps: HttpDeps, opts: AuthR
   );
 
   app.openapi(login, async (c) => {
-    if (opts.mode !== 'users') throw new FlowError('invalid_request', 'This engine has no users (AUTH_MODE is not "users").');
+    if (opts.mode !== 'users')
+      throw new FlowError('invalid_request', 'This engine has no users (AUTH_MODE is not "users").');
     const { email, password: pw } = c.req.valid('json');
     const access = accessService(deps);
     const result = await access.login(email, pw);
@@ -150,7 +151,8 @@ export function registerAuthRoutes(app: OpenAPIHono, deps: HttpDeps, opts: AuthR
   });
 
   app.openapi(setup, async (c) => {
-    if (opts.mode !== 'users') throw new FlowError('invalid_request', 'This engine has no users (AUTH_MODE is not "users").');
+    if (opts.mode !== 'users')
+      throw new FlowError('invalid_request', 'This engine has no users (AUTH_MODE is not "users").');
     const { email, password: pw } = c.req.valid('json');
     const access = accessService(deps);
     await access.setup(email, pw);

@@ -85,7 +85,11 @@ export function registerSystemRoutes(app: OpenAPIHono, deps: HttpDeps): void {
   app.openapi(ready, async (c) => {
     const checks = await runChecks({ ...deps, health: deps.ready ?? deps.health });
     const ok = Object.values(checks).every(Boolean);
-    const body = { status: ok ? ('ok' as const) : ('degraded' as const), checks, uptimeSeconds: (performance.now() - started) / 1000 };
+    const body = {
+      status: ok ? ('ok' as const) : ('degraded' as const),
+      checks,
+      uptimeSeconds: (performance.now() - started) / 1000,
+    };
     return ok ? c.json(body, 200) : c.json(body, 503);
   });
 

@@ -128,7 +128,8 @@ export function registerUserRoutes(app: OpenAPIHono, deps: HttpDeps): void {
 
   app.openapi(deleteUser, async (c) => {
     const { userId } = c.req.valid('param');
-    if (!(await accessService(deps).deleteUser(userId))) throw new FlowError('not_found', `There is no user ${userId}.`);
+    if (!(await accessService(deps).deleteUser(userId)))
+      throw new FlowError('not_found', `There is no user ${userId}.`);
     return c.body(null, 204);
   });
 
@@ -175,8 +176,7 @@ export function registerUserRoutes(app: OpenAPIHono, deps: HttpDeps): void {
       limit: q.limit,
     });
     const last = items.at(-1);
-    const nextCursor =
-      items.length === q.limit && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null;
+    const nextCursor = items.length === q.limit && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null;
     return c.json({ items, nextCursor }, 200);
   });
 }
