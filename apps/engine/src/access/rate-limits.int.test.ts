@@ -11,15 +11,15 @@ for (const kind of BACKENDS) {
     it('two processes share one counter: 429 problem with Retry-After, then recovery after the window', async () => {
       const settings = { writesPerMinute: 3, runsPerMinute: 100, loginsPer15Minutes: 100 };
       // Two engines (two API processes) over the same database.
-      const apps = [0, 1].map(() =>
+      const engine = () =>
         createHttpApp(createFakeDeps(), {
           rateLimits: new SharedRateLimits(database.db, settings, { write: 2 }),
           apiKey: 'shared-key-of-16-chars',
-        }),
-      );
+        });
+      const apps = [engine(), engine()] as const;
       const headers = { Authorization: 'Bearer shared-key-of-16-chars' };
       const validate = (i: number) =>
-        call(apps[i % 2] ?? apps[0], 'POST', '/v1/workflows', { headers, json: { document: { nodes: [] } } });
+        call(apps[i % 2 === 0 ? 0 : 1], 'POST', '/v1/workflows', { headers, json: { document: { nodes: [] } } });
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await validate(i)).status);
       expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
@@ -29,7 +29,7 @@ for (const kind of BACKENDS) {
       expect(refused.body).toMatchObject({ code: 'rate_limited', status: 429 });
       expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1);
       // Reads are not limited.
-      expect((await call(apps[0] ?? apps[1], 'GET', '/v1/workflows', { headers })).status).toBe(200);
+      expect((await call(apps[0], 'GET', '/v1/workflows', { headers })).status).toBe(200);
       await new Promise((r) => setTimeout(r, Number(refused.headers.get('Retry-After')) * 1000 + 200));
       expect((await validate(5)).status).not.toBe(429);
     });
