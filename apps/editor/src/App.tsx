@@ -1,7 +1,10 @@
 import { useEffect } from 'react';
 import { EditorPage } from './pages/EditorPage.js';
+import { AccountPage } from './pages/AccountPage.js';
+import { LoginPage } from './pages/LoginPage.js';
 import { useRoute } from './controllers/navigation.js';
-import { useUi } from './stores/app-stores.js';
+import { loadSession } from './controllers/session-controller.js';
+import { useSession, useUi } from './stores/app-stores.js';
 import { RecoveryPage } from './workflows/RecoveryPage.js';
 import { WorkflowsPage } from './workflows/WorkflowsPage.js';
 import { Toasts } from './ui/Toasts.js';
@@ -13,12 +16,26 @@ import { DialogHost } from './ui/DialogHost.js';
 export function App() {
   const route = useRoute();
   const theme = useUi((s) => s.theme);
+  const session = useSession((s) => s.session);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  useEffect(() => {
+    void loadSession().catch(() => undefined);
+  }, []);
+  if (session.status === 'loading') return null;
+  if (session.status === 'signed-out')
+    return (
+      <>
+        <LoginPage setup={session.setupRequired} />
+        <Toasts />
+      </>
+    );
   return (
     <>
-      {route.page === 'editor' ? (
+      {route.page === 'account' ? (
+        <AccountPage />
+      ) : route.page === 'editor' ? (
         <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
       ) : route.page === 'recover' ? (
         <RecoveryPage key={route.workflowId} workflowId={route.workflowId} />
