@@ -1,6 +1,5 @@
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { EditorPage } from './pages/EditorPage.js';
-import { AccountPage } from './pages/AccountPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { useRoute } from './controllers/navigation.js';
 import { loadSession } from './controllers/session-controller.js';
@@ -13,6 +12,9 @@ import { DialogHost } from './ui/DialogHost.js';
 // The editor page is in the initial bundle on purpose: as a lazy chunk it made opening a 500-node workflow
 // ~40% slower (bench/editor-canvas.ts: one more round trip before the canvas), and the whole page fits the
 // 250 KiB budget (bench/editor-bundle.ts). Heavy parts stay lazy: Monaco, dagre, socket.io, Markdown.
+// The account page (users, keys, audit) is rarely opened: a lazy chunk, outside the initial bundle's budget.
+const AccountPage = lazy(() => import('./pages/AccountPage.js').then((m) => ({ default: m.AccountPage })));
+
 export function App() {
   const route = useRoute();
   const theme = useUi((s) => s.theme);
@@ -34,7 +36,9 @@ export function App() {
   return (
     <>
       {route.page === 'account' ? (
-        <AccountPage />
+        <Suspense fallback={null}>
+          <AccountPage />
+        </Suspense>
       ) : route.page === 'editor' ? (
         <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
       ) : route.page === 'recover' ? (
