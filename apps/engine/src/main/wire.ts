@@ -130,7 +130,7 @@ export function wireEngine(opts: WireOptions): Wired {
     ...(opts.processMetrics === undefined ? {} : { processMetrics: opts.processMetrics }),
   });
   const runLog = opts.logger
-    ? new RunLog(opts.logger, env.FLOWCRAFT_WORKER_ID ?? `${hostname()}:${process.pid}`)
+    ? new RunLog(opts.logger, env.FLOWCRAFT_WORKER_ID ?? `${hostname()}:${process.pid}`, spans !== undefined)
     : undefined;
   const publish = (event: TraceEvent) => {
     eventLog.publish(event);

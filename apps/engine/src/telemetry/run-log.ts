@@ -1,5 +1,6 @@
 import type { TraceEvent } from '@flowcraft/schema';
 import type { Logger } from '../http/deps.js';
+import { runTraceId } from './trace-spans.js';
 
 const MAX_TRACKED = 10_000;
 
@@ -13,12 +14,19 @@ export class RunLog {
   constructor(
     private readonly logger: Logger,
     private readonly worker: string,
+    /** Add the OTel `traceId` of the run's spans (when span export is on). */
+    private readonly traceIds = false,
   ) {}
 
   /** The ids of a run this process saw start (for other log lines about it). */
   fields(runId: string): Record<string, string> {
     const run = this.runs.get(runId);
-    return { runId, ...(run ? { threadId: run.threadId, workflowId: run.workflowId } : {}), worker: this.worker };
+    return {
+      runId,
+      ...(run ? { threadId: run.threadId, workflowId: run.workflowId } : {}),
+      worker: this.worker,
+      ...(this.traceIds ? { traceId: runTraceId(runId) } : {}),
+    };
   }
 
   onEvent(event: TraceEvent): void {
