@@ -52,12 +52,14 @@ export async function startStack(
   opts: {
     examples?: boolean /** Serve this built editor instead of `apps/editor/dist` (benchmark baselines). */;
     distDir?: string;
+    /** More engine settings (e.g. `AUTH_MODE: 'users'`). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<Stack> {
   if (opts.distDir === undefined) ensureEditorBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'flowcraft-e2e-'));
   // The engine serves the built editor itself, as `pnpm start` does.
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EDITOR_DIR: DIST_DIR });
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EDITOR_DIR: DIST_DIR, ...opts.env });
   const engine = await startEngine({
     config,
     database: await openPgliteFromTemplate(),

@@ -10,6 +10,8 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'unauthorized',
+  /** Authenticated, but the role lacks the permission (or a cookie write lacks its CSRF token). */
+  'forbidden',
   // operational errors
   'node_timeout',
   'node_failed',

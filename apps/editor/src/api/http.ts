@@ -26,7 +26,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   signal?: AbortSignal;
@@ -56,15 +56,35 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, body, `${res.status} ${res.statusText}`);
 }
 
+/** The session's CSRF token (the readable `flowcraft_csrf` cookie set at sign-in), sent on every write. */
+function csrfToken(): string | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const match = /(?:^|;\s*)flowcraft_csrf=([^;]+)/.exec(document.cookie);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+let onUnauthorized: (() => void) | undefined;
+/** Called when a request answers 401 (the session ended): the app shows the sign-in page. */
+export function setUnauthorizedHandler(handler: (() => void) | undefined): void {
+  onUnauthorized = handler;
+}
+
 /** Call the engine and parse the JSON answer with `schema`; throws `ApiError` on an HTTP error. */
 export async function request<T>(path: string, schema: z.ZodType<T>, opts: RequestOptions = {}): Promise<T> {
-  const init: RequestInit = { method: opts.method ?? 'GET', headers: { accept: 'application/json' } };
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (opts.signal) init.signal = opts.signal;
+  if (method !== 'GET') {
+    const csrf = csrfToken();
+    if (csrf) headers['x-csrf-token'] = csrf;
+  }
   if (opts.body !== undefined) {
-    init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
     init.body = JSON.stringify(opts.body);
   }
   const res = await fetch(urlOf(path, opts.query), init);
+  if (res.status === 401 && !path.startsWith('/v1/auth/')) onUnauthorized?.();
   if (!res.ok) throw await errorOf(res);
   if (res.status === 204) return schema.parse(undefined);
   return schema.parse(await res.json());

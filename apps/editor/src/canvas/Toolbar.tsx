@@ -7,8 +7,10 @@ import {
   useBreakpoints,
   useDocument,
   useProblems,
+  useCan,
   useRun,
 } from '../stores/app-stores.js';
+import { UserMenu } from '../ui/UserMenu.js';
 import { saveCurrent } from '../controllers/workflow-actions.js';
 import { isDirty } from '../stores/document-store.js';
 import { ThemeToggle } from '../ui/ThemeToggle.js';
@@ -25,6 +27,8 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const errors = useProblems((s) => s.index.errors);
   const runStatus = useRun((s) => s.run?.status);
   const debugMode = useBreakpoints((s) => s.debugMode);
+  const canWrite = useCan('workflows:write');
+  const canDebug = useCan('debug');
   const store = documentStore.getState();
   const palette = useViewPrefs((s) => s.palette);
   const side = useViewPrefs((s) => s.side);
@@ -126,6 +130,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
       >
         {errors > 0 ? `⚠ ${errors} problem${errors === 1 ? '' : 's'}` : '✓ valid'}
       </button>
+      <UserMenu />
       <ThemeToggle />
       <button
         type="button"
@@ -139,6 +144,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
         type="button"
         className={`btn small${debugMode ? ' active' : ''}`}
         aria-pressed={debugMode}
+        disabled={!canDebug && !debugMode}
         data-testid="debug-toggle"
         title="Debug mode: breakpoints, stepping, checkpoint timeline"
         onClick={() => {
@@ -154,10 +160,10 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
       <button
         type="button"
         className="btn primary small"
-        disabled={readOnly || !dirty}
+        disabled={readOnly || !dirty || !canWrite}
         onClick={() => void saveCurrent()}
         data-testid="save"
-        title="Save (Ctrl+S)"
+        title={canWrite ? 'Save (Ctrl+S)' : 'Your role cannot save workflows (read only)'}
       >
         Save
       </button>

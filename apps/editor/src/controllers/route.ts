@@ -3,9 +3,12 @@ export type Route =
   | { page: 'list' }
   | { page: 'editor'; workflowId: string; version: number | undefined }
   /** A stored document the canvas cannot show, opened as JSON to repair. */
-  | { page: 'recover'; workflowId: string };
+  | { page: 'recover'; workflowId: string }
+  /** The signed-in user's password and API keys; users and the audit log for admins. */
+  | { page: 'account' };
 
 export function parseRoute(hash: string): Route {
+  if (/^#\/account\b/.test(hash)) return { page: 'account' };
   const r = /^#\/w\/([^/?]+)\/recover/.exec(hash);
   if (r?.[1]) return { page: 'recover', workflowId: decodeURIComponent(r[1]) };
   const m = /^#\/w\/([^/?]+)(?:\/v\/(\d+))?/.exec(hash);
@@ -15,6 +18,7 @@ export function parseRoute(hash: string): Route {
 
 export function routeHash(route: Route): string {
   if (route.page === 'list') return '#/';
+  if (route.page === 'account') return '#/account';
   if (route.page === 'recover') return `#/w/${encodeURIComponent(route.workflowId)}/recover`;
   return `#/w/${encodeURIComponent(route.workflowId)}${route.version !== undefined ? `/v/${route.version}` : ''}`;
 }

@@ -3,7 +3,8 @@ import { ApiError, errorMessage } from '../api/http.js';
 import { getVersion, getWorkflow, saveWorkflow } from '../api/workflows-api.js';
 import { isDirty } from '../stores/document-store.js';
 import { replaceRoute } from './navigation.js';
-import { documentStore, draftErrorsStore, problemsStore, toast } from '../stores/app-stores.js';
+import { documentStore, draftErrorsStore, problemsStore, sessionStore, toast } from '../stores/app-stores.js';
+import { sessionCan } from '../stores/session-store.js';
 
 export type LoadResult = { ok: true } | { ok: false; message: string };
 
@@ -53,6 +54,10 @@ export async function saveCurrent(message?: string): Promise<boolean> {
     return false;
   }
   if (!isDirty(s)) return true;
+  if (!sessionCan(sessionStore.getState(), 'workflows:write')) {
+    toast('info', 'Read only: your role cannot save workflows (the saved version is used).');
+    return true;
+  }
   const snapshot = s.doc;
   try {
     const saved = await saveWorkflow(s.workflowId, snapshot, s.version || undefined, message);

@@ -6,6 +6,9 @@ import type { DocumentState } from '../stores/document-store.js';
 import { createProblemsStore } from '../stores/problems-store.js';
 import type { ProblemsState } from '../stores/problems-store.js';
 import { createUiStore } from '../stores/ui-store.js';
+import { createSessionStore, sessionCan } from '../stores/session-store.js';
+import type { SessionStore } from '../stores/session-store.js';
+import type { Permission } from '@flowcraft/schema';
 import { draftErrorsStore } from '../stores/draft-errors-store.js';
 import type { DraftErrorsState } from '../stores/draft-errors-store.js';
 import { createIntegrationsStore } from '../stores/integrations-store.js';
@@ -51,6 +54,10 @@ export const useCatalog = <T>(selector: (s: CatalogState) => T): T => useStore(c
 export const useProblems = <T>(selector: (s: ProblemsState) => T): T => useStore(problemsStore, selector);
 export const useIntegrations = <T>(selector: (s: IntegrationsState) => T): T => useStore(integrationsStore, selector);
 export const useDraftErrors = <T>(selector: (s: DraftErrorsState) => T): T => useStore(draftErrorsStore, selector);
+export const sessionStore = createSessionStore();
+export const useSession = <T>(selector: (s: SessionStore) => T): T => useStore(sessionStore, selector);
+/** Whether the signed-in caller may do something (Save, Run, Debug are greyed out otherwise). */
+export const useCan = (permission: Permission): boolean => useStore(sessionStore, (s) => sessionCan(s, permission));
 export const useUi = <T>(selector: (s: UiState) => T): T => useStore(uiStore, selector);
 export const useBreakpoints = <T>(selector: (s: BreakpointsState) => T): T => useStore(breakpointsStore, selector);
 export const useTimeline = <T>(selector: (s: TimelineState) => T): T => useStore(timelineStore, selector);

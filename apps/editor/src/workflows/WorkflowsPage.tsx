@@ -3,8 +3,9 @@ import { errorMessage } from '../api/http.js';
 import { listTemplates, listWorkflows } from '../api/workflows-api.js';
 import type { Template, WorkflowSummary } from '../api/schemas.js';
 import { navigate } from '../controllers/navigation.js';
-import { promptDialog, toast } from '../stores/app-stores.js';
+import { promptDialog, toast, useCan } from '../stores/app-stores.js';
 import { ThemeToggle } from '../ui/ThemeToggle.js';
+import { UserMenu } from '../ui/UserMenu.js';
 import { createEmpty, importFile, createFromTemplate } from './workflow-list-actions.js';
 import { WorkflowRow } from './WorkflowRow.js';
 import { TemplateCard } from './TemplateCard.js';
@@ -25,6 +26,7 @@ export function WorkflowsPage() {
   const [templates, setTemplates] = useState<Template[]>([]);
   const [error, setError] = useState<string | undefined>();
   const fileRef = useRef<HTMLInputElement>(null);
+  const canWrite = useCan('workflows:write');
 
   const refresh = useCallback(async (q: string) => {
     try {
@@ -104,6 +106,7 @@ export function WorkflowsPage() {
           <span className="logo" /> Flowcraft
         </div>
         <span className="spacer" />
+        <UserMenu />
         <ThemeToggle />
       </header>
       <main className="list-page">
@@ -121,7 +124,13 @@ export function WorkflowsPage() {
             onChange={(e) => setQuery(e.target.value)}
             data-testid="workflow-search"
           />
-          <button type="button" className="btn" onClick={() => fileRef.current?.click()} data-testid="import-workflow">
+          <button
+            type="button"
+            className="btn"
+            disabled={!canWrite}
+            onClick={() => fileRef.current?.click()}
+            data-testid="import-workflow"
+          >
             Import JSON
           </button>
           <input
@@ -136,7 +145,13 @@ export function WorkflowsPage() {
               if (file) void run('Import', () => importFile(file));
             }}
           />
-          <button type="button" className="btn primary" onClick={() => void onNew()} data-testid="new-workflow">
+          <button
+            type="button"
+            className="btn primary"
+            disabled={!canWrite}
+            onClick={() => void onNew()}
+            data-testid="new-workflow"
+          >
             New workflow
           </button>
         </div>

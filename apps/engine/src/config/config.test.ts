@@ -31,7 +31,28 @@ describe('loadConfig', () => {
       toolNetwork: { allowPrivateAddresses: false, allowCidrs: [], allowHosts: [], denyHosts: [], maxRedirects: 5 },
       mcpServers: [],
       compatibleEndpoints: [],
+      authMode: 'none',
+      trustProxy: false,
+      sessionTtlSeconds: 7 * 24 * 3600,
     });
+  });
+
+  it('AUTH_MODE: apikey with API_KEY, users with the first admin, rate limits on off loopback', () => {
+    expect(loadConfig({ API_KEY: KEY }).authMode).toBe('apikey');
+    const users = loadConfig({
+      AUTH_MODE: 'users',
+      HOST: '0.0.0.0',
+      FLOWCRAFT_ADMIN_EMAIL: ' Admin@Example.com ',
+      FLOWCRAFT_ADMIN_PASSWORD: 'correct horse battery',
+      TRUST_PROXY: 'true',
+    });
+    expect(users.authMode).toBe('users');
+    expect(users.initialAdmin).toEqual({ email: 'admin@example.com', password: 'correct horse battery' });
+    expect(users.trustProxy).toBe(true);
+    expect(users.rateLimits).toEqual({ writesPerMinute: 600, runsPerMinute: 120, loginsPer15Minutes: 20 });
+    expect(() => loadConfig({ AUTH_MODE: 'apikey' })).toThrow(/apikey needs API_KEY/);
+    expect(() => loadConfig({ AUTH_MODE: 'none', HOST: '0.0.0.0' })).toThrow(/API_KEY is required/);
+    expect(() => loadConfig({ AUTH_MODE: 'users', FLOWCRAFT_ADMIN_EMAIL: 'a@b.co' })).toThrow(/set both or neither/);
   });
 
   it('parses every variable, trims lists and resolves local paths against cwd', () => {
@@ -67,6 +88,10 @@ describe('loadConfig', () => {
       toolNetwork: { allowPrivateAddresses: false, allowCidrs: [], allowHosts: [], denyHosts: [], maxRedirects: 5 },
       mcpServers: [],
       compatibleEndpoints: [],
+      authMode: 'apikey',
+      trustProxy: false,
+      sessionTtlSeconds: 7 * 24 * 3600,
+      rateLimits: { writesPerMinute: 600, runsPerMinute: 120, loginsPer15Minutes: 20 },
     });
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { FlowError } from '@flowcraft/schema';
+import { type AuthMode, FlowError } from '@flowcraft/schema';
 import { NetworkPolicy } from '@flowcraft/node-types/tools';
 import { parseMcpConfig, type McpConfig } from '../mcp/mcp-config.js';
 import { providerDefs } from '../models/providers.js';
@@ -88,6 +88,29 @@ export const EngineEnv = z.object({
   TOOL_HTTP_DENY_HOSTS: commaList.default([]),
   TOOL_HTTP_ALLOW_CIDRS: commaList.default([]),
   TOOL_HTTP_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  /** `none` (loopback only, no credentials), `apikey` (API_KEY), `users` (accounts, roles, personal keys). Default: apikey with API_KEY, else none. */
+  AUTH_MODE: z.enum(['none', 'apikey', 'users']).optional(),
+  /** The first admin (AUTH_MODE=users), created at start when no user exists. */
+  FLOWCRAFT_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  FLOWCRAFT_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-For / -Proto (client address, Secure cookies). */
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('false'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
+  /** `GET /metrics` takes this bearer token when set (else it needs an admin's credentials). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(TOKEN_PATTERN).optional(),
+  /** Rate limits: on (default with AUTH_MODE apikey or users) or off. */
+  RATE_LIMITS: z.enum(['on', 'off']).optional(),
+  /** Writes per caller per minute. */
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Run starts (and reruns) per caller per minute. */
+  RATE_LIMIT_RUNS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Login attempts per client address per 15 minutes. */
+  RATE_LIMIT_LOGINS_PER_15_MINUTES: z.coerce.number().int().min(1).default(20),
   /** MCP servers as a JSON array (see README "Tools and MCP"). */
   MCP_SERVERS: z.string().optional(),
   /** A JSON file with more MCP servers (same shape as MCP_SERVERS). */
@@ -139,6 +162,20 @@ export interface EngineConfig {
   role: 'all' | 'api' | 'worker';
   /** The durable run queue's worker settings. */
   worker: { concurrency: number; id: string | undefined; leaseSeconds: number; pollSeconds: number };
+  authMode: AuthMode;
+  /** The first admin to create at start (AUTH_MODE=users, when no user exists). */
+  initialAdmin?: { email: string; password: string };
+  trustProxy: boolean;
+  sessionTtlSeconds: number;
+  metricsToken?: string;
+  /** Per-minute limits (login: per 15 minutes); `undefined` → no rate limits. */
+  rateLimits?: RateLimitConfig;
+}
+
+export interface RateLimitConfig {
+  writesPerMinute: number;
+  runsPerMinute: number;
+  loginsPer15Minutes: number;
 }
 
 /** A configuration that cannot be used; `issues` lists every reason, one line each. */
@@ -171,10 +208,11 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     );
   }
   const e = parsed.data;
-  if (!isLoopback(e.HOST) && e.API_KEY === undefined) {
+  const authMode: AuthMode = e.AUTH_MODE ?? (e.API_KEY !== undefined ? 'apikey' : 'none');
+  if (!isLoopback(e.HOST) && authMode === 'none') {
     throw new ConfigError([
       `HOST: ${e.HOST} is reachable from other machines, so an API_KEY is required ` +
-        '(set API_KEY to a random secret of 16+ characters, or keep HOST=127.0.0.1)',
+        '(set API_KEY to a random secret of 16+ characters, or AUTH_MODE=users, or keep HOST=127.0.0.1)',
     ]);
   }
   const issues: string[] = [];
@@ -182,6 +220,12 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     issues.push(
       `FLOWCRAFT_ROLE: ${e.FLOWCRAFT_ROLE} processes share a PostgreSQL server; set DATABASE_URL (the embedded database belongs to one process: use FLOWCRAFT_ROLE=all)`,
     );
+  if (authMode === 'apikey' && e.API_KEY === undefined)
+    issues.push('AUTH_MODE: apikey needs API_KEY (a random secret of 16+ characters)');
+  if (authMode === 'none' && e.API_KEY !== undefined)
+    issues.push('AUTH_MODE: none ignores API_KEY; unset one of them (or use AUTH_MODE=apikey)');
+  if ((e.FLOWCRAFT_ADMIN_EMAIL === undefined) !== (e.FLOWCRAFT_ADMIN_PASSWORD === undefined))
+    issues.push('FLOWCRAFT_ADMIN_EMAIL / FLOWCRAFT_ADMIN_PASSWORD: set both or neither');
   const attempt = <T>(key: string, fn: () => T): T | undefined => {
     try {
       return fn();
@@ -279,6 +323,22 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
       leaseSeconds: e.RUN_LEASE_SECONDS,
       pollSeconds: e.QUEUE_POLL_SECONDS,
     },
+    authMode,
+    ...(authMode === 'users' && e.FLOWCRAFT_ADMIN_EMAIL !== undefined && e.FLOWCRAFT_ADMIN_PASSWORD !== undefined
+      ? { initialAdmin: { email: e.FLOWCRAFT_ADMIN_EMAIL, password: e.FLOWCRAFT_ADMIN_PASSWORD } }
+      : {}),
+    trustProxy: ['true', '1', 'yes'].includes(e.TRUST_PROXY),
+    sessionTtlSeconds: e.SESSION_TTL_HOURS * 3600,
+    ...(e.METRICS_TOKEN !== undefined ? { metricsToken: e.METRICS_TOKEN } : {}),
+    ...((e.RATE_LIMITS ?? (authMode === 'none' ? 'off' : 'on')) === 'on'
+      ? {
+          rateLimits: {
+            writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
+            runsPerMinute: e.RATE_LIMIT_RUNS_PER_MINUTE,
+            loginsPer15Minutes: e.RATE_LIMIT_LOGINS_PER_15_MINUTES,
+          },
+        }
+      : {}),
   };
 }
 

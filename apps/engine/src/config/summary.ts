@@ -54,7 +54,12 @@ export function summarize(config: EngineConfig, listen?: ListenInfo): string {
     ? `PostgreSQL ${redactDatabaseUrl(config.databaseUrl)}`
     : `embedded PGlite in ${config.dataDir}`;
   const exposure = isLoopback(config.host) ? 'this machine only' : 'reachable from the network';
-  const auth = config.apiKey ? 'API key required (Authorization: Bearer …)' : 'none (loopback only)';
+  const auth =
+    config.authMode === 'users'
+      ? `users and roles (sign in; personal API keys${config.apiKey ? '; API_KEY as admin' : ''})`
+      : config.authMode === 'apikey'
+        ? 'API key required (Authorization: Bearer … or x-api-key)'
+        : 'none (loopback only)';
   const cors = config.corsOrigins.length > 0 ? config.corsOrigins.join(', ') : 'same origin only';
   const modules = config.nodeTypeModules.length > 0 ? config.nodeTypeModules.join(', ') : 'built-ins only';
   const rows: [string, string][] = [

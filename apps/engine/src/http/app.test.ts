@@ -55,8 +55,9 @@ describe('HTTP app: cross-cutting behaviour', () => {
       status: 404,
       detail: 'There is no route GET /v1/nope.',
       code: 'not_found',
-      instance: '/v1/nope',
+      instance: `urn:flowcraft:request:${res.headers.get('X-Request-Id')}`,
     });
+    expect(res.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('answers malformed JSON with a 400 problem', async () => {

@@ -1,13 +1,17 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { OpenAPIHonoOptions } from '@hono/zod-openapi';
-import type { Env } from 'hono';
+import type { Context, Env, MiddlewareHandler } from 'hono';
 import { storageErrorCode, storageErrorMessage } from '@flowcraft/schema';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { registerAgentServer } from '../agent-server/index.js';
 import { registerMcpServer } from '../mcp-server/index.js';
-import { requireApiKey } from './auth/require-api-key.js';
+import { secureHeaders } from 'hono/secure-headers';
+import { accessControl } from './auth/access-control.js';
+import { observeRequests } from './auth/observe.js';
+import { matchOperation } from './auth/permissions.js';
+import { requestContext } from './auth/request-context.js';
 import type { HttpDeps, HttpOptions, Logger } from './deps.js';
 import { RequestValidationError, mapError, problem, problemResponse, requestIssues } from './problem-response.js';
 import type { RequestIssue } from './schemas/problem.js';
@@ -16,7 +20,9 @@ import { guardHostAndOrigin } from './guard/host-origin.js';
 import { DEFAULT_JSON_LIMITS } from './guard/json-limits.js';
 import { refuseUnacceptableInput } from './guard/refuse-unacceptable-input.js';
 import { registerDebugRoutes } from './routes/debug.js';
+import { registerAuthRoutes } from './routes/auth.js';
 import { registerDocsRoutes } from './routes/docs.js';
+import { registerUserRoutes } from './routes/users.js';
 import { registerMcpRoutes } from './routes/mcp.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerSecretRoutes } from './routes/secrets.js';
@@ -27,6 +33,55 @@ import { registerTemplateRoutes } from './routes/templates.js';
 import { registerThreadRoutes } from './routes/threads.js';
 import { registerWorkflowRoutes } from './routes/workflows.js';
 import { registerWorkflowVersionRoutes } from './routes/workflow-versions.js';
+
+/** problem+json `instance`: this request's id (also in the `X-Request-Id` header and the logs). */
+function instanceOf(c: Context): string {
+  const id = requestContext(c)?.requestId;
+  return id === undefined ? c.req.path : `urn:flowcraft:request:${id}`;
+}
+
+/**
+ * The editor's Content-Security-Policy: scripts only from the engine (no inline, no eval: Monaco runs
+ * without it, checked in `test/e2e/security-headers.e2e.test.ts`), workers from blob: (Monaco),
+ * inline styles (React Flow and Monaco set style attributes), no framing.
+ */
+export const EDITOR_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** nosniff, no-referrer leaks, no framing everywhere; the CSP on the editor's pages (Swagger UI at /v1/docs has inline script). */
+function securityHeaders(): MiddlewareHandler {
+  const base = secureHeaders({
+    contentSecurityPolicy: undefined,
+    referrerPolicy: 'strict-origin-when-cross-origin',
+    xFrameOptions: 'DENY',
+    crossOriginResourcePolicy: false,
+    crossOriginOpenerPolicy: 'same-origin',
+    strictTransportSecurity: false,
+    originAgentCluster: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
+  return async (c, next) => {
+    await base(c, async () => {
+      await next();
+      const path = c.req.path;
+      if (path !== '/v1' && !path.startsWith('/v1/') && c.res.headers.get('content-type')?.includes('text/html'))
+        c.res.headers.set('Content-Security-Policy', EDITOR_CSP);
+    });
+  };
+}
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -74,15 +129,25 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
         logger.debug('storage error in HTTP handler (full text)', { ...where, error: full });
       }
     }
-    return problemResponse({ ...mapped.problem, instance: c.req.path }, mapped.headers);
+    return problemResponse({ ...mapped.problem, instance: instanceOf(c) }, mapped.headers);
   });
 
   app.notFound((c) =>
-    problemResponse(problem('not_found', `There is no route ${c.req.method} ${c.req.path}.`, { instance: c.req.path })),
+    problemResponse(
+      problem('not_found', `There is no route ${c.req.method} ${c.req.path}.`, { instance: instanceOf(c) }),
+    ),
   );
 
+  const authMode = options.authMode ?? (options.apiKey ? 'apikey' : 'none');
+  const trustProxy = options.trustProxy ?? false;
+  app.use(
+    '*',
+    observeRequests({ match: matchOperation, trustProxy, ...(deps.metrics ? { metrics: deps.metrics } : {}) }),
+  );
+  if (options.securityHeaders !== false) app.use('*', securityHeaders());
+
   // Key-less: only loopback or allowed host names, and no writes from foreign web pages (DNS rebinding, CSRF).
-  if (!options.apiKey)
+  if (authMode === 'none')
     app.use(
       '*',
       guardHostAndOrigin({ allowedHosts: options.allowedHosts ?? [], corsOrigins: options.corsOrigins ?? [] }),
@@ -97,17 +162,36 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
           'Authorization',
           'Content-Type',
           'x-api-key',
+          'x-csrf-token',
           'Last-Event-ID',
           'mcp-session-id',
           'mcp-protocol-version',
         ],
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-        exposeHeaders: ['Location', 'Content-Location', 'Content-Disposition', 'X-Pagination-Next', 'mcp-session-id'],
+        exposeHeaders: [
+          'Location',
+          'Content-Location',
+          'Content-Disposition',
+          'X-Pagination-Next',
+          'X-Request-Id',
+          'Retry-After',
+          'mcp-session-id',
+        ],
         maxAge: 600,
       }),
     );
   }
-  if (options.apiKey) app.use('*', requireApiKey(options.apiKey));
+  app.use(
+    '*',
+    accessControl({
+      mode: authMode,
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      ...(deps.access ? { access: deps.access } : {}),
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+      logger,
+    }),
+  );
   app.use(
     '*',
     bodyLimit({
@@ -131,7 +215,13 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   registerMcpRoutes(app, deps);
   registerUsageRoutes(app, deps);
   registerDebugRoutes(app, deps);
-  registerDocsRoutes(app, { apiKey: options.apiKey !== undefined });
+  registerAuthRoutes(app, deps, {
+    mode: authMode,
+    trustProxy,
+    sessionTtlSeconds: options.sessionTtlSeconds ?? 7 * 24 * 3600,
+  });
+  registerUserRoutes(app, deps);
+  registerDocsRoutes(app, { authMode });
   // The LangGraph Agent Server API and the MCP server at the root, before the editor's SPA fallback.
   registerAgentServer(app, deps, { version: '0.1.0' });
   registerMcpServer(app, deps);

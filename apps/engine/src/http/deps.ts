@@ -1,5 +1,9 @@
 import type { NodeCatalog, NodeTypeDescription, Problem, QueueStatus } from '@flowcraft/schema';
 import type { EventLog } from '../realtime/event-log.js';
+import type { AuthMode } from '@flowcraft/schema';
+import type { AccessService } from '../access/access-service.js';
+import type { RateLimits } from './auth/access-control.js';
+import type { HttpMetrics } from './auth/observe.js';
 import type { JsonLimits } from './guard/json-limits.js';
 import type { Page, PageQuery } from './schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
@@ -58,6 +62,12 @@ export interface HttpDeps {
   mcp?: McpService;
   /** The durable run queue (`GET /v1/queue`): depth, oldest wait, live workers; absent → 404. */
   queue?: () => Promise<QueueStatus>;
+  /** Users, sessions, API keys and the audit log; absent → no audit log, no users (AUTH_MODE=users needs it). */
+  access?: AccessService;
+  /** Readiness checks for `GET /v1/ready` (database, migrations, queue); absent → `health`. */
+  ready?: () => Promise<Record<string, boolean>>;
+  /** Prometheus metrics of this process (`GET /metrics`); absent → 404. */
+  metrics?: MetricsSource;
   /** Token and cost accounting; absent → no rows. */
   usage?: (query: UsageFilter) => Promise<UsageRow[]>;
   /**
@@ -91,6 +101,11 @@ export interface ThreadRecords {
   }): Promise<ThreadRecord[]>;
   /** Merges `metadata` into the thread's; `undefined` when the thread does not exist. */
   mergeMetadata(id: string, metadata: Record<string, unknown>): Promise<ThreadRecord | undefined>;
+}
+
+export interface MetricsSource extends HttpMetrics {
+  readonly contentType: string;
+  metrics(): Promise<string>;
 }
 
 /** Named secrets; values go in and never come out of the API. */
@@ -224,6 +239,18 @@ export interface HttpOptions {
    * may write (a foreign `Origin` on a write gets 403). Ignored with an API key.
    */
   allowedHosts?: readonly string[];
+  /** `none` (loopback, no credentials), `apikey` (API_KEY) or `users`; default `apikey` with an API key, else `none`. */
+  authMode?: AuthMode;
+  /** Trust `X-Forwarded-For` / `-Proto` / `X-Request-Id` from a TLS-terminating proxy (client address, Secure cookies). */
+  trustProxy?: boolean;
+  /** Session lifetime in seconds (cookie Max-Age); default 7 days. */
+  sessionTtlSeconds?: number;
+  /** Shared rate limits (writes, run starts, logins); absent → none. */
+  rateLimits?: RateLimits;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>` (instead of the metrics:read permission). */
+  metricsToken?: string;
+  /** Security headers (CSP, nosniff, Referrer-Policy, frame-ancestors); default true. */
+  securityHeaders?: boolean;
   /** Folder of the built editor (`apps/editor/dist`), served outside `/v1`; absent → API only. */
   editorDir?: string;
 }

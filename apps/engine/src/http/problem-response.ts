@@ -97,6 +97,17 @@ export class UnacceptableValueError extends FlowError {
   }
 }
 
+/** Over a rate limit: 429 with `Retry-After`. */
+export class RateLimitedError extends FlowError {
+  readonly retryAfterSeconds: number;
+  constructor(limit: string, retryAfterSeconds: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super('rate_limited', `Too many requests (${limit} limit): try again in ${seconds} s.`);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = seconds;
+  }
+}
+
 /** A request refused before routing: wrong `Host` (421) or cross-site `Origin` (403). */
 export class RefusedRequestError extends Error {
   readonly code: 'forbidden' | 'misdirected_request';
@@ -133,6 +144,8 @@ export function mapError(err: unknown): MappedError {
   if (err instanceof UnacceptableValueError)
     return expected(problem('invalid_input', err.message, { issues: err.issues }));
   if (err instanceof RefusedRequestError) return expected(problem(err.code, err.message));
+  if (err instanceof RateLimitedError)
+    return expected(problem('rate_limited', err.message), { 'Retry-After': String(err.retryAfterSeconds) });
   if (err instanceof InvalidDocumentError)
     return expected(problem('invalid_document', err.message, { problems: err.problems }));
   if (err instanceof FlowError) {

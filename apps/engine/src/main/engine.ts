@@ -16,6 +16,9 @@ import { otlpExporterFromEnv } from '../telemetry/otlp-exporter.js';
 import type { SpanExporter } from '../telemetry/trace-spans.js';
 import { importExamples, loadTemplates } from './import-examples.js';
 import { wireEngine } from './wire.js';
+import { SharedRateLimits } from '../access/rate-limits.js';
+import type { Logger } from '../http/deps.js';
+import { createLogger } from '../server/logger.js';
 
 export interface StartEngineOptions {
   config: EngineConfig;
@@ -31,6 +34,8 @@ export interface StartEngineOptions {
   cwd?: string;
   /** Receives spans per run, node and model call; absent → OTLP/HTTP when `OTEL_EXPORTER_OTLP_*` configure it, else none. */
   spanExporter?: SpanExporter;
+  /** JSON log lines (requests, runs, errors). Default: pino at `config.logLevel` on stdout/stderr. */
+  logger?: Logger;
 }
 
 export interface Engine {
@@ -60,6 +65,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
   await loadNodeTypeModules(config.nodeTypeModules, registry, { cwd: opts.cwd ?? process.cwd() });
 
   const closeOnStop: (() => Promise<void>)[] = [];
+  const logger = opts.logger ?? createLogger(config.logLevel);
   const database =
     opts.database ??
     (await openDatabase(
@@ -90,9 +96,22 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       queue,
       owner,
       leaseSeconds: config.worker.leaseSeconds,
+      logger,
+      sessionTtlMs: config.sessionTtlSeconds * 1000,
     });
     closeOnStop.unshift(() => wired.close());
-    const { runs, deps, eventLog } = wired;
+    const { runs, eventLog } = wired;
+    const deps = { ...wired.deps, logger };
+    if (config.authMode === 'users' && serves) {
+      if (config.initialAdmin) {
+        const created = await wired.access.ensureAdmin(config.initialAdmin.email, config.initialAdmin.password);
+        if (created === 'created')
+          print(`Created the first admin ${config.initialAdmin.email} (FLOWCRAFT_ADMIN_EMAIL).`);
+      } else if (await wired.access.setupRequired()) {
+        print('No user exists yet: open the editor to create the first admin (one-time setup page).');
+      }
+    }
+    const rateLimits = config.rateLimits ? new SharedRateLimits(database.db, config.rateLimits) : undefined;
     // Events of runs other processes execute reach this process's sockets by NOTIFY.
     if (serves && shared) {
       await eventLog.followOtherProcesses(database.native);
@@ -124,7 +143,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       await worker?.stop();
     };
     const server = serves
-      ? await startServer({ config, deps, eventLog, drain, print })
+      ? await startServer({ config, deps, eventLog, drain, print, ...(rateLimits ? { rateLimits } : {}) })
       : await startWorkerHealth(config, deps.health, worker, print);
     let stopping: Promise<void> | undefined;
     const stop = () => {

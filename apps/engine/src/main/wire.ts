@@ -1,6 +1,11 @@
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import type { TraceEvent } from '@flowcraft/schema';
-import type { HttpDeps } from '../http/deps.js';
+import { hostname } from 'node:os';
+import { AccessService } from '../access/access-service.js';
+import type { HttpDeps, Logger } from '../http/deps.js';
+import { migrationsApplied } from '../store/index.js';
+import { EngineMetrics, type QueueStats } from '../telemetry/metrics.js';
+import { RunLog } from '../telemetry/run-log.js';
 import { runServicesFactory } from '../execution/services.js';
 import type { RunServices } from '../execution/services.js';
 import { createToolFetch } from '../execution/tool-fetch.js';
@@ -49,12 +54,24 @@ export interface WireOptions {
   owner?: string;
   /** Lease of a claimed run in seconds (durable queue). */
   leaseSeconds?: number;
+  /** Run log lines (JSON, with runId, threadId, workflowId, worker); absent → none. */
+  logger?: Logger;
+  /** Session lifetime (AUTH_MODE=users). Default 7 days. */
+  sessionTtlMs?: number;
+  /** Queued runs for `flowcraft_queue_depth` / `_wait_seconds` (wired by the run queue). */
+  queueStats?: () => Promise<QueueStats>;
+  /** Readiness of the run queue for `GET /v1/ready` (wired by the run queue); absent → not checked. */
+  queueReady?: () => Promise<boolean>;
+  /** Node.js process metrics in `/metrics` (default true; tests that build many engines turn them off). */
+  processMetrics?: boolean;
 }
 
 export interface Wired {
   deps: HttpDeps;
   runs: RunService;
   eventLog: StoreEventLog;
+  metrics: EngineMetrics;
+  access: AccessService;
   /** Closes what the wiring opened (tool fetch, MCP connections, span exporter). */
   close(): Promise<void>;
 }
@@ -70,7 +87,30 @@ export function wireEngine(opts: WireOptions): Wired {
   registry.modelProviders = providerDefs(env).map((d) => d.name);
   const print = opts.print ?? console.log;
   const closers: (() => Promise<void>)[] = [];
-  const logError = opts.logError ?? ((message: string, err: unknown) => console.error(message, err));
+  const logger = opts.logger;
+  const logError =
+    opts.logError ??
+    (logger
+      ? (message: string, err: unknown) =>
+          logger.error(message, { error: err instanceof Error ? err.message : String(err) })
+      : (message: string, err: unknown) => console.error(message, err));
+  const queue = opts.queue;
+  const queueStats =
+    opts.queueStats ??
+    (queue
+      ? async () => {
+          const stats = await queue.stats();
+          return { depth: stats.depth, oldestWaitSeconds: stats.oldestWaitSeconds };
+        }
+      : undefined);
+  const queueReady =
+    opts.queueReady ??
+    (queue
+      ? async () => {
+          await queue.stats();
+          return true;
+        }
+      : undefined);
   const eventLog = new StoreEventLog(store.runEvents, (err) => logError('Reading announced run events failed', err));
   const ports = new StoreRunPorts(store, opts.queue);
   // Models, tools and MCP: one guarded tool fetch and one MCP manager per engine, credentials
@@ -100,9 +140,44 @@ export function wireEngine(opts: WireOptions): Wired {
       )
     : undefined;
   if (exporter?.shutdown) closers.push(() => exporter.shutdown?.() ?? Promise.resolve());
+  // Node types per run, for flowcraft_node_duration_seconds{type}: looked up once when the run starts.
+  const nodeTypes = new Map<string, Map<string, string>>();
+  const loadNodeTypes = (runId: string) => {
+    void store.runs
+      .get(runId)
+      .then((run) => store.workflows.getVersion(run.workflowId, run.workflowVersion))
+      .then((version) => {
+        const nodes: unknown = Reflect.get(Object(version.document), 'nodes');
+        const types = new Map<string, string>();
+        if (Array.isArray(nodes))
+          for (const node of nodes) {
+            const id: unknown = Reflect.get(Object(node), 'id');
+            const type: unknown = Reflect.get(Object(node), 'type');
+            if (typeof id === 'string' && typeof type === 'string') types.set(id, type);
+          }
+        if (nodeTypes.has(runId)) nodeTypes.set(runId, types);
+      })
+      .catch(() => undefined);
+  };
+  const metrics = new EngineMetrics({
+    ...(queueStats ? { queueStats } : {}),
+    nodeType: (runId, nodeId) => nodeTypes.get(runId)?.get(nodeId),
+    ...(opts.processMetrics === undefined ? {} : { processMetrics: opts.processMetrics }),
+  });
+  const runLog = opts.logger
+    ? new RunLog(opts.logger, opts.owner ?? `${hostname()}:${process.pid}`, spans !== undefined)
+    : undefined;
   const publish = (event: TraceEvent) => {
     eventLog.publish(event);
     spans?.onEvent(event);
+    if (event.type === 'run.started') {
+      nodeTypes.set(event.runId, new Map());
+      loadNodeTypes(event.runId);
+    }
+    metrics.onEvent(event);
+    runLog?.onEvent(event);
+    if (event.type === 'run.completed' || event.type === 'run.failed' || event.type === 'run.cancelled')
+      nodeTypes.delete(event.runId);
   };
   const runs = new RunService(ports, registry, {
     env,
@@ -113,7 +188,10 @@ export function wireEngine(opts: WireOptions): Wired {
     ...(opts.owner ? { owner: opts.owner } : {}),
     ...(opts.leaseSeconds ? { leaseSeconds: opts.leaseSeconds } : {}),
   });
-  const queue = opts.queue;
+  const access = new AccessService(
+    store.access,
+    opts.sessionTtlMs === undefined ? {} : { sessionTtlMs: opts.sessionTtlMs },
+  );
   // A live worker beats every third of the lease: one lease without a beat means it is gone.
   const liveWithin = opts.leaseSeconds ?? LEASE_SECONDS;
   const workflows = new StoreWorkflowStore(store.workflows);
@@ -160,11 +238,25 @@ export function wireEngine(opts: WireOptions): Wired {
       await store.workflows.list({ limit: 1 });
       return { database: true };
     },
+    ready: async () => {
+      const checks: Record<string, boolean> = {};
+      checks['database'] = await store.workflows.list({ limit: 1 }).then(
+        () => true,
+        () => false,
+      );
+      checks['migrations'] = checks['database'] ? await migrationsApplied(store.db).catch(() => false) : false;
+      if (queueReady) checks['queue'] = await queueReady().catch(() => false);
+      return checks;
+    },
+    access,
+    metrics,
   };
   return {
     deps,
     runs,
     eventLog,
+    metrics,
+    access,
     close: async () => {
       await Promise.allSettled(closers.map((close) => close()));
     },

@@ -21,7 +21,7 @@ export type UnsubscribeMessage = z.infer<typeof UnsubscribeMessage>;
 
 export interface StreamFailure {
   ok: false;
-  code: 'invalid_request' | 'internal';
+  code: 'invalid_request' | 'forbidden' | 'internal';
   message: string;
 }
 

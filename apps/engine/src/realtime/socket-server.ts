@@ -2,7 +2,10 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { ServerOptions, Socket } from 'socket.io';
 import { storageErrorCode, storageErrorMessage } from '@flowcraft/schema';
-import { apiKeyMatches, bearerToken } from '../http/auth/api-key.js';
+import type { Principal } from '../access/principal.js';
+import { SESSION_COOKIE, cookieValue, presentedToken } from '../http/auth/credentials.js';
+import { SOCKET_EVENTS, roleAllows } from '../http/auth/permissions.js';
+import { type Authenticator, resolvePrincipal } from '../http/auth/resolve-principal.js';
 import type { Logger } from '../http/deps.js';
 import type { EventLog } from './event-log.js';
 import { SubscribeMessage, UnsubscribeMessage, WatchThreadMessage, runRoom } from './messages.js';
@@ -11,7 +14,13 @@ import { RunStream } from './run-stream.js';
 
 export interface RealtimeOptions {
   eventLog: EventLog;
-  /** When set, the handshake must carry it: `auth: { token }` or `Authorization: Bearer <key>`. */
+  /**
+   * Who may connect: AUTH_MODE none lets everyone in (loopback); otherwise the handshake carries a key
+   * (`auth: { token }`, `Authorization: Bearer`, `x-api-key`) or the session cookie, and each
+   * subscription is checked against `SOCKET_EVENTS` in the permission table. Absent → none.
+   */
+  auth?: Authenticator;
+  /** Shorthand for `auth: { mode: 'apikey', apiKey }`. */
   apiKey?: string;
   /** Origins allowed to connect from a browser on another origin. */
   corsOrigins?: readonly string[];
@@ -48,21 +57,44 @@ export function attachRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
       : {}),
   });
 
-  const apiKey = opts.apiKey;
-  if (apiKey) {
-    io.use((socket, next) => {
-      const fromAuth: unknown = socket.handshake.auth['token'];
-      const token = typeof fromAuth === 'string' ? fromAuth : bearerToken(socket.handshake.headers.authorization);
-      if (apiKeyMatches(apiKey, token)) return next();
-      next(
-        Object.assign(new Error('unauthorized'), {
-          data: { code: 'unauthorized', message: 'A valid API key is required (auth: { token }).' },
-        }),
-      );
-    });
-  }
+  const auth: Authenticator = opts.auth ?? (opts.apiKey ? { mode: 'apikey', apiKey: opts.apiKey } : { mode: 'none' });
+  const principals = new WeakMap<TraceSocket, Principal>();
+  io.use((socket, next) => {
+    const fromAuth: unknown = socket.handshake.auth['token'];
+    const headers = socket.handshake.headers;
+    const xApiKey = headers['x-api-key'];
+    const token =
+      typeof fromAuth === 'string' && fromAuth !== ''
+        ? fromAuth
+        : presentedToken(headers.authorization, typeof xApiKey === 'string' ? xApiKey : undefined);
+    resolvePrincipal(auth, token, cookieValue(headers.cookie, SESSION_COOKIE)).then(
+      (resolved) => {
+        if (resolved.ok && resolved.principal) {
+          principals.set(socket, resolved.principal);
+          return next();
+        }
+        next(
+          Object.assign(new Error('unauthorized'), {
+            data: {
+              code: 'unauthorized',
+              message: resolved.ok
+                ? 'Credentials are required (auth: { token } or the session cookie).'
+                : resolved.reason,
+            },
+          }),
+        );
+      },
+      (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+    );
+  });
 
-  io.on('connection', (socket) => handleConnection(socket, opts));
+  io.on('connection', (socket) => {
+    const principal = principals.get(socket);
+    handleConnection(socket, opts, (event) => {
+      const access = SOCKET_EVENTS[event] ?? 'admin';
+      return principal !== undefined && roleAllows(principal.role, access);
+    });
+  });
 
   return {
     io,
@@ -78,7 +110,12 @@ function failure(code: StreamFailure['code'], message: string): StreamFailure {
   return { ok: false, code, message };
 }
 
-function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
+function handleConnection(socket: TraceSocket, opts: RealtimeOptions, allowed: (event: string) => boolean): void {
+  const refuse = (event: string, reply: (r: StreamFailure) => void): boolean => {
+    if (allowed(event)) return false;
+    reply(failure('forbidden', `Your role may not ${event} (see the permission table).`));
+    return true;
+  };
   const streams = new Map<string, RunStream>();
 
   const stop = (runId: string) => {
@@ -89,6 +126,7 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
 
   socket.on('subscribe', async (payload, ack) => {
     const reply = ack ?? (() => undefined);
+    if (refuse('subscribe', reply)) return;
     const parsed = SubscribeMessage.safeParse(payload);
     if (!parsed.success) {
       reply(
@@ -137,6 +175,7 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
 
   socket.on('unsubscribe', (payload, ack) => {
     const reply = ack ?? (() => undefined);
+    if (refuse('unsubscribe', reply)) return;
     const parsed = UnsubscribeMessage.safeParse(payload);
     if (!parsed.success) {
       reply(failure('invalid_request', 'unsubscribe needs {runId}'));
@@ -154,6 +193,7 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions): void {
   const onThread = (event: 'watchThread' | 'unwatchThread') =>
     socket.on(event, (payload, ack) => {
       const reply = ack ?? (() => undefined);
+      if (refuse(event, reply)) return;
       const parsed = WatchThreadMessage.safeParse(payload);
       if (!parsed.success) {
         reply(failure('invalid_request', `${event} needs {threadId}`));

@@ -38,16 +38,16 @@ describe('stopOnSignals', () => {
 });
 
 describe('createLogger', () => {
-  it('writes entries at or above its level, errors and warnings to stderr', () => {
+  it('writes JSON lines at or above its level, errors and warnings to stderr', () => {
     const lines: [string, string][] = [];
     const logger = createLogger('warn', (line, stream) => lines.push([stream, line]));
     logger.debug('d');
     logger.info('i');
     logger.warn('w', { runId: 'r1' });
-    logger.error('e');
-    expect(lines.map(([stream, line]) => [stream, line.replace(/^\S+ /, '')])).toEqual([
-      ['stderr', 'WARN w {"runId":"r1"}'],
-      ['stderr', 'ERROR e'],
+    logger.error('e', { error: new Error('boom') });
+    expect(lines.map(([stream, line]) => [stream, JSON.parse(line)])).toEqual([
+      ['stderr', { level: 'warn', time: expect.any(String), msg: 'w', runId: 'r1' }],
+      ['stderr', { level: 'error', time: expect.any(String), msg: 'e', error: { name: 'Error', message: 'boom' } }],
     ]);
     const silent: string[] = [];
     createLogger('silent', (line) => silent.push(line)).error('x');

@@ -10,6 +10,7 @@ import { socketRequestGuard } from '../http/guard/host-origin.js';
 import type { EventLog } from '../realtime/event-log.js';
 import { attachRealtime } from '../realtime/socket-server.js';
 import type { Realtime } from '../realtime/socket-server.js';
+import type { RateLimits } from '../http/auth/access-control.js';
 import { createLogger } from './logger.js';
 
 export interface StartServerOptions {
@@ -25,6 +26,8 @@ export interface StartServerOptions {
   print?: (text: string) => void;
   /** After this long, connections still open at shutdown are cut. Default 10 s. */
   shutdownGraceMs?: number;
+  /** Shared rate limits (from the config's RATE_LIMIT_*); absent → none. */
+  rateLimits?: RateLimits;
 }
 
 export interface RunningServer {
@@ -49,14 +52,23 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     jsonLimits: config.jsonLimits,
     allowedHosts: config.allowedHosts,
     editorDir: config.editorDir,
+    authMode: config.authMode,
+    trustProxy: config.trustProxy,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
   });
   const server = createServer(getRequestListener(app.fetch));
   const realtime = attachRealtime(server, {
     eventLog: opts.eventLog,
-    apiKey: config.apiKey,
+    auth: {
+      mode: config.authMode,
+      ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+      ...(deps.access ? { access: deps.access } : {}),
+    },
     corsOrigins: config.corsOrigins,
     logger,
-    ...(config.apiKey
+    ...(config.authMode !== 'none'
       ? {}
       : { allowRequest: socketRequestGuard({ allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins }) }),
   });

@@ -8,13 +8,18 @@ import { createWorkflowsRepo } from './repos/workflows-repo.js';
 import { createServerDatabase } from './server-database.js';
 
 const EXPECTED_TABLES = [
+  'api_keys',
+  'audit_log',
   'checkpoint_blobs',
   'checkpoint_writes',
   'checkpoints',
+  'rate_limits',
   'run_events',
   'runs',
   'secrets',
+  'sessions',
   'threads',
+  'users',
   'workers',
   'workflow_versions',
   'workflows',

@@ -1,5 +1,6 @@
 import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 import type { Database } from './db.js';
+import { createAccessRepo } from './repos/access-repo.js';
 import { createRunEventsRepo } from './repos/run-events-repo.js';
 import { createRunsRepo } from './repos/runs-repo.js';
 import { createWorkersRepo } from './repos/workers-repo.js';
@@ -33,6 +34,7 @@ export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-re
 export { RUN_EVENTS_CHANNEL } from './repos/run-events-repo.js';
 export type { WorkerRow, WorkersRepo } from './repos/workers-repo.js';
 export type { Page } from './repos/page.js';
+export type { AccessRepo, ApiKeyRow, AuditQuery, AuditRow, NewAuditRow, UserRow } from './repos/access-repo.js';
 export { USAGE_DIMENSIONS, startOfUtcDay } from './repos/usage-repo.js';
 export type { UsageDimension, UsageFilter, UsageRepo, UsageRow } from './repos/usage-repo.js';
 
@@ -52,8 +54,10 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     workers: createWorkersRepo(db),
     secrets: createSecretsRepo(db),
     usage: createUsageRepo(db),
+    access: createAccessRepo(db),
     checkpointer: new DrizzleSaver(db),
   };
 }
 
 export type Store = ReturnType<typeof createStore>;
+export { migrationsApplied } from './migration-status.js';

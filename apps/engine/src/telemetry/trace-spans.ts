@@ -38,6 +38,11 @@ function hex(input: string, length: number): string {
   return createHash('sha256').update(input).digest('hex').slice(0, length);
 }
 
+/** The OTel trace id of a run's spans (derived from its id), for log lines that point at the trace. */
+export function runTraceId(runId: string): string {
+  return hex(`trace:${runId}`, 32);
+}
+
 interface Open {
   spanId: string;
   name: string;
@@ -71,7 +76,7 @@ export class TraceSpans {
     const at = Date.parse(e.ts);
     let run = this.runs.get(e.runId);
     if (!run) {
-      const traceId = hex(`trace:${e.runId}`, 32);
+      const traceId = runTraceId(e.runId);
       run = {
         traceId,
         counter: 0,

@@ -4,3 +4,4 @@ export * from './run.js';
 export * from './thread.js';
 export * from './workflow-record.js';
 export * from './queue.js';
+export * from './access.js';

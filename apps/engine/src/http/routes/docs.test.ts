@@ -61,6 +61,23 @@ const EXPECTED_OPERATIONS = [
   'post /v1/threads/{threadId}/state',
   'get /v1/threads/{threadId}/state/{checkpointId}/diff',
   'post /v1/threads/{threadId}/rerun',
+  'get /v1/ready',
+  'get /metrics',
+  'get /v1/auth/status',
+  'post /v1/auth/login',
+  'post /v1/auth/setup',
+  'post /v1/auth/logout',
+  'get /v1/auth/me',
+  'post /v1/auth/password',
+  'get /v1/users',
+  'post /v1/users',
+  'get /v1/users/{userId}',
+  'patch /v1/users/{userId}',
+  'delete /v1/users/{userId}',
+  'get /v1/api-keys',
+  'post /v1/api-keys',
+  'delete /v1/api-keys/{keyId}',
+  'get /v1/audit',
 ];
 
 interface LintProblem {
@@ -154,7 +171,7 @@ describe('OpenAPI document and reference page', () => {
       'bearerAuth',
       expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     );
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
     expect(doc.paths['/v1/health']?.['get']?.security).toEqual([]);
     expect(doc.paths['/v1/openapi.json']?.['get']?.security).toEqual([]);
   });

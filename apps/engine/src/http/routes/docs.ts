@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { FlowError, TraceEvent, WorkflowDocument } from '@flowcraft/schema';
+import { type AuthMode, FlowError, Role, TraceEvent, WorkflowDocument } from '@flowcraft/schema';
+import { OPERATIONS, UNLISTED, roleAllows } from '../auth/permissions.js';
 import { jsonResponse, publicProblemResponses } from './openapi-helpers.js';
 
 /** Swagger UI files served from the installed `swagger-ui-dist` package (no CDN). */
@@ -34,8 +35,8 @@ const PAGE = `<!doctype html>
 `;
 
 export interface DocsOptions {
-  /** Adds the bearer security requirement to the document. */
-  apiKey: boolean;
+  /** Declares the security schemes of the mode (none: no credentials on loopback). */
+  authMode: AuthMode;
 }
 
 /**
@@ -52,16 +53,27 @@ const LICENSE = { name: 'UNLICENSED' };
  */
 export function buildOpenApiDocument(app: OpenAPIHono, opts: DocsOptions) {
   const registry = app.openAPIRegistry;
-  if (opts.apiKey)
+  const secured = opts.authMode !== 'none';
+  if (secured) {
     registry.registerComponent('securitySchemes', 'bearerAuth', {
       type: 'http',
       scheme: 'bearer',
-      description: "The engine's API_KEY. Required when the engine was started with one.",
+      description:
+        opts.authMode === 'users' ? 'A personal API key (POST /v1/api-keys) or the API_KEY.' : "The engine's API_KEY.",
     });
+    registry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'x-api-key' });
+    if (opts.authMode === 'users')
+      registry.registerComponent('securitySchemes', 'sessionCookie', {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'flowcraft_session',
+        description: 'Set by POST /v1/auth/login; writes also need the `x-csrf-token` header.',
+      });
+  }
   // Shapes that routes carry as open JSON, described for clients.
   registry.register('WorkflowDocument', WorkflowDocument.clone());
   registry.register('TraceEvent', TraceEvent.clone());
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Flowcraft engine API',
@@ -70,20 +82,49 @@ export function buildOpenApiDocument(app: OpenAPIHono, opts: DocsOptions) {
       description:
         'Workflows, runs, threads and node types of a Flowcraft engine. Errors are `application/problem+json` with a stable `code`. ' +
         'Live trace events (`TraceEvent`) stream over Socket.IO on the same port: emit `subscribe` with `{runId, afterSeq}`. ' +
-        (opts.apiKey
-          ? 'Every operation except health and this document needs `Authorization: Bearer <API_KEY>`.'
+        (secured
+          ? 'Operations need credentials (`Authorization: Bearer <key>`, `x-api-key`' +
+            (opts.authMode === 'users' ? ', or the session cookie with `x-csrf-token` on writes' : '') +
+            '); `x-flowcraft-permission` on each operation names the permission it needs, `x-flowcraft-roles` the roles holding it.'
           : 'This engine has no API key: it answers only on loopback host names (and ALLOWED_HOSTS) and refuses writes from foreign web origins.'),
     },
     servers: [{ url: '/', description: 'The engine serving this document' }],
-    security: opts.apiKey ? [{ bearerAuth: [] }] : [{}],
+    security: !secured
+      ? [{}]
+      : opts.authMode === 'users'
+        ? [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }]
+        : [{ bearerAuth: [] }, { apiKeyHeader: [] }],
     tags: [
       { name: 'workflows', description: 'Workflow documents and their immutable versions' },
       { name: 'runs', description: 'Runs execute in the background; follow them over Socket.IO' },
       { name: 'threads', description: 'Checkpointed state, history and time travel' },
       { name: 'node types', description: 'The palette: built-in and custom node types' },
-      { name: 'system', description: 'Health and this document' },
+      { name: 'system', description: 'Health, readiness, metrics and this document' },
+      { name: 'auth', description: 'Sign in, sign out, the caller' },
+      { name: 'users', description: 'Users and roles (admin)' },
+      { name: 'api keys', description: 'Personal API keys' },
+      { name: 'audit', description: 'Who did what (admin)' },
     ],
   });
+  annotatePermissions(document);
+  return document;
+}
+
+type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
+
+/** States each operation's required permission (from the one permission table) and the roles holding it. */
+function annotatePermissions(document: OpenApiDocument): void {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item?.[method];
+      if (!operation) continue;
+      const rule = OPERATIONS[`${method.toUpperCase()} ${path}`] ?? UNLISTED;
+      Object.assign(operation, {
+        'x-flowcraft-permission': rule.access,
+        'x-flowcraft-roles': Role.options.filter((role) => rule.access === 'public' || roleAllows(role, rule.access)),
+      });
+    }
+  }
 }
 
 const openApiRoute = createRoute({

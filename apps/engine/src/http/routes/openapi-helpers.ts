@@ -13,14 +13,16 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return { required: true, description, content: { 'application/json': { schema } } };
 }
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 421 | 422 | 500;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 421 | 422 | 429 | 500;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400:
     'Malformed JSON, or a body, path or query parameter that does not match its schema, is not valid ' +
     'percent-encoded UTF-8, or a cursor this API did not issue (`invalid_request`, with `issues`).',
-  401: 'Missing or wrong API key (`unauthorized`).',
-  403: 'A write from a web origin that a key-less engine does not trust (`forbidden`); see CORS_ORIGINS.',
+  401: 'No or wrong credentials: session cookie, personal API key or API_KEY (`unauthorized`).',
+  403:
+    "The caller's role lacks the operation's permission (`x-flowcraft-permission`), a cookie-authenticated write without its " +
+    '`x-csrf-token`, or a write from a web origin that a key-less engine does not trust (`forbidden`).',
   404: 'The resource does not exist (`not_found`).',
   409: 'The change conflicts with the current state (`conflict`).',
   413: 'The body is larger than the configured limit (`payload_too_large`).',
@@ -29,6 +31,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   422:
     'The workflow document or the run input is invalid (`invalid_document` with every `problems` entry), or a value ' +
     'breaks a limit: nested too deep, a string too long, NUL, an unpaired surrogate (`invalid_input` with `issues`).',
+  429: 'Over a rate limit (`rate_limited`); `Retry-After` says when to try again.',
   500: 'An unexpected error (`internal`); it is logged, and no message or stack is returned.',
 };
 
@@ -43,7 +46,7 @@ const problemEntry = (status: ErrorStatus) => ({
  * the limits) and 500.
  */
 export function problemResponses(...statuses: ErrorStatus[]) {
-  return responsesFor([...statuses, 400, 401, 403, 421, 422, 500]);
+  return responsesFor([...statuses, 400, 401, 403, 421, 422, 429, 500]);
 }
 
 /** Problem responses of a public operation (no API key needed): the given statuses, 400, 421 and 500. */

@@ -19,12 +19,41 @@ const health = createRoute({
   method: 'get',
   path: '/v1/health',
   tags: ['system'],
-  summary: 'Liveness and readiness',
+  summary: 'Liveness (and the database check)',
   security: [],
   responses: {
     200: jsonResponse(Health, 'Every check passes'),
     503: jsonResponse(Health, 'A check fails'),
     ...publicProblemResponses(),
+  },
+});
+
+const ready = createRoute({
+  operationId: 'getReadiness',
+  method: 'get',
+  path: '/v1/ready',
+  tags: ['system'],
+  summary: 'Readiness: database reachable, migrations applied, queue reachable',
+  description: 'For orchestrators: 503 until every check passes. `/v1/health` is liveness (the process answers).',
+  security: [],
+  responses: {
+    200: jsonResponse(Health, 'Ready'),
+    503: jsonResponse(Health, 'Not ready'),
+    ...publicProblemResponses(),
+  },
+});
+
+const metricsRoute = createRoute({
+  operationId: 'getMetrics',
+  method: 'get',
+  path: '/metrics',
+  tags: ['system'],
+  summary: 'Prometheus metrics of this process',
+  description:
+    'Text exposition format. With METRICS_TOKEN set, send it as `Authorization: Bearer <token>`; otherwise the caller needs the `metrics:read` permission (admin).',
+  responses: {
+    200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } },
+    ...problemResponses(404),
   },
 });
 
@@ -66,6 +95,22 @@ export function registerSystemRoutes(app: OpenAPIHono, deps: HttpDeps): void {
     const status: 'ok' | 'degraded' = ok ? 'ok' : 'degraded';
     const body = { status, checks, uptimeSeconds: (performance.now() - started) / 1000 };
     return ok ? c.json(body, 200) : c.json(body, 503);
+  });
+
+  app.openapi(ready, async (c) => {
+    const checks = await runChecks({ ...deps, health: deps.ready ?? deps.health });
+    const ok = Object.values(checks).every(Boolean);
+    const body = {
+      status: ok ? ('ok' as const) : ('degraded' as const),
+      checks,
+      uptimeSeconds: (performance.now() - started) / 1000,
+    };
+    return ok ? c.json(body, 200) : c.json(body, 503);
+  });
+
+  app.openapi(metricsRoute, async (c) => {
+    if (!deps.metrics) throw new FlowError('not_found', 'Metrics are off.');
+    return c.body(await deps.metrics.metrics(), 200, { 'Content-Type': deps.metrics.contentType });
   });
 
   app.openapi(nodeTypes, (c) => c.json({ items: deps.registry.describeAll() }, 200));

@@ -5,3 +5,4 @@ export * from './run-events.js';
 export * from './checkpoints.js';
 export * from './secrets.js';
 export * from './workers.js';
+export * from './access.js';
