@@ -33,6 +33,7 @@ const write = (access: Access, audit?: string, limit?: LimitClass): OperationRul
 export const OPERATIONS: Readonly<Record<string, OperationRule>> = {
   // system
   'GET /v1/health': read('public'),
+  'GET /v1/queue': read('runs:read'),
   'GET /v1/ready': read('public'),
   'GET /v1/openapi.json': read('public'),
   'GET /v1/docs': read('public'),
@@ -97,6 +98,26 @@ export const OPERATIONS: Readonly<Record<string, OperationRule>> = {
   'GET /v1/threads/{threadId}/state/{checkpointId}': read('runs:read'),
   'GET /v1/threads/{threadId}/state/{checkpointId}/diff': read('runs:read'),
   'POST /v1/threads/{threadId}/rerun': write('debug', 'run.rerun', 'runStart'),
+  // The LangGraph Agent Server API at the root (agent-server/) and the MCP server (mcp-server/).
+  'GET /ok': read('public'),
+  'GET /info': read('public'),
+  'POST /assistants/search': read('workflows:read'),
+  'POST /assistants/count': read('workflows:read'),
+  'GET /assistants/*': read('workflows:read'),
+  'POST /threads': write('runs:start'),
+  'POST /threads/search': read('runs:read'),
+  'POST /threads/count': read('runs:read'),
+  'GET /threads/*': read('runs:read'),
+  'PATCH /threads/*': write('runs:start'),
+  'POST /threads/{threadId}/history': read('runs:read'),
+  'POST /threads/{threadId}/state/checkpoint': read('runs:read'),
+  'POST /threads/{threadId}/state': write('debug', 'state.edited'),
+  'POST /threads/*': write('runs:start', 'run.started', 'runStart'),
+  'POST /runs': write('runs:start', 'run.started', 'runStart'),
+  'POST /runs/*': write('runs:start', 'run.started', 'runStart'),
+  'POST /mcp': write('runs:start', undefined, 'runStart'),
+  'GET /mcp': read('runs:read'),
+  'DELETE /mcp': read('runs:read'),
 };
 
 /** Socket.IO client events and what they need (unknown events: admin only). */
