@@ -47,6 +47,25 @@ describe('compile: subworkflow', () => {
     expect(finished).toEqual(['review › approve', 'review › finalize', 'review › end', 'review', 'publish', 'end']);
   });
 
+  it('with checkpoints on-exit, the child still resumes exactly where it paused', async () => {
+    const parent = callingParent();
+    const call = parent.nodes.find((node) => node.id === 'review');
+    if (call) call.config = { ...call.config, checkpoints: 'on-exit' };
+    const run = await runDoc(parent, { topic: 'tea' }, { children: childLibrary([reviewChild()]) });
+    expect(run.outcome.status).toBe('interrupted');
+    const done = await run.resume({ action: 'approve' });
+    expect(done.outcome).toMatchObject({ status: 'completed', output: { post: 'FINAL: child draft!' } });
+    expect(done.calls.map((c) => c.nodeId)).toEqual(['plan', 'review › write']);
+    expect(done.path.slice(4)).toEqual([
+      'review › approve',
+      'review › finalize',
+      'review › end',
+      'review',
+      'publish',
+      'end',
+    ]);
+  });
+
   it('nests the child checkpoints under the calling node’s namespace', async () => {
     const saver = new MemorySaver();
     const services = createRunServices({ env: {} });

@@ -264,8 +264,10 @@ function compileChild(
         version: found.version,
         // The current task's config (checkpointer, namespace, resume values, signal) reaches the
         // child through LangChain's async context: its checkpoints nest under this node's task.
-        invoke: async (input) => {
-          const result = await child.graph.invoke(input);
+        invoke: async (input, options) => {
+          // `on-exit`: the child saves its checkpoint only when it ends or pauses (LangGraph durability `exit`).
+          const durability = options?.checkpoints === 'on-exit' ? 'exit' : undefined;
+          const result = await child.graph.invoke(input, durability ? { durability } : undefined);
           const values = isPlainRecord(result) ? result : {};
           return outputs ? Object.fromEntries(outputs.map((c) => [c, values[c]])) : values;
         },

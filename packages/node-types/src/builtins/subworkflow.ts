@@ -26,6 +26,11 @@ export const subworkflowConfig = z.object({
   version: z.union([z.literal('latest'), z.number().int().min(1)]).default('latest'),
   inputs: z.array(SubworkflowInput).default([]),
   outputs: z.array(SubworkflowOutput).default([]),
+  /**
+   * `every-step`: the child checkpoints after each of its steps (a crash inside resumes at its last step).
+   * `on-exit`: only when it ends or pauses for a person — cheaper; a crash inside re-runs the child.
+   */
+  checkpoints: z.enum(['every-step', 'on-exit']).default('every-step'),
   ...policyFields,
 });
 export type SubworkflowConfig = z.infer<typeof subworkflowConfig>;
@@ -49,6 +54,11 @@ export const subworkflowNode = defineNodeType({
     version: { label: 'Version', order: 1, help: '"latest" follows the newest saved version; a number pins one.' },
     inputs: { label: 'Inputs', order: 2, help: 'Parent channel → child start input.' },
     outputs: { label: 'Outputs', order: 3, help: 'Child end output → parent channel.' },
+    checkpoints: {
+      widget: 'select',
+      advanced: true,
+      help: 'every-step: a crash inside the child resumes at its last step. on-exit: faster; checkpoints only when the child ends or pauses for a person.',
+    },
   },
   ports: { inputs: [IN], outputs: [OUT] },
   check: (c) => [
@@ -67,7 +77,7 @@ export const subworkflowNode = defineNodeType({
           });
         const input: Record<string, unknown> = {};
         for (const m of config.inputs) input[m.to] = state[m.from];
-        const result = await subworkflow.invoke(input);
+        const result = await subworkflow.invoke(input, { checkpoints: config.checkpoints });
         const update: Record<string, unknown> = {};
         for (const m of config.outputs) update[m.to] = result[m.from];
         return { update };

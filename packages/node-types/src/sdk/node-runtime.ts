@@ -45,6 +45,12 @@ export interface BuildArgs<C> {
 }
 
 /**
+ * When a child saves checkpoints: after every step (a crash inside it resumes at its last step), or
+ * only when it ends or pauses for a person (cheaper; a crash inside re-runs the child from its start).
+ */
+export type SubworkflowCheckpoints = 'every-step' | 'on-exit';
+
+/**
  * A child workflow compiled as a nested LangGraph graph. `invoke` runs it inside the current node's
  * task (its checkpoints nest under this node's `checkpoint_ns`; an interrupt inside pauses the parent
  * run, and resuming the parent resumes the child where it stopped) and returns the child's final state.
@@ -53,5 +59,5 @@ export interface SubworkflowBinding {
   workflowId: string;
   /** The version compiled (a `latest` reference resolved). */
   version: number;
-  invoke(input: FlowState): Promise<FlowState>;
+  invoke(input: FlowState, options?: { checkpoints?: SubworkflowCheckpoints }): Promise<FlowState>;
 }
