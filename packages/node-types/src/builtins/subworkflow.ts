@@ -50,7 +50,7 @@ export const subworkflowNode = defineNodeType({
   pausesRun: true,
   config: subworkflowConfig,
   ui: {
-    workflowId: { widget: 'text', label: 'Workflow', order: 0, help: 'Id of the saved workflow to call.' },
+    workflowId: { widget: 'workflow', label: 'Workflow', order: 0, help: 'Id of the saved workflow to call.' },
     version: { label: 'Version', order: 1, help: '"latest" follows the newest saved version; a number pins one.' },
     inputs: { label: 'Inputs', order: 2, help: 'Parent channel → child start input.' },
     outputs: { label: 'Outputs', order: 3, help: 'Child end output → parent channel.' },
