@@ -5,6 +5,7 @@ import { compile, createRunServices } from '@flowcraft/engine';
 import type { Compiled } from '@flowcraft/engine';
 import { MemorySaver } from '@langchain/langgraph';
 import { describeDoc, firstDifference } from './json.js';
+import { exampleChildren as children } from './seeds.js';
 
 /** The three allowed ends of validate → compile. */
 export type PipelineOutcome =
@@ -94,7 +95,10 @@ export function checkValidation(result: ValidationResult, doc: unknown): void {
 }
 
 function compileDoc(doc: unknown) {
-  return compile(doc, createBuiltinRegistry(), createRunServices({ env: {} }), { checkpointer: new MemorySaver() });
+  return compile(doc, createBuiltinRegistry(), createRunServices({ env: {} }), {
+    checkpointer: new MemorySaver(),
+    children,
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { exampleChildren } from './seeds.js';
 import { MemorySaver } from '@langchain/langgraph';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import type { FetchLike } from '@flowcraft/node-types';
@@ -55,7 +56,10 @@ export async function runOnce(
   graceMs: number,
 ): Promise<RunResult> {
   const services = createRunServices({ script: doc.script, env: {}, fetch: stubFetch });
-  const compiled = compile(raw, createBuiltinRegistry(), services, { checkpointer: new MemorySaver() });
+  const compiled = compile(raw, createBuiltinRegistry(), services, {
+    checkpointer: new MemorySaver(),
+    children: exampleChildren,
+  });
   const started = performance.now();
   const controller = new AbortController();
   const abortTimer = setTimeout(() => controller.abort(new Error('fuzz time budget')), abortMs);

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createBuiltinRegistry } from '@flowcraft/node-types';
+import { validateWorkflow } from '@flowcraft/schema';
+import { childLibrary } from '@flowcraft/engine/testing';
 import type { Json, JsonObject } from './json.js';
 
 export interface Seed {
@@ -22,6 +25,14 @@ export function loadExamples(dir = EXAMPLES_DIR): Seed[] {
       return { name: `examples/${f}`, doc: parsed as JsonObject };
     });
 }
+
+/** The examples, callable by id from `subworkflow` nodes (as they are once imported). */
+export const exampleChildren = childLibrary(
+  loadExamples().flatMap((s) => {
+    const parsed = validateWorkflow(s.doc, createBuiltinRegistry());
+    return parsed.ok ? [parsed.document] : [];
+  }),
+);
 
 const str: JsonObject = { type: 'string', reducer: 'replace' };
 const appendList: JsonObject = { type: 'list', reducer: 'append' };

@@ -20,6 +20,8 @@ export const UiHint = z.object({
       'number',
       'switch',
       'hidden',
+      /** The id of a saved workflow (a sub-workflow's child), picked from the workflow list. */
+      'workflow',
     ])
     .optional(),
   language: z.string().optional(),

@@ -27,6 +27,9 @@ export const ProblemCode = z.enum([
   'invalid_reducer', // channel reducer does not fit its type (sum needs number, ...)
   'catalog_error', // a node type's checkConfig/ports/channels threw or returned malformed data
   'compile_error',
+  'subworkflow_missing', // a subworkflow node calls a workflow (or version) that does not exist
+  'subworkflow_cycle', // workflows calling each other (A → B → A)
+  'subworkflow_invalid', // the called workflow has problems of its own
   'invalid_model', // a model spec that is not provider:model or tier:<name>, an unknown tier or provider
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;

@@ -33,6 +33,7 @@ import { NodeContextMenu } from './NodeContextMenu.js';
 import type { MenuAt } from './NodeContextMenu.js';
 import { QuickAddMenu } from './QuickAddMenu.js';
 import { addNodeOfType } from './add-node.js';
+import { openChildOf } from './open-child.js';
 import { canvasUi, useCanvasUi } from './canvas-ui.js';
 import { applyEdgeChanges, applyNodeChanges } from './node-changes.js';
 
@@ -247,7 +248,10 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onNodeClick={onNodeClick}
-        onNodeDoubleClick={(_, node) => node.type === 'note' && canvasUi.getState().set({ editingNote: node.id })}
+        onNodeDoubleClick={(_, node) => {
+          if (node.type === 'note') canvasUi.getState().set({ editingNote: node.id });
+          else if (node.type === 'flow' && node.data.node.type === 'subworkflow') openChildOf(node.data.node.config);
+        }}
         onPaneClick={() => {
           setMenu(undefined);
           canvasUi.getState().set({ quickAdd: undefined, annotations: [] });

@@ -1,4 +1,5 @@
 import { navigate } from '../controllers/navigation.js';
+import { backTo, useTrail } from '../controllers/subworkflow-trail.js';
 import {
   breakpointsStore,
   documentStore,
@@ -19,6 +20,7 @@ import { useViewPrefs, viewPrefs } from './view-prefs.js';
 
 export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const name = useDocument((s) => s.doc.name);
+  const trail = useTrail(useDocument((s) => s.workflowId) ?? '');
   const dirty = useDocument(isDirty);
   const version = useDocument((s) => s.version);
   const readOnly = useDocument((s) => s.readOnlyVersion !== undefined);
@@ -44,6 +46,24 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
         <span className="logo" /> Flowcraft
       </button>
       <span className="faint">/</span>
+      {trail.length > 0 && (
+        <nav className="row subworkflow-trail" aria-label="Calling workflows" data-testid="subworkflow-breadcrumb">
+          {trail.map((step, i) => (
+            <span key={`${step.workflowId}-${i}`} className="row">
+              <button
+                type="button"
+                className="btn ghost small truncate"
+                data-testid={`breadcrumb-${i}`}
+                title={`Back to ${step.name}`}
+                onClick={() => backTo(i)}
+              >
+                {step.name}
+              </button>
+              <span className="faint">›</span>
+            </span>
+          ))}
+        </nav>
+      )}
       <h1 className="wf-name truncate" data-testid="workflow-title" title={name}>
         {name}
       </h1>

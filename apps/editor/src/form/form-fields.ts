@@ -14,6 +14,7 @@ export type Widget =
   | 'select'
   | 'number'
   | 'switch'
+  | 'workflow'
   | 'object'
   | 'array';
 

@@ -17,6 +17,7 @@ import type { JsonSchema } from '../model/json-schema.js';
 import { deleteSelection } from '../canvas/editor-commands.js';
 import { McpToolAdder, mcpFieldRenderer } from './McpPickers.js';
 import { ScriptedReplies } from './ScriptedReplies.js';
+import { subworkflowFieldRenderer } from './SubworkflowPickers.js';
 import './inspector-extras.css';
 
 /** A `tools` list whose items may be `{ kind: 'mcp', … }` (the agent node). */
@@ -79,7 +80,12 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
     [nodeId, catalog],
   );
   const config = node?.config;
-  const renderField = useMemo(() => (config ? mcpFieldRenderer(config) : undefined), [config]);
+  const isSubworkflow = node?.type === 'subworkflow';
+  const renderField = useMemo(
+    () =>
+      config ? (isSubworkflow ? subworkflowFieldRenderer(config, channels) : mcpFieldRenderer(config)) : undefined,
+    [config, isSubworkflow, channels],
+  );
   if (!node) return null;
   const desc = catalog?.describe(node.type);
   const schema = catalog?.schemaOf(node.type);

@@ -1,6 +1,6 @@
 import type { NodeTypeDescription } from '@flowcraft/schema';
 
-const SHOWN_WIDGETS = new Set(['model', 'select', 'channel', 'template', 'expression', 'number']);
+const SHOWN_WIDGETS = new Set(['model', 'select', 'channel', 'template', 'expression', 'number', 'workflow']);
 
 function short(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;

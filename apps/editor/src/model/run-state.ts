@@ -225,8 +225,10 @@ export function reduceRun(state: RunState, event: TraceEvent, successors: Succes
     case 'run.interrupted': {
       let nodes = s.nodes;
       for (const i of event.interrupts) {
-        const nodeId = i.nodeId;
-        if (nodeId) nodes = { ...nodes, [nodeId]: { ...(nodes[nodeId] ?? emptyNode()), status: 'interrupted' } };
+        // A node inside a sub-workflow (`call › approve`) also marks the calling node on this canvas.
+        const path = i.nodeId?.split(' › ') ?? [];
+        for (const nodeId of new Set([i.nodeId, path[0]]))
+          if (nodeId) nodes = { ...nodes, [nodeId]: { ...(nodes[nodeId] ?? emptyNode()), status: 'interrupted' } };
       }
       if (event.paused)
         for (const id of event.paused.next)

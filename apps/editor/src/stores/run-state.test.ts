@@ -158,6 +158,18 @@ describe('run state from trace events', () => {
     expect(resumed.interrupts).toEqual([]);
     expect(resumed.nodes.a?.status).toBe('running');
   });
+
+  it('marks the calling node when a node inside a sub-workflow pauses', () => {
+    seq = 0;
+    const events = [
+      ev({ type: 'run.started', threadId: 't', workflowId: 'w', input: {} }),
+      ev({ type: 'node.started', nodeId: 'call', step: 1, attempt: 1 }),
+      ev({ type: 'run.interrupted', interrupts: [{ id: 'i1', nodeId: 'call › approve', value: {} }] }),
+    ];
+    const s = events.reduce((st, e) => reduceRun(st, e), newRunState(R));
+    expect(s.nodes.call?.status).toBe('interrupted');
+    expect(s.nodes['call › approve']?.status).toBe('interrupted');
+  });
 });
 
 describe('run store', () => {

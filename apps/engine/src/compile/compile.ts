@@ -11,6 +11,10 @@ import { classifyError } from './classify-error.js';
 import { NotifyingSaver } from './notifying-saver.js';
 import type { ModelEventSource } from './run-sink.js';
 import { RetrySettings } from '@flowcraft/schema';
+import type { ModelScript } from '@flowcraft/schema';
+import type { SubworkflowBinding } from '@flowcraft/node-types';
+import { PATH_SEPARATOR, childRefs, mergeScripts, qualify, qualifyScript, refKey } from './subworkflows.js';
+import type { ChildLibrary } from './subworkflows.js';
 
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
 export const ERROR_CHANNEL = '__error';
@@ -22,6 +26,21 @@ export const FATAL_CODES: ReadonlySet<string> = new Set(['budget_exceeded']);
 
 export interface CompileOptions {
   checkpointer?: BaseCheckpointSaver;
+  /** The workflows this document calls (`subworkflow` nodes), resolved beforehand (compilation stays pure). */
+  children?: ChildLibrary;
+  /** Subworkflow nodes this document runs inside (a child compiled for its parent); node ids are qualified by it. */
+  path?: readonly string[];
+  /** The id this document is saved under, and the workflows calling it (to refuse A → B → A). */
+  workflowId?: string;
+  callers?: readonly string[];
+}
+
+/** A compiled child and the node of the parent calling it. */
+interface CompiledChild {
+  binding: SubworkflowBinding;
+  graph: Compiled['graph'];
+  nodeMap: Map<string, string>;
+  script: ModelScript | undefined;
 }
 
 function compileGraph(def: Record<string, BaseChannel>) {
@@ -55,15 +74,23 @@ export function compile(
   const topology = buildTopology(doc, firstPort);
 
   const channels: Record<string, Channel> = { ...doc.state, [ERROR_CHANNEL]: { type: 'json', reducer: 'replace' } };
+  const path = opts.path ?? [];
   const runtimes = new Map<string, { runtime: NodeRuntime; privateNames: string[] }>();
+  const children = new Map<string, CompiledChild>();
+  for (const ref of childRefs(doc)) {
+    const child = compileChild(ref, doc.nodes[ref.index]?.label || ref.nodeId, registry, services, opts, problems);
+    if (child) children.set(ref.nodeId, child);
+  }
   doc.nodes.forEach((node, index) => {
     const type = registry.type(node.type);
     if (!type) return;
     const prefix = `__p_${node.id}_`;
+    const child = children.get(node.id);
     try {
       const runtime = type.build({
         config: type.config.parse(node.config),
-        node: { id: node.id, label: node.label || node.id },
+        node: { id: qualify(path, node.id), label: node.label || node.id },
+        ...(child ? { subworkflow: child.binding } : {}),
         services,
         settings: doc.settings,
         channels: doc.state,
@@ -109,8 +136,10 @@ export function compile(
     const cfg = node.config;
     const override = RetryOverride.safeParse(cfg.retry);
     const retryPolicy = retryPolicyFor(doc.settings.retry, override.success ? override.data : undefined);
+    const child = children.get(node.id);
     const fn = makeNodeFunction(built.runtime, {
       nodeId: node.id,
+      reportAs: qualify(path, node.id),
       dynamic,
       isEnd,
       topology,
@@ -122,6 +151,8 @@ export function compile(
     const ends = dynamic ? [...new Set([...topology.allTargets(node.id), node.id])] : undefined;
     graph.addNode(node.id, fn, {
       ...(ends ? { ends } : {}),
+      // Declared so getState({ subgraphs: true }) and the checkpoint namespaces know the nested graph.
+      ...(child ? { subgraphs: [child.graph] } : {}),
       ...(deferred.has(node.id) ? { defer: true } : {}),
       ...(retryPolicy ? { retryPolicy } : {}),
       // Start/end do no work; a node that pauses the run waits for a person, which is not work either.
@@ -139,8 +170,11 @@ export function compile(
           }
         : {}),
     });
-    nodeMap.set(node.id, node.id);
-    if (errorTargets.length > 0) nodeMap.set(`__error_handler__${node.id}`, node.id);
+    const qualified = qualify(path, node.id);
+    nodeMap.set(node.id, qualified);
+    if (errorTargets.length > 0) nodeMap.set(`__error_handler__${node.id}`, qualified);
+    // A child's graph nodes, as model callbacks name them (`call › draft`, from the checkpoint namespace).
+    if (child) for (const [name, id] of child.nodeMap) nodeMap.set(node.id + PATH_SEPARATOR + name, id);
     if (entry.role === 'start') {
       startNodeId = node.id;
       graph.addEdge(START, node.id);
@@ -160,7 +194,102 @@ export function compile(
   const saver = opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined;
   const compiled = graph.compile({ checkpointer: saver });
   saver?.bind(compiled);
-  return { graph: compiled, document: doc, nodeMap, outputChannels, startNodeId, modelEvents: services.modelEvents };
+  // The scripted model's replies for this workflow and every child (keyed by qualified node ids).
+  const script = mergeScripts([qualifyScript(doc.script, path), ...[...children.values()].map((c) => c.script)]);
+  return {
+    graph: compiled,
+    document: doc,
+    nodeMap,
+    outputChannels,
+    startNodeId,
+    modelEvents: services.modelEvents,
+    script,
+    /** The called workflows and the versions compiled, by calling node id (qualified). */
+    subworkflows: [...children.entries()].map(([nodeId, c]) => ({
+      nodeId: qualify(path, nodeId),
+      workflowId: c.binding.workflowId,
+      version: c.binding.version,
+    })),
+  };
+}
+
+/**
+ * Compile the workflow a subworkflow node calls, as a graph without its own checkpointer: run inside
+ * the node's task it uses the parent's, with its checkpoints under the task's namespace. A missing or
+ * invalid child is a problem of the calling node.
+ */
+function compileChild(
+  ref: ReturnType<typeof childRefs>[number],
+  label: string,
+  registry: NodeTypeRegistry,
+  services: NodeServices & { modelEvents?: ModelEventSource },
+  opts: CompileOptions,
+  problems: Problem[],
+): CompiledChild | undefined {
+  const at = { path: ['nodes', ref.index, 'config', 'workflowId'], nodeId: ref.nodeId, severity: 'error' as const };
+  const found = opts.children?.get(refKey(ref.workflowId, ref.version));
+  const which = ref.version === 'latest' ? 'latest version' : `version ${ref.version}`;
+  if (!found) {
+    problems.push({
+      ...at,
+      code: 'subworkflow_missing',
+      message: `${label}: workflow "${ref.workflowId}" (${which}) does not exist`,
+    });
+    return undefined;
+  }
+  const chain = [...(opts.callers ?? []), ...(opts.workflowId !== undefined ? [opts.workflowId] : [])];
+  if (chain.includes(ref.workflowId)) {
+    problems.push({
+      ...at,
+      code: 'subworkflow_cycle',
+      message: `${label}: workflows call each other in a cycle (${[...chain, ref.workflowId].join(' → ')})`,
+    });
+    return undefined;
+  }
+  const path = [...(opts.path ?? []), ref.nodeId];
+  try {
+    const child = compile(found.document, registry, services, {
+      children: opts.children,
+      path,
+      workflowId: ref.workflowId,
+      callers: chain,
+    });
+    const outputs = child.outputChannels;
+    return {
+      graph: child.graph,
+      nodeMap: child.nodeMap,
+      script: child.script,
+      binding: {
+        workflowId: found.workflowId,
+        version: found.version,
+        // The current task's config (checkpointer, namespace, resume values, signal) reaches the
+        // child through LangChain's async context: its checkpoints nest under this node's task.
+        invoke: async (input, options) => {
+          // `on-exit`: the child saves its checkpoint only when it ends or pauses (LangGraph durability `exit`).
+          const durability = options?.checkpoints === 'on-exit' ? 'exit' : undefined;
+          const result = await child.graph.invoke(input, durability ? { durability } : undefined);
+          const values = isPlainRecord(result) ? result : {};
+          return outputs ? Object.fromEntries(outputs.map((c) => [c, values[c]])) : values;
+        },
+      },
+    };
+  } catch (err) {
+    const inner = err instanceof InvalidDocumentError ? err.problems : [];
+    const first = inner
+      .slice(0, 3)
+      .map((p) => p.message)
+      .join('; ');
+    problems.push({
+      ...at,
+      code: inner.some((p) => p.code === 'subworkflow_cycle') ? 'subworkflow_cycle' : 'subworkflow_invalid',
+      message: `${label}: workflow "${ref.workflowId}" v${found.version} cannot run: ${first || toErrorInfo(err).message}`,
+    });
+    return undefined;
+  }
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 export type Compiled = ReturnType<typeof compile>;

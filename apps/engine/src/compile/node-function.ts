@@ -10,7 +10,10 @@ import type { RunSink } from './run-sink.js';
 import { SERVICES_KEY, isNodeServices, withServices } from './service-scope.js';
 
 export interface NodeWiring {
+  /** The node's id in its document (its LangGraph node name; the topology's key). */
   nodeId: string;
+  /** The id reported to the run (qualified by the subworkflow nodes around it: `call › draft`). */
+  reportAs?: string;
   /** Use `Command({goto})` rather than plain edges. */
   dynamic: boolean;
   /** End nodes finish the graph. */
@@ -56,6 +59,8 @@ const noSink: RunSink = () => {};
 
 /** Wrap a node runtime as a LangGraph node function that reports to the run's sink. */
 export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
+  const id = w.reportAs ?? w.nodeId;
+  const prefix = id.slice(0, id.length - w.nodeId.length);
   return async (state: FlowState, config: LangGraphRunnableConfig): Promise<FlowState | Command> => {
     const signal = config.signal ?? new AbortController().signal;
     const candidate = config.configurable?.[SINK_KEY];
@@ -67,9 +72,9 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
     const step = typeof stepMeta === 'number' ? stepMeta : 0;
     const emit = (event: Record<string, unknown>) => {
       const { kind, ...data } = event;
-      sink({ kind: 'progress', nodeId: w.nodeId, step, name: typeof kind === 'string' ? kind : 'progress', data });
+      sink({ kind: 'progress', nodeId: id, step, name: typeof kind === 'string' ? kind : 'progress', data });
     };
-    sink({ kind: 'node_started', nodeId: w.nodeId, taskId, step, attempt });
+    sink({ kind: 'node_started', nodeId: id, taskId, step, attempt });
     const t0 = performance.now();
     let result: NodeResult;
     try {
@@ -78,22 +83,22 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
       );
     } catch (err) {
       if (isGraphInterrupt(err)) {
-        sink({ kind: 'interrupt', nodeId: w.nodeId, taskId, ids: err.interrupts.flatMap((i) => (i.id ? [i.id] : [])) });
+        sink({ kind: 'interrupt', nodeId: id, taskId, ids: err.interrupts.flatMap((i) => (i.id ? [i.id] : [])) });
         throw err;
       }
       if (isGraphBubbleUp(err)) throw err;
       sink({
         kind: 'attempt_failed',
-        nodeId: w.nodeId,
+        nodeId: id,
         taskId,
         step,
         attempt,
         willRetry: attempt < w.maxAttempts && isRetryable(err),
-        error: classifyError(err, w.nodeId),
+        error: classifyError(err, id),
       });
       if (err instanceof FlowError && err.nodeId === undefined) {
         throw new FlowError(err.code, err.message, {
-          nodeId: w.nodeId,
+          nodeId: id,
           retryable: err.retryable,
           details: err.details,
           cause: err,
@@ -104,19 +109,20 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
     const update: FlowState = isRecord(result.update) ? { ...result.update } : {};
     const durationMs = performance.now() - t0;
     if (!w.dynamic) {
-      sink({ kind: 'node_finished', nodeId: w.nodeId, taskId, step, update, durationMs });
+      sink({ kind: 'node_finished', nodeId: id, taskId, step, update, durationMs });
       return update;
     }
     if (!result.self) for (const ch of w.privateChannels) update[ch] = null;
     const goto = w.isEnd ? [END] : gotoFor(w, result);
     sink({
       kind: 'node_finished',
-      nodeId: w.nodeId,
+      nodeId: id,
       taskId,
       step,
       update,
       durationMs,
-      next: goto.map((g) => (typeof g === 'string' ? g : g.node)),
+      // Graph names, qualified like the node (a child's `finalize` is `call › finalize` to the run).
+      next: goto.map((g) => prefix + (typeof g === 'string' ? g : g.node)),
     });
     return new Command({ update, goto });
   };

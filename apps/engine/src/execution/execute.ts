@@ -136,7 +136,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         break;
       }
       case 'interrupt':
-        for (const id of e.ids) interruptNodes.set(id, e.nodeId);
+        // The innermost node reports first (a human node inside a sub-workflow, then the calling node).
+        for (const id of e.ids) if (!interruptNodes.has(id)) interruptNodes.set(id, e.nodeId);
         break;
       case 'token': {
         const nodeId = nodeOf(e.graphNode);

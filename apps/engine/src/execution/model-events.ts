@@ -1,3 +1,4 @@
+import { PATH_SEPARATOR } from '../compile/subworkflows.js';
 import { isRecord } from '@flowcraft/schema';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
@@ -84,13 +85,14 @@ export class ModelEvents extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
   ): void {
     const threadId = str(metadata, 'thread_id');
-    const graphNode = str(metadata, 'langgraph_node');
-    if (!threadId || !graphNode) return;
+    const node = str(metadata, 'langgraph_node');
+    if (!threadId || !node) return;
     const params = isRecord(extra?.['invocation_params']) ? extra['invocation_params'] : undefined;
+    const { graphNode, taskId } = graphPath(node, str(metadata, 'langgraph_checkpoint_ns'));
     this.calls.set(runId, {
       threadId,
       graphNode,
-      taskId: str(metadata, 'langgraph_checkpoint_ns')?.split(':')[1],
+      taskId,
       step: num(metadata, 'langgraph_step') ?? 0,
       requested: str(params, 'model'),
       started: this.now(),
@@ -202,4 +204,16 @@ export class BudgetCallback extends BaseCallbackHandler {
     if (!threadId) return;
     await this.budget.check(threadId, graphNode?.replace(/^__error_handler__/, ''));
   }
+}
+
+/**
+ * The graph node a model call runs in, qualified by the subworkflow nodes around it (`call › draft`,
+ * from the checkpoint namespace `call:<task>|draft:<task>`), and the id of its task.
+ */
+export function graphPath(node: string, ns: string | undefined): { graphNode: string; taskId?: string } {
+  const levels = (ns ?? '').split('|').filter((l) => l !== '');
+  const taskId = levels.at(-1)?.split(':')[1];
+  if (levels.length <= 1) return { graphNode: node, ...(taskId ? { taskId } : {}) };
+  const names = levels.map((l) => l.split(':')[0] ?? '');
+  return { graphNode: names.join(PATH_SEPARATOR), ...(taskId ? { taskId } : {}) };
 }

@@ -6,6 +6,8 @@ import { compile } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
 import { scopedServices } from '../compile/service-scope.js';
 import { createRunServices } from '../execution/services.js';
+import { libraryKey, resolveChildren } from './resolve-children.js';
+import type { VersionLookup } from './resolve-children.js';
 
 /** Workflow versions whose compiled graphs are kept. */
 const CACHE_SIZE = 64;
@@ -15,6 +17,10 @@ const CACHE_SIZE = 64;
  * every run of it and by the time-travel reads. Keyed by workflow id, version and a hash of the
  * stored document (a workflow deleted and re-created under the same id and version recompiles).
  * A graph runs each node inside the current run's services (`scopedServices`).
+ *
+ * Workflows a version calls (`subworkflow` nodes) are read through `lookup` before each compile or
+ * cache lookup: the key includes the child versions resolved, so a child following `latest` compiles
+ * anew when a newer child version is saved.
  */
 export class CompiledGraphs {
   private readonly cache = new Map<string, Compiled>();
@@ -26,21 +32,28 @@ export class CompiledGraphs {
     private readonly registry: NodeTypeRegistry,
     private readonly checkpointer: BaseCheckpointSaver,
     env?: Record<string, string | undefined>,
+    private readonly lookup?: VersionLookup,
   ) {
     this.fallback = scopedServices(createRunServices({ env }));
   }
 
   /** The compiled graph of a stored workflow version; throws InvalidDocumentError. */
-  get(workflowId: string, version: number, stored: WorkflowDocument): Compiled {
-    const hash = createHash('sha1').update(JSON.stringify(stored)).digest('base64');
-    const key = `${workflowId}\u0000${version}\u0000${hash}`;
+  async get(workflowId: string, version: number, stored: WorkflowDocument): Promise<Compiled> {
+    const children = this.lookup ? await resolveChildren(stored, this.lookup) : new Map();
+    const hash = createHash('sha1').update(JSON.stringify(stored));
+    for (const child of children.values()) hash.update('\u0000').update(JSON.stringify(child.document));
+    const key = `${workflowId}\u0000${version}\u0000${libraryKey(children)}\u0000${hash.digest('base64')}`;
     const hit = this.cache.get(key);
     if (hit) {
       this.cache.delete(key);
       this.cache.set(key, hit);
       return hit;
     }
-    const compiled = compile(stored, this.registry, this.fallback, { checkpointer: this.checkpointer });
+    const compiled = compile(stored, this.registry, this.fallback, {
+      checkpointer: this.checkpointer,
+      children,
+      workflowId,
+    });
     this.compilations += 1;
     this.cache.set(key, compiled);
     if (this.cache.size > CACHE_SIZE) {

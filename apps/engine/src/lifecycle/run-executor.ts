@@ -106,7 +106,7 @@ export class RunExecutor {
     let outcome: RunOutcome;
     try {
       const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
-      const compiled = this.graphs.get(run.workflowId, v.version, v.document);
+      const compiled = await this.graphs.get(run.workflowId, v.version, v.document);
       const plan = await this.plan(run);
       // The first execution that gets to store anything announces the run (an earlier one may have died first).
       if (writer.lastSeq === 0 && (run.command?.kind === 'start' || run.command?.kind === 'fork')) {
@@ -152,9 +152,14 @@ export class RunExecutor {
   }
 
   private createServices(compiled: Compiled): RunServices | Promise<RunServices> {
+    // The script covers the workflows it calls too (their replies keyed by qualified node ids).
+    const document =
+      compiled.script === compiled.document.script
+        ? compiled.document
+        : { ...compiled.document, script: compiled.script };
     return this.opts.services
-      ? this.opts.services(compiled.document)
-      : createRunServices({ script: compiled.document.script, env: this.opts.env });
+      ? this.opts.services(document)
+      : createRunServices({ script: compiled.script, env: this.opts.env });
   }
 
   /**

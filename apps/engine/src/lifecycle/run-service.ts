@@ -56,7 +56,8 @@ export class RunService {
     registry: NodeTypeRegistry,
     opts: RunServiceOptions = {},
   ) {
-    this.graphs = opts.graphs ?? new CompiledGraphs(registry, ports.checkpointer, opts.env);
+    this.graphs =
+      opts.graphs ?? new CompiledGraphs(registry, ports.checkpointer, opts.env, (id, v) => ports.getVersion(id, v));
     this.owner = opts.owner ?? `engine-${randomUUID().slice(0, 8)}`;
     this.leaseSeconds = opts.leaseSeconds ?? LEASE_SECONDS;
     this.logError = opts.logError ?? ((message, err) => console.error(message, err));
@@ -77,7 +78,7 @@ export class RunService {
     breakpoints?: Partial<Breakpoints>;
   }): Promise<{ runId: string; threadId: string }> {
     const v = await this.ports.getVersion(req.workflowId, req.version);
-    const compiled = this.graphs.get(req.workflowId, v.version, v.document);
+    const compiled = await this.graphs.get(req.workflowId, v.version, v.document);
     const breakpoints = req.breakpoints
       ? { before: req.breakpoints.before ?? [], after: req.breakpoints.after ?? [] }
       : undefined;

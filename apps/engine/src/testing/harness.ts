@@ -4,6 +4,8 @@ import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import { ModelScript, WorkflowSettings } from '@flowcraft/schema';
 import type { TraceEventBody, WorkflowDocumentInput } from '@flowcraft/schema';
 import { compile } from '../compile/compile.js';
+import { refKey } from '../compile/subworkflows.js';
+import type { ChildLibrary, ChildWorkflow } from '../compile/subworkflows.js';
 import { executeRun } from '../execution/execute.js';
 import type { RunOutcome } from '../execution/execute.js';
 import { createRunServices } from '../execution/services.js';
@@ -35,19 +37,29 @@ export async function runDoc(
     threadId?: string;
     env?: Record<string, string | undefined>;
     mcp?: McpToolProvider;
+    /** Workflows the document calls (`subworkflow` nodes), e.g. `childLibrary(examples)`. */
+    children?: ChildLibrary;
   } = {},
 ): Promise<TestRun> {
   const registry = opts.registry ?? createBuiltinRegistry();
   const settings = WorkflowSettings.parse(doc.settings ?? {});
+  const own = doc.script === undefined ? undefined : ModelScript.parse(doc.script);
+  // With children, the script covers their nodes too (keyed by qualified ids): compile once to merge.
+  const script = opts.children
+    ? compile(doc, registry, createRunServices({ env: {} }), { children: opts.children, workflowId: doc.id }).script
+    : own;
   const services = createRunServices({
-    script: doc.script === undefined ? undefined : ModelScript.parse(doc.script),
+    script,
     env: opts.env ?? {},
     fetch: opts.fetch,
     ...(settings.models ? { routing: settings.models } : {}),
     ...(settings.budget ? { budget: settings.budget } : {}),
     ...(opts.mcp ? { mcp: opts.mcp } : {}),
   });
-  const compiled = compile(doc, registry, services, { checkpointer: new MemorySaver() });
+  const compiled = compile(doc, registry, services, {
+    checkpointer: new MemorySaver(),
+    ...(opts.children ? { children: opts.children, workflowId: doc.id } : {}),
+  });
   const threadId = opts.threadId ?? 'thread-1';
   const events: TraceEventBody[] = [];
   const collect = (e: TraceEventBody) => {
@@ -77,6 +89,17 @@ export async function runDoc(
       ),
   });
   return wrap(await executeRun({ compiled, threadId, input, onEvent: collect }));
+}
+
+/** A library of workflows callable by id (latest, or their stored version 1) for `runDoc`'s `children`. */
+export function childLibrary(docs: WorkflowDocumentInput[]): ChildLibrary {
+  const library = new Map<string, ChildWorkflow>();
+  for (const d of docs) {
+    const child = { workflowId: d.id, version: 1, document: d };
+    library.set(refKey(d.id, 'latest'), child);
+    library.set(refKey(d.id, 1), child);
+  }
+  return library;
 }
 
 type N = NonNullable<WorkflowDocumentInput['nodes']>[number];

@@ -8,6 +8,7 @@ import { reflectionNode } from './reflection.js';
 import { routerNode } from './router.js';
 import { startNode } from './start.js';
 import { toolNode } from './tool.js';
+import { subworkflowConfig, subworkflowNode } from './subworkflow.js';
 import { transformNode } from './transform.js';
 
 export const builtinNodeTypes = [
@@ -21,6 +22,7 @@ export const builtinNodeTypes = [
   toolNode,
   humanNode,
   transformNode,
+  subworkflowNode,
 ];
 
 /** A registry holding every built-in node type. */
@@ -39,6 +41,8 @@ export {
   reflectionNode,
   routerNode,
   startNode,
+  subworkflowConfig,
+  subworkflowNode,
   toolNode,
   transformNode,
 };

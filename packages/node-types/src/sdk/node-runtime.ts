@@ -40,4 +40,24 @@ export interface BuildArgs<C> {
   channels: Record<string, Channel>;
   /** Name of a private channel of this node, as seen in `state`. */
   privateChannel: (name: string) => string;
+  /** For a node that calls another workflow (`subworkflow`): the resolved child, compiled by the engine. */
+  subworkflow?: SubworkflowBinding;
+}
+
+/**
+ * When a child saves checkpoints: after every step (a crash inside it resumes at its last step), or
+ * only when it ends or pauses for a person (cheaper; a crash inside re-runs the child from its start).
+ */
+export type SubworkflowCheckpoints = 'every-step' | 'on-exit';
+
+/**
+ * A child workflow compiled as a nested LangGraph graph. `invoke` runs it inside the current node's
+ * task (its checkpoints nest under this node's `checkpoint_ns`; an interrupt inside pauses the parent
+ * run, and resuming the parent resumes the child where it stopped) and returns the child's final state.
+ */
+export interface SubworkflowBinding {
+  workflowId: string;
+  /** The version compiled (a `latest` reference resolved). */
+  version: number;
+  invoke(input: FlowState, options?: { checkpoints?: SubworkflowCheckpoints }): Promise<FlowState>;
 }

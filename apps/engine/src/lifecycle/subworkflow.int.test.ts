@@ -1,0 +1,150 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { TraceEvent } from '@flowcraft/schema';
+import { createBuiltinRegistry } from '@flowcraft/node-types';
+import { createHttpApp } from '../http/app.js';
+import { createRunServices } from '../execution/services.js';
+import { wireEngine } from '../main/wire.js';
+import type { Wired } from '../main/wire.js';
+import { createStore } from '../store/index.js';
+import { checkpoints } from '../store/schema/index.js';
+import { BACKENDS, useTestDatabase } from '../store/test-database.js';
+import { callingParent, reviewChild } from '../testing/subworkflow-fixtures.js';
+
+for (const kind of BACKENDS) {
+  describe(`sub-workflows on the engine (${kind})`, () => {
+    const database = useTestDatabase(kind);
+
+    /** One engine over the database: its own compiled graphs, services and scripted-model call log. */
+    const engine = () => {
+      const logs: { nodeId: string }[][] = [];
+      const wired: Wired = wireEngine({
+        store: createStore(database.db),
+        registry: createBuiltinRegistry(),
+        env: {},
+        streamTokens: false,
+        services: (doc) => {
+          const services = createRunServices({ script: doc.script, env: {} });
+          logs.push(services.models.calls);
+          return services;
+        },
+      });
+      const app = createHttpApp(wired.deps);
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await app.request(
+          path,
+          body === undefined
+            ? { method }
+            : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        );
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> & { items?: unknown[] } };
+      };
+      const settle = async (runId: string) => {
+        await wired.runs.settled(runId);
+        return (await call('GET', `/v1/runs/${runId}`)).body;
+      };
+      const events = async (runId: string) =>
+        ((await call('GET', `/v1/runs/${runId}/events?limit=1000`)).body.items ?? []) as TraceEvent[];
+      return { wired, call, settle, events, calls: () => logs.flatMap((l) => l.map((c) => c.nodeId)) };
+    };
+    let first: ReturnType<typeof engine>;
+    const finished = (list: TraceEvent[]) => list.flatMap((e) => (e.type === 'node.finished' ? [e.nodeId] : []));
+    const create = async (doc: Record<string, unknown>) => {
+      const created = await first.call('POST', '/v1/workflows', { document: { ...doc, id: undefined } });
+      expect(created.status).toBe(201);
+      expect(created.body.valid).toBe(true);
+      return created.body.id as string;
+    };
+
+    beforeAll(() => {
+      first = engine();
+    });
+
+    it('pauses the parent at a human node inside the child and resumes exactly there after a restart', async () => {
+      const childId = await create(reviewChild());
+      const parentId = await create(callingParent(childId));
+      const started = await first.call('POST', '/v1/runs', { workflowId: parentId, input: { topic: 'tea' } });
+      expect(started.status).toBe(202);
+      const runId = started.body.runId as string;
+      const paused = await first.settle(runId);
+      expect(paused).toMatchObject({
+        status: 'interrupted',
+        interrupts: [{ nodeId: 'review › approve', value: { message: 'Approve? child draft' } }],
+      });
+      expect(first.calls()).toEqual(['plan', 'review › write']);
+      expect(finished(await first.events(runId))).toEqual(['start', 'plan', 'review › start', 'review › write']);
+
+      // The child's checkpoints are stored under the calling node's namespace.
+      const threadId = paused.threadId as string;
+      const rows = await database.db
+        .selectDistinct({ ns: checkpoints.checkpointNs })
+        .from(checkpoints)
+        .where(eq(checkpoints.threadId, threadId));
+      expect(rows.map((r) => r.ns).sort()).toEqual(['', expect.stringMatching(/^review:[0-9a-f-]+$/)]);
+
+      // A new engine over the same database (a restart, or another process) answers the interrupt.
+      const second = engine();
+      expect((await second.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } })).status).toBe(
+        202,
+      );
+      const done = await second.settle(runId);
+      expect(done).toMatchObject({
+        status: 'completed',
+        output: { post: 'FINAL: child draft!', verdict: { action: 'approve' } },
+      });
+      // Nothing before the human node ran again: no model call, no node of the child or the parent.
+      expect(second.calls()).toEqual([]);
+      expect(finished(await second.events(runId)).slice(4)).toEqual([
+        'review › approve',
+        'review › finalize',
+        'review › end',
+        'review',
+        'publish',
+        'end',
+      ]);
+    });
+
+    it('follows the latest child version or a pinned one, recompiling when the child changes', async () => {
+      const childId = await create(reviewChild());
+      const latestParent = await create(callingParent(childId));
+      const pinnedParent = await create(callingParent(childId, 1));
+      const v2 = reviewChild();
+      v2.script = { nodes: { write: [{ content: 'second draft' }] } };
+      const saved = await first.call('PUT', `/v1/workflows/${childId}`, { document: v2 });
+      expect(saved.status).toBe(200);
+      const drafted = async (workflowId: string) => {
+        const runId = (await first.call('POST', '/v1/runs', { workflowId, input: { topic: 't' } })).body
+          .runId as string;
+        const run = await first.settle(runId);
+        const interrupts = run.interrupts as { value: { message: string } }[];
+        return interrupts[0]?.value.message;
+      };
+      expect(await drafted(latestParent)).toBe('Approve? second draft');
+      expect(await drafted(pinnedParent)).toBe('Approve? child draft');
+    });
+
+    it('refuses to run a parent whose child is missing or calls it back, naming the node', async () => {
+      const missing = await create(callingParent('no-such-workflow'));
+      const refused = await first.call('POST', '/v1/runs', { workflowId: missing, input: { topic: 't' } });
+      expect(refused.status).toBe(422);
+      expect(JSON.stringify(refused.body)).toContain('subworkflow_missing');
+      expect(refused.body.problems ?? refused.body.errors).toEqual([
+        expect.objectContaining({ code: 'subworkflow_missing', nodeId: 'review' }),
+      ]);
+
+      // A → B → A: A is saved first calling a placeholder, then B calling A, then A calling B.
+      const a = await create(callingParent('placeholder'));
+      const b = await create(callingParent(a));
+      expect((await first.call('PUT', `/v1/workflows/${a}`, { document: callingParent(b) })).status).toBe(200);
+      const cycle = await first.call('POST', '/v1/runs', { workflowId: a, input: { topic: 't' } });
+      expect(cycle.status).toBe(422);
+      expect(cycle.body.problems ?? cycle.body.errors).toEqual([
+        expect.objectContaining({
+          code: 'subworkflow_cycle',
+          nodeId: 'review',
+          message: expect.stringContaining(`${a} → ${b} → ${a}`),
+        }),
+      ]);
+    });
+  });
+}
