@@ -4,3 +4,5 @@ export * from './runs.js';
 export * from './run-events.js';
 export * from './checkpoints.js';
 export * from './secrets.js';
+export * from './memory.js';
+export * from './knowledge.js';
