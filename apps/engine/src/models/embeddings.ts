@@ -58,5 +58,10 @@ export function createEmbeddings(
       fetch,
       ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
     });
-  return new OpenAIEmbeddings({ model, apiKey: apiKey ?? 'not-needed', configuration: { baseURL, fetch }, maxRetries: 0 });
+  return new OpenAIEmbeddings({
+    model,
+    apiKey: apiKey ?? 'not-needed',
+    configuration: { baseURL, fetch },
+    maxRetries: 0,
+  });
 }

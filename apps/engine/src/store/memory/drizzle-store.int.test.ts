@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
+import type { Item } from '@langchain/langgraph-checkpoint';
 import { ScriptedEmbeddings } from '../../models/scripted-embeddings.js';
 import { memoryItems } from '../schema/memory.js';
 import { BACKENDS, useTestDatabase } from '../test-database.js';
@@ -29,7 +30,10 @@ for (const kind of BACKENDS) {
       expect(await store.get(ns, 'short')).toBeNull();
       expect((await store.search(ns)).map((i) => i.key)).toEqual(['forever']);
       expect(await store.sweepExpired()).toBeGreaterThanOrEqual(1);
-      const rows = await database.db.select().from(memoryItems).where(eq(memoryItems.namespace, ns[0] ?? ''));
+      const rows = await database.db
+        .select()
+        .from(memoryItems)
+        .where(eq(memoryItems.namespace, ns[0] ?? ''));
       expect(rows.map((r) => r.key)).toEqual(['forever']);
     });
 
@@ -42,7 +46,10 @@ for (const kind of BACKENDS) {
         .set({ expiresAt: sql`now() + interval '1 minute'` })
         .where(eq(memoryItems.namespace, ns[0] ?? ''));
       await store.get(ns, 'k');
-      const [row] = await database.db.select().from(memoryItems).where(eq(memoryItems.namespace, ns[0] ?? ''));
+      const [row] = await database.db
+        .select()
+        .from(memoryItems)
+        .where(eq(memoryItems.namespace, ns[0] ?? ''));
       expect(row?.ttlMinutes).toBe(60);
       expect((row?.expiresAt?.getTime() ?? 0) - Date.now()).toBeGreaterThan(50 * 60_000);
     });
@@ -79,7 +86,7 @@ for (const kind of BACKENDS) {
         { namespace: ns, key: 'k', value: null },
         { namespace: ns, key: 'k' },
       ]);
-      expect(got?.value).toEqual({ v: 1 });
+      expect((got as unknown as Item | null)?.value).toEqual({ v: 1 });
       expect(found).toHaveLength(1);
       expect(gone).toBeNull();
     });

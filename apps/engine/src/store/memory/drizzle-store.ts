@@ -81,10 +81,7 @@ export class DrizzleStore extends BaseStore {
 
   /** Deletes every item whose namespace starts with `prefix` (erasure); returns how many. */
   async deletePrefix(prefix: string[]): Promise<number> {
-    const rows = await this.db
-      .delete(memoryItems)
-      .where(prefixSql(prefix))
-      .returning({ key: memoryItems.key });
+    const rows = await this.db.delete(memoryItems).where(prefixSql(prefix)).returning({ key: memoryItems.key });
     return rows.length;
   }
 
@@ -97,14 +94,14 @@ export class DrizzleStore extends BaseStore {
     return rows.length;
   }
 
-  start(): void {
+  override start(): void {
     if (this.sweeper !== undefined || this.options.ttl === undefined) return;
     const minutes = this.options.ttl.sweepIntervalMinutes ?? 5;
     this.sweeper = setInterval(() => void this.sweepExpired().catch(() => {}), minutes * 60_000);
     this.sweeper.unref();
   }
 
-  stop(): void {
+  override stop(): void {
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
     this.sweeper = undefined;
   }

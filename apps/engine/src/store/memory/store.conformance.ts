@@ -52,7 +52,11 @@ export function storeConformance(subject: () => StoreSubject): void {
     const { store } = subject();
     const r = root();
     for (let i = 0; i < 6; i += 1)
-      await store.put([r, 'm'], `k${i}`, { kind: i % 2 === 0 ? 'even' : 'odd', n: i, tags: { lang: i < 3 ? 'en' : 'de' } });
+      await store.put([r, 'm'], `k${i}`, {
+        kind: i % 2 === 0 ? 'even' : 'odd',
+        n: i,
+        tags: { lang: i < 3 ? 'en' : 'de' },
+      });
     const even = await store.search([r], { filter: { kind: 'even' }, limit: 10 });
     expect(even.map((i) => i.key).sort()).toEqual(['k0', 'k2', 'k4']);
     const big = await store.search([r], { filter: { n: { $gte: 3 } }, limit: 10 });

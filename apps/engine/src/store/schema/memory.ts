@@ -22,8 +22,6 @@ export const memoryItems = pgTable(
   },
   (t) => [
     primaryKey({ name: 'memory_items_pk', columns: [t.namespace, t.key] }),
-    index('memory_items_expires_idx')
-      .on(t.expiresAt)
-      .where(sql`${t.expiresAt} is not null`),
+    index('memory_items_expires_idx').on(t.expiresAt).where(sql`${t.expiresAt} is not null`),
   ],
 );
