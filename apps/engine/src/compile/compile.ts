@@ -1,4 +1,5 @@
 import { Annotation, Command, END, START, StateGraph } from '@langchain/langgraph';
+import type { BaseStore } from '@langchain/langgraph';
 import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
 import { InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
 import type { Channel, Problem } from '@flowcraft/schema';
@@ -22,6 +23,8 @@ export const FATAL_CODES: ReadonlySet<string> = new Set(['budget_exceeded']);
 
 export interface CompileOptions {
   checkpointer?: BaseCheckpointSaver;
+  /** LangGraph's long-term store (`getStore()` / `config.store` inside nodes); the engine passes its `DrizzleStore`. */
+  store?: BaseStore;
 }
 
 function compileGraph(def: Record<string, BaseChannel>) {
@@ -158,7 +161,7 @@ export function compile(
     }
   }
   const saver = opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined;
-  const compiled = graph.compile({ checkpointer: saver });
+  const compiled = graph.compile({ checkpointer: saver, ...(opts.store ? { store: opts.store } : {}) });
   saver?.bind(compiled);
   return { graph: compiled, document: doc, nodeMap, outputChannels, startNodeId, modelEvents: services.modelEvents };
 }

@@ -15,7 +15,9 @@ import { DEFAULT_JSON_LIMITS } from './guard/json-limits.js';
 import { refuseUnacceptableInput } from './guard/refuse-unacceptable-input.js';
 import { registerDebugRoutes } from './routes/debug.js';
 import { registerDocsRoutes } from './routes/docs.js';
+import { registerKnowledgeRoutes } from './routes/knowledge.js';
 import { registerMcpRoutes } from './routes/mcp.js';
+import { registerMemoryRoutes } from './routes/memory.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerSecretRoutes } from './routes/secrets.js';
 import { registerUsageRoutes } from './routes/usage.js';
@@ -121,6 +123,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   registerSecretRoutes(app, deps);
   registerMcpRoutes(app, deps);
   registerUsageRoutes(app, deps);
+  registerMemoryRoutes(app, deps);
+  registerKnowledgeRoutes(app, deps);
   registerDebugRoutes(app, deps);
   registerDocsRoutes(app, { apiKey: options.apiKey !== undefined });
   if (options.editorDir) serveEditor(app, options.editorDir);

@@ -11,6 +11,7 @@ import {
   type KnowledgeQueryResult,
   type RetrievedChunk,
 } from '@flowcraft/schema';
+import type { KnowledgeRetriever } from '@flowcraft/node-types';
 import type { EmbeddingsFactory } from '../models/embeddings.js';
 import type {
   KnowledgeBaseRow,
@@ -159,6 +160,21 @@ export class KnowledgeService {
     });
     const kept = body.threshold === undefined ? chunks : chunks.filter((c) => c.score >= (body.threshold ?? -1));
     return { chunks: kept.map(toRetrieved), search: mode };
+  }
+
+  /** Retrieval for node types (`services.knowledge`). */
+  retriever(): KnowledgeRetriever {
+    return {
+      retrieve: async (r) =>
+        (
+          await this.query(r.knowledgeBase, {
+            query: r.query,
+            topK: r.topK,
+            ...(r.threshold === undefined ? {} : { threshold: r.threshold }),
+            ...(r.filter ? { filter: r.filter } : {}),
+          })
+        ).chunks,
+    };
   }
 
   private async index(

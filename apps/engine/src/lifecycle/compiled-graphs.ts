@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph';
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import type { WorkflowDocument } from '@flowcraft/schema';
 import { compile } from '../compile/compile.js';
@@ -26,6 +26,8 @@ export class CompiledGraphs {
     private readonly registry: NodeTypeRegistry,
     private readonly checkpointer: BaseCheckpointSaver,
     env?: Record<string, string | undefined>,
+    /** Long-term store handed to every compiled graph (custom node types reach it via LangGraph's `getStore()`). */
+    private readonly store?: BaseStore,
   ) {
     this.fallback = scopedServices(createRunServices({ env }));
   }
@@ -40,7 +42,10 @@ export class CompiledGraphs {
       this.cache.set(key, hit);
       return hit;
     }
-    const compiled = compile(stored, this.registry, this.fallback, { checkpointer: this.checkpointer });
+    const compiled = compile(stored, this.registry, this.fallback, {
+      checkpointer: this.checkpointer,
+      ...(this.store ? { store: this.store } : {}),
+    });
     this.compilations += 1;
     this.cache.set(key, compiled);
     if (this.cache.size > CACHE_SIZE) {

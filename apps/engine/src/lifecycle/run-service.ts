@@ -1,3 +1,4 @@
+import type { BaseStore } from '@langchain/langgraph';
 import { randomUUID } from 'node:crypto';
 import { FlowError, isFinishedStatus } from '@flowcraft/schema';
 import type { Breakpoints, TraceEvent, WorkflowDocument } from '@flowcraft/schema';
@@ -26,6 +27,8 @@ export interface RunServiceOptions {
   services?: (document: WorkflowDocument) => RunServices | Promise<RunServices>;
   /** The compiled-graph cache to share (with the time-travel service); default a new one. */
   graphs?: CompiledGraphs;
+  /** Long-term store passed to compiled graphs (ignored with `graphs`). */
+  store?: BaseStore;
   /** This process's name in `runs.owner`. Default a random id. */
   owner?: string;
   /** Where unexpected errors go (a run failed by the guard, a lost final write). Default `console.error`. */
@@ -51,7 +54,7 @@ export class RunService {
     registry: NodeTypeRegistry,
     opts: RunServiceOptions = {},
   ) {
-    this.graphs = opts.graphs ?? new CompiledGraphs(registry, ports.checkpointer, opts.env);
+    this.graphs = opts.graphs ?? new CompiledGraphs(registry, ports.checkpointer, opts.env, opts.store);
     this.owner = opts.owner ?? `engine-${randomUUID().slice(0, 8)}`;
     this.logError = opts.logError ?? ((message, err) => console.error(message, err));
     this.executor = new RunExecutor(ports, this.graphs, { ...opts, logError: this.logError });

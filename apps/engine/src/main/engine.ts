@@ -9,6 +9,7 @@ import { createStore, openDatabase } from '../store/index.js';
 import type { OpenDatabase, Store } from '../store/index.js';
 import { otlpExporterFromEnv } from '../telemetry/otlp-exporter.js';
 import type { SpanExporter } from '../telemetry/trace-spans.js';
+import { importBundledKnowledge } from '../knowledge/import-knowledge.js';
 import { importExamples, loadTemplates } from './import-examples.js';
 import { wireEngine } from './wire.js';
 
@@ -69,6 +70,11 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     const workflows = deps.workflows;
     const imported = opts.examplesDir === undefined ? [] : await importExamples(opts.examplesDir, workflows, registry);
     if (imported.length > 0) print(`Imported ${imported.length} example workflows: ${imported.join(', ')}`);
+    // The examples' knowledge bases (examples/knowledge/*), with the example workflows at first start.
+    if (imported.length > 0 && opts.examplesDir !== undefined) {
+      const bases = await importBundledKnowledge(join(opts.examplesDir, 'knowledge'), wired.knowledge);
+      if (bases.length > 0) print(`Imported example knowledge bases: ${bases.join(', ')}`);
+    }
     const recovered = await runs.recover();
     if (recovered.resumed.length + recovered.failed.length > 0) {
       print(`Recovered runs after a restart: ${recovered.resumed.length} resumed, ${recovered.failed.length} failed`);

@@ -1,4 +1,4 @@
-import type { Embeddings } from '@langchain/core/embeddings';
+import { Embeddings } from '@langchain/core/embeddings';
 import { OllamaEmbeddings } from '@langchain/ollama';
 import { OpenAIEmbeddings } from '@langchain/openai';
 import { FlowError } from '@flowcraft/schema';
@@ -64,4 +64,22 @@ export function createEmbeddings(
     configuration: { baseURL, fetch },
     maxRetries: 0,
   });
+}
+
+/** An embedder created on each call through the factory (credentials read fresh, as for runs). */
+export class FactoryEmbeddings extends Embeddings {
+  constructor(
+    private readonly factory: EmbeddingsFactory,
+    readonly spec: string,
+  ) {
+    super({});
+  }
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return (await this.factory(this.spec)).embedDocuments(texts);
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return (await this.factory(this.spec)).embedQuery(text);
+  }
 }

@@ -1,4 +1,5 @@
-import { MemorySaver } from '@langchain/langgraph';
+import { InMemoryStore, MemorySaver } from '@langchain/langgraph';
+import type { BaseStore } from '@langchain/langgraph';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import { ModelScript, WorkflowSettings } from '@flowcraft/schema';
@@ -7,7 +8,7 @@ import { compile } from '../compile/compile.js';
 import { executeRun } from '../execution/execute.js';
 import type { RunOutcome } from '../execution/execute.js';
 import { createRunServices } from '../execution/services.js';
-import type { FetchLike } from '@flowcraft/node-types';
+import type { FetchLike, KnowledgeRetriever } from '@flowcraft/node-types';
 import type { McpToolProvider } from '@flowcraft/node-types/tools';
 import type { ScriptedCall } from '@flowcraft/node-types/models';
 
@@ -35,10 +36,15 @@ export async function runDoc(
     threadId?: string;
     env?: Record<string, string | undefined>;
     mcp?: McpToolProvider;
+    /** Long-term store; default a new in-memory one (pass one store to several runs to share memories). */
+    store?: BaseStore;
+    /** Knowledge bases for `retrieve` nodes and tools (e.g. `MemoryKnowledge.from(...)`). */
+    knowledge?: KnowledgeRetriever;
   } = {},
 ): Promise<TestRun> {
   const registry = opts.registry ?? createBuiltinRegistry();
   const settings = WorkflowSettings.parse(doc.settings ?? {});
+  const store = opts.store ?? new InMemoryStore();
   const services = createRunServices({
     script: doc.script === undefined ? undefined : ModelScript.parse(doc.script),
     env: opts.env ?? {},
@@ -46,8 +52,11 @@ export async function runDoc(
     ...(settings.models ? { routing: settings.models } : {}),
     ...(settings.budget ? { budget: settings.budget } : {}),
     ...(opts.mcp ? { mcp: opts.mcp } : {}),
+    workflowId: doc.id ?? 'test',
+    memory: { store },
+    ...(opts.knowledge ? { knowledge: opts.knowledge } : {}),
   });
-  const compiled = compile(doc, registry, services, { checkpointer: new MemorySaver() });
+  const compiled = compile(doc, registry, services, { checkpointer: new MemorySaver(), store });
   const threadId = opts.threadId ?? 'thread-1';
   const events: TraceEventBody[] = [];
   const collect = (e: TraceEventBody) => {

@@ -3,6 +3,8 @@ import { agentNode } from './agent.js';
 import { endNode } from './end.js';
 import { humanNode } from './human.js';
 import { llmNode } from './llm.js';
+import { memoryNode } from './memory.js';
+import { retrieveNode } from './retrieve.js';
 import { parallelNode } from './parallel.js';
 import { reflectionNode } from './reflection.js';
 import { routerNode } from './router.js';
@@ -21,6 +23,8 @@ export const builtinNodeTypes = [
   toolNode,
   humanNode,
   transformNode,
+  memoryNode,
+  retrieveNode,
 ];
 
 /** A registry holding every built-in node type. */
@@ -35,7 +39,9 @@ export {
   endNode,
   humanNode,
   llmNode,
+  memoryNode,
   parallelNode,
+  retrieveNode,
   reflectionNode,
   routerNode,
   startNode,
