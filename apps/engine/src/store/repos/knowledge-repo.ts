@@ -78,8 +78,8 @@ export function createKnowledgeRepo(db: Database) {
       const rows = await db
         .select({
           base: knowledgeBases,
-          documentCount: sql<number>`(select count(*) from ${knowledgeDocuments} d where d.knowledge_base_id = ${knowledgeBases.id})`,
-          chunkCount: sql<number>`(select coalesce(sum(d.chunk_count), 0) from ${knowledgeDocuments} d where d.knowledge_base_id = ${knowledgeBases.id})`,
+          documentCount: sql<number>`(select count(*) from ${knowledgeDocuments} d where d.knowledge_base_id = knowledge_bases.id)`,
+          chunkCount: sql<number>`(select coalesce(sum(d.chunk_count), 0) from ${knowledgeDocuments} d where d.knowledge_base_id = knowledge_bases.id)`,
         })
         .from(knowledgeBases)
         .orderBy(asc(knowledgeBases.name), asc(knowledgeBases.id));
