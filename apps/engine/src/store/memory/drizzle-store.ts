@@ -58,6 +58,8 @@ const SEPARATOR = '.';
  */
 export class DrizzleStore extends BaseStore {
   private readonly fields: [string, string[]][];
+  /** The hot path: one prepared statement. */
+  private readonly getStatement;
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -66,6 +68,17 @@ export class DrizzleStore extends BaseStore {
   ) {
     super();
     this.fields = (options.index?.fields ?? ['$']).map((p) => [p, p === '$' ? [p] : tokenizePath(p)]);
+    this.getStatement = db
+      .select()
+      .from(memoryItems)
+      .where(
+        and(
+          eq(memoryItems.namespace, sql.placeholder('namespace')),
+          eq(memoryItems.key, sql.placeholder('key')),
+          live(),
+        ),
+      )
+      .prepare('flowcraft_memory_get');
   }
 
   async batch<Op extends Operation[]>(operations: Op): Promise<OperationResults<Op>> {
@@ -114,10 +127,7 @@ export class DrizzleStore extends BaseStore {
   }
 
   private async getOne(op: GetOperation): Promise<Item | null> {
-    const [row] = await this.db
-      .select()
-      .from(memoryItems)
-      .where(and(eq(memoryItems.namespace, joinNs(op.namespace)), eq(memoryItems.key, op.key), live()));
+    const [row] = await this.getStatement.execute({ namespace: joinNs(op.namespace), key: op.key });
     if (row === undefined) return null;
     if (row.ttlMinutes !== null && this.options.ttl?.refreshOnRead !== false) await this.refresh([row]);
     return toItem(row);
