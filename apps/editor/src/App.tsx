@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { EditorPage } from './pages/EditorPage.js';
+import { KnowledgePage } from './pages/KnowledgePage.js';
 import { useRoute } from './controllers/navigation.js';
 import { useUi } from './stores/app-stores.js';
 import { RecoveryPage } from './workflows/RecoveryPage.js';
@@ -20,6 +21,8 @@ export function App() {
     <>
       {route.page === 'editor' ? (
         <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+      ) : route.page === 'knowledge' ? (
+        <KnowledgePage selected={route.knowledgeBaseId} />
       ) : route.page === 'recover' ? (
         <RecoveryPage key={route.workflowId} workflowId={route.workflowId} />
       ) : (

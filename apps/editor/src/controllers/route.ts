@@ -3,9 +3,13 @@ export type Route =
   | { page: 'list' }
   | { page: 'editor'; workflowId: string; version: number | undefined }
   /** A stored document the canvas cannot show, opened as JSON to repair. */
-  | { page: 'recover'; workflowId: string };
+  | { page: 'recover'; workflowId: string }
+  /** Knowledge bases: the list, or one base (documents and a query box). */
+  | { page: 'knowledge'; knowledgeBaseId: string | undefined };
 
 export function parseRoute(hash: string): Route {
+  const k = /^#\/knowledge(?:\/([^/?]+))?/.exec(hash);
+  if (k) return { page: 'knowledge', knowledgeBaseId: k[1] ? decodeURIComponent(k[1]) : undefined };
   const r = /^#\/w\/([^/?]+)\/recover/.exec(hash);
   if (r?.[1]) return { page: 'recover', workflowId: decodeURIComponent(r[1]) };
   const m = /^#\/w\/([^/?]+)(?:\/v\/(\d+))?/.exec(hash);
@@ -15,6 +19,10 @@ export function parseRoute(hash: string): Route {
 
 export function routeHash(route: Route): string {
   if (route.page === 'list') return '#/';
+  if (route.page === 'knowledge')
+    return route.knowledgeBaseId === undefined
+      ? '#/knowledge'
+      : `#/knowledge/${encodeURIComponent(route.knowledgeBaseId)}`;
   if (route.page === 'recover') return `#/w/${encodeURIComponent(route.workflowId)}/recover`;
   return `#/w/${encodeURIComponent(route.workflowId)}${route.version !== undefined ? `/v/${route.version}` : ''}`;
 }
