@@ -52,10 +52,10 @@ describe('memory node', () => {
     await runNode(
       memoryNode,
       { operation: 'write', key: 'k', input: 'v' },
-      { userId: 'a.b@x.org', v: 2 },
+      { userId: 'a.b@x.org:1', v: 2 },
       { memory: m },
     );
-    expect((await m.store.get(['workflow', 'wf1', 'a%2Eb@x%2Eorg'], 'k'))?.value).toEqual({ value: 2 });
+    expect((await m.store.get(['workflow', 'wf1', 'a%2Eb@x%2Eorg%3A1'], 'k'))?.value).toEqual({ value: 2 });
   });
 
   it('searches and deletes', async () => {

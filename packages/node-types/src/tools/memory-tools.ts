@@ -45,10 +45,10 @@ export type StateBoundToolSpec = RememberToolSpec | RecallToolSpec | RetrieveToo
 
 const SHARED_SCOPE = '_shared';
 
-/** A namespace label from any text: `.` (the separator) and `%` are percent-encoded; empty → `_shared`. */
+/** A namespace label from any text: `.` (the separator), `:` (refused by LangGraph stores) and `%` are percent-encoded; empty → `_shared`. */
 export function namespaceLabel(text: string): string {
   const t = text.trim();
-  return t === '' ? SHARED_SCOPE : t.replace(/%/g, '%25').replace(/\./g, '%2E');
+  return t === '' ? SHARED_SCOPE : t.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/:/g, '%3A');
 }
 
 /** The namespace of a workflow's memories for one scope (e.g. one user): `['workflow', <id>, <scope>]`. */

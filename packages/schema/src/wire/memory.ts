@@ -11,9 +11,9 @@ export const MemoryItem = z.object({
 });
 export type MemoryItem = z.infer<typeof MemoryItem>;
 
-/** A namespace as the API takes it: labels joined by `.` (labels contain no `.`), e.g. `workflow.support.alice`. */
+/** A namespace as the API takes it: labels joined by `.` (labels contain no `.` and no `:`), e.g. `workflow.support.alice`. */
 export const MemoryNamespaceText = z
   .string()
   .min(1)
   .max(1000)
-  .regex(/^[^.]+(\.[^.]+)*$/, 'labels joined by "." (no empty label)');
+  .regex(/^[^.:]+(\.[^.:]+)*$/, 'labels joined by "." (no empty label, no ":")');
