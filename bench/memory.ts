@@ -15,7 +15,9 @@
 import { randomUUID } from 'node:crypto';
 // Installed in apps/engine (the root package does not list them).
 import { sql } from '../apps/engine/node_modules/drizzle-orm/index.js';
-import postgres from '../apps/engine/node_modules/postgres/src/index.js';
+// @ts-expect-error postgres.js ships its declarations in types/, not beside src/index.js
+import postgresJs from '../apps/engine/node_modules/postgres/src/index.js';
+import type postgresTypes from '../apps/engine/node_modules/postgres/types/index.js';
 import { DrizzleStore, createServerDatabase, openDatabase } from '../apps/engine/src/store/index.js';
 import type { Database, KnowledgeBaseRow, KnowledgeRepo } from '../apps/engine/src/store/index.js';
 import { createKnowledgeRepo } from '../apps/engine/src/store/repos/knowledge-repo.js';
@@ -27,6 +29,7 @@ const CHUNKS = Number(process.env.CHUNKS ?? 10_000);
 const DIMS = Number(process.env.DIMS ?? 384);
 const QUERIES = Number(process.env.QUERIES ?? 40);
 const K = Number(process.env.K ?? 10);
+const postgres: typeof postgresTypes = postgresJs;
 const SERVER = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const quantile = (xs: number[], q: number) => {
