@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { childLibrary, runDoc, type TestRun } from '@flowcraft/engine/testing';
+import { MemoryKnowledge, childLibrary, loadBundledKnowledge, runDoc, type TestRun } from '@flowcraft/engine/testing';
 import type { FetchLike } from '@flowcraft/node-types';
 import { WorkflowDocument } from '@flowcraft/schema';
 
@@ -23,14 +23,16 @@ const children = childLibrary(docs);
 
 /** Runs to the end, approving every human gate. */
 async function runToEnd(doc: WorkflowDocument): Promise<TestRun> {
-  let run = await runDoc(doc, {}, { fetch: fetchStub, threadId: `next-${doc.id}`, children });
+  // The knowledge-* examples read the bundled knowledge bases (examples/knowledge).
+  const knowledge = await MemoryKnowledge.from(await loadBundledKnowledge(`${dir}/knowledge`));
+  let run = await runDoc(doc, {}, { fetch: fetchStub, threadId: `next-${doc.id}`, knowledge, children });
   for (let i = 0; i < 10 && run.outcome.status === 'interrupted'; i++) run = await run.resume({ action: 'approve' });
   return run;
 }
 
 describe('checkpoint.saved.next equals the history next of the same checkpoint', () => {
-  it('covers all 16 examples', () => {
-    expect(files).toHaveLength(16);
+  it('covers all 18 examples', () => {
+    expect(files).toHaveLength(18);
   });
 
   it.each(files)('%s', async (file) => {

@@ -47,8 +47,8 @@ describe.runIf(RUN_BROWSER_TESTS)('every example reads clearly on the canvas', (
     return page;
   };
 
-  it('has the 16 examples', () => {
-    expect(examples.length).toBe(16);
+  it('has the 18 examples', () => {
+    expect(examples.length).toBe(18);
   });
 
   it.each(examples.map((d) => [d.id, d] as const))(

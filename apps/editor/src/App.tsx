@@ -1,6 +1,7 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { EditorPage } from './pages/EditorPage.js';
 import { LoginPage } from './pages/LoginPage.js';
+import { KnowledgePage } from './pages/KnowledgePage.js';
 import { useRoute } from './controllers/navigation.js';
 import { loadSession } from './controllers/session-controller.js';
 import { useSession, useUi } from './stores/app-stores.js';
@@ -41,6 +42,8 @@ export function App() {
         </Suspense>
       ) : route.page === 'editor' ? (
         <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+      ) : route.page === 'knowledge' ? (
+        <KnowledgePage selected={route.knowledgeBaseId} />
       ) : route.page === 'recover' ? (
         <RecoveryPage key={route.workflowId} workflowId={route.workflowId} />
       ) : (

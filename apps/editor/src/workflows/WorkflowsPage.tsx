@@ -106,6 +106,14 @@ export function WorkflowsPage() {
           <span className="logo" /> Flowcraft
         </div>
         <span className="spacer" />
+        <button
+          type="button"
+          className="btn ghost"
+          onClick={() => navigate({ page: 'knowledge', knowledgeBaseId: undefined })}
+          data-testid="open-knowledge"
+        >
+          Knowledge
+        </button>
         <UserMenu />
         <ThemeToggle />
       </header>

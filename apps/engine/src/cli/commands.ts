@@ -2,13 +2,16 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import { MemorySaver } from '@langchain/langgraph';
+import { InMemoryStore, MemorySaver } from '@langchain/langgraph';
 import { ModelScript, validateWorkflow } from '@flowcraft/schema';
 import type { TraceEventBody, WorkflowDocument } from '@flowcraft/schema';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { compile } from '../compile/compile.js';
 import { executeRun } from '../execution/execute.js';
 import { createRunServices } from '../execution/services.js';
+import { loadBundledKnowledge } from '../knowledge/import-knowledge.js';
+import { MemoryKnowledge } from '../knowledge/memory-knowledge.js';
+import { ScriptedEmbeddings } from '../models/scripted-embeddings.js';
 import { providerDefs } from '../models/providers.js';
 import type { CliArgs } from './args.js';
 import { formatEvent, formatProblem } from './format.js';
@@ -131,13 +134,18 @@ async function runWorkflow(
   const own = { children, workflowId: document.id };
   // A called workflow's scripted replies join the run's script (keyed by qualified node ids).
   if (children.size > 0 && !args.script) script = compile(document, registry, createRunServices({}), own).script;
+  // Offline: memories live for this process; knowledge bases bundled beside the file (`knowledge/*/`) are loaded.
+  const store = new InMemoryStore({ index: { dims: 256, embeddings: new ScriptedEmbeddings() } });
+  const bundles = await loadBundledKnowledge(join(dirname(args.file ?? '.'), 'knowledge'));
   const services = createRunServices({
     script,
     ...(document.settings.models ? { routing: document.settings.models } : {}),
     ...(document.settings.budget ? { budget: document.settings.budget } : {}),
     workflowId: document.id,
+    memory: { store },
+    ...(bundles.length > 0 ? { knowledge: await MemoryKnowledge.from(bundles) } : {}),
   });
-  const compiled = compile(document, registry, services, { checkpointer: new MemorySaver(), ...own });
+  const compiled = compile(document, registry, services, { checkpointer: new MemorySaver(), store, ...own });
   const labels = new Map(document.nodes.map((n) => [n.id, n.label ? `${n.label} [${n.id}]` : n.id]));
   const label = (id: string) => labels.get(id) ?? id;
   const threadId = args.thread ?? randomUUID();

@@ -1,4 +1,5 @@
 import { Annotation, Command, END, START, StateGraph } from '@langchain/langgraph';
+import type { BaseStore } from '@langchain/langgraph';
 import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
 import { InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
 import type { Channel, Problem } from '@flowcraft/schema';
@@ -33,6 +34,8 @@ export interface CompileOptions {
   /** The id this document is saved under, and the workflows calling it (to refuse A → B → A). */
   workflowId?: string;
   callers?: readonly string[];
+  /** LangGraph's long-term store (`getStore()` / `config.store` inside nodes); the engine passes its `DrizzleStore`. */
+  store?: BaseStore;
 }
 
 /** A compiled child and the node of the parent calling it. */
@@ -192,7 +195,7 @@ export function compile(
     }
   }
   const saver = opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined;
-  const compiled = graph.compile({ checkpointer: saver });
+  const compiled = graph.compile({ checkpointer: saver, ...(opts.store ? { store: opts.store } : {}) });
   saver?.bind(compiled);
   // The scripted model's replies for this workflow and every child (keyed by qualified node ids).
   const script = mergeScripts([qualifyScript(doc.script, path), ...[...children.values()].map((c) => c.script)]);

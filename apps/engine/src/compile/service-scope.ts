@@ -35,5 +35,11 @@ export function scopedServices(fallback: NodeServices): NodeServices {
     get expressionLimits() {
       return current().expressionLimits;
     },
+    get memory() {
+      return current().memory;
+    },
+    get knowledge() {
+      return current().knowledge;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { BudgetSettings, ModelRoutingSettingsInput, ModelScript, WorkflowDocument } from '@flowcraft/schema';
 import { sleep } from '@flowcraft/node-types';
-import type { FetchLike, NodeServices } from '@flowcraft/node-types';
+import type { FetchLike, KnowledgeRetriever, MemoryAccess, NodeServices } from '@flowcraft/node-types';
 import type { McpToolProvider } from '@flowcraft/node-types/tools';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseCallbackHandler } from '@langchain/core/callbacks/base';
@@ -41,7 +41,14 @@ export interface RunServicesOptions {
   mcp?: McpToolProvider;
   /** HTTP for provider clients (tests); default the global fetch. */
   modelFetch?: typeof globalThis.fetch;
+  /** The engine's long-term store; the run sees it under `['workflow', workflowId]`. */
+  memory?: MemoryStoreAccess;
+  /** The engine's knowledge bases. */
+  knowledge?: KnowledgeRetriever;
 }
+
+/** The engine's store as runs get it: the store plus its TTL put. */
+export type MemoryStoreAccess = Omit<MemoryAccess, 'workflowNamespace'>;
 
 /** Attach handlers to a model's own callbacks (kept through bindTools / withStructuredOutput). */
 function withHandlers(model: BaseChatModel, handlers: BaseCallbackHandler[]): BaseChatModel {
@@ -95,6 +102,8 @@ export function createRunServices(opts: RunServicesOptions = {}): RunServices {
     now: () => Date.now(),
     sleep,
     ...(opts.mcp ? { mcp: opts.mcp } : {}),
+    ...(opts.memory ? { memory: { ...opts.memory, workflowNamespace: ['workflow', opts.workflowId ?? '_'] } } : {}),
+    ...(opts.knowledge ? { knowledge: opts.knowledge } : {}),
   };
 }
 
@@ -106,6 +115,8 @@ export interface EngineServiceDeps {
   mcp?: McpToolProvider;
   ledger?: UsageLedger;
   modelFetch?: typeof globalThis.fetch;
+  memory?: MemoryStoreAccess;
+  knowledge?: KnowledgeRetriever;
 }
 
 /**
@@ -125,5 +136,7 @@ export function runServicesFactory(deps: EngineServiceDeps): (document: Workflow
       ...(deps.mcp ? { mcp: deps.mcp } : {}),
       ...(deps.ledger ? { ledger: deps.ledger } : {}),
       ...(deps.modelFetch ? { modelFetch: deps.modelFetch } : {}),
+      ...(deps.memory ? { memory: deps.memory } : {}),
+      ...(deps.knowledge ? { knowledge: deps.knowledge } : {}),
     });
 }

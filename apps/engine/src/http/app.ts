@@ -23,7 +23,9 @@ import { registerDebugRoutes } from './routes/debug.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerKnowledgeRoutes } from './routes/knowledge.js';
 import { registerMcpRoutes } from './routes/mcp.js';
+import { registerMemoryRoutes } from './routes/memory.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerSecretRoutes } from './routes/secrets.js';
 import { registerUsageRoutes } from './routes/usage.js';
@@ -214,6 +216,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   registerSecretRoutes(app, deps);
   registerMcpRoutes(app, deps);
   registerUsageRoutes(app, deps);
+  registerMemoryRoutes(app, deps);
+  registerKnowledgeRoutes(app, deps);
   registerDebugRoutes(app, deps);
   registerAuthRoutes(app, deps, {
     mode: authMode,

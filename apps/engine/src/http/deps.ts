@@ -4,6 +4,16 @@ import type { AuthMode } from '@flowcraft/schema';
 import type { AccessService } from '../access/access-service.js';
 import type { RateLimits } from './auth/access-control.js';
 import type { HttpMetrics } from './auth/observe.js';
+import type {
+  AddDocumentBody,
+  AddDocumentResult,
+  CreateKnowledgeBaseBody,
+  KnowledgeBase,
+  KnowledgeDocument,
+  KnowledgeQueryBody,
+  KnowledgeQueryResult,
+  MemoryItem,
+} from '@flowcraft/schema';
 import type { JsonLimits } from './guard/json-limits.js';
 import type { Page, PageQuery } from './schemas/common.js';
 import type { ListRunsQuery, ResumeRunBody, Run, RunHandle, StartRunBody } from './schemas/run.js';
@@ -77,6 +87,10 @@ export interface HttpDeps {
   eventLog?: EventLog;
   /** Thread records (create, look up, search, metadata) for the Agent Server API; absent → it is off. */
   threadRecords?: ThreadRecords;
+  /** Long-term memory (inspect and erase); absent → `/v1/memory` answers 404. */
+  memory?: MemoryService;
+  /** Knowledge bases; absent → `/v1/knowledge` answers 404. */
+  knowledge?: KnowledgeService;
 }
 
 /** A thread as a record: its id, the workflow it was bound to (if any) and its metadata. */
@@ -106,6 +120,47 @@ export interface ThreadRecords {
 export interface MetricsSource extends HttpMetrics {
   readonly contentType: string;
   metrics(): Promise<string>;
+}
+
+/** Long-term memory as the API sees it: namespaces are label lists. */
+export interface MemoryService {
+  listNamespaces(opts: { prefix?: string[]; maxDepth?: number; limit: number }): Promise<string[][]>;
+  /** Items in the namespace and below, newest first (or by similarity to `query`). */
+  list(namespace: string[], opts: { limit: number; offset: number; query?: string }): Promise<MemoryItem[]>;
+  get(namespace: string[], key: string): Promise<MemoryItem | undefined>;
+  /** `false` when there was no such item. */
+  delete(namespace: string[], key: string): Promise<boolean>;
+  /** Deletes everything in the namespace and below (a user's right to erasure); returns how many. */
+  erase(prefix: string[]): Promise<number>;
+}
+
+/** Knowledge bases: documents in, chunks with citations out. Errors: `not_found`, `conflict`, `invalid_input`, `model_error`. */
+export interface KnowledgeService {
+  list(): Promise<KnowledgeBase[]>;
+  create(body: CreateKnowledgeBaseBody): Promise<KnowledgeBase>;
+  get(id: string): Promise<{ base: KnowledgeBase; documents: KnowledgeDocument[] } | undefined>;
+  delete(id: string): Promise<boolean>;
+  addDocument(kbId: string, body: AddDocumentBody): Promise<AddDocumentResult>;
+  getDocument(
+    kbId: string,
+    docId: string,
+  ): Promise<
+    | {
+        document: KnowledgeDocument;
+        chunks: {
+          idx: number;
+          content: string;
+          startOffset: number;
+          endOffset: number;
+          lineFrom: number;
+          lineTo: number;
+        }[];
+      }
+    | undefined
+  >;
+  deleteDocument(kbId: string, docId: string): Promise<boolean>;
+  query(kbId: string, body: KnowledgeQueryBody): Promise<KnowledgeQueryResult>;
+  reindex(kbId: string): Promise<{ documents: number; chunks: number }>;
 }
 
 /** Named secrets; values go in and never come out of the API. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph';
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import type { WorkflowDocument } from '@flowcraft/schema';
 import { compile } from '../compile/compile.js';
@@ -33,6 +33,8 @@ export class CompiledGraphs {
     private readonly checkpointer: BaseCheckpointSaver,
     env?: Record<string, string | undefined>,
     private readonly lookup?: VersionLookup,
+    /** Long-term store handed to every compiled graph (custom node types reach it via LangGraph's `getStore()`). */
+    private readonly store?: BaseStore,
   ) {
     this.fallback = scopedServices(createRunServices({ env }));
   }
@@ -53,6 +55,7 @@ export class CompiledGraphs {
       checkpointer: this.checkpointer,
       children,
       workflowId,
+      ...(this.store ? { store: this.store } : {}),
     });
     this.compilations += 1;
     this.cache.set(key, compiled);

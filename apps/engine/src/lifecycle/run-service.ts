@@ -1,3 +1,4 @@
+import type { BaseStore } from '@langchain/langgraph';
 import { randomUUID } from 'node:crypto';
 import { FlowError, isFinishedStatus } from '@flowcraft/schema';
 import type { Breakpoints, TraceEvent, WorkflowDocument } from '@flowcraft/schema';
@@ -28,6 +29,8 @@ export interface RunServiceOptions {
   services?: (document: WorkflowDocument) => RunServices | Promise<RunServices>;
   /** The compiled-graph cache to share (with the time-travel service); default a new one. */
   graphs?: CompiledGraphs;
+  /** Long-term store passed to compiled graphs (ignored with `graphs`). */
+  store?: BaseStore;
   /** This worker's id in `runs.owner` / `runs.worker`. Default a random id. */
   owner?: string;
   /** Seconds a claim holds without a heartbeat (durable mode). Default 30. */
@@ -57,7 +60,8 @@ export class RunService {
     opts: RunServiceOptions = {},
   ) {
     this.graphs =
-      opts.graphs ?? new CompiledGraphs(registry, ports.checkpointer, opts.env, (id, v) => ports.getVersion(id, v));
+      opts.graphs ??
+      new CompiledGraphs(registry, ports.checkpointer, opts.env, (id, v) => ports.getVersion(id, v), opts.store);
     this.owner = opts.owner ?? `engine-${randomUUID().slice(0, 8)}`;
     this.leaseSeconds = opts.leaseSeconds ?? LEASE_SECONDS;
     this.logError = opts.logError ?? ((message, err) => console.error(message, err));

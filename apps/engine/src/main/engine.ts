@@ -14,6 +14,7 @@ import { createStore, openDatabase } from '../store/index.js';
 import type { OpenDatabase, Store } from '../store/index.js';
 import { otlpExporterFromEnv } from '../telemetry/otlp-exporter.js';
 import type { SpanExporter } from '../telemetry/trace-spans.js';
+import { importBundledKnowledge } from '../knowledge/import-knowledge.js';
 import { importExamples, loadTemplates } from './import-examples.js';
 import { wireEngine } from './wire.js';
 import { SharedRateLimits } from '../access/rate-limits.js';
@@ -120,6 +121,11 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     const imported =
       opts.examplesDir === undefined || !serves ? [] : await importExamples(opts.examplesDir, deps.workflows, registry);
     if (imported.length > 0) print(`Imported ${imported.length} example workflows: ${imported.join(', ')}`);
+    // The examples' knowledge bases (examples/knowledge/*), with the example workflows at first start.
+    if (imported.length > 0 && opts.examplesDir !== undefined) {
+      const bases = await importBundledKnowledge(join(opts.examplesDir, 'knowledge'), wired.knowledge);
+      if (bases.length > 0) print(`Imported example knowledge bases: ${bases.join(', ')}`);
+    }
 
     let worker: RunWorker | undefined;
     if (executes) {

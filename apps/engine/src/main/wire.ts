@@ -19,7 +19,11 @@ import { listModels } from '../models/list-models.js';
 import { providerDefs } from '../models/providers.js';
 import { StoreEventLog } from '../realtime/store-event-log.js';
 import { createSecretStore } from '../secrets/create.js';
+import { DrizzleStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
+import { KnowledgeService } from '../knowledge/knowledge-service.js';
+import { createMemoryService } from '../memory/memory-service.js';
+import { FactoryEmbeddings, createEmbeddingsFactory } from '../models/embeddings.js';
 import { TraceSpans, type SpanExporter } from '../telemetry/trace-spans.js';
 import { StoreDebugService } from '../time-travel/debug-service.js';
 import { StoreThreadRecords } from '../time-travel/thread-records.js';
@@ -68,6 +72,8 @@ export interface WireOptions {
 
 export interface Wired {
   deps: HttpDeps;
+  /** Knowledge bases (the examples' bundled base is imported through it). */
+  knowledge: KnowledgeService;
   runs: RunService;
   eventLog: StoreEventLog;
   metrics: EngineMetrics;
@@ -120,19 +126,46 @@ export function wireEngine(opts: WireOptions): Wired {
   if (toolFetch) closers.push(() => toolFetch.close());
   const mcp = opts.mcpServers && opts.mcpServers.length > 0 ? new McpManager(opts.mcpServers) : undefined;
   if (mcp) closers.push(() => mcp.close());
-  const services =
-    opts.services ??
-    runServicesFactory({
-      env,
-      ...(secrets ? { secrets } : {}),
-      ...(toolFetch ? { fetch: toolFetch.fetch } : {}),
-      ...(mcp ? { mcp } : {}),
-      ledger: {
-        runUsage: (threadId) => store.usage.runUsage(threadId),
-        workflowCostToday: (workflowId, excludeRunId) =>
-          store.usage.workflowCostSince(workflowId, excludeRunId === undefined ? {} : { excludeRunId }),
-      },
-    });
+  // Long-term memory (LangGraph store) and knowledge bases, on the same database; embedders through the
+  // model providers (FLOWCRAFT_MEMORY_EMBEDDINGS, default the offline `scripted:embed`; `none` = no semantic search).
+  const embeddings = createEmbeddingsFactory(env, secrets);
+  const memorySpec = env.FLOWCRAFT_MEMORY_EMBEDDINGS?.trim() || 'scripted:embed';
+  const memoryStore = new DrizzleStore(store.db, {
+    ...(memorySpec === 'none' ? {} : { index: { embeddings: new FactoryEmbeddings(embeddings, memorySpec) } }),
+    ttl: { sweepIntervalMinutes: 5 },
+  });
+  memoryStore.start();
+  closers.push(async () => memoryStore.stop());
+  const memory = {
+    store: memoryStore,
+    putWithTtl: (ns: string[], key: string, value: Record<string, unknown>, ttl: number) =>
+      memoryStore.putWithTtl(ns, key, value, ttl),
+  };
+  const knowledge = new KnowledgeService(store.knowledge, embeddings);
+  const custom = opts.services;
+  const retriever = knowledge.retriever();
+  const services: (document: WorkflowDocument) => Promise<RunServices> = custom
+    ? async (document) => {
+        const s = await custom(document);
+        return {
+          ...s,
+          memory: s.memory ?? { ...memory, workflowNamespace: ['workflow', document.id] },
+          knowledge: s.knowledge ?? retriever,
+        };
+      }
+    : runServicesFactory({
+        memory,
+        knowledge: retriever,
+        env,
+        ...(secrets ? { secrets } : {}),
+        ...(toolFetch ? { fetch: toolFetch.fetch } : {}),
+        ...(mcp ? { mcp } : {}),
+        ledger: {
+          runUsage: (threadId) => store.usage.runUsage(threadId),
+          workflowCostToday: (workflowId, excludeRunId) =>
+            store.usage.workflowCostSince(workflowId, excludeRunId === undefined ? {} : { excludeRunId }),
+        },
+      });
   const exporter = opts.spanExporter;
   const spans = exporter
     ? new TraceSpans(exporter, (err) =>
@@ -181,6 +214,7 @@ export function wireEngine(opts: WireOptions): Wired {
   };
   const runs = new RunService(ports, registry, {
     env,
+    store: memoryStore,
     publish,
     services,
     ...(opts.streamTokens === undefined ? {} : { streamTokens: opts.streamTokens }),
@@ -234,6 +268,8 @@ export function wireEngine(opts: WireOptions): Wired {
       : {}),
     eventLog,
     threadRecords: new StoreThreadRecords(store),
+    memory: createMemoryService(memoryStore),
+    knowledge,
     health: async () => {
       await store.workflows.list({ limit: 1 });
       return { database: true };
@@ -253,6 +289,7 @@ export function wireEngine(opts: WireOptions): Wired {
   };
   return {
     deps,
+    knowledge,
     runs,
     eventLog,
     metrics,

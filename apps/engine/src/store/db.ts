@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import type { PGliteOptions } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -43,7 +45,12 @@ const MIGRATION_LOCK_KEY = 7_245_001;
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
   if (options.url !== undefined) return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery);
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-  return openPglite(options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir));
+  return openPglite(new PGlite(pgliteOptions(options.dataDir === undefined ? {} : { dataDir: options.dataDir })));
+}
+
+/** PGlite options with the extensions the store uses (pgvector, created on first use by `enableVector`). */
+export function pgliteOptions(options: PGliteOptions = {}): PGliteOptions {
+  return { ...options, extensions: { ...options.extensions, vector } };
 }
 
 /** Wraps an existing PGlite client (closed by `close()`), applying the migrations. */

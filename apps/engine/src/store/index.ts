@@ -8,6 +8,7 @@ import { createSecretsRepo } from './repos/secrets-repo.js';
 import { createUsageRepo } from './repos/usage-repo.js';
 import { createThreadsRepo } from './repos/threads-repo.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
+import { createKnowledgeRepo } from './repos/knowledge-repo.js';
 
 export { openDatabase, MIGRATIONS_FOLDER } from './db.js';
 export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
@@ -16,6 +17,15 @@ export type { NativeSql, SqlRow } from './native-sql.js';
 export { DEFAULT_LEASE_SECONDS } from './repos/runs-repo.js';
 export type { ServerDatabase } from './server-database.js';
 export { DrizzleSaver } from './checkpointer/drizzle-saver.js';
+export { DrizzleStore } from './memory/drizzle-store.js';
+export type { DrizzleStoreOptions, MemoryIndexConfig, MemoryTtlConfig } from './memory/drizzle-store.js';
+export type {
+  KnowledgeRepo,
+  KnowledgeBaseRow,
+  KnowledgeDocumentRow,
+  KnowledgeSearchMode,
+  ScoredChunk,
+} from './repos/knowledge-repo.js';
 export { ACTIVE_RUN_STATUSES } from './schema/index.js';
 export type { RunCommand } from './schema/index.js';
 export type { RunStatus } from './schema/index.js';
@@ -56,6 +66,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     usage: createUsageRepo(db),
     access: createAccessRepo(db),
     checkpointer: new DrizzleSaver(db),
+    knowledge: createKnowledgeRepo(db),
   };
 }
 

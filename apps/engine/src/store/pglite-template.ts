@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { MIGRATIONS_FOLDER, openPglite } from './db.js';
+import { MIGRATIONS_FOLDER, openPglite, pgliteOptions } from './db.js';
 import type { OpenDatabase } from './db.js';
 
 /**
@@ -45,12 +45,12 @@ export async function openPgliteFromTemplate(): Promise<OpenDatabase> {
   const template = readTemplate(path);
   if (template !== undefined) {
     try {
-      return await openPglite(new PGlite({ loadDataDir: template }));
+      return await openPglite(new PGlite(pgliteOptions({ loadDataDir: template })));
     } catch {
       // A corrupt or incompatible dump: fall through and rebuild it.
     }
   }
-  const client = new PGlite();
+  const client = new PGlite(pgliteOptions());
   const open = await openPglite(client);
   const dump = await client.dumpDataDir('none');
   const tmp = `${path}.${process.pid}.tmp`;

@@ -1,4 +1,5 @@
-import { MemorySaver } from '@langchain/langgraph';
+import { InMemoryStore, MemorySaver } from '@langchain/langgraph';
+import type { BaseStore } from '@langchain/langgraph';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import { ModelScript, WorkflowSettings } from '@flowcraft/schema';
@@ -9,7 +10,7 @@ import type { ChildLibrary, ChildWorkflow } from '../compile/subworkflows.js';
 import { executeRun } from '../execution/execute.js';
 import type { RunOutcome } from '../execution/execute.js';
 import { createRunServices } from '../execution/services.js';
-import type { FetchLike } from '@flowcraft/node-types';
+import type { FetchLike, KnowledgeRetriever } from '@flowcraft/node-types';
 import type { McpToolProvider } from '@flowcraft/node-types/tools';
 import type { ScriptedCall } from '@flowcraft/node-types/models';
 
@@ -39,6 +40,10 @@ export async function runDoc(
     mcp?: McpToolProvider;
     /** Workflows the document calls (`subworkflow` nodes), e.g. `childLibrary(examples)`. */
     children?: ChildLibrary;
+    /** Long-term store; default a new in-memory one (pass one store to several runs to share memories). */
+    store?: BaseStore;
+    /** Knowledge bases for `retrieve` nodes and tools (e.g. `MemoryKnowledge.from(...)`). */
+    knowledge?: KnowledgeRetriever;
   } = {},
 ): Promise<TestRun> {
   const registry = opts.registry ?? createBuiltinRegistry();
@@ -48,6 +53,7 @@ export async function runDoc(
   const script = opts.children
     ? compile(doc, registry, createRunServices({ env: {} }), { children: opts.children, workflowId: doc.id }).script
     : own;
+  const store = opts.store ?? new InMemoryStore();
   const services = createRunServices({
     script,
     env: opts.env ?? {},
@@ -55,9 +61,13 @@ export async function runDoc(
     ...(settings.models ? { routing: settings.models } : {}),
     ...(settings.budget ? { budget: settings.budget } : {}),
     ...(opts.mcp ? { mcp: opts.mcp } : {}),
+    workflowId: doc.id ?? 'test',
+    memory: { store },
+    ...(opts.knowledge ? { knowledge: opts.knowledge } : {}),
   });
   const compiled = compile(doc, registry, services, {
     checkpointer: new MemorySaver(),
+    store,
     ...(opts.children ? { children: opts.children, workflowId: doc.id } : {}),
   });
   const threadId = opts.threadId ?? 'thread-1';

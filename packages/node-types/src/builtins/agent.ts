@@ -9,7 +9,9 @@ import {
   AgentToolSpec,
   codeArgsSchema,
   invokeToolSafely,
+  isStateBoundToolSpec,
   resolveAgentTools,
+  stateBoundTool,
   type McpToolProvider,
 } from '../tools/index.js';
 import type { StructuredToolInterface } from '@langchain/core/tools';
@@ -19,7 +21,7 @@ export const agentConfig = z.object({
   model: modelField,
   system: z.string().default('You are a helpful assistant. Use the tools when they help.'),
   prompt: z.string().default('{{ state.input }}'),
-  /** Built-in tools (calculator, http, code) and tools of the engine's MCP servers (`{ kind: 'mcp', server, tool }`). */
+  /** Built-in tools (calculator, http, code), memory (remember, recall), knowledge (retrieve) and MCP tools (`{ kind: 'mcp', server, tool }`). */
   tools: z.array(AgentToolSpec).default([]),
   maxIterations: z.number().int().min(1).max(50).default(8),
   /** At the iteration limit: fail the node, or return the last reply. */
@@ -89,6 +91,25 @@ export const agentNode = defineNodeType({
       return p;
     };
     const at = fieldContext(node, services);
+    // remember / recall / retrieve: namespaced by the state (e.g. the user id), built per iteration.
+    const boundTools = async (state: Record<string, unknown>, signal: AbortSignal) => {
+      const scopes = new Map<number, string>();
+      const out: StructuredToolInterface[] = [];
+      for (const [i, t] of config.tools.entries()) {
+        if (!isStateBoundToolSpec(t)) continue;
+        if (t.kind !== 'retrieve') scopes.set(i, await render(t.scope, state, at(`tools.${i}.scope`)));
+        out.push(
+          stateBoundTool(t, i, {
+            nodeId: node.id,
+            scopes,
+            signal,
+            ...(services.memory ? { memory: services.memory } : {}),
+            ...(services.knowledge ? { knowledge: services.knowledge } : {}),
+          }),
+        );
+      }
+      return out;
+    };
     const conversation = privateChannel('conversation');
     const iterations = privateChannel('iterations');
     return {
@@ -105,7 +126,8 @@ export const agentNode = defineNodeType({
           if (config.history) messages.push(...messagesOf(state[config.history]));
           messages.push(new HumanMessage(await render(config.prompt, state, at('prompt'))));
         }
-        const tools = config.tools.length > 0 ? await toolsFor(ctx.signal) : [];
+        const plainTools = config.tools.some((t) => !isStateBoundToolSpec(t)) ? await toolsFor(ctx.signal) : [];
+        const tools = [...plainTools, ...(await boundTools(state, ctx.signal))];
         const byName = new Map(tools.map((t) => [t.name, t]));
         const base = services.models.chat(spec, { nodeId: node.id });
         let reply: AIMessage;

@@ -3,6 +3,8 @@ import { agentNode } from './agent.js';
 import { endNode } from './end.js';
 import { humanNode } from './human.js';
 import { llmNode } from './llm.js';
+import { memoryNode } from './memory.js';
+import { retrieveNode } from './retrieve.js';
 import { parallelNode } from './parallel.js';
 import { reflectionNode } from './reflection.js';
 import { routerNode } from './router.js';
@@ -23,6 +25,8 @@ export const builtinNodeTypes = [
   humanNode,
   transformNode,
   subworkflowNode,
+  memoryNode,
+  retrieveNode,
 ];
 
 /** A registry holding every built-in node type. */
@@ -37,7 +41,9 @@ export {
   endNode,
   humanNode,
   llmNode,
+  memoryNode,
   parallelNode,
+  retrieveNode,
   reflectionNode,
   routerNode,
   startNode,

@@ -9,13 +9,15 @@ import type { ScriptedCall } from '../models/index.js';
 import type { NodeType } from '../sdk/define-node-type.js';
 import type { ExpressionLimitsInput } from '../sdk/expression-limits.js';
 import type { FlowState, NodeResult } from '../sdk/node-runtime.js';
-import type { FetchLike, McpToolProvider, NodeServices } from '../sdk/services.js';
+import type { FetchLike, KnowledgeRetriever, McpToolProvider, MemoryAccess, NodeServices } from '../sdk/services.js';
 
 export interface NodeTestOptions {
   id?: string;
   script?: z.input<typeof ModelScript>;
   fetch?: FetchLike;
   mcp?: McpToolProvider;
+  memory?: MemoryAccess;
+  knowledge?: KnowledgeRetriever;
   expressionLimits?: ExpressionLimitsInput;
   /** What `ctx.interrupt` returns (the resume value); undefined = the node must not interrupt. */
   resume?: unknown;
@@ -57,6 +59,8 @@ export async function runNode<S extends z.ZodObject>(
     now: () => 0,
     sleep: async () => {},
     ...(opts.mcp ? { mcp: opts.mcp } : {}),
+    ...(opts.memory ? { memory: opts.memory } : {}),
+    ...(opts.knowledge ? { knowledge: opts.knowledge } : {}),
     ...(opts.expressionLimits ? { expressionLimits: opts.expressionLimits } : {}),
   };
   const id = opts.id ?? type.type;

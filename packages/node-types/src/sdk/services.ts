@@ -1,5 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { StructuredToolInterface } from '@langchain/core/tools';
+import type { BaseStore } from '@langchain/langgraph';
+import type { RetrievedChunk } from '@flowcraft/schema';
 import type { ExpressionLimitsInput } from './expression-limits.js';
 
 export interface ModelRequest {
@@ -45,6 +47,33 @@ export interface McpToolProvider {
   callTool(spec: McpToolRef, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpToolResult>;
 }
 
+/**
+ * Long-term memory (injected as `services.memory`): LangGraph's store on the engine's database, and the
+ * namespace root of the current workflow (`['workflow', <id>]`). Nodes put their items below that root.
+ */
+export interface MemoryAccess {
+  store: BaseStore;
+  workflowNamespace: string[];
+  /** `put` with a time to live in minutes, where the store has TTLs (the engine's does). */
+  putWithTtl?: (namespace: string[], key: string, value: Record<string, unknown>, ttlMinutes: number) => Promise<void>;
+}
+
+export interface RetrieveRequest {
+  knowledgeBase: string;
+  query: string;
+  topK: number;
+  threshold?: number;
+  filter?: Record<string, unknown>;
+}
+
+/**
+ * Retrieval over the engine's knowledge bases (injected as `services.knowledge`). Throws FlowError
+ * `not_found` for an unknown knowledge base.
+ */
+export interface KnowledgeRetriever {
+  retrieve(request: RetrieveRequest, signal?: AbortSignal): Promise<RetrievedChunk[]>;
+}
+
 /** Every I/O a node type may perform comes through these services. */
 export interface NodeServices {
   models: ModelFactory;
@@ -56,4 +85,8 @@ export interface NodeServices {
   mcp?: McpToolProvider;
   /** Budget of every template and expression evaluation; unset fields use `resolveExpressionLimits()`. */
   expressionLimits?: ExpressionLimitsInput;
+  /** Long-term memory; absent when the engine has no store (memory nodes and tools then fail with `tool_error`). */
+  memory?: MemoryAccess;
+  /** Knowledge bases; absent when the engine has none wired. */
+  knowledge?: KnowledgeRetriever;
 }

@@ -5,6 +5,7 @@ import type { FetchLike } from '../sdk/services.js';
 import { toLangChainTool } from './langchain-tool.js';
 import { McpToolSpec, mcpToolName, type McpToolProvider } from './mcp-tool-spec.js';
 import { CalculatorToolSpec, CodeToolSpec, HttpToolSpec } from './tool-spec.js';
+import { RecallToolSpec, RememberToolSpec, RetrieveToolSpec, isStateBoundToolSpec } from './memory-tools.js';
 
 /** Every tool an agent may use: the built-in kinds plus tools of the engine's MCP servers. */
 export const AgentToolSpec = z.discriminatedUnion('kind', [
@@ -12,6 +13,9 @@ export const AgentToolSpec = z.discriminatedUnion('kind', [
   HttpToolSpec,
   CodeToolSpec,
   McpToolSpec,
+  RememberToolSpec,
+  RecallToolSpec,
+  RetrieveToolSpec,
 ]);
 export type AgentToolSpec = z.infer<typeof AgentToolSpec>;
 
@@ -44,8 +48,11 @@ export async function resolveAgentTools(
       throw new FlowError('invalid_input', `Two tools are named "${name}"; tool names must be unique`);
     seen.add(name);
   }
+  // remember / recall / retrieve depend on the run's state: the agent builds them per iteration (`stateBoundTool`).
+  const plain = specs.filter((s) => !isStateBoundToolSpec(s));
   return Promise.all(
-    specs.map(async (spec) => {
+    plain.map(async (spec) => {
+      if (isStateBoundToolSpec(spec)) throw new FlowError('internal', 'unreachable');
       if (spec.kind !== 'mcp') return toLangChainTool(spec, { fetch: deps.fetch });
       if (!deps.mcp) {
         throw new FlowError(

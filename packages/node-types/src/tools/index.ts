@@ -55,3 +55,17 @@ export { systemResolver } from './system-resolver.js';
 export { McpServerName, McpToolSpec, mcpToolName } from './mcp-tool-spec.js';
 export type { McpToolDescription, McpToolProvider, McpToolResult, McpToolSpecInput } from './mcp-tool-spec.js';
 export { AgentToolSpec, agentToolName, resolveAgentTools, type AgentToolDeps } from './agent-tools.js';
+export {
+  RememberToolSpec,
+  RecallToolSpec,
+  RetrieveToolSpec,
+  chunksAsText,
+  isStateBoundToolSpec,
+  memoryNamespace,
+  memoryText,
+  namespaceLabel,
+  requireKnowledge,
+  requireMemory,
+  stateBoundTool,
+  type StateBoundToolSpec,
+} from './memory-tools.js';

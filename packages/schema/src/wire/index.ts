@@ -5,3 +5,5 @@ export * from './thread.js';
 export * from './workflow-record.js';
 export * from './queue.js';
 export * from './access.js';
+export * from './knowledge.js';
+export * from './memory.js';

@@ -78,6 +78,21 @@ const EXPECTED_OPERATIONS = [
   'post /v1/api-keys',
   'delete /v1/api-keys/{keyId}',
   'get /v1/audit',
+  'get /v1/queue',
+  'get /v1/memory/namespaces',
+  'get /v1/memory/items',
+  'delete /v1/memory/items',
+  'get /v1/memory/item',
+  'delete /v1/memory/item',
+  'get /v1/knowledge',
+  'post /v1/knowledge',
+  'get /v1/knowledge/{kbId}',
+  'delete /v1/knowledge/{kbId}',
+  'post /v1/knowledge/{kbId}/documents',
+  'get /v1/knowledge/{kbId}/documents/{docId}',
+  'delete /v1/knowledge/{kbId}/documents/{docId}',
+  'post /v1/knowledge/{kbId}/query',
+  'post /v1/knowledge/{kbId}/reindex',
 ];
 
 interface LintProblem {

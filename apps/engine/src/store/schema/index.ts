@@ -6,3 +6,5 @@ export * from './checkpoints.js';
 export * from './secrets.js';
 export * from './workers.js';
 export * from './access.js';
+export * from './memory.js';
+export * from './knowledge.js';
