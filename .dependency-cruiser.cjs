@@ -57,13 +57,13 @@ module.exports = {
       to: { path: '^apps/editor' },
     },
     // Engine layers (production code; tests may reach up to wire what they test), bottom to top: store | config | models | secrets | mcp → compile → execution →
-    // lifecycle → time-travel | workflows → http | realtime (adapters, through http/deps.ts) → server → main.
+    // lifecycle → time-travel | workflows | evaluations → http | realtime (adapters, through http/deps.ts) → server → main.
     {
       name: 'engine-store-is-the-floor',
       severity: 'error',
       from: { path: '^apps/engine/src/store/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|http|realtime|server|main|cli|telemetry)/',
+        path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|evaluations|http|realtime|server|main|cli|telemetry)/',
       },
     },
     {
@@ -71,19 +71,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/engine/src/compile/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(store|execution|lifecycle|time-travel|workflows|http|realtime|server|main|cli|telemetry)/',
+        path: '^apps/engine/src/(store|execution|lifecycle|time-travel|workflows|evaluations|http|realtime|server|main|cli|telemetry)/',
       },
     },
     {
       name: 'engine-execution-below-lifecycle',
       severity: 'error',
       from: { path: '^apps/engine/src/execution/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^apps/engine/src/(store|lifecycle|time-travel|workflows|http|realtime|server|main|cli)/' },
+      to: {
+        path: '^apps/engine/src/(store|lifecycle|time-travel|workflows|evaluations|http|realtime|server|main|cli)/',
+      },
     },
     {
       name: 'engine-lifecycle-below-adapters',
       severity: 'error',
-      from: { path: '^apps/engine/src/(lifecycle|time-travel|workflows)/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^apps/engine/src/(lifecycle|time-travel|workflows|evaluations)/', pathNot: '\\.test\\.ts$' },
       to: {
         path: '^apps/engine/src/(realtime|server|main|cli|http)/',
         // Until the wire types live in packages/schema: the HTTP seam's types only.
@@ -94,14 +96,14 @@ module.exports = {
       name: 'engine-lifecycle-below-time-travel',
       severity: 'error',
       from: { path: '^apps/engine/src/lifecycle/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^apps/engine/src/(time-travel|workflows)/' },
+      to: { path: '^apps/engine/src/(time-travel|workflows|evaluations)/' },
     },
     {
       name: 'engine-adapters-use-the-seam',
       severity: 'error',
       comment: 'HTTP and Socket.IO reach runs, threads and workflows only through http/deps.ts (wired in main/).',
       from: { path: '^apps/engine/src/(http|realtime)/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^apps/engine/src/(lifecycle|time-travel|workflows|execution|compile|main|server)/' },
+      to: { path: '^apps/engine/src/(lifecycle|time-travel|workflows|evaluations|execution|compile|main|server)/' },
     },
     {
       name: 'engine-only-main-wires',

@@ -291,3 +291,20 @@ describe('evaluateCase', () => {
     expect(v).toMatchObject({ pass: false, score: 0, reason: 'run failed [model_error]: boom' });
   });
 });
+
+describe('value checks on values as runs produce them', () => {
+  it('equals ignores prototypes (null-prototype objects from a run equal plain JSON)', async () => {
+    const decision = Object.assign(Object.create(null), { action: 'approve' });
+    const r = await verdict(
+      { type: 'equals', path: 'decision', value: { action: 'approve' } },
+      { ...subject, output: { decision } },
+    );
+    expect(r.pass, r.reason).toBe(true);
+  });
+
+  it('regex takes RE2 inline flags and the flags field', async () => {
+    expect((await verdict({ type: 'regex', path: 'answer', pattern: '(?i)^dark MODE' })).pass).toBe(true);
+    expect((await verdict({ type: 'regex', path: 'answer', pattern: '^dark MODE', flags: 'i' })).pass).toBe(true);
+    expect((await verdict({ type: 'regex', path: 'answer', pattern: '^dark MODE' })).pass).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@ import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 /** One edge of the workflow, as far as path assertions need it (a router's port → its targets). */
 export interface SubjectEdge {
   source: string;
-  sourceHandle?: string | undefined;
+  sourceHandle?: string | null | undefined;
   target: string;
 }
 

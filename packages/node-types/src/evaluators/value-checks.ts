@@ -4,11 +4,11 @@ import type { ContainsAssertion, EqualsAssertion, RegexAssertion } from '@flowcr
 import { LinearRegExp } from '../sdk/linear-regexp.js';
 import type { Verdict } from './define-evaluator.js';
 import type { EvaluationSubject } from './subject.js';
-import { readTarget, show } from './value-path.js';
+import { plain, readTarget, show } from './value-path.js';
 
 export function checkEquals(subject: EvaluationSubject, a: z.infer<typeof EqualsAssertion>): Verdict {
   const got = readTarget(subject, a.target, a.path);
-  if (equal(got.value, a.value)) return { pass: true, reason: `${got.where} equals ${show(a.value)}` };
+  if (equal(plain(got.value), plain(a.value))) return { pass: true, reason: `${got.where} equals ${show(a.value)}` };
   return { pass: false, reason: `${got.where}: expected ${show(a.value)}, got ${show(got.value)}` };
 }
 
@@ -24,7 +24,7 @@ export function checkContains(subject: EvaluationSubject, a: z.infer<typeof Cont
       : { pass: false, reason: `${got.where} does not contain ${show(a.value)}: got ${show(got.value)}` };
   }
   if (Array.isArray(got.value)) {
-    return got.value.some((item) => equal(item, a.value))
+    return got.value.some((item) => equal(plain(item), plain(a.value)))
       ? { pass: true, reason: `${got.where} has an element equal to ${show(a.value)}` }
       : { pass: false, reason: `${got.where} has no element equal to ${show(a.value)}: got ${show(got.value)}` };
   }
@@ -36,7 +36,8 @@ export function checkRegex(subject: EvaluationSubject, a: z.infer<typeof RegexAs
   if (typeof got.value !== 'string') return { pass: false, reason: `${got.where} is not text: got ${show(got.value)}` };
   let re: LinearRegExp;
   try {
-    re = new LinearRegExp(new RegExp(a.pattern, a.flags ?? ''));
+    const inline = (a.flags ?? '').replace(/u/g, '');
+    re = new LinearRegExp(inline ? `(?${inline})${a.pattern}` : a.pattern);
   } catch (err) {
     return {
       pass: false,

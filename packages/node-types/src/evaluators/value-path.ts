@@ -28,3 +28,13 @@ export function show(value: unknown): string {
   }
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
+
+/** The value as JSON sees it (class instances and null-prototype objects become plain objects), for comparisons. */
+export function plain(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value));
+  } catch {
+    return value;
+  }
+}

@@ -4,3 +4,4 @@ export * from './test-case.js';
 export * from './dataset.js';
 export * from './experiment.js';
 export * from './compare.js';
+export * from './jsonl.js';
