@@ -13,7 +13,9 @@ import { serveEditor } from './editor-static.js';
 import { guardHostAndOrigin } from './guard/host-origin.js';
 import { DEFAULT_JSON_LIMITS } from './guard/json-limits.js';
 import { refuseUnacceptableInput } from './guard/refuse-unacceptable-input.js';
+import { registerDatasetRoutes } from './routes/datasets.js';
 import { registerDebugRoutes } from './routes/debug.js';
+import { registerEvaluationRoutes } from './routes/evaluations.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerMcpRoutes } from './routes/mcp.js';
 import { registerModelRoutes } from './routes/models.js';
@@ -122,6 +124,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
   registerMcpRoutes(app, deps);
   registerUsageRoutes(app, deps);
   registerDebugRoutes(app, deps);
+  registerDatasetRoutes(app, deps);
+  registerEvaluationRoutes(app, deps);
   registerDocsRoutes(app, { apiKey: options.apiKey !== undefined });
   if (options.editorDir) serveEditor(app, options.editorDir);
   return app;

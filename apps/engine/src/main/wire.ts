@@ -18,6 +18,8 @@ import { TraceSpans, type SpanExporter } from '../telemetry/trace-spans.js';
 import { StoreDebugService } from '../time-travel/debug-service.js';
 import { StoreThreadService } from '../time-travel/thread-service.js';
 import { StoreWorkflowStore } from '../workflows/workflow-store.js';
+import { StoreEvaluationService } from '../evaluations/evaluation-service.js';
+import type { EvaluatorRegistry } from '@flowcraft/node-types/evaluators';
 import type { NetworkPolicyInput } from '@flowcraft/node-types/tools';
 import type { WorkflowDocument } from '@flowcraft/schema';
 
@@ -38,12 +40,17 @@ export interface WireOptions {
   print?: (text: string) => void;
   /** Unexpected errors of runs (the executor's guard). Default `console.error`. */
   logError?: (message: string, err: unknown) => void;
+  /** Custom evaluators for experiments (`defineEvaluator`). */
+  evaluators?: EvaluatorRegistry;
+  /** How often an experiment polls a case's run when no stop event reaches this process; default 1 s. */
+  evaluationPollMs?: number;
 }
 
 export interface Wired {
   deps: HttpDeps;
   runs: RunService;
   eventLog: StoreEventLog;
+  evaluations: StoreEvaluationService;
   /** Closes what the wiring opened (tool fetch, MCP connections, span exporter). */
   close(): Promise<void>;
 }
@@ -102,6 +109,21 @@ export function wireEngine(opts: WireOptions): Wired {
   const workflows = new StoreWorkflowStore(store.workflows);
   const httpRuns = new StoreHttpRunService(runs, store);
   const threads = new StoreThreadService(store, ports, runs.graphs);
+  const evaluations = new StoreEvaluationService({
+    datasets: store.datasets,
+    experiments: store.experiments,
+    workflows,
+    runs: httpRuns,
+    threads,
+    events: {
+      listAfter: (runId, afterSeq, limit) => eventLog.listAfter(runId, afterSeq, limit),
+      subscribe: (runId, listener) => eventLog.subscribe(runId, listener),
+    },
+    judgeModels: async (document) => (await services(document)).models,
+    ...(opts.evaluators ? { evaluators: opts.evaluators } : {}),
+    ...(opts.evaluationPollMs ? { pollMs: opts.evaluationPollMs } : {}),
+    logError: opts.logError ?? ((message, err) => console.error(message, err)),
+  });
   const deps: HttpDeps = {
     registry,
     workflows,
@@ -113,6 +135,7 @@ export function wireEngine(opts: WireOptions): Wired {
     ...(secrets ? { secrets } : {}),
     ...(mcp ? { mcp } : {}),
     usage: (filter) => store.usage.query(filter),
+    evaluations,
     health: async () => {
       await store.workflows.list({ limit: 1 });
       return { database: true };
@@ -122,6 +145,7 @@ export function wireEngine(opts: WireOptions): Wired {
     deps,
     runs,
     eventLog,
+    evaluations,
     close: async () => {
       await Promise.allSettled(closers.map((close) => close()));
     },

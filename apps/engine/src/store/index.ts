@@ -6,6 +6,8 @@ import { createSecretsRepo } from './repos/secrets-repo.js';
 import { createUsageRepo } from './repos/usage-repo.js';
 import { createThreadsRepo } from './repos/threads-repo.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
+import { createDatasetsRepo } from './repos/datasets-repo.js';
+import { createExperimentsRepo } from './repos/experiments-repo.js';
 
 export { openDatabase, MIGRATIONS_FOLDER } from './db.js';
 export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
@@ -28,6 +30,8 @@ export type { Thread, CreateThread, ThreadsRepo } from './repos/threads-repo.js'
 export type { Run, CreateRun, ListRuns, RunChange, RunExpectation, RunsRepo } from './repos/runs-repo.js';
 export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-repo.js';
 export type { Page } from './repos/page.js';
+export type { DatasetsRepo, CaseQuery } from './repos/datasets-repo.js';
+export type { ExperimentsRepo, NewExperiment, CaseOutcome } from './repos/experiments-repo.js';
 export { USAGE_DIMENSIONS, startOfUtcDay } from './repos/usage-repo.js';
 export type { UsageDimension, UsageFilter, UsageRepo, UsageRow } from './repos/usage-repo.js';
 
@@ -41,6 +45,8 @@ export function createStore(db: Database) {
     runEvents: createRunEventsRepo(db),
     secrets: createSecretsRepo(db),
     usage: createUsageRepo(db),
+    datasets: createDatasetsRepo(db),
+    experiments: createExperimentsRepo(db),
     checkpointer: new DrizzleSaver(db),
   };
 }
