@@ -108,7 +108,9 @@ async function main(): Promise<void> {
     }
     const fmt = (xs: number[]) =>
       `median ${(median(xs) / 1000).toFixed(2)} s (${(Math.min(...xs) / 1000).toFixed(2)}–${(Math.max(...xs) / 1000).toFixed(2)})`;
-    console.log(`${N} cases of router-intent, ${LATENCY} ms model latency, concurrency ${C}, PostgreSQL, ${ROUNDS} rounds`);
+    console.log(
+      `${N} cases of router-intent, ${LATENCY} ms model latency, concurrency ${C}, PostgreSQL, ${ROUNDS} rounds`,
+    );
     console.log(`POST /v1/runs (baseline)    ${fmt(b)}`);
     console.log(`POST /v1/evaluations (ours) ${fmt(o)}`);
     console.log(`ratio ours/baseline ${(median(o) / median(b)).toFixed(3)} (goal ≤ 1.1)`);

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { EditorPage } from './pages/EditorPage.js';
 import { useRoute } from './controllers/navigation.js';
 import { useUi } from './stores/app-stores.js';
@@ -6,6 +6,8 @@ import { RecoveryPage } from './workflows/RecoveryPage.js';
 import { WorkflowsPage } from './workflows/WorkflowsPage.js';
 import { Toasts } from './ui/Toasts.js';
 import { DialogHost } from './ui/DialogHost.js';
+
+const EvaluationsPage = lazy(() => import('./pages/EvaluationsPage.js').then((m) => ({ default: m.EvaluationsPage })));
 
 // The editor page is in the initial bundle on purpose: as a lazy chunk it made opening a 500-node workflow
 // ~40% slower (bench/editor-canvas.ts: one more round trip before the canvas), and the whole page fits the
@@ -19,7 +21,16 @@ export function App() {
   return (
     <>
       {route.page === 'editor' ? (
-        <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+        <EditorPage
+          key={`${route.workflowId}/${route.version ?? ''}/${route.runId ?? ''}`}
+          workflowId={route.workflowId}
+          version={route.version}
+          {...(route.runId ? { runId: route.runId } : {})}
+        />
+      ) : route.page === 'evals' ? (
+        <Suspense fallback={<div className="empty">Loading…</div>}>
+          <EvaluationsPage key={route.workflowId} workflowId={route.workflowId} />
+        </Suspense>
       ) : route.page === 'recover' ? (
         <RecoveryPage key={route.workflowId} workflowId={route.workflowId} />
       ) : (

@@ -1,5 +1,10 @@
 import type { ModelFactory } from '@flowcraft/node-types';
-import { type EvaluationSubject, type EvaluatorRegistry, evaluateCase } from '@flowcraft/node-types/evaluators';
+import {
+  type EvaluationSubject,
+  type EvaluatorRegistry,
+  caseAssertions,
+  evaluateCase,
+} from '@flowcraft/node-types/evaluators';
 import {
   type CaseResult,
   type Dataset,
@@ -56,6 +61,17 @@ export interface CaseFromRun {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What judging a case reads beyond the run row: its trace, the thread's final state, a judge model. */
+function caseNeeds(c: TestCase): { events: boolean; state: boolean; judge: boolean } {
+  const list = caseAssertions(c);
+  const any = (test: (a: (typeof list)[number]) => boolean) => list.some(test);
+  return {
+    events: any((a) => ['node_ran', 'node_not_ran', 'branch_taken', 'limits', 'jsonata', 'custom'].includes(a.type)),
+    state: any((a) => ('target' in a && a.target === 'state') || a.type === 'jsonata' || a.type === 'custom'),
+    judge: any((a) => a.type === 'llm_judge'),
+  };
+}
 
 /**
  * Datasets, test cases and experiments. An experiment starts every case as a normal run through
@@ -281,8 +297,9 @@ export class StoreEvaluationService implements EvaluationService {
   ): Promise<void> {
     try {
       const run = await this.settle(handle.runId, c);
-      const subject = await this.subject(run, document);
-      const models = document ? await this.deps.judgeModels(document) : undefined;
+      const needs = caseNeeds(c);
+      const subject = await this.subject(run, document, needs);
+      const models = document && needs.judge ? await this.deps.judgeModels(document) : undefined;
       const verdict = await evaluateCase(c, subject, models ? { models } : {}, this.deps.evaluators);
       await this.deps.experiments.caseFinished(experiment.id, c.id, {
         status: verdict.pass ? 'passed' : 'failed',
@@ -326,15 +343,19 @@ export class StoreEvaluationService implements EvaluationService {
     return run;
   }
 
-  private async subject(run: Run, document: WorkflowDocument | undefined): Promise<EvaluationSubject> {
+  private async subject(
+    run: Run,
+    document: WorkflowDocument | undefined,
+    needs: { events: boolean; state: boolean },
+  ): Promise<EvaluationSubject> {
     const events: TraceEventBody[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; needs.events; ) {
       const page = await this.deps.events.listAfter(run.id, after, 1000);
       for (const e of page) if (e.type !== 'model.token') events.push(e);
       if (page.length < 1000) break;
       after = page[page.length - 1]?.seq ?? after;
     }
-    const state = await this.deps.threads.getState(run.threadId);
+    const state = needs.state ? await this.deps.threads.getState(run.threadId) : undefined;
     const started = run.startedAt ? Date.parse(run.startedAt) : Date.parse(run.createdAt);
     const finished = run.finishedAt ? Date.parse(run.finishedAt) : started;
     const status = run.status === 'queued' || run.status === 'running' ? 'interrupted' : run.status;

@@ -80,15 +80,24 @@ export function createDatasetsRepo(db: Database) {
     /** Newest first; with `workflowId`, that workflow's only. */
     async list(workflowId?: string): Promise<Dataset[]> {
       const rows = await db
-        .select({
-          d: datasets,
-          n: sql<number>`(select count(*)::int from ${testCases} where ${testCases.datasetId} = ${datasets.id})`,
-        })
+        .select()
         .from(datasets)
         .where(workflowId ? eq(datasets.workflowId, workflowId) : undefined)
         .orderBy(desc(datasets.createdAt), desc(datasets.id))
         .limit(1000);
-      return rows.map((r) => toDataset(r.d, Number(r.n)));
+      if (rows.length === 0) return [];
+      const counts = await db
+        .select({ id: testCases.datasetId, n: count() })
+        .from(testCases)
+        .where(
+          inArray(
+            testCases.datasetId,
+            rows.map((r) => r.id),
+          ),
+        )
+        .groupBy(testCases.datasetId);
+      const byId = new Map(counts.map((c) => [c.id, c.n]));
+      return rows.map((r) => toDataset(r, byId.get(r.id) ?? 0));
     },
 
     async update(id: string, patch: { name?: string; description?: string }): Promise<Dataset | undefined> {
