@@ -83,7 +83,7 @@ export const LlmJudgeAssertion = z
   })
   .strict();
 
-/** A custom evaluator registered with `defineEvaluator` (engine: `EVALUATOR_MODULES`; CLI: `--evaluators`). */
+/** A custom evaluator made with `defineEvaluator` (CLI: `--evaluators <module>`; engine: `wireEngine({ evaluators })`). */
 export const CustomAssertion = z
   .object({
     type: z.literal('custom'),
