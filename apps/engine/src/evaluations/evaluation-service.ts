@@ -189,9 +189,14 @@ export class StoreEvaluationService implements EvaluationService {
     });
     this.track(experiment.id, async () => {
       const document = WorkflowDocument.safeParse(stored.document);
-      await forEachLimit(cases, body.concurrency, (c) =>
-        this.runCase(experiment, c, document.success ? document.data : undefined),
-      );
+      // A lane is held while its case's run is in flight; judging happens outside the limit, so
+      // `concurrency` runs stay in flight as with the same runs started through POST /v1/runs.
+      const judging: Promise<void>[] = [];
+      await forEachLimit(cases, body.concurrency, async (c) => {
+        const stopped = await this.runCase(experiment, c);
+        if (stopped) judging.push(this.judge(experiment, c, stopped, document.success ? document.data : undefined));
+      });
+      await Promise.all(judging);
     });
     return experiment;
   }
@@ -256,15 +261,21 @@ export class StoreEvaluationService implements EvaluationService {
     this.inFlight.set(key, p);
   }
 
-  private async runCase(experiment: Experiment, c: TestCase, document: WorkflowDocument | undefined): Promise<void> {
+  /** Starts the case's run and waits for it to stop; `undefined` when it failed (the case is then stored as failed). */
+  private async runCase(experiment: Experiment, c: TestCase): Promise<Run | undefined> {
     let handle: { runId: string; threadId: string } | undefined;
     try {
       handle = await this.startCaseRun(experiment, c);
     } catch (err) {
       await this.fail(experiment.id, c.id, err, 'could not start the run');
-      return;
+      return undefined;
     }
-    await this.finishCase(experiment, c, handle, document);
+    try {
+      return await this.settle(handle.runId, c);
+    } catch (err) {
+      await this.fail(experiment.id, c.id, err, 'could not evaluate the run');
+      return undefined;
+    }
   }
 
   /** Starts the case's run (retrying while its source thread is busy with another run) and marks it running. */
@@ -295,8 +306,24 @@ export class StoreEvaluationService implements EvaluationService {
     handle: { runId: string; threadId: string },
     document: WorkflowDocument | undefined,
   ): Promise<void> {
+    let run: Run;
     try {
-      const run = await this.settle(handle.runId, c);
+      run = await this.settle(handle.runId, c);
+    } catch (err) {
+      await this.fail(experiment.id, c.id, err, 'could not evaluate the run');
+      return;
+    }
+    await this.judge(experiment, c, run, document);
+  }
+
+  /** Judges a stopped run with the case's assertions and stores the verdict. */
+  private async judge(
+    experiment: Experiment,
+    c: TestCase,
+    run: Run,
+    document: WorkflowDocument | undefined,
+  ): Promise<void> {
+    try {
       const needs = caseNeeds(c);
       const subject = await this.subject(run, document, needs);
       const models = document && needs.judge ? await this.deps.judgeModels(document) : undefined;

@@ -20,8 +20,13 @@ export async function waitForRun(
   opts: { pollMs: number; timeoutMs: number },
 ): Promise<Run> {
   let wake: () => void = () => {};
+  // The stop event can be published just before the run row's final transition: once it is seen,
+  // look again soon rather than after a whole polling interval.
+  let sawStop = false;
   const unsubscribe = watch.subscribe?.(runId, (e) => {
-    if (STOP_EVENTS.has(e.type)) wake();
+    if (!STOP_EVENTS.has(e.type)) return;
+    sawStop = true;
+    wake();
   });
   const deadline = Date.now() + opts.timeoutMs;
   try {
@@ -32,7 +37,7 @@ export async function waitForRun(
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`run ${runId} did not finish within ${opts.timeoutMs} ms`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(opts.pollMs, left));
+        const timer = setTimeout(resolve, Math.min(sawStop ? 20 : opts.pollMs, left));
         wake = () => {
           clearTimeout(timer);
           resolve();
