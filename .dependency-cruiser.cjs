@@ -57,13 +57,13 @@ module.exports = {
       to: { path: '^apps/editor' },
     },
     // Engine layers (production code; tests may reach up to wire what they test), bottom to top: store | config | models | secrets | mcp → compile → execution →
-    // lifecycle → time-travel | workflows → http | realtime (adapters, through http/deps.ts) → server → main; queue sits on store, below lifecycle.
+    // lifecycle → time-travel | workflows | evaluations → http | realtime (adapters, through http/deps.ts) → server → main; queue sits on store, below lifecycle.
     {
       name: 'engine-store-is-the-floor',
       severity: 'error',
       from: { path: '^apps/engine/src/store/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(compile|execution|lifecycle|queue|time-travel|workflows|http|realtime|agent-server|mcp-server|server|main|cli|telemetry)/',
+        path: '^apps/engine/src/(compile|execution|lifecycle|queue|time-travel|workflows|evaluations|http|realtime|agent-server|mcp-server|server|main|cli|telemetry)/',
       },
     },
     {
@@ -72,7 +72,7 @@ module.exports = {
       comment: 'The durable run queue sits on the store; the lifecycle uses it, never the other way round.',
       from: { path: '^apps/engine/src/queue/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|http|realtime|agent-server|mcp-server|server|main|cli|telemetry)/',
+        path: '^apps/engine/src/(compile|execution|lifecycle|time-travel|workflows|evaluations|http|realtime|agent-server|mcp-server|server|main|cli|telemetry)/',
       },
     },
     {
@@ -80,19 +80,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/engine/src/compile/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^apps/engine/src/(store|execution|lifecycle|time-travel|workflows|http|realtime|server|main|cli|telemetry)/',
+        path: '^apps/engine/src/(store|execution|lifecycle|time-travel|workflows|evaluations|http|realtime|server|main|cli|telemetry)/',
       },
     },
     {
       name: 'engine-execution-below-lifecycle',
       severity: 'error',
       from: { path: '^apps/engine/src/execution/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^apps/engine/src/(store|lifecycle|time-travel|workflows|http|realtime|server|main|cli)/' },
+      to: {
+        path: '^apps/engine/src/(store|lifecycle|time-travel|workflows|evaluations|http|realtime|server|main|cli)/',
+      },
     },
     {
       name: 'engine-lifecycle-below-adapters',
       severity: 'error',
-      from: { path: '^apps/engine/src/(lifecycle|time-travel|workflows)/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^apps/engine/src/(lifecycle|time-travel|workflows|evaluations)/', pathNot: '\\.test\\.ts$' },
       to: {
         path: '^apps/engine/src/(realtime|server|main|cli|http|agent-server|mcp-server)/',
         // Until the wire types live in packages/schema: the HTTP seam's types only.
@@ -103,7 +105,7 @@ module.exports = {
       name: 'engine-lifecycle-below-time-travel',
       severity: 'error',
       from: { path: '^apps/engine/src/lifecycle/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^apps/engine/src/(time-travel|workflows)/' },
+      to: { path: '^apps/engine/src/(time-travel|workflows|evaluations)/' },
     },
     {
       name: 'engine-adapters-use-the-seam',
@@ -111,7 +113,7 @@ module.exports = {
       comment:
         'HTTP, Socket.IO, the Agent Server API and the MCP server reach runs, threads and workflows only through http/deps.ts (wired in main/).',
       from: { path: '^apps/engine/src/(http|realtime|agent-server|mcp-server)/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^apps/engine/src/(lifecycle|time-travel|workflows|execution|compile|main|server)/' },
+      to: { path: '^apps/engine/src/(lifecycle|time-travel|workflows|evaluations|execution|compile|main|server)/' },
     },
     {
       name: 'engine-only-main-wires',

@@ -10,6 +10,8 @@ import { WorkflowsPage } from './workflows/WorkflowsPage.js';
 import { Toasts } from './ui/Toasts.js';
 import { DialogHost } from './ui/DialogHost.js';
 
+const EvaluationsPage = lazy(() => import('./pages/EvaluationsPage.js').then((m) => ({ default: m.EvaluationsPage })));
+
 // The editor page is in the initial bundle on purpose: as a lazy chunk it made opening a 500-node workflow
 // ~40% slower (bench/editor-canvas.ts: one more round trip before the canvas), and the whole page fits the
 // 250 KiB budget (bench/editor-bundle.ts). Heavy parts stay lazy: Monaco, dagre, socket.io, Markdown.
@@ -41,7 +43,16 @@ export function App() {
           <AccountPage />
         </Suspense>
       ) : route.page === 'editor' ? (
-        <EditorPage key={route.workflowId} workflowId={route.workflowId} version={route.version} />
+        <EditorPage
+          key={`${route.workflowId}/${route.version ?? ''}/${route.runId ?? ''}`}
+          workflowId={route.workflowId}
+          version={route.version}
+          {...(route.runId ? { runId: route.runId } : {})}
+        />
+      ) : route.page === 'evals' ? (
+        <Suspense fallback={<div className="empty">Loading…</div>}>
+          <EvaluationsPage key={route.workflowId} workflowId={route.workflowId} />
+        </Suspense>
       ) : route.page === 'knowledge' ? (
         <KnowledgePage selected={route.knowledgeBaseId} />
       ) : route.page === 'recover' ? (

@@ -11,3 +11,4 @@ export * from './json-schema.js';
 export * from './state-diff.js';
 export * from './wire/index.js';
 export * from './is-record.js';
+export * from './evaluation/index.js';

@@ -28,6 +28,7 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
   const canRedo = useDocument((s) => s.future.length > 0);
   const errors = useProblems((s) => s.index.errors);
   const runStatus = useRun((s) => s.run?.status);
+  const workflowId = useDocument((s) => s.workflowId);
   const debugMode = useBreakpoints((s) => s.debugMode);
   const canWrite = useCan('workflows:write');
   const canDebug = useCan('debug');
@@ -159,6 +160,16 @@ export function Toolbar({ onFitView }: { onFitView: () => void }) {
         data-testid="open-run-panel"
       >
         ▶ Run{runStatus ? ` · ${runStatus}` : ''}
+      </button>
+      <button
+        type="button"
+        className="btn small"
+        data-testid="open-evals"
+        title="Test cases, datasets and experiments of this workflow"
+        disabled={!workflowId}
+        onClick={() => workflowId && navigate({ page: 'evals', workflowId })}
+      >
+        Tests
       </button>
       <button
         type="button"

@@ -4,9 +4,10 @@ import { timelineStore, useDocument, useTimeline } from '../stores/app-stores.js
 import { ChannelValues } from './ChannelValues.js';
 import { DiffView } from './DiffView.js';
 import { StateEditor } from './StateEditor.js';
+import { SaveCaseForm } from './SaveCaseForm.js';
 import { canvasIds, nextOnBranch, parentOf } from '../model/timeline.js';
 
-type View = 'diff' | 'state' | 'edit';
+type View = 'diff' | 'state' | 'edit' | 'case';
 
 /** The selected checkpoint: what ran, what is next, its diff and full state; replay, rerun, edit. */
 export function CheckpointDetail() {
@@ -83,7 +84,7 @@ export function CheckpointDetail() {
         ))}
       </div>
       <nav className="subtabs row">
-        {(['diff', 'state', 'edit'] as const).map((v) => (
+        {(['diff', 'state', 'edit', 'case'] as const).map((v) => (
           <button
             type="button"
             key={v}
@@ -91,7 +92,7 @@ export function CheckpointDetail() {
             data-testid={`cp-view-${v}`}
             onClick={() => setView(v)}
           >
-            {v === 'diff' ? 'Diff' : v === 'state' ? 'State' : 'Edit & fork'}
+            {v === 'diff' ? 'Diff' : v === 'state' ? 'State' : v === 'edit' ? 'Edit & fork' : 'Save as test case'}
           </button>
         ))}
       </nav>
@@ -104,6 +105,7 @@ export function CheckpointDetail() {
           <div className="faint small">Loading diff…</div>
         ))}
       {view === 'state' && <ChannelValues values={c.values} />}
+      {view === 'case' && <SaveCaseForm checkpointId={c.checkpointId} onDone={() => setView('diff')} />}
       {view === 'edit' && (
         <StateEditor
           key={c.checkpointId}

@@ -3,10 +3,11 @@ import { ReactFlowProvider, getViewportForBounds, useReactFlow, useStoreApi } fr
 import type { WorkflowDocument } from '@flowcraft/schema';
 import { errorMessage } from '../api/http.js';
 import { listNodeTypes } from '../api/workflows-api.js';
+import { getRun } from '../api/runs-api.js';
 import { setLeaveGuard } from '../controllers/navigation.js';
 import { pickUpLatestRun, stopFollowing } from '../controllers/run-controller.js';
-import { catalogStore, confirmDialog, documentStore, runStore, useBreakpoints } from '../stores/app-stores.js';
-import { startDebugSync } from '../controllers/debug-controller.js';
+import { catalogStore, confirmDialog, documentStore, runStore, toast, useBreakpoints } from '../stores/app-stores.js';
+import { openRun, startDebugSync } from '../controllers/debug-controller.js';
 import { DebugDock } from '../debug/DebugDock.js';
 import { startValidation } from '../controllers/validation-controller.js';
 import { openWorkflow } from '../controllers/workflow-actions.js';
@@ -74,7 +75,15 @@ function fitBeforeShow(store: ReturnType<typeof useStoreApi>, doc: WorkflowDocum
   return true;
 }
 
-function EditorBody({ workflowId, version }: { workflowId: string; version: number | undefined }) {
+function EditorBody({
+  workflowId,
+  version,
+  runId,
+}: {
+  workflowId: string;
+  version: number | undefined;
+  runId?: string;
+}) {
   const [state, setState] = useState<{ loading: boolean; error?: string }>({ loading: true });
   const rf = useReactFlow();
   const rfRef = useRef(rf);
@@ -106,13 +115,15 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
         // An empty canvas keeps the identity viewport (a queued fit would jump to the first dropped node).
         if (!fitted && documentStore.getState().doc.nodes.length > 0)
           requestAnimationFrame(() => void rfRef.current.fitView({ padding: 0.2, maxZoom: 1.1 }));
-        void pickUpLatestRun(workflowId);
+        // A link to a run (an experiment's failing case) opens it in the debugger; otherwise the latest run.
+        if (runId) void getRun(runId).then(openRun, (err: unknown) => toast('error', errorMessage(err)));
+        else void pickUpLatestRun(workflowId);
       }
     })();
     return () => {
       alive = false;
     };
-  }, [workflowId, version, store]);
+  }, [workflowId, version, runId, store]);
 
   useEffect(() => {
     const stop = startValidation();
@@ -164,7 +175,7 @@ function EditorBody({ workflowId, version }: { workflowId: string; version: numb
   );
 }
 
-export function EditorPage(props: { workflowId: string; version: number | undefined }) {
+export function EditorPage(props: { workflowId: string; version: number | undefined; runId?: string }) {
   return (
     <ReactFlowProvider>
       <EditorBody {...props} />

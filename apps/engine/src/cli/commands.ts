@@ -65,6 +65,10 @@ export async function runCommand(args: CliArgs & { file: string }, out: Out, err
     return 2;
   }
   const validation = validateWorkflow(doc.value, registry);
+  if (args.command === 'test') {
+    const { testCommand } = await import('./test-command.js');
+    return testCommand(validation, registry, args, out, err);
+  }
   if (args.command === 'validate' || !validation.ok) {
     if (args.json) out(JSON.stringify({ ok: validation.ok, problems: validation.problems }));
     else if (validation.problems.length > 0) {

@@ -19,8 +19,10 @@ import { serveEditor } from './editor-static.js';
 import { guardHostAndOrigin } from './guard/host-origin.js';
 import { DEFAULT_JSON_LIMITS } from './guard/json-limits.js';
 import { refuseUnacceptableInput } from './guard/refuse-unacceptable-input.js';
+import { registerDatasetRoutes } from './routes/datasets.js';
 import { registerDebugRoutes } from './routes/debug.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerEvaluationRoutes } from './routes/evaluations.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerKnowledgeRoutes } from './routes/knowledge.js';
@@ -225,6 +227,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
     sessionTtlSeconds: options.sessionTtlSeconds ?? 7 * 24 * 3600,
   });
   registerUserRoutes(app, deps);
+  registerDatasetRoutes(app, deps);
+  registerEvaluationRoutes(app, deps);
   registerDocsRoutes(app, { authMode });
   // The LangGraph Agent Server API and the MCP server at the root, before the editor's SPA fallback.
   registerAgentServer(app, deps, { version: '0.1.0' });

@@ -32,6 +32,18 @@ import type {
 } from './schemas/debug.js';
 import type { HistoryQuery, ThreadState } from './schemas/thread.js';
 import type {
+  Assertion,
+  CaseResult,
+  Dataset,
+  DatasetBody,
+  Experiment,
+  ExperimentComparison,
+  ExperimentDetail,
+  StartExperimentBody,
+  TestCase,
+  TestCaseBody,
+} from '@flowcraft/schema';
+import type {
   DraftDocument,
   ListWorkflowsQuery,
   Workflow,
@@ -91,6 +103,8 @@ export interface HttpDeps {
   memory?: MemoryService;
   /** Knowledge bases; absent → `/v1/knowledge` answers 404. */
   knowledge?: KnowledgeService;
+  /** Datasets, test cases and experiments; absent → those routes answer 404. */
+  evaluations?: EvaluationService;
 }
 
 /** A thread as a record: its id, the workflow it was bound to (if any) and its metadata. */
@@ -161,6 +175,41 @@ export interface KnowledgeService {
   deleteDocument(kbId: string, docId: string): Promise<boolean>;
   query(kbId: string, body: KnowledgeQueryBody): Promise<KnowledgeQueryResult>;
   reindex(kbId: string): Promise<{ documents: number; chunks: number }>;
+}
+
+/**
+ * Evaluations: datasets of test cases per workflow, and experiments that run every case as a
+ * normal run (through `RunService.start`) and judge it. Missing things → `undefined` / `false`.
+ */
+export interface EvaluationService {
+  createDataset(body: DatasetBody): Promise<Dataset>;
+  listDatasets(workflowId?: string): Promise<Dataset[]>;
+  getDataset(id: string): Promise<Dataset | undefined>;
+  updateDataset(id: string, patch: { name?: string; description?: string }): Promise<Dataset | undefined>;
+  deleteDataset(id: string): Promise<boolean>;
+  listCases(datasetId: string, query: { tags?: string[]; search?: string }): Promise<TestCase[] | undefined>;
+  addCases(datasetId: string, bodies: TestCaseBody[]): Promise<TestCase[] | undefined>;
+  getCase(datasetId: string, caseId: string): Promise<TestCase | undefined>;
+  updateCase(datasetId: string, caseId: string, body: TestCaseBody): Promise<TestCase | undefined>;
+  deleteCase(datasetId: string, caseId: string): Promise<boolean>;
+  /** "Save as test case" from a run, or from a checkpoint of its thread (an edited fork). */
+  caseFromRun(
+    datasetId: string,
+    req: {
+      runId: string;
+      checkpointId?: string;
+      name: string;
+      tags?: string[];
+      expectOutput?: boolean;
+      assertions?: Assertion[];
+    },
+  ): Promise<TestCase | undefined>;
+  /** Creates the experiment and starts its runs in the background. */
+  start(body: StartExperimentBody): Promise<Experiment>;
+  listExperiments(filter: { datasetId?: string; workflowId?: string }): Promise<Experiment[]>;
+  getExperiment(id: string): Promise<ExperimentDetail | undefined>;
+  rerunCase(experimentId: string, caseId: string): Promise<CaseResult | undefined>;
+  compare(baseId: string, headId: string): Promise<ExperimentComparison | undefined>;
 }
 
 /** Named secrets; values go in and never come out of the API. */

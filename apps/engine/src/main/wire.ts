@@ -29,6 +29,8 @@ import { StoreDebugService } from '../time-travel/debug-service.js';
 import { StoreThreadRecords } from '../time-travel/thread-records.js';
 import { StoreThreadService } from '../time-travel/thread-service.js';
 import { StoreWorkflowStore } from '../workflows/workflow-store.js';
+import { StoreEvaluationService } from '../evaluations/evaluation-service.js';
+import type { EvaluatorRegistry } from '@flowcraft/node-types/evaluators';
 import type { NetworkPolicyInput } from '@flowcraft/node-types/tools';
 import type { WorkflowDocument } from '@flowcraft/schema';
 
@@ -68,6 +70,10 @@ export interface WireOptions {
   queueReady?: () => Promise<boolean>;
   /** Node.js process metrics in `/metrics` (default true; tests that build many engines turn them off). */
   processMetrics?: boolean;
+  /** Custom evaluators for experiments (`defineEvaluator`). */
+  evaluators?: EvaluatorRegistry;
+  /** How often an experiment polls a case's run when no stop event reaches this process; default 1 s. */
+  evaluationPollMs?: number;
 }
 
 export interface Wired {
@@ -78,6 +84,7 @@ export interface Wired {
   eventLog: StoreEventLog;
   metrics: EngineMetrics;
   access: AccessService;
+  evaluations: StoreEvaluationService;
   /** Closes what the wiring opened (tool fetch, MCP connections, span exporter). */
   close(): Promise<void>;
 }
@@ -231,6 +238,21 @@ export function wireEngine(opts: WireOptions): Wired {
   const workflows = new StoreWorkflowStore(store.workflows);
   const httpRuns = new StoreHttpRunService(runs, store);
   const threads = new StoreThreadService(store, ports, runs.graphs);
+  const evaluations = new StoreEvaluationService({
+    datasets: store.datasets,
+    experiments: store.experiments,
+    workflows,
+    runs: httpRuns,
+    threads,
+    events: {
+      listAfter: (runId, afterSeq, limit) => eventLog.listAfter(runId, afterSeq, limit),
+      subscribe: (runId, listener) => eventLog.subscribe(runId, listener),
+    },
+    judgeModels: async (document) => (await services(document)).models,
+    ...(opts.evaluators ? { evaluators: opts.evaluators } : {}),
+    ...(opts.evaluationPollMs ? { pollMs: opts.evaluationPollMs } : {}),
+    logError: opts.logError ?? ((message, err) => console.error(message, err)),
+  });
   const deps: HttpDeps = {
     registry,
     workflows,
@@ -270,6 +292,7 @@ export function wireEngine(opts: WireOptions): Wired {
     threadRecords: new StoreThreadRecords(store),
     memory: createMemoryService(memoryStore),
     knowledge,
+    evaluations,
     health: async () => {
       await store.workflows.list({ limit: 1 });
       return { database: true };
@@ -294,6 +317,7 @@ export function wireEngine(opts: WireOptions): Wired {
     eventLog,
     metrics,
     access,
+    evaluations,
     close: async () => {
       await Promise.allSettled(closers.map((close) => close()));
     },

@@ -9,6 +9,8 @@ import { createUsageRepo } from './repos/usage-repo.js';
 import { createThreadsRepo } from './repos/threads-repo.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
 import { createKnowledgeRepo } from './repos/knowledge-repo.js';
+import { createDatasetsRepo } from './repos/datasets-repo.js';
+import { createExperimentsRepo } from './repos/experiments-repo.js';
 
 export { openDatabase, MIGRATIONS_FOLDER } from './db.js';
 export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
@@ -45,6 +47,8 @@ export { RUN_EVENTS_CHANNEL } from './repos/run-events-repo.js';
 export type { WorkerRow, WorkersRepo } from './repos/workers-repo.js';
 export type { Page } from './repos/page.js';
 export type { AccessRepo, ApiKeyRow, AuditQuery, AuditRow, NewAuditRow, UserRow } from './repos/access-repo.js';
+export type { DatasetsRepo, CaseQuery } from './repos/datasets-repo.js';
+export type { ExperimentsRepo, NewExperiment, CaseOutcome } from './repos/experiments-repo.js';
 export { USAGE_DIMENSIONS, startOfUtcDay } from './repos/usage-repo.js';
 export type { UsageDimension, UsageFilter, UsageRepo, UsageRow } from './repos/usage-repo.js';
 
@@ -65,6 +69,8 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     secrets: createSecretsRepo(db),
     usage: createUsageRepo(db),
     access: createAccessRepo(db),
+    datasets: createDatasetsRepo(db),
+    experiments: createExperimentsRepo(db),
     checkpointer: new DrizzleSaver(db),
     knowledge: createKnowledgeRepo(db),
   };

@@ -8,3 +8,4 @@ export * from './workers.js';
 export * from './access.js';
 export * from './memory.js';
 export * from './knowledge.js';
+export * from './evaluations.js';
