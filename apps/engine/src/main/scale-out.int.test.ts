@@ -187,6 +187,11 @@ describe('API and worker processes on one PostgreSQL server', () => {
     const w1 = workers.get('w1');
     if (!w1) throw new Error('no worker 1');
     await killProcess(w1.child);
+    // The runs worker 1 held when it died (still `running` on it: nobody has taken them over yet).
+    const lost = ((await call(api1, 'GET', '/v1/runs?status=running&limit=100')).json.items as Json[])
+      .filter((r) => r.worker === 'w1')
+      .map((r) => r.id as string);
+    log(`w1 died holding ${lost.length} runs`);
     const lastRoamed = roamed.at(-1)?.seq ?? 0;
     const second = socket(api2);
     const roamDone = new Promise<void>((resolve) => {
@@ -215,8 +220,9 @@ describe('API and worker processes on one PostgreSQL server', () => {
     watcher.disconnect();
 
     expect(finals.map((r) => r.status)).toEqual(runIds.map(() => 'completed'));
+    expect(lost.length).toBeGreaterThan(0);
     for (const run of finals) {
-      if (onW1.includes(run.id as string)) {
+      if (lost.includes(run.id as string)) {
         expect(run.worker).toBe('w2');
         expect(run.attempt as number).toBeGreaterThanOrEqual(2);
       }
