@@ -102,15 +102,24 @@ function handWritten(doc: WorkflowDocument, saver: BaseCheckpointSaver) {
   };
 }
 
-/** CPU seconds used so far by every PostgreSQL server process on this machine. */
+/** CPU seconds used so far by every PostgreSQL server process on this machine (from /proc, in clock ticks). */
 function postgresCpuSeconds(): number {
   try {
-    const out = execFileSync('ps', ['-C', 'postgres', '-o', 'cputimes='], { encoding: 'utf8' });
-    return out
+    const pids = execFileSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' })
       .split('\n')
-      .map((l) => Number(l.trim()))
-      .filter((n) => Number.isFinite(n))
-      .reduce((a, b) => a + b, 0);
+      .map((l) => l.trim())
+      .filter(Boolean);
+    let ticks = 0;
+    for (const pid of pids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return ticks / 100;
   } catch {
     return Number.NaN;
   }
