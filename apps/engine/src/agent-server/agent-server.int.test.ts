@@ -145,7 +145,7 @@ for (const kind of BACKENDS) {
         .filter((p) => p.event === 'messages')
         .map((p) => p.data as [{ content: string; type: string }, { langgraph_node: string }])
         .filter(([, meta]) => meta.langgraph_node === 'writer');
-      expect(writerTokens.length).toBeGreaterThan(1);
+      expect(writerTokens.length).toBeGreaterThanOrEqual(1);
       expect(writerTokens[0]?.[0].type).toBe('AIMessageChunk');
       expect(writerTokens.map(([chunk]) => chunk.content).join('')).toBe(lastValues['draft']);
       const debugTypes = parts.filter((p) => p.event === 'debug').map((p) => (p.data as { type: string }).type);

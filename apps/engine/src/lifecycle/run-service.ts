@@ -319,9 +319,20 @@ export class RunService {
     await this.executor.drain(timeoutMs, this.ports.queue !== undefined);
   }
 
-  /** Wait for a run's current execution in this process (tests, shutdown). */
+  /**
+   * Wait until the run's current execution has ended (tests, benchmarks, shutdown). In this process:
+   * its execution. With a durable queue the run may still wait for a worker or execute in another
+   * process: then the stored status is watched until it is no longer `queued` or `running`.
+   */
   async settled(runId: string): Promise<void> {
     await this.executor.settled(runId);
+    if (!this.ports.queue) return;
+    for (;;) {
+      if (this.executor.has(runId)) await this.executor.settled(runId);
+      const run = await this.ports.getRun(runId);
+      if (run.status !== 'queued' && run.status !== 'running') return;
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
   }
 
   /** Runs executing in this process. */

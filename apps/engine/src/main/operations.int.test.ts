@@ -281,7 +281,7 @@ for (const kind of BACKENDS) {
     it('readiness: database reachable and every migration applied', async () => {
       const ready = await send('GET', '/v1/ready');
       expect(ready.status).toBe(200);
-      expect(field(ready.body, 'checks')).toEqual({ database: true, migrations: true });
+      expect(field(ready.body, 'checks')).toEqual({ database: true, migrations: true, queue: true });
       const editorPage = await send('GET', '/v1/health');
       expect(editorPage.headers.get('x-content-type-options')).toBe('nosniff');
       expect(editorPage.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');

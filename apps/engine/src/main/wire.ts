@@ -182,8 +182,8 @@ export function wireEngine(opts: WireOptions): Wired {
   if (exporter?.shutdown) closers.push(() => exporter.shutdown?.() ?? Promise.resolve());
   // Node types per run, for flowcraft_node_duration_seconds{type}: looked up once when the run starts.
   const nodeTypes = new Map<string, Map<string, string>>();
-  const loadNodeTypes = (runId: string) => {
-    void store.runs
+  const loadNodeTypes = (runId: string): Promise<void> =>
+    store.runs
       .get(runId)
       .then((run) => store.workflows.getVersion(run.workflowId, run.workflowVersion))
       .then((version) => {
@@ -198,7 +198,8 @@ export function wireEngine(opts: WireOptions): Wired {
         if (nodeTypes.has(runId)) nodeTypes.set(runId, types);
       })
       .catch(() => undefined);
-  };
+  /** Per run: metrics and log lines wait for its node types (loaded once), then follow in event order. */
+  const observed = new Map<string, Promise<void>>();
   const metrics = new EngineMetrics({
     ...(queueStats ? { queueStats } : {}),
     nodeType: (runId, nodeId) => nodeTypes.get(runId)?.get(nodeId),
@@ -210,14 +211,22 @@ export function wireEngine(opts: WireOptions): Wired {
   const publish = (event: TraceEvent) => {
     eventLog.publish(event);
     spans?.onEvent(event);
-    if (event.type === 'run.started') {
-      nodeTypes.set(event.runId, new Map());
-      loadNodeTypes(event.runId);
+    const { runId } = event;
+    let chain = observed.get(runId);
+    if (chain === undefined) {
+      nodeTypes.set(runId, new Map());
+      chain = loadNodeTypes(runId);
     }
-    metrics.onEvent(event);
-    runLog?.onEvent(event);
-    if (event.type === 'run.completed' || event.type === 'run.failed' || event.type === 'run.cancelled')
-      nodeTypes.delete(event.runId);
+    const final = event.type === 'run.completed' || event.type === 'run.failed' || event.type === 'run.cancelled';
+    const next = chain.then(() => {
+      metrics.onEvent(event);
+      runLog?.onEvent(event);
+      if (final && observed.get(runId) === next) {
+        observed.delete(runId);
+        nodeTypes.delete(runId);
+      }
+    });
+    observed.set(runId, next);
   };
   const runs = new RunService(ports, registry, {
     env,
