@@ -31,6 +31,8 @@ describe('loadConfig', () => {
       toolNetwork: { allowPrivateAddresses: false, allowCidrs: [], allowHosts: [], denyHosts: [], maxRedirects: 5 },
       mcpServers: [],
       compatibleEndpoints: [],
+      role: 'all',
+      worker: { concurrency: 20, id: undefined, leaseSeconds: 30, pollSeconds: 2 },
       authMode: 'none',
       trustProxy: false,
       sessionTtlSeconds: 7 * 24 * 3600,
@@ -88,6 +90,8 @@ describe('loadConfig', () => {
       toolNetwork: { allowPrivateAddresses: false, allowCidrs: [], allowHosts: [], denyHosts: [], maxRedirects: 5 },
       mcpServers: [],
       compatibleEndpoints: [],
+      role: 'all',
+      worker: { concurrency: 20, id: undefined, leaseSeconds: 30, pollSeconds: 2 },
       authMode: 'apikey',
       trustProxy: false,
       sessionTtlSeconds: 7 * 24 * 3600,
@@ -250,5 +254,25 @@ describe('models, secrets, tool network and MCP settings', () => {
     expect(configError(() => loadConfig({ FLOWCRAFT_SECRET_KEYS_OLD: SECRET })).issues[0]).toContain(
       'FLOWCRAFT_SECRET_KEY is not',
     );
+  });
+});
+
+describe('process roles', () => {
+  it('reads the role and the worker settings, and refuses api/worker roles on the embedded database', () => {
+    const config = loadConfig({
+      FLOWCRAFT_ROLE: 'worker',
+      DATABASE_URL: 'postgres://u@db/x',
+      WORKER_CONCURRENCY: '7',
+      WORKER_ID: 'w-7',
+      RUN_LEASE_SECONDS: '12',
+      QUEUE_POLL_SECONDS: '0.5',
+    });
+    expect(config.role).toBe('worker');
+    expect(config.worker).toEqual({ concurrency: 7, id: 'w-7', leaseSeconds: 12, pollSeconds: 0.5 });
+    expect(() => loadConfig({ FLOWCRAFT_ROLE: 'api' })).toThrow(
+      /FLOWCRAFT_ROLE: api processes share a PostgreSQL server/,
+    );
+    expect(() => loadConfig({ FLOWCRAFT_ROLE: 'both' })).toThrow(/FLOWCRAFT_ROLE/);
+    expect(() => loadConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY/);
   });
 });
