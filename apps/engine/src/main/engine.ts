@@ -18,7 +18,8 @@ import { importBundledKnowledge } from '../knowledge/import-knowledge.js';
 import { importExamples, loadTemplates } from './import-examples.js';
 import { wireEngine } from './wire.js';
 import { SharedRateLimits } from '../access/rate-limits.js';
-import type { Logger } from '../http/deps.js';
+import type { HttpDeps, Logger } from '../http/deps.js';
+import { isLoopback } from '../config/config.js';
 import { createLogger } from '../server/logger.js';
 
 export interface StartEngineOptions {
@@ -150,7 +151,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     };
     const server = serves
       ? await startServer({ config, deps, eventLog, drain, print, ...(rateLimits ? { rateLimits } : {}) })
-      : await startWorkerHealth(config, deps.health, worker, print);
+      : await startWorkerHealth(config, deps, worker, print);
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= server
@@ -172,14 +173,25 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
 
 async function startWorkerHealth(
   config: EngineConfig,
-  health: (() => Promise<Record<string, boolean>>) | undefined,
+  deps: Pick<HttpDeps, 'health' | 'metrics'>,
   worker: RunWorker | undefined,
   print: (text: string) => void,
 ) {
+  const { health, metrics } = deps;
   const server = await startHealthServer({
     port: config.port,
     host: config.host,
     checks: async () => ({ ...(health ? await health() : {}), worker: worker !== undefined }),
+    ...(metrics
+      ? {
+          metrics: {
+            contentType: metrics.contentType,
+            render: () => metrics.metrics(),
+            ...(config.metricsToken ? { token: config.metricsToken } : {}),
+            open: isLoopback(config.host),
+          },
+        }
+      : {}),
   });
   print(
     `Flowcraft worker ${worker?.id ?? ''} ready: ${config.worker.concurrency} runs at once; health at ${server.url}/v1/health`,

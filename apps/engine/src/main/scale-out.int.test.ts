@@ -241,6 +241,11 @@ describe('API and worker processes on one PostgreSQL server', () => {
     expect(roamed.map((e) => e.seq)).toEqual(roamed.map((_, i) => i + 1));
     expect(roamed.at(-1)?.type).toBe('run.completed');
 
+    // Each worker exposes its own Prometheus metrics: worker 2 counted the runs it completed.
+    const w2 = workers.get('w2');
+    const scraped = await fetch(`http://127.0.0.1:${w2?.port}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/flowcraft_runs_total\{workflow="[^"]+",status="completed"\} [1-9]/);
     log('checks done; restarting w1');
     // Worker 1 comes back under its id; GET /v1/queue shows both workers live again.
     await startWorker('w1', w1.port);

@@ -16,10 +16,37 @@ export async function startHealthServer(opts: {
   port: number;
   host: string;
   checks: () => Promise<Record<string, unknown>>;
+  /**
+   * This process's Prometheus metrics at `GET /metrics`: with `token`, callers send `Authorization: Bearer
+   * <token>`; without one they are served only when `open` (a loopback-only worker).
+   */
+  metrics?: { contentType: string; render: () => Promise<string>; token?: string; open: boolean };
 }): Promise<HealthServer> {
   const started = performance.now();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    const metrics = opts.metrics;
+    if (req.method === 'GET' && path === '/metrics' && metrics) {
+      const allowed =
+        metrics.token !== undefined ? req.headers.authorization === `Bearer ${metrics.token}` : metrics.open;
+      if (!allowed) {
+        res.writeHead(401, { 'content-type': 'application/problem+json' }).end(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'Unauthorized',
+            status: 401,
+            code: 'unauthorized',
+            detail: 'GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".',
+          }),
+        );
+        return;
+      }
+      metrics
+        .render()
+        .then((text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text))
+        .catch(() => res.writeHead(500).end());
+      return;
+    }
     if (req.method !== 'GET' || path !== '/v1/health') {
       res.writeHead(404, { 'content-type': 'application/problem+json' }).end(
         JSON.stringify({
@@ -27,7 +54,8 @@ export async function startHealthServer(opts: {
           title: 'Not found',
           status: 404,
           code: 'not_found',
-          detail: 'A worker process serves GET /v1/health only; the API runs in FLOWCRAFT_ROLE=api or all processes.',
+          detail:
+            'A worker process serves GET /v1/health and GET /metrics only; the API runs in FLOWCRAFT_ROLE=api or all processes.',
         }),
       );
       return;
