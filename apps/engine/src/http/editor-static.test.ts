@@ -16,13 +16,14 @@ function editorBuild(): string {
 describe('serving the built editor', () => {
   const app = createHttpApp(createFakeDeps(), { editorDir: editorBuild(), apiKey: 'k'.repeat(32) });
 
-  it('serves index.html at / and for client-side routes, without the API key', async () => {
-    for (const path of ['/', '/workflows/abc']) {
+  it('serves index.html at / without the API key; other root paths are API (fail closed: the editor routes by hash)', async () => {
+    for (const path of ['/', '/index.html']) {
       const res = await app.request(path);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/html');
       expect(await res.text()).toContain('<title>Flowcraft</title>');
     }
+    expect((await app.request('/workflows/abc')).status).toBe(401);
   });
 
   it('serves hashed assets compressed and cached for a year', async () => {

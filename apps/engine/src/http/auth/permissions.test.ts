@@ -17,9 +17,9 @@ describe('the permission table', () => {
 
   it('fails closed: an unlisted route (a new API, a root path without a dot) needs the admin role', () => {
     for (const [method, path] of [
-      ['GET', '/assistants'],
-      ['POST', '/threads/t1/runs'],
-      ['POST', '/mcp'],
+      ['GET', '/a2a'],
+      ['POST', '/crons/c1/run'],
+      ['PUT', '/mcp'],
       ['GET', '/v1/memory'],
       ['PATCH', '/v1/workflows/w1'],
     ] as const) {
