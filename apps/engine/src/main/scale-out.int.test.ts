@@ -216,7 +216,12 @@ describe('API and worker processes on one PostgreSQL server', () => {
     await roamDone;
     log('roaming client saw its run finish');
     second.disconnect();
-    await sleep(500); // the last live events reach the watcher
+    // The last live events reach the watcher (the API reads them when their NOTIFY arrives).
+    await waitFor(
+      'the watcher to see every run end',
+      async () => (runIds.every((id) => (seen.get(id) ?? []).some((e) => FINAL.has(e.type))) ? true : undefined),
+      30_000,
+    );
     watcher.disconnect();
 
     expect(finals.map((r) => r.status)).toEqual(runIds.map(() => 'completed'));
