@@ -233,7 +233,11 @@ describe('API and worker processes on one PostgreSQL server', () => {
       }
     }
     for (const id of runIds) {
-      const events = await storedEvents(id);
+      // A run's final transition comes first, its final event right after: wait for the event.
+      const events = await waitFor(`the final event of ${id}`, async () => {
+        const stored = await storedEvents(id);
+        return stored.some((e) => FINAL.has(e.type)) ? stored : undefined;
+      });
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
       expect(events.filter((e) => e.type === 'run.started')).toHaveLength(1);
       expect(events.filter((e) => e.type === 'run.completed')).toHaveLength(1);
