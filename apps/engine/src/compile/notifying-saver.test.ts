@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Annotation, END, MemorySaver, START, Send, StateGraph } from '@langchain/langgraph';
 import type { Checkpoint } from '@langchain/langgraph-checkpoint';
 import { NotifyingSaver, nextNodes } from './notifying-saver.js';
-import { SINK_KEY, type SinkEvent } from './run-sink.js';
+import { BARRIER_KEY, SINK_KEY, type SinkEvent } from './run-sink.js';
 
 function checkpoint(parts: Partial<Checkpoint>): Checkpoint {
   return { v: 4, id: 'c1', ts: '', channel_values: {}, channel_versions: {}, versions_seen: {}, ...parts };
@@ -59,5 +59,40 @@ describe('NotifyingSaver reports the next nodes LangGraph shows in the history',
     expect(history.map(([id]) => [id, fromSink.get(id)])).toEqual(history);
     // The join waits for `slow`: at the step where `b` is done it is not yet next.
     expect(history.map(([, next]) => next).reverse()).toContainEqual(['slow']);
+  });
+});
+
+describe('NotifyingSaver waits for the run barrier', () => {
+  it('before every task write and every checkpoint, so no stored state is ahead of the trace', async () => {
+    const S = Annotation.Root({ log: Annotation<string[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }) });
+    const order: string[] = [];
+    class Recording extends MemorySaver {
+      override async putWrites(...args: Parameters<MemorySaver['putWrites']>): Promise<void> {
+        order.push('writes');
+        return super.putWrites(...args);
+      }
+    }
+    const saver = new NotifyingSaver(new Recording());
+    const graph = new StateGraph(S)
+      .addNode('a', () => {
+        order.push('a ran');
+        return { log: ['a'] };
+      })
+      .addEdge(START, 'a')
+      .addEdge('a', END)
+      .compile({ checkpointer: saver });
+    saver.bind(graph);
+    let barriers = 0;
+    const barrier = async () => {
+      barriers += 1;
+      order.push('barrier');
+      await new Promise((r) => setTimeout(r, 1));
+    };
+    await graph.invoke({}, { configurable: { thread_id: 't', [BARRIER_KEY]: barrier } });
+    // The task's writes come after it ran, and right after a barrier.
+    const writes = order.indexOf('writes', order.indexOf('a ran'));
+    expect(writes).toBeGreaterThan(0);
+    expect(order[writes - 1]).toBe('barrier');
+    expect(barriers).toBeGreaterThanOrEqual(4);
   });
 });

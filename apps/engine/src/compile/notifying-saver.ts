@@ -66,7 +66,8 @@ export function nextNodes(cp: Checkpoint, graph?: GraphTopology): string[] {
 
 /**
  * Delegates to a real checkpointer and reports every saved checkpoint to the run's sink as it is
- * written (id, parent, step, next nodes — the same list `getStateHistory` shows for it).
+ * written (id, parent, step, next nodes — the same list `getStateHistory` shows for it). Checkpoints
+ * and task writes both wait for the run's barrier (its stored trace) before they are written.
  */
 export class NotifyingSaver extends BaseCheckpointSaver {
   private graph: GraphTopology | undefined;
@@ -117,7 +118,14 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     return saved;
   }
 
-  putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+  /**
+   * A finished task's writes are stored before the next checkpoint, and a resumed run applies them
+   * without running the task again: its trace events (`node.finished`…) must be stored first, or a
+   * process killed between the two loses them for good. The same barrier as `put`.
+   */
+  async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+    const barrier = config.configurable?.[BARRIER_KEY];
+    if (typeof barrier === 'function') await barrier();
     return this.inner.putWrites(config, writes, taskId, taskPath);
   }
 

@@ -8,8 +8,8 @@ import type { ErrorInfo } from '@flowcraft/schema';
 export const SINK_KEY = 'flowcraft_sink';
 
 /**
- * `config.configurable[BARRIER_KEY]`: awaited before each checkpoint is written, so the run's trace
- * events up to that point are stored before the checkpoint that follows them.
+ * `config.configurable[BARRIER_KEY]`: awaited before each checkpoint and each task's writes are
+ * written, so the run's trace events up to that point are stored before the state that follows them.
  */
 export const BARRIER_KEY = 'flowcraft_barrier';
 
