@@ -8,7 +8,29 @@ import type {
   ChannelVersions,
 } from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { BARRIER_KEY, RUN_ID_KEY, SINK_KEY, isRunSink } from './run-sink.js';
+import { BARRIER_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY, isRunSink, isTraceCommit } from './run-sink.js';
+
+/** A saver whose checkpoints and task writes can join a transaction the run opened (the store's own saver). */
+export interface JoinableSaver {
+  putIn(
+    tx: unknown,
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig>;
+  putWritesIn(
+    tx: unknown,
+    config: RunnableConfig,
+    writes: PendingWrite[],
+    taskId: string,
+    taskPath?: string,
+  ): Promise<void>;
+}
+
+function isJoinable(saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & JoinableSaver {
+  return typeof Reflect.get(saver, 'putWritesIn') === 'function' && typeof Reflect.get(saver, 'putIn') === 'function';
+}
 
 function newer(a: unknown, b: unknown): boolean {
   if (a === undefined || a === null) return false;
@@ -95,15 +117,21 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
-    const barrier = config.configurable?.[BARRIER_KEY];
-    if (typeof barrier === 'function') await barrier();
     const runId: unknown = config.configurable?.[RUN_ID_KEY];
-    const saved = await this.inner.put(
-      config,
-      checkpoint,
-      typeof runId === 'string' ? Object.assign({}, metadata, { runId }) : metadata,
-      newVersions,
-    );
+    const meta = typeof runId === 'string' ? Object.assign({}, metadata, { runId }) : metadata;
+    const commit = config.configurable?.[COMMIT_KEY];
+    const inner = this.inner;
+    let saved: RunnableConfig | undefined;
+    if (isTraceCommit(commit) && isJoinable(inner)) {
+      // The step's trace (e.g. a task that wrote nothing) and its checkpoint: both or neither.
+      await commit(async (tx) => {
+        saved = await inner.putIn(tx, config, checkpoint, meta, newVersions);
+      });
+    } else {
+      const barrier = config.configurable?.[BARRIER_KEY];
+      if (typeof barrier === 'function') await barrier();
+    }
+    saved ??= await inner.put(config, checkpoint, meta, newVersions);
     const sink = config.configurable?.[SINK_KEY];
     if (isRunSink(sink) && (config.configurable?.checkpoint_ns ?? '') === '') {
       const parent = config.configurable?.checkpoint_id;
@@ -119,11 +147,17 @@ export class NotifyingSaver extends BaseCheckpointSaver {
   }
 
   /**
-   * A finished task's writes are stored before the next checkpoint, and a resumed run applies them
-   * without running the task again: its trace events (`node.finished`…) must be stored first, or a
-   * process killed between the two loses them for good. The same barrier as `put`.
+   * A resumed run applies a finished task's stored writes without running the task again, so its
+   * trace events (`node.finished`…) are stored with them, in one transaction, where the run and the
+   * saver share a database (`COMMIT_KEY`); elsewhere at least before them (the barrier of `put`).
    */
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+    const commit = config.configurable?.[COMMIT_KEY];
+    const inner = this.inner;
+    if (isTraceCommit(commit) && isJoinable(inner)) {
+      await commit((tx) => inner.putWritesIn(tx, config, writes, taskId, taskPath), taskId);
+      return;
+    }
     const barrier = config.configurable?.[BARRIER_KEY];
     if (typeof barrier === 'function') await barrier();
     return this.inner.putWrites(config, writes, taskId, taskPath);

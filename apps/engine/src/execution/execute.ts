@@ -4,7 +4,8 @@ import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import { ERROR_CHANNEL } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
 import { classifyError } from '../compile/classify-error.js';
-import { BARRIER_KEY, RUN_ID_KEY, SINK_KEY } from '../compile/run-sink.js';
+import { BARRIER_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY } from '../compile/run-sink.js';
+import type { TraceCommit } from '../compile/run-sink.js';
 import type { ModelEventSource, SinkEvent } from '../compile/run-sink.js';
 import { SERVICES_KEY } from '../compile/service-scope.js';
 import type { NodeServices } from '@flowcraft/node-types';
@@ -46,8 +47,14 @@ export interface ExecuteOptions {
   interruptAfter?: string[] | '*';
   /** Awaited before each checkpoint is written (e.g. flush the stored trace). */
   beforeCheckpoint?: () => Promise<void>;
+  /** Stores the trace so far and a task's writes (`write(tx)`) in one transaction (see `COMMIT_KEY`). */
+  commitWrites?: TraceCommit;
   /** Receives trace events in order; awaited one at a time. */
-  onEvent: (event: TraceEventBody) => void | Promise<void>;
+  /**
+   * Receives each trace event. `task` is set on a `node.finished` when `commitWrites` is: the event
+   * belongs with that task's writes (stored in the same transaction), not before them.
+   */
+  onEvent: (event: TraceEventBody, task?: string) => void | Promise<void>;
 }
 
 function addUsage(
@@ -81,13 +88,13 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   const fail = (err: unknown) => {
     eventError ??= err;
   };
-  const emit = (e: TraceEventBody) => {
+  const emit = (e: TraceEventBody, task?: string) => {
     if (queue) {
-      queue = queue.then(() => opts.onEvent(e)).catch(fail);
+      queue = queue.then(() => opts.onEvent(e, task)).catch(fail);
       return;
     }
     try {
-      const r = opts.onEvent(e);
+      const r = opts.onEvent(e, task);
       if (r instanceof Promise) queue = r.catch(fail);
     } catch (err) {
       fail(err);
@@ -107,16 +114,19 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         const model = modelByTask.get(e.taskId);
         usageByTask.delete(e.taskId);
         modelByTask.delete(e.taskId);
-        emit({
-          type: 'node.finished',
-          nodeId: e.nodeId,
-          step: e.step,
-          update: publicState(e.update),
-          ...(e.next ? { next: e.next.map((n) => nodeOf(n) ?? n) } : {}),
-          durationMs: Math.round(e.durationMs * 100) / 100,
-          ...(tokens ? { tokens } : {}),
-          ...(model ? { model } : {}),
-        });
+        emit(
+          {
+            type: 'node.finished',
+            nodeId: e.nodeId,
+            step: e.step,
+            update: publicState(e.update),
+            ...(e.next ? { next: e.next.map((n) => nodeOf(n) ?? n) } : {}),
+            durationMs: Math.round(e.durationMs * 100) / 100,
+            ...(tokens ? { tokens } : {}),
+            ...(model ? { model } : {}),
+          },
+          opts.commitWrites ? e.taskId : undefined,
+        );
         break;
       }
       case 'attempt_failed':
@@ -197,6 +207,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   if (opts.checkpointId) configurable.checkpoint_id = opts.checkpointId;
   if (opts.services) configurable[SERVICES_KEY] = opts.services;
   if (opts.beforeCheckpoint) configurable[BARRIER_KEY] = opts.beforeCheckpoint;
+  if (opts.commitWrites) configurable[COMMIT_KEY] = opts.commitWrites;
   if (opts.runId !== undefined) configurable[RUN_ID_KEY] = opts.runId;
   const input = opts.resumeById
     ? new Command({ resume: opts.resumeById })
@@ -214,6 +225,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
       configurable,
       recursionLimit: compiled.document.settings.recursionLimit,
       signal: opts.signal,
+      // Each step's checkpoint is stored before the next step starts (LangGraph's default, `async`,
+      // lets a run race steps ahead of its stored state): a process that dies mid-run is resumed
+      // from the step it was in, so at most that step's nodes run (and pay for model calls) again.
+      durability: 'sync',
       ...(opts.interruptBefore?.length ? { interruptBefore: opts.interruptBefore } : {}),
       ...(opts.interruptAfter?.length ? { interruptAfter: opts.interruptAfter } : {}),
     });

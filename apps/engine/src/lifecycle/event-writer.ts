@@ -10,11 +10,16 @@ const MAX_TOKEN_CHUNK = 4096;
  * not per event. Each batch is published (Socket.IO) only after it is stored.
  *
  * `flush()` resolves once everything emitted so far is stored; the run calls it before each
- * checkpoint is written, so no checkpoint is ever ahead of the events that led to it.
+ * checkpoint is written, so no checkpoint is ever ahead of the events that led to it. Where the
+ * store can, `commit()` goes further: a task's `node.finished` is held back and stored in the same
+ * transaction as the task's writes (a checkpoint takes whatever is left), so a process killed at
+ * any moment leaves a trace that matches its stored state — no task shown finished twice or never.
  */
 export class EventWriter {
   private seq: number;
   private pending: TraceEvent[] = [];
+  /** `node.finished` events waiting for their task's writes (see `commit`), by task, in order. */
+  private readonly held = new Map<string, TraceEventBody[]>();
   private chain: Promise<void> = Promise.resolve();
   private scheduled = false;
   private failure: unknown;
@@ -39,7 +44,18 @@ export class EventWriter {
    * row) — nobody has seen the waiting one yet, so the stream stays gap-free and in order while a
    * run writes one row per burst of tokens instead of one per token.
    */
-  emit(body: TraceEventBody): void {
+  emit(body: TraceEventBody, task?: string): void {
+    if (task !== undefined) {
+      // Held (no seq yet) until the task's writes are committed with it.
+      this.held.set(task, [...(this.held.get(task) ?? []), body]);
+      return;
+    }
+    this.stamp(body);
+    this.schedule();
+  }
+
+  /** Numbers an event and queues it (a model token joins the waiting token of its node). */
+  private stamp(body: TraceEventBody): void {
     if (body.type === 'model.token') {
       const waiting = this.pending.at(-1);
       if (
@@ -55,11 +71,47 @@ export class EventWriter {
     this.seq += 1;
     // Stored and published alike: NUL, lone surrogates and oversized errors made safe once, here.
     this.pending.push(safeEvent({ ...body, runId: this.runId, seq: this.seq, ts: new Date().toISOString() }));
-    this.schedule();
+  }
+
+  /** Numbers and queues the events held for `task` (for every task without one). */
+  private release(task?: string): void {
+    const tasks = task === undefined ? [...this.held.keys()] : [task];
+    for (const t of tasks) {
+      for (const body of this.held.get(t) ?? []) this.stamp(body);
+      this.held.delete(t);
+    }
+  }
+
+  /**
+   * Stores every event emitted so far together with `write` — `storeWith(events, write)` puts both in
+   * one transaction — then publishes them. In order with the other batches; rejects if either failed.
+   */
+  async commit(
+    storeWith: (events: TraceEvent[], write: (tx: unknown) => Promise<void>) => Promise<void>,
+    write: (tx: unknown) => Promise<void>,
+    task?: string,
+  ): Promise<void> {
+    const done = this.chain.then(async () => {
+      // Released only now: an earlier batch must not store them ahead of the write.
+      this.release(task);
+      const batch = this.pending;
+      this.pending = [];
+      if (this.failure !== undefined) throw this.failure;
+      try {
+        await storeWith(batch, write);
+      } catch (err) {
+        this.failure = err;
+        throw err;
+      }
+      if (this.publish) for (const e of batch) this.publish(e);
+    });
+    this.chain = done.catch(() => undefined);
+    await done;
   }
 
   /** Resolves when every event emitted so far is stored and published; rejects if storing failed. */
   async flush(): Promise<void> {
+    this.release();
     this.schedule();
     await this.chain;
     if (this.failure !== undefined) throw this.failure;

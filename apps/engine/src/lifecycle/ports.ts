@@ -102,6 +102,11 @@ export interface RunPorts {
   findUnfinished(): Promise<RunRecord[]>;
   /** Store a batch of one run's events atomically; their seqs (assigned by the caller) must be the run's next ones, in order. */
   appendEvents(events: TraceEvent[]): Promise<void>;
+  /**
+   * `appendEvents` and, in the same transaction, `write(tx)` (the saver's task writes: `tx` is what
+   * the ports' checkpointer joins). Present where events and checkpoints share a database.
+   */
+  appendEventsWith?(events: TraceEvent[], write: (tx: unknown) => Promise<void>): Promise<void>;
   lastSeq(runId: string): Promise<number>;
   checkpointer: BaseCheckpointSaver;
   /**

@@ -118,9 +118,12 @@ export class RunExecutor {
           ...(run.command.kind === 'fork' ? { fromCheckpointId: run.command.checkpointId } : {}),
           ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
         });
+        // Stored before any node runs: a node that kills its process cannot leave a run without it.
+        await writer.flush();
       }
       const services = this.services.get(run.id) ?? (await this.createServices(compiled));
       this.services.set(run.id, services);
+      const storeWith = this.ports.appendEventsWith?.bind(this.ports);
       outcome = await executeRun({
         compiled,
         services,
@@ -128,8 +131,15 @@ export class RunExecutor {
         runId: run.id,
         signal,
         streamTokens: this.opts.streamTokens,
-        onEvent: (body) => writer.emit(body),
+        onEvent: (body, task) => writer.emit(body, task),
         beforeCheckpoint: () => writer.flush(),
+        // A task's events and its writes in one transaction, where the ports can.
+        ...(storeWith
+          ? {
+              commitWrites: (write: (tx: unknown) => Promise<void>, task?: string) =>
+                writer.commit(storeWith, write, task),
+            }
+          : {}),
         ...plan,
       });
       await writer.flush();

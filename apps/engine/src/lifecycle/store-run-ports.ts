@@ -117,6 +117,16 @@ export class StoreRunPorts implements RunPorts {
     );
   }
 
+  async appendEventsWith(events: TraceEvent[], write: (tx: unknown) => Promise<void>): Promise<void> {
+    const first = events[0];
+    if (!first) return this.store.db.transaction(async (tx) => write(tx));
+    await this.store.appendEventsWith(
+      first.runId,
+      events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
+      write,
+    );
+  }
+
   async lastSeq(runId: string): Promise<number> {
     return this.store.runEvents.lastSeq(runId);
   }

@@ -2,6 +2,7 @@ import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 import type { Database } from './db.js';
 import { createAccessRepo } from './repos/access-repo.js';
 import { createRunEventsRepo } from './repos/run-events-repo.js';
+import type { RunEventsRepo } from './repos/run-events-repo.js';
 import { createRunsRepo } from './repos/runs-repo.js';
 import { createWorkersRepo } from './repos/workers-repo.js';
 import { createSecretsRepo } from './repos/secrets-repo.js';
@@ -72,6 +73,17 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     datasets: createDatasetsRepo(db),
     experiments: createExperimentsRepo(db),
     checkpointer: new DrizzleSaver(db),
+    /** Stores a run's trace events and, in the same transaction, `write` (e.g. the saver's task writes). */
+    appendEventsWith: (
+      runId: string,
+      events: Parameters<RunEventsRepo['appendMany']>[1],
+      write: (tx: Database) => Promise<void>,
+    ) =>
+      db.transaction(async (tx) => {
+        const inTx = tx as unknown as Database;
+        await createRunEventsRepo(inTx, { notify: options.notifyEvents ?? false }).appendMany(runId, events);
+        await write(inTx);
+      }),
     knowledge: createKnowledgeRepo(db),
   };
 }

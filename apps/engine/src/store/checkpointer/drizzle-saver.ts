@@ -107,6 +107,27 @@ export class DrizzleSaver extends BaseCheckpointSaver {
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
+    return this.storeCheckpoint(this.writes, config, checkpoint, metadata, newVersions);
+  }
+
+  /** `put` inside a transaction the caller opened on this saver's database. */
+  async putIn(
+    tx: Database,
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
+    return this.storeCheckpoint(prepareWriteStatements(tx), config, checkpoint, metadata, newVersions);
+  }
+
+  private async storeCheckpoint(
+    statements: ReturnType<typeof prepareWriteStatements>,
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     if (config.configurable === undefined) throw new Error('Missing "configurable" field in "config" param');
     const key = checkpointKey(config);
     const threadId = requireThreadId(key, 'put checkpoint');
@@ -116,7 +137,7 @@ export class DrizzleSaver extends BaseCheckpointSaver {
       dumpBlobs(this.serde, values, newVersions),
       dumpMetadata(this.serde, metadata),
     ]);
-    await this.writes.putCheckpoint(
+    await statements.putCheckpoint(
       {
         threadId,
         checkpointNs: key.checkpointNs,
@@ -131,13 +152,37 @@ export class DrizzleSaver extends BaseCheckpointSaver {
   }
 
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ''): Promise<void> {
+    await this.storeWrites(this.writes, config, writes, taskId, taskPath);
+  }
+
+  /**
+   * `putWrites` inside a transaction the caller opened on this saver's database (the run stores the
+   * task's trace events in the same one).
+   */
+  async putWritesIn(
+    tx: Database,
+    config: RunnableConfig,
+    writes: PendingWrite[],
+    taskId: string,
+    taskPath = '',
+  ): Promise<void> {
+    await this.storeWrites(prepareWriteStatements(tx), config, writes, taskId, taskPath);
+  }
+
+  private async storeWrites(
+    statements: ReturnType<typeof prepareWriteStatements>,
+    config: RunnableConfig,
+    writes: PendingWrite[],
+    taskId: string,
+    taskPath: string,
+  ): Promise<void> {
     const key = checkpointKey(config);
     const threadId = requireThreadId(key, 'put writes');
     if (key.checkpointId === undefined)
       throw new Error('Failed to put writes: config.configurable is missing "checkpoint_id".');
     const rows = await dumpWrites(this.serde, writes);
     if (rows.length === 0) return;
-    await this.writes.putWrites(
+    await statements.putWrites(
       { threadId, checkpointNs: key.checkpointNs, checkpointId: key.checkpointId, taskId, taskPath },
       rows,
     );
