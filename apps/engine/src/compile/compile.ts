@@ -1,4 +1,4 @@
-import { Annotation, Command, END, START, StateGraph } from '@langchain/langgraph';
+import { Annotation, Command, END, START, StateGraph, getConfig } from '@langchain/langgraph';
 import type { BaseStore } from '@langchain/langgraph';
 import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
 import { InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
@@ -10,11 +10,13 @@ import { makeNodeFunction } from './node-function.js';
 import { retryPolicyFor } from './retry.js';
 import { classifyError } from './classify-error.js';
 import { NotifyingSaver } from './notifying-saver.js';
+import type { GraphTopology } from './notifying-saver.js';
+import { BREAKPOINTS_KEY, isRunBreakpoints } from './run-sink.js';
 import type { ModelEventSource } from './run-sink.js';
 import { RetrySettings } from '@flowcraft/schema';
 import type { ModelScript } from '@flowcraft/schema';
 import type { SubworkflowBinding } from '@flowcraft/node-types';
-import { PATH_SEPARATOR, childRefs, mergeScripts, qualify, qualifyScript, refKey } from './subworkflows.js';
+import { PATH_SEPARATOR, breakpointsAt, childRefs, mergeScripts, qualify, qualifyScript, refKey } from './subworkflows.js';
 import type { ChildLibrary } from './subworkflows.js';
 
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
@@ -44,6 +46,8 @@ interface CompiledChild {
   graph: Compiled['graph'];
   nodeMap: Map<string, string>;
   script: ModelScript | undefined;
+  /** The child's graph and the graphs it calls, by calling-node path (`review`, `review|inner`). */
+  nested: Map<string, GraphTopology>;
 }
 
 function compileGraph(def: Record<string, BaseChannel>) {
@@ -196,7 +200,13 @@ export function compile(
   }
   const saver = opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined;
   const compiled = graph.compile({ checkpointer: saver, ...(opts.store ? { store: opts.store } : {}) });
-  saver?.bind(compiled);
+  // Every graph nested under this one, by the calling nodes' path (how checkpoint namespaces name them).
+  const nested = new Map<string, GraphTopology>();
+  for (const [nodeId, c] of children) {
+    nested.set(nodeId, c.graph);
+    for (const [key, topology] of c.nested) nested.set(`${nodeId}|${key}`, topology);
+  }
+  saver?.bind(compiled, nested);
   // The scripted model's replies for this workflow and every child (keyed by qualified node ids).
   const script = mergeScripts([qualifyScript(doc.script, path), ...[...children.values()].map((c) => c.script)]);
   return {
@@ -205,6 +215,7 @@ export function compile(
     nodeMap,
     outputChannels,
     startNodeId,
+    nested,
     modelEvents: services.modelEvents,
     script,
     /** The called workflows and the versions compiled, by calling node id (qualified). */
@@ -262,6 +273,7 @@ function compileChild(
       graph: child.graph,
       nodeMap: child.nodeMap,
       script: child.script,
+      nested: child.nested,
       binding: {
         workflowId: found.workflowId,
         version: found.version,
@@ -270,7 +282,7 @@ function compileChild(
         invoke: async (input, options) => {
           // `on-exit`: the child saves its checkpoint only when it ends or pauses (LangGraph durability `exit`).
           const durability = options?.checkpoints === 'on-exit' ? 'exit' : undefined;
-          const result = await child.graph.invoke(input, durability ? { durability } : undefined);
+          const result = await child.graph.invoke(input, childOptions(path, durability));
           const values = isPlainRecord(result) ? result : {};
           return outputs ? Object.fromEntries(outputs.map((c) => [c, values[c]])) : values;
         },
@@ -289,6 +301,25 @@ function compileChild(
     });
     return undefined;
   }
+}
+
+/**
+ * How a child is invoked: its durability, and the run's breakpoints addressed to its nodes
+ * (`review › approve` → `approve`; a step's `'*'` pauses before each of its nodes too).
+ */
+function childOptions(
+  path: readonly string[],
+  durability: 'exit' | undefined,
+): { durability?: 'exit'; interruptBefore?: string[] | '*'; interruptAfter?: string[] | '*' } | undefined {
+  const found: unknown = getConfig()?.configurable?.[BREAKPOINTS_KEY];
+  if (!isRunBreakpoints(found)) return durability ? { durability } : undefined;
+  const before = breakpointsAt(found.before, path);
+  const after = breakpointsAt(found.after, path);
+  return {
+    ...(durability ? { durability } : {}),
+    ...(before.length > 0 ? { interruptBefore: before } : {}),
+    ...(after.length > 0 ? { interruptAfter: after } : {}),
+  };
 }
 
 function isPlainRecord(v: unknown): v is Record<string, unknown> {

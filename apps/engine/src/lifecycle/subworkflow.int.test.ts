@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { TraceEvent } from '@flowcraft/schema';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { createHttpApp } from '../http/app.js';
@@ -102,6 +102,76 @@ for (const kind of BACKENDS) {
         'publish',
         'end',
       ]);
+    });
+
+    it('pauses at a breakpoint inside the child, steps into and out of it, and keeps its checkpoints nested', async () => {
+      const childId = await create(reviewChild());
+      const parentId = await create(callingParent(childId));
+      const before = first.calls().length;
+      const started = await first.call('POST', '/v1/runs', {
+        workflowId: parentId,
+        input: { topic: 'tea' },
+        interruptBefore: ['review › write'],
+        interruptAfter: ['review › finalize'],
+      });
+      expect(started.status).toBe(202);
+      const runId = started.body.runId as string;
+      const stepTo = async (command: 'step' | 'continue') => {
+        expect((await first.call('POST', `/v1/runs/${runId}/${command}`)).status).toBe(202);
+        return first.settle(runId);
+      };
+      let run = await first.settle(runId);
+      expect(run).toMatchObject({ status: 'interrupted', interrupts: [], paused: { next: ['review › write'] } });
+      expect(finished(await first.events(runId))).toEqual(['start', 'plan', 'review › start']);
+
+      // Step into the child one node at a time: the model inside runs once.
+      run = await stepTo('step');
+      expect(run).toMatchObject({ status: 'interrupted', interrupts: [], paused: { next: ['review › approve'] } });
+      expect(finished(await first.events(runId)).slice(3)).toEqual(['review › write']);
+      run = await stepTo('step');
+      expect(run).toMatchObject({ status: 'interrupted', interrupts: [{ nodeId: 'review › approve' }] });
+      expect((await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } })).status).toBe(202);
+      // The breakpoint after `finalize` holds inside the child; stepping on leaves the child and pauses before `publish`.
+      run = await first.settle(runId);
+      expect(run).toMatchObject({ status: 'interrupted', interrupts: [], paused: { next: ['review › end'] } });
+      run = await stepTo('step');
+      expect(run).toMatchObject({ status: 'interrupted', paused: { next: ['publish'] } });
+      run = await stepTo('continue');
+      expect(run).toMatchObject({ status: 'completed', output: { post: 'FINAL: child draft!' } });
+      expect(first.calls().slice(before)).toEqual(['plan', 'review › write']);
+      const list = await first.events(runId);
+      expect(finished(list)).toEqual([
+        'start',
+        'plan',
+        'review › start',
+        'review › write',
+        'review › approve',
+        'review › finalize',
+        'review › end',
+        'review',
+        'publish',
+        'end',
+      ]);
+      const pauses = list.flatMap((e) => (e.type === 'run.interrupted' && e.paused ? [e.paused.next] : []));
+      expect(pauses).toEqual([['review › write'], ['review › approve'], ['review › end'], ['publish']]);
+
+      // The child's checkpoints are in the trace, nested under the calling node, and in the store under its namespace.
+      const saved = list.flatMap((e) => (e.type === 'checkpoint.saved' ? [e] : []));
+      const nested = saved.filter((e) => e.ns !== undefined);
+      expect(nested.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(nested.map((e) => e.calledBy))).toEqual(new Set(['review']));
+      expect(new Set(nested.map((e) => e.ns)).size).toBe(1);
+      const ns = nested[0]?.ns ?? '';
+      expect(ns).toMatch(/^review:[0-9a-f-]+$/);
+      expect(nested.some((e) => e.next.includes('review › write'))).toBe(true);
+      expect(nested.some((e) => e.next.includes('review › finalize'))).toBe(true);
+      expect(saved.filter((e) => e.ns === undefined).every((e) => e.next.every((n) => !n.includes('›')))).toBe(true);
+      const threadId = run.threadId as string;
+      const stored = await database.db
+        .select({ id: checkpoints.checkpointId })
+        .from(checkpoints)
+        .where(and(eq(checkpoints.threadId, threadId), eq(checkpoints.checkpointNs, ns)));
+      expect(new Set(stored.map((r) => r.id))).toEqual(new Set(nested.map((e) => e.checkpointId)));
     });
 
     it('follows the latest child version or a pinned one, recompiling when the child changes', async () => {
