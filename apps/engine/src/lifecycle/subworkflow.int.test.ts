@@ -172,6 +172,40 @@ for (const kind of BACKENDS) {
         .from(checkpoints)
         .where(and(eq(checkpoints.threadId, threadId), eq(checkpoints.checkpointNs, ns)));
       expect(new Set(stored.map((r) => r.id))).toEqual(new Set(nested.map((e) => e.checkpointId)));
+
+      // The timeline: the parent's step that runs `review` names the namespace; its history lists the child's checkpoints.
+      type Item = {
+        checkpointId: string;
+        checkpointNs?: string;
+        next: string[];
+        values: Record<string, unknown>;
+        tasks: { nodeId: string; checkpointNs?: string }[];
+      };
+      const top = (await first.call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as Item[];
+      expect(top.every((h) => h.checkpointNs === undefined)).toBe(true);
+      const calling = top.filter((h) => h.tasks.some((t) => t.checkpointNs !== undefined));
+      expect(calling.flatMap((h) => h.tasks.map((t) => [t.nodeId, t.checkpointNs]))).toEqual([['review', ns]]);
+      const inner = (
+        await first.call('GET', `/v1/threads/${threadId}/history?limit=100&ns=${encodeURIComponent(ns)}`)
+      ).body.items as Item[];
+      expect(new Set(inner.map((h) => h.checkpointId))).toEqual(new Set(nested.map((e) => e.checkpointId)));
+      expect(inner.every((h) => h.checkpointNs === ns)).toBe(true);
+      const beforeApprove = inner.find((h) => h.next.includes('review › approve'));
+      expect(beforeApprove?.values).toMatchObject({ brief: 'parent outline', draft: 'child draft' });
+      // The state at one nested checkpoint; unknown namespaces and ids are 404.
+      const at = await first.call(
+        'GET',
+        `/v1/threads/${threadId}/state/${beforeApprove?.checkpointId ?? ''}?ns=${encodeURIComponent(ns)}`,
+      );
+      expect(at.status).toBe(200);
+      expect(at.body).toMatchObject({ checkpointNs: ns, next: ['review › approve'], values: { draft: 'child draft' } });
+      expect(
+        (await first.call('GET', `/v1/threads/${threadId}/state/${beforeApprove?.checkpointId ?? ''}`)).status,
+      ).toBe(404);
+      expect(
+        (await first.call('GET', `/v1/threads/${threadId}/state/${beforeApprove?.checkpointId ?? ''}?ns=nope:1`))
+          .status,
+      ).toBe(404);
     });
 
     it('follows the latest child version or a pinned one, recompiling when the child changes', async () => {
