@@ -1,11 +1,11 @@
 import { Annotation, Command, END, START, StateGraph, getConfig } from '@langchain/langgraph';
 import type { BaseStore } from '@langchain/langgraph';
 import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
-import { InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
+import { FlowError, InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
 import type { Channel, Problem } from '@flowcraft/schema';
 import type { NodeServices, NodeTypeRegistry, NodeRuntime } from '@flowcraft/node-types';
 import { buildStateDefinition } from './state-annotation.js';
-import { buildTopology, ERROR_PORT } from './topology.js';
+import { buildTopology, endingAt, ERROR_PORT } from './topology.js';
 import { makeNodeFunction } from './node-function.js';
 import { retryPolicyFor } from './retry.js';
 import { classifyError } from './classify-error.js';
@@ -78,10 +78,22 @@ export function compile(
     firstPorts.set(nodeId, port);
     return port;
   };
-  const topology = buildTopology(doc, firstPort);
+  const path = opts.path ?? [];
+  // A child's start and end nodes are its interface, which the calling node already is: they are not
+  // steps of its graph (two supersteps and checkpoints fewer per call). Start's input check runs on entry.
+  const roleOf = (type: string) => registry.get(type)?.role;
+  const interfaceIds = new Set(
+    path.length > 0 && doc.nodes.some((n) => roleOf(n.type) === undefined)
+      ? doc.nodes.filter((n) => roleOf(n.type) !== undefined).map((n) => n.id)
+      : [],
+  );
+  const topology = endingAt(
+    buildTopology(doc, firstPort),
+    new Set(doc.nodes.filter((n) => interfaceIds.has(n.id) && roleOf(n.type) === 'end').map((n) => n.id)),
+    END,
+  );
 
   const channels: Record<string, Channel> = { ...doc.state, [ERROR_CHANNEL]: { type: 'json', reducer: 'replace' } };
-  const path = opts.path ?? [];
   const runtimes = new Map<string, { runtime: NodeRuntime; privateNames: string[] }>();
   const children = new Map<string, CompiledChild>();
   for (const ref of childRefs(doc)) {
@@ -132,11 +144,22 @@ export function compile(
   const nodeMap = new Map<string, string>();
   let startNodeId = '';
   let outputChannels: string[] | undefined;
+  /** A child's start node, run as a check of the input it is called with. */
+  let entryCheck: NodeRuntime | undefined;
   for (const node of doc.nodes) {
     const entry = registry.get(node.type);
     const type = registry.type(node.type);
     const built = runtimes.get(node.id);
     if (!entry || !type || !built) continue;
+    if (interfaceIds.has(node.id)) {
+      if (entry.role === 'start') {
+        entryCheck = built.runtime;
+        for (const t of topology.allTargets(node.id)) graph.addEdge(START, t);
+      } else if (Array.isArray(node.config.outputs) && node.config.outputs.length > 0) {
+        outputChannels = node.config.outputs.filter((o): o is string => typeof o === 'string');
+      }
+      continue;
+    }
     const control = entry.controlFor?.(node.config) ?? entry.control;
     const isEnd = entry.role === 'end';
     const dynamic = control !== 'all' || entry.boundedSelfLoop === true;
@@ -215,6 +238,7 @@ export function compile(
     nodeMap,
     outputChannels,
     startNodeId,
+    entryCheck,
     nested,
     modelEvents: services.modelEvents,
     script,
@@ -269,6 +293,7 @@ function compileChild(
       callers: chain,
     });
     const outputs = child.outputChannels;
+    const check = child.entryCheck;
     return {
       graph: child.graph,
       nodeMap: child.nodeMap,
@@ -282,6 +307,8 @@ function compileChild(
         invoke: async (input, options) => {
           // `on-exit`: the child saves its checkpoint only when it ends or pauses (LangGraph durability `exit`).
           const durability = options?.checkpoints === 'on-exit' ? 'exit' : undefined;
+          // Required start inputs (the child's start node is no step of its graph). Pure: a resumed call checks again.
+          if (check) await check.run(input, entryContext);
           const result = await child.graph.invoke(input, childOptions(path, durability));
           const values = isPlainRecord(result) ? result : {};
           return outputs ? Object.fromEntries(outputs.map((c) => [c, values[c]])) : values;
@@ -302,6 +329,15 @@ function compileChild(
     return undefined;
   }
 }
+
+/** What a child's start node gets when it checks the call's input (it neither pauses nor reports). */
+const entryContext = {
+  signal: new AbortController().signal,
+  interrupt: (): never => {
+    throw new FlowError('node_failed', 'A start node cannot pause the run');
+  },
+  emit: () => {},
+};
 
 /**
  * How a child is invoked: its durability, and the run's breakpoints addressed to its nodes
