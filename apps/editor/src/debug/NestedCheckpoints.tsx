@@ -10,15 +10,7 @@ type Load = { status: 'loading' } | { status: 'ready'; items: ThreadState[] } | 
  * The checkpoints a sub-workflow call saved inside this step (its `checkpoint_ns`), oldest first;
  * one selected shows the child's state there.
  */
-export function NestedCheckpoints({
-  threadId,
-  ns,
-  label,
-}: {
-  threadId: string;
-  ns: string;
-  label: string;
-}) {
+export function NestedCheckpoints({ threadId, ns, label }: { threadId: string; ns: string; label: string }) {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [selected, setSelected] = useState<string | undefined>(undefined);
   useEffect(() => {

@@ -218,7 +218,7 @@ describe('debug runs', () => {
     expect(markResumed(s).paused).toBeUndefined();
   });
 
-  it('pauses inside a sub-workflow: the nested checkpoints are not the run\'s fork point', () => {
+  it("pauses inside a sub-workflow: the nested checkpoints are not the run's fork point", () => {
     seq = 0;
     const events = [
       ev({ type: 'run.started', threadId: 't', workflowId: 'w', input: {} }),

@@ -16,7 +16,15 @@ import type { ModelEventSource } from './run-sink.js';
 import { RetrySettings } from '@flowcraft/schema';
 import type { ModelScript } from '@flowcraft/schema';
 import type { SubworkflowBinding } from '@flowcraft/node-types';
-import { PATH_SEPARATOR, breakpointsAt, childRefs, mergeScripts, qualify, qualifyScript, refKey } from './subworkflows.js';
+import {
+  PATH_SEPARATOR,
+  breakpointsAt,
+  childRefs,
+  mergeScripts,
+  qualify,
+  qualifyScript,
+  refKey,
+} from './subworkflows.js';
 import type { ChildLibrary } from './subworkflows.js';
 
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */

@@ -55,7 +55,9 @@ export function buildTopology(doc: WorkflowDocument, firstPort: (nodeId: string)
 export function endingAt(topology: Topology, ends: ReadonlySet<string>, end: string): Topology {
   if (ends.size === 0) return topology;
   const swap = (ts: string[]) => [...new Set(ts.map((t) => (ends.has(t) ? end : t)))];
-  const out = new Map([...topology.out].map(([id, ports]) => [id, new Map([...ports].map(([p, ts]) => [p, swap(ts)]))]));
+  const out = new Map(
+    [...topology.out].map(([id, ports]) => [id, new Map([...ports].map(([p, ts]) => [p, swap(ts)]))]),
+  );
   return {
     out,
     incoming: topology.incoming,

@@ -207,8 +207,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   // The top graph takes its own nodes' breakpoints; sub-workflow calls read theirs from the config.
   const before = breakpointsAt(opts.interruptBefore ?? [], []);
   const after = breakpointsAt(opts.interruptAfter ?? [], []);
-  const nestedBreakpoints =
-    compiled.nested.size > 0 && (opts.interruptBefore?.length || opts.interruptAfter?.length);
+  const nestedBreakpoints = compiled.nested.size > 0 && (opts.interruptBefore?.length || opts.interruptAfter?.length);
   if (nestedBreakpoints)
     configurable[BREAKPOINTS_KEY] = { before: opts.interruptBefore ?? [], after: opts.interruptAfter ?? [] };
   const input = opts.resumeById

@@ -184,9 +184,8 @@ for (const kind of BACKENDS) {
       expect(top.every((h) => h.checkpointNs === undefined)).toBe(true);
       const calling = top.filter((h) => h.tasks.some((t) => t.checkpointNs !== undefined));
       expect(calling.flatMap((h) => h.tasks.map((t) => [t.nodeId, t.checkpointNs]))).toEqual([['review', ns]]);
-      const inner = (
-        await first.call('GET', `/v1/threads/${threadId}/history?limit=100&ns=${encodeURIComponent(ns)}`)
-      ).body.items as Item[];
+      const inner = (await first.call('GET', `/v1/threads/${threadId}/history?limit=100&ns=${encodeURIComponent(ns)}`))
+        .body.items as Item[];
       expect(new Set(inner.map((h) => h.checkpointId))).toEqual(new Set(nested.map((e) => e.checkpointId)));
       expect(inner.every((h) => h.checkpointNs === ns)).toBe(true);
       const beforeApprove = inner.find((h) => h.next.includes('review › approve'));

@@ -10,7 +10,9 @@ const Ns = z
   .string()
   .max(1000)
   .optional()
-  .openapi({ description: "A sub-workflow's checkpoint namespace (`review:<task id>`); empty or absent: the thread's own." });
+  .openapi({
+    description: "A sub-workflow's checkpoint namespace (`review:<task id>`); empty or absent: the thread's own.",
+  });
 
 export const HistoryQuery = PageQuery.extend({ ns: Ns });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
