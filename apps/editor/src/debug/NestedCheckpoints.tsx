@@ -3,6 +3,7 @@ import { errorMessage } from '../api/http.js';
 import { getNestedHistory } from '../api/debug-api.js';
 import type { ThreadState } from '../api/debug-api.js';
 import { ChannelValues } from './ChannelValues.js';
+import { useRun } from '../stores/app-stores.js';
 
 type Load = { status: 'loading' } | { status: 'ready'; items: ThreadState[] } | { status: 'error'; message: string };
 
@@ -13,7 +14,10 @@ type Load = { status: 'loading' } | { status: 'ready'; items: ThreadState[] } | 
 export function NestedCheckpoints({ threadId, ns, label }: { threadId: string; ns: string; label: string }) {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  // The parent's checkpoint stays while a run steps inside the child: reload when the run moves on.
+  const moved = useRun((s) => `${s.run?.status ?? ''}:${s.run?.paused?.next.join(',') ?? ''}`);
   useEffect(() => {
+    void moved;
     let live = true;
     setLoad({ status: 'loading' });
     getNestedHistory(threadId, ns).then(
@@ -23,7 +27,7 @@ export function NestedCheckpoints({ threadId, ns, label }: { threadId: string; n
     return () => {
       live = false;
     };
-  }, [threadId, ns]);
+  }, [threadId, ns, moved]);
   const chosen = load.status === 'ready' ? load.items.find((i) => i.checkpointId === selected) : undefined;
   return (
     <div className="nested-checkpoints stack" data-testid="nested-checkpoints" data-ns={ns}>
@@ -46,7 +50,9 @@ export function NestedCheckpoints({ threadId, ns, label }: { threadId: string; n
             onClick={() => setSelected(c.checkpointId === selected ? undefined : c.checkpointId)}
           >
             <span className="cp-step mono">{c.step}</span>
-            <span className="grow truncate small">{c.next.length > 0 ? `→ ${c.next.join(', ')}` : 'end'}</span>
+            <span className="grow truncate small">
+              {c.next.length > 0 ? `→ ${c.next.join(', ')}` : c.source === 'input' ? 'input' : 'end'}
+            </span>
           </button>
         ))}
       {chosen && <ChannelValues values={chosen.values} compact />}

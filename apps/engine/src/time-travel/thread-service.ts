@@ -128,7 +128,7 @@ function toThreadState(
     source,
     values: isRecord(values) ? publicState(values) : {},
     // LangGraph's own nodes (`__start__`) are not on the canvas.
-    next: [...new Set(snapshot.next.map(nodeOf))].filter((n) => !n.startsWith('__')),
+    next: [...new Set(snapshot.next.filter((n) => !n.startsWith('__')).map(nodeOf))],
     tasks: snapshot.tasks.map((t) => ({
       id: t.id,
       nodeId: nodeOf(t.name),
