@@ -2,7 +2,7 @@ import { Annotation, Command, END, START, StateGraph, getConfig } from '@langcha
 import type { BaseStore } from '@langchain/langgraph';
 import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
 import { FlowError, InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
-import type { Channel, Problem } from '@flowcraft/schema';
+import type { Channel, Problem, WorkflowDocument } from '@flowcraft/schema';
 import type { NodeServices, NodeTypeRegistry, NodeRuntime } from '@flowcraft/node-types';
 import { buildStateDefinition } from './state-annotation.js';
 import { buildTopology, endingAt, ERROR_PORT } from './topology.js';
@@ -52,10 +52,13 @@ export interface CompileOptions {
 interface CompiledChild {
   binding: SubworkflowBinding;
   graph: Compiled['graph'];
+  document: WorkflowDocument;
   nodeMap: Map<string, string>;
   script: ModelScript | undefined;
   /** The child's graph and the graphs it calls, by calling-node path (`review`, `review|inner`). */
   nested: Map<string, GraphTopology>;
+  /** Their documents (a nested checkpoint's channels), keyed the same way. */
+  nestedDocs: Map<string, WorkflowDocument>;
 }
 
 function compileGraph(def: Record<string, BaseChannel>) {
@@ -233,9 +236,12 @@ export function compile(
   const compiled = graph.compile({ checkpointer: saver, ...(opts.store ? { store: opts.store } : {}) });
   // Every graph nested under this one, by the calling nodes' path (how checkpoint namespaces name them).
   const nested = new Map<string, GraphTopology>();
+  const nestedDocs = new Map<string, WorkflowDocument>();
   for (const [nodeId, c] of children) {
     nested.set(nodeId, c.graph);
+    nestedDocs.set(nodeId, c.document);
     for (const [key, topology] of c.nested) nested.set(`${nodeId}|${key}`, topology);
+    for (const [key, document] of c.nestedDocs) nestedDocs.set(`${nodeId}|${key}`, document);
   }
   saver?.bind(compiled, nested);
   // The scripted model's replies for this workflow and every child (keyed by qualified node ids).
@@ -248,6 +254,7 @@ export function compile(
     startNodeId,
     entryCheck,
     nested,
+    nestedDocs,
     modelEvents: services.modelEvents,
     script,
     /** The called workflows and the versions compiled, by calling node id (qualified). */
@@ -307,6 +314,8 @@ function compileChild(
       nodeMap: child.nodeMap,
       script: child.script,
       nested: child.nested,
+      nestedDocs: child.nestedDocs,
+      document: child.document,
       binding: {
         workflowId: found.workflowId,
         version: found.version,

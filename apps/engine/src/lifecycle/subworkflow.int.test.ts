@@ -206,6 +206,59 @@ for (const kind of BACKENDS) {
       ).toBe(404);
     });
 
+    it('edits the child’s state at its paused checkpoint and continues from the edit', async () => {
+      const childId = await create(reviewChild());
+      const parentId = await create(callingParent(childId));
+      const before = first.calls().length;
+      const runId = (
+        await first.call('POST', '/v1/runs', {
+          workflowId: parentId,
+          input: { topic: 'tea' },
+          interruptBefore: ['review › approve'],
+        })
+      ).body.runId as string;
+      const paused = await first.settle(runId);
+      expect(paused).toMatchObject({ status: 'interrupted', paused: { next: ['review › approve'] } });
+      const threadId = paused.threadId as string;
+      type Item = { checkpointId: string; next: string[]; tasks: { checkpointNs?: string }[] };
+      const state = (await first.call('GET', `/v1/threads/${threadId}/state`)).body as unknown as Item;
+      const ns = state.tasks.find((t) => t.checkpointNs)?.checkpointNs ?? '';
+      expect(ns).toMatch(/^review:/);
+      const inner = (await first.call('GET', `/v1/threads/${threadId}/history?limit=10&ns=${encodeURIComponent(ns)}`))
+        .body.items as Item[];
+      const at = inner[0];
+      expect(at?.next).toEqual(['review › approve']);
+
+      // Written as the child's writer: the values are checked against the child's channels.
+      const edit = (body: Record<string, unknown>) =>
+        first.call('POST', `/v1/threads/${threadId}/state`, { checkpointId: at?.checkpointId, ns, ...body });
+      expect((await edit({ values: { outline: 'a parent channel' }, asNode: 'review › write' })).status).toBe(422);
+      expect((await edit({ values: { draft: 'x' }, asNode: 'publish' })).status).toBe(422);
+      const edited = await edit({ values: { draft: 'edited draft' }, asNode: 'review › write' });
+      expect(edited.status).toBe(201);
+      expect(edited.body).toMatchObject({
+        checkpointNs: ns,
+        parentCheckpointId: at?.checkpointId,
+        source: 'update',
+        next: ['review › approve'],
+        values: { brief: 'parent outline', draft: 'edited draft' },
+      });
+
+      // Continuing the paused run goes on inside the child from the edited checkpoint; the writer does not run again.
+      expect((await first.call('POST', `/v1/runs/${runId}/continue`)).status).toBe(202);
+      const asked = await first.settle(runId);
+      expect(asked).toMatchObject({
+        status: 'interrupted',
+        interrupts: [{ nodeId: 'review › approve', value: { message: 'Approve? edited draft' } }],
+      });
+      expect((await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } })).status).toBe(202);
+      expect(await first.settle(runId)).toMatchObject({
+        status: 'completed',
+        output: { post: 'FINAL: edited draft!' },
+      });
+      expect(first.calls().slice(before)).toEqual(['plan', 'review › write']);
+    });
+
     it('follows the latest child version or a pinned one, recompiling when the child changes', async () => {
       const childId = await create(reviewChild());
       const latestParent = await create(callingParent(childId));
