@@ -126,7 +126,9 @@ export class NotifyingSaver extends BaseCheckpointSaver {
         next:
           path.length === 0
             ? nextNodes(checkpoint, this.graph)
-            : nextNodes(checkpoint, this.nested.get(path.join('|'))).map((n) => qualify(path, n)),
+            : nextNodes(checkpoint, this.nested.get(path.join('|')))
+                .filter((n) => !n.startsWith('__'))
+                .map((n) => qualify(path, n)),
         ...(path.length === 0 ? {} : { nested: { ns, calledBy: qualify(path.slice(0, -1), path.at(-1) ?? '') } }),
       });
     }
