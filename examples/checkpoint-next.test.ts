@@ -40,7 +40,14 @@ describe('checkpoint.saved.next equals the history next of the same checkpoint',
     const run = await runToEnd(doc);
     expect(run.outcome.status).toBe('completed');
     const fromEvents = new Map<string, string[]>();
-    for (const e of run.events) if (e.type === 'checkpoint.saved') fromEvents.set(e.checkpointId, e.next);
+    // A sub-workflow's own checkpoints (`ns`) are nested under the run's, not in its history.
+    for (const e of run.events)
+      if (e.type === 'checkpoint.saved' && e.ns === undefined) fromEvents.set(e.checkpointId, e.next);
+    const calls = doc.nodes.filter((n) => n.type === 'subworkflow').map((n) => n.id);
+    const nested = run.events.flatMap((e) => (e.type === 'checkpoint.saved' && e.ns !== undefined ? [e] : []));
+    expect(new Set(nested.map((e) => e.calledBy))).toEqual(new Set(calls));
+    for (const e of nested)
+      for (const n of e.next) expect(n.startsWith(`${e.calledBy} › `) && !n.includes('__')).toBe(true);
     const history = await run.history();
     expect(history.length).toBeGreaterThan(2);
     expect(fromEvents.size).toBe(history.length);

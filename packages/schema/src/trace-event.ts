@@ -80,6 +80,13 @@ export const CheckpointSaved = z.object({
   parentId: z.string().nullable(),
   step: z.number().int(),
   next: z.array(z.string()),
+  /**
+   * A sub-workflow's checkpoint, nested under the calling node's task: its LangGraph namespace
+   * (`review:<task id>`; read it with `?ns=` on the thread routes) and the calling node (qualified).
+   * `step` and `parentId` are then the child's own. Absent for the run's own checkpoints.
+   */
+  ns: z.string().optional(),
+  calledBy: z.string().optional(),
 });
 export const RunInterrupted = z.object({
   ...Base,

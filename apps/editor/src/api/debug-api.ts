@@ -40,6 +40,11 @@ export function getHistory(threadId: string, cursor?: string, limit = 100) {
   return request(`/v1/threads/${enc(threadId)}/history`, HistoryPage, { query: { limit, cursor } });
 }
 
+/** A sub-workflow call's own checkpoints (its namespace from a task's `checkpointNs`), newest first. */
+export function getNestedHistory(threadId: string, ns: string, limit = 100) {
+  return request(`/v1/threads/${enc(threadId)}/history`, HistoryPage, { query: { limit, ns } });
+}
+
 export function getCheckpoint(threadId: string, checkpointId: string) {
   return request(`/v1/threads/${enc(threadId)}/state/${enc(checkpointId)}`, ThreadState);
 }

@@ -36,7 +36,8 @@ export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps
   const status = run?.status;
   // Debugger highlights: from the selected checkpoint, else the paused run's next nodes.
   const checkpointMark = useTimeline((s) => s.marks[id]);
-  const pausedNext = useRun((s) => s.run?.paused?.next.includes(id) ?? false);
+  // Paused inside a sub-workflow (`call › review`) marks the calling node too.
+  const pausedNext = useRun((s) => s.run?.paused?.next.some((n) => n === id || n.startsWith(`${id} › `)) ?? false);
   const mark = checkpointMark ?? (pausedNext ? 'next' : undefined);
   const labelled =
     ports.outputs.length > 1 || ports.outputs.some((p) => p.label && p.label !== 'next' && p.label !== 'start');

@@ -15,9 +15,23 @@ import {
   uiStore,
 } from '../stores/app-stores.js';
 
-/** Breakpoints to send with a run (none when there are none). */
+/**
+ * Breakpoints to send with a run (none when there are none): the canvas's, and those set on the
+ * workflows its sub-workflow nodes call, addressed by path (`call › review`) — a child's breakpoints
+ * hold wherever it is called (one level down).
+ */
 function breakpointOptions(): { interruptBefore?: string[]; interruptAfter?: string[] } {
-  const { before, after } = breakpointsStore.getState();
+  const store = breakpointsStore.getState();
+  const before = [...store.before];
+  const after = [...store.after];
+  const { doc, workflowId } = documentStore.getState();
+  for (const node of doc.nodes) {
+    const child = node.type === 'subworkflow' ? node.config.workflowId : undefined;
+    if (typeof child !== 'string' || child === '' || child === workflowId) continue;
+    const inner = store.of(child);
+    before.push(...inner.before.map((id) => `${node.id} › ${id}`));
+    after.push(...inner.after.map((id) => `${node.id} › ${id}`));
+  }
   return {
     ...(before.length > 0 ? { interruptBefore: before } : {}),
     ...(after.length > 0 ? { interruptAfter: after } : {}),

@@ -5,6 +5,7 @@ import { ChannelValues } from './ChannelValues.js';
 import { DiffView } from './DiffView.js';
 import { StateEditor } from './StateEditor.js';
 import { SaveCaseForm } from './SaveCaseForm.js';
+import { NestedCheckpoints } from './NestedCheckpoints.js';
 import { canvasIds, nextOnBranch, parentOf } from '../model/timeline.js';
 
 type View = 'diff' | 'state' | 'edit' | 'case';
@@ -14,6 +15,7 @@ export function CheckpointDetail() {
   const selectedId = useTimeline((s) => s.selectedId);
   const row = useTimeline((s) => (s.selectedId ? s.timeline.byId.get(s.selectedId) : undefined));
   const timeline = useTimeline((s) => s.timeline);
+  const threadId = useTimeline((s) => s.threadId);
   const entry = useTimeline((s) => (s.selectedId ? s.diffs[s.selectedId] : undefined));
   const nodes = useDocument((s) => s.doc.nodes);
   const [view, setView] = useState<View>('diff');
@@ -83,6 +85,14 @@ export function CheckpointDetail() {
           </button>
         ))}
       </div>
+      {threadId &&
+        c.tasks.flatMap((t) =>
+          t.checkpointNs ? (
+            <NestedCheckpoints key={t.checkpointNs} threadId={threadId} ns={t.checkpointNs} label={labelOf(t.nodeId)} />
+          ) : (
+            []
+          ),
+        )}
       <nav className="subtabs row">
         {(['diff', 'state', 'edit', 'case'] as const).map((v) => (
           <button

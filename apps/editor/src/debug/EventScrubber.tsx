@@ -17,7 +17,7 @@ function describe(e: TraceEvent): string {
     case 'model.token':
       return `${e.nodeId} ▸ ${JSON.stringify(e.text)}`;
     case 'checkpoint.saved':
-      return `checkpoint step ${e.step}${e.next.length ? ` → ${e.next.join(', ')}` : ''}`;
+      return `${e.calledBy ? `${e.calledBy} › ` : ''}checkpoint step ${e.step}${e.next.length ? ` → ${e.next.join(', ')}` : ''}`;
     case 'run.interrupted':
       return e.paused ? `paused → ${e.paused.next.join(', ')}` : `waiting for ${e.interrupts.length} answer(s)`;
     case 'run.started':

@@ -90,6 +90,11 @@ export function TimelineTree() {
                       ? 'edited state'
                       : ''}
               </span>
+              {c.tasks.some((t) => t.checkpointNs) && (
+                <span className="faint small" data-testid="cp-nested" title="A sub-workflow ran inside this step">
+                  ⤵
+                </span>
+              )}
               {canvasIds(c.next).length > 0 && (
                 <span className="faint small truncate cp-next">→ {canvasIds(c.next).map(labelOf).join(', ')}</span>
               )}

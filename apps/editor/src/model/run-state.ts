@@ -180,7 +180,8 @@ export function reduceRun(state: RunState, event: TraceEvent, successors: Succes
         fromCheckpointId: event.fromCheckpointId ?? s.fromCheckpointId,
       };
     case 'checkpoint.saved':
-      return { ...s, lastCheckpointId: event.checkpointId };
+      // A sub-workflow's checkpoint (`ns`) nests under the run's own; forks and continues start from those.
+      return event.ns === undefined ? { ...s, lastCheckpointId: event.checkpointId } : s;
     case 'node.started':
       return {
         ...s,

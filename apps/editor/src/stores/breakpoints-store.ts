@@ -23,6 +23,8 @@ export interface BreakpointsState {
   /** Drop breakpoints of nodes that no longer exist. */
   prune(nodeIds: readonly string[]): void;
   setDebugMode(on: boolean): void;
+  /** The breakpoints kept for another workflow (a child a sub-workflow node calls). */
+  of(workflowId: string): { before: string[]; after: string[] };
 }
 
 const keyOf = (workflowId: string) => `flowcraft.breakpoints.${workflowId}`;
@@ -101,6 +103,10 @@ export function createBreakpointsStore(
       },
       setDebugMode(on) {
         set({ debugMode: on });
+      },
+      of(workflowId) {
+        const s = get();
+        return workflowId === s.workflowId ? { before: s.before, after: s.after } : read(storage, workflowId);
       },
     };
   });

@@ -33,6 +33,10 @@ describe('breakpoints store', () => {
     expect(again.getState()).toMatchObject({ before: ['write'], after: ['stats'] });
     again.getState().setWorkflow('w2');
     expect(again.getState().after).toEqual(['x']);
+    // Another workflow's (a child called from this one) are read without switching to it.
+    expect(again.getState().of('w1')).toEqual({ before: ['write'], after: ['stats'] });
+    expect(again.getState().of('w2')).toEqual({ before: [], after: ['x'] });
+    expect(again.getState().of('unknown')).toEqual({ before: [], after: [] });
   });
 
   it('drops breakpoints of deleted nodes, clears, survives unreadable storage', () => {

@@ -217,6 +217,27 @@ describe('debug runs', () => {
     expect(stepped).toMatchObject({ status: 'running', paused: undefined });
     expect(markResumed(s).paused).toBeUndefined();
   });
+
+  it("pauses inside a sub-workflow: the nested checkpoints are not the run's fork point", () => {
+    seq = 0;
+    const events = [
+      ev({ type: 'run.started', threadId: 't', workflowId: 'w', input: {} }),
+      ev({ type: 'checkpoint.saved', checkpointId: 'k1', parentId: null, step: 1, next: ['call'] }),
+      ev({ type: 'node.started', nodeId: 'call', step: 2, attempt: 1 }),
+      ev({
+        type: 'checkpoint.saved',
+        checkpointId: 'c1',
+        parentId: null,
+        step: 0,
+        next: ['call › review'],
+        ns: 'call:1',
+        calledBy: 'call',
+      }),
+      ev({ type: 'run.interrupted', interrupts: [], paused: { next: ['call › review'], checkpointId: 'k1' } }),
+    ];
+    const s = events.reduce((st, e) => reduceRun(st, e), newRunState(R));
+    expect(s).toMatchObject({ status: 'interrupted', lastCheckpointId: 'k1', paused: { next: ['call › review'] } });
+  });
 });
 
 describe('model calls, fallbacks and cost', () => {

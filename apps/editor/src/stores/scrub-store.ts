@@ -26,7 +26,7 @@ export interface ScrubState {
 export function checkpointAt(events: readonly TraceEvent[], position: number): string | undefined {
   for (let i = Math.min(position, events.length) - 1; i >= 0; i--) {
     const e = events[i];
-    if (e?.type === 'checkpoint.saved') return e.checkpointId;
+    if (e?.type === 'checkpoint.saved' && e.ns === undefined) return e.checkpointId;
   }
   return undefined;
 }

@@ -190,7 +190,8 @@ export class StreamProjection {
           out.push({ event: 'custom', data: { kind: event.kind, node: event.nodeId, ...event.data } });
         break;
       case 'checkpoint.saved': {
-        if (!emit || event.step < 0) break;
+        // A sub-workflow's own checkpoints (`ns`) are not the thread's: LangGraph streams only the top graph's.
+        if (!emit || event.step < 0 || event.ns !== undefined) break;
         if (!this.has('values') && !this.has('checkpoints') && !this.has('debug')) break;
         const state = await this.opts.readState(event.checkpointId);
         if (state === undefined) break;

@@ -30,7 +30,8 @@ describe('compile: subworkflow', () => {
       nodeId: 'review › approve',
       value: { nodeId: 'review › approve', message: 'Approve? child draft' },
     });
-    expect(run.path).toEqual(['start', 'plan', 'review › start', 'review › write']);
+    // The child's start and end nodes are its interface (the calling node): no steps of their own.
+    expect(run.path).toEqual(['start', 'plan', 'review › write']);
     // The child's model call asks with its qualified id and gets the child's scripted reply.
     expect(run.calls.map((c) => c.nodeId)).toEqual(['plan', 'review › write']);
     const usage = run.events.flatMap((e) => (e.type === 'node.progress' && e.kind === 'model_call' ? [e.nodeId] : []));
@@ -43,8 +44,8 @@ describe('compile: subworkflow', () => {
     });
     // Resumed exactly where it stopped: no model call again, no node before the human one re-run.
     expect(done.calls.map((c) => c.nodeId)).toEqual(['plan', 'review › write']);
-    const finished = done.path.slice(4);
-    expect(finished).toEqual(['review › approve', 'review › finalize', 'review › end', 'review', 'publish', 'end']);
+    const finished = done.path.slice(3);
+    expect(finished).toEqual(['review › approve', 'review › finalize', 'review', 'publish', 'end']);
   });
 
   it('with checkpoints on-exit, the child still resumes exactly where it paused', async () => {
@@ -56,14 +57,26 @@ describe('compile: subworkflow', () => {
     const done = await run.resume({ action: 'approve' });
     expect(done.outcome).toMatchObject({ status: 'completed', output: { post: 'FINAL: child draft!' } });
     expect(done.calls.map((c) => c.nodeId)).toEqual(['plan', 'review › write']);
-    expect(done.path.slice(4)).toEqual([
-      'review › approve',
-      'review › finalize',
-      'review › end',
-      'review',
-      'publish',
-      'end',
-    ]);
+    expect(done.path.slice(3)).toEqual(['review › approve', 'review › finalize', 'review', 'publish', 'end']);
+  });
+
+  it('checks the child start node’s required inputs on entry, naming it; a rejection ends the child', async () => {
+    const parent = callingParent();
+    const call = parent.nodes.find((node) => node.id === 'review');
+    if (call) call.config = { ...call.config, inputs: [] };
+    const failed = await runDoc(parent, { topic: 'tea' }, { children: childLibrary([reviewChild()]) });
+    expect(failed.outcome).toMatchObject({
+      status: 'failed',
+      error: { code: 'invalid_input', nodeId: 'review › start', message: expect.stringContaining('brief') },
+    });
+    expect(failed.calls.map((c) => c.nodeId)).toEqual(['plan']);
+    // The human node's `rejected` port led to the child's end node: it now ends the child's graph.
+    const run = await runDoc(callingParent(), { topic: 'tea' }, { children: childLibrary([reviewChild()]) });
+    const done = await run.resume({ action: 'reject' });
+    expect(done.outcome).toMatchObject({ status: 'completed', output: { verdict: { action: 'reject' } } });
+    expect(done.path.slice(3)).toEqual(['review › approve', 'review', 'publish', 'end']);
+    const last = done.events.findLast((e) => e.type === 'node.finished' && e.nodeId === 'review › approve');
+    expect(last && last.type === 'node.finished' ? last.next : undefined).toEqual([]);
   });
 
   it('nests the child checkpoints under the calling node’s namespace', async () => {
@@ -93,6 +106,9 @@ describe('compile: subworkflow', () => {
     });
     expect(compiled.subworkflows).toEqual([{ nodeId: 'review', workflowId: 'review-flow', version: 2 }]);
     expect(compiled.nodeMap.get('review › approve')).toBe('review › approve');
+    // Not steps of the child's graph: no breakpoint can name them.
+    expect(compiled.nodeMap.has('review › start')).toBe(false);
+    expect(compiled.nodeMap.has('review › end')).toBe(false);
   });
 
   it('refuses a missing child, naming the calling node', () => {

@@ -1,20 +1,30 @@
-import { Annotation, Command, END, START, StateGraph } from '@langchain/langgraph';
+import { Annotation, Command, END, START, StateGraph, getConfig } from '@langchain/langgraph';
 import type { BaseStore } from '@langchain/langgraph';
 import type { BaseCheckpointSaver, BaseChannel } from '@langchain/langgraph';
-import { InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
-import type { Channel, Problem } from '@flowcraft/schema';
+import { FlowError, InvalidDocumentError, toErrorInfo, validateWorkflow } from '@flowcraft/schema';
+import type { Channel, Problem, WorkflowDocument } from '@flowcraft/schema';
 import type { NodeServices, NodeTypeRegistry, NodeRuntime } from '@flowcraft/node-types';
 import { buildStateDefinition } from './state-annotation.js';
-import { buildTopology, ERROR_PORT } from './topology.js';
+import { buildTopology, endingAt, ERROR_PORT } from './topology.js';
 import { makeNodeFunction } from './node-function.js';
 import { retryPolicyFor } from './retry.js';
 import { classifyError } from './classify-error.js';
 import { NotifyingSaver } from './notifying-saver.js';
+import type { GraphTopology } from './notifying-saver.js';
+import { BREAKPOINTS_KEY, isRunBreakpoints } from './run-sink.js';
 import type { ModelEventSource } from './run-sink.js';
 import { RetrySettings } from '@flowcraft/schema';
 import type { ModelScript } from '@flowcraft/schema';
 import type { SubworkflowBinding } from '@flowcraft/node-types';
-import { PATH_SEPARATOR, childRefs, mergeScripts, qualify, qualifyScript, refKey } from './subworkflows.js';
+import {
+  PATH_SEPARATOR,
+  breakpointsAt,
+  childRefs,
+  mergeScripts,
+  qualify,
+  qualifyScript,
+  refKey,
+} from './subworkflows.js';
 import type { ChildLibrary } from './subworkflows.js';
 
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
@@ -42,8 +52,13 @@ export interface CompileOptions {
 interface CompiledChild {
   binding: SubworkflowBinding;
   graph: Compiled['graph'];
+  document: WorkflowDocument;
   nodeMap: Map<string, string>;
   script: ModelScript | undefined;
+  /** The child's graph and the graphs it calls, by calling-node path (`review`, `review|inner`). */
+  nested: Map<string, GraphTopology>;
+  /** Their documents (a nested checkpoint's channels), keyed the same way. */
+  nestedDocs: Map<string, WorkflowDocument>;
 }
 
 function compileGraph(def: Record<string, BaseChannel>) {
@@ -74,10 +89,22 @@ export function compile(
     firstPorts.set(nodeId, port);
     return port;
   };
-  const topology = buildTopology(doc, firstPort);
+  const path = opts.path ?? [];
+  // A child's start and end nodes are its interface, which the calling node already is: they are not
+  // steps of its graph (two supersteps and checkpoints fewer per call). Start's input check runs on entry.
+  const roleOf = (type: string) => registry.get(type)?.role;
+  const interfaceIds = new Set(
+    path.length > 0 && doc.nodes.some((n) => roleOf(n.type) === undefined)
+      ? doc.nodes.filter((n) => roleOf(n.type) !== undefined).map((n) => n.id)
+      : [],
+  );
+  const topology = endingAt(
+    buildTopology(doc, firstPort),
+    new Set(doc.nodes.filter((n) => interfaceIds.has(n.id) && roleOf(n.type) === 'end').map((n) => n.id)),
+    END,
+  );
 
   const channels: Record<string, Channel> = { ...doc.state, [ERROR_CHANNEL]: { type: 'json', reducer: 'replace' } };
-  const path = opts.path ?? [];
   const runtimes = new Map<string, { runtime: NodeRuntime; privateNames: string[] }>();
   const children = new Map<string, CompiledChild>();
   for (const ref of childRefs(doc)) {
@@ -128,11 +155,22 @@ export function compile(
   const nodeMap = new Map<string, string>();
   let startNodeId = '';
   let outputChannels: string[] | undefined;
+  /** A child's start node, run as a check of the input it is called with. */
+  let entryCheck: NodeRuntime | undefined;
   for (const node of doc.nodes) {
     const entry = registry.get(node.type);
     const type = registry.type(node.type);
     const built = runtimes.get(node.id);
     if (!entry || !type || !built) continue;
+    if (interfaceIds.has(node.id)) {
+      if (entry.role === 'start') {
+        entryCheck = built.runtime;
+        for (const t of topology.allTargets(node.id)) graph.addEdge(START, t);
+      } else if (Array.isArray(node.config.outputs) && node.config.outputs.length > 0) {
+        outputChannels = node.config.outputs.filter((o): o is string => typeof o === 'string');
+      }
+      continue;
+    }
     const control = entry.controlFor?.(node.config) ?? entry.control;
     const isEnd = entry.role === 'end';
     const dynamic = control !== 'all' || entry.boundedSelfLoop === true;
@@ -196,7 +234,16 @@ export function compile(
   }
   const saver = opts.checkpointer ? new NotifyingSaver(opts.checkpointer) : undefined;
   const compiled = graph.compile({ checkpointer: saver, ...(opts.store ? { store: opts.store } : {}) });
-  saver?.bind(compiled);
+  // Every graph nested under this one, by the calling nodes' path (how checkpoint namespaces name them).
+  const nested = new Map<string, GraphTopology>();
+  const nestedDocs = new Map<string, WorkflowDocument>();
+  for (const [nodeId, c] of children) {
+    nested.set(nodeId, c.graph);
+    nestedDocs.set(nodeId, c.document);
+    for (const [key, topology] of c.nested) nested.set(`${nodeId}|${key}`, topology);
+    for (const [key, document] of c.nestedDocs) nestedDocs.set(`${nodeId}|${key}`, document);
+  }
+  saver?.bind(compiled, nested);
   // The scripted model's replies for this workflow and every child (keyed by qualified node ids).
   const script = mergeScripts([qualifyScript(doc.script, path), ...[...children.values()].map((c) => c.script)]);
   return {
@@ -205,6 +252,9 @@ export function compile(
     nodeMap,
     outputChannels,
     startNodeId,
+    entryCheck,
+    nested,
+    nestedDocs,
     modelEvents: services.modelEvents,
     script,
     /** The called workflows and the versions compiled, by calling node id (qualified). */
@@ -258,10 +308,14 @@ function compileChild(
       callers: chain,
     });
     const outputs = child.outputChannels;
+    const check = child.entryCheck;
     return {
       graph: child.graph,
       nodeMap: child.nodeMap,
       script: child.script,
+      nested: child.nested,
+      nestedDocs: child.nestedDocs,
+      document: child.document,
       binding: {
         workflowId: found.workflowId,
         version: found.version,
@@ -270,7 +324,9 @@ function compileChild(
         invoke: async (input, options) => {
           // `on-exit`: the child saves its checkpoint only when it ends or pauses (LangGraph durability `exit`).
           const durability = options?.checkpoints === 'on-exit' ? 'exit' : undefined;
-          const result = await child.graph.invoke(input, durability ? { durability } : undefined);
+          // Required start inputs (the child's start node is no step of its graph). Pure: a resumed call checks again.
+          if (check) await check.run(input, entryContext);
+          const result = await child.graph.invoke(input, childOptions(path, durability));
           const values = isPlainRecord(result) ? result : {};
           return outputs ? Object.fromEntries(outputs.map((c) => [c, values[c]])) : values;
         },
@@ -289,6 +345,34 @@ function compileChild(
     });
     return undefined;
   }
+}
+
+/** What a child's start node gets when it checks the call's input (it neither pauses nor reports). */
+const entryContext = {
+  signal: new AbortController().signal,
+  interrupt: (): never => {
+    throw new FlowError('node_failed', 'A start node cannot pause the run');
+  },
+  emit: () => {},
+};
+
+/**
+ * How a child is invoked: its durability, and the run's breakpoints addressed to its nodes
+ * (`review › approve` → `approve`; a step's `'*'` pauses before each of its nodes too).
+ */
+function childOptions(
+  path: readonly string[],
+  durability: 'exit' | undefined,
+): { durability?: 'exit'; interruptBefore?: string[] | '*'; interruptAfter?: string[] | '*' } | undefined {
+  const found: unknown = getConfig()?.configurable?.[BREAKPOINTS_KEY];
+  if (!isRunBreakpoints(found)) return durability ? { durability } : undefined;
+  const before = breakpointsAt(found.before, path);
+  const after = breakpointsAt(found.after, path);
+  return {
+    ...(durability ? { durability } : {}),
+    ...(before.length > 0 ? { interruptBefore: before } : {}),
+    ...(after.length > 0 ? { interruptAfter: after } : {}),
+  };
 }
 
 function isPlainRecord(v: unknown): v is Record<string, unknown> {

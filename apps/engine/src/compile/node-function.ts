@@ -122,7 +122,10 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
       update,
       durationMs,
       // Graph names, qualified like the node (a child's `finalize` is `call › finalize` to the run).
-      next: goto.map((g) => prefix + (typeof g === 'string' ? g : g.node)),
+      next: goto.flatMap((g) => {
+        const name = typeof g === 'string' ? g : g.node;
+        return name === END ? [] : [prefix + name];
+      }),
     });
     return new Command({ update, goto });
   };

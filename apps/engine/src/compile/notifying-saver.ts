@@ -9,6 +9,7 @@ import type {
 } from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { BARRIER_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY, isRunSink, isTraceCommit } from './run-sink.js';
+import { nsPath, qualify } from './subworkflows.js';
 
 /** A saver whose checkpoints and task writes can join a transaction the run opened (the store's own saver). */
 export interface JoinableSaver {
@@ -93,14 +94,19 @@ export function nextNodes(cp: Checkpoint, graph?: GraphTopology): string[] {
  */
 export class NotifyingSaver extends BaseCheckpointSaver {
   private graph: GraphTopology | undefined;
+  private nested: ReadonlyMap<string, GraphTopology> = new Map();
 
   constructor(private readonly inner: BaseCheckpointSaver) {
     super(inner.serde);
   }
 
-  /** The compiled graph this saver serves (its channels and triggers give the exact `next`). */
-  bind(graph: GraphTopology): void {
+  /**
+   * The compiled graph this saver serves (its channels and triggers give the exact `next`), and the
+   * sub-workflow graphs nested in it by calling-node path (`review`, `review|inner`).
+   */
+  bind(graph: GraphTopology, nested: ReadonlyMap<string, GraphTopology> = new Map()): void {
     this.graph = graph;
+    this.nested = nested;
   }
 
   getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -133,14 +139,25 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     }
     saved ??= await inner.put(config, checkpoint, meta, newVersions);
     const sink = config.configurable?.[SINK_KEY];
-    if (isRunSink(sink) && (config.configurable?.checkpoint_ns ?? '') === '') {
+    if (isRunSink(sink)) {
       const parent = config.configurable?.checkpoint_id;
+      const nsValue: unknown = config.configurable?.checkpoint_ns;
+      const ns = typeof nsValue === 'string' ? nsValue : '';
+      // A sub-workflow's checkpoint (its namespace nests under the calling node's task): next nodes
+      // from the child's graph, named by their path like the trace names them (`review › approve`).
+      const path = nsPath(ns);
       sink({
         kind: 'checkpoint',
         checkpointId: checkpoint.id,
         parentId: typeof parent === 'string' ? parent : null,
         step: metadata.step,
-        next: nextNodes(checkpoint, this.graph),
+        next:
+          path.length === 0
+            ? nextNodes(checkpoint, this.graph)
+            : nextNodes(checkpoint, this.nested.get(path.join('|')))
+                .filter((n) => !n.startsWith('__'))
+                .map((n) => qualify(path, n)),
+        ...(path.length === 0 ? {} : { nested: { ns, calledBy: qualify(path.slice(0, -1), path.at(-1) ?? '') } }),
       });
     }
     return saved;

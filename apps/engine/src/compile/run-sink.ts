@@ -35,6 +35,24 @@ export function isTraceCommit(v: unknown): v is TraceCommit {
 /** `config.configurable[RUN_ID_KEY]`: the run id, written into each checkpoint's metadata as `runId`. */
 export const RUN_ID_KEY = 'flowcraft_run_id';
 
+/**
+ * `config.configurable[BREAKPOINTS_KEY]`: the run's breakpoints by qualified node id (`call › review`),
+ * or `'*'` (a step). LangGraph's `interruptBefore/After` apply to one graph; each sub-workflow call
+ * takes the ones addressed to its own nodes from here.
+ */
+export const BREAKPOINTS_KEY = 'flowcraft_breakpoints';
+
+export interface RunBreakpoints {
+  before: readonly string[] | '*';
+  after: readonly string[] | '*';
+}
+
+export function isRunBreakpoints(v: unknown): v is RunBreakpoints {
+  if (v === null || typeof v !== 'object' || !('before' in v) || !('after' in v)) return false;
+  const ok = (x: unknown) => x === '*' || Array.isArray(x);
+  return ok(v.before) && ok(v.after);
+}
+
 export type SinkEvent =
   | { kind: 'node_started'; nodeId: string; taskId: string; step: number; attempt: number }
   | {
@@ -90,7 +108,16 @@ export type SinkEvent =
       retryAfterMs?: number;
       message: string;
     }
-  | { kind: 'checkpoint'; checkpointId: string; parentId: string | null; step: number; next: string[] };
+  | {
+      kind: 'checkpoint';
+      checkpointId: string;
+      parentId: string | null;
+      step: number;
+      /** Qualified node ids (`call › review` inside a sub-workflow). */
+      next: string[];
+      /** A sub-workflow's checkpoint: its namespace (`call:<task id>`) and the calling node (qualified). */
+      nested?: { ns: string; calledBy: string };
+    };
 
 export type RunSink = (event: SinkEvent) => void;
 

@@ -79,3 +79,31 @@ export function mergeScripts(scripts: (ModelScript | undefined)[]): ModelScript 
   }
   return merged;
 }
+
+/**
+ * The calling nodes a checkpoint namespace runs inside: `review:<task id>|inner:<task id>` →
+ * `['review', 'inner']` (LangGraph appends `|<n>` for a second subgraph call in one task; dropped).
+ */
+export function nsPath(ns: string): string[] {
+  if (ns === '') return [];
+  return ns
+    .split('|')
+    .filter((part) => !/^\d+$/.test(part))
+    .map((part) => part.split(':')[0] ?? part);
+}
+
+/**
+ * The breakpoints of one graph level (`path` = the calling nodes above it) from a run's qualified
+ * ones: `['review › approve', 'plan']` gives `['approve']` inside `review`, `['plan']` at the top.
+ */
+export function breakpointsAt(list: readonly string[] | '*', path: readonly string[]): string[] | '*' {
+  if (list === '*') return '*';
+  const prefix = path.length === 0 ? '' : path.join(PATH_SEPARATOR) + PATH_SEPARATOR;
+  const names: string[] = [];
+  for (const id of list) {
+    if (!id.startsWith(prefix)) continue;
+    const rest = id.slice(prefix.length);
+    if (rest !== '' && !rest.includes(PATH_SEPARATOR)) names.push(rest);
+  }
+  return names;
+}

@@ -47,3 +47,21 @@ export function buildTopology(doc: WorkflowDocument, firstPort: (nodeId: string)
     },
   };
 }
+
+/**
+ * The same edges with some targets replaced by LangGraph's END (`__end__`): a sub-workflow's end
+ * node is not a step of its own, whatever led to it ends the child's graph.
+ */
+export function endingAt(topology: Topology, ends: ReadonlySet<string>, end: string): Topology {
+  if (ends.size === 0) return topology;
+  const swap = (ts: string[]) => [...new Set(ts.map((t) => (ends.has(t) ? end : t)))];
+  const out = new Map(
+    [...topology.out].map(([id, ports]) => [id, new Map([...ports].map(([p, ts]) => [p, swap(ts)]))]),
+  );
+  return {
+    out,
+    incoming: topology.incoming,
+    targets: (nodeId, port) => out.get(nodeId)?.get(port) ?? [],
+    allTargets: (nodeId) => swap(topology.allTargets(nodeId)),
+  };
+}

@@ -4,8 +4,10 @@ import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import { ERROR_CHANNEL } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
 import { classifyError } from '../compile/classify-error.js';
-import { BARRIER_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY } from '../compile/run-sink.js';
+import { BARRIER_KEY, BREAKPOINTS_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY } from '../compile/run-sink.js';
 import type { TraceCommit } from '../compile/run-sink.js';
+import { PATH_SEPARATOR, breakpointsAt } from '../compile/subworkflows.js';
+import type { StateSnapshot } from '@langchain/langgraph';
 import type { ModelEventSource, SinkEvent } from '../compile/run-sink.js';
 import { SERVICES_KEY } from '../compile/service-scope.js';
 import type { NodeServices } from '@flowcraft/node-types';
@@ -42,7 +44,10 @@ export interface ExecuteOptions {
   services?: NodeServices & { modelEvents?: ModelEventSource };
   /** Recorded in every checkpoint's metadata (`runId`), so a thread's history says which run wrote what. */
   runId?: string;
-  /** Breakpoints: canvas node ids to pause before / after (LangGraph `interruptBefore/After` at invoke time). */
+  /**
+   * Breakpoints: canvas node ids to pause before / after (LangGraph `interruptBefore/After` at invoke
+   * time); a node inside a sub-workflow by its path (`review › approve`), `'*'` before every node at any depth.
+   */
   interruptBefore?: string[] | '*';
   interruptAfter?: string[] | '*';
   /** Awaited before each checkpoint is written (e.g. flush the stored trace). */
@@ -198,6 +203,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
           parentId: e.parentId,
           step: e.step,
           next: e.next.map((n) => nodeOf(n) ?? n),
+          ...(e.nested ? { ns: e.nested.ns, calledBy: e.nested.calledBy } : {}),
         });
         break;
     }
@@ -209,6 +215,12 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   if (opts.beforeCheckpoint) configurable[BARRIER_KEY] = opts.beforeCheckpoint;
   if (opts.commitWrites) configurable[COMMIT_KEY] = opts.commitWrites;
   if (opts.runId !== undefined) configurable[RUN_ID_KEY] = opts.runId;
+  // The top graph takes its own nodes' breakpoints; sub-workflow calls read theirs from the config.
+  const before = breakpointsAt(opts.interruptBefore ?? [], []);
+  const after = breakpointsAt(opts.interruptAfter ?? [], []);
+  const nestedBreakpoints = compiled.nested.size > 0 && (opts.interruptBefore?.length || opts.interruptAfter?.length);
+  if (nestedBreakpoints)
+    configurable[BREAKPOINTS_KEY] = { before: opts.interruptBefore ?? [], after: opts.interruptAfter ?? [] };
   const input = opts.resumeById
     ? new Command({ resume: opts.resumeById })
     : opts.resume !== undefined
@@ -229,8 +241,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
       // lets a run race steps ahead of its stored state): a process that dies mid-run is resumed
       // from the step it was in, so at most that step's nodes run (and pay for model calls) again.
       durability: 'sync',
-      ...(opts.interruptBefore?.length ? { interruptBefore: opts.interruptBefore } : {}),
-      ...(opts.interruptAfter?.length ? { interruptAfter: opts.interruptAfter } : {}),
+      ...(before.length ? { interruptBefore: before } : {}),
+      ...(after.length ? { interruptAfter: after } : {}),
     });
     const values = isRecord(result) ? result : {};
     const raw = values['__interrupt__'];
@@ -270,13 +282,31 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   return outcome;
 }
 
-/** Where a thread stopped when a run returns without finishing (a breakpoint): next nodes and checkpoint. */
+/**
+ * Where a thread stopped when a run returns without finishing (a breakpoint): next nodes and the
+ * run's checkpoint. A sub-workflow call paused inside names the child's next nodes by path (`review › approve`).
+ */
 async function pausedAt(
   compiled: Compiled,
   threadId: string,
 ): Promise<{ next: string[]; checkpointId: string } | undefined> {
-  const snapshot = await compiled.graph.getState({ configurable: { thread_id: threadId } });
+  const snapshot = await compiled.graph.getState(
+    { configurable: { thread_id: threadId } },
+    { subgraphs: compiled.nested.size > 0 },
+  );
   const checkpointId: unknown = snapshot.config.configurable?.checkpoint_id;
   if (snapshot.next.length === 0 || typeof checkpointId !== 'string') return undefined;
-  return { next: [...new Set(snapshot.next.map((n) => compiled.nodeMap.get(n) ?? n))], checkpointId };
+  const names = pausedNames(snapshot, '');
+  return { next: [...new Set(names.map((n) => compiled.nodeMap.get(n) ?? n))], checkpointId };
+}
+
+/** The next nodes of a snapshot, descending into the sub-workflow calls that stopped inside. */
+function pausedNames(snapshot: StateSnapshot, prefix: string): string[] {
+  const names: string[] = [];
+  for (const task of snapshot.tasks) {
+    const inner = task.state !== undefined && 'next' in task.state ? task.state : undefined;
+    if (inner && inner.next.length > 0) names.push(...pausedNames(inner, prefix + task.name + PATH_SEPARATOR));
+    else names.push(prefix + task.name);
+  }
+  return names.length > 0 ? names : snapshot.next.map((n) => prefix + n);
 }

@@ -318,7 +318,8 @@ export interface ThreadService {
   getState(threadId: string): Promise<ThreadState | undefined>;
   /** Checkpoints newest first. */
   history(threadId: string, query: HistoryQuery): Promise<Page<ThreadState> | undefined>;
-  getStateAt(threadId: string, checkpointId: string): Promise<ThreadState | undefined>;
+  /** `ns`: a sub-workflow's checkpoint namespace (its nested checkpoints); absent for the thread's own. */
+  getStateAt(threadId: string, checkpointId: string, ns?: string): Promise<ThreadState | undefined>;
 }
 
 export interface Logger {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { TraceEvent } from '@flowcraft/schema';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { createHttpApp } from '../http/app.js';
@@ -72,7 +72,7 @@ for (const kind of BACKENDS) {
         interrupts: [{ nodeId: 'review › approve', value: { message: 'Approve? child draft' } }],
       });
       expect(first.calls()).toEqual(['plan', 'review › write']);
-      expect(finished(await first.events(runId))).toEqual(['start', 'plan', 'review › start', 'review › write']);
+      expect(finished(await first.events(runId))).toEqual(['start', 'plan', 'review › write']);
 
       // The child's checkpoints are stored under the calling node's namespace.
       const threadId = paused.threadId as string;
@@ -94,14 +94,169 @@ for (const kind of BACKENDS) {
       });
       // Nothing before the human node ran again: no model call, no node of the child or the parent.
       expect(second.calls()).toEqual([]);
-      expect(finished(await second.events(runId)).slice(4)).toEqual([
+      expect(finished(await second.events(runId)).slice(3)).toEqual([
         'review › approve',
         'review › finalize',
-        'review › end',
         'review',
         'publish',
         'end',
       ]);
+    });
+
+    it('pauses at a breakpoint inside the child, steps into and out of it, and keeps its checkpoints nested', async () => {
+      const childId = await create(reviewChild());
+      const parentId = await create(callingParent(childId));
+      const before = first.calls().length;
+      const started = await first.call('POST', '/v1/runs', {
+        workflowId: parentId,
+        input: { topic: 'tea' },
+        interruptBefore: ['review › write'],
+        interruptAfter: ['review › finalize'],
+      });
+      expect(started.status).toBe(202);
+      const runId = started.body.runId as string;
+      const stepTo = async (command: 'step' | 'continue') => {
+        expect((await first.call('POST', `/v1/runs/${runId}/${command}`)).status).toBe(202);
+        return first.settle(runId);
+      };
+      let run = await first.settle(runId);
+      expect(run).toMatchObject({ status: 'interrupted', interrupts: [], paused: { next: ['review › write'] } });
+      expect(finished(await first.events(runId))).toEqual(['start', 'plan']);
+
+      // Step into the child one node at a time: the model inside runs once.
+      run = await stepTo('step');
+      expect(run).toMatchObject({ status: 'interrupted', interrupts: [], paused: { next: ['review › approve'] } });
+      expect(finished(await first.events(runId)).slice(2)).toEqual(['review › write']);
+      run = await stepTo('step');
+      expect(run).toMatchObject({ status: 'interrupted', interrupts: [{ nodeId: 'review › approve' }] });
+      expect((await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } })).status).toBe(202);
+      // The breakpoint after `finalize` holds inside the child (its last node: the call is what runs on);
+      // stepping on leaves the child and pauses before `publish`.
+      run = await first.settle(runId);
+      expect(run).toMatchObject({ status: 'interrupted', interrupts: [], paused: { next: ['review'] } });
+      expect(finished(await first.events(runId)).at(-1)).toBe('review › finalize');
+      run = await stepTo('step');
+      expect(run).toMatchObject({ status: 'interrupted', paused: { next: ['publish'] } });
+      run = await stepTo('continue');
+      expect(run).toMatchObject({ status: 'completed', output: { post: 'FINAL: child draft!' } });
+      expect(first.calls().slice(before)).toEqual(['plan', 'review › write']);
+      const list = await first.events(runId);
+      expect(finished(list)).toEqual([
+        'start',
+        'plan',
+        'review › write',
+        'review › approve',
+        'review › finalize',
+        'review',
+        'publish',
+        'end',
+      ]);
+      const pauses = list.flatMap((e) => (e.type === 'run.interrupted' && e.paused ? [e.paused.next] : []));
+      expect(pauses).toEqual([['review › write'], ['review › approve'], ['review'], ['publish']]);
+
+      // The child's checkpoints are in the trace, nested under the calling node, and in the store under its namespace.
+      const saved = list.flatMap((e) => (e.type === 'checkpoint.saved' ? [e] : []));
+      const nested = saved.filter((e) => e.ns !== undefined);
+      expect(nested.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(nested.map((e) => e.calledBy))).toEqual(new Set(['review']));
+      expect(new Set(nested.map((e) => e.ns)).size).toBe(1);
+      const ns = nested[0]?.ns ?? '';
+      expect(ns).toMatch(/^review:[0-9a-f-]+$/);
+      expect(nested.some((e) => e.next.includes('review › write'))).toBe(true);
+      expect(nested.some((e) => e.next.includes('review › finalize'))).toBe(true);
+      expect(saved.filter((e) => e.ns === undefined).every((e) => e.next.every((n) => !n.includes('›')))).toBe(true);
+      const threadId = run.threadId as string;
+      const stored = await database.db
+        .select({ id: checkpoints.checkpointId })
+        .from(checkpoints)
+        .where(and(eq(checkpoints.threadId, threadId), eq(checkpoints.checkpointNs, ns)));
+      expect(new Set(stored.map((r) => r.id))).toEqual(new Set(nested.map((e) => e.checkpointId)));
+
+      // The timeline: the parent's step that runs `review` names the namespace; its history lists the child's checkpoints.
+      type Item = {
+        checkpointId: string;
+        checkpointNs?: string;
+        next: string[];
+        values: Record<string, unknown>;
+        tasks: { nodeId: string; checkpointNs?: string }[];
+      };
+      const top = (await first.call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as Item[];
+      expect(top.every((h) => h.checkpointNs === undefined)).toBe(true);
+      const calling = top.filter((h) => h.tasks.some((t) => t.checkpointNs !== undefined));
+      expect(calling.flatMap((h) => h.tasks.map((t) => [t.nodeId, t.checkpointNs]))).toEqual([['review', ns]]);
+      const inner = (await first.call('GET', `/v1/threads/${threadId}/history?limit=100&ns=${encodeURIComponent(ns)}`))
+        .body.items as Item[];
+      expect(new Set(inner.map((h) => h.checkpointId))).toEqual(new Set(nested.map((e) => e.checkpointId)));
+      expect(inner.every((h) => h.checkpointNs === ns)).toBe(true);
+      const beforeApprove = inner.find((h) => h.next.includes('review › approve'));
+      expect(beforeApprove?.values).toMatchObject({ brief: 'parent outline', draft: 'child draft' });
+      // The state at one nested checkpoint; unknown namespaces and ids are 404.
+      const at = await first.call(
+        'GET',
+        `/v1/threads/${threadId}/state/${beforeApprove?.checkpointId ?? ''}?ns=${encodeURIComponent(ns)}`,
+      );
+      expect(at.status).toBe(200);
+      expect(at.body).toMatchObject({ checkpointNs: ns, next: ['review › approve'], values: { draft: 'child draft' } });
+      expect(
+        (await first.call('GET', `/v1/threads/${threadId}/state/${beforeApprove?.checkpointId ?? ''}`)).status,
+      ).toBe(404);
+      expect(
+        (await first.call('GET', `/v1/threads/${threadId}/state/${beforeApprove?.checkpointId ?? ''}?ns=nope:1`))
+          .status,
+      ).toBe(404);
+    });
+
+    it('edits the child’s state at its paused checkpoint and continues from the edit', async () => {
+      const childId = await create(reviewChild());
+      const parentId = await create(callingParent(childId));
+      const before = first.calls().length;
+      const runId = (
+        await first.call('POST', '/v1/runs', {
+          workflowId: parentId,
+          input: { topic: 'tea' },
+          interruptBefore: ['review › approve'],
+        })
+      ).body.runId as string;
+      const paused = await first.settle(runId);
+      expect(paused).toMatchObject({ status: 'interrupted', paused: { next: ['review › approve'] } });
+      const threadId = paused.threadId as string;
+      type Item = { checkpointId: string; next: string[]; tasks: { checkpointNs?: string }[] };
+      const state = (await first.call('GET', `/v1/threads/${threadId}/state`)).body as unknown as Item;
+      const ns = state.tasks.find((t) => t.checkpointNs)?.checkpointNs ?? '';
+      expect(ns).toMatch(/^review:/);
+      const inner = (await first.call('GET', `/v1/threads/${threadId}/history?limit=10&ns=${encodeURIComponent(ns)}`))
+        .body.items as Item[];
+      const at = inner[0];
+      expect(at?.next).toEqual(['review › approve']);
+
+      // Written as the child's writer: the values are checked against the child's channels.
+      const edit = (body: Record<string, unknown>) =>
+        first.call('POST', `/v1/threads/${threadId}/state`, { checkpointId: at?.checkpointId, ns, ...body });
+      expect((await edit({ values: { outline: 'a parent channel' }, asNode: 'review › write' })).status).toBe(422);
+      expect((await edit({ values: { draft: 'x' }, asNode: 'publish' })).status).toBe(422);
+      const edited = await edit({ values: { draft: 'edited draft' }, asNode: 'review › write' });
+      expect(edited.status).toBe(201);
+      expect(edited.body).toMatchObject({
+        checkpointNs: ns,
+        parentCheckpointId: at?.checkpointId,
+        source: 'update',
+        next: ['review › approve'],
+        values: { brief: 'parent outline', draft: 'edited draft' },
+      });
+
+      // Continuing the paused run goes on inside the child from the edited checkpoint; the writer does not run again.
+      expect((await first.call('POST', `/v1/runs/${runId}/continue`)).status).toBe(202);
+      const asked = await first.settle(runId);
+      expect(asked).toMatchObject({
+        status: 'interrupted',
+        interrupts: [{ nodeId: 'review › approve', value: { message: 'Approve? edited draft' } }],
+      });
+      expect((await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } })).status).toBe(202);
+      expect(await first.settle(runId)).toMatchObject({
+        status: 'completed',
+        output: { post: 'FINAL: edited draft!' },
+      });
+      expect(first.calls().slice(before)).toEqual(['plan', 'review › write']);
     });
 
     it('follows the latest child version or a pinned one, recompiling when the child changes', async () => {

@@ -16,6 +16,7 @@ import type { Store } from '../store/index.js';
 import { fromStoredEvent } from '../store/event-codec.js';
 import type { StoreHttpRunService } from '../lifecycle/run-queries.js';
 import type { StoreThreadService } from './thread-service.js';
+import { PATH_SEPARATOR, nsPath } from '../compile/subworkflows.js';
 
 const PAGE = 5000;
 
@@ -61,7 +62,14 @@ export class StoreDebugService implements DebugService {
         'conflict',
         `Thread "${threadId}" has a run in progress (${active.items[0]?.id}); edit its state when it has stopped.`,
       );
-    const problems = checkStateValues(body.values, compiled.document.state);
+    // A sub-workflow's checkpoint: the child's channels and node names (`review › write` → `write`).
+    const ns = body.ns ?? '';
+    const path = nsPath(ns);
+    const document = path.length === 0 ? compiled.document : compiled.nestedDocs.get(path.join('|'));
+    if (document === undefined) return undefined;
+    const prefix = path.length === 0 ? '' : path.join(PATH_SEPARATOR) + PATH_SEPARATOR;
+    const local = (id: string) => (id.startsWith(prefix) ? id.slice(prefix.length) : undefined);
+    const problems = checkStateValues(body.values, document.state);
     if (problems.length > 0) {
       throw new FlowError(
         'invalid_input',
@@ -69,28 +77,32 @@ export class StoreDebugService implements DebugService {
         { details: { problems } },
       );
     }
-    if (body.asNode !== undefined && !compiled.nodeMap.has(body.asNode))
+    const asNode = body.asNode === undefined ? undefined : local(body.asNode);
+    if (body.asNode !== undefined && (!compiled.nodeMap.has(body.asNode) || asNode === undefined || asNode === ''))
       throw new FlowError('invalid_input', `"${body.asNode}" is not a node of this workflow`);
+    if (ns !== '' && body.checkpointId === undefined)
+      throw new FlowError('invalid_input', "Name the sub-workflow's checkpoint to edit (`checkpointId` with `ns`)");
     const at =
       body.checkpointId !== undefined
-        ? await this.threads.getStateAt(threadId, body.checkpointId)
+        ? await this.threads.getStateAt(threadId, body.checkpointId, ns)
         : await this.threads.getState(threadId);
     if (at === undefined) return undefined;
     const config = {
       configurable: {
         thread_id: threadId,
+        checkpoint_ns: ns,
         ...(body.checkpointId !== undefined ? { checkpoint_id: body.checkpointId } : {}),
       },
     };
     // Nodes that route with Command (routers, loops) have no edges LangGraph could follow after an edit
     // made as them: keep the flow going to the nodes that were next at this checkpoint.
-    const next = at.next.filter((n) => compiled.nodeMap.has(n));
+    const next = at.next.filter((n) => compiled.nodeMap.has(n)).flatMap((n) => local(n) ?? []);
     const update =
-      body.asNode !== undefined && next.length > 0 ? new Command({ update: body.values, goto: next }) : body.values;
-    const saved = await compiled.graph.updateState(config, update, body.asNode);
+      asNode !== undefined && next.length > 0 ? new Command({ update: body.values, goto: next }) : body.values;
+    const saved = await compiled.graph.updateState(config, update, asNode);
     const id: unknown = saved.configurable?.checkpoint_id;
     if (typeof id !== 'string') throw new Error('updateState returned no checkpoint id');
-    return this.threads.getStateAt(threadId, id);
+    return this.threads.getStateAt(threadId, id, ns);
   }
 
   async diff(threadId: string, checkpointId: string): Promise<StateDiff | undefined> {

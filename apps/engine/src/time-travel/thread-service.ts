@@ -9,6 +9,7 @@ import type { Store } from '../store/index.js';
 import type { CompiledGraphs } from '../lifecycle/compiled-graphs.js';
 import type { RunPorts } from '../lifecycle/ports.js';
 import { decodeTextCursor, encodeTextCursor } from '../store/repos/page.js';
+import { nsPath, qualify } from '../compile/subworkflows.js';
 
 export type { Compiled };
 const SOURCES = ['input', 'loop', 'update', 'fork'] as const;
@@ -35,22 +36,26 @@ export class StoreThreadService implements ThreadService {
   async history(threadId: string, query: HistoryQuery): Promise<Page<ThreadState> | undefined> {
     const compiled = await this.compiledFor(threadId);
     if (compiled === undefined) return undefined;
+    const ns = query.ns ?? '';
+    // LangGraph finds the sub-workflow's graph by the namespace; an unknown one names no checkpoints.
+    if (ns !== '' && !compiled.nested.has(nsPath(ns).join('|'))) return { items: [], nextCursor: null };
     const before =
       query.cursor === undefined
         ? undefined
         : {
             configurable: {
               thread_id: threadId,
+              checkpoint_ns: ns,
               checkpoint_id: decodeTextCursor(query.cursor),
             },
           };
     const items: ThreadState[] = [];
     let more = false;
     for await (const snapshot of compiled.graph.getStateHistory(
-      { configurable: { thread_id: threadId } },
+      { configurable: { thread_id: threadId, checkpoint_ns: ns } },
       { limit: query.limit + 1, ...(before ? { before } : {}) },
     )) {
-      const state = toThreadState(threadId, snapshot, compiled);
+      const state = toThreadState(threadId, snapshot, compiled, ns);
       if (state === undefined) continue;
       if (items.length === query.limit) {
         more = true;
@@ -62,17 +67,15 @@ export class StoreThreadService implements ThreadService {
     return { items, nextCursor: more && last ? encodeTextCursor(last.checkpointId) : null };
   }
 
-  async getStateAt(threadId: string, checkpointId: string): Promise<ThreadState | undefined> {
+  async getStateAt(threadId: string, checkpointId: string, ns = ''): Promise<ThreadState | undefined> {
     const compiled = await this.compiledFor(threadId);
     if (compiled === undefined) return undefined;
-    const tuple = await this.store.checkpointer.getTuple({
-      configurable: { thread_id: threadId, checkpoint_id: checkpointId },
-    });
+    if (ns !== '' && !compiled.nested.has(nsPath(ns).join('|'))) return undefined;
+    const at = { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpointId } };
+    const tuple = await this.store.checkpointer.getTuple(at);
     if (tuple === undefined) return undefined;
-    const snapshot = await compiled.graph.getState({
-      configurable: { thread_id: threadId, checkpoint_id: checkpointId },
-    });
-    return toThreadState(threadId, snapshot, compiled);
+    const snapshot = await compiled.graph.getState(at);
+    return toThreadState(threadId, snapshot, compiled, ns);
   }
 
   /** The compiled graph of the workflow version the thread last ran; undefined for an unknown thread. */
@@ -92,10 +95,24 @@ function checkpointIdOf(config: StateSnapshot['config'] | undefined): string | u
   return typeof id === 'string' ? id : undefined;
 }
 
-function toThreadState(threadId: string, snapshot: StateSnapshot, compiled: Compiled): ThreadState | undefined {
+/**
+ * A snapshot in canvas terms. `ns`: a sub-workflow's namespace (its node names qualified by the
+ * calling nodes: `review › approve`); a task that calls a sub-workflow names the namespace of its checkpoints.
+ */
+function toThreadState(
+  threadId: string,
+  snapshot: StateSnapshot,
+  compiled: Compiled,
+  ns = '',
+): ThreadState | undefined {
   const checkpointId = checkpointIdOf(snapshot.config);
   if (checkpointId === undefined) return undefined;
-  const nodeOf = (name: string) => compiled.nodeMap.get(name) ?? name;
+  const path = nsPath(ns);
+  const nodeOf = (name: string) => {
+    const id = qualify(path, name);
+    return compiled.nodeMap.get(id) ?? id;
+  };
+  const callsChild = (name: string) => compiled.nested.has([...path, name].join('|'));
   const metadata = snapshot.metadata;
   const source: Source = SOURCES.find((s) => s === metadata?.source) ?? 'loop';
   const plainMetadata = toPlain(metadata ?? {});
@@ -105,17 +122,19 @@ function toThreadState(threadId: string, snapshot: StateSnapshot, compiled: Comp
   return {
     threadId,
     checkpointId,
+    ...(ns === '' ? {} : { checkpointNs: ns }),
     parentCheckpointId: checkpointIdOf(snapshot.parentConfig) ?? null,
     step: metadata?.step ?? -1,
     source,
     values: isRecord(values) ? publicState(values) : {},
     // LangGraph's own nodes (`__start__`) are not on the canvas.
-    next: [...new Set(snapshot.next.map(nodeOf))].filter((n) => !n.startsWith('__')),
+    next: [...new Set(snapshot.next.filter((n) => !n.startsWith('__')).map(nodeOf))],
     tasks: snapshot.tasks.map((t) => ({
       id: t.id,
       nodeId: nodeOf(t.name),
       interrupts: t.interrupts.map((i) => ({ id: i.id ?? '', value: toPlain(i.value) })),
       error: t.error === undefined || t.error === null ? null : toErrorInfo(t.error),
+      ...(callsChild(t.name) ? { checkpointNs: `${ns === '' ? '' : `${ns}|`}${t.name}:${t.id}` } : {}),
     })),
     runId,
     metadata: isRecord(plainMetadata) ? plainMetadata : {},

@@ -9,6 +9,8 @@ export const ThreadTask = z.object({
   nodeId: z.string(),
   interrupts: z.array(z.object({ id: z.string(), value: z.unknown() })),
   error: ErrorInfo.nullable(),
+  /** A sub-workflow call: the namespace its checkpoints nest under (read them with `?ns=`). */
+  checkpointNs: z.string().optional(),
 });
 export type ThreadTask = z.infer<typeof ThreadTask>;
 
@@ -23,6 +25,8 @@ export type CheckpointSource = z.infer<typeof CheckpointSource>;
 export const ThreadState = z.object({
   threadId: ResourceId,
   checkpointId: z.string(),
+  /** A sub-workflow's checkpoint: its namespace (`review:<task id>`); absent for the thread's own. */
+  checkpointNs: z.string().optional(),
   parentCheckpointId: z.string().nullable(),
   /** Superstep number (-1 for the input checkpoint). */
   step: z.number().int(),

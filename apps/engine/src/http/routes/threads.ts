@@ -1,7 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpDeps } from '../deps.js';
-import { CheckpointParams, HistoryQuery, ThreadHistoryPage, ThreadIdParams, ThreadState } from '../schemas/thread.js';
+import {
+  CheckpointParams,
+  HistoryQuery,
+  NsQuery,
+  ThreadHistoryPage,
+  ThreadIdParams,
+  ThreadState,
+} from '../schemas/thread.js';
 import { found, jsonResponse, problemResponses } from './openapi-helpers.js';
 
 const tags = ['threads'];
@@ -22,7 +29,8 @@ const getHistory = createRoute({
   path: '/v1/threads/{threadId}/history',
   tags,
   summary: 'Checkpoint history of a thread',
-  description: 'Newest first. Checkpoints form a tree through `parentCheckpointId` (forks and edits branch off).',
+  description:
+    "Newest first. Checkpoints form a tree through `parentCheckpointId` (forks and edits branch off). With `ns`, a sub-workflow call's own checkpoints (its namespace from a task's `checkpointNs`).",
   request: { params: ThreadIdParams, query: HistoryQuery },
   responses: { 200: jsonResponse(ThreadHistoryPage, 'A page of checkpoints'), ...problemResponses(400, 404) },
 });
@@ -33,7 +41,7 @@ const getStateAt = createRoute({
   path: '/v1/threads/{threadId}/state/{checkpointId}',
   tags,
   summary: 'State of a thread at a checkpoint',
-  request: { params: CheckpointParams },
+  request: { params: CheckpointParams, query: NsQuery },
   responses: { 200: jsonResponse(ThreadState, 'State at the checkpoint'), ...problemResponses(400, 404) },
 });
 
@@ -54,7 +62,8 @@ export function registerThreadRoutes(app: OpenAPIHono, deps: HttpDeps): void {
 
   app.openapi(getStateAt, async (c) => {
     const { threadId, checkpointId } = c.req.valid('param');
-    const state = await deps.threads.getStateAt(threadId, checkpointId);
+    const { ns } = c.req.valid('query');
+    const state = await deps.threads.getStateAt(threadId, checkpointId, ns || undefined);
     return c.json(found(state, `Thread "${threadId}" has no checkpoint "${checkpointId}".`), 200);
   });
 }

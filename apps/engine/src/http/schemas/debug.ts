@@ -66,6 +66,10 @@ export const UpdateStateBody = z
     asNode: z.string().min(1).max(200).optional().openapi({
       description: 'Canvas node id the edit is written as; decides what runs next. Default: the node that wrote last.',
     }),
+    ns: z.string().min(1).max(1000).optional().openapi({
+      description:
+        "A sub-workflow call's checkpoint namespace: the edit is made to the child's state at its checkpoint (`asNode` by path, `review › write`); continuing or forking the thread from the calling step goes on from it.",
+    }),
   })
   .strict()
   .openapi('UpdateStateBody');

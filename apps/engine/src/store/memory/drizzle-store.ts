@@ -58,8 +58,9 @@ const SEPARATOR = '.';
  */
 export class DrizzleStore extends BaseStore {
   private readonly fields: [string, string[]][];
-  /** The hot path: one prepared statement. */
+  /** The hot paths: one prepared statement each (a put built per call cost ~2× the statement's own time). */
   private readonly getStatement;
+  private readonly putStatement;
   private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -79,6 +80,30 @@ export class DrizzleStore extends BaseStore {
         ),
       )
       .prepare('flowcraft_memory_get');
+    // `ttl` null → no expiry (`now() + null` is null).
+    const ttl = sql.placeholder('ttl');
+    this.putStatement = db
+      .insert(memoryItems)
+      .values({
+        namespace: sql.placeholder('namespace'),
+        key: sql.placeholder('key'),
+        value: sql.placeholder('value'),
+        // Encoded here (a null has no array encoding in a prepared statement): `{…}` or null.
+        embedding: sql`${sql.placeholder('embedding')}::real[]`,
+        expiresAt: sql`now() + ${ttl}::double precision * interval '1 minute'`,
+        ttlMinutes: ttl,
+      })
+      .onConflictDoUpdate({
+        target: [memoryItems.namespace, memoryItems.key],
+        set: {
+          value: sql`excluded.value`,
+          embedding: sql`excluded.embedding`,
+          expiresAt: sql`excluded.expires_at`,
+          ttlMinutes: sql`excluded.ttl_minutes`,
+          updatedAt: sql`now()`,
+        },
+      })
+      .prepare('flowcraft_memory_put');
   }
 
   async batch<Op extends Operation[]>(operations: Op): Promise<OperationResults<Op>> {
@@ -142,14 +167,13 @@ export class DrizzleStore extends BaseStore {
     }
     const ttl = op.ttl === undefined ? (this.options.ttl?.defaultTtlMinutes ?? null) : op.ttl;
     const embedding = await this.embed(op.value, op.index);
-    const expiresAt = ttl === null ? null : sql`now() + ${ttl} * interval '1 minute'`;
-    await this.db
-      .insert(memoryItems)
-      .values({ namespace, key: op.key, value: op.value, embedding, expiresAt, ttlMinutes: ttl })
-      .onConflictDoUpdate({
-        target: [memoryItems.namespace, memoryItems.key],
-        set: { value: op.value, embedding, expiresAt, ttlMinutes: ttl, updatedAt: sql`now()` },
-      });
+    await this.putStatement.execute({
+      namespace,
+      key: op.key,
+      value: op.value,
+      embedding: embedding === null ? null : memoryItems.embedding.mapToDriverValue(embedding),
+      ttl,
+    });
   }
 
   private async searchOp(op: SearchOperation): Promise<SearchItem[]> {
