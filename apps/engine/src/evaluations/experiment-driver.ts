@@ -149,6 +149,11 @@ class Drive {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly judging = new Set<Promise<void>>();
   private pending: TestCase[] = [];
+  /**
+   * Threads with a case run in flight or being judged: a case continuing a stored checkpoint waits
+   * until its thread is free (one run per thread; judging reads the thread's final state).
+   */
+  private readonly busyThreads = new Map<string, number>();
   private wake: () => void = () => {};
   private readonly pollMs: number;
 
@@ -222,7 +227,9 @@ class Drive {
   /** Starts pending cases until `concurrency` runs are in flight. */
   private async fill(): Promise<void> {
     while (this.inFlight.size < this.experiment.concurrency && this.pending.length > 0 && !this.signal?.aborted) {
-      const c = this.pending.shift() as TestCase;
+      const next = this.pending.findIndex((p) => !p.from || !this.busyThreads.has(p.from.threadId));
+      if (next < 0) return;
+      const [c] = this.pending.splice(next, 1) as [TestCase];
       const ids = { runId: randomUUID(), threadId: c.from?.threadId ?? randomUUID() };
       try {
         // The ids are stored first: a driver that dies before the run exists leaves the next one
@@ -272,6 +279,14 @@ class Drive {
         this.wake();
       }) ?? (() => {});
     this.inFlight.set(runId, entry);
+    if (c.from) this.busyThreads.set(c.from.threadId, (this.busyThreads.get(c.from.threadId) ?? 0) + 1);
+  }
+
+  private freeThread(c: TestCase): void {
+    if (!c.from) return;
+    const n = (this.busyThreads.get(c.from.threadId) ?? 1) - 1;
+    if (n > 0) this.busyThreads.set(c.from.threadId, n);
+    else this.busyThreads.delete(c.from.threadId);
   }
 
   /** Until a run in flight publishes its stop event here, the poll interval passes, or the drive is stopped. */
@@ -326,8 +341,13 @@ class Drive {
         }
         continue;
       }
-      this.drop(f);
-      const p = this.judge(f.c, run).finally(() => this.judging.delete(p));
+      f.unsubscribe();
+      this.inFlight.delete(runId);
+      const p = this.judge(f.c, run).finally(() => {
+        this.judging.delete(p);
+        this.freeThread(f.c);
+        this.wake();
+      });
       this.judging.add(p);
     }
   }
@@ -335,6 +355,7 @@ class Drive {
   private drop(f: InFlight): void {
     f.unsubscribe();
     this.inFlight.delete(f.runId);
+    this.freeThread(f.c);
   }
 
   /** Stopping: stop starting cases, store the verdicts being judged, free the experiment with a new job. */
