@@ -8,6 +8,7 @@ import { RunWorker } from '../lifecycle/run-worker.js';
 import { PgBossRunQueue } from '../queue/pg-boss-queue.js';
 import { PgBossExperimentQueue } from '../queue/pg-boss-experiment-queue.js';
 import { ExperimentWorker } from '../evaluations/experiment-worker.js';
+import { ExperimentFeed } from '../evaluations/experiment-feed.js';
 import type { RunQueue } from '../queue/run-queue.js';
 import { startHealthServer } from '../server/health-server.js';
 import { startServer } from '../server/start-server.js';
@@ -126,6 +127,16 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       await eventLog.followOtherProcesses(database.native);
       closeOnStop.unshift(() => eventLog.close());
     }
+    // Experiment progress for watchers: drivers (any worker) NOTIFY, this process reads and forwards.
+    const experimentFeed = serves
+      ? new ExperimentFeed(store.experiments, (message, err) =>
+          print(`${message}: ${err instanceof Error ? err.message : String(err)}`),
+        )
+      : undefined;
+    if (experimentFeed) {
+      await experimentFeed.start(database.native);
+      closeOnStop.unshift(() => experimentFeed.close());
+    }
     const imported =
       opts.examplesDir === undefined || !serves ? [] : await importExamples(opts.examplesDir, deps.workflows, registry);
     if (imported.length > 0) print(`Imported ${imported.length} example workflows: ${imported.join(', ')}`);
@@ -171,7 +182,15 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       await worker?.stop();
     };
     const server = serves
-      ? await startServer({ config, deps, eventLog, drain, print, ...(rateLimits ? { rateLimits } : {}) })
+      ? await startServer({
+          config,
+          deps,
+          eventLog,
+          drain,
+          print,
+          ...(experimentFeed ? { experiments: experimentFeed } : {}),
+          ...(rateLimits ? { rateLimits } : {}),
+        })
       : await startWorkerHealth(config, deps, worker, print);
     let stopping: Promise<void> | undefined;
     const stop = () => {
