@@ -32,7 +32,8 @@ export class PgBossExperimentQueue implements ExperimentQueue {
           name: EXPERIMENT_QUEUE,
           policy: 'standard',
           retryLimit: 0,
-          expireInSeconds: 24 * 3600,
+          // pg-boss caps this at 24 h; the drive itself goes on past it (the lease, not the job, holds it).
+          expireInSeconds: 23 * 3600,
         });
       } catch (err) {
         // Another process created it at the same moment.
