@@ -1,12 +1,7 @@
-import type { CaseResult, Experiment } from '@flowcraft/schema';
+import type { ExperimentProgress } from '@flowcraft/schema';
 import { EXPERIMENT_PROGRESS_CHANNEL, type ExperimentsRepo, type NativeSql } from '../store/index.js';
 
-/** One progress message: the experiment's counts and status, and the case results that changed. */
-export interface ExperimentProgress {
-  experiment: Experiment;
-  /** Every result in the first message of a watch; afterwards those changed since the previous one (replace by `caseId`). */
-  results: CaseResult[];
-}
+export type { ExperimentProgress };
 
 export type ExperimentListener = (progress: ExperimentProgress) => void;
 

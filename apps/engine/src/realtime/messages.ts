@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { TraceEvent } from '@flowcraft/schema';
-import type { ExperimentProgress } from '../evaluations/experiment-feed.js';
+import type { ExperimentProgress, TraceEvent } from '@flowcraft/schema';
 import type { ThreadRun } from './event-log.js';
 
 const RunId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be a run id');
