@@ -224,24 +224,34 @@ class Drive {
     }
   }
 
-  /** Starts pending cases until `concurrency` runs are in flight. */
+  /** Starts pending cases until `concurrency` runs are in flight (the new ones at once, not one after another). */
   private async fill(): Promise<void> {
-    while (this.inFlight.size < this.experiment.concurrency && this.pending.length > 0 && !this.signal?.aborted) {
-      const next = this.pending.findIndex((p) => !p.from || !this.busyThreads.has(p.from.threadId));
-      if (next < 0) return;
+    const batch: TestCase[] = [];
+    const threads = new Set<string>();
+    while (this.inFlight.size + batch.length < this.experiment.concurrency && !this.signal?.aborted) {
+      const next = this.pending.findIndex(
+        (p) => !p.from || (!this.busyThreads.has(p.from.threadId) && !threads.has(p.from.threadId)),
+      );
+      if (next < 0) break;
       const [c] = this.pending.splice(next, 1) as [TestCase];
-      const ids = { runId: randomUUID(), threadId: c.from?.threadId ?? randomUUID() };
-      try {
-        // The ids are stored first: a driver that dies before the run exists leaves the next one
-        // enough to create exactly this run (and not a second one).
-        await this.deps.experiments.caseStarted(this.experiment.id, c.id, ids);
-      } catch (err) {
-        await this.fail(c.id, err, 'could not start the run');
-        continue;
-      }
-      this.changed();
-      if (await this.create(c, ids)) this.attach(c, ids.runId);
+      if (c.from) threads.add(c.from.threadId);
+      batch.push(c);
     }
+    await Promise.all(batch.map((c) => this.startCase(c)));
+  }
+
+  private async startCase(c: TestCase): Promise<void> {
+    const ids = { runId: randomUUID(), threadId: c.from?.threadId ?? randomUUID() };
+    try {
+      // The ids are stored first: a driver that dies before the run exists leaves the next one
+      // enough to create exactly this run (and not a second one).
+      await this.deps.experiments.caseStarted(this.experiment.id, c.id, ids);
+    } catch (err) {
+      await this.fail(c.id, err, 'could not start the run');
+      return;
+    }
+    this.changed();
+    if (await this.create(c, ids)) this.attach(c, ids.runId);
   }
 
   /** Creates the case's run (retrying while its source thread is busy with another run); `false` when it failed. */
@@ -307,49 +317,47 @@ class Drive {
   private async look(): Promise<void> {
     const statuses = await this.deps.experiments.runStatuses([...this.inFlight.keys()]);
     const now = Date.now();
+    const stopped: InFlight[] = [];
     for (const [runId, f] of [...this.inFlight]) {
       const status = statuses.get(runId);
       if (status === undefined) {
         this.drop(f);
         await this.fail(f.c.id, new Error(`run ${runId} disappeared`), 'could not evaluate the run');
-        continue;
+      } else if (STOPPED.has(status)) {
+        stopped.push(f);
+      } else if (now - f.since > (this.deps.caseTimeoutMs ?? 600_000)) {
+        this.drop(f);
+        await this.deps.runs.cancel(runId, 'evaluation case timed out').catch(() => undefined);
+        await this.fail(f.c.id, new Error(`run ${runId} did not finish in time`), 'could not evaluate the run');
       }
-      if (!STOPPED.has(status)) {
-        if (now - f.since > (this.deps.caseTimeoutMs ?? 600_000)) {
-          this.drop(f);
-          await this.deps.runs.cancel(runId, 'evaluation case timed out').catch(() => undefined);
-          await this.fail(f.c.id, new Error(`run ${runId} did not finish in time`), 'could not evaluate the run');
-        }
-        continue;
-      }
-      f.sawStop = false;
-      const run = await this.deps.runs.get(runId);
-      if (!run) continue;
-      if (
-        run.status === 'interrupted' &&
-        run.interrupts.length > 0 &&
-        f.c.resume !== undefined &&
-        f.resumes < MAX_RESUMES
-      ) {
-        f.resumes++;
-        const answers = Object.fromEntries(run.interrupts.map((x) => [x.id, f.c.resume]));
-        try {
-          await this.deps.runs.resume(runId, { answers });
-        } catch (err) {
-          this.drop(f);
-          await this.fail(f.c.id, err, 'could not resume the run');
-        }
-        continue;
-      }
-      f.unsubscribe();
-      this.inFlight.delete(runId);
-      const p = this.judge(f.c, run).finally(() => {
-        this.judging.delete(p);
-        this.freeThread(f.c);
-        this.wake();
-      });
-      this.judging.add(p);
     }
+    await Promise.all(stopped.map((f) => this.stopped(f)));
+  }
+
+  /** A stopped case run: answer its human pause with the case's `resume`, or judge it (off the lanes). */
+  private async stopped(f: InFlight): Promise<void> {
+    f.sawStop = false;
+    const run = await this.deps.runs.get(f.runId);
+    if (!run) return;
+    if (run.status === 'interrupted' && run.interrupts.length > 0 && f.c.resume !== undefined && f.resumes < MAX_RESUMES) {
+      f.resumes++;
+      const answers = Object.fromEntries(run.interrupts.map((x) => [x.id, f.c.resume]));
+      try {
+        await this.deps.runs.resume(f.runId, { answers });
+      } catch (err) {
+        this.drop(f);
+        await this.fail(f.c.id, err, 'could not resume the run');
+      }
+      return;
+    }
+    f.unsubscribe();
+    this.inFlight.delete(f.runId);
+    const p = this.judge(f.c, run).finally(() => {
+      this.judging.delete(p);
+      this.freeThread(f.c);
+      this.wake();
+    });
+    this.judging.add(p);
   }
 
   private drop(f: InFlight): void {
