@@ -91,7 +91,9 @@ describe('experiments driven by worker processes on PostgreSQL', () => {
     }
   }
 
-  it('an experiment survives its worker being killed, streams its progress, and re-runs a case', { timeout: 400_000 }, async () => {
+  it('an experiment survives its worker being killed, streams its progress, and re-runs a case', {
+    timeout: 400_000,
+  }, async () => {
     const doc = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/router-intent.json'), 'utf8')) as Json & {
       script: Json;
     };

@@ -199,7 +199,12 @@ export class StoreEvaluationService implements EvaluationService {
       ...(c.from ? { checkpointId: c.from.checkpointId } : {}),
     });
     const queue = this.deps.queue;
-    await this.deps.experiments.reopenCase(experimentId, caseId, ids, queue ? (tx) => queue.enqueue(tx, experimentId) : undefined);
+    await this.deps.experiments.reopenCase(
+      experimentId,
+      caseId,
+      ids,
+      queue ? (tx) => queue.enqueue(tx, experimentId) : undefined,
+    );
     if (!queue) this.driveHere(experimentId);
     return this.deps.experiments.result(experimentId, caseId);
   }

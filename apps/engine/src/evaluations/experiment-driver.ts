@@ -201,7 +201,9 @@ class Drive {
   private async load(): Promise<void> {
     const { experiments, datasets } = this.deps;
     const results = await experiments.results(this.experiment.id);
-    const open = results.filter((r) => (r.status === 'pending' || r.status === 'running') && !this.inFlight.has(r.runId ?? ''));
+    const open = results.filter(
+      (r) => (r.status === 'pending' || r.status === 'running') && !this.inFlight.has(r.runId ?? ''),
+    );
     if (open.length === 0) return;
     const cases = new Map((await datasets.listCases(this.experiment.datasetId)).map((c) => [c.id, c]));
     const running = open.filter((r) => r.status === 'running' && r.runId && r.threadId);
@@ -210,7 +212,11 @@ class Drive {
     for (const r of open) {
       const c = cases.get(r.caseId);
       if (!c) {
-        await this.fail(r.caseId, new FlowError('not_found', 'the case no longer exists in the dataset'), 'could not start the run');
+        await this.fail(
+          r.caseId,
+          new FlowError('not_found', 'the case no longer exists in the dataset'),
+          'could not start the run',
+        );
         continue;
       }
       if (r.status === 'pending' || !r.runId || !r.threadId) {
@@ -339,7 +345,12 @@ class Drive {
     f.sawStop = false;
     const run = await this.deps.runs.get(f.runId);
     if (!run) return;
-    if (run.status === 'interrupted' && run.interrupts.length > 0 && f.c.resume !== undefined && f.resumes < MAX_RESUMES) {
+    if (
+      run.status === 'interrupted' &&
+      run.interrupts.length > 0 &&
+      f.c.resume !== undefined &&
+      f.resumes < MAX_RESUMES
+    ) {
       f.resumes++;
       const answers = Object.fromEntries(run.interrupts.map((x) => [x.id, f.c.resume]));
       try {

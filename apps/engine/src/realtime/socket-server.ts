@@ -248,7 +248,9 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions, allowed: (
           if (socket.disconnected) stop();
           else experiments.set(experimentId, stop);
         } catch (err) {
-          opts.logger?.error('Watching an experiment failed', { error: err instanceof Error ? err.message : String(err) });
+          opts.logger?.error('Watching an experiment failed', {
+            error: err instanceof Error ? err.message : String(err),
+          });
           reply(failure('internal', 'Reading the experiment failed; watch it again.'));
           return;
         }
