@@ -5,7 +5,7 @@ import { ModelScript, validateWorkflow } from '@flowcraft/schema';
 import type { TraceEventBody, WorkflowDocument } from '@flowcraft/schema';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { executeRun } from '../execution/execute.js';
-import { compileOffline } from '../execution/offline-workflow.js';
+import { compileOffline } from '../evaluations/offline-workflow.js';
 import { providerDefs } from '../models/providers.js';
 import type { CliArgs } from './args.js';
 import { formatEvent, formatProblem } from './format.js';

@@ -1,15 +1,6 @@
 import type { ExperimentProgress } from '@flowcraft/schema';
+import type { ExperimentListener, ExperimentWatch } from '../http/deps.js';
 import { EXPERIMENT_PROGRESS_CHANNEL, type ExperimentsRepo, type NativeSql } from '../store/index.js';
-
-export type { ExperimentProgress };
-
-export type ExperimentListener = (progress: ExperimentProgress) => void;
-
-/** What the Socket.IO server needs to stream an experiment's progress. */
-export interface ExperimentWatch {
-  /** Sends the current state at once, then every change; returns the unwatch. `undefined` when there is no such experiment. */
-  watch(experimentId: string, listener: ExperimentListener): Promise<(() => void) | undefined>;
-}
 
 /** Results are re-read from a little before the newest one seen: drivers on other machines stamp them with their clocks. */
 const OVERLAP_MS = 5_000;

@@ -2,7 +2,7 @@ import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import { type EvaluationSubject, type EvaluatorRegistry, evaluateCase } from '@flowcraft/node-types/evaluators';
 import type { CaseVerdict, TestCaseBody, TraceEventBody, WorkflowDocument } from '@flowcraft/schema';
 import { executeRun, type RunOutcome } from '../execution/execute.js';
-import { compileOffline } from '../execution/offline-workflow.js';
+import { compileOffline } from './offline-workflow.js';
 import { publicState } from '../execution/to-plain.js';
 
 export interface OfflineCaseResult {

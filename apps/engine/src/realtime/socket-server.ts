@@ -8,7 +8,7 @@ import { SOCKET_EVENTS, roleAllows } from '../http/auth/permissions.js';
 import { type Authenticator, resolvePrincipal } from '../http/auth/resolve-principal.js';
 import type { Logger } from '../http/deps.js';
 import type { EventLog } from './event-log.js';
-import type { ExperimentWatch } from '../evaluations/experiment-feed.js';
+import type { ExperimentWatch } from '../http/deps.js';
 import {
   SubscribeMessage,
   UnsubscribeMessage,

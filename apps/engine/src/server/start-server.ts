@@ -9,7 +9,7 @@ import type { HttpDeps } from '../http/deps.js';
 import { socketRequestGuard } from '../http/guard/host-origin.js';
 import type { EventLog } from '../realtime/event-log.js';
 import { attachRealtime } from '../realtime/socket-server.js';
-import type { ExperimentWatch } from '../evaluations/experiment-feed.js';
+import type { ExperimentWatch } from '../http/deps.js';
 import type { Realtime } from '../realtime/socket-server.js';
 import type { RateLimits } from '../http/auth/access-control.js';
 import { createLogger } from './logger.js';

@@ -8,7 +8,7 @@ import { loadBundledKnowledge } from '../knowledge/import-knowledge.js';
 import { MemoryKnowledge } from '../knowledge/memory-knowledge.js';
 import { resolveChildren } from '../lifecycle/resolve-children.js';
 import { ScriptedEmbeddings } from '../models/scripted-embeddings.js';
-import { type RunServices, createRunServices } from './services.js';
+import { type RunServices, createRunServices } from '../execution/services.js';
 
 /** A workflow ready to run in this process, without the engine's database. */
 export interface OfflineWorkflow {
