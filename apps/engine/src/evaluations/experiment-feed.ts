@@ -1,4 +1,3 @@
-import type { ExperimentProgress } from '@flowcraft/schema';
 import type { ExperimentListener, ExperimentWatch } from '../http/deps.js';
 import { EXPERIMENT_PROGRESS_CHANNEL, type ExperimentsRepo, type NativeSql } from '../store/index.js';
 
