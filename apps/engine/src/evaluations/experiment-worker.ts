@@ -96,8 +96,10 @@ export class ExperimentWorker {
     (this.opts.onError ?? ((m: string, e: unknown) => console.error(m, e)))(message, err);
 
   private async handle(experimentId: string): Promise<void> {
-    if (this.drives.has(experimentId) || this.stopping) return;
+    if (this.drives.has(experimentId)) return;
     const controller = new AbortController();
+    // A job taken while stopping is handed straight back (claimed, then freed with a new job), not dropped.
+    if (this.stopping) controller.abort();
     let outcome: DriveOutcome | 'error';
     let resolveDone: () => void = () => {};
     const done = new Promise<void>((r) => {
