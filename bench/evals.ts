@@ -6,6 +6,7 @@
  *   N=1000 C=50 ROUNDS=3 LATENCY=20 pnpm bench:evals
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { createHttpApp } from '../apps/engine/src/http/app.js';
 import { wireEngine } from '../apps/engine/src/main/wire.js';
@@ -76,19 +77,30 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i += 1000)
       await call('POST', `/v1/datasets/${datasetId}/cases`, { cases: cases.slice(i, i + 1000) });
 
+    // CPU of this process (engine + driver) per round: less sensitive than wall time to the other
+    // processes sharing the machine.
+    const cpu: { b: number[]; o: number[] } = { b: [], o: [] };
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const d = process.cpuUsage(since);
+      return (d.user + d.system) / 1000;
+    };
     const baseline = async () => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await forEachLimit(cases, C, async (c) => {
         const { runId } = (await call('POST', '/v1/runs', { workflowId, input: c.input })) as { runId: string };
         await wired.runs.settled(runId);
       });
+      cpu.b.push(cpuMs(c0));
       return performance.now() - t0;
     };
     const ours = async () => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const exp = await call('POST', '/v1/evaluations', { workflowId, datasetId, concurrency: C });
       await wired.evaluations.idle();
       const ms = performance.now() - t0;
+      cpu.o.push(cpuMs(c0));
       const detail = await call('GET', `/v1/evaluations/${exp.id as string}`);
       if (detail.passed !== N) throw new Error(`experiment: ${detail.passed}/${N} passed`);
       return ms;
@@ -104,7 +116,9 @@ async function main(): Promise<void> {
         o.push(await ours());
         b.push(await baseline());
       }
-      console.log(`round ${r + 1}: runs ${(b.at(-1) ?? 0).toFixed(0)} ms, experiment ${(o.at(-1) ?? 0).toFixed(0)} ms`);
+      console.log(
+        `round ${r + 1}: runs ${(b.at(-1) ?? 0).toFixed(0)} ms (cpu ${(cpu.b.at(-1) ?? 0).toFixed(0)} ms), experiment ${(o.at(-1) ?? 0).toFixed(0)} ms (cpu ${(cpu.o.at(-1) ?? 0).toFixed(0)} ms), load ${loadavg()[0]?.toFixed(1)}`,
+      );
     }
     const fmt = (xs: number[]) =>
       `median ${(median(xs) / 1000).toFixed(2)} s (${(Math.min(...xs) / 1000).toFixed(2)}–${(Math.max(...xs) / 1000).toFixed(2)})`;
@@ -114,6 +128,10 @@ async function main(): Promise<void> {
     console.log(`POST /v1/runs (baseline)    ${fmt(b)}`);
     console.log(`POST /v1/evaluations (ours) ${fmt(o)}`);
     console.log(`ratio ours/baseline ${(median(o) / median(b)).toFixed(3)} (goal ≤ 1.1)`);
+    const ratios = o.map((x, i) => x / (b[i] ?? x));
+    console.log(
+      `per-round ratios ${ratios.map((x) => x.toFixed(3)).join(' ')}; engine-process CPU ours/baseline ${(median(cpu.o) / median(cpu.b)).toFixed(3)}`,
+    );
   } finally {
     await wired.close();
     await db.close();

@@ -4,21 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '@flowcraft/engine';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-/**
- * Examples the offline gate cannot run yet: `pnpm flow test` does not wire the long-term memory store, the bundled
- * knowledge bases or sibling sub-workflows into its in-process runs (`pnpm flow run` does). They ship no dataset
- * until it does — a known gap, listed here so the check stays strict for every other example.
- */
-const NOT_GATED_OFFLINE = new Set([
-  'memory-preferences',
-  'knowledge-help-desk',
-  'subworkflow-approval',
-  'subworkflow-newsletter',
-]);
 const examples = readdirSync(here)
   .filter((f) => f.endsWith('.json'))
-  .map((f) => f.slice(0, -'.json'.length))
-  .filter((name) => !NOT_GATED_OFFLINE.has(name));
+  .map((f) => f.slice(0, -'.json'.length));
 
 async function flowTest(name: string) {
   const lines: string[] = [];

@@ -22,7 +22,7 @@ export interface SubscribeOptions {
 let shared: Promise<Socket> | undefined;
 
 /** The one connection, opened on first use; the client library is a chunk of its own (not on the initial page). */
-function socket(): Promise<Socket> {
+export function socket(): Promise<Socket> {
   shared ??= import('socket.io-client').then(({ io }) =>
     io({ path: '/socket.io', transports: ['websocket', 'polling'] }),
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { applyProgress, watchExperiment } from '../api/experiment-socket.js';
 import type {
   CaseResult,
   Dataset,
@@ -221,18 +222,20 @@ export function EvaluationsPage({ workflowId }: { workflowId: string }) {
     void loadDataset().catch(fail);
   }, [loadDataset]);
 
-  // Progress: poll the selected experiment while it runs.
+  // Progress: streamed (Socket.IO `watchExperiment`) while the selected experiment runs.
   const selectedId = selected?.id;
   const running = selected?.status === 'running';
   useEffect(() => {
     if (!selectedId || !running) return;
-    const timer = setInterval(() => {
-      void getExperiment(selectedId).then((d) => {
-        setSelected(d);
-        if (d.status !== 'running') void loadDataset();
-      }, fail);
-    }, 1000);
-    return () => clearInterval(timer);
+    const watch = watchExperiment({
+      experimentId: selectedId,
+      onProgress: (progress) => {
+        setSelected((cur) => (cur && cur.id === progress.experiment.id ? applyProgress(cur, progress) : cur));
+        if (progress.experiment.status !== 'running') void loadDataset();
+      },
+      onError: fail,
+    });
+    return () => watch.close();
   }, [selectedId, running, loadDataset]);
 
   const run = async () => {

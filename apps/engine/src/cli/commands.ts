@@ -1,23 +1,15 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import { InMemoryStore, MemorySaver } from '@langchain/langgraph';
 import { ModelScript, validateWorkflow } from '@flowcraft/schema';
 import type { TraceEventBody, WorkflowDocument } from '@flowcraft/schema';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
-import { compile } from '../compile/compile.js';
 import { executeRun } from '../execution/execute.js';
-import { createRunServices } from '../execution/services.js';
-import { loadBundledKnowledge } from '../knowledge/import-knowledge.js';
-import { MemoryKnowledge } from '../knowledge/memory-knowledge.js';
-import { ScriptedEmbeddings } from '../models/scripted-embeddings.js';
+import { compileOffline } from '../evaluations/offline-workflow.js';
 import { providerDefs } from '../models/providers.js';
 import type { CliArgs } from './args.js';
 import { formatEvent, formatProblem } from './format.js';
 import { askHuman } from './ask-human.js';
-import { resolveChildren } from '../lifecycle/resolve-children.js';
-import { FlowError } from '@flowcraft/schema';
 
 async function readJson(
   path: string,
@@ -83,26 +75,6 @@ export async function runCommand(args: CliArgs & { file: string }, out: Out, err
   return runWorkflow(validation.document, args, registry, out, err);
 }
 
-/**
- * Workflows a document calls (`subworkflow` nodes), looked up by id among the `*.json` files beside
- * it (as `examples/` holds them); each file counts as version 1 of its workflow.
- */
-async function siblingChildren(file: string, document: WorkflowDocument) {
-  const dir = dirname(file);
-  const byId = new Map<string, unknown>();
-  for (const name of (await readdir(dir)).filter((f) => f.endsWith('.json'))) {
-    const read = await readJson(join(dir, name), 'workflow');
-    if (read.ok && read.value !== null && typeof read.value === 'object' && 'id' in read.value)
-      byId.set(String(read.value.id), read.value);
-  }
-  return resolveChildren(document, async (id, version) => {
-    const found = byId.get(id);
-    if (found === undefined || (version !== undefined && version !== 1))
-      throw new FlowError('not_found', `No workflow ${id} beside ${file}`);
-    return { version: 1, document: found };
-  });
-}
-
 async function runWorkflow(
   document: WorkflowDocument,
   args: CliArgs,
@@ -134,22 +106,11 @@ async function runWorkflow(
     }
     script = parsed.data;
   }
-  const children = args.file ? await siblingChildren(args.file, document) : new Map();
-  const own = { children, workflowId: document.id };
-  // A called workflow's scripted replies join the run's script (keyed by qualified node ids).
-  if (children.size > 0 && !args.script) script = compile(document, registry, createRunServices({}), own).script;
-  // Offline: memories live for this process; knowledge bases bundled beside the file (`knowledge/*/`) are loaded.
-  const store = new InMemoryStore({ index: { dims: 256, embeddings: new ScriptedEmbeddings() } });
-  const bundles = await loadBundledKnowledge(join(dirname(args.file ?? '.'), 'knowledge'));
-  const services = createRunServices({
-    script,
-    ...(document.settings.models ? { routing: document.settings.models } : {}),
-    ...(document.settings.budget ? { budget: document.settings.budget } : {}),
-    workflowId: document.id,
-    memory: { store },
-    ...(bundles.length > 0 ? { knowledge: await MemoryKnowledge.from(bundles) } : {}),
+  // Sub-workflows, memory and bundled knowledge wired as `pnpm flow test` wires them.
+  const { compiled } = await compileOffline(document, registry, {
+    ...(args.file ? { file: args.file } : {}),
+    ...(args.script ? { script } : {}),
   });
-  const compiled = compile(document, registry, services, { checkpointer: new MemorySaver(), store, ...own });
   const labels = new Map(document.nodes.map((n) => [n.id, n.label ? `${n.label} [${n.id}]` : n.id]));
   const label = (id: string) => labels.get(id) ?? id;
   const threadId = args.thread ?? randomUUID();

@@ -73,6 +73,7 @@ export async function testCommand(
       const t0 = performance.now();
       const { verdict, subject } = await runCaseOffline(document, registry, c, {
         threadId: `case-${index + 1}`,
+        file: args.file,
         ...(evaluators ? { evaluators } : {}),
       });
       const line: CaseLine = {

@@ -1,10 +1,8 @@
-import { MemorySaver } from '@langchain/langgraph';
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import { type EvaluationSubject, type EvaluatorRegistry, evaluateCase } from '@flowcraft/node-types/evaluators';
 import type { CaseVerdict, TestCaseBody, TraceEventBody, WorkflowDocument } from '@flowcraft/schema';
-import { compile } from '../compile/compile.js';
 import { executeRun, type RunOutcome } from '../execution/execute.js';
-import { createRunServices } from '../execution/services.js';
+import { compileOffline } from './offline-workflow.js';
 import { publicState } from '../execution/to-plain.js';
 
 export interface OfflineCaseResult {
@@ -24,15 +22,19 @@ export async function runCaseOffline(
   document: WorkflowDocument,
   registry: NodeTypeRegistry,
   c: TestCaseBody,
-  opts: { evaluators?: EvaluatorRegistry; threadId: string; env?: Record<string, string | undefined> },
+  opts: {
+    evaluators?: EvaluatorRegistry;
+    threadId: string;
+    env?: Record<string, string | undefined>;
+    /** The workflow's file: sub-workflows and bundled knowledge beside it are wired as `pnpm flow run` does. */
+    file?: string;
+  },
 ): Promise<OfflineCaseResult> {
-  const serviceOpts = {
-    script: document.script,
-    ...(document.settings.models ? { routing: document.settings.models } : {}),
-    ...(document.settings.budget ? { budget: document.settings.budget } : {}),
-    workflowId: document.id,
+  // Each case gets its own memory store, knowledge, checkpoints and scripted cursor.
+  const offline = await compileOffline(document, registry, {
+    ...(opts.file ? { file: opts.file } : {}),
     ...(opts.env ? { env: opts.env } : {}),
-  };
+  });
   const events: TraceEventBody[] = [];
   const t0 = performance.now();
   let outcome: RunOutcome;
@@ -47,8 +49,7 @@ export async function runCaseOffline(
       tokens: { input: 0, output: 0 },
     };
   } else {
-    const services = createRunServices(serviceOpts);
-    const compiled = compile(document, registry, services, { checkpointer: new MemorySaver() });
+    const { compiled } = offline;
     const onEvent = (e: TraceEventBody) => {
       if (e.type !== 'model.token') events.push(e);
     };
@@ -73,7 +74,7 @@ export async function runCaseOffline(
     edges: document.edges,
   };
   // The judge gets its own scripted cursor: its replies never shift the workflow's.
-  const judgeModels = createRunServices(serviceOpts).models;
+  const judgeModels = offline.moreServices().models;
   const verdict = await evaluateCase(c, subject, { models: judgeModels }, opts.evaluators);
   return { verdict, subject };
 }

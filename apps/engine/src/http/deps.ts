@@ -1,6 +1,6 @@
 import type { NodeCatalog, NodeTypeDescription, Problem, QueueStatus } from '@flowcraft/schema';
 import type { EventLog } from '../realtime/event-log.js';
-import type { AuthMode } from '@flowcraft/schema';
+import type { AuthMode, ExperimentProgress } from '@flowcraft/schema';
 import type { AccessService } from '../access/access-service.js';
 import type { RateLimits } from './auth/access-control.js';
 import type { HttpMetrics } from './auth/observe.js';
@@ -181,6 +181,14 @@ export interface KnowledgeService {
  * Evaluations: datasets of test cases per workflow, and experiments that run every case as a
  * normal run (through `RunService.start`) and judge it. Missing things → `undefined` / `false`.
  */
+export type ExperimentListener = (progress: ExperimentProgress) => void;
+
+/** What the Socket.IO server needs to stream an experiment's progress (`watchExperiment`). */
+export interface ExperimentWatch {
+  /** Sends the current state at once, then every change; returns the unwatch. `undefined` when there is no such experiment. */
+  watch(experimentId: string, listener: ExperimentListener): Promise<(() => void) | undefined>;
+}
+
 export interface EvaluationService {
   createDataset(body: DatasetBody): Promise<Dataset>;
   listDatasets(workflowId?: string): Promise<Dataset[]>;

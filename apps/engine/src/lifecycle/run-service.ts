@@ -74,6 +74,8 @@ export class RunService {
    * it pauses before / after those nodes (`interrupted` with `paused`), to be stepped or continued.
    */
   async start(req: {
+    /** The run's id, chosen by the caller (an experiment stores it before the run exists); default a new UUID. */
+    runId?: string;
     workflowId: string;
     version?: number;
     input?: Record<string, unknown>;
@@ -108,7 +110,7 @@ export class RunService {
     const command: RunCommand =
       req.checkpointId !== undefined ? { kind: 'fork', checkpointId: req.checkpointId } : { kind: 'start' };
     const run = await this.ports.createRun({
-      id: randomUUID(),
+      id: req.runId ?? randomUUID(),
       threadId,
       workflowId: req.workflowId,
       workflowVersion: v.version,

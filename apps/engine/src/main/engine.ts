@@ -6,6 +6,9 @@ import { loadNodeTypeModules } from '../node-types/load-node-types.js';
 import type { RunService } from '../lifecycle/run-service.js';
 import { RunWorker } from '../lifecycle/run-worker.js';
 import { PgBossRunQueue } from '../queue/pg-boss-queue.js';
+import { PgBossExperimentQueue } from '../queue/pg-boss-experiment-queue.js';
+import { ExperimentWorker } from '../evaluations/experiment-worker.js';
+import { ExperimentFeed } from '../evaluations/experiment-feed.js';
 import type { RunQueue } from '../queue/run-queue.js';
 import { startHealthServer } from '../server/health-server.js';
 import { startServer } from '../server/start-server.js';
@@ -21,6 +24,9 @@ import { SharedRateLimits } from '../access/rate-limits.js';
 import type { HttpDeps, Logger } from '../http/deps.js';
 import { isLoopback } from '../config/config.js';
 import { createLogger } from '../server/logger.js';
+
+/** Experiments one worker drives at once (each keeps its own `concurrency` case runs in flight). */
+const EXPERIMENTS_PER_WORKER = 4;
 
 export interface StartEngineOptions {
   config: EngineConfig;
@@ -85,6 +91,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       onError: (err) => print(`Run queue: ${err instanceof Error ? err.message : String(err)}`),
     });
     closeOnStop.push(() => queue.close());
+    const experimentQueue = await PgBossExperimentQueue.open(queue);
     const owner = config.worker.id ?? `${hostname()}:${config.port === 0 ? `pid${process.pid}` : config.port}`;
     const wired = wireEngine({
       store,
@@ -96,6 +103,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       templates: async () => (opts.examplesDir === undefined ? [] : loadTemplates(opts.examplesDir)),
       print,
       queue,
+      experimentQueue,
       owner,
       leaseSeconds: config.worker.leaseSeconds,
       logger,
@@ -119,6 +127,16 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       await eventLog.followOtherProcesses(database.native);
       closeOnStop.unshift(() => eventLog.close());
     }
+    // Experiment progress for watchers: drivers (any worker) NOTIFY, this process reads and forwards.
+    const experimentFeed = serves
+      ? new ExperimentFeed(store.experiments, (message, err) =>
+          print(`${message}: ${err instanceof Error ? err.message : String(err)}`),
+        )
+      : undefined;
+    if (experimentFeed) {
+      await experimentFeed.start(database.native);
+      closeOnStop.unshift(() => experimentFeed.close());
+    }
     const imported =
       opts.examplesDir === undefined || !serves ? [] : await importExamples(opts.examplesDir, deps.workflows, registry);
     if (imported.length > 0) print(`Imported ${imported.length} example workflows: ${imported.join(', ')}`);
@@ -129,6 +147,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     }
 
     let worker: RunWorker | undefined;
+    let experimentWorker: ExperimentWorker | undefined;
     if (executes) {
       const recovered = await runs.recover({ exclusive: !shared });
       if (recovered.resumed.length + recovered.failed.length > 0) {
@@ -145,12 +164,33 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
         onError: (message, err) => print(`${message}: ${err instanceof Error ? err.message : String(err)}`),
       });
       await worker.start();
+      // Experiments are driven by workers too: their state is in the database, their job in the queue.
+      experimentWorker = new ExperimentWorker({
+        driver: wired.evaluations.driver,
+        experiments: store.experiments,
+        queue: experimentQueue,
+        owner,
+        leaseSeconds: config.worker.leaseSeconds,
+        concurrency: EXPERIMENTS_PER_WORKER,
+        onError: (message, err) =>
+          print(err === undefined ? message : `${message}: ${err instanceof Error ? err.message : String(err)}`),
+      });
+      await experimentWorker.start();
     }
     const drain = async () => {
+      await experimentWorker?.stop();
       await worker?.stop();
     };
     const server = serves
-      ? await startServer({ config, deps, eventLog, drain, print, ...(rateLimits ? { rateLimits } : {}) })
+      ? await startServer({
+          config,
+          deps,
+          eventLog,
+          drain,
+          print,
+          ...(experimentFeed ? { experiments: experimentFeed } : {}),
+          ...(rateLimits ? { rateLimits } : {}),
+        })
       : await startWorkerHealth(config, deps, worker, print);
     let stopping: Promise<void> | undefined;
     const stop = () => {

@@ -12,6 +12,7 @@ import { createToolFetch } from '../execution/tool-fetch.js';
 import { StoreHttpRunService } from '../lifecycle/run-queries.js';
 import { LEASE_SECONDS, RunService } from '../lifecycle/run-service.js';
 import type { RunQueue } from '../queue/run-queue.js';
+import type { ExperimentQueue } from '../queue/experiment-queue.js';
 import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
 import { McpManager } from '../mcp/mcp-manager.js';
 import type { McpServerConfig } from '../mcp/mcp-config.js';
@@ -72,8 +73,10 @@ export interface WireOptions {
   processMetrics?: boolean;
   /** Custom evaluators for experiments (`defineEvaluator`). */
   evaluators?: EvaluatorRegistry;
-  /** How often an experiment polls a case's run when no stop event reaches this process; default 1 s. */
+  /** How often an experiment's driver looks at its case runs when no stop event reaches this process; default 250 ms. */
   evaluationPollMs?: number;
+  /** The durable experiment queue (experiments driven by whichever worker takes their job); absent → in this process. */
+  experimentQueue?: ExperimentQueue;
 }
 
 export interface Wired {
@@ -253,6 +256,10 @@ export function wireEngine(opts: WireOptions): Wired {
     workflows,
     runs: httpRuns,
     threads,
+    startRun: (req) => runs.start(req),
+    owner: runs.owner,
+    leaseSeconds: opts.leaseSeconds ?? LEASE_SECONDS,
+    ...(opts.experimentQueue ? { queue: opts.experimentQueue } : {}),
     events: {
       listAfter: (runId, afterSeq, limit) => eventLog.listAfter(runId, afterSeq, limit),
       subscribe: (runId, listener) => eventLog.subscribe(runId, listener),

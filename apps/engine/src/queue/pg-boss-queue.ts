@@ -46,6 +46,16 @@ export class PgBossRunQueue implements RunQueue {
     private readonly opts: PgBossRunQueueOptions,
   ) {}
 
+  /** The pg-boss instance, for the other queues that share it (experiments). */
+  get jobs(): PgBoss {
+    return this.boss;
+  }
+
+  /** Seconds between polls of an idle worker. */
+  get pollingIntervalSeconds(): number {
+    return this.opts.pollingIntervalSeconds ?? 2;
+  }
+
   static async open(native: NativeSql, opts: PgBossRunQueueOptions = {}): Promise<PgBossRunQueue> {
     const common = { schema: 'pgboss', supervise: opts.supervise ?? true, schedule: false } as const;
     const boss = new PgBoss(

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
+import type { ExperimentProgress, TraceEvent, TraceEventBody } from '@flowcraft/schema';
 import type { ClientToServerEvents, ServerToClientEvents } from './messages.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { attachRealtime } from './socket-server.js';
@@ -225,5 +225,67 @@ describe('trace stream over Socket.IO', () => {
         });
       }
     });
+  });
+});
+
+describe('experiment progress over Socket.IO', () => {
+  it('watchExperiment sends the whole experiment, then changes; unwatch and disconnect stop them', async () => {
+    const listeners = new Map<string, (p: ExperimentProgress) => void>();
+    const experiment = {
+      id: 'exp-1',
+      name: 'e',
+      workflowId: 'w',
+      workflowVersion: 1,
+      datasetId: 'd',
+      concurrency: 2,
+      status: 'running' as const,
+      total: 2,
+      passed: 0,
+      failed: 0,
+      pending: 2,
+      costUsd: 0,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: null,
+    };
+    const unwatched: string[] = [];
+    const { url } = await startServer({
+      experiments: {
+        watch: async (id, listener) => {
+          if (id !== 'exp-1') return undefined;
+          listener({ experiment, results: [] });
+          listeners.set(id, listener);
+          return () => {
+            unwatched.push(id);
+            listeners.delete(id);
+          };
+        },
+      },
+    });
+    const socket = client(url);
+    const seen: ExperimentProgress[] = [];
+    socket.on('experiment.progress', (p) => seen.push(p));
+    expect(await socket.emitWithAck('watchExperiment', { experimentId: 'exp-1' })).toEqual({
+      ok: true,
+      experimentId: 'exp-1',
+    });
+    expect(seen).toHaveLength(1);
+    expect(await socket.emitWithAck('watchExperiment', { experimentId: 'nope' })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
+    expect(await socket.emitWithAck('watchExperiment', { experimentId: '../x' })).toMatchObject({
+      ok: false,
+      code: 'invalid_request',
+    });
+    listeners.get('exp-1')?.({ experiment: { ...experiment, passed: 1, pending: 1 }, results: [] });
+    await vi.waitFor(() => expect(seen.at(-1)?.experiment.passed).toBe(1));
+    expect(await socket.emitWithAck('unwatchExperiment', { experimentId: 'exp-1' })).toEqual({
+      ok: true,
+      experimentId: 'exp-1',
+    });
+    expect(unwatched).toEqual(['exp-1']);
+    await socket.emitWithAck('watchExperiment', { experimentId: 'exp-1' });
+    socket.disconnect();
+    await vi.waitFor(() => expect(unwatched).toEqual(['exp-1', 'exp-1']));
   });
 });

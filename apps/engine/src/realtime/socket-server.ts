@@ -8,12 +8,21 @@ import { SOCKET_EVENTS, roleAllows } from '../http/auth/permissions.js';
 import { type Authenticator, resolvePrincipal } from '../http/auth/resolve-principal.js';
 import type { Logger } from '../http/deps.js';
 import type { EventLog } from './event-log.js';
-import { SubscribeMessage, UnsubscribeMessage, WatchThreadMessage, runRoom } from './messages.js';
+import type { ExperimentWatch } from '../http/deps.js';
+import {
+  SubscribeMessage,
+  UnsubscribeMessage,
+  WatchExperimentMessage,
+  WatchThreadMessage,
+  runRoom,
+} from './messages.js';
 import type { ClientToServerEvents, ServerToClientEvents, StreamFailure } from './messages.js';
 import { RunStream } from './run-stream.js';
 
 export interface RealtimeOptions {
   eventLog: EventLog;
+  /** Experiment progress (`watchExperiment`); absent → refused as not found. */
+  experiments?: ExperimentWatch;
   /**
    * Who may connect: AUTH_MODE none lets everyone in (loopback); otherwise the handshake carries a key
    * (`auth: { token }`, `Authorization: Bearer`, `x-api-key`) or the session cookie, and each
@@ -211,8 +220,49 @@ function handleConnection(socket: TraceSocket, opts: RealtimeOptions, allowed: (
   onThread('watchThread');
   onThread('unwatchThread');
 
+  const experiments = new Map<string, () => void>();
+  const unwatchExperiment = (experimentId: string) => {
+    experiments.get(experimentId)?.();
+    experiments.delete(experimentId);
+  };
+  const onExperiment = (event: 'watchExperiment' | 'unwatchExperiment') =>
+    socket.on(event, async (payload, ack) => {
+      const reply = ack ?? (() => undefined);
+      if (refuse(event, reply)) return;
+      const parsed = WatchExperimentMessage.safeParse(payload);
+      if (!parsed.success) {
+        reply(failure('invalid_request', `${event} needs {experimentId}`));
+        return;
+      }
+      const { experimentId } = parsed.data;
+      unwatchExperiment(experimentId);
+      if (event === 'watchExperiment') {
+        try {
+          const stop = await opts.experiments?.watch(experimentId, (progress) =>
+            socket.emit('experiment.progress', progress),
+          );
+          if (!stop) {
+            reply(failure('not_found', `Experiment ${experimentId} not found`));
+            return;
+          }
+          if (socket.disconnected) stop();
+          else experiments.set(experimentId, stop);
+        } catch (err) {
+          opts.logger?.error('Watching an experiment failed', {
+            error: err instanceof Error ? err.message : String(err),
+          });
+          reply(failure('internal', 'Reading the experiment failed; watch it again.'));
+          return;
+        }
+      }
+      reply({ ok: true, experimentId });
+    });
+  onExperiment('watchExperiment');
+  onExperiment('unwatchExperiment');
+
   socket.on('disconnect', () => {
     for (const runId of [...streams.keys()]) stop(runId);
     for (const threadId of [...watches.keys()]) unwatch(threadId);
+    for (const experimentId of [...experiments.keys()]) unwatchExperiment(experimentId);
   });
 }

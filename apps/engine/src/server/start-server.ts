@@ -9,6 +9,7 @@ import type { HttpDeps } from '../http/deps.js';
 import { socketRequestGuard } from '../http/guard/host-origin.js';
 import type { EventLog } from '../realtime/event-log.js';
 import { attachRealtime } from '../realtime/socket-server.js';
+import type { ExperimentWatch } from '../http/deps.js';
 import type { Realtime } from '../realtime/socket-server.js';
 import type { RateLimits } from '../http/auth/access-control.js';
 import { createLogger } from './logger.js';
@@ -17,6 +18,8 @@ export interface StartServerOptions {
   config: EngineConfig;
   deps: HttpDeps;
   eventLog: EventLog;
+  /** Experiment progress for `watchExperiment` (Socket.IO); absent → none. */
+  experiments?: ExperimentWatch;
   /**
    * Awaited during shutdown after new connections are refused and sockets are closed: finish or
    * checkpoint the runs in flight, then close the database.
@@ -61,6 +64,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const server = createServer(getRequestListener(app.fetch));
   const realtime = attachRealtime(server, {
     eventLog: opts.eventLog,
+    ...(opts.experiments ? { experiments: opts.experiments } : {}),
     auth: {
       mode: config.authMode,
       ...(config.apiKey ? { apiKey: config.apiKey } : {}),

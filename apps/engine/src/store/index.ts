@@ -50,6 +50,7 @@ export type { Page } from './repos/page.js';
 export type { AccessRepo, ApiKeyRow, AuditQuery, AuditRow, NewAuditRow, UserRow } from './repos/access-repo.js';
 export type { DatasetsRepo, CaseQuery } from './repos/datasets-repo.js';
 export type { ExperimentsRepo, NewExperiment, CaseOutcome } from './repos/experiments-repo.js';
+export { EXPERIMENT_PROGRESS_CHANNEL } from './repos/experiments-repo.js';
 export { USAGE_DIMENSIONS, startOfUtcDay } from './repos/usage-repo.js';
 export type { UsageDimension, UsageFilter, UsageRepo, UsageRow } from './repos/usage-repo.js';
 

@@ -102,3 +102,10 @@ export const ExperimentComparison = z.object({
   rows: z.array(ComparisonRow),
 });
 export type ExperimentComparison = z.infer<typeof ExperimentComparison>;
+
+/**
+ * Socket.IO `experiment.progress` (after `watchExperiment {experimentId}`): the experiment's counts and
+ * status, and case results — all of them in the first message, afterwards those that changed (replace by `caseId`).
+ */
+export const ExperimentProgress = z.object({ experiment: Experiment, results: z.array(CaseResult) });
+export type ExperimentProgress = z.infer<typeof ExperimentProgress>;

@@ -160,6 +160,8 @@ export const SOCKET_EVENTS: Readonly<Record<string, Access>> = {
   unsubscribe: 'authenticated',
   watchThread: 'runs:read',
   unwatchThread: 'authenticated',
+  watchExperiment: 'runs:read',
+  unwatchExperiment: 'authenticated',
 };
 
 /** What a request that matches no entry needs. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { CaseResult, ErrorInfo, EvaluatorResult, Experiment, ExperimentStatus } from '@flowcraft/schema';
 import type { Database } from '../db.js';
 import { jsonSafe, textSafe } from '../json-safe.js';
-import { experimentResults, experiments } from '../schema/index.js';
+import { experimentResults, experiments, runs } from '../schema/index.js';
 
 type ExperimentRow = typeof experiments.$inferSelect;
 type ResultRow = typeof experimentResults.$inferSelect;
@@ -79,6 +79,9 @@ function toResult(row: ResultRow): CaseResult {
   };
 }
 
+/** NOTIFY channel: an experiment's results changed (payload: its id); API processes forward it to watchers. */
+export const EXPERIMENT_PROGRESS_CHANNEL = 'flowcraft_experiment_progress';
+
 const countsSql = sql<Counts>`json_build_object(
   'total', count(*)::int,
   'passed', (count(*) filter (where ${experimentResults.status} = 'passed'))::int,
@@ -108,8 +111,11 @@ export function createExperimentsRepo(db: Database) {
   return {
     get,
 
-    /** The experiment and one pending result per case, in one transaction. */
-    async create(input: NewExperiment): Promise<Experiment> {
+    /**
+     * The experiment and one pending result per case, in one transaction; `alsoInTx` runs inside it
+     * (the experiment's queue job goes out with the rows).
+     */
+    async create(input: NewExperiment, alsoInTx?: (tx: Database, id: string) => Promise<void>): Promise<Experiment> {
       const id = input.id ?? randomUUID();
       await db.transaction(async (tx) => {
         await tx.insert(experiments).values({
@@ -130,6 +136,7 @@ export function createExperimentsRepo(db: Database) {
             })),
           );
         }
+        await alsoInTx?.(tx as unknown as Database, id);
       });
       const created = await get(id);
       if (!created) throw new Error('experiment insert returned no row');
@@ -206,6 +213,136 @@ export function createExperimentsRepo(db: Database) {
           updatedAt: new Date(),
         })
         .where(and(eq(experimentResults.experimentId, experimentId), eq(experimentResults.caseId, caseId)));
+    },
+
+    /** Results changed at or after `since` (a watcher's catch-up), in case order. */
+    async resultsSince(experimentId: string, since: Date): Promise<CaseResult[]> {
+      const rows = await db
+        .select()
+        .from(experimentResults)
+        .where(and(eq(experimentResults.experimentId, experimentId), gte(experimentResults.updatedAt, since)))
+        .orderBy(asc(experimentResults.position));
+      return rows.map(toResult);
+    },
+
+    /**
+     * Takes the experiment to drive it: only a running one, free or whose driver's lease ran out.
+     * `false` when a live driver holds it (this process's included) or it has ended.
+     */
+    async claim(id: string, driver: string, leaseSeconds: number): Promise<boolean> {
+      const rows = await db
+        .update(experiments)
+        .set({ driver, leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+        .where(
+          and(
+            eq(experiments.id, id),
+            eq(experiments.status, 'running'),
+            or(sql`${experiments.driver} is null`, lt(experiments.leaseUntil, sql`now()`)),
+          ),
+        )
+        .returning({ id: experiments.id });
+      return rows.length > 0;
+    },
+
+    /** The driver's heartbeat: renews its leases; returns the experiments it still holds. */
+    async renew(driver: string, leaseSeconds: number): Promise<string[]> {
+      const rows = await db
+        .update(experiments)
+        .set({ leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+        .where(and(eq(experiments.driver, driver), eq(experiments.status, 'running')))
+        .returning({ id: experiments.id });
+      return rows.map((r) => r.id);
+    },
+
+    /** Running experiments whose driver's lease ran out (its process died or stalled). */
+    async findExpired(): Promise<{ id: string; leaseUntil: Date }[]> {
+      const rows = await db
+        .select({ id: experiments.id, leaseUntil: experiments.leaseUntil })
+        .from(experiments)
+        .where(
+          and(eq(experiments.status, 'running'), isNotNull(experiments.driver), lt(experiments.leaseUntil, sql`now()`)),
+        );
+      return rows.flatMap((r) => (r.leaseUntil ? [{ id: r.id, leaseUntil: r.leaseUntil }] : []));
+    },
+
+    /**
+     * Frees the experiment for another driver (compare-and-set on the driver, or on the expired
+     * lease a reaper read); `alsoInTx` (its next job) runs in the same transaction. `false` when lost.
+     */
+    async release(
+      id: string,
+      expect: { driver: string } | { leaseUntil: Date },
+      alsoInTx?: (tx: Database) => Promise<void>,
+    ): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .update(experiments)
+          .set({ driver: null, leaseUntil: null })
+          .where(
+            and(
+              eq(experiments.id, id),
+              eq(experiments.status, 'running'),
+              'driver' in expect
+                ? eq(experiments.driver, expect.driver)
+                : eq(experiments.leaseUntil, expect.leaseUntil),
+            ),
+          )
+          .returning({ id: experiments.id });
+        if (rows.length === 0) return false;
+        await alsoInTx?.(tx as unknown as Database);
+        return true;
+      });
+    },
+
+    /**
+     * Marks a running experiment completed once no case is pending or running (compare-and-set:
+     * `false` when a case was queued again meanwhile, e.g. a re-run).
+     */
+    async complete(id: string): Promise<boolean> {
+      const rows = await db
+        .update(experiments)
+        .set({ status: 'completed', finishedAt: new Date(), driver: null, leaseUntil: null })
+        .where(
+          and(
+            eq(experiments.id, id),
+            eq(experiments.status, 'running'),
+            sql`not exists (select 1 from ${experimentResults} where ${experimentResults.experimentId} = ${id} and ${experimentResults.status} in ('pending', 'running'))`,
+          ),
+        )
+        .returning({ id: experiments.id });
+      return rows.length > 0;
+    },
+
+    /**
+     * Re-opens a case for a new run in one transaction: the experiment running again, the case
+     * `running` with its new run and one more attempt; `alsoInTx` (the experiment's job) inside it.
+     */
+    async reopenCase(
+      experimentId: string,
+      caseId: string,
+      run: { runId: string; threadId: string },
+      alsoInTx?: (tx: Database) => Promise<void>,
+    ): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx
+          .update(experiments)
+          .set({ status: 'running', finishedAt: null })
+          .where(eq(experiments.id, experimentId));
+        await createExperimentsRepo(tx as unknown as Database).caseStarted(experimentId, caseId, run);
+        await alsoInTx?.(tx as unknown as Database);
+      });
+    },
+
+    /** The stored status of each of these runs (one query for every case run a driver waits for). */
+    async runStatuses(runIds: string[]): Promise<Map<string, string>> {
+      if (runIds.length === 0) return new Map();
+      const rows = await db.select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, runIds));
+      return new Map(rows.map((r) => [r.id, r.status]));
+    },
+
+    /** Tells API processes the experiment's results changed (NOTIFY; watchers read what changed). */
+    async notifyProgress(id: string): Promise<void> {
+      await db.execute(sql`select pg_notify(${EXPERIMENT_PROGRESS_CHANNEL}, ${id})`);
     },
 
     async setStatus(id: string, status: ExperimentStatus): Promise<void> {

@@ -57,6 +57,9 @@ export const experiments = pgTable(
     status: text('status').$type<'running' | 'completed' | 'cancelled' | 'failed'>().notNull().default('running'),
     createdAt: at('created_at').notNull().defaultNow(),
     finishedAt: at('finished_at'),
+    /** The worker driving the experiment (starting its case runs, judging them) and until when it holds it. */
+    driver: text('driver'),
+    leaseUntil: at('lease_until'),
   },
   (t) => [
     index('experiments_dataset_idx').on(t.datasetId, t.createdAt),
