@@ -26,7 +26,10 @@ type Plan = Pick<
  * escapes: an unexpected error fails that run with its cause and the process stays up.
  */
 export class RunExecutor {
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; since: number }>();
+  private readonly active = new Map<
+    string,
+    { controller: AbortController; done: Promise<void>; since: number; finishing?: boolean }
+  >();
   /**
    * Services of runs that may continue (paused, interrupted): a run keeps its models across its
    * executions in this process, so a scripted model goes on with its next reply after a step.
@@ -56,9 +59,12 @@ export class RunExecutor {
     this.active.set(run.id, { controller, done, since: performance.now() });
   }
 
-  /** Runs executing here that were launched before `before` (a `performance.now()` time). */
+  /**
+   * Runs executing here that were launched before `before` (a `performance.now()` time) and have
+   * not begun their final transition (after it, the run is no longer `running`: no lease to hold).
+   */
   launchedBefore(before: number): string[] {
-    return [...this.active.entries()].filter(([, a]) => a.since < before).map(([id]) => id);
+    return [...this.active.entries()].filter(([, a]) => a.since < before && !a.finishing).map(([id]) => id);
   }
 
   /** Abort a run executing here and wait until it has recorded its outcome. */
@@ -222,6 +228,8 @@ export class RunExecutor {
 
   /** The execution's final transition (naming its attempt), then the run's final event. */
   private async finish(run: RunRecord, outcome: RunOutcome, writer: EventWriter, durationMs: number): Promise<void> {
+    const active = this.active.get(run.id);
+    if (active) active.finishing = true;
     if (outcome.status !== 'interrupted') this.services.delete(run.id);
     await this.ports.addUsage(run.id, outcome.tokens);
     const own = { from: ['running' as const], attempt: run.attempt };
