@@ -26,6 +26,7 @@ import { getWorkflow } from '../api/workflows-api.js';
 import { navigate } from '../controllers/navigation.js';
 import { routeHash } from '../controllers/route.js';
 import { toast } from '../stores/app-stores.js';
+import { ThemeToggle } from '../ui/ThemeToggle.js';
 
 const fmtMs = (ms: number | null) =>
   ms === null ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -257,21 +258,30 @@ export function EvaluationsPage({ workflowId }: { workflowId: string }) {
 
   const dataset = datasets.find((d) => d.id === datasetId);
   return (
-    <div className="evals-page stack" data-testid="evals-page">
-      <header className="row">
+    <div className="page list-view" data-testid="evals-page">
+      <header className="topbar">
         <button
           type="button"
-          className="btn ghost small"
+          className="btn ghost"
           onClick={() => navigate({ page: 'editor', workflowId, version: undefined })}
           data-testid="back-to-editor"
         >
           ← Editor
         </button>
-        <h1 className="grow">Tests · {name}</h1>
+        <h1 className="brand evals-title">Tests · {name}</h1>
+        <span className="spacer" />
+        <ThemeToggle />
       </header>
-      <div className="evals-columns">
+      <div className="evals-columns evals-page">
         <aside className="stack">
           <h2>Datasets</h2>
+          {datasets.length === 0 && (
+            <p className="muted small" data-testid="datasets-empty">
+              A dataset holds this workflow's test cases: an input (or a checkpoint to start from) and what the result
+              must satisfy. Add one here, then save cases from a run in the debugger (Save as test case) or import
+              JSONL; run them against any version and compare.
+            </p>
+          )}
           {datasets.map((d) => (
             <button
               type="button"
@@ -301,6 +311,7 @@ export function EvaluationsPage({ workflowId }: { workflowId: string }) {
             }}
           >
             <input
+              className="input"
               placeholder="New dataset"
               value={newName}
               onChange={(e) => setNewName(e.target.value)}
@@ -317,6 +328,7 @@ export function EvaluationsPage({ workflowId }: { workflowId: string }) {
               <div className="row wrap">
                 <h2 className="grow">{dataset.name}</h2>
                 <input
+                  className="input"
                   placeholder="Search cases"
                   value={search}
                   onChange={(e) => setSearch(e.target.value)}
