@@ -107,6 +107,16 @@ export interface RunPorts {
    * the ports' checkpointer joins). Present where events and checkpoints share a database.
    */
   appendEventsWith?(events: TraceEvent[], write: (tx: unknown) => Promise<void>): Promise<void>;
+  /**
+   * A final transition (never into `queued`) and, in the same transaction, the run's final events;
+   * nothing is stored when the run does not match `expect`. Present where runs and events share a database.
+   */
+  transitionWithEvents?(
+    runId: string,
+    expect: RunExpectation,
+    change: RunChange,
+    events: TraceEvent[],
+  ): Promise<RunRecord | undefined>;
   lastSeq(runId: string): Promise<number>;
   checkpointer: BaseCheckpointSaver;
   /**

@@ -8,11 +8,14 @@ import { createRunServices } from '../execution/services.js';
 import type { RunServices } from '../execution/services.js';
 import type { CompiledGraphs } from './compiled-graphs.js';
 import { EventWriter } from './event-writer.js';
-import type { RunPorts, RunRecord } from './ports.js';
+import type { RunChange, RunExpectation, RunPorts, RunRecord } from './ports.js';
 import type { RunServiceOptions } from './run-service.js';
 
 /** Abort reason of a graceful worker shutdown: the run goes back to the queue instead of ending. */
 const HAND_OVER = new FlowError('cancelled', 'Worker shutting down: the run is handed to another worker');
+/** Rolls back a final event whose transition did not apply (the attempt no longer owns the run). */
+const NOT_OWNED = new Error('attempt no longer owns the run');
+const NO_WRITE = async (): Promise<void> => undefined;
 
 type Plan = Pick<
   ExecuteOptions,
@@ -235,19 +238,14 @@ export class RunExecutor {
     const own = { from: ['running' as const], attempt: run.attempt };
     const end = { command: null, release: true as const };
     let body: TraceEventBody;
-    let moved: RunRecord | undefined;
+    let change: RunChange;
     switch (outcome.status) {
       case 'completed':
-        moved = await this.ports.transition(run.id, own, { ...end, status: 'completed', output: outcome.output });
+        change = { ...end, status: 'completed', output: outcome.output };
         body = { type: 'run.completed', output: outcome.output, durationMs, tokens: outcome.tokens };
         break;
       case 'interrupted':
-        moved = await this.ports.transition(run.id, own, {
-          ...end,
-          status: 'interrupted',
-          interrupts: outcome.interrupts,
-          paused: outcome.paused ?? null,
-        });
+        change = { ...end, status: 'interrupted', interrupts: outcome.interrupts, paused: outcome.paused ?? null };
         body = {
           type: 'run.interrupted',
           interrupts: outcome.interrupts,
@@ -255,23 +253,54 @@ export class RunExecutor {
         };
         break;
       case 'failed':
-        moved = await this.ports.transition(run.id, own, { ...end, status: 'failed', error: outcome.error });
+        change = { ...end, status: 'failed', error: outcome.error };
         body = { type: 'run.failed', error: outcome.error, tokens: outcome.tokens };
         break;
       case 'cancelled':
-        moved = await this.ports.transition(run.id, own, { ...end, status: 'cancelled' });
+        change = { ...end, status: 'cancelled' };
         body = { type: 'run.cancelled', tokens: outcome.tokens };
         break;
     }
+    const moved = await this.finalTransition(run, own, change, body, writer);
     if (moved === undefined) {
       this.opts.logError(
         `Run ${run.id}: attempt ${run.attempt} no longer owns the run; its outcome is dropped`,
         outcome,
       );
-      return;
     }
+  }
+
+  /**
+   * The final transition and the final event: in one transaction where the ports can (a process
+   * killed in between cannot leave a finished run without its final event), else one after the other.
+   * Nothing is stored or published when the attempt no longer owns the run.
+   */
+  private async finalTransition(
+    run: RunRecord,
+    own: RunExpectation,
+    change: RunChange,
+    body: TraceEventBody,
+    writer: EventWriter,
+  ): Promise<RunRecord | undefined> {
+    const together = this.ports.transitionWithEvents?.bind(this.ports);
+    if (!together) {
+      const moved = await this.ports.transition(run.id, own, change);
+      if (moved === undefined) return undefined;
+      writer.emit(body);
+      await writer.flush();
+      return moved;
+    }
+    let moved: RunRecord | undefined;
     writer.emit(body);
-    await writer.flush();
+    try {
+      await writer.commit(async (events) => {
+        moved = await together(run.id, own, change, events);
+        if (moved === undefined) throw NOT_OWNED;
+      }, NO_WRITE);
+    } catch (err) {
+      if (err !== NOT_OWNED) throw err;
+    }
+    return moved;
   }
 
   /** The last line of defence: an error nothing else caught fails the run (if this attempt still owns it). */

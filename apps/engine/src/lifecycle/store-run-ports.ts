@@ -15,6 +15,9 @@ export const RUN_CANCEL_CHANNEL = 'flowcraft_run_cancel';
  * durable `queue`, a created run and every transition into `queued` add the run's job in the same
  * transaction as the row change.
  */
+/** Rolls back the events of a transition that did not apply. */
+const NOT_MOVED = new Error('the run did not match the expected state');
+
 export class StoreRunPorts implements RunPorts {
   readonly checkpointer: Store['checkpointer'];
   readonly queue?: QueueSignal;
@@ -125,6 +128,30 @@ export class StoreRunPorts implements RunPorts {
       events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
       write,
     );
+  }
+
+  async transitionWithEvents(
+    runId: string,
+    expect: RunExpectation,
+    change: RunChange,
+    events: TraceEvent[],
+  ): Promise<RunRecord | undefined> {
+    if (change.status === 'queued') throw new Error('transitionWithEvents: a final transition never queues the run');
+    let moved: Run | undefined;
+    try {
+      await this.store.appendEventsWith(
+        runId,
+        events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
+        async (tx) => {
+          moved = await createRunsRepo(tx).transition(runId, expect, change);
+          if (moved === undefined) throw NOT_MOVED;
+        },
+      );
+    } catch (err) {
+      if (err === NOT_MOVED) return undefined;
+      throw err;
+    }
+    return moved === undefined ? undefined : toRunRecord(moved);
   }
 
   async lastSeq(runId: string): Promise<number> {
