@@ -16,6 +16,8 @@ const HAND_OVER = new FlowError('cancelled', 'Worker shutting down: the run is h
 /** Rolls back a final event whose transition did not apply (the attempt no longer owns the run). */
 const NOT_OWNED = new Error('attempt no longer owns the run');
 const NO_WRITE = async (): Promise<void> => undefined;
+/** The key the final event is held under until its transaction (see `EventWriter.emit`). */
+const FINAL_EVENT = 'flowcraft:final';
 
 type Plan = Pick<
   ExecuteOptions,
@@ -291,12 +293,17 @@ export class RunExecutor {
       return moved;
     }
     let moved: RunRecord | undefined;
-    writer.emit(body);
+    // Held, not scheduled: only the transaction below may store it.
+    writer.emit(body, FINAL_EVENT);
     try {
-      await writer.commit(async (events) => {
-        moved = await together(run.id, own, change, events);
-        if (moved === undefined) throw NOT_OWNED;
-      }, NO_WRITE);
+      await writer.commit(
+        async (events) => {
+          moved = await together(run.id, own, change, events);
+          if (moved === undefined) throw NOT_OWNED;
+        },
+        NO_WRITE,
+        FINAL_EVENT,
+      );
     } catch (err) {
       if (err !== NOT_OWNED) throw err;
     }
