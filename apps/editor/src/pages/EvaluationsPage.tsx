@@ -328,7 +328,7 @@ export function EvaluationsPage({ workflowId }: { workflowId: string }) {
               <div className="row wrap">
                 <h2 className="grow">{dataset.name}</h2>
                 <input
-                  className="input"
+                  className="input evals-search"
                   placeholder="Search cases"
                   value={search}
                   onChange={(e) => setSearch(e.target.value)}
