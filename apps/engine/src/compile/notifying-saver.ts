@@ -11,17 +11,17 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import { BARRIER_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY, isRunSink, isTraceCommit } from './run-sink.js';
 import { nsPath, qualify } from './subworkflows.js';
 
-/** A saver whose checkpoints and task writes can join a transaction the run opened (the store's own saver). */
+/** A saver whose checkpoints and task writes can go to a target the run gives (the store's own saver: stored with the trace). */
 export interface JoinableSaver {
   putIn(
-    tx: unknown,
+    target: unknown,
     config: RunnableConfig,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig>;
   putWritesIn(
-    tx: unknown,
+    target: unknown,
     config: RunnableConfig,
     writes: PendingWrite[],
     taskId: string,
@@ -130,8 +130,8 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     let saved: RunnableConfig | undefined;
     if (isTraceCommit(commit) && isJoinable(inner)) {
       // The step's trace (e.g. a task that wrote nothing) and its checkpoint: both or neither.
-      await commit(async (tx) => {
-        saved = await inner.putIn(tx, config, checkpoint, meta, newVersions);
+      await commit(async (target) => {
+        saved = await inner.putIn(target, config, checkpoint, meta, newVersions);
       });
     } else {
       const barrier = config.configurable?.[BARRIER_KEY];
@@ -165,14 +165,14 @@ export class NotifyingSaver extends BaseCheckpointSaver {
 
   /**
    * A resumed run applies a finished task's stored writes without running the task again, so its
-   * trace events (`node.finished`…) are stored with them, in one transaction, where the run and the
+   * trace events (`node.finished`…) are stored with them, in one statement, where the run and the
    * saver share a database (`COMMIT_KEY`); elsewhere at least before them (the barrier of `put`).
    */
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
     const commit = config.configurable?.[COMMIT_KEY];
     const inner = this.inner;
     if (isTraceCommit(commit) && isJoinable(inner)) {
-      await commit((tx) => inner.putWritesIn(tx, config, writes, taskId, taskPath), taskId);
+      await commit((target) => inner.putWritesIn(target, config, writes, taskId, taskPath), taskId);
       return;
     }
     const barrier = config.configurable?.[BARRIER_KEY];

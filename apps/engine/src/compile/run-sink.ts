@@ -15,18 +15,18 @@ export const BARRIER_KEY = 'flowcraft_barrier';
 
 /**
  * `config.configurable[COMMIT_KEY]`: `commit(write)` stores the trace events the run emitted so far
- * and, in the same database transaction, runs `write(tx)` — a saver's task writes. A task's
+ * together with what `write(target)` writes to `target` — a saver's task writes. A task's
  * `node.finished` and its writes are stored together or not at all: a process killed in between
  * can neither lose the event of a task that will not run again nor show a task finished twice.
  */
 export const COMMIT_KEY = 'flowcraft_commit';
 
 /**
- * Stores the run's pending trace events and `write` in one transaction (`tx` is the store's): with
+ * Stores the run's pending trace events and `write` atomically (`target` is the store's: one statement): with
  * `task`, a task's writes (its held `node.finished` joins them); without, a checkpoint (every held
  * event joins it).
  */
-export type TraceCommit = (write: (tx: unknown) => Promise<void>, task?: string) => Promise<void>;
+export type TraceCommit = (write: (target: unknown) => Promise<void>, task?: string) => Promise<void>;
 
 export function isTraceCommit(v: unknown): v is TraceCommit {
   return typeof v === 'function';

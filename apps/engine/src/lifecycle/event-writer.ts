@@ -11,8 +11,8 @@ const MAX_TOKEN_CHUNK = 4096;
  *
  * `flush()` resolves once everything emitted so far is stored; the run calls it before each
  * checkpoint is written, so no checkpoint is ever ahead of the events that led to it. Where the
- * store can, `commit()` goes further: a task's `node.finished` is held back and stored in the same
- * transaction as the task's writes (a checkpoint takes whatever is left), so a process killed at
+ * store can, `commit()` goes further: a task's `node.finished` is held back and stored atomically
+ * with the task's writes (a checkpoint takes whatever is left), so a process killed at
  * any moment leaves a trace that matches its stored state — no task shown finished twice or never.
  */
 export class EventWriter {
@@ -84,11 +84,11 @@ export class EventWriter {
 
   /**
    * Stores every event emitted so far together with `write` — `storeWith(events, write)` puts both in
-   * one transaction — then publishes them. In order with the other batches; rejects if either failed.
+   * one atomic write — then publishes them. In order with the other batches; rejects if either failed.
    */
   async commit(
-    storeWith: (events: TraceEvent[], write: (tx: unknown) => Promise<void>) => Promise<void>,
-    write: (tx: unknown) => Promise<void>,
+    storeWith: (events: TraceEvent[], write: (target: unknown) => Promise<void>) => Promise<void>,
+    write: (target: unknown) => Promise<void>,
     task?: string,
   ): Promise<void> {
     const done = this.chain.then(async () => {

@@ -103,10 +103,11 @@ export interface RunPorts {
   /** Store a batch of one run's events atomically; their seqs (assigned by the caller) must be the run's next ones, in order. */
   appendEvents(events: TraceEvent[]): Promise<void>;
   /**
-   * `appendEvents` and, in the same transaction, `write(tx)` (the saver's task writes: `tx` is what
-   * the ports' checkpointer joins). Present where events and checkpoints share a database.
+   * `appendEvents` (of run `runId`; `events` may be empty) and `write(target)` — the saver's task
+   * writes or checkpoint: `target` is what the ports' checkpointer writes to — stored atomically
+   * together (the store: one statement). Present where events and checkpoints share a database.
    */
-  appendEventsWith?(events: TraceEvent[], write: (tx: unknown) => Promise<void>): Promise<void>;
+  appendEventsWith?(runId: string, events: TraceEvent[], write: (target: unknown) => Promise<void>): Promise<void>;
   /**
    * A final transition (never into `queued`) and, in the same transaction, the run's final events;
    * nothing is stored when the run does not match `expect`. Present where runs and events share a database.

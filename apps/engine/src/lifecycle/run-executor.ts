@@ -1,6 +1,6 @@
 import { FlowError } from '@flowcraft/schema';
 import { classifyError } from '../compile/classify-error.js';
-import type { TraceEventBody } from '@flowcraft/schema';
+import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
 import { executeRun } from '../execution/execute.js';
 import type { ExecuteOptions, RunOutcome } from '../execution/execute.js';
@@ -134,7 +134,11 @@ export class RunExecutor {
       }
       const services = this.services.get(run.id) ?? (await this.createServices(compiled));
       this.services.set(run.id, services);
-      const storeWith = this.ports.appendEventsWith?.bind(this.ports);
+      const ports = this.ports;
+      const storeWith = ports.appendEventsWith
+        ? (events: TraceEvent[], write: (target: unknown) => Promise<void>) =>
+            ports.appendEventsWith?.(run.id, events, write) ?? Promise.resolve()
+        : undefined;
       outcome = await executeRun({
         compiled,
         services,

@@ -120,11 +120,13 @@ export class StoreRunPorts implements RunPorts {
     );
   }
 
-  async appendEventsWith(events: TraceEvent[], write: (tx: unknown) => Promise<void>): Promise<void> {
-    const first = events[0];
-    if (!first) return this.store.db.transaction(async (tx) => write(tx));
-    await this.store.appendEventsWith(
-      first.runId,
+  async appendEventsWith(
+    runId: string,
+    events: TraceEvent[],
+    write: (target: unknown) => Promise<void>,
+  ): Promise<void> {
+    await this.store.commitEventsWithWrite(
+      runId,
       events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
       write,
     );

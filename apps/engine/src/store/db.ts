@@ -26,7 +26,7 @@ export interface OpenDatabaseOptions {
   /** postgres.js pool size (default 10). */
   maxConnections?: number;
   /** Called for every statement postgres.js sends (benchmarks count statements per run). */
-  onQuery?: () => void;
+  onQuery?: (query: string) => void;
 }
 
 export interface OpenDatabase {
@@ -65,10 +65,14 @@ export async function openPglite(client: PGlite): Promise<OpenDatabase> {
   }
 }
 
-async function openPostgres(url: string, max: number, onQuery?: () => void): Promise<OpenDatabase> {
+async function openPostgres(url: string, max: number, onQuery?: (query: string) => void): Promise<OpenDatabase> {
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(`DATABASE_URL must start with postgres:// (got ${url.split(':')[0]}:…)`);
-  const client = postgres(url, { max, onnotice: () => {}, ...(onQuery ? { debug: () => onQuery() } : {}) });
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    ...(onQuery ? { debug: (_conn: number, query: string) => onQuery(query) } : {}),
+  });
   try {
     const db = drizzlePostgres({ client, schema });
     const lock = await client.reserve();

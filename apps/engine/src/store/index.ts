@@ -12,6 +12,7 @@ import { createWorkflowsRepo } from './repos/workflows-repo.js';
 import { createKnowledgeRepo } from './repos/knowledge-repo.js';
 import { createDatasetsRepo } from './repos/datasets-repo.js';
 import { createExperimentsRepo } from './repos/experiments-repo.js';
+import { createRunCommit } from './run-commit.js';
 
 export { openDatabase, MIGRATIONS_FOLDER } from './db.js';
 export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
@@ -85,6 +86,11 @@ export function createStore(db: Database, options: StoreOptions = {}) {
         await createRunEventsRepo(inTx, { notify: options.notifyEvents ?? false }).appendMany(runId, events);
         await write(inTx);
       }),
+    /**
+     * Stores a run's trace events and one checkpointer write (`write` calls the target it gets) in
+     * one statement: both or neither.
+     */
+    commitEventsWithWrite: createRunCommit(db, { notify: options.notifyEvents ?? false }),
     knowledge: createKnowledgeRepo(db),
   };
 }

@@ -17,7 +17,8 @@ import { dumpBlobs, dumpMetadata, dumpWrites } from './dump.js';
 import { loadTuple } from './load-tuple.js';
 import { prepareListQueries, prepareTupleQueries, selectPendingSends } from './tuple-rows.js';
 import type { ListArgs, RowCursor, TupleRow } from './tuple-rows.js';
-import { prepareWriteStatements } from './write-statements.js';
+import { writeStatementsFor } from './write-statements.js';
+import type { CheckpointWriteTarget } from './write-statements.js';
 
 /** Rows fetched per round trip by `list` (each row carries its full channel values). */
 const LIST_PAGE = 64;
@@ -25,7 +26,7 @@ const LIST_PAGE = 64;
 type ExtraChannels = Record<string, { value: unknown; version: number | string }>;
 
 function prepareStatements(db: Database) {
-  return { reads: prepareTupleQueries(db), lists: prepareListQueries(db), writes: prepareWriteStatements(db) };
+  return { reads: prepareTupleQueries(db), lists: prepareListQueries(db), writes: writeStatementsFor(db) };
 }
 /** Prepared statements are built once per database and shared by every saver on it. */
 const statementsByDb = new WeakMap<Database, ReturnType<typeof prepareStatements>>();
@@ -41,7 +42,7 @@ const statementsByDb = new WeakMap<Database, ReturnType<typeof prepareStatements
 export class DrizzleSaver extends BaseCheckpointSaver {
   private readonly reads: ReturnType<typeof prepareTupleQueries>;
   private readonly lists: ReturnType<typeof prepareListQueries>;
-  private readonly writes: ReturnType<typeof prepareWriteStatements>;
+  private readonly writes: CheckpointWriteTarget;
 
   constructor(
     private readonly db: Database,
@@ -110,19 +111,19 @@ export class DrizzleSaver extends BaseCheckpointSaver {
     return this.storeCheckpoint(this.writes, config, checkpoint, metadata, newVersions);
   }
 
-  /** `put` inside a transaction the caller opened on this saver's database. */
+  /** `put` with its statement going to `target` (e.g. stored in one statement with a run's trace events). */
   async putIn(
-    tx: Database,
+    target: CheckpointWriteTarget,
     config: RunnableConfig,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
-    return this.storeCheckpoint(prepareWriteStatements(tx), config, checkpoint, metadata, newVersions);
+    return this.storeCheckpoint(target, config, checkpoint, metadata, newVersions);
   }
 
   private async storeCheckpoint(
-    statements: ReturnType<typeof prepareWriteStatements>,
+    statements: CheckpointWriteTarget,
     config: RunnableConfig,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
@@ -155,22 +156,19 @@ export class DrizzleSaver extends BaseCheckpointSaver {
     await this.storeWrites(this.writes, config, writes, taskId, taskPath);
   }
 
-  /**
-   * `putWrites` inside a transaction the caller opened on this saver's database (the run stores the
-   * task's trace events in the same one).
-   */
+  /** `putWrites` with its statement going to `target` (the run stores the task's trace events with it). */
   async putWritesIn(
-    tx: Database,
+    target: CheckpointWriteTarget,
     config: RunnableConfig,
     writes: PendingWrite[],
     taskId: string,
     taskPath = '',
   ): Promise<void> {
-    await this.storeWrites(prepareWriteStatements(tx), config, writes, taskId, taskPath);
+    await this.storeWrites(target, config, writes, taskId, taskPath);
   }
 
   private async storeWrites(
-    statements: ReturnType<typeof prepareWriteStatements>,
+    statements: CheckpointWriteTarget,
     config: RunnableConfig,
     writes: PendingWrite[],
     taskId: string,

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Database } from '../db.js';
 import { checkpointBlobs, checkpointWrites, checkpoints } from '../schema/index.js';
 import type { StoredCheckpoint } from '../schema/index.js';
@@ -45,6 +46,35 @@ const packedSource = sql`(select coalesce(${sql.placeholder('packedBytes')}::byt
 const blobFromPacked = sql`case when u.len is null then null else substring(pk.packed from u.off for u.len) end`;
 
 const p = sql.placeholder;
+
+export interface CheckpointKey {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId: string;
+  parentCheckpointId: string | null;
+}
+
+export interface WritesKey {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId: string;
+  taskId: string;
+  taskPath: string;
+}
+
+/**
+ * Where the saver's two writes go: the database at once (`prepareWriteStatements`), or a caller
+ * that stores them together with something else in one statement (a run's trace events).
+ */
+export interface CheckpointWriteTarget {
+  putCheckpoint(
+    key: CheckpointKey,
+    checkpoint: StoredCheckpoint,
+    metadataJson: string,
+    blobs: BlobRow[],
+  ): Promise<void>;
+  putWrites(key: WritesKey, rows: WriteRow[]): Promise<void>;
+}
 
 /**
  * The saver's writes, prepared once: each is a single statement, so it is atomic without an
@@ -101,13 +131,8 @@ export function prepareWriteStatements(db: Database) {
     })
     .prepare('flowcraft_put_writes');
 
-  return {
-    async putCheckpoint(
-      key: { threadId: string; checkpointNs: string; checkpointId: string; parentCheckpointId: string | null },
-      checkpoint: StoredCheckpoint,
-      metadataJson: string,
-      blobs: BlobRow[],
-    ): Promise<void> {
+  const target: CheckpointWriteTarget = {
+    async putCheckpoint(key, checkpoint, metadataJson, blobs) {
       await putCheckpoint.execute({
         ...key,
         checkpoint: JSON.stringify(checkpoint),
@@ -119,10 +144,7 @@ export function prepareWriteStatements(db: Database) {
       });
     },
 
-    async putWrites(
-      key: { threadId: string; checkpointNs: string; checkpointId: string; taskId: string; taskPath: string },
-      rows: WriteRow[],
-    ): Promise<void> {
+    async putWrites(key, rows) {
       await putWrites.execute({
         ...key,
         idxs: rows.map((r) => r.idx),
@@ -132,4 +154,66 @@ export function prepareWriteStatements(db: Database) {
       });
     },
   };
+  return target;
+}
+
+/** Prepared statements are built once per database and shared by every saver on it. */
+const statementsByDb = new WeakMap<Database, CheckpointWriteTarget>();
+
+/** `prepareWriteStatements(db)`, built once per database. */
+export function writeStatementsFor(db: Database): CheckpointWriteTarget {
+  const found = statementsByDb.get(db);
+  if (found) return found;
+  const made = prepareWriteStatements(db);
+  statementsByDb.set(db, made);
+  return made;
+}
+
+/** The packed blobs as a FROM item `pk` (the statement's parameters, not placeholders). */
+function packedFrom({ packedBytes, packedText }: PackedBlobs): SQL {
+  return sql`(select coalesce(${packedBytes}::bytea, convert_to(${packedText}::text, 'UTF8')) as packed) pk`;
+}
+
+/**
+ * `putCheckpoint` as CTEs (`new_blobs`, `saved_checkpoint`) of a larger statement, applied only
+ * where `guard` holds (e.g. the run's event counter moved): one statement, atomic as a whole.
+ */
+export function checkpointCtes(
+  key: CheckpointKey,
+  checkpoint: StoredCheckpoint,
+  metadataJson: string,
+  blobs: BlobRow[],
+  guard: SQL,
+): SQL {
+  const packed = packBlobs(blobs.map((b) => b.blob));
+  const { offsets, lengths } = packed;
+  return sql`new_blobs as (
+      insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
+      select ${key.threadId}, ${key.checkpointNs}, u.channel, u.version, u.type, ${blobFromPacked}
+      from unnest(${sql.param(blobs.map((b) => b.channel))}::text[], ${sql.param(blobs.map((b) => b.version))}::text[], ${sql.param(blobs.map((b) => b.type))}::text[], ${sql.param(offsets)}::int[], ${sql.param(lengths)}::int[]) as u(channel, version, type, off, len), ${packedFrom(packed)}
+      where ${guard}
+      on conflict do nothing returning 1
+    ), saved_checkpoint as (
+      insert into ${checkpoints} (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
+      select ${key.threadId}, ${key.checkpointNs}, ${key.checkpointId}, ${key.parentCheckpointId}, 'json', ${JSON.stringify(checkpoint)}::jsonb, ${metadataJson}::jsonb
+      where ${guard}
+      on conflict (thread_id, checkpoint_ns, checkpoint_id) do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata
+      returning 1
+    )`;
+}
+
+/** `putWrites` as a CTE (`saved_writes`) of a larger statement, applied only where `guard` holds. */
+export function writesCte(key: WritesKey, rows: WriteRow[], guard: SQL): SQL {
+  const packed = packBlobs(rows.map((r) => r.blob));
+  const { offsets, lengths } = packed;
+  return sql`saved_writes as (
+      insert into ${checkpointWrites} (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)
+      select ${key.threadId}, ${key.checkpointNs}, ${key.checkpointId}, ${key.taskId}, ${key.taskPath}, u.idx, u.channel, u.type, ${blobFromPacked}
+      from unnest(${sql.param(rows.map((r) => r.idx))}::int[], ${sql.param(rows.map((r) => r.channel))}::text[], ${sql.param(rows.map((r) => r.type))}::text[], ${sql.param(offsets)}::int[], ${sql.param(lengths)}::int[]) as u(idx, channel, type, off, len), ${packedFrom(packed)}
+      where ${guard}
+      on conflict (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) do update
+        set channel = excluded.channel, type = excluded.type, blob = excluded.blob, task_path = excluded.task_path
+        where ${checkpointWrites.idx} < 0
+      returning 1
+    )`;
 }

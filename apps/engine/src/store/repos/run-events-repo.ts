@@ -58,49 +58,10 @@ export function createRunEventsRepo(db: Database, options: RunEventsRepoOptions 
      * run's next ones, in order; otherwise nothing is stored and `FlowError('conflict')` is thrown.
      */
     async appendMany(runId: string, events: (NewRunEvent & { seq: number })[]): Promise<void> {
-      const first = events[0];
-      if (first === undefined) return;
-      events.forEach((e, i) => {
-        if (e.seq !== first.seq + i)
-          throw new FlowError('conflict', `Event seqs of run ${runId} are not consecutive (${first.seq}…${e.seq})`);
-      });
-      const rows = JSON.stringify(
-        events.map((e) => ({
-          seq: e.seq,
-          type: e.type,
-          node_id: e.nodeId == null ? null : textSafe(e.nodeId),
-          payload: safeEventPayload(e.payload ?? {}),
-          ts: (e.ts ?? new Date()).toISOString(),
-        })),
-      );
-      // One statement (atomic on its own): advance the run's counter only if these are its next seqs, and insert the batch.
-      // With `notify`, the same statement announces the batch (delivered at commit; once per batch).
-      const started = events.find((e) => e.type === 'run.started')?.payload;
-      const threadId = started !== null && typeof started === 'object' ? Reflect.get(started, 'threadId') : undefined;
-      const announce = `${runId} ${first.seq} ${first.seq + events.length - 1}${typeof threadId === 'string' ? ` ${threadId}` : ''}`;
-      const insert = sql`
-        with counter as (
-          update ${runs} set last_event_seq = last_event_seq + ${events.length}
-          where id = ${runId} and last_event_seq = ${first.seq - 1}
-          returning id
-        ), inserted as (
-          insert into ${runEvents} (run_id, seq, type, node_id, payload, ts)
-          select counter.id, e.seq, e.type, e.node_id, e.payload, e.ts
-          from counter cross join jsonb_to_recordset(${rows}::jsonb) as e(seq integer, type text, node_id text, payload jsonb, ts timestamptz)
-          returning seq
-        )`;
-      const result: unknown = await db.execute(
-        options.notify
-          ? sql`${insert} select seq, (select pg_notify(${RUN_EVENTS_CHANNEL}, ${announce}) where exists (select 1 from inserted)) from inserted`
-          : sql`${insert} select seq from inserted`,
-      );
-      if (rowCount(result) === events.length) return;
-      const [run] = await db.select({ seq: runs.lastEventSeq }).from(runs).where(eq(runs.id, runId));
-      if (run === undefined) throw new FlowError('not_found', `Run ${runId} not found`);
-      throw new FlowError(
-        'conflict',
-        `Event seq ${first.seq} of run ${runId} does not follow the stored seq ${run.seq}`,
-      );
+      const batch = eventBatch(runId, events);
+      if (batch === undefined) return;
+      const result: unknown = await db.execute(sql`with ${batch.ctes} ${batch.select(options.notify ?? false)}`);
+      if (rowCount(result) !== events.length) throw await batch.conflict(db);
     },
 
     /** Events with seq > `afterSeq`, in order, at most `limit` (default 1,000). */
@@ -124,8 +85,64 @@ export function createRunEventsRepo(db: Database, options: RunEventsRepoOptions 
 
 export type RunEventsRepo = ReturnType<typeof createRunEventsRepo>;
 
+/**
+ * A batch of one run's events as CTEs of one statement (`counter`, `inserted`): the run's counter
+ * advances only if these are its next seqs, and the events are inserted only then. Other CTEs of
+ * the same statement can be guarded by `stored` (e.g. the task writes the events belong to), so
+ * the whole statement applies or none of it. `select(notify)` ends the statement: one row per
+ * stored event (fewer than the batch: `conflict` says why), announced on `RUN_EVENTS_CHANNEL`.
+ */
+export function eventBatch(runId: string, events: (NewRunEvent & { seq: number })[]) {
+  const first = events[0];
+  if (first === undefined) return undefined;
+  events.forEach((e, i) => {
+    if (e.seq !== first.seq + i)
+      throw new FlowError('conflict', `Event seqs of run ${runId} are not consecutive (${first.seq}…${e.seq})`);
+  });
+  const rows = JSON.stringify(
+    events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      node_id: e.nodeId == null ? null : textSafe(e.nodeId),
+      payload: safeEventPayload(e.payload ?? {}),
+      ts: (e.ts ?? new Date()).toISOString(),
+    })),
+  );
+  const started = events.find((e) => e.type === 'run.started')?.payload;
+  const threadId = started !== null && typeof started === 'object' ? Reflect.get(started, 'threadId') : undefined;
+  const announce = `${runId} ${first.seq} ${first.seq + events.length - 1}${typeof threadId === 'string' ? ` ${threadId}` : ''}`;
+  return {
+    ctes: sql`counter as (
+        update ${runs} set last_event_seq = last_event_seq + ${events.length}
+        where id = ${runId} and last_event_seq = ${first.seq - 1}
+        returning id
+      ), inserted as (
+        insert into ${runEvents} (run_id, seq, type, node_id, payload, ts)
+        select counter.id, e.seq, e.type, e.node_id, e.payload, e.ts
+        from counter cross join jsonb_to_recordset(${rows}::jsonb) as e(seq integer, type text, node_id text, payload jsonb, ts timestamptz)
+        returning seq
+      )`,
+    /** A condition true only when the counter moved (the batch is being stored). */
+    stored: sql`exists (select 1 from counter)`,
+    /** With `notify`, the same statement announces the batch (delivered at commit; once per batch). */
+    select: (notify: boolean) =>
+      notify
+        ? sql`select seq, (select pg_notify(${RUN_EVENTS_CHANNEL}, ${announce}) where exists (select 1 from inserted)) from inserted`
+        : sql`select seq from inserted`,
+    /** Why nothing was stored: the run is gone, or its stored seq is not the one before this batch. */
+    async conflict(db: Database): Promise<FlowError> {
+      const [run] = await db.select({ seq: runs.lastEventSeq }).from(runs).where(eq(runs.id, runId));
+      if (run === undefined) return new FlowError('not_found', `Run ${runId} not found`);
+      return new FlowError(
+        'conflict',
+        `Event seq ${first.seq} of run ${runId} does not follow the stored seq ${run.seq}`,
+      );
+    },
+  };
+}
+
 /** Rows returned by `db.execute` on either driver (postgres.js: an array; PGlite: `{ rows }`). */
-function rowCount(result: unknown): number {
+export function rowCount(result: unknown): number {
   if (Array.isArray(result)) return result.length;
   if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows))
     return result.rows.length;

@@ -25,6 +25,8 @@ for (const kind of BACKENDS) {
       const threads = createThreadsRepo(store.db);
       const tag = randomUUID();
       const a = await threads.create({ metadata: { tag, user: 'ada' } });
+      // created_at has millisecond precision: two threads created in the same one tie (then by id).
+      await new Promise((r) => setTimeout(r, 5));
       const b = await threads.create({ metadata: { tag, user: 'bob', nested: { k: 1 } } });
       await threads.create({ metadata: { tag: 'other' } });
       expect((await threads.search({ metadata: { tag }, limit: 10, offset: 0 })).map((t) => t.id)).toEqual([

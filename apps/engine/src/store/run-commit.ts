@@ -1,0 +1,75 @@
+import { sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Database } from './db.js';
+import {
+  checkpointCtes,
+  prepareWriteStatements,
+  writeStatementsFor,
+  writesCte,
+} from './checkpointer/write-statements.js';
+import type { CheckpointWriteTarget } from './checkpointer/write-statements.js';
+import { createRunEventsRepo, eventBatch, rowCount } from './repos/run-events-repo.js';
+import type { NewRunEvent } from './repos/run-events-repo.js';
+
+interface CapturedWrite {
+  /** The write as CTEs applied only where `guard` holds. */
+  ctes(guard: SQL): SQL;
+  /** The write sent to a target as it is. */
+  replay(target: CheckpointWriteTarget): Promise<void>;
+}
+
+/**
+ * `commit(runId, events, write)`: a run's trace events and the checkpointer write they belong to
+ * (`write` calls the target it is given: a task's writes, or a checkpoint) stored by **one**
+ * statement — the events' CTEs advance the run's counter and insert them, the write's CTEs apply
+ * only if the counter moved. Atomic without BEGIN/COMMIT, one round trip instead of four. A write
+ * without events goes to the database as it is; a batch whose seqs do not follow the stored ones
+ * stores nothing and throws `FlowError('conflict')`.
+ */
+export function createRunCommit(db: Database, options: { notify: boolean }) {
+  const events = createRunEventsRepo(db, options);
+  return async function commit(
+    runId: string,
+    batch: (NewRunEvent & { seq: number })[],
+    write: (target: CheckpointWriteTarget) => Promise<void>,
+  ): Promise<void> {
+    const captured: CapturedWrite[] = [];
+    await write({
+      async putCheckpoint(key, checkpoint, metadataJson, blobs) {
+        captured.push({
+          ctes: (guard) => checkpointCtes(key, checkpoint, metadataJson, blobs, guard),
+          replay: (target) => target.putCheckpoint(key, checkpoint, metadataJson, blobs),
+        });
+      },
+      async putWrites(key, rows) {
+        captured.push({
+          ctes: (guard) => writesCte(key, rows, guard),
+          replay: (target) => target.putWrites(key, rows),
+        });
+      },
+    });
+    const stored = eventBatch(runId, batch);
+    const only = captured.length === 1 ? captured[0] : undefined;
+    if (stored === undefined) {
+      for (const c of captured) await c.replay(writeStatementsFor(db));
+      return;
+    }
+    if (captured.length === 0) return events.appendMany(runId, batch);
+    if (only === undefined) {
+      // Several writes (no caller does this today): one transaction instead of one statement.
+      await db.transaction(async (tx) => {
+        const inTx = tx as unknown as Database;
+        await createRunEventsRepo(inTx, options).appendMany(runId, batch);
+        const target = prepareWriteStatements(inTx);
+        for (const c of captured) await c.replay(target);
+      });
+      return;
+    }
+    const result: unknown = await db.execute(
+      sql`with ${stored.ctes}, ${only.ctes(stored.stored)} ${stored.select(options.notify)}`,
+    );
+    if (rowCount(result) !== batch.length) throw await stored.conflict(db);
+  };
+}
+
+export type RunCommit = ReturnType<typeof createRunCommit>;
