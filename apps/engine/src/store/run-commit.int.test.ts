@@ -1,0 +1,108 @@
+import { emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
+import type { Checkpoint, CheckpointMetadata } from '@langchain/langgraph-checkpoint';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import { count, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
+import { flowError } from './repos/expect-flow-error.js';
+import { createRunEventsRepo } from './repos/run-events-repo.js';
+import { createRunsRepo } from './repos/runs-repo.js';
+import { createThreadsRepo } from './repos/threads-repo.js';
+import { createWorkflowsRepo } from './repos/workflows-repo.js';
+import { createRunCommit } from './run-commit.js';
+import { checkpointWrites, checkpoints } from './schema/index.js';
+import { BACKENDS, useTestDatabase } from './test-database.js';
+
+const meta: CheckpointMetadata = { source: 'loop', step: 1, parents: {} };
+
+for (const kind of BACKENDS) {
+  describe(`run commit (events + one saver write in one statement) on ${kind}`, () => {
+    const store = useTestDatabase(kind);
+
+    async function newRun(): Promise<{ runId: string; threadId: string }> {
+      const { workflow } = await createWorkflowsRepo(store.db).create({ name: 'commit', document: {}, valid: true });
+      const thread = await createThreadsRepo(store.db).create({ workflowId: workflow.id });
+      const run = await createRunsRepo(store.db).create({
+        threadId: thread.id,
+        workflowId: workflow.id,
+        workflowVersion: 1,
+      });
+      return { runId: run.id, threadId: thread.id };
+    }
+
+    const event = (seq: number, type = 'node.finished') => ({ seq, type, nodeId: 'n', payload: { seq } });
+    const config = (threadId: string, checkpointId?: string): RunnableConfig => ({
+      configurable: {
+        thread_id: threadId,
+        checkpoint_ns: '',
+        ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
+      },
+    });
+    const checkpoint = (): Checkpoint => ({
+      ...emptyCheckpoint(),
+      id: uuid6(-3),
+      channel_values: { topic: 'tides' },
+      channel_versions: { topic: 1 },
+    });
+    const writesOf = async (threadId: string) =>
+      (await store.db.select({ n: count() }).from(checkpointWrites).where(eq(checkpointWrites.threadId, threadId)))[0]
+        ?.n;
+    const checkpointsOf = async (threadId: string) =>
+      (await store.db.select({ n: count() }).from(checkpoints).where(eq(checkpoints.threadId, threadId)))[0]?.n;
+
+    it('stores a task’s events with its writes, and a checkpoint with the events before it', async () => {
+      const { runId, threadId } = await newRun();
+      const commit = createRunCommit(store.db, { notify: kind === 'postgres' });
+      const saver = new DrizzleSaver(store.db);
+      const cp = checkpoint();
+      await commit(runId, [event(1, 'run.started'), event(2, 'node.started')], async (target) => {
+        await saver.putIn(target, config(threadId), cp, meta, { topic: 1 });
+      });
+      await commit(runId, [event(3)], (target) =>
+        saver.putWritesIn(target, config(threadId, cp.id), [['draft', 'hello']], 'task-1'),
+      );
+      const events = await createRunEventsRepo(store.db).listAfter(runId);
+      expect(events.map((e) => [e.seq, e.type])).toEqual([
+        [1, 'run.started'],
+        [2, 'node.started'],
+        [3, 'node.finished'],
+      ]);
+      const tuple = await saver.getTuple(config(threadId, cp.id));
+      expect(tuple?.checkpoint.channel_values).toEqual({ topic: 'tides' });
+      expect(tuple?.pendingWrites).toEqual([['task-1', 'draft', 'hello']]);
+      expect(await createRunEventsRepo(store.db).lastSeq(runId)).toBe(3);
+    });
+
+    it('stores nothing — neither events nor writes nor checkpoint — when the seqs do not follow', async () => {
+      const { runId, threadId } = await newRun();
+      const commit = createRunCommit(store.db, { notify: false });
+      const saver = new DrizzleSaver(store.db);
+      const cp = checkpoint();
+      await commit(runId, [event(1)], (target) => saver.putIn(target, config(threadId), cp, meta, { topic: 1 }));
+      // A second writer (a worker that lost the run) numbering from a stale seq.
+      const stale = commit(runId, [event(1)], (target) =>
+        saver.putWritesIn(target, config(threadId, cp.id), [['draft', 'late']], 'task-x'),
+      );
+      expect((await flowError(stale)).code).toBe('conflict');
+      const gap = commit(runId, [event(5)], (target) =>
+        saver.putIn(target, config(threadId, cp.id), checkpoint(), meta, { topic: 2 }),
+      );
+      expect((await flowError(gap)).code).toBe('conflict');
+      expect(await writesOf(threadId)).toBe(0);
+      expect(await checkpointsOf(threadId)).toBe(1);
+      expect((await createRunEventsRepo(store.db).listAfter(runId)).map((e) => e.seq)).toEqual([1]);
+    });
+
+    it('writes without events go to the database as they are; events without a write are appended', async () => {
+      const { runId, threadId } = await newRun();
+      const commit = createRunCommit(store.db, { notify: false });
+      const saver = new DrizzleSaver(store.db);
+      const cp = checkpoint();
+      await commit(runId, [], (target) => saver.putIn(target, config(threadId), cp, meta, { topic: 1 }));
+      await commit(runId, [event(1), event(2)], async () => undefined);
+      expect(await checkpointsOf(threadId)).toBe(1);
+      expect(await createRunEventsRepo(store.db).lastSeq(runId)).toBe(2);
+      await expect(commit('no-such-run', [event(1)], async () => undefined)).rejects.toThrow(/not found/);
+    });
+  });
+}
