@@ -161,7 +161,7 @@ interface Engine1 {
 /** The engine with one in-process worker over the queue, on `url`. */
 async function engineWithOneWorker(url: string): Promise<Engine1 & { open: OpenDatabase }> {
   let statements = 0;
-  const open = await openDatabase({ url, maxConnections: 20, onQuery: () => statements++ });
+  const open = await openDatabase({ url, onQuery: () => statements++ }); // the engine's default pool (10)
   const store = createStore(open.db, { notifyEvents: true });
   const queue = await PgBossRunQueue.open(open.native, { pollingIntervalSeconds: 2 });
   const ports = new StoreRunPorts(store, queue);

@@ -114,7 +114,7 @@ export class StoreRunPorts implements RunPorts {
   async appendEvents(events: TraceEvent[]): Promise<void> {
     const first = events[0];
     if (!first) return;
-    await this.store.runEvents.appendMany(
+    await this.store.appendEventsGrouped(
       first.runId,
       events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
     );

@@ -13,6 +13,7 @@ import { createKnowledgeRepo } from './repos/knowledge-repo.js';
 import { createDatasetsRepo } from './repos/datasets-repo.js';
 import { createExperimentsRepo } from './repos/experiments-repo.js';
 import { createRunCommit } from './run-commit.js';
+import { groupedAppends } from './repos/grouped-appends.js';
 
 export { openDatabase, MIGRATIONS_FOLDER } from './db.js';
 export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
@@ -91,6 +92,12 @@ export function createStore(db: Database, options: StoreOptions = {}) {
      * one statement: both or neither.
      */
     commitEventsWithWrite: createRunCommit(db, { notify: options.notifyEvents ?? false }),
+    /**
+     * `runEvents.appendMany` with group commit across runs: batches of many runs that arrive
+     * together are stored by one statement (each run's outcome its own).
+     */
+    appendEventsGrouped: (runId: string, events: Parameters<RunEventsRepo['appendMany']>[1]) =>
+      groupedAppends(db, options.notifyEvents ?? false).append(runId, events),
     knowledge: createKnowledgeRepo(db),
   };
 }

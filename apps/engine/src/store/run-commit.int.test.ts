@@ -78,15 +78,17 @@ for (const kind of BACKENDS) {
       const commit = createRunCommit(store.db, { notify: false });
       const saver = new DrizzleSaver(store.db);
       const cp = checkpoint();
-      await commit(runId, [event(1)], (target) => saver.putIn(target, config(threadId), cp, meta, { topic: 1 }));
+      await commit(runId, [event(1)], async (target) => {
+        await saver.putIn(target, config(threadId), cp, meta, { topic: 1 });
+      });
       // A second writer (a worker that lost the run) numbering from a stale seq.
       const stale = commit(runId, [event(1)], (target) =>
         saver.putWritesIn(target, config(threadId, cp.id), [['draft', 'late']], 'task-x'),
       );
       expect((await flowError(stale)).code).toBe('conflict');
-      const gap = commit(runId, [event(5)], (target) =>
-        saver.putIn(target, config(threadId, cp.id), checkpoint(), meta, { topic: 2 }),
-      );
+      const gap = commit(runId, [event(5)], async (target) => {
+        await saver.putIn(target, config(threadId, cp.id), checkpoint(), meta, { topic: 2 });
+      });
       expect((await flowError(gap)).code).toBe('conflict');
       expect(await writesOf(threadId)).toBe(0);
       expect(await checkpointsOf(threadId)).toBe(1);
@@ -98,7 +100,9 @@ for (const kind of BACKENDS) {
       const commit = createRunCommit(store.db, { notify: false });
       const saver = new DrizzleSaver(store.db);
       const cp = checkpoint();
-      await commit(runId, [], (target) => saver.putIn(target, config(threadId), cp, meta, { topic: 1 }));
+      await commit(runId, [], async (target) => {
+        await saver.putIn(target, config(threadId), cp, meta, { topic: 1 });
+      });
       await commit(runId, [event(1), event(2)], async () => undefined);
       expect(await checkpointsOf(threadId)).toBe(1);
       expect(await createRunEventsRepo(store.db).lastSeq(runId)).toBe(2);

@@ -85,6 +85,42 @@ export function createRunEventsRepo(db: Database, options: RunEventsRepoOptions 
 
 export type RunEventsRepo = ReturnType<typeof createRunEventsRepo>;
 
+/** An event as the row `jsonb_to_recordset` reads (payload made safe for jsonb). */
+export function storedRow(e: NewRunEvent & { seq: number }) {
+  return {
+    seq: e.seq,
+    type: e.type,
+    node_id: e.nodeId == null ? null : textSafe(e.nodeId),
+    payload: safeEventPayload(e.payload ?? {}),
+    ts: (e.ts ?? new Date()).toISOString(),
+  };
+}
+
+/** The `RUN_EVENTS_CHANNEL` payload announcing a stored batch: `runId firstSeq lastSeq [threadId]`. */
+export function announcement(runId: string, events: (NewRunEvent & { seq: number })[]): string {
+  const first = events[0]?.seq ?? 0;
+  const started = events.find((e) => e.type === 'run.started')?.payload;
+  const threadId = started !== null && typeof started === 'object' ? Reflect.get(started, 'threadId') : undefined;
+  return `${runId} ${first} ${first + events.length - 1}${typeof threadId === 'string' ? ` ${threadId}` : ''}`;
+}
+
+/** Throws `FlowError('conflict')` unless the batch's seqs are consecutive. */
+export function checkConsecutive(runId: string, events: { seq: number }[]): void {
+  const first = events[0];
+  if (first === undefined) return;
+  events.forEach((e, i) => {
+    if (e.seq !== first.seq + i)
+      throw new FlowError('conflict', `Event seqs of run ${runId} are not consecutive (${first.seq}…${e.seq})`);
+  });
+}
+
+/** Why a batch starting at `firstSeq` was not stored: the run is gone, or its stored seq is not the one before. */
+export async function appendConflict(db: Database, runId: string, firstSeq: number): Promise<FlowError> {
+  const [run] = await db.select({ seq: runs.lastEventSeq }).from(runs).where(eq(runs.id, runId));
+  if (run === undefined) return new FlowError('not_found', `Run ${runId} not found`);
+  return new FlowError('conflict', `Event seq ${firstSeq} of run ${runId} does not follow the stored seq ${run.seq}`);
+}
+
 /**
  * A batch of one run's events as CTEs of one statement (`counter`, `inserted`): the run's counter
  * advances only if these are its next seqs, and the events are inserted only then. Other CTEs of
@@ -95,22 +131,9 @@ export type RunEventsRepo = ReturnType<typeof createRunEventsRepo>;
 export function eventBatch(runId: string, events: (NewRunEvent & { seq: number })[]) {
   const first = events[0];
   if (first === undefined) return undefined;
-  events.forEach((e, i) => {
-    if (e.seq !== first.seq + i)
-      throw new FlowError('conflict', `Event seqs of run ${runId} are not consecutive (${first.seq}…${e.seq})`);
-  });
-  const rows = JSON.stringify(
-    events.map((e) => ({
-      seq: e.seq,
-      type: e.type,
-      node_id: e.nodeId == null ? null : textSafe(e.nodeId),
-      payload: safeEventPayload(e.payload ?? {}),
-      ts: (e.ts ?? new Date()).toISOString(),
-    })),
-  );
-  const started = events.find((e) => e.type === 'run.started')?.payload;
-  const threadId = started !== null && typeof started === 'object' ? Reflect.get(started, 'threadId') : undefined;
-  const announce = `${runId} ${first.seq} ${first.seq + events.length - 1}${typeof threadId === 'string' ? ` ${threadId}` : ''}`;
+  checkConsecutive(runId, events);
+  const rows = JSON.stringify(events.map(storedRow));
+  const announce = announcement(runId, events);
   return {
     ctes: sql`counter as (
         update ${runs} set last_event_seq = last_event_seq + ${events.length}
@@ -130,14 +153,7 @@ export function eventBatch(runId: string, events: (NewRunEvent & { seq: number }
         ? sql`select seq, (select pg_notify(${RUN_EVENTS_CHANNEL}, ${announce}) where exists (select 1 from inserted)) from inserted`
         : sql`select seq from inserted`,
     /** Why nothing was stored: the run is gone, or its stored seq is not the one before this batch. */
-    async conflict(db: Database): Promise<FlowError> {
-      const [run] = await db.select({ seq: runs.lastEventSeq }).from(runs).where(eq(runs.id, runId));
-      if (run === undefined) return new FlowError('not_found', `Run ${runId} not found`);
-      return new FlowError(
-        'conflict',
-        `Event seq ${first.seq} of run ${runId} does not follow the stored seq ${run.seq}`,
-      );
-    },
+    conflict: (db: Database): Promise<FlowError> => appendConflict(db, runId, first.seq),
   };
 }
 
