@@ -31,11 +31,13 @@ function isDeadlock(err: unknown): boolean {
  * counter moves (and its events are inserted) only if its batch starts right after its stored seq
  * — per run, as `appendMany` does for one — and each caller learns its own outcome. With nothing in
  * flight an append goes at once; appends that arrive while statements are in flight go together
- * in the next. A run appears at most once per statement (its batches stay in order).
+ * in the next. A run has at most one batch in flight (its batches stay in order).
  */
 export class GroupedAppends {
   private waiting: Waiting[] = [];
   private inFlight = 0;
+  /** Runs with a batch in a statement in flight: their next batch waits for its outcome. */
+  private readonly busyRuns = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -57,16 +59,19 @@ export class GroupedAppends {
       const later: Waiting[] = [];
       const runIds = new Set<string>();
       for (const w of this.waiting) {
-        if (runIds.has(w.runId) || group.length >= MAX_RUNS) later.push(w);
+        if (runIds.has(w.runId) || this.busyRuns.has(w.runId) || group.length >= MAX_RUNS) later.push(w);
         else {
           runIds.add(w.runId);
           group.push(w);
         }
       }
       this.waiting = later;
+      if (group.length === 0) return;
       this.inFlight++;
+      for (const id of runIds) this.busyRuns.add(id);
       void this.store(group).finally(() => {
         this.inFlight--;
+        for (const id of runIds) this.busyRuns.delete(id);
         this.pump();
       });
     }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useTestDatabase } from '../test-database.js';
+import { flowError } from './expect-flow-error.js';
+import { GroupedAppends } from './grouped-appends.js';
+import { createRunEventsRepo } from './run-events-repo.js';
+import { createRunsRepo } from './runs-repo.js';
+import { createThreadsRepo } from './threads-repo.js';
+import { createWorkflowsRepo } from './workflows-repo.js';
+
+for (const kind of BACKENDS) {
+  describe(`grouped appends (group commit across runs) on ${kind}`, () => {
+    const store = useTestDatabase(kind);
+
+    async function newRun(): Promise<string> {
+      const { workflow } = await createWorkflowsRepo(store.db).create({ name: 'group', document: {}, valid: true });
+      const thread = await createThreadsRepo(store.db).create({ workflowId: workflow.id });
+      return (
+        await createRunsRepo(store.db).create({ threadId: thread.id, workflowId: workflow.id, workflowVersion: 1 })
+      ).id;
+    }
+    const batch = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ seq: from + i, type: 'model.token', nodeId: 'w', payload: { i } }));
+
+    it('stores the batches of many runs that arrive together, each run numbered on its own', async () => {
+      const group = new GroupedAppends(store.db, kind === 'postgres');
+      const ids = await Promise.all(Array.from({ length: 30 }, () => newRun()));
+      // Three rounds per run, all issued at once: a run's batches keep their order.
+      await Promise.all(
+        ids.flatMap((id, k) => [group.append(id, batch(1, 2)), group.append(id, batch(3, 1 + (k % 3)))]),
+      );
+      const events = createRunEventsRepo(store.db);
+      for (const [k, id] of ids.entries()) {
+        const stored = await events.listAfter(id);
+        expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 3 + (k % 3) }, (_, i) => i + 1));
+        expect(await events.lastSeq(id)).toBe(3 + (k % 3));
+      }
+    });
+
+    it('rejects only the run whose batch does not follow its stored seq; the others are stored', async () => {
+      const group = new GroupedAppends(store.db, false);
+      const [a, b, c] = [await newRun(), await newRun(), await newRun()];
+      await group.append(b, batch(1, 2));
+      const results = await Promise.allSettled([
+        group.append(a, batch(1, 1)),
+        group.append(b, batch(1, 1)), // stale: b already has 1..2
+        group.append(c, batch(1, 3)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await flowError(group.append(b, batch(5, 1)))).code).toBe('conflict');
+      expect((await flowError(group.append('missing-run', batch(1, 1)))).code).toBe('not_found');
+      const events = createRunEventsRepo(store.db);
+      expect((await events.listAfter(a)).map((e) => e.seq)).toEqual([1]);
+      expect((await events.listAfter(b)).map((e) => e.seq)).toEqual([1, 2]);
+      expect((await events.listAfter(c)).map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(() => group.append(a, [...batch(2, 1), ...batch(4, 1)])).toThrow(/not consecutive/);
+    });
+  });
+}
