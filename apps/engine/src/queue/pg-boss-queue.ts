@@ -25,19 +25,27 @@ interface RunJob {
   runId: string;
 }
 
+/** What `work` set up: the handler, the slots and the ones in use, the polling timer. */
+interface Taking {
+  handler: RunJobHandler;
+  concurrency: number;
+  active: number;
+  poll: NodeJS.Timeout;
+}
+
 /**
  * `RunQueue` on pg-boss 10 (tables in the `pgboss` schema of the same database). On a PostgreSQL
  * server pg-boss uses its own small pool; on the embedded database it runs its SQL through PGlite.
- * A run's job is inserted with the queueing transaction (`send(…, { db: tx })`); each of the
- * `concurrency` pg-boss workers takes one job at a time and holds it while the run executes. A
- * NOTIFY sent with the job wakes idle workers at once, so the polling interval only bounds the
- * delay after a missed notification.
+ * A run's job is inserted with the queueing transaction (`send(…, { db: tx })`). A worker process
+ * fetches as many jobs as it has free slots (`fetch` with `batchSize`: pg-boss claims them) and
+ * holds each while its run executes, completing it after. A NOTIFY sent with the job wakes idle
+ * workers at once, so the polling interval only bounds the delay after a missed notification.
  */
 export class PgBossRunQueue implements RunQueue {
-  private readonly workerIds: string[] = [];
-  private readonly busy = new Set<string>();
   private unlisten: (() => Promise<void>) | undefined;
-  private wakeScheduled = false;
+  private taking: Taking | undefined;
+  private fetching = false;
+  private fetchAgain = false;
   private closed = false;
 
   private constructor(
@@ -94,45 +102,67 @@ export class PgBossRunQueue implements RunQueue {
   }
 
   wake(): void {
-    if (this.wakeScheduled || this.closed) return;
-    this.wakeScheduled = true;
-    setImmediate(() => {
-      this.wakeScheduled = false;
-      for (const id of this.workerIds) if (!this.busy.has(id)) this.boss.notifyWorker(id);
-    });
+    if (this.closed || this.taking === undefined) return;
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return;
+    }
+    void this.fetchJobs();
   }
 
   async work(handler: RunJobHandler, opts: { concurrency: number }): Promise<void> {
     this.unlisten ??= await this.native.listen(RUN_QUEUED_CHANNEL, () => this.wake());
-    for (let i = 0; i < opts.concurrency; i++) {
-      let workerId = '';
-      workerId = await this.boss.work<RunJob>(
-        RUN_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds ?? 2 },
-        async (jobs) => {
-          this.busy.add(workerId);
-          try {
-            for (const job of jobs) {
-              try {
-                await handler(job.data.runId);
-              } catch (err) {
-                this.opts.onError?.(err);
-              }
-            }
-          } finally {
-            this.busy.delete(workerId);
-            // Look for the next job at once instead of sleeping a polling interval.
-            this.boss.notifyWorker(workerId);
-          }
-        },
-      );
-      this.workerIds.push(workerId);
+    const poll = setInterval(() => this.wake(), this.pollingIntervalSeconds * 1000);
+    poll.unref();
+    this.taking = { handler, concurrency: opts.concurrency, active: 0, poll };
+    this.wake();
+  }
+
+  /**
+   * One fetch for all free slots (pg-boss claims them: `SKIP LOCKED`, state `active`), not one
+   * poll per slot: with hundreds of slots per process and several processes, per-slot polling woke
+   * every idle slot on each NOTIFY and most of their fetches found nothing.
+   */
+  private async fetchJobs(): Promise<void> {
+    this.fetching = true;
+    try {
+      do {
+        this.fetchAgain = false;
+        const taking = this.taking;
+        if (taking === undefined || this.closed) return;
+        const free = taking.concurrency - taking.active;
+        if (free <= 0) return;
+        const jobs = await this.boss.fetch<RunJob>(RUN_QUEUE, { batchSize: free });
+        for (const job of jobs) this.take(taking, job.id, job.data.runId);
+        // A full batch: more may be waiting.
+        if (jobs.length === free) this.fetchAgain = true;
+      } while (this.fetchAgain);
+    } catch (err) {
+      if (!this.closed) this.opts.onError?.(err);
+    } finally {
+      this.fetching = false;
     }
   }
 
+  /** Executes a fetched job's run; the job is completed when the execution ends and the slot is free again. */
+  private take(taking: Taking, jobId: string, runId: string): void {
+    taking.active++;
+    void taking
+      .handler(runId)
+      .catch((err: unknown) => this.opts.onError?.(err))
+      .finally(() => {
+        taking.active--;
+        this.wake();
+        if (!this.closed)
+          this.boss.complete(RUN_QUEUE, jobId).catch((err: unknown) => {
+            if (!this.closed) this.opts.onError?.(err);
+          });
+      });
+  }
+
   async stopWorking(): Promise<void> {
-    this.workerIds.length = 0;
-    await this.boss.offWork(RUN_QUEUE);
+    if (this.taking) clearInterval(this.taking.poll);
+    this.taking = undefined;
   }
 
   async stats(): Promise<QueueStats> {
@@ -154,6 +184,7 @@ export class PgBossRunQueue implements RunQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.stopWorking();
     await this.unlisten?.().catch(() => undefined);
     await this.boss.stop({ graceful: false, close: true, wait: true });
   }
