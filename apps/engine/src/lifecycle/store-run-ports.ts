@@ -17,11 +17,14 @@ export const RUN_CANCEL_CHANNEL = 'flowcraft_run_cancel';
  */
 /** Rolls back the events of a transition that did not apply. */
 const NOT_MOVED = new Error('the run did not match the expected state');
+/** Pinned workflow versions kept parsed per process (most recently added kept). */
+const VERSION_CACHE_SIZE = 256;
 
 export class StoreRunPorts implements RunPorts {
   readonly checkpointer: Store['checkpointer'];
   readonly queue?: QueueSignal;
   readonly leases?: RunLeases;
+  private readonly versions = new Map<string, { version: number; document: WorkflowDocument }>();
 
   constructor(
     private readonly store: Store,
@@ -59,9 +62,19 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async getVersion(workflowId: string, version?: number) {
+    // A saved version never changes: a pinned one is read (and parsed) once per process.
+    const key = version === undefined ? undefined : `${version} ${workflowId}`;
+    const cached = key === undefined ? undefined : this.versions.get(key);
+    if (cached) return cached;
     const row = await this.store.workflows.getVersion(workflowId, version);
     if (!row.valid) throw new InvalidDocumentError(row.problems);
-    return { version: row.version, document: WorkflowDocument.parse(row.document) };
+    const found = { version: row.version, document: WorkflowDocument.parse(row.document) };
+    if (this.versions.size >= VERSION_CACHE_SIZE) {
+      const oldest = this.versions.keys().next().value;
+      if (oldest !== undefined) this.versions.delete(oldest);
+    }
+    this.versions.set(`${row.version} ${workflowId}`, found);
+    return found;
   }
 
   async createThread(workflowId: string, threadId?: string): Promise<string> {

@@ -1,12 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './db.js';
-import {
-  checkpointCtes,
-  prepareWriteStatements,
-  writeStatementsFor,
-  writesCte,
-} from './checkpointer/write-statements.js';
+import { checkpointCtes, prepareWriteStatements, writesCte } from './checkpointer/write-statements.js';
+import { groupedWriteTarget } from './checkpointer/grouped-puts.js';
 import type { CheckpointWriteTarget } from './checkpointer/write-statements.js';
 import { createRunEventsRepo, eventBatch, rowCount } from './repos/run-events-repo.js';
 import type { NewRunEvent } from './repos/run-events-repo.js';
@@ -51,7 +47,8 @@ export function createRunCommit(db: Database, options: { notify: boolean }) {
     const stored = eventBatch(runId, batch);
     const only = captured.length === 1 ? captured[0] : undefined;
     if (stored === undefined) {
-      for (const c of captured) await c.replay(writeStatementsFor(db));
+      // Nothing to store with it: grouped with other runs' checkpoints (one statement for many).
+      for (const c of captured) await c.replay(groupedWriteTarget(db));
       return;
     }
     if (captured.length === 0) return events.appendMany(runId, batch);

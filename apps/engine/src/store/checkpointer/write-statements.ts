@@ -7,7 +7,7 @@ import type { BlobRow, WriteRow } from './dump.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-interface PackedBlobs {
+export interface PackedBlobs {
   /** The blobs concatenated, as text when they are valid UTF-8 without NUL (serde's JSON), else as bytes. */
   packedText: string | null;
   packedBytes: Uint8Array | null;
@@ -20,7 +20,7 @@ interface PackedBlobs {
  * travels far cheaper than a bytea[] (no array literal to build, escape and parse), and JSON text
  * cheaper still than bytea, which postgres.js sends hex-encoded (twice the size).
  */
-function packBlobs(blobs: (Uint8Array | null)[]): PackedBlobs {
+export function packBlobs(blobs: (Uint8Array | null)[]): PackedBlobs {
   const offsets: number[] = [];
   const lengths: (number | null)[] = [];
   let at = 1;
@@ -43,7 +43,7 @@ function packBlobs(blobs: (Uint8Array | null)[]): PackedBlobs {
 /** The packed parameter as bytea, computed once per statement (`pk.packed`). */
 const packedSource = sql`(select coalesce(${sql.placeholder('packedBytes')}::bytea, convert_to(${sql.placeholder('packedText')}::text, 'UTF8')) as packed) pk`;
 /** One row's blob (`u.off`, `u.len` from `unnest`), cut out of the packed parameter. */
-const blobFromPacked = sql`case when u.len is null then null else substring(pk.packed from u.off for u.len) end`;
+export const blobFromPacked = sql`case when u.len is null then null else substring(pk.packed from u.off for u.len) end`;
 
 const p = sql.placeholder;
 
@@ -170,7 +170,7 @@ export function writeStatementsFor(db: Database): CheckpointWriteTarget {
 }
 
 /** The packed blobs as a FROM item `pk` (the statement's parameters, not placeholders). */
-function packedFrom({ packedBytes, packedText }: PackedBlobs): SQL {
+export function packedFrom({ packedBytes, packedText }: PackedBlobs): SQL {
   return sql`(select coalesce(${packedBytes}::bytea, convert_to(${packedText}::text, 'UTF8')) as packed) pk`;
 }
 

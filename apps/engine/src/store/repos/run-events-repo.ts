@@ -158,9 +158,15 @@ export function eventBatch(runId: string, events: (NewRunEvent & { seq: number }
 }
 
 /** Rows returned by `db.execute` on either driver (postgres.js: an array; PGlite: `{ rows }`). */
+export function resultRows(result: unknown): Record<string, unknown>[] {
+  const rows: unknown =
+    typeof result === 'object' && result !== null && !Array.isArray(result) && 'rows' in result ? result.rows : result;
+  return Array.isArray(rows)
+    ? rows.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null)
+    : [];
+}
+
+/** How many rows `db.execute` returned, on either driver. */
 export function rowCount(result: unknown): number {
-  if (Array.isArray(result)) return result.length;
-  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows))
-    return result.rows.length;
-  return 0;
+  return resultRows(result).length;
 }
