@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
@@ -287,26 +287,53 @@ async function partB(url: string): Promise<void> {
     );
     workers.push(p.child);
   };
+  let lastSplit = '';
   const batch = async () => {
     const t0 = performance.now();
     const started = await Promise.all(
       Array.from({ length: RUNS }, () => runs.start({ workflowId: `${doc.id}-b`, input: { topic: 'tides' } })),
     );
-    await waitForRuns(
-      open,
-      started.map((s) => s.runId),
-      25,
+    const ids = started.map((s) => s.runId);
+    await waitForRuns(open, ids, 25);
+    const took = performance.now() - t0;
+    const { rows } = await open.native.executeSql(
+      'select worker, count(*)::int as n from runs where id = any($1::text[]) group by worker order by worker',
+      [ids],
     );
-    return performance.now() - t0;
+    lastSplit = rows.map((r) => `${String(r.worker)} ${String(r.n)}`).join(', ');
+    return took;
   };
   const results: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  /** CPU seconds a child process has used (utime + stime from /proc). */
+  const processCpu = (pid: number | undefined): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const cpu: { worker: number; pg: number; here: number }[] = [];
   try {
     await startWorker(1);
     await batch(); // warm up
-    for (let i = 0; i < ROUNDS; i++) results[1].push(await batch());
+    for (let i = 0; i < ROUNDS; i++) {
+      const w0 = processCpu(workers[0]?.pid);
+      const p0 = postgresCpuSeconds();
+      const h0 = process.cpuUsage();
+      results[1].push(await batch());
+      const h = process.cpuUsage(h0);
+      cpu.push({
+        worker: (processCpu(workers[0]?.pid) - w0) / RUNS,
+        pg: (postgresCpuSeconds() - p0) / RUNS,
+        here: (h.user + h.system) / 1e6 / RUNS,
+      });
+    }
     await startWorker(2);
     await batch();
     for (let i = 0; i < ROUNDS; i++) results[2].push(await batch());
+    console.log(`    runs per worker in the last batch with 2: ${lastSplit}`);
   } finally {
     for (const w of workers) await killProcess(w, 'SIGTERM');
     await queue.close();
@@ -321,6 +348,17 @@ async function partB(url: string): Promise<void> {
     `    2 workers: median ${two.toFixed(0)} ms (${spread(results[2])}) → ${((RUNS / two) * 1000).toFixed(0)} runs/s`,
   );
   console.log(`    throughput 2/1: ${(one / two).toFixed(2)} (goal ≥ 1.5) ${one / two >= 1.5 ? 'OK' : 'UNDER'}`);
+  // With one worker: CPU per run of the worker (w), PostgreSQL (p) and this process queueing and
+  // polling (q). However many workers, C cores finish at most C / (w + p + q) runs/s: against the
+  // measured throughput of one worker, that is the most the ratio can be on this machine.
+  const w = median(cpu.map((c) => c.worker));
+  const p = median(cpu.map((c) => c.pg));
+  const q = median(cpu.map((c) => c.here));
+  const cores = availableParallelism();
+  const bound = cores / (w + p + q) / (RUNS / (one / 1000));
+  console.log(
+    `    CPU per run with 1 worker: worker ${(w * 1000).toFixed(1)} ms, PostgreSQL ${(p * 1000).toFixed(1)} ms, queueing + polling here ${(q * 1000).toFixed(1)} ms; on ${cores} cores the ratio cannot exceed ${bound.toFixed(2)}`,
+  );
 }
 
 async function partC(): Promise<void> {

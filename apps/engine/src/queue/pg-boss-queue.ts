@@ -25,6 +25,12 @@ interface RunJob {
   runId: string;
 }
 
+/**
+ * Jobs one fetch takes at most: a burst of queued runs is shared by the worker processes woken
+ * together instead of all going to the first one that asks.
+ */
+const FETCH_BATCH = 8;
+
 /** What `work` set up: the handler, the slots and the ones in use, the polling timer. */
 interface Taking {
   handler: RunJobHandler;
@@ -130,7 +136,7 @@ export class PgBossRunQueue implements RunQueue {
         this.fetchAgain = false;
         const taking = this.taking;
         if (taking === undefined || this.closed) return;
-        const free = taking.concurrency - taking.active;
+        const free = Math.min(FETCH_BATCH, taking.concurrency - taking.active);
         if (free <= 0) return;
         const jobs = await this.boss.fetch<RunJob>(RUN_QUEUE, { batchSize: free });
         for (const job of jobs) this.take(taking, job.id, job.data.runId);
