@@ -27,8 +27,9 @@ function isDeadlock(err: unknown): boolean {
  * nothing in flight an item goes at once; items that arrive while statements are in flight wait
  * and go together in the next. Items with the same key (a run, a thread) have at most one in
  * flight, so each key's items are stored in submission order. `store(items)` runs one statement
- * and says, per item, whether it was stored; a statement that fails fails all its items (a deadlock
- * with another statement locking several rows is retried: the statement is atomic).
+ * and says, per item, whether it was stored. A statement is atomic: one that deadlocked with
+ * another statement locking several rows is retried; one that failed otherwise is retried item by
+ * item, so a value the database refuses fails only the caller that sent it.
  */
 export class GroupCommit<T> {
   private waiting: Waiting<T>[] = [];
@@ -83,7 +84,12 @@ export class GroupCommit<T> {
         outcomes = await this.store(group.map((w) => w.item));
       } catch (err) {
         if (attempt < this.opts.deadlockRetries && isDeadlock(err)) continue;
-        for (const w of group) w.reject(err);
+        if (group.length === 1) {
+          group[0]?.reject(err);
+          return;
+        }
+        // One bad item (a value the database refuses) must not fail the others: each alone.
+        await Promise.all(group.map((w) => this.run([w])));
         return;
       }
     }

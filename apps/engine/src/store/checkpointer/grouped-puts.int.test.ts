@@ -55,5 +55,27 @@ for (const kind of BACKENDS) {
         expect(older?.checkpoint.channel_values).toEqual({ n: t.i, bin: new Uint8Array([t.i, 0]) });
       }
     });
+
+    it('fails only the checkpoint the database refuses when it was grouped with others', async () => {
+      const target = groupedWriteTarget(store.db);
+      const saver = new DrizzleSaver(store.db);
+      const put = (threadId: string, metadataJson: string) =>
+        target.putCheckpoint(
+          { threadId, checkpointNs: '', checkpointId: uuid6(-3), parentCheckpointId: null },
+          { ...emptyCheckpoint(), id: uuid6(-3) },
+          metadataJson,
+          [],
+        );
+      const good = Array.from({ length: 5 }, (_, i) => `ok-${uuid6(-3)}-${i}`);
+      const results = await Promise.allSettled([
+        ...good.map((t) => put(t, '{"step":1}')),
+        put(`bad-${uuid6(-3)}`, '{"step": '),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([...good.map(() => 'fulfilled'), 'rejected']);
+      for (const t of good)
+        expect((await saver.getTuple({ configurable: { thread_id: t, checkpoint_ns: '' } }))?.metadata).toEqual({
+          step: 1,
+        });
+    });
   });
 }
