@@ -259,23 +259,21 @@ async function partA(url: string): Promise<void> {
   );
 }
 
-async function partB(url: string): Promise<void> {
-  console.log(`\n(b) ${RUNS} runs executed by 1 vs 2 worker processes (queued here, polled until all finish)`);
+async function partB(url: string, concurrency: number, label: string): Promise<void> {
+  console.log(
+    `\n(b) ${RUNS} runs executed by 1 vs 2 worker processes, WORKER_CONCURRENCY=${concurrency} (${label}); queued here, polled until all finish`,
+  );
   const open = await openDatabase({ url });
   const store = createStore(open.db, { notifyEvents: true });
   const queue = await PgBossRunQueue.open(open.native, { supervise: false });
   const runs = new RunService(new StoreRunPorts(store, queue), registry, { env: {} });
   const doc = pipeline();
-  await store.workflows.create({
-    id: `${doc.id}-b`,
-    name: doc.name,
-    document: { ...doc, id: `${doc.id}-b` },
-    valid: true,
-  });
+  const wf = `${doc.id}-b${concurrency}`;
+  await store.workflows.create({ id: wf, name: doc.name, document: { ...doc, id: wf }, valid: true });
   const env = {
     DATABASE_URL: url,
     FLOWCRAFT_ROLE: 'worker',
-    WORKER_CONCURRENCY: String(RUNS),
+    WORKER_CONCURRENCY: String(concurrency),
     QUEUE_POLL_SECONDS: '1',
   };
   const workers: ChildProcess[] = [];
@@ -291,7 +289,7 @@ async function partB(url: string): Promise<void> {
   const batch = async () => {
     const t0 = performance.now();
     const started = await Promise.all(
-      Array.from({ length: RUNS }, () => runs.start({ workflowId: `${doc.id}-b`, input: { topic: 'tides' } })),
+      Array.from({ length: RUNS }, () => runs.start({ workflowId: wf, input: { topic: 'tides' } })),
     );
     const ids = started.map((s) => s.runId);
     await waitForRuns(open, ids, 25);
@@ -404,7 +402,11 @@ if (!(await serverReachable())) {
   const server = await createServerDatabase(process.env.DATABASE_URL || undefined, 'flowcraft_bench_scale');
   try {
     if (!process.env.ONLY || process.env.ONLY.includes('a')) await partA(server.url);
-    if (!process.env.ONLY || process.env.ONLY.includes('b')) await partB(server.url);
+    if (!process.env.ONLY || process.env.ONLY.includes('b')) {
+      // As deployed (the default slots per worker), then each worker taking every run at once (CPU-bound).
+      await partB(server.url, 20, 'the default');
+      await partB(server.url, RUNS, 'every run at once: each worker CPU-bound');
+    }
   } finally {
     await server.drop();
   }
