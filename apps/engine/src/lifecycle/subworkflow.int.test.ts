@@ -259,6 +259,96 @@ for (const kind of BACKENDS) {
       expect(first.calls().slice(before)).toEqual(['plan', 'review › write']);
     });
 
+    it('reruns a finished thread from the calling node and forks it from an edit before the call', async () => {
+      const childId = await create(reviewChild());
+      const parentId = await create(callingParent(childId));
+      const runId = (await first.call('POST', '/v1/runs', { workflowId: parentId, input: { topic: 'tea' } })).body
+        .runId as string;
+      const threadId = (await first.settle(runId)).threadId as string;
+      await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } });
+      expect(await first.settle(runId)).toMatchObject({ status: 'completed', output: { post: 'FINAL: child draft!' } });
+      const before = first.calls().length;
+
+      // Rerun from the calling node: the child runs again from its start (and pauses again), the plan is reused.
+      const rerun = await first.call('POST', `/v1/threads/${threadId}/rerun`, { nodeId: 'review' });
+      expect(rerun.status).toBe(202);
+      const again = rerun.body.runId as string;
+      expect(await first.settle(again)).toMatchObject({
+        status: 'interrupted',
+        interrupts: [{ nodeId: 'review › approve' }],
+      });
+      await first.call('POST', `/v1/runs/${again}/resume`, { value: { action: 'reject' } });
+      expect(await first.settle(again)).toMatchObject({
+        status: 'completed',
+        output: { verdict: { action: 'reject' } },
+      });
+      expect(first.calls().slice(before)).toEqual(['review › write']);
+      expect(finished(await first.events(again))).toContain('review › approve');
+
+      // Fork: edit the parent's outline at the checkpoint before the call; the child gets the edited brief.
+      type Item = { checkpointId: string; next: string[] };
+      const history = (await first.call('GET', `/v1/threads/${threadId}/history?limit=100`)).body.items as Item[];
+      const beforeCall = history.find((h) => h.next.includes('review'));
+      expect(beforeCall).toBeDefined();
+      const edited = await first.call('POST', `/v1/threads/${threadId}/state`, {
+        checkpointId: beforeCall?.checkpointId,
+        values: { outline: 'an edited outline' },
+        asNode: 'plan',
+      });
+      expect(edited.status).toBe(201);
+      const fork = await first.call('POST', '/v1/runs', {
+        workflowId: parentId,
+        threadId,
+        checkpointId: edited.body.checkpointId,
+      });
+      expect(fork.status).toBe(202);
+      const forked = fork.body.runId as string;
+      expect(await first.settle(forked)).toMatchObject({ status: 'interrupted' });
+      const state = (await first.call('GET', `/v1/threads/${threadId}/state`)).body as {
+        tasks: { checkpointNs?: string }[];
+      };
+      const ns = state.tasks.find((t) => t.checkpointNs)?.checkpointNs ?? '';
+      const inner = (await first.call('GET', `/v1/threads/${threadId}/history?limit=10&ns=${encodeURIComponent(ns)}`))
+        .body.items as { values: Record<string, unknown> }[];
+      expect(inner[0]?.values).toMatchObject({ brief: 'an edited outline' });
+      await first.call('POST', `/v1/runs/${forked}/resume`, { value: { action: 'approve' } });
+      expect(await first.settle(forked)).toMatchObject({
+        status: 'completed',
+        output: { post: 'FINAL: child draft!' },
+      });
+      expect(first.calls().slice(before)).toEqual(['review › write', 'review › write']);
+    });
+
+    it('refuses an edit inside a call the thread is no longer paused in (it would never be read)', async () => {
+      const childId = await create(reviewChild());
+      const parentId = await create(callingParent(childId));
+      const runId = (await first.call('POST', '/v1/runs', { workflowId: parentId, input: { topic: 'tea' } })).body
+        .runId as string;
+      const threadId = (await first.settle(runId)).threadId as string;
+      type Item = { checkpointId: string; next: string[]; tasks: { checkpointNs?: string }[] };
+      const paused = (await first.call('GET', `/v1/threads/${threadId}/state`)).body as unknown as Item;
+      const ns = paused.tasks.find((t) => t.checkpointNs)?.checkpointNs ?? '';
+      await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } });
+      expect(await first.settle(runId)).toMatchObject({ status: 'completed' });
+      const inner = (await first.call('GET', `/v1/threads/${threadId}/history?limit=20&ns=${encodeURIComponent(ns)}`))
+        .body.items as Item[];
+      const atApprove = inner.find((h) => h.next.includes('review › approve'));
+      expect(atApprove).toBeDefined();
+      // LangGraph reads a call's checkpoints as of the parent checkpoint that resumes it: a fork of
+      // the finished thread would never see this edit, so it is refused instead of silently ignored.
+      const edited = await first.call('POST', `/v1/threads/${threadId}/state`, {
+        checkpointId: atApprove?.checkpointId,
+        ns,
+        values: { draft: 'forked draft' },
+        asNode: 'review › write',
+      });
+      expect(edited.status).toBe(409);
+      expect(String(edited.body.detail)).toMatch(/not paused.*rerun from the calling node/);
+      const after = (await first.call('GET', `/v1/threads/${threadId}/history?limit=20&ns=${encodeURIComponent(ns)}`))
+        .body.items as Item[];
+      expect(after.length).toBe(inner.length);
+    });
+
     it('follows the latest child version or a pinned one, recompiling when the child changes', async () => {
       const childId = await create(reviewChild());
       const latestParent = await create(callingParent(childId));

@@ -82,6 +82,17 @@ export class StoreDebugService implements DebugService {
       throw new FlowError('invalid_input', `"${body.asNode}" is not a node of this workflow`);
     if (ns !== '' && body.checkpointId === undefined)
       throw new FlowError('invalid_input', "Name the sub-workflow's checkpoint to edit (`checkpointId` with `ns`)");
+    if (ns !== '') {
+      // A call's checkpoints are read as of the parent's checkpoint that resumes it: an edit only
+      // reaches a call the thread is still paused in. Elsewhere it would be stored and never used.
+      const latest = await this.threads.getState(threadId);
+      const call = ns.split('|')[0];
+      if (!latest?.tasks.some((t) => t.checkpointNs === call))
+        throw new FlowError(
+          'conflict',
+          `The sub-workflow call of namespace "${call}" is not paused on thread "${threadId}": edits inside a call apply only while the thread is paused in it. To change what a finished call did, rerun from the calling node or edit the parent's state before the call.`,
+        );
+    }
     const at =
       body.checkpointId !== undefined
         ? await this.threads.getStateAt(threadId, body.checkpointId, ns)

@@ -68,7 +68,7 @@ export const UpdateStateBody = z
     }),
     ns: z.string().min(1).max(1000).optional().openapi({
       description:
-        "A sub-workflow call's checkpoint namespace: the edit is made to the child's state at its checkpoint (`asNode` by path, `review › write`); continuing or forking the thread from the calling step goes on from it.",
+        "A sub-workflow call's checkpoint namespace: the edit is made to the child's state at its checkpoint (`asNode` by path, `review › write`); continuing the paused run goes on from it. Only while the thread is paused inside that call (409 otherwise: rerun from the calling node instead).",
     }),
   })
   .strict()
