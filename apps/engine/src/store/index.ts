@@ -59,16 +59,23 @@ export type { UsageDimension, UsageFilter, UsageRepo, UsageRow } from './repos/u
 export interface StoreOptions {
   /** Several processes share the database: announce stored run events by NOTIFY. */
   notifyEvents?: boolean;
+  /**
+   * Group commit across runs (events and checkpoints of many runs in shared statements): for a
+   * database server with a connection pool. Off for the embedded database, which runs one statement
+   * at a time on the main thread (a bigger statement only delays everything else).
+   */
+  groupCommit?: boolean;
 }
 
 /** Every repository plus the checkpointer, over one database (PGlite or Postgres). */
 export function createStore(db: Database, options: StoreOptions = {}) {
+  const runEvents = createRunEventsRepo(db, { notify: options.notifyEvents ?? false });
   return {
     db,
     workflows: createWorkflowsRepo(db),
     threads: createThreadsRepo(db),
     runs: createRunsRepo(db),
-    runEvents: createRunEventsRepo(db, { notify: options.notifyEvents ?? false }),
+    runEvents,
     workers: createWorkersRepo(db),
     secrets: createSecretsRepo(db),
     usage: createUsageRepo(db),
@@ -91,13 +98,18 @@ export function createStore(db: Database, options: StoreOptions = {}) {
      * Stores a run's trace events and one checkpointer write (`write` calls the target it gets) in
      * one statement: both or neither.
      */
-    commitEventsWithWrite: createRunCommit(db, { notify: options.notifyEvents ?? false }),
+    commitEventsWithWrite: createRunCommit(db, {
+      notify: options.notifyEvents ?? false,
+      groupCheckpoints: options.groupCommit ?? false,
+    }),
     /**
-     * `runEvents.appendMany` with group commit across runs: batches of many runs that arrive
+     * `runEvents.appendMany`, with `groupCommit` across runs: batches of many runs that arrive
      * together are stored by one statement (each run's outcome its own).
      */
     appendEventsGrouped: (runId: string, events: Parameters<RunEventsRepo['appendMany']>[1]) =>
-      groupedAppends(db, options.notifyEvents ?? false).append(runId, events),
+      options.groupCommit
+        ? groupedAppends(db, options.notifyEvents ?? false).append(runId, events)
+        : runEvents.appendMany(runId, events),
     knowledge: createKnowledgeRepo(db),
   };
 }

@@ -52,7 +52,7 @@ for (const kind of BACKENDS) {
 
     it('stores a task’s events with its writes, and a checkpoint with the events before it', async () => {
       const { runId, threadId } = await newRun();
-      const commit = createRunCommit(store.db, { notify: kind === 'postgres' });
+      const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCheckpoints: true });
       const saver = new DrizzleSaver(store.db);
       const cp = checkpoint();
       await commit(runId, [event(1, 'run.started'), event(2, 'node.started')], async (target) => {
@@ -75,7 +75,7 @@ for (const kind of BACKENDS) {
 
     it('stores nothing — neither events nor writes nor checkpoint — when the seqs do not follow', async () => {
       const { runId, threadId } = await newRun();
-      const commit = createRunCommit(store.db, { notify: false });
+      const commit = createRunCommit(store.db, { notify: false, groupCheckpoints: kind === 'postgres' });
       const saver = new DrizzleSaver(store.db);
       const cp = checkpoint();
       await commit(runId, [event(1)], async (target) => {
@@ -97,7 +97,7 @@ for (const kind of BACKENDS) {
 
     it('writes without events go to the database as they are; events without a write are appended', async () => {
       const { runId, threadId } = await newRun();
-      const commit = createRunCommit(store.db, { notify: false });
+      const commit = createRunCommit(store.db, { notify: false, groupCheckpoints: kind === 'postgres' });
       const saver = new DrizzleSaver(store.db);
       const cp = checkpoint();
       await commit(runId, [], async (target) => {

@@ -1,7 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './db.js';
-import { checkpointCtes, prepareWriteStatements, writesCte } from './checkpointer/write-statements.js';
+import {
+  checkpointCtes,
+  prepareWriteStatements,
+  writeStatementsFor,
+  writesCte,
+} from './checkpointer/write-statements.js';
 import { groupedWriteTarget } from './checkpointer/grouped-puts.js';
 import type { CheckpointWriteTarget } from './checkpointer/write-statements.js';
 import { createRunEventsRepo, eventBatch, rowCount } from './repos/run-events-repo.js';
@@ -22,8 +27,8 @@ interface CapturedWrite {
  * without events goes to the database as it is; a batch whose seqs do not follow the stored ones
  * stores nothing and throws `FlowError('conflict')`.
  */
-export function createRunCommit(db: Database, options: { notify: boolean }) {
-  const events = createRunEventsRepo(db, options);
+export function createRunCommit(db: Database, options: { notify: boolean; groupCheckpoints: boolean }) {
+  const events = createRunEventsRepo(db, { notify: options.notify });
   return async function commit(
     runId: string,
     batch: (NewRunEvent & { seq: number })[],
@@ -47,8 +52,9 @@ export function createRunCommit(db: Database, options: { notify: boolean }) {
     const stored = eventBatch(runId, batch);
     const only = captured.length === 1 ? captured[0] : undefined;
     if (stored === undefined) {
-      // Nothing to store with it: grouped with other runs' checkpoints (one statement for many).
-      for (const c of captured) await c.replay(groupedWriteTarget(db));
+      // Nothing to store with it: grouped with other runs' checkpoints where the store groups.
+      const target = options.groupCheckpoints ? groupedWriteTarget(db) : writeStatementsFor(db);
+      for (const c of captured) await c.replay(target);
       return;
     }
     if (captured.length === 0) return events.appendMany(runId, batch);
@@ -56,7 +62,7 @@ export function createRunCommit(db: Database, options: { notify: boolean }) {
       // Several writes (no caller does this today): one transaction instead of one statement.
       await db.transaction(async (tx) => {
         const inTx = tx as unknown as Database;
-        await createRunEventsRepo(inTx, options).appendMany(runId, batch);
+        await createRunEventsRepo(inTx, { notify: options.notify }).appendMany(runId, batch);
         const target = prepareWriteStatements(inTx);
         for (const c of captured) await c.replay(target);
       });
