@@ -2,7 +2,7 @@
  * Benchmark: trace event latency from emit to a Socket.IO client's receipt, through the real
  * realtime server (`attachRealtime` on an ephemeral port) backed by the store's event log
  * (`StoreEventLog` over `run_events`). Emit is what `RunService` does per event: its `EventWriter`
- * numbers it and stores it with whatever else was emitted meanwhile (one transaction per batch,
+ * numbers it and stores it with whatever else was emitted meanwhile (one statement per batch,
  * `StoreRunPorts.appendEvents`), then `publish`es the batch. Events are emitted
  * serially for one run at RATE events/s for SECONDS; latency = receipt time − time the append
  * started (one process, one clock). Backends: embedded PGlite (in memory) and, when reachable,

@@ -102,24 +102,27 @@ function handWritten(doc: WorkflowDocument, saver: BaseCheckpointSaver) {
   };
 }
 
-/** CPU seconds used so far by every PostgreSQL server process on this machine (from /proc, in clock ticks). */
+/** CPU seconds a process has used (utime + stime from /proc; clock ticks of 1/100 s); NaN if it is gone. */
+function processCpu(pid: number | string | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds used so far by every PostgreSQL server process on this machine. */
 function postgresCpuSeconds(): number {
   try {
-    const pids = execFileSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' })
+    return execFileSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' })
       .split('\n')
       .map((l) => l.trim())
-      .filter(Boolean);
-    let ticks = 0;
-    for (const pid of pids) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    return ticks / 100;
+      .filter(Boolean)
+      .map(processCpu)
+      .filter((s) => !Number.isNaN(s)) // the process ended meanwhile
+      .reduce((a, b) => a + b, 0);
   } catch {
     return Number.NaN;
   }
@@ -302,16 +305,6 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     return took;
   };
   const results: Record<1 | 2, number[]> = { 1: [], 2: [] };
-  /** CPU seconds a child process has used (utime + stime from /proc). */
-  const processCpu = (pid: number | undefined): number => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return Number.NaN;
-    }
-  };
   const cpu: { worker: number; pg: number; here: number }[] = [];
   try {
     await startWorker(1);

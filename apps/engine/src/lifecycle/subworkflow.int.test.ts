@@ -56,6 +56,25 @@ for (const kind of BACKENDS) {
       return created.body.id as string;
     };
 
+    /**
+     * A parent calling the review child, run to its end: paused at the child's human node, then
+     * approved. Returns the thread and the namespace the call's checkpoints were stored under.
+     */
+    const approvedThread = async () => {
+      const childId = await create(reviewChild());
+      const parentId = await create(callingParent(childId));
+      const runId = (await first.call('POST', '/v1/runs', { workflowId: parentId, input: { topic: 'tea' } })).body
+        .runId as string;
+      const threadId = (await first.settle(runId)).threadId as string;
+      const paused = (await first.call('GET', `/v1/threads/${threadId}/state`)).body as {
+        tasks: { checkpointNs?: string }[];
+      };
+      const ns = paused.tasks.find((t) => t.checkpointNs)?.checkpointNs ?? '';
+      await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } });
+      expect(await first.settle(runId)).toMatchObject({ status: 'completed', output: { post: 'FINAL: child draft!' } });
+      return { parentId, threadId, ns };
+    };
+
     beforeAll(() => {
       first = engine();
     });
@@ -260,13 +279,7 @@ for (const kind of BACKENDS) {
     });
 
     it('reruns a finished thread from the calling node and forks it from an edit before the call', async () => {
-      const childId = await create(reviewChild());
-      const parentId = await create(callingParent(childId));
-      const runId = (await first.call('POST', '/v1/runs', { workflowId: parentId, input: { topic: 'tea' } })).body
-        .runId as string;
-      const threadId = (await first.settle(runId)).threadId as string;
-      await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } });
-      expect(await first.settle(runId)).toMatchObject({ status: 'completed', output: { post: 'FINAL: child draft!' } });
+      const { parentId, threadId } = await approvedThread();
       const before = first.calls().length;
 
       // Rerun from the calling node: the child runs again from its start (and pauses again), the plan is reused.
@@ -320,16 +333,8 @@ for (const kind of BACKENDS) {
     });
 
     it('refuses an edit inside a call the thread is no longer paused in (it would never be read)', async () => {
-      const childId = await create(reviewChild());
-      const parentId = await create(callingParent(childId));
-      const runId = (await first.call('POST', '/v1/runs', { workflowId: parentId, input: { topic: 'tea' } })).body
-        .runId as string;
-      const threadId = (await first.settle(runId)).threadId as string;
-      type Item = { checkpointId: string; next: string[]; tasks: { checkpointNs?: string }[] };
-      const paused = (await first.call('GET', `/v1/threads/${threadId}/state`)).body as unknown as Item;
-      const ns = paused.tasks.find((t) => t.checkpointNs)?.checkpointNs ?? '';
-      await first.call('POST', `/v1/runs/${runId}/resume`, { value: { action: 'approve' } });
-      expect(await first.settle(runId)).toMatchObject({ status: 'completed' });
+      const { threadId, ns } = await approvedThread();
+      type Item = { checkpointId: string; next: string[] };
       const inner = (await first.call('GET', `/v1/threads/${threadId}/history?limit=20&ns=${encodeURIComponent(ns)}`))
         .body.items as Item[];
       const atApprove = inner.find((h) => h.next.includes('review › approve'));

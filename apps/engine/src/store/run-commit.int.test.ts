@@ -6,9 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 import { flowError } from './repos/expect-flow-error.js';
 import { createRunEventsRepo } from './repos/run-events-repo.js';
-import { createRunsRepo } from './repos/runs-repo.js';
-import { createThreadsRepo } from './repos/threads-repo.js';
-import { createWorkflowsRepo } from './repos/workflows-repo.js';
+import { createTestRun } from './repos/test-run.js';
 import { createRunCommit } from './run-commit.js';
 import { checkpointWrites, checkpoints } from './schema/index.js';
 import { BACKENDS, useTestDatabase } from './test-database.js';
@@ -19,16 +17,7 @@ for (const kind of BACKENDS) {
   describe(`run commit (events + one saver write in one statement) on ${kind}`, () => {
     const store = useTestDatabase(kind);
 
-    async function newRun(): Promise<{ runId: string; threadId: string }> {
-      const { workflow } = await createWorkflowsRepo(store.db).create({ name: 'commit', document: {}, valid: true });
-      const thread = await createThreadsRepo(store.db).create({ workflowId: workflow.id });
-      const run = await createRunsRepo(store.db).create({
-        threadId: thread.id,
-        workflowId: workflow.id,
-        workflowVersion: 1,
-      });
-      return { runId: run.id, threadId: thread.id };
-    }
+    const newRun = () => createTestRun(store.db);
 
     const event = (seq: number, type = 'node.finished') => ({ seq, type, nodeId: 'n', payload: { seq } });
     const config = (threadId: string, checkpointId?: string): RunnableConfig => ({

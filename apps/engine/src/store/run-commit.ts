@@ -1,12 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './db.js';
-import {
-  checkpointCtes,
-  prepareWriteStatements,
-  writeStatementsFor,
-  writesCte,
-} from './checkpointer/write-statements.js';
+import { checkpointCtes, writeStatementsFor, writesCte } from './checkpointer/write-statements.js';
 import { groupedWriteTarget } from './checkpointer/grouped-puts.js';
 import type { CheckpointWriteTarget } from './checkpointer/write-statements.js';
 import { createRunEventsRepo, eventBatch, rowCount } from './repos/run-events-repo.js';
@@ -58,16 +53,8 @@ export function createRunCommit(db: Database, options: { notify: boolean; groupC
       return;
     }
     if (captured.length === 0) return events.appendMany(runId, batch);
-    if (only === undefined) {
-      // Several writes (no caller does this today): one transaction instead of one statement.
-      await db.transaction(async (tx) => {
-        const inTx = tx as unknown as Database;
-        await createRunEventsRepo(inTx, { notify: options.notify }).appendMany(runId, batch);
-        const target = prepareWriteStatements(inTx);
-        for (const c of captured) await c.replay(target);
-      });
-      return;
-    }
+    // A commit carries one saver write (a task's writes or a checkpoint): its CTEs are named once per statement.
+    if (only === undefined) throw new Error(`commit of run ${runId}: ${captured.length} saver writes, expected one`);
     const result: unknown = await db.execute(
       sql`with ${stored.ctes}, ${only.ctes(stored.stored)} ${stored.select(options.notify)}`,
     );

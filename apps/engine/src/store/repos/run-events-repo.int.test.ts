@@ -3,21 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { BACKENDS, useTestDatabase } from '../test-database.js';
 import { flowError } from './expect-flow-error.js';
 import { createRunEventsRepo } from './run-events-repo.js';
-import { createRunsRepo } from './runs-repo.js';
-import { createThreadsRepo } from './threads-repo.js';
-import { createWorkflowsRepo } from './workflows-repo.js';
+import { createTestRun } from './test-run.js';
 
 for (const kind of BACKENDS) {
   describe(`run events repo on ${kind}`, () => {
     const store = useTestDatabase(kind);
 
-    async function newRun(): Promise<string> {
-      const { workflow } = await createWorkflowsRepo(store.db).create({ name: 'events', document: {}, valid: true });
-      const thread = await createThreadsRepo(store.db).create({ workflowId: workflow.id });
-      return (
-        await createRunsRepo(store.db).create({ threadId: thread.id, workflowId: workflow.id, workflowVersion: 1 })
-      ).id;
-    }
+    const newRun = async () => (await createTestRun(store.db)).runId;
 
     it('numbers events 1, 2, … per run and replays exactly those after a seq', async () => {
       const events = createRunEventsRepo(store.db);
