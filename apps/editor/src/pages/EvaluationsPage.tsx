@@ -182,6 +182,10 @@ function CasesTable({ cases, onDelete }: { cases: TestCase[]; onDelete: (c: Test
   );
 }
 
+/** One line of the import format, shown in the empty import box. */
+const IMPORT_EXAMPLE =
+  '{"name": "a case", "input": {"topic": "tides"}, "assertions": [{"type": "node_ran", "nodeId": "writer"}]}';
+
 /** `#/w/<id>/evals`: datasets of test cases, experiments over a version, results and comparisons. */
 export function EvaluationsPage({ workflowId }: { workflowId: string }) {
   const [name, setName] = useState('');
@@ -343,7 +347,8 @@ export function EvaluationsPage({ workflowId }: { workflowId: string }) {
                 <summary className="small">Import JSONL</summary>
                 <textarea
                   rows={4}
-                  className="mono nokey"
+                  className="mono nokey evals-import"
+                  placeholder={IMPORT_EXAMPLE}
                   value={jsonl}
                   onChange={(e) => setJsonl(e.target.value)}
                   data-testid="import-jsonl"
