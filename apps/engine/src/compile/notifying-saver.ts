@@ -8,7 +8,16 @@ import type {
   ChannelVersions,
 } from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { BARRIER_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY, isRunSink, isTraceCommit } from './run-sink.js';
+import {
+  BARRIER_KEY,
+  COMMIT_KEY,
+  LATEST_KEY,
+  RUN_ID_KEY,
+  SINK_KEY,
+  isKnownLatest,
+  isRunSink,
+  isTraceCommit,
+} from './run-sink.js';
 import { nsPath, qualify } from './subworkflows.js';
 
 /** A saver whose checkpoints and task writes can go to a target the run gives (the store's own saver: stored with the trace). */
@@ -110,6 +119,19 @@ export class NotifyingSaver extends BaseCheckpointSaver {
   }
 
   getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const c = config.configurable;
+    const known = c?.[LATEST_KEY];
+    // The graph starting a run asks for the thread's latest checkpoint, which the run has just read.
+    if (
+      isKnownLatest(known) &&
+      !known.taken &&
+      c?.thread_id === known.threadId &&
+      c?.checkpoint_id === undefined &&
+      (c?.checkpoint_ns ?? '') === ''
+    ) {
+      known.taken = true;
+      return Promise.resolve(known.tuple);
+    }
     return this.inner.getTuple(config);
   }
 

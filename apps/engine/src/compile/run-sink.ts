@@ -1,4 +1,5 @@
 import type { ErrorInfo } from '@flowcraft/schema';
+import type { CheckpointTuple } from '@langchain/langgraph-checkpoint';
 
 /**
  * Compiled nodes report what happens to them, as it happens, to a sink the run puts into
@@ -30,6 +31,23 @@ export type TraceCommit = (write: (target: unknown) => Promise<void>, task?: str
 
 export function isTraceCommit(v: unknown): v is TraceCommit {
   return typeof v === 'function';
+}
+
+/**
+ * `config.configurable[LATEST_KEY]`: the thread's latest checkpoint as the run read it just before
+ * invoking (deciding what to do): the graph's own first read of it is answered from here, once,
+ * instead of reading it again.
+ */
+export const LATEST_KEY = 'flowcraft_latest';
+
+export interface KnownLatest {
+  threadId: string;
+  tuple: CheckpointTuple | undefined;
+  taken: boolean;
+}
+
+export function isKnownLatest(v: unknown): v is KnownLatest {
+  return v !== null && typeof v === 'object' && 'threadId' in v && 'tuple' in v && 'taken' in v;
 }
 
 /** `config.configurable[RUN_ID_KEY]`: the run id, written into each checkpoint's metadata as `runId`. */

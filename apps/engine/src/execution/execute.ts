@@ -4,10 +4,11 @@ import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import { ERROR_CHANNEL } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
 import { classifyError } from '../compile/classify-error.js';
-import { BARRIER_KEY, BREAKPOINTS_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY } from '../compile/run-sink.js';
-import type { TraceCommit } from '../compile/run-sink.js';
+import { BARRIER_KEY, BREAKPOINTS_KEY, COMMIT_KEY, LATEST_KEY, RUN_ID_KEY, SINK_KEY } from '../compile/run-sink.js';
+import type { KnownLatest, TraceCommit } from '../compile/run-sink.js';
 import { PATH_SEPARATOR, breakpointsAt } from '../compile/subworkflows.js';
 import type { StateSnapshot } from '@langchain/langgraph';
+import type { CheckpointTuple } from '@langchain/langgraph-checkpoint';
 import type { ModelEventSource, SinkEvent } from '../compile/run-sink.js';
 import { SERVICES_KEY } from '../compile/service-scope.js';
 import type { NodeServices } from '@flowcraft/node-types';
@@ -34,6 +35,8 @@ export interface ExecuteOptions {
   resumeById?: Record<string, unknown>;
   /** Continue a thread from a specific checkpoint (replay / fork). */
   checkpointId?: string;
+  /** The thread's latest checkpoint, when the caller has just read it (the graph then does not read it again). */
+  latest?: { tuple: CheckpointTuple | undefined };
   signal?: AbortSignal;
   /** Stream model tokens as `model.token` events (models then stream their replies). Default true. */
   streamTokens?: boolean;
@@ -215,6 +218,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
   if (opts.beforeCheckpoint) configurable[BARRIER_KEY] = opts.beforeCheckpoint;
   if (opts.commitWrites) configurable[COMMIT_KEY] = opts.commitWrites;
   if (opts.runId !== undefined) configurable[RUN_ID_KEY] = opts.runId;
+  if (opts.latest && !opts.checkpointId) {
+    const known: KnownLatest = { threadId: opts.threadId, tuple: opts.latest.tuple, taken: false };
+    configurable[LATEST_KEY] = known;
+  }
   // The top graph takes its own nodes' breakpoints; sub-workflow calls read theirs from the config.
   const before = breakpointsAt(opts.interruptBefore ?? [], []);
   const after = breakpointsAt(opts.interruptAfter ?? [], []);

@@ -69,6 +69,8 @@ export class MemoryRunPorts implements RunPorts {
     if (!r || !expect.from.includes(r.status)) return undefined;
     if (expect.revision !== undefined && r.revision !== expect.revision) return undefined;
     if (expect.attempt !== undefined && r.attempt !== expect.attempt) return undefined;
+    if (expect.claimableBelow !== undefined && (r.cancelRequested || r.recoveries >= expect.claimableBelow))
+      return undefined;
     if (change.status !== undefined && isActive(change.status) && !isActive(r.status))
       this.assertThreadFree(r.threadId, r.id);
     const next: RunRecord = {
@@ -85,6 +87,7 @@ export class MemoryRunPorts implements RunPorts {
       revision: r.revision + 1,
     };
     if (change.error === null) delete next.error;
+    if (change.usage) next.tokens = addTokens(r.tokens, change.usage);
     this.runs.set(runId, next);
     const out = structuredClone(next);
     if (out.status !== 'interrupted') {
@@ -97,13 +100,7 @@ export class MemoryRunPorts implements RunPorts {
   async addUsage(runId: string, tokens: TokenUsage): Promise<void> {
     const r = this.runs.get(runId);
     if (!r) throw new FlowError('not_found', `Run ${runId} not found`);
-    const t = r.tokens ?? { input: 0, output: 0 };
-    const cost = (t.costUsd ?? 0) + (tokens.costUsd ?? 0);
-    r.tokens = {
-      input: t.input + tokens.input,
-      output: t.output + tokens.output,
-      ...(cost > 0 ? { costUsd: cost } : {}),
-    };
+    r.tokens = addTokens(r.tokens, tokens);
   }
 
   async findUnfinished(): Promise<RunRecord[]> {
@@ -134,4 +131,9 @@ export class MemoryRunPorts implements RunPorts {
         throw new FlowError('conflict', `Thread ${threadId} already has an active run (${other.id})`);
     }
   }
+}
+
+function addTokens(t: TokenUsage = { input: 0, output: 0 }, more: TokenUsage): TokenUsage {
+  const cost = (t.costUsd ?? 0) + (more.costUsd ?? 0);
+  return { input: t.input + more.input, output: t.output + more.output, ...(cost > 0 ? { costUsd: cost } : {}) };
 }

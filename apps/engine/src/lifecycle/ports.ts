@@ -44,6 +44,8 @@ export interface RunRecord {
   cancelRequested: boolean;
   /** The worker that executed the latest attempt. */
   worker?: string;
+  /** The run's last stored event seq as of this record (absent where the ports do not keep it on the run). */
+  lastEventSeq?: number;
 }
 
 /** Leases of running runs (durable mode): a worker's heartbeat renews them; an expired one means a dead worker. */

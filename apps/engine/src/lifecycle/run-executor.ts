@@ -1,3 +1,4 @@
+import type { CheckpointTuple } from '@langchain/langgraph-checkpoint';
 import { FlowError } from '@flowcraft/schema';
 import { classifyError } from '../compile/classify-error.js';
 import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
@@ -21,7 +22,7 @@ const FINAL_EVENT = 'flowcraft:final';
 
 type Plan = Pick<
   ExecuteOptions,
-  'input' | 'resume' | 'resumeById' | 'checkpointId' | 'interruptBefore' | 'interruptAfter'
+  'input' | 'resume' | 'resumeById' | 'checkpointId' | 'interruptBefore' | 'interruptAfter' | 'latest'
 >;
 
 /**
@@ -33,7 +34,7 @@ type Plan = Pick<
 export class RunExecutor {
   private readonly active = new Map<
     string,
-    { controller: AbortController; done: Promise<void>; since: number; finishing?: boolean }
+    { run: RunRecord; controller: AbortController; done: Promise<void>; since: number; finishing?: boolean }
   >();
   /**
    * Services of runs that may continue (paused, interrupted): a run keeps its models across its
@@ -56,12 +57,17 @@ export class RunExecutor {
   }
 
   /** Execute a claimed run in the background. */
+  /** The record a run executing here was launched with. */
+  record(runId: string): RunRecord | undefined {
+    return this.active.get(runId)?.run;
+  }
+
   launch(run: RunRecord): void {
     const controller = new AbortController();
     const done = this.execute(run, controller.signal)
       .catch((err: unknown) => this.guard(run, err))
       .finally(() => this.active.delete(run.id));
-    this.active.set(run.id, { controller, done, since: performance.now() });
+    this.active.set(run.id, { run, controller, done, since: performance.now() });
   }
 
   /**
@@ -102,17 +108,19 @@ export class RunExecutor {
     await writer.flush();
   }
 
-  private async writer(runId: string): Promise<EventWriter> {
+  /** A writer continuing the run's stored events: from `lastSeq` when the caller just read it with the run, else read now. */
+  private async writer(runId: string, lastSeq?: number): Promise<EventWriter> {
     return new EventWriter(
       runId,
-      await this.ports.lastSeq(runId),
+      lastSeq ?? (await this.ports.lastSeq(runId)),
       (events) => this.ports.appendEvents(events),
       this.opts.publish,
     );
   }
 
   private async execute(run: RunRecord, signal: AbortSignal): Promise<void> {
-    let writer = await this.writer(run.id);
+    // `run` is the claim's own row: its seq is current (only the claiming execution appends now).
+    let writer = await this.writer(run.id, run.lastEventSeq);
     const t0 = performance.now();
     let outcome: RunOutcome;
     try {
@@ -194,6 +202,10 @@ export class RunExecutor {
    */
   private async plan(run: RunRecord): Promise<Plan> {
     const latest = await this.ports.checkpointer.getTuple({ configurable: { thread_id: run.threadId } });
+    return { ...this.planFrom(run, latest), latest: { tuple: latest } };
+  }
+
+  private planFrom(run: RunRecord, latest: CheckpointTuple | undefined): Plan {
     const ownCheckpoint = latest?.metadata !== undefined && Reflect.get(latest.metadata, 'runId') === run.id;
     const latestId: unknown = latest?.config.configurable?.checkpoint_id;
     const breakpoints: Plan = run.breakpoints
@@ -240,9 +252,9 @@ export class RunExecutor {
     const active = this.active.get(run.id);
     if (active) active.finishing = true;
     if (outcome.status !== 'interrupted') this.services.delete(run.id);
-    await this.ports.addUsage(run.id, outcome.tokens);
     const own = { from: ['running' as const], attempt: run.attempt };
-    const end = { command: null, release: true as const };
+    const spent = outcome.tokens.input > 0 || outcome.tokens.output > 0 || (outcome.tokens.costUsd ?? 0) > 0;
+    const end = { command: null, release: true as const, ...(spent ? { usage: outcome.tokens } : {}) };
     let body: TraceEventBody;
     let change: RunChange;
     switch (outcome.status) {
@@ -269,6 +281,8 @@ export class RunExecutor {
     }
     const moved = await this.finalTransition(run, own, change, body, writer);
     if (moved === undefined) {
+      // The tokens were spent all the same: the run's usage counts them.
+      await this.ports.addUsage(run.id, outcome.tokens);
       this.opts.logError(
         `Run ${run.id}: attempt ${run.attempt} no longer owns the run; its outcome is dropped`,
         outcome,

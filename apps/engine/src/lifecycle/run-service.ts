@@ -245,7 +245,23 @@ export class RunService {
    * The queue's job handler: claim the run if it is still queued and execute it here, resolving when
    * this execution ends. A stale or duplicate job (the run moved on) does nothing.
    */
+  /** Workflow and version of a run executing in this process (no database read), else undefined. */
+  executingRun(runId: string): { workflowId: string; workflowVersion: number } | undefined {
+    return this.executor.record(runId);
+  }
+
   async execute(runId: string): Promise<void> {
+    // Usually the run is plainly ready: claimed by one statement. Otherwise read it and decide.
+    const claimed = await this.ports.transition(
+      runId,
+      { from: ['queued'], claimableBelow: MAX_RECOVERIES },
+      { status: 'running', claimBy: this.owner, leaseSeconds: this.leaseSeconds },
+    );
+    if (claimed !== undefined) {
+      this.executor.launch(claimed);
+      await this.executor.settled(runId);
+      return;
+    }
     let run: RunRecord;
     try {
       run = await this.ports.getRun(runId);

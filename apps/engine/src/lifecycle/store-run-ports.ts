@@ -196,5 +196,6 @@ export function toRunRecord(row: Run): RunRecord {
     recoveries: row.recoveries,
     cancelRequested: row.cancelRequested,
     ...(row.worker === null ? {} : { worker: row.worker }),
+    lastEventSeq: row.lastEventSeq,
   };
 }

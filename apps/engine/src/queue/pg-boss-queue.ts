@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { sql } from 'drizzle-orm';
+import { openLibraryPool } from '../store/index.js';
 import type { Database, NativeSql } from '../store/index.js';
 import { drizzleExecutor } from './drizzle-executor.js';
 import type { QueueStats, RunJobHandler, RunQueue } from './run-queue.js';
@@ -53,11 +54,16 @@ export class PgBossRunQueue implements RunQueue {
   private fetching = false;
   private fetchAgain = false;
   private closed = false;
+  /** Jobs whose runs ended, waiting for the completion in flight. */
+  private finished: string[] = [];
+  private completing: Promise<void> | undefined;
 
   private constructor(
     private readonly boss: PgBoss,
     private readonly native: NativeSql,
     private readonly opts: PgBossRunQueueOptions,
+    /** Ends the queue's own pool, if it has one. */
+    private readonly closePool: () => Promise<void> = async () => undefined,
   ) {}
 
   /** The pg-boss instance, for the other queues that share it (experiments). */
@@ -72,15 +78,19 @@ export class PgBossRunQueue implements RunQueue {
 
   static async open(native: NativeSql, opts: PgBossRunQueueOptions = {}): Promise<PgBossRunQueue> {
     const common = { schema: 'pgboss', supervise: opts.supervise ?? true, schedule: false } as const;
-    const boss = new PgBoss(
-      native.url !== undefined
-        ? { ...common, connectionString: native.url, max: 4, application_name: 'flowcraft-queue' }
-        : { ...common, db: native },
-    );
+    // On a server pg-boss's SQL goes through a small pool of its own whose repeated statements are
+    // prepared (pg-boss's own node-postgres pool parses and plans every fetch and complete anew).
+    const pool = native.url !== undefined ? openLibraryPool(native.url, 4, 'flowcraft-queue') : undefined;
+    const boss = new PgBoss({ ...common, db: pool?.native ?? native });
     const onError = opts.onError ?? ((err: unknown) => console.error('Run queue error', err));
     boss.on('error', onError);
-    await boss.start();
-    const queue = new PgBossRunQueue(boss, native, { ...opts, onError });
+    try {
+      await boss.start();
+    } catch (err) {
+      await pool?.close();
+      throw err;
+    }
+    const queue = new PgBossRunQueue(boss, native, { ...opts, onError }, pool?.close);
     await queue.ensureQueue();
     return queue;
   }
@@ -159,11 +169,30 @@ export class PgBossRunQueue implements RunQueue {
       .finally(() => {
         taking.active--;
         this.wake();
-        if (!this.closed)
-          this.boss.complete(RUN_QUEUE, jobId).catch((err: unknown) => {
-            if (!this.closed) this.opts.onError?.(err);
-          });
+        this.complete(jobId);
       });
+  }
+
+  /**
+   * Marks a job done. Jobs that finish while a completion is in flight go together in the next one
+   * (pg-boss completes a list of ids in one statement): one statement per run cost as much as the
+   * run's own claim.
+   */
+  private complete(jobId: string): void {
+    if (this.closed) return;
+    this.finished.push(jobId);
+    this.completing ??= this.completeFinished().finally(() => {
+      this.completing = undefined;
+    });
+  }
+
+  private async completeFinished(): Promise<void> {
+    while (this.finished.length > 0) {
+      const ids = this.finished.splice(0);
+      await this.boss.complete(RUN_QUEUE, ids).catch((err: unknown) => {
+        if (!this.closed) this.opts.onError?.(err);
+      });
+    }
   }
 
   async stopWorking(): Promise<void> {
@@ -191,7 +220,9 @@ export class PgBossRunQueue implements RunQueue {
     if (this.closed) return;
     this.closed = true;
     await this.stopWorking();
+    await this.completing; // the jobs of runs that ended are marked done before the pool closes
     await this.unlisten?.().catch(() => undefined);
     await this.boss.stop({ graceful: false, close: true, wait: true });
+    await this.closePool();
   }
 }

@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { PreparePolicy, autoPrepared } from './auto-prepare.js';
 import { pgliteNativeSql, postgresNativeSql } from './native-sql.js';
 import type { NativeSql } from './native-sql.js';
 import * as schema from './schema/index.js';
@@ -68,11 +69,14 @@ export async function openPglite(client: PGlite): Promise<OpenDatabase> {
 async function openPostgres(url: string, max: number, onQuery?: (query: string) => void): Promise<OpenDatabase> {
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(`DATABASE_URL must start with postgres:// (got ${url.split(':')[0]}:…)`);
-  const client = postgres(url, {
-    max,
-    onnotice: () => {},
-    ...(onQuery ? { debug: (_conn: number, query: string) => onQuery(query) } : {}),
-  });
+  const client = autoPrepared(
+    postgres(url, {
+      max,
+      onnotice: () => {},
+      ...(onQuery ? { debug: (_conn: number, query: string) => onQuery(query) } : {}),
+    }),
+    new PreparePolicy(),
+  );
   try {
     const db = drizzlePostgres({ client, schema });
     const lock = await client.reserve();
@@ -88,4 +92,21 @@ async function openPostgres(url: string, max: number, onQuery?: (query: string) 
     await client.end({ timeout: 1 });
     throw err;
   }
+}
+
+/**
+ * A small pool of its own on the same server for a library's SQL (the run queue): kept apart from
+ * the store's pool so the library's waits and the runs' statements do not queue behind each other;
+ * its repeated statements prepared like the store's (`autoPrepared`).
+ */
+export function openLibraryPool(
+  url: string,
+  max: number,
+  applicationName: string,
+): { native: NativeSql; close(): Promise<void> } {
+  const client = autoPrepared(
+    postgres(url, { max, onnotice: () => {}, connection: { application_name: applicationName } }),
+    new PreparePolicy(),
+  );
+  return { native: postgresNativeSql(client, url), close: () => client.end({ timeout: 5 }) };
 }

@@ -15,7 +15,7 @@ import { createExperimentsRepo } from './repos/experiments-repo.js';
 import { createRunCommit } from './run-commit.js';
 import { groupedAppends } from './repos/grouped-appends.js';
 
-export { openDatabase, MIGRATIONS_FOLDER } from './db.js';
+export { openDatabase, openLibraryPool, MIGRATIONS_FOLDER } from './db.js';
 export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
 export { createServerDatabase } from './server-database.js';
 export type { NativeSql, SqlRow } from './native-sql.js';

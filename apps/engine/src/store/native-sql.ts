@@ -29,11 +29,18 @@ export function postgresNativeSql(client: Sql, url: string): NativeSql {
   return {
     url,
     async executeSql(text, values) {
-      const rows =
-        values === undefined || values.length === 0
-          ? await client.unsafe(text)
-          : await client.unsafe(text, values.map(toDriverValue) as Parameters<Sql['unsafe']>[1]);
-      return { rows: [...rows] as SqlRow[] };
+      if (values !== undefined && values.length > 0) {
+        const rows = await client.unsafe(text, values.map(toDriverValue) as Parameters<Sql['unsafe']>[1]);
+        return { rows: [...rows] as SqlRow[] };
+      }
+      // A script may hold its own transaction (`BEGIN; …; COMMIT`, as pg-boss's maintenance does):
+      // postgres.js allows that only on a connection reserved for it.
+      const reserved = await client.reserve();
+      try {
+        return { rows: [...(await reserved.unsafe(text))] as SqlRow[] };
+      } finally {
+        reserved.release();
+      }
     },
     async listen(channel, onPayload) {
       const sub = await client.listen(channel, onPayload);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
-import type { Breakpoints, ErrorInfo, PausedAt, PendingInterrupt } from '@flowcraft/schema';
+import type { Breakpoints, ErrorInfo, PausedAt, PendingInterrupt, TokenUsage } from '@flowcraft/schema';
 import type { Database } from '../db.js';
 import { jsonSafe, safeErrorInfo } from '../json-safe.js';
 import { ACTIVE_RUN_STATUSES, runs } from '../schema/index.js';
@@ -41,6 +41,8 @@ export interface RunExpectation {
   revision?: number;
   /** The executing attempt (an execution's own transitions); absent = any. */
   attempt?: number;
+  /** Ready to execute: no cancel asked and fewer recoveries than this (a worker claiming without reading first). */
+  claimableBelow?: number;
 }
 
 /** The columns a transition sets. Every transition increments `revision`. */
@@ -60,6 +62,8 @@ export interface RunChange {
   release?: true;
   /** Recovery re-queues a run whose process died: `recoveries + 1`. */
   recovered?: true;
+  /** Tokens and cost the execution spent, added to the run's (the final transition carries them: no statement of their own). */
+  usage?: TokenUsage;
 }
 
 const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
@@ -187,6 +191,13 @@ export function createRunsRepo(db: Database) {
                 }),
             ...(change.release ? { owner: null, leaseUntil: null } : {}),
             ...(change.recovered ? { recoveries: sql`${runs.recoveries} + 1` } : {}),
+            ...(change.usage === undefined
+              ? {}
+              : {
+                  tokensIn: sql`${runs.tokensIn} + ${change.usage.input}`,
+                  tokensOut: sql`${runs.tokensOut} + ${change.usage.output}`,
+                  cost: sql`${runs.cost} + ${change.usage.costUsd ?? 0}`,
+                }),
             ...(status === 'running' ? { startedAt: sql`coalesce(${runs.startedAt}, now())` } : {}),
             ...(status !== undefined && TERMINAL.includes(status) ? { finishedAt: sql`now()` } : {}),
             revision: sql`${runs.revision} + 1`,
@@ -198,6 +209,9 @@ export function createRunsRepo(db: Database) {
               inArray(runs.status, [...expect.from]),
               expect.revision === undefined ? undefined : eq(runs.revision, expect.revision),
               expect.attempt === undefined ? undefined : eq(runs.attempt, expect.attempt),
+              expect.claimableBelow === undefined
+                ? undefined
+                : and(eq(runs.cancelRequested, false), lt(runs.recoveries, expect.claimableBelow)),
             ),
           )
           .returning();
