@@ -289,12 +289,14 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     workers.push(p.child);
   };
   let lastSplit = '';
+  let lastPhases = '';
   const batch = async () => {
     const t0 = performance.now();
     const started = await Promise.all(
       Array.from({ length: RUNS }, () => runs.start({ workflowId: wf, input: { topic: 'tides' } })),
     );
     const ids = started.map((s) => s.runId);
+    const queuedIn = performance.now() - t0;
     await waitForRuns(open, ids, 25);
     const took = performance.now() - t0;
     const { rows } = await open.native.executeSql(
@@ -302,6 +304,14 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
       [ids],
     );
     lastSplit = rows.map((r) => `${String(r.worker)} ${String(r.n)}`).join(', ');
+    // Where a run's time went: waiting in the queue, then executing (medians over the batch).
+    const { rows: phases } = await open.native.executeSql(
+      `select percentile_cont(0.5) within group (order by extract(epoch from started_at - created_at))::float8 * 1000 as waited,
+              percentile_cont(0.5) within group (order by extract(epoch from finished_at - started_at))::float8 * 1000 as executed
+         from runs where id = any($1::text[])`,
+      [ids],
+    );
+    lastPhases = `all ${RUNS} queued after ${queuedIn.toFixed(0)} ms; per run (median) waited ${Number(phases[0]?.waited).toFixed(0)} ms, executed ${Number(phases[0]?.executed).toFixed(0)} ms`;
     return took;
   };
   const results: Record<1 | 2, number[]> = { 1: [], 2: [] };
@@ -321,9 +331,11 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
         here: (h.user + h.system) / 1e6 / RUNS,
       });
     }
+    console.log(`    1 worker, last batch: ${lastPhases}`);
     await startWorker(2);
     await batch();
     for (let i = 0; i < ROUNDS; i++) results[2].push(await batch());
+    console.log(`    2 workers, last batch: ${lastPhases}`);
     console.log(`    runs per worker in the last batch with 2: ${lastSplit}`);
   } finally {
     for (const w of workers) await killProcess(w, 'SIGTERM');

@@ -38,6 +38,14 @@ for (const kind of BACKENDS) {
       return Number(rows[0]?.n ?? 0);
     }
 
+    async function completedOf(runIds: string[]): Promise<number> {
+      const { rows } = await t.native.executeSql(
+        `select count(*)::int as n from pgboss.job where name = $1 and state = 'completed' and data->>'runId' = any($2::text[])`,
+        [RUN_QUEUE, runIds],
+      );
+      return Number(rows[0]?.n ?? 0);
+    }
+
     async function newRunRow(ports: StoreRunPorts, threadId?: string) {
       const store = createStore(t.db);
       const id = `q-${randomUUID()}`;
@@ -128,6 +136,8 @@ for (const kind of BACKENDS) {
       await all;
       expect(new Set(seen)).toEqual(mine);
       expect(peak).toBeLessThanOrEqual(2);
+      // Each job is completed once its run ended (several ending together share one completion).
+      await expect.poll(() => completedOf([...mine]), { timeout: 5000 }).toBe(mine.size);
       const stats = await queue.stats();
       expect(stats.depth).toBe(0);
       await queue.stopWorking();
