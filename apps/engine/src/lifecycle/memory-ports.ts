@@ -35,6 +35,7 @@ export class MemoryRunPorts implements RunPorts {
 
   async createRun(run: NewRun): Promise<RunRecord> {
     if (this.runs.has(run.id)) throw new FlowError('conflict', `Run ${run.id} already exists`);
+    if (run.newThread) await this.createThread(run.workflowId, run.threadId);
     this.assertThreadFree(run.threadId, run.id);
     const record: RunRecord = {
       id: run.id,

@@ -76,6 +76,8 @@ export interface NewRun {
   command: RunCommand;
   breakpoints?: Breakpoints;
   forkedFrom?: { runId?: string; checkpointId?: string };
+  /** `threadId` is new: the thread is created with the run (one transaction instead of two). */
+  newThread?: true;
 }
 
 /** What a transition expects of the stored run, and the fields it sets: the store's compare-and-set shapes. */

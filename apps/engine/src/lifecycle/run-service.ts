@@ -106,7 +106,9 @@ export class RunService {
       if (tuple === undefined)
         throw new FlowError('not_found', `Checkpoint ${req.checkpointId} not found on thread ${req.threadId}`);
     }
-    const threadId = await this.ports.createThread(req.workflowId, req.threadId);
+    // A new thread is created with its first run (one transaction); a given one is reused or created.
+    const threadId = req.threadId ?? randomUUID();
+    if (req.threadId !== undefined) await this.ports.createThread(req.workflowId, req.threadId);
     const command: RunCommand =
       req.checkpointId !== undefined ? { kind: 'fork', checkpointId: req.checkpointId } : { kind: 'start' };
     const run = await this.ports.createRun({
@@ -118,6 +120,7 @@ export class RunService {
       command,
       ...(breakpoints ? { breakpoints } : {}),
       ...(req.checkpointId !== undefined ? { forkedFrom: { checkpointId: req.checkpointId } } : {}),
+      ...(req.threadId === undefined ? { newThread: true as const } : {}),
     });
     await this.queued(run);
     return { runId: run.id, threadId };

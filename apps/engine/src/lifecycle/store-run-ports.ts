@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Database, Run, Store } from '../store/index.js';
 import { toStoredEvent } from '../store/event-codec.js';
 import { createRunsRepo } from '../store/repos/runs-repo.js';
+import { createThreadsRepo } from '../store/repos/threads-repo.js';
 import type { RunQueue } from '../queue/run-queue.js';
 import type { NewRun, QueueSignal, RunChange, RunExpectation, RunLeases, RunPorts, RunRecord } from './ports.js';
 
@@ -50,12 +51,12 @@ export class StoreRunPorts implements RunPorts {
 
   /** Runs `change` on the runs table; with a queue, inside a transaction that also adds the job when the run ends up queued. */
   private async withJob(
-    change: (runs: ReturnType<typeof createRunsRepo>) => Promise<Run | undefined>,
+    change: (runs: ReturnType<typeof createRunsRepo>, db: Database) => Promise<Run | undefined>,
   ): Promise<Run | undefined> {
     const queue = this.runQueue;
-    if (queue === undefined) return change(this.store.runs);
+    if (queue === undefined) return change(this.store.runs, this.store.db);
     return this.store.db.transaction(async (tx) => {
-      const row = await change(createRunsRepo(tx as unknown as Database));
+      const row = await change(createRunsRepo(tx as unknown as Database), tx as unknown as Database);
       if (row?.status === 'queued') await queue.enqueue(tx as unknown as Database, row.id);
       return row;
     });
@@ -83,8 +84,9 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
-    const row = await this.withJob((runs) =>
-      runs.create({
+    const row = await this.withJob(async (runs, tx) => {
+      if (run.newThread) await createThreadsRepo(tx).create({ id: run.threadId, workflowId: run.workflowId });
+      return runs.create({
         id: run.id,
         threadId: run.threadId,
         workflowId: run.workflowId,
@@ -93,8 +95,8 @@ export class StoreRunPorts implements RunPorts {
         command: run.command,
         ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
         ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
-      }),
-    );
+      });
+    });
     if (row === undefined) throw new Error('insert returned no row');
     return toRunRecord(row);
   }

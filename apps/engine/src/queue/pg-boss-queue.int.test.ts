@@ -82,6 +82,32 @@ for (const kind of BACKENDS) {
       expect(Number(rows[0]?.n)).toBe(0);
     });
 
+    it('creates a new thread in the transaction of its first run: a refused run leaves no thread', async () => {
+      const ports = new StoreRunPorts(createStore(t.db), queue);
+      const first = await newRunRow(ports);
+      const threadsNamed = async (id: string) =>
+        Number((await t.native.executeSql('select count(*)::int as n from threads where id = $1', [id])).rows[0]?.n);
+      const create = (threadId: string, id: string) =>
+        ports.createRun({
+          id,
+          threadId,
+          workflowId: first.workflowId,
+          workflowVersion: first.workflowVersion,
+          input: {},
+          command: { kind: 'start' },
+          newThread: true,
+        });
+      const threadId = randomUUID();
+      const run = await create(threadId, randomUUID());
+      expect(run.threadId).toBe(threadId);
+      expect(await threadsNamed(threadId)).toBe(1);
+      expect(await jobsFor(run.id)).toBe(1);
+      // The run id is taken: the run is refused, and the thread made for it goes with it.
+      const orphan = randomUUID();
+      await expect(create(orphan, run.id)).rejects.toThrow();
+      expect(await threadsNamed(orphan)).toBe(0);
+    });
+
     it('rolls the job back with the transaction that enqueued it', async () => {
       const runId = randomUUID();
       const failed = await t.db
