@@ -2,7 +2,7 @@ import type { Sql } from 'postgres';
 
 /**
  * Which statement texts run as prepared statements, decided by use (as Npgsql's automatic
- * preparation does): a text seen `minUses` times is prepared from then on, up to `max` texts per
+ * preparation does; 5 uses is its default): a text seen `minUses` times is prepared from then on, up to `max` texts per
  * process. drizzle sends every query unnamed (postgres.js `unsafe`), and an unnamed statement with
  * parameters costs two round trips (describe, then bind) and a fresh parse and plan on the server
  * each time; a prepared one costs one round trip and is parsed once per connection. Texts that vary
@@ -14,7 +14,7 @@ export class PreparePolicy {
 
   constructor(
     private readonly max = 256,
-    private readonly minUses = 3,
+    private readonly minUses = 5,
     /** Texts counted at most before the counts start over (texts seen once must not grow memory). */
     private readonly tracked = 4096,
   ) {}

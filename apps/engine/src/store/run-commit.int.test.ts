@@ -84,6 +84,57 @@ for (const kind of BACKENDS) {
       expect((await createRunEventsRepo(store.db).listAfter(runId)).map((e) => e.seq)).toEqual([1]);
     });
 
+    it('grouped: many runs’ task commits at once, each run’s writes with its own events; a stale one refused alone', async () => {
+      const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCheckpoints: true });
+      const saver = new DrizzleSaver(store.db);
+      const runs = await Promise.all(Array.from({ length: 12 }, () => newRun()));
+      const cps = await Promise.all(
+        runs.map(async ({ runId, threadId }) => {
+          const cp = checkpoint();
+          await commit(runId, [event(1, 'run.started')], async (target) => {
+            await saver.putIn(target, config(threadId), cp, meta, { topic: 1 });
+          });
+          return cp;
+        }),
+      );
+      const stale = runs[5];
+      const outcomes = await Promise.allSettled(
+        runs.map((r, i) =>
+          // The stale one numbers from a seq already stored (a worker that lost the run).
+          commit(r.runId, [event(r === stale ? 1 : 2), event(r === stale ? 2 : 3)], (target) =>
+            saver.putWritesIn(
+              target,
+              config(r.threadId, cps[i]?.id),
+              [
+                ['draft', `draft ${i}`],
+                ['n', i],
+              ],
+              `task-${i}`,
+            ),
+          ),
+        ),
+      );
+      runs.forEach((r, i) => {
+        const o = outcomes[i];
+        if (r === stale) expect(o?.status).toBe('rejected');
+        else expect(o?.status, `run ${i}`).toBe('fulfilled');
+      });
+      for (const [i, r] of runs.entries()) {
+        const tuple = await saver.getTuple(config(r.threadId, cps[i]?.id));
+        const seqs = (await createRunEventsRepo(store.db).listAfter(r.runId)).map((e) => e.seq);
+        if (r === stale) {
+          expect(tuple?.pendingWrites).toEqual([]);
+          expect(seqs).toEqual([1]);
+        } else {
+          expect(tuple?.pendingWrites).toEqual([
+            [`task-${i}`, 'draft', `draft ${i}`],
+            [`task-${i}`, 'n', i],
+          ]);
+          expect(seqs).toEqual([1, 2, 3]);
+        }
+      }
+    });
+
     it('writes without events go to the database as they are; events without a write are appended', async () => {
       const { runId, threadId } = await newRun();
       const commit = createRunCommit(store.db, { notify: false, groupCheckpoints: kind === 'postgres' });

@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Database } from '../db.js';
-import { runEvents, runs } from '../schema/index.js';
+import { checkpointWrites, runEvents, runs } from '../schema/index.js';
+import { blobFromPacked, packBlobs, packedFrom } from '../checkpointer/write-statements.js';
+import type { WritesKey } from '../checkpointer/write-statements.js';
+import type { WriteRow } from '../checkpointer/dump.js';
 import { GroupCommit } from '../group-commit.js';
 import type { ItemOutcome } from '../group-commit.js';
 import {
@@ -15,9 +19,16 @@ import type { NewRunEvent } from './run-events-repo.js';
 
 type Batch = (NewRunEvent & { seq: number })[];
 
+/** A task's pending writes, stored with the batch (its `node.finished`) or not at all. */
+export interface TaskWrites {
+  key: WritesKey;
+  rows: WriteRow[];
+}
+
 interface Append {
   runId: string;
   events: Batch;
+  writes?: TaskWrites;
 }
 
 /**
@@ -39,10 +50,11 @@ export class GroupedAppends {
     );
   }
 
-  append(runId: string, events: Batch): Promise<void> {
+  /** Appends a run's batch; with `writes`, a task's writes go with it (both stored, or neither). */
+  append(runId: string, events: Batch, writes?: TaskWrites): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     checkConsecutive(runId, events);
-    return this.group.submit({ runId, events });
+    return this.group.submit(writes ? { runId, events, writes } : { runId, events });
   }
 
   private async statement(appends: Append[]): Promise<ItemOutcome[]> {
@@ -69,7 +81,7 @@ export class GroupedAppends {
         from jsonb_to_recordset(${rows}::jsonb) as e(run_id text, seq integer, type text, node_id text, payload jsonb, ts timestamptz)
         join counter on counter.id = e.run_id
         returning 1
-      )
+      )${groupedWritesCte(appends)}
       select b.run_id, ${announce} as announced from b join counter on counter.id = b.run_id`);
     const stored = new Set(resultRows(result).map((r) => String(r.run_id)));
     return appends.map((a) =>
@@ -91,4 +103,32 @@ export function groupedAppends(db: Database, notify: boolean): GroupedAppends {
   const made = new GroupedAppends(db, notify);
   forDb.set(notify, made);
   return made;
+}
+
+/**
+ * The tasks' writes of a group as one more CTE (none when no batch carries writes): each run's rows
+ * inserted only if its counter moved, as `writesCte` does for one run.
+ */
+function groupedWritesCte(appends: Append[]): SQL {
+  const rows = appends.flatMap((a) =>
+    a.writes ? a.writes.rows.map((row) => ({ runId: a.runId, key: a.writes?.key, row })) : [],
+  );
+  if (rows.length === 0) return sql``;
+  const packed = packBlobs(rows.map((r) => r.row.blob));
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  return sql`, saved_writes as (
+      insert into ${checkpointWrites} (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)
+      select u.thread_id, u.checkpoint_ns, u.checkpoint_id, u.task_id, u.task_path, u.idx, u.channel, u.type, ${blobFromPacked}
+      from unnest(${col((r) => r.runId)}::text[], ${col((r) => r.key?.threadId)}::text[], ${col((r) => r.key?.checkpointNs)}::text[],
+        ${col((r) => r.key?.checkpointId)}::text[], ${col((r) => r.key?.taskId)}::text[], ${col((r) => r.key?.taskPath)}::text[],
+        ${col((r) => r.row.idx)}::int[], ${col((r) => r.row.channel)}::text[], ${col((r) => r.row.type)}::text[],
+        ${sql.param(packed.offsets)}::int[], ${sql.param(packed.lengths)}::int[])
+        as u(run_id, thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, off, len)
+      join counter on counter.id = u.run_id
+      cross join ${packedFrom(packed)}
+      on conflict (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) do update
+        set channel = excluded.channel, type = excluded.type, blob = excluded.blob, task_path = excluded.task_path
+        where ${checkpointWrites.idx} < 0
+      returning 1
+    )`;
 }
