@@ -8,7 +8,16 @@ import type {
   ChannelVersions,
 } from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { BARRIER_KEY, COMMIT_KEY, RUN_ID_KEY, SINK_KEY, isRunSink, isTraceCommit } from './run-sink.js';
+import {
+  BARRIER_KEY,
+  COMMIT_KEY,
+  RUN_ID_KEY,
+  SAVING_KEY,
+  SINK_KEY,
+  isCheckpointsInFlight,
+  isRunSink,
+  isTraceCommit,
+} from './run-sink.js';
 import { nsPath, qualify } from './subworkflows.js';
 
 /** A saver whose checkpoints and task writes can go to a target the run gives (the store's own saver: stored with the trace). */
@@ -117,7 +126,27 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     return this.inner.list(config, options);
   }
 
-  async put(
+  put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
+    const saving = config.configurable?.[SAVING_KEY];
+    const saved = this.save(config, checkpoint, metadata, newVersions);
+    if (!isCheckpointsInFlight(saving)) return saved;
+    // Known while it is written (see SAVING_KEY); the latest write of a namespace is the one waited for.
+    const nsValue: unknown = config.configurable?.checkpoint_ns;
+    const ns = typeof nsValue === 'string' ? nsValue : '';
+    saving.set(ns, saved);
+    const done = () => {
+      if (saving.get(ns) === saved) saving.delete(ns);
+    };
+    saved.then(done, done);
+    return saved;
+  }
+
+  private async save(
     config: RunnableConfig,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
