@@ -104,6 +104,8 @@ export function nextNodes(cp: Checkpoint, graph?: GraphTopology): string[] {
 export class NotifyingSaver extends BaseCheckpointSaver {
   private graph: GraphTopology | undefined;
   private nested: ReadonlyMap<string, GraphTopology> = new Map();
+  /** The last namespace's calling nodes: a call's checkpoints all share its namespace. */
+  private lastPath: { ns: string; path: string[] } = { ns: '', path: [] };
 
   constructor(private readonly inner: BaseCheckpointSaver) {
     super(inner.serde);
@@ -116,6 +118,11 @@ export class NotifyingSaver extends BaseCheckpointSaver {
   bind(graph: GraphTopology, nested: ReadonlyMap<string, GraphTopology> = new Map()): void {
     this.graph = graph;
     this.nested = nested;
+  }
+
+  private pathOf(ns: string): string[] {
+    if (ns !== this.lastPath.ns) this.lastPath = { ns, path: nsPath(ns) };
+    return this.lastPath.path;
   }
 
   getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -174,7 +181,7 @@ export class NotifyingSaver extends BaseCheckpointSaver {
       const ns = typeof nsValue === 'string' ? nsValue : '';
       // A sub-workflow's checkpoint (its namespace nests under the calling node's task): next nodes
       // from the child's graph, named by their path like the trace names them (`review › approve`).
-      const path = nsPath(ns);
+      const path = this.pathOf(ns);
       sink({
         kind: 'checkpoint',
         checkpointId: checkpoint.id,
