@@ -26,6 +26,8 @@ import {
   refKey,
 } from './subworkflows.js';
 import type { ChildLibrary } from './subworkflows.js';
+import { directInput, lastValues, stateAfterInput, takenEdges, withInputChannels } from './child-entry.js';
+import type { ChildRunOptions } from './child-entry.js';
 
 /** Channel holding the last routed error (`{ nodeId, code, message }`), readable as `state.__error`. */
 export const ERROR_CHANNEL = '__error';
@@ -65,6 +67,27 @@ function compileGraph(def: Record<string, BaseChannel>) {
   const root = Annotation.Root(def);
   // Node names come from the document, so the graph is typed by plain strings.
   return new StateGraph<typeof root.spec, Record<string, unknown>, Record<string, unknown> | Command, string>(root);
+}
+
+type CompiledGraph = ReturnType<ReturnType<typeof compileGraph>['compile']>;
+
+/**
+ * Runs `compiled` as a calling node's child: its input written to its `channels` with the edges to
+ * `firstNodes` taken (no `__start__` task), or — without `firstNodes`, or when the call is retried —
+ * as plain graph input (see `child-entry.ts`).
+ */
+function childEntry(compiled: CompiledGraph, channels: readonly string[], firstNodes: readonly string[] | undefined) {
+  const taken = takenEdges(firstNodes ?? []);
+  const direct = firstNodes ? withInputChannels(compiled, [...channels, ...taken]) : undefined;
+  const keys = Array.isArray(compiled.outputChannels) ? compiled.outputChannels : [compiled.outputChannels];
+  return async (input: Record<string, unknown>, options: ChildRunOptions): Promise<unknown> => {
+    const run = (graph: CompiledGraph, chunk: Record<string, unknown>) =>
+      lastValues(
+        graph._streamIterator(chunk, { ...options, streamMode: 'values', outputKeys: compiled.outputChannels }),
+      );
+    if (direct === undefined || (getConfig()?.executionInfo?.nodeAttempt ?? 1) > 1) return run(compiled, input);
+    return (await run(direct, directInput(input, taken))) ?? stateAfterInput(compiled.channels, keys, input);
+  };
 }
 
 /** Compile a workflow document into a LangGraph graph. Throws InvalidDocumentError with every problem. */
@@ -157,6 +180,8 @@ export function compile(
   let outputChannels: string[] | undefined;
   /** A child's start node, run as a check of the input it is called with. */
   let entryCheck: NodeRuntime | undefined;
+  /** The nodes the graph starts with (its start node's targets, or the start node). */
+  const firstNodes: string[] = [];
   for (const node of doc.nodes) {
     const entry = registry.get(node.type);
     const type = registry.type(node.type);
@@ -165,7 +190,10 @@ export function compile(
     if (interfaceIds.has(node.id)) {
       if (entry.role === 'start') {
         entryCheck = built.runtime;
-        for (const t of topology.allTargets(node.id)) graph.addEdge(START, t);
+        for (const t of topology.allTargets(node.id)) {
+          graph.addEdge(START, t);
+          if (t !== END) firstNodes.push(t);
+        }
       } else if (Array.isArray(node.config.outputs) && node.config.outputs.length > 0) {
         outputChannels = node.config.outputs.filter((o): o is string => typeof o === 'string');
       }
@@ -219,6 +247,7 @@ export function compile(
     if (entry.role === 'start') {
       startNodeId = node.id;
       graph.addEdge(START, node.id);
+      firstNodes.push(node.id);
     }
     if (isEnd) {
       const outs = cfg.outputs;
@@ -253,6 +282,12 @@ export function compile(
     outputChannels,
     startNodeId,
     entryCheck,
+    /** How a calling node runs this graph as its child (see `child-entry.ts`). */
+    enter: childEntry(
+      compiled,
+      Object.keys(channels),
+      firstNodes.some((n) => deferred.has(n)) ? undefined : firstNodes,
+    ),
     nested,
     nestedDocs,
     modelEvents: services.modelEvents,
@@ -309,6 +344,7 @@ function compileChild(
     });
     const outputs = child.outputChannels;
     const check = child.entryCheck;
+    const enter = child.enter;
     return {
       graph: child.graph,
       nodeMap: child.nodeMap,
@@ -326,7 +362,7 @@ function compileChild(
           const durability = options?.checkpoints === 'on-exit' ? 'exit' : undefined;
           // Required start inputs (the child's start node is no step of its graph). Pure: a resumed call checks again.
           if (check) await check.run(input, entryContext);
-          const result = await child.graph.invoke(input, childOptions(path, durability));
+          const result = await enter(input, childOptions(path, durability));
           const values = isPlainRecord(result) ? result : {};
           return outputs ? Object.fromEntries(outputs.map((c) => [c, values[c]])) : values;
         },
@@ -360,12 +396,9 @@ const entryContext = {
  * How a child is invoked: its durability, and the run's breakpoints addressed to its nodes
  * (`review › approve` → `approve`; a step's `'*'` pauses before each of its nodes too).
  */
-function childOptions(
-  path: readonly string[],
-  durability: 'exit' | undefined,
-): { durability?: 'exit'; interruptBefore?: string[] | '*'; interruptAfter?: string[] | '*' } | undefined {
+function childOptions(path: readonly string[], durability: 'exit' | undefined): ChildRunOptions {
   const found: unknown = getConfig()?.configurable?.[BREAKPOINTS_KEY];
-  if (!isRunBreakpoints(found)) return durability ? { durability } : undefined;
+  if (!isRunBreakpoints(found)) return durability ? { durability } : {};
   const before = breakpointsAt(found.before, path);
   const after = breakpointsAt(found.after, path);
   return {

@@ -5,7 +5,7 @@ import type { FlowState, NodeResult, NodeRuntime } from '@flowcraft/node-types';
 import type { Topology } from './topology.js';
 import { isRetryable } from './retry.js';
 import { classifyError } from './classify-error.js';
-import { SINK_KEY, isRunSink } from './run-sink.js';
+import { SAVING_KEY, SINK_KEY, isCheckpointsInFlight, isRunSink } from './run-sink.js';
 import type { RunSink } from './run-sink.js';
 import { SERVICES_KEY, isNodeServices, withServices } from './service-scope.js';
 
@@ -57,6 +57,16 @@ function gotoFor(w: NodeWiring, result: NodeResult): (string | Send)[] {
 
 const noSink: RunSink = () => {};
 
+/** The write of the checkpoint this task's graph started from, if still in flight (its failure is the graph's). */
+async function inputCheckpoint(config: LangGraphRunnableConfig): Promise<void> {
+  const saving = config.configurable?.[SAVING_KEY];
+  const ns: unknown = config.configurable?.checkpoint_ns;
+  if (!isCheckpointsInFlight(saving) || typeof ns !== 'string') return;
+  // The task's namespace is its graph's plus `|<node>:<task id>`.
+  const write = saving.get(ns.slice(0, Math.max(0, ns.lastIndexOf('|'))));
+  if (write) await write.catch(() => undefined);
+}
+
 /** Wrap a node runtime as a LangGraph node function that reports to the run's sink. */
 export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
   const id = w.reportAs ?? w.nodeId;
@@ -70,6 +80,8 @@ export function makeNodeFunction(runtime: NodeRuntime, w: NodeWiring) {
     const attempt = config.executionInfo?.nodeAttempt ?? 1;
     const stepMeta = config.metadata?.langgraph_step;
     const step = typeof stepMeta === 'number' ? stepMeta : 0;
+    // A sub-workflow's first step: its call's input checkpoint is stored before it starts (see SAVING_KEY).
+    if (step === 0 && prefix !== '') await inputCheckpoint(config);
     const emit = (event: Record<string, unknown>) => {
       const { kind, ...data } = event;
       sink({ kind: 'progress', nodeId: id, step, name: typeof kind === 'string' ? kind : 'progress', data });

@@ -13,7 +13,9 @@ import {
   COMMIT_KEY,
   LATEST_KEY,
   RUN_ID_KEY,
+  SAVING_KEY,
   SINK_KEY,
+  isCheckpointsInFlight,
   isKnownLatest,
   isRunSink,
   isTraceCommit,
@@ -104,6 +106,8 @@ export function nextNodes(cp: Checkpoint, graph?: GraphTopology): string[] {
 export class NotifyingSaver extends BaseCheckpointSaver {
   private graph: GraphTopology | undefined;
   private nested: ReadonlyMap<string, GraphTopology> = new Map();
+  /** The last namespace's calling nodes: a call's checkpoints all share its namespace. */
+  private lastPath: { ns: string; path: string[] } = { ns: '', path: [] };
 
   constructor(private readonly inner: BaseCheckpointSaver) {
     super(inner.serde);
@@ -116,6 +120,11 @@ export class NotifyingSaver extends BaseCheckpointSaver {
   bind(graph: GraphTopology, nested: ReadonlyMap<string, GraphTopology> = new Map()): void {
     this.graph = graph;
     this.nested = nested;
+  }
+
+  private pathOf(ns: string): string[] {
+    if (ns !== this.lastPath.ns) this.lastPath = { ns, path: nsPath(ns) };
+    return this.lastPath.path;
   }
 
   getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -139,7 +148,27 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     return this.inner.list(config, options);
   }
 
-  async put(
+  put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
+    const saving = config.configurable?.[SAVING_KEY];
+    const saved = this.save(config, checkpoint, metadata, newVersions);
+    if (!isCheckpointsInFlight(saving)) return saved;
+    // Known while it is written (see SAVING_KEY); the latest write of a namespace is the one waited for.
+    const nsValue: unknown = config.configurable?.checkpoint_ns;
+    const ns = typeof nsValue === 'string' ? nsValue : '';
+    saving.set(ns, saved);
+    const done = () => {
+      if (saving.get(ns) === saved) saving.delete(ns);
+    };
+    saved.then(done, done);
+    return saved;
+  }
+
+  private async save(
     config: RunnableConfig,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
@@ -167,7 +196,7 @@ export class NotifyingSaver extends BaseCheckpointSaver {
       const ns = typeof nsValue === 'string' ? nsValue : '';
       // A sub-workflow's checkpoint (its namespace nests under the calling node's task): next nodes
       // from the child's graph, named by their path like the trace names them (`review › approve`).
-      const path = nsPath(ns);
+      const path = this.pathOf(ns);
       sink({
         kind: 'checkpoint',
         checkpointId: checkpoint.id,

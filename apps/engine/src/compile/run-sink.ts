@@ -50,6 +50,20 @@ export function isKnownLatest(v: unknown): v is KnownLatest {
   return v !== null && typeof v === 'object' && 'threadId' in v && 'tuple' in v && 'taken' in v;
 }
 
+/**
+ * `config.configurable[SAVING_KEY]`: the run's checkpoint writes in flight, by checkpoint namespace
+ * (`NotifyingSaver` adds each while it writes). A sub-workflow call writes its input checkpoint as its
+ * first nodes start (no `__start__` step in between, `child-entry.ts`): they wait for it, so the call's
+ * first checkpoint is stored, and reported, before its first step — as every later step's is.
+ */
+export const SAVING_KEY = 'flowcraft_saving';
+
+export type CheckpointsInFlight = Map<string, Promise<unknown>>;
+
+export function isCheckpointsInFlight(v: unknown): v is CheckpointsInFlight {
+  return v instanceof Map;
+}
+
 /** `config.configurable[RUN_ID_KEY]`: the run id, written into each checkpoint's metadata as `runId`. */
 export const RUN_ID_KEY = 'flowcraft_run_id';
 

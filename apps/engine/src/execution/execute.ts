@@ -4,7 +4,15 @@ import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import { ERROR_CHANNEL } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
 import { classifyError } from '../compile/classify-error.js';
-import { BARRIER_KEY, BREAKPOINTS_KEY, COMMIT_KEY, LATEST_KEY, RUN_ID_KEY, SINK_KEY } from '../compile/run-sink.js';
+import {
+  BARRIER_KEY,
+  BREAKPOINTS_KEY,
+  COMMIT_KEY,
+  LATEST_KEY,
+  RUN_ID_KEY,
+  SAVING_KEY,
+  SINK_KEY,
+} from '../compile/run-sink.js';
 import type { KnownLatest, TraceCommit } from '../compile/run-sink.js';
 import { PATH_SEPARATOR, breakpointsAt } from '../compile/subworkflows.js';
 import type { StateSnapshot } from '@langchain/langgraph';
@@ -222,6 +230,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     const known: KnownLatest = { threadId: opts.threadId, tuple: opts.latest.tuple, taken: false };
     configurable[LATEST_KEY] = known;
   }
+  if (compiled.nested.size > 0) configurable[SAVING_KEY] = new Map<string, Promise<unknown>>();
   // The top graph takes its own nodes' breakpoints; sub-workflow calls read theirs from the config.
   const before = breakpointsAt(opts.interruptBefore ?? [], []);
   const after = breakpointsAt(opts.interruptAfter ?? [], []);
