@@ -354,6 +354,32 @@ for (const kind of BACKENDS) {
       expect(after.length).toBe(inner.length);
     });
 
+    it('cancels a run while a node inside the child runs: the child stops there, nothing after it runs', async () => {
+      // A slow model in the child (the script's latency, merged into the parent's run).
+      const child = reviewChild();
+      const slowChild = { ...child, script: { ...child.script, latencyMs: 1500 } };
+      const childId = await create(slowChild);
+      const parentId = await create(callingParent(childId));
+      const runId = (await first.call('POST', '/v1/runs', { workflowId: parentId, input: { topic: 'tea' } })).body
+        .runId as string;
+      await expect
+        .poll(
+          async () =>
+            (await first.events(runId)).some((e) => e.type === 'node.started' && e.nodeId === 'review › write'),
+          {
+            timeout: 10_000,
+            interval: 50,
+          },
+        )
+        .toBe(true);
+      expect((await first.call('POST', `/v1/runs/${runId}/cancel`)).status).toBe(202);
+      expect(await first.settle(runId)).toMatchObject({ status: 'cancelled' });
+      const list = await first.events(runId);
+      expect(finished(list)).not.toContain('review › write');
+      expect(finished(list)).not.toContain('publish');
+      expect(list.filter((e) => e.type === 'run.cancelled')).toHaveLength(1);
+    });
+
     it('follows the latest child version or a pinned one, recompiling when the child changes', async () => {
       const childId = await create(reviewChild());
       const latestParent = await create(callingParent(childId));
