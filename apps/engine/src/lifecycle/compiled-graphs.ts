@@ -42,8 +42,8 @@ export class CompiledGraphs {
   /** The compiled graph of a stored workflow version; throws InvalidDocumentError. */
   async get(workflowId: string, version: number, stored: WorkflowDocument): Promise<Compiled> {
     const children = this.lookup ? await resolveChildren(stored, this.lookup) : new Map();
-    const hash = createHash('sha1').update(JSON.stringify(stored));
-    for (const child of children.values()) hash.update('\u0000').update(JSON.stringify(child.document));
+    const hash = createHash('sha1').update(documentHash(stored));
+    for (const child of children.values()) hash.update('\u0000').update(documentHash(child.document));
     const key = `${workflowId}\u0000${version}\u0000${libraryKey(children)}\u0000${hash.digest('base64')}`;
     const hit = this.cache.get(key);
     if (hit) {
@@ -65,4 +65,14 @@ export class CompiledGraphs {
     }
     return compiled;
   }
+}
+
+/** A document's hash, computed once per document object (the ports hand out the same object for a version). */
+const hashes = new WeakMap<WorkflowDocument, string>();
+function documentHash(document: WorkflowDocument): string {
+  const known = hashes.get(document);
+  if (known !== undefined) return known;
+  const made = createHash('sha1').update(JSON.stringify(document)).digest('base64');
+  hashes.set(document, made);
+  return made;
 }

@@ -63,11 +63,12 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async getVersion(workflowId: string, version?: number) {
-    // A saved version never changes: a pinned one is read (and parsed) once per process.
-    const key = version === undefined ? undefined : `${version} ${workflowId}`;
-    const cached = key === undefined ? undefined : this.versions.get(key);
+    // A saved version never changes (ids are never reused): each is read and parsed once per process;
+    // the latest costs a read of its number.
+    const pinned = version ?? (await this.store.workflows.currentVersion(workflowId));
+    const cached = this.versions.get(`${pinned} ${workflowId}`);
     if (cached) return cached;
-    const row = await this.store.workflows.getVersion(workflowId, version);
+    const row = await this.store.workflows.getVersion(workflowId, pinned);
     if (!row.valid) throw new InvalidDocumentError(row.problems);
     const found = { version: row.version, document: WorkflowDocument.parse(row.document) };
     if (this.versions.size >= VERSION_CACHE_SIZE) {

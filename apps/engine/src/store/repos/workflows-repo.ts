@@ -178,6 +178,16 @@ export function createWorkflowsRepo(db: Database) {
         .orderBy(desc(workflowVersions.version));
     },
 
+    /** The current version number of a workflow that is not deleted. */
+    async currentVersion(id: string): Promise<number> {
+      const [row] = await db
+        .select({ version: workflows.currentVersion })
+        .from(workflows)
+        .where(and(eq(workflows.id, id), isNull(workflows.deletedAt)));
+      if (row === undefined) throw new FlowError('not_found', `Workflow ${id} not found`);
+      return row.version;
+    },
+
     /** One version with its document; `version` omitted → the current one. Versions of deleted workflows stay readable. */
     async getVersion(id: string, version?: number): Promise<WorkflowVersion> {
       const condition =
