@@ -228,8 +228,7 @@ async function partA(url: string): Promise<void> {
         const cpu0 = postgresCpuSeconds();
         tBase.push(await base(RUNS));
         baseCpu.push((postgresCpuSeconds() - cpu0) / RUNS);
-      }
-      else {
+      } else {
         const s0 = engine.statements();
         const c0 = await dbCounters(engine.open);
         const cpu0 = postgresCpuSeconds();
