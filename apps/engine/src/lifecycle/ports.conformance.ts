@@ -59,6 +59,36 @@ export function runPortsConformance(subject: () => RunPortsSubject): void {
     await expect(ports.getRun(`missing-${randomUUID()}`)).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('claims a ready run in one transition; not one with a cancel asked or too many recoveries', async () => {
+    const claim = { status: 'running' as const, claimBy: 'w-1' };
+    const ready = await newRun();
+    const claimed = await ready.ports.transition(ready.run.id, { from: ['queued'], claimableBelow: 3 }, claim);
+    expect(claimed).toMatchObject({ status: 'running', attempt: 1 });
+
+    const asked = await newRun();
+    await asked.ports.transition(asked.run.id, { from: ['queued'] }, { cancelRequested: true });
+    expect(await asked.ports.transition(asked.run.id, { from: ['queued'], claimableBelow: 3 }, claim)).toBeUndefined();
+
+    const lost = await newRun();
+    for (let i = 0; i < 3; i++) await lost.ports.transition(lost.run.id, { from: ['queued'] }, { recovered: true });
+    expect(await lost.ports.transition(lost.run.id, { from: ['queued'], claimableBelow: 3 }, claim)).toBeUndefined();
+    expect(await lost.ports.transition(lost.run.id, { from: ['queued'], claimableBelow: 4 }, claim)).toMatchObject({
+      status: 'running',
+    });
+  });
+
+  it('adds usage with a transition', async () => {
+    const { ports, run } = await newRun();
+    await ports.transition(run.id, { from: ['queued'] }, { status: 'running', claimBy: 'w' });
+    const done = await ports.transition(
+      run.id,
+      { from: ['running'] },
+      { status: 'completed', usage: { input: 7, output: 3, costUsd: 0.25 } },
+    );
+    expect(done?.tokens).toEqual({ input: 7, output: 3, costUsd: 0.25 });
+    expect((await ports.getRun(run.id)).tokens).toEqual({ input: 7, output: 3, costUsd: 0.25 });
+  });
+
   it('allows one active run per thread', async () => {
     const { ports, run, workflowId, threadId } = await newRun();
     const second = {
