@@ -26,6 +26,10 @@ const caller = (childId: string, from: string, to: string, state: WorkflowDocume
     ],
   });
 
+/** Runs `caller` over `child` with the topic `tea`. */
+const runCall = (child: WorkflowDocumentInput, from: string, to: string, state: WorkflowDocumentInput['state']) =>
+  runDoc(caller(String(child.id), from, to, state), { topic: 'tea' }, { children: childLibrary([child]) });
+
 describe('entering a child graph', () => {
   it('writes the input into the child’s channels: its first checkpoint holds it and precedes its first step', async () => {
     const child = named(
@@ -43,13 +47,7 @@ describe('entering a child graph', () => {
         ],
       }),
     );
-    const run = await runDoc(
-      caller('shout', 'loud', 'loud', { loud: str }),
-      { topic: 'tea' },
-      {
-        children: childLibrary([child]),
-      },
-    );
+    const run = await runCall(child, 'loud', 'loud', { loud: str });
     expect(run.outcome).toMatchObject({ status: 'completed', output: { loud: 'tea!' } });
     const inside = run.events.filter(
       (e) =>
@@ -71,13 +69,7 @@ describe('entering a child graph', () => {
         edges: [['start', 'end']],
       }),
     );
-    const run = await runDoc(
-      caller('echo', 'brief', 'echoed', { echoed: str }),
-      { topic: 'tea' },
-      {
-        children: childLibrary([child]),
-      },
-    );
+    const run = await runCall(child, 'brief', 'echoed', { echoed: str });
     expect(run.outcome).toMatchObject({ status: 'completed', output: { echoed: 'tea' } });
   });
 
@@ -104,13 +96,7 @@ describe('entering a child graph', () => {
         ],
       }),
     );
-    const run = await runDoc(
-      caller('thrice', 'seen', 'seen', { seen: list }),
-      { topic: 'tea' },
-      {
-        children: childLibrary([child]),
-      },
-    );
+    const run = await runCall(child, 'seen', 'seen', { seen: list });
     expect(run.outcome).toMatchObject({ status: 'completed', output: { seen: ['tea', 'tea', 'tea'] } });
   });
 });

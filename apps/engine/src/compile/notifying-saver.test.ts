@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Annotation, END, MemorySaver, START, Send, StateGraph } from '@langchain/langgraph';
 import type { Checkpoint } from '@langchain/langgraph-checkpoint';
 import { NotifyingSaver, nextNodes } from './notifying-saver.js';
-import { BARRIER_KEY, SINK_KEY, type SinkEvent } from './run-sink.js';
+import { BARRIER_KEY, LATEST_KEY, SINK_KEY, type SinkEvent } from './run-sink.js';
 
 function checkpoint(parts: Partial<Checkpoint>): Checkpoint {
   return { v: 4, id: 'c1', ts: '', channel_values: {}, channel_versions: {}, versions_seen: {}, ...parts };
@@ -94,5 +94,38 @@ describe('NotifyingSaver waits for the run barrier', () => {
     expect(writes).toBeGreaterThan(0);
     expect(order[writes - 1]).toBe('barrier');
     expect(barriers).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('NotifyingSaver answers the graph’s first read of the latest checkpoint from the run', () => {
+  it('once, from LATEST_KEY; later reads go to the checkpointer', async () => {
+    const S = Annotation.Root({ n: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }) });
+    const reads: unknown[] = [];
+    class Counting extends MemorySaver {
+      override async getTuple(...args: Parameters<MemorySaver['getTuple']>) {
+        reads.push(args[0].configurable?.checkpoint_id ?? 'latest');
+        return super.getTuple(...args);
+      }
+    }
+    const saver = new NotifyingSaver(new Counting());
+    const graph = new StateGraph(S)
+      .addNode('add', () => ({ n: 1 }))
+      .addEdge(START, 'add')
+      .addEdge('add', END)
+      .compile({ checkpointer: saver });
+    saver.bind(graph);
+    const config = { configurable: { thread_id: 't' } };
+    await graph.invoke({ n: 1 }, config);
+    const latest = await saver.getTuple(config);
+    reads.length = 0;
+
+    const known = { threadId: 't', tuple: latest, taken: false };
+    const out = await graph.invoke({ n: 10 }, { configurable: { thread_id: 't', [LATEST_KEY]: known } });
+    expect(out).toEqual({ n: 13 }); // continued from the known checkpoint's state: 2, + 10 input, + 1
+    expect(known.taken).toBe(true);
+    expect(reads).not.toContain('latest'); // the graph's start did not read the latest again
+    // Taken: a later read of the latest goes to the checkpointer.
+    await saver.getTuple({ configurable: { thread_id: 't', [LATEST_KEY]: known } });
+    expect(reads).toContain('latest');
   });
 });

@@ -56,12 +56,12 @@ export class RunExecutor {
     return this.active.has(runId);
   }
 
-  /** Execute a claimed run in the background. */
   /** The record a run executing here was launched with. */
   record(runId: string): RunRecord | undefined {
     return this.active.get(runId)?.run;
   }
 
+  /** Execute a claimed run in the background. */
   launch(run: RunRecord): void {
     const controller = new AbortController();
     const done = this.execute(run, controller.signal)

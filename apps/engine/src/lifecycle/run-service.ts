@@ -244,15 +244,15 @@ export class RunService {
     return { resumed, failed };
   }
 
-  /**
-   * The queue's job handler: claim the run if it is still queued and execute it here, resolving when
-   * this execution ends. A stale or duplicate job (the run moved on) does nothing.
-   */
   /** Workflow and version of a run executing in this process (no database read), else undefined. */
   executingRun(runId: string): { workflowId: string; workflowVersion: number } | undefined {
     return this.executor.record(runId);
   }
 
+  /**
+   * The queue's job handler: claim the run if it is still queued and execute it here, resolving when
+   * this execution ends. A stale or duplicate job (the run moved on) does nothing.
+   */
   async execute(runId: string): Promise<void> {
     // Usually the run is plainly ready: claimed by one statement. Otherwise read it and decide.
     const claimed = await this.ports.transition(

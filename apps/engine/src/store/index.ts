@@ -100,7 +100,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
      */
     commitEventsWithWrite: createRunCommit(db, {
       notify: options.notifyEvents ?? false,
-      groupCheckpoints: options.groupCommit ?? false,
+      groupCommit: options.groupCommit ?? false,
     }),
     /**
      * `runEvents.appendMany`, with `groupCommit` across runs: batches of many runs that arrive

@@ -41,7 +41,7 @@ for (const kind of BACKENDS) {
 
     it('stores a task’s events with its writes, and a checkpoint with the events before it', async () => {
       const { runId, threadId } = await newRun();
-      const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCheckpoints: true });
+      const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCommit: true });
       const saver = new DrizzleSaver(store.db);
       const cp = checkpoint();
       await commit(runId, [event(1, 'run.started'), event(2, 'node.started')], async (target) => {
@@ -64,7 +64,7 @@ for (const kind of BACKENDS) {
 
     it('stores nothing — neither events nor writes nor checkpoint — when the seqs do not follow', async () => {
       const { runId, threadId } = await newRun();
-      const commit = createRunCommit(store.db, { notify: false, groupCheckpoints: kind === 'postgres' });
+      const commit = createRunCommit(store.db, { notify: false, groupCommit: kind === 'postgres' });
       const saver = new DrizzleSaver(store.db);
       const cp = checkpoint();
       await commit(runId, [event(1)], async (target) => {
@@ -85,7 +85,7 @@ for (const kind of BACKENDS) {
     });
 
     it('grouped: many runs’ task commits at once, each run’s writes with its own events; a stale one refused alone', async () => {
-      const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCheckpoints: true });
+      const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCommit: true });
       const saver = new DrizzleSaver(store.db);
       const runs = await Promise.all(Array.from({ length: 12 }, () => newRun()));
       const cps = await Promise.all(
@@ -137,7 +137,7 @@ for (const kind of BACKENDS) {
 
     it('writes without events go to the database as they are; events without a write are appended', async () => {
       const { runId, threadId } = await newRun();
-      const commit = createRunCommit(store.db, { notify: false, groupCheckpoints: kind === 'postgres' });
+      const commit = createRunCommit(store.db, { notify: false, groupCommit: kind === 'postgres' });
       const saver = new DrizzleSaver(store.db);
       const cp = checkpoint();
       await commit(runId, [], async (target) => {

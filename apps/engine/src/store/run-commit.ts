@@ -26,7 +26,7 @@ interface CapturedWrite {
  * without events goes to the database as it is; a batch whose seqs do not follow the stored ones
  * stores nothing and throws `FlowError('conflict')`.
  */
-export function createRunCommit(db: Database, options: { notify: boolean; groupCheckpoints: boolean }) {
+export function createRunCommit(db: Database, options: { notify: boolean; groupCommit: boolean }) {
   const events = createRunEventsRepo(db, { notify: options.notify });
   return async function commit(
     runId: string,
@@ -53,7 +53,7 @@ export function createRunCommit(db: Database, options: { notify: boolean; groupC
     const only = captured.length === 1 ? captured[0] : undefined;
     if (stored === undefined) {
       // Nothing to store with it: grouped with other runs' checkpoints where the store groups.
-      const target = options.groupCheckpoints ? groupedWriteTarget(db) : writeStatementsFor(db);
+      const target = options.groupCommit ? groupedWriteTarget(db) : writeStatementsFor(db);
       for (const c of captured) await c.replay(target);
       return;
     }
@@ -61,8 +61,7 @@ export function createRunCommit(db: Database, options: { notify: boolean; groupC
     // A commit carries one saver write (a task's writes or a checkpoint): its CTEs are named once per statement.
     if (only === undefined) throw new Error(`commit of run ${runId}: ${captured.length} saver writes, expected one`);
     // A task's writes with its events: grouped with other runs' where the store groups.
-    if (options.groupCheckpoints && only.writes)
-      return groupedAppends(db, options.notify).append(runId, batch, only.writes);
+    if (options.groupCommit && only.writes) return groupedAppends(db, options.notify).append(runId, batch, only.writes);
     const result: unknown = await db.execute(
       sql`with ${stored.ctes}, ${only.ctes(stored.stored)} ${stored.select(options.notify)}`,
     );

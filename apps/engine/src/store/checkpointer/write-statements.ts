@@ -202,18 +202,24 @@ export function checkpointCtes(
     )`;
 }
 
+/** The head of a `saved_writes` CTE: the rows' select follows, then `writesConflict`. */
+export const insertWrites = sql`insert into ${checkpointWrites} (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)`;
+
+/** Regular writes keep the first value stored for their (task, idx); special ones (negative idx) are replaced. */
+export const writesConflict = sql`on conflict (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) do update
+        set channel = excluded.channel, type = excluded.type, blob = excluded.blob, task_path = excluded.task_path
+        where ${checkpointWrites.idx} < 0`;
+
 /** `putWrites` as a CTE (`saved_writes`) of a larger statement, applied only where `guard` holds. */
 export function writesCte(key: WritesKey, rows: WriteRow[], guard: SQL): SQL {
   const packed = packBlobs(rows.map((r) => r.blob));
   const { offsets, lengths } = packed;
   return sql`saved_writes as (
-      insert into ${checkpointWrites} (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)
+      ${insertWrites}
       select ${key.threadId}, ${key.checkpointNs}, ${key.checkpointId}, ${key.taskId}, ${key.taskPath}, u.idx, u.channel, u.type, ${blobFromPacked}
       from unnest(${sql.param(rows.map((r) => r.idx))}::int[], ${sql.param(rows.map((r) => r.channel))}::text[], ${sql.param(rows.map((r) => r.type))}::text[], ${sql.param(offsets)}::int[], ${sql.param(lengths)}::int[]) as u(idx, channel, type, off, len), ${packedFrom(packed)}
       where ${guard}
-      on conflict (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) do update
-        set channel = excluded.channel, type = excluded.type, blob = excluded.blob, task_path = excluded.task_path
-        where ${checkpointWrites.idx} < 0
+      ${writesConflict}
       returning 1
     )`;
 }

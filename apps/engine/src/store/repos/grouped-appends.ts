@@ -1,8 +1,14 @@
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from '../db.js';
-import { checkpointWrites, runEvents, runs } from '../schema/index.js';
-import { blobFromPacked, packBlobs, packedFrom } from '../checkpointer/write-statements.js';
+import { runEvents, runs } from '../schema/index.js';
+import {
+  blobFromPacked,
+  insertWrites,
+  packBlobs,
+  packedFrom,
+  writesConflict,
+} from '../checkpointer/write-statements.js';
 import type { WritesKey } from '../checkpointer/write-statements.js';
 import type { WriteRow } from '../checkpointer/dump.js';
 import { GroupCommit } from '../group-commit.js';
@@ -110,25 +116,23 @@ export function groupedAppends(db: Database, notify: boolean): GroupedAppends {
  * inserted only if its counter moved, as `writesCte` does for one run.
  */
 function groupedWritesCte(appends: Append[]): SQL {
-  const rows = appends.flatMap((a) =>
-    a.writes ? a.writes.rows.map((row) => ({ runId: a.runId, key: a.writes?.key, row })) : [],
+  const rows = appends.flatMap(({ runId, writes }) =>
+    writes ? writes.rows.map((row) => ({ runId, key: writes.key, row })) : [],
   );
   if (rows.length === 0) return sql``;
   const packed = packBlobs(rows.map((r) => r.row.blob));
   const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
   return sql`, saved_writes as (
-      insert into ${checkpointWrites} (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)
+      ${insertWrites}
       select u.thread_id, u.checkpoint_ns, u.checkpoint_id, u.task_id, u.task_path, u.idx, u.channel, u.type, ${blobFromPacked}
-      from unnest(${col((r) => r.runId)}::text[], ${col((r) => r.key?.threadId)}::text[], ${col((r) => r.key?.checkpointNs)}::text[],
-        ${col((r) => r.key?.checkpointId)}::text[], ${col((r) => r.key?.taskId)}::text[], ${col((r) => r.key?.taskPath)}::text[],
+      from unnest(${col((r) => r.runId)}::text[], ${col((r) => r.key.threadId)}::text[], ${col((r) => r.key.checkpointNs)}::text[],
+        ${col((r) => r.key.checkpointId)}::text[], ${col((r) => r.key.taskId)}::text[], ${col((r) => r.key.taskPath)}::text[],
         ${col((r) => r.row.idx)}::int[], ${col((r) => r.row.channel)}::text[], ${col((r) => r.row.type)}::text[],
         ${sql.param(packed.offsets)}::int[], ${sql.param(packed.lengths)}::int[])
         as u(run_id, thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, off, len)
       join counter on counter.id = u.run_id
       cross join ${packedFrom(packed)}
-      on conflict (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) do update
-        set channel = excluded.channel, type = excluded.type, blob = excluded.blob, task_path = excluded.task_path
-        where ${checkpointWrites.idx} < 0
+      ${writesConflict}
       returning 1
     )`;
 }
