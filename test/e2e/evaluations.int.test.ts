@@ -88,6 +88,10 @@ describe.runIf(RUN_BROWSER_TESTS)('evaluations in Chromium against a real engine
     await page.getByTestId('run-dataset').click();
     await expect.poll(() => page.getByTestId('selected-status').textContent(), { timeout: 30_000 }).toBe('completed');
     expect(await page.locator('[data-testid=result-row][data-status=passed]').count()).toBe(2);
+    // The heading names the version once (the default experiment name already ends with it).
+    const heading = await page.getByTestId('selected-status').locator('xpath=..').textContent();
+    expect(heading).toMatch(/· v1 · completed/);
+    expect(heading).not.toMatch(/v1 · v1/);
     await screenshot(page, 'evals-results-v1');
 
     // Version 2 sends bug reports to the writer: the saved case must now fail.

@@ -467,8 +467,11 @@ export function EvaluationsPage({ workflowId }: { workflowId: string }) {
             {selected && !cmp && (
               <section className="stack">
                 <h2>
-                  {selected.name} · v{selected.workflowVersion} ·{' '}
-                  <span data-testid="selected-status">{selected.status}</span> · {selected.passed}/{selected.total}{' '}
+                  {/* A default name already ends with its version (`dataset · v2`). */}
+                  {selected.name.endsWith(` · v${selected.workflowVersion}`)
+                    ? selected.name
+                    : `${selected.name} · v${selected.workflowVersion}`}{' '}
+                  · <span data-testid="selected-status">{selected.status}</span> · {selected.passed}/{selected.total}{' '}
                   passed
                 </h2>
                 <ResultsTable
