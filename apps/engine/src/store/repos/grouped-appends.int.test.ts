@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, useTestDatabase } from '../test-database.js';
 import { flowError } from './expect-flow-error.js';
 import { GroupedAppends } from './grouped-appends.js';
 import { createRunEventsRepo } from './run-events-repo.js';
+import { createRunsRepo } from './runs-repo.js';
 import { createTestRun } from './test-run.js';
 
 for (const kind of BACKENDS) {
@@ -48,3 +50,44 @@ for (const kind of BACKENDS) {
     });
   });
 }
+
+describe('grouped appends beside lease renewals on postgres', () => {
+  const store = useTestDatabase('postgres');
+
+  it('lock runs in the same order as a renewal: no deadlock between the two', async () => {
+    // Every statement's deadlock is seen here (the group retries them silently otherwise).
+    const deadlocks: unknown[] = [];
+    const db = new Proxy(store.db, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (key !== 'execute' || typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          Promise.resolve(Reflect.apply(value, target, args)).catch((err: unknown) => {
+            if (JSON.stringify(err, Object.getOwnPropertyNames(err)).includes('40P01')) deadlocks.push(err);
+            throw err;
+          });
+      },
+    });
+    const group = new GroupedAppends(db, false);
+    const repo = createRunsRepo(store.db);
+    const ids = await Promise.all(Array.from({ length: 40 }, async () => (await createTestRun(store.db)).runId));
+    await store.db.execute(
+      sql`update runs set status = 'running', owner = 'w1' where id = any(${sql.param(ids)}::text[])`,
+    );
+    const renewed: number[] = [];
+    for (let round = 0; round < 25; round++) {
+      // Runs submitted in a different order each round; two renewals race the grouped statements.
+      const order = [...ids].sort(() => (round % 2 === 0 ? 1 : -1) * (Math.random() - 0.3));
+      const results = await Promise.all([
+        ...order.map((id) => group.append(id, [{ seq: round + 1, type: 'model.token', nodeId: 'w', payload: {} }])),
+        repo.renewLeases('w1', 30).then((held) => renewed.push(held.length)),
+        repo.renewLeases('w1', 30).then((held) => renewed.push(held.length)),
+      ]);
+      expect(results).toHaveLength(42);
+    }
+    expect(deadlocks).toEqual([]);
+    expect(renewed).toEqual(Array.from({ length: 50 }, () => 40));
+    const events = createRunEventsRepo(store.db);
+    for (const id of ids) expect(await events.lastSeq(id)).toBe(25);
+  });
+});

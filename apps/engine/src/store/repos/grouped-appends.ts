@@ -74,12 +74,21 @@ export class GroupedAppends {
     );
     const rows = JSON.stringify(appends.flatMap((w) => w.events.map((e) => ({ run_id: w.runId, ...storedRow(e) }))));
     const announce = this.notify ? sql`pg_notify(${RUN_EVENTS_CHANNEL}, b.announce)` : sql`null`;
+    // The runs' rows are locked first, one primary-key probe each, in the order a worker's lease
+    // renewal locks them (`id collate "C"`): two statements locking the same rows in different
+    // orders deadlock, and PostgreSQL ends one of them after a second. Probing by key also keeps
+    // the planner from scanning the whole runs table (it guesses 100 rows for a recordset).
+    const ids = sql.param(appends.map((a) => a.runId));
     const result: unknown = await this.db.execute(sql`
       with b as (
         select * from jsonb_to_recordset(${batches}::jsonb) as b(run_id text, n integer, expected integer, announce text)
+      ), locked as (
+        select r.id from (select id from unnest(${ids}::text[]) as u(id) order by id collate "C") o
+        cross join lateral (select id from ${runs} where id = o.id for no key update) r
       ), counter as (
         update ${runs} r set last_event_seq = r.last_event_seq + b.n
-        from b where r.id = b.run_id and r.last_event_seq = b.expected
+        from b join locked l on l.id = b.run_id
+        where r.id = l.id and r.last_event_seq = b.expected
         returning r.id
       ), inserted as (
         insert into ${runEvents} (run_id, seq, type, node_id, payload, ts)

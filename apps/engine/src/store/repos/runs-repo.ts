@@ -255,10 +255,17 @@ export function createRunsRepo(db: Database) {
      * Returns them with their cancel flag (a cancel asked through another process).
      */
     async renewLeases(owner: string, leaseSeconds: number): Promise<{ id: string; cancelRequested: boolean }[]> {
+      // Rows locked in the order grouped event appends lock them (other orders deadlock).
+      const held = db
+        .select({ id: runs.id })
+        .from(runs)
+        .where(and(eq(runs.owner, owner), eq(runs.status, 'running')))
+        .orderBy(sql`${runs.id} collate "C"`)
+        .for('no key update');
       return db
         .update(runs)
         .set({ leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
-        .where(and(eq(runs.owner, owner), eq(runs.status, 'running')))
+        .where(inArray(runs.id, held))
         .returning({ id: runs.id, cancelRequested: runs.cancelRequested });
     },
 
