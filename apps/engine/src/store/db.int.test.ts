@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from './db.js';
+import { openDatabase, openLibraryPool, poolSizeIn } from './db.js';
+import type { Database } from './db.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
 import { createServerDatabase } from './server-database.js';
 
@@ -86,6 +87,49 @@ describe('openDatabase', () => {
     } finally {
       await server.drop();
     }
+  });
+
+  it('opens and migrates a Postgres database with a pool of one connection (once hung on the migration lock)', async () => {
+    const server = await createServerDatabase(process.env.DATABASE_URL || undefined);
+    const distinctBackends = async (run: (text: string) => Promise<unknown[]>) => {
+      const pids = await Promise.all([1, 2, 3].map(() => run('select pg_backend_pid() as pid, pg_sleep(0.05)')));
+      return new Set(pids.map((rows) => Reflect.get(Object(rows[0]), 'pid'))).size;
+    };
+    try {
+      // Fresh database (migrations applied), then an already migrated one.
+      for (const attempt of ['fresh', 'migrated']) {
+        const open = await openDatabase({ url: server.url, maxConnections: 1 });
+        const { workflow } = await createWorkflowsRepo(open.db).create({ name: attempt, document: {}, valid: true });
+        expect((await createWorkflowsRepo(open.db).get(workflow.id)).name).toBe(attempt);
+        await open.close();
+      }
+      // `?max=1` in the URL is postgres.js's pool size: the store's pool and a library's pool honour it.
+      const url = `${server.url}?max=1`;
+      const open = await openDatabase({ url });
+      const library = openLibraryPool(url, 4, 'flowcraft-test');
+      try {
+        expect(await distinctBackends(async (text) => (await open.native.executeSql(text, [])).rows)).toBe(1);
+        expect(await distinctBackends(async (text) => (await library.native.executeSql(text, [])).rows)).toBe(1);
+        // A transaction takes the one connection; statements outside it wait for it instead of hanging.
+        await Promise.all([
+          open.db.transaction(async (tx) => {
+            await createWorkflowsRepo(tx as unknown as Database).create({ name: 'in tx', document: {}, valid: true });
+          }),
+          createWorkflowsRepo(open.db).create({ name: 'outside', document: {}, valid: true }),
+        ]);
+      } finally {
+        await Promise.all([open.close(), library.close()]);
+      }
+    } finally {
+      await server.drop();
+    }
+  }, 20_000);
+
+  it('refuses a pool size in the URL that is not a whole number of connections', async () => {
+    await expect(openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/x?max=0' })).rejects.toThrow(/max must be/);
+    expect(() => poolSizeIn('postgres://u@h/db?max=two')).toThrow(/max must be/);
+    expect(poolSizeIn('postgres://u@h/db?sslmode=disable')).toBeUndefined();
+    expect(poolSizeIn('postgres://u@h/db?max=3')).toBe(3);
   });
 
   it('refuses a URL that is not postgres://', async () => {

@@ -44,7 +44,8 @@ const MIGRATION_LOCK_KEY = 7_245_001;
 
 /** Opens the store database and applies the drizzle-kit migrations in `apps/engine/drizzle`. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
-  if (options.url !== undefined) return openPostgres(options.url, options.maxConnections ?? 10, options.onQuery);
+  if (options.url !== undefined)
+    return openPostgres(options.url, options.maxConnections ?? poolSizeIn(options.url) ?? 10, options.onQuery);
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   return openPglite(new PGlite(pgliteOptions(options.dataDir === undefined ? {} : { dataDir: options.dataDir })));
 }
@@ -69,6 +70,7 @@ export async function openPglite(client: PGlite): Promise<OpenDatabase> {
 async function openPostgres(url: string, max: number, onQuery?: (query: string) => void): Promise<OpenDatabase> {
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(`DATABASE_URL must start with postgres:// (got ${url.split(':')[0]}:…)`);
+  await migratePostgresOnce(url);
   const client = autoPrepared(
     postgres(url, {
       max,
@@ -77,21 +79,39 @@ async function openPostgres(url: string, max: number, onQuery?: (query: string) 
     }),
     new PreparePolicy(),
   );
+  return {
+    db: drizzlePostgres({ client, schema }),
+    kind: 'postgres',
+    native: postgresNativeSql(client, url),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Applies the migrations on a connection of their own, ended afterwards: the advisory lock that
+ * serialises concurrent migrators is a session lock, so the migrator must run its statements on the
+ * very connection that holds it — and must not need a second one from the store's pool (a pool of
+ * one, `?max=1`, waited forever for the connection the lock held).
+ */
+async function migratePostgresOnce(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'flowcraft-migrate' } });
   try {
-    const db = drizzlePostgres({ client, schema });
-    const lock = await client.reserve();
-    try {
-      await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    } finally {
-      await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
-      lock.release();
-    }
-    return { db, kind: 'postgres', native: postgresNativeSql(client, url), close: () => client.end({ timeout: 5 }) };
-  } catch (err) {
-    await client.end({ timeout: 1 });
-    throw err;
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    // One connection: every statement of the migrator (its transaction included) runs under the lock.
+    await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    // Ending the session releases the lock (also after a failed migration).
+    await client.end({ timeout: 5 });
   }
+}
+
+/** The pool size a `postgres://…?max=N` URL asks for (postgres.js's own parameter); absent → undefined. */
+export function poolSizeIn(url: string): number | undefined {
+  const max = URL.canParse(url) ? new URL(url).searchParams.get('max') : null;
+  if (max === null) return undefined;
+  if (!/^[1-9]\d*$/.test(max))
+    throw new Error(`DATABASE_URL: max must be a whole number of connections ≥ 1 (got ${max})`);
+  return Number(max);
 }
 
 /**
@@ -104,8 +124,10 @@ export function openLibraryPool(
   max: number,
   applicationName: string,
 ): { native: NativeSql; close(): Promise<void> } {
+  // A URL that caps the pool (`?max=N`) caps the library's pool too.
+  const size = Math.min(max, poolSizeIn(url) ?? max);
   const client = autoPrepared(
-    postgres(url, { max, onnotice: () => {}, connection: { application_name: applicationName } }),
+    postgres(url, { max: size, onnotice: () => {}, connection: { application_name: applicationName } }),
     new PreparePolicy(),
   );
   return { native: postgresNativeSql(client, url), close: () => client.end({ timeout: 5 }) };
