@@ -3,6 +3,7 @@ import type { Dataset } from '@flowcraft/schema';
 import { createDataset, listDatasets, saveRunAsCase } from '../api/evaluations-api.js';
 import { errorMessage } from '../api/http.js';
 import { toast, useDocument, useRun } from '../stores/app-stores.js';
+import { freeDatasetName } from '../model/free-dataset-name.js';
 
 const NEW = '__new__';
 
@@ -29,10 +30,11 @@ export function SaveCaseForm({ checkpointId, onDone }: { checkpointId?: string; 
     );
   }, [workflowId]);
   if (!runId || !workflowId) return <div className="faint small">Run the saved workflow first.</div>;
+  const newName = freeDatasetName(datasets ?? []);
   const save = async () => {
     setBusy(true);
     try {
-      const target = datasetId === NEW ? (await createDataset(workflowId, 'Regression tests')).id : datasetId;
+      const target = datasetId === NEW ? (await createDataset(workflowId, newName)).id : datasetId;
       await saveRunAsCase(target, {
         runId,
         name: name.trim() || (fromCheckpoint ? 'From a checkpoint' : 'From a run'),
@@ -67,7 +69,7 @@ export function SaveCaseForm({ checkpointId, onDone }: { checkpointId?: string; 
               {d.name} ({d.caseCount})
             </option>
           ))}
-          <option value={NEW}>+ New dataset "Regression tests"</option>
+          <option value={NEW}>+ New dataset "{newName}"</option>
         </select>
       </label>
       {checkpointId && (

@@ -133,6 +133,29 @@ for (const kind of BACKENDS) {
       expect((await call('POST', '/v1/datasets', { workflowId: 'nope', name: 'x' })).status).toBe(404);
     });
 
+    it('datasets: a name another dataset of the workflow has is refused with 409 conflict naming it', async () => {
+      const workflowId = await create(load('router-intent'));
+      const first = await dataset(workflowId, 'Smoke tests');
+      const taken = await call('POST', '/v1/datasets', { workflowId, name: '  SMOKE tests ' });
+      expect(taken.status).toBe(409);
+      expect(taken.body).toMatchObject({ code: 'conflict', status: 409 });
+      expect(taken.body.detail).toContain(first);
+      expect(taken.body.detail).toContain('"Smoke tests"');
+      // The name is stored trimmed; renaming onto a taken name is refused the same way.
+      const second = await call('POST', '/v1/datasets', { workflowId, name: ' Nightly ' });
+      expect(second.body).toMatchObject({ name: 'Nightly' });
+      const renamed = await call('PUT', `/v1/datasets/${second.body.id as string}`, { name: 'smoke TESTS' });
+      expect(renamed.status).toBe(409);
+      expect(renamed.body).toMatchObject({ code: 'conflict' });
+      expect(renamed.body.detail).toContain(first);
+      expect((await call('POST', '/v1/datasets', { workflowId, name: '   ' })).status).toBe(400);
+      // Another workflow may use the name.
+      expect(
+        (await call('POST', '/v1/datasets', { workflowId: await create(load('router-intent')), name: 'Smoke tests' }))
+          .status,
+      ).toBe(201);
+    });
+
     it('an experiment over 50 cases runs each as a normal run: correct counts and a run per case', async () => {
       const workflowId = await create(load('router-intent'));
       const id = await dataset(workflowId, 'Fifty');

@@ -5,7 +5,7 @@ import { ResourceId, Timestamp } from '../wire/common.js';
 export const DatasetBody = z
   .object({
     workflowId: ResourceId,
-    name: z.string().min(1).max(200),
+    name: z.string().trim().min(1).max(200),
     description: z.string().max(2000).default(''),
   })
   .strict();

@@ -33,8 +33,10 @@ const createDataset = createRoute({
   path: '/v1/datasets',
   tags,
   summary: 'Create a dataset of test cases for a workflow',
+  description:
+    'Names are unique within a workflow, compared trimmed and ignoring case: a taken name is refused with 409 `conflict` naming the dataset that has it.',
   request: { body: jsonBody(DatasetBody) },
-  responses: { 201: jsonResponse(Dataset, 'Created'), ...problemResponses(404) },
+  responses: { 201: jsonResponse(Dataset, 'Created'), ...problemResponses(404, 409) },
 });
 const listDatasets = createRoute({
   operationId: 'listDatasets',
@@ -60,8 +62,9 @@ const updateDataset = createRoute({
   path: '/v1/datasets/{datasetId}',
   tags,
   summary: 'Rename or describe a dataset',
+  description: 'A name another dataset of the workflow has (trimmed, ignoring case) is refused with 409 `conflict`.',
   request: { params: DatasetParams, body: jsonBody(UpdateDatasetBody) },
-  responses: { 200: jsonResponse(Dataset, 'Updated'), ...problemResponses(404) },
+  responses: { 200: jsonResponse(Dataset, 'Updated'), ...problemResponses(404, 409) },
 });
 const deleteDataset = createRoute({
   operationId: 'deleteDataset',

@@ -17,7 +17,7 @@ export const DatasetBody = named(WireDatasetBody, 'DatasetBody');
 export const Dataset = named(WireDataset, 'Dataset');
 export const DatasetList = z.object({ items: z.array(Dataset) }).openapi('DatasetList');
 export const UpdateDatasetBody = z
-  .object({ name: z.string().min(1).max(200).optional(), description: z.string().max(2000).optional() })
+  .object({ name: z.string().trim().min(1).max(200).optional(), description: z.string().max(2000).optional() })
   .strict()
   .openapi('UpdateDatasetBody');
 

@@ -4,8 +4,8 @@ import { FlowError } from '@flowcraft/schema';
 import type { Dataset, DatasetBody, TestCase, TestCaseBody } from '@flowcraft/schema';
 import type { Database } from '../db.js';
 import { jsonSafe } from '../json-safe.js';
-import { datasets, testCases } from '../schema/index.js';
-import { FOREIGN_KEY_VIOLATION, pgError } from './pg-error.js';
+import { DATASET_NAME_INDEX, datasets, testCases } from '../schema/index.js';
+import { FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION, pgError } from './pg-error.js';
 
 /** At most this many cases are listed at once (a dataset is a test suite, not a data lake). */
 export const MAX_CASES = 10_000;
@@ -20,6 +20,12 @@ export interface CaseQuery {
 
 type DatasetRow = typeof datasets.$inferSelect;
 type CaseRow = typeof testCases.$inferSelect;
+
+/** The unique index refused a dataset's name (another of its workflow has it). */
+function nameTaken(err: unknown): boolean {
+  const { code, constraint } = pgError(err);
+  return code === UNIQUE_VIOLATION && constraint === DATASET_NAME_INDEX;
+}
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -59,9 +65,27 @@ export function createDatasetsRepo(db: Database) {
     return row ? toDataset(row, await caseCount(id)) : undefined;
   }
 
+  /**
+   * `conflict` naming the dataset of `workflowId` that already has `name`, found as the unique index
+   * compares names (trimmed, case-insensitive).
+   */
+  async function nameConflict(workflowId: string, name: string, cause: unknown): Promise<FlowError> {
+    const [other] = await db
+      .select({ id: datasets.id, name: datasets.name })
+      .from(datasets)
+      .where(and(eq(datasets.workflowId, workflowId), sql`lower(btrim(${datasets.name})) = lower(btrim(${name}))`));
+    const which = other ? `"${other.name}" (${other.id})` : `"${name.trim()}"`;
+    return new FlowError(
+      'conflict',
+      `Workflow ${workflowId} already has a dataset named ${which}; names must differ by more than letter case and surrounding spaces.`,
+      { details: { workflowId, name: name.trim(), ...(other ? { datasetId: other.id } : {}) }, cause },
+    );
+  }
+
   return {
     get,
 
+    /** Throws `conflict` when another dataset of the workflow has the name, `not_found` without the workflow. */
     async create(body: DatasetBody, id: string = randomUUID()): Promise<Dataset> {
       try {
         const [row] = await db
@@ -73,6 +97,7 @@ export function createDatasetsRepo(db: Database) {
       } catch (err) {
         if (pgError(err).code === FOREIGN_KEY_VIOLATION)
           throw new FlowError('not_found', `Workflow ${body.workflowId} not found`, { cause: err });
+        if (nameTaken(err)) throw await nameConflict(body.workflowId, body.name, err);
         throw err;
       }
     },
@@ -100,13 +125,23 @@ export function createDatasetsRepo(db: Database) {
       return rows.map((r) => toDataset(r, byId.get(r.id) ?? 0));
     },
 
+    /** Throws `conflict` when the new name is another dataset's of the same workflow. */
     async update(id: string, patch: { name?: string; description?: string }): Promise<Dataset | undefined> {
-      const [row] = await db
-        .update(datasets)
-        .set({ ...patch, updatedAt: new Date() })
-        .where(eq(datasets.id, id))
-        .returning();
-      return row ? toDataset(row, await caseCount(id)) : undefined;
+      try {
+        const [row] = await db
+          .update(datasets)
+          .set({ ...patch, updatedAt: new Date() })
+          .where(eq(datasets.id, id))
+          .returning();
+        return row ? toDataset(row, await caseCount(id)) : undefined;
+      } catch (err) {
+        if (patch.name === undefined || !nameTaken(err)) throw err;
+        const [current] = await db
+          .select({ workflowId: datasets.workflowId })
+          .from(datasets)
+          .where(eq(datasets.id, id));
+        throw current ? await nameConflict(current.workflowId, patch.name, err) : err;
+      }
     },
 
     async delete(id: string): Promise<boolean> {

@@ -1,10 +1,24 @@
-import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { ErrorInfo, EvaluatorResult, TestCaseBody } from '@flowcraft/schema';
 import { workflows } from './workflows.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
-/** A named set of test cases for one workflow. */
+/** The unique index on a dataset's name within its workflow (trimmed, case-insensitive; `0008_dataset_names`). */
+export const DATASET_NAME_INDEX = 'datasets_workflow_name_key';
+
+/** A named set of test cases for one workflow; no two of a workflow share a name (trimmed, any case). */
 export const datasets = pgTable(
   'datasets',
   {
@@ -17,7 +31,10 @@ export const datasets = pgTable(
     createdAt: at('created_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('datasets_workflow_idx').on(t.workflowId, t.createdAt)],
+  (t) => [
+    index('datasets_workflow_idx').on(t.workflowId, t.createdAt),
+    uniqueIndex(DATASET_NAME_INDEX).on(t.workflowId, sql`lower(btrim(${t.name}))`),
+  ],
 );
 
 /** One test case; `body` is the whole `TestCaseBody` (name and tags also in columns for search). */
