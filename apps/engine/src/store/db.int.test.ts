@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, openLibraryPool, poolSizeIn } from './db.js';
 import type { Database } from './db.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
@@ -91,37 +91,35 @@ describe('openDatabase', () => {
 
   it('opens and migrates a Postgres database with a pool of one connection (once hung on the migration lock)', async () => {
     const server = await createServerDatabase(process.env.DATABASE_URL || undefined);
+    // Also after a timeout (a hang never reaches a finally): dropped with force.
+    onTestFinished(() => server.drop());
     const distinctBackends = async (run: (text: string) => Promise<unknown[]>) => {
       const pids = await Promise.all([1, 2, 3].map(() => run('select pg_backend_pid() as pid, pg_sleep(0.05)')));
       return new Set(pids.map((rows) => Reflect.get(Object(rows[0]), 'pid'))).size;
     };
+    // Fresh database (migrations applied), then an already migrated one.
+    for (const attempt of ['fresh', 'migrated']) {
+      const open = await openDatabase({ url: server.url, maxConnections: 1 });
+      const { workflow } = await createWorkflowsRepo(open.db).create({ name: attempt, document: {}, valid: true });
+      expect((await createWorkflowsRepo(open.db).get(workflow.id)).name).toBe(attempt);
+      await open.close();
+    }
+    // `?max=1` in the URL is postgres.js's pool size: the store's pool and a library's pool honour it.
+    const url = `${server.url}?max=1`;
+    const open = await openDatabase({ url });
+    const library = openLibraryPool(url, 4, 'flowcraft-test');
     try {
-      // Fresh database (migrations applied), then an already migrated one.
-      for (const attempt of ['fresh', 'migrated']) {
-        const open = await openDatabase({ url: server.url, maxConnections: 1 });
-        const { workflow } = await createWorkflowsRepo(open.db).create({ name: attempt, document: {}, valid: true });
-        expect((await createWorkflowsRepo(open.db).get(workflow.id)).name).toBe(attempt);
-        await open.close();
-      }
-      // `?max=1` in the URL is postgres.js's pool size: the store's pool and a library's pool honour it.
-      const url = `${server.url}?max=1`;
-      const open = await openDatabase({ url });
-      const library = openLibraryPool(url, 4, 'flowcraft-test');
-      try {
-        expect(await distinctBackends(async (text) => (await open.native.executeSql(text, [])).rows)).toBe(1);
-        expect(await distinctBackends(async (text) => (await library.native.executeSql(text, [])).rows)).toBe(1);
-        // A transaction takes the one connection; statements outside it wait for it instead of hanging.
-        await Promise.all([
-          open.db.transaction(async (tx) => {
-            await createWorkflowsRepo(tx as unknown as Database).create({ name: 'in tx', document: {}, valid: true });
-          }),
-          createWorkflowsRepo(open.db).create({ name: 'outside', document: {}, valid: true }),
-        ]);
-      } finally {
-        await Promise.all([open.close(), library.close()]);
-      }
+      expect(await distinctBackends(async (text) => (await open.native.executeSql(text, [])).rows)).toBe(1);
+      expect(await distinctBackends(async (text) => (await library.native.executeSql(text, [])).rows)).toBe(1);
+      // A transaction takes the one connection; statements outside it wait for it instead of hanging.
+      await Promise.all([
+        open.db.transaction(async (tx) => {
+          await createWorkflowsRepo(tx as unknown as Database).create({ name: 'in tx', document: {}, valid: true });
+        }),
+        createWorkflowsRepo(open.db).create({ name: 'outside', document: {}, valid: true }),
+      ]);
     } finally {
-      await server.drop();
+      await Promise.all([open.close(), library.close()]);
     }
   }, 20_000);
 

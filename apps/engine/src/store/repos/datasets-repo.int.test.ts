@@ -57,22 +57,28 @@ async function upgradeFrom(
       return { open, dispose: () => open.close() };
     }
     const server = await createServerDatabase(process.env.DATABASE_URL || undefined);
-    const client = postgres(server.url, { max: 1, onnotice: () => {} });
     try {
-      const old = drizzlePostgres({ client, schema });
-      await migratePostgres(old, { migrationsFolder: folder });
-      await seed(old);
-    } finally {
-      await client.end({ timeout: 5 });
+      const client = postgres(server.url, { max: 1, onnotice: () => {} });
+      try {
+        const old = drizzlePostgres({ client, schema });
+        await migratePostgres(old, { migrationsFolder: folder });
+        await seed(old);
+      } finally {
+        await client.end({ timeout: 5 });
+      }
+      const open = await openDatabase({ url: server.url, maxConnections: 2 });
+      return {
+        open,
+        dispose: async () => {
+          await open.close();
+          await server.drop();
+        },
+      };
+    } catch (err) {
+      // A failed upgrade (the test's point) must not leave its database behind.
+      await server.drop();
+      throw err;
     }
-    const open = await openDatabase({ url: server.url, maxConnections: 2 });
-    return {
-      open,
-      dispose: async () => {
-        await open.close();
-        await server.drop();
-      },
-    };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
