@@ -35,6 +35,7 @@ describe('experiments driven by worker processes on PostgreSQL', () => {
   let sql: postgres.Sql;
   const children = new Set<ChildProcess>();
   const workers = new Map<string, ChildProcess>();
+  const outputs = new Map<string, () => string>();
   let api = '';
 
   beforeAll(async () => {
@@ -48,6 +49,7 @@ describe('experiments driven by worker processes on PostgreSQL', () => {
     const [pa, p1, p2] = await Promise.all([freePort(), freePort(), freePort()]);
     const a = await startEngineProcess({ ...common, FLOWCRAFT_ROLE: 'api', PORT: String(pa) });
     children.add(a.child);
+    outputs.set('api', a.output);
     api = `http://127.0.0.1:${pa}`;
     const started = await Promise.all(
       (['w1', 'w2'] as const).map((id, i) =>
@@ -59,6 +61,7 @@ describe('experiments driven by worker processes on PostgreSQL', () => {
     );
     started.forEach((w, i) => {
       children.add(w.child);
+      outputs.set(i === 0 ? 'w1' : 'w2', w.output);
       workers.set(i === 0 ? 'w1' : 'w2', w.child);
     });
     sql = postgres(server.url, { max: 2 });
@@ -80,12 +83,25 @@ describe('experiments driven by worker processes on PostgreSQL', () => {
     return { status: res.status, json: text ? (JSON.parse(text) as Json) : {} };
   }
 
+  /** What a timeout reports: the processes' output and the experiment's, cases' and runs' rows. */
+  async function diagnosis(): Promise<string> {
+    const rows = async (q: PromiseLike<readonly unknown[]>) =>
+      JSON.stringify(await Promise.resolve(q).catch((e: unknown) => [String(e)]));
+    return [
+      ...[...outputs].map(([name, out]) => `--- ${name} output (end)\n${out().slice(-3000)}`),
+      `--- experiments ${await rows(sql`select id, status, driver, lease_until from experiments`)}`,
+      `--- results not passed ${await rows(sql`select case_id, run_id, status, attempts from experiment_results where status <> 'passed'`)}`,
+      `--- runs not completed ${await rows(sql`select id, status, owner, lease_until, attempt, recoveries from runs where status <> 'completed'`)}`,
+      `--- jobs ${await rows(sql`select name, state, count(*)::int as n from pgboss.job group by 1, 2`)}`,
+    ].join('\n');
+  }
+
   async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();
       if (value !== undefined) return value;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}\n${await diagnosis()}`);
       await sleep(100);
     }
   }
