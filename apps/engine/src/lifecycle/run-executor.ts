@@ -253,8 +253,7 @@ export class RunExecutor {
     if (active) active.finishing = true;
     if (outcome.status !== 'interrupted') this.services.delete(run.id);
     const own = { from: ['running' as const], attempt: run.attempt };
-    const spent = outcome.tokens.input > 0 || outcome.tokens.output > 0 || (outcome.tokens.costUsd ?? 0) > 0;
-    const end = { command: null, release: true as const, ...(spent ? { usage: outcome.tokens } : {}) };
+    const end = { command: null, release: true as const, usage: outcome.tokens };
     let body: TraceEventBody;
     let change: RunChange;
     switch (outcome.status) {
