@@ -11,16 +11,14 @@ import type { NewRun, QueueSignal, RunChange, RunExpectation, RunLeases, RunPort
 /** The NOTIFY channel on which a cancel of a running run reaches the worker executing it. */
 export const RUN_CANCEL_CHANNEL = 'flowcraft_run_cancel';
 
+/** Pinned workflow versions kept parsed per process (most recently added kept). */
+const VERSION_CACHE_SIZE = 256;
+
 /**
  * `RunPorts` over the store's repositories (PGlite or Postgres) and its `DrizzleSaver`. With a
  * durable `queue`, a created run and every transition into `queued` add the run's job in the same
  * transaction as the row change.
  */
-/** Rolls back the events of a transition that did not apply. */
-const NOT_MOVED = new Error('the run did not match the expected state');
-/** Pinned workflow versions kept parsed per process (most recently added kept). */
-const VERSION_CACHE_SIZE = 256;
-
 export class StoreRunPorts implements RunPorts {
   readonly checkpointer: Store['checkpointer'];
   readonly queue?: QueueSignal;
@@ -155,20 +153,12 @@ export class StoreRunPorts implements RunPorts {
     events: TraceEvent[],
   ): Promise<RunRecord | undefined> {
     if (change.status === 'queued') throw new Error('transitionWithEvents: a final transition never queues the run');
-    let moved: Run | undefined;
-    try {
-      await this.store.appendEventsWith(
-        runId,
-        events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
-        async (tx) => {
-          moved = await createRunsRepo(tx).transition(runId, expect, change);
-          if (moved === undefined) throw NOT_MOVED;
-        },
-      );
-    } catch (err) {
-      if (err === NOT_MOVED) return undefined;
-      throw err;
-    }
+    const moved = await this.store.transitionWithEvents(
+      runId,
+      expect,
+      change,
+      events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
+    );
     return moved === undefined ? undefined : toRunRecord(moved);
   }
 

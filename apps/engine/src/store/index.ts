@@ -13,6 +13,7 @@ import { createKnowledgeRepo } from './repos/knowledge-repo.js';
 import { createDatasetsRepo } from './repos/datasets-repo.js';
 import { createExperimentsRepo } from './repos/experiments-repo.js';
 import { createRunCommit } from './run-commit.js';
+import { createTransitionWithEvents } from './repos/transition-with-events.js';
 import { groupedAppends } from './repos/grouped-appends.js';
 
 export { openDatabase, openLibraryPool, MIGRATIONS_FOLDER } from './db.js';
@@ -83,17 +84,11 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     datasets: createDatasetsRepo(db),
     experiments: createExperimentsRepo(db),
     checkpointer: new DrizzleSaver(db),
-    /** Stores a run's trace events and, in the same transaction, `write` (e.g. the saver's task writes). */
-    appendEventsWith: (
-      runId: string,
-      events: Parameters<RunEventsRepo['appendMany']>[1],
-      write: (tx: Database) => Promise<void>,
-    ) =>
-      db.transaction(async (tx) => {
-        const inTx = tx as unknown as Database;
-        await createRunEventsRepo(inTx, { notify: options.notifyEvents ?? false }).appendMany(runId, events);
-        await write(inTx);
-      }),
+    /**
+     * A lifecycle transition and the trace events it ends with (the final event) in one statement:
+     * both or neither; undefined when the run no longer matches the expectation.
+     */
+    transitionWithEvents: createTransitionWithEvents(db, { notify: options.notifyEvents ?? false }),
     /**
      * Stores a run's trace events and one checkpointer write (`write` calls the target it gets) in
      * one statement: both or neither.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
 import type { Breakpoints, ErrorInfo, PausedAt, PendingInterrupt, TokenUsage } from '@flowcraft/schema';
 import type { Database } from '../db.js';
@@ -69,6 +70,64 @@ export interface RunChange {
 const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 /** How long a claim holds without a heartbeat. */
 export const DEFAULT_LEASE_SECONDS = 30;
+
+/** The columns a transition writes (every transition increments `revision`). */
+export function transitionSet(change: RunChange) {
+  const status = change.status;
+  return {
+    ...(status === undefined ? {} : { status }),
+    ...(change.output === undefined ? {} : { output: jsonSafe(change.output) }),
+    ...(change.error === undefined ? {} : { error: change.error === null ? null : safeErrorInfo(change.error) }),
+    ...(change.command === undefined ? {} : { command: jsonSafe(change.command) as RunCommand | null }),
+    ...(change.interrupts === undefined ? {} : { interrupts: jsonSafe(change.interrupts) as PendingInterrupt[] }),
+    ...(change.paused === undefined ? {} : { paused: change.paused }),
+    ...(change.cancelRequested === undefined ? {} : { cancelRequested: change.cancelRequested }),
+    ...(change.claimBy === undefined
+      ? {}
+      : {
+          owner: change.claimBy,
+          worker: change.claimBy,
+          attempt: sql`${runs.attempt} + 1`,
+          leaseUntil: sql`now() + make_interval(secs => ${change.leaseSeconds ?? DEFAULT_LEASE_SECONDS})`,
+        }),
+    ...(change.release ? { owner: null, leaseUntil: null } : {}),
+    ...(change.recovered ? { recoveries: sql`${runs.recoveries} + 1` } : {}),
+    ...(change.usage === undefined
+      ? {}
+      : {
+          tokensIn: sql`${runs.tokensIn} + ${change.usage.input}`,
+          tokensOut: sql`${runs.tokensOut} + ${change.usage.output}`,
+          cost: sql`${runs.cost} + ${change.usage.costUsd ?? 0}`,
+        }),
+    ...(status === 'running' ? { startedAt: sql`coalesce(${runs.startedAt}, now())` } : {}),
+    ...(status !== undefined && TERMINAL.includes(status) ? { finishedAt: sql`now()` } : {}),
+    revision: sql`${runs.revision} + 1`,
+    updatedAt: sql`now()`,
+  };
+}
+
+/** The row a transition applies to: the run, still matching `expect`. */
+export function transitionWhere(id: string, expect: RunExpectation): SQL | undefined {
+  return and(
+    eq(runs.id, id),
+    inArray(runs.status, [...expect.from]),
+    expect.revision === undefined ? undefined : eq(runs.revision, expect.revision),
+    expect.attempt === undefined ? undefined : eq(runs.attempt, expect.attempt),
+    expect.claimableBelow === undefined
+      ? undefined
+      : and(eq(runs.cancelRequested, false), lt(runs.recoveries, expect.claimableBelow)),
+  );
+}
+
+/** A failed transition's error: re-activating a run whose thread has another active run is a conflict. */
+export function transitionError(id: string, change: RunChange, err: unknown): unknown {
+  const { code, constraint } = pgError(err);
+  if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread')
+    return new FlowError('conflict', `Run ${id} cannot become ${change.status}: its thread already has an active run`, {
+      cause: err,
+    });
+  return err;
+}
 
 function activeRunConflict(threadId: string, cause: unknown): FlowError {
   return new FlowError(
@@ -165,64 +224,11 @@ export function createRunsRepo(db: Database) {
      * Re-activating a run while its thread has another active run is a conflict.
      */
     async transition(id: string, expect: RunExpectation, change: RunChange): Promise<Run | undefined> {
-      const status = change.status;
       try {
-        const [row] = await db
-          .update(runs)
-          .set({
-            ...(status === undefined ? {} : { status }),
-            ...(change.output === undefined ? {} : { output: jsonSafe(change.output) }),
-            ...(change.error === undefined
-              ? {}
-              : { error: change.error === null ? null : safeErrorInfo(change.error) }),
-            ...(change.command === undefined ? {} : { command: jsonSafe(change.command) as RunCommand | null }),
-            ...(change.interrupts === undefined
-              ? {}
-              : { interrupts: jsonSafe(change.interrupts) as PendingInterrupt[] }),
-            ...(change.paused === undefined ? {} : { paused: change.paused }),
-            ...(change.cancelRequested === undefined ? {} : { cancelRequested: change.cancelRequested }),
-            ...(change.claimBy === undefined
-              ? {}
-              : {
-                  owner: change.claimBy,
-                  worker: change.claimBy,
-                  attempt: sql`${runs.attempt} + 1`,
-                  leaseUntil: sql`now() + make_interval(secs => ${change.leaseSeconds ?? DEFAULT_LEASE_SECONDS})`,
-                }),
-            ...(change.release ? { owner: null, leaseUntil: null } : {}),
-            ...(change.recovered ? { recoveries: sql`${runs.recoveries} + 1` } : {}),
-            ...(change.usage === undefined
-              ? {}
-              : {
-                  tokensIn: sql`${runs.tokensIn} + ${change.usage.input}`,
-                  tokensOut: sql`${runs.tokensOut} + ${change.usage.output}`,
-                  cost: sql`${runs.cost} + ${change.usage.costUsd ?? 0}`,
-                }),
-            ...(status === 'running' ? { startedAt: sql`coalesce(${runs.startedAt}, now())` } : {}),
-            ...(status !== undefined && TERMINAL.includes(status) ? { finishedAt: sql`now()` } : {}),
-            revision: sql`${runs.revision} + 1`,
-            updatedAt: sql`now()`,
-          })
-          .where(
-            and(
-              eq(runs.id, id),
-              inArray(runs.status, [...expect.from]),
-              expect.revision === undefined ? undefined : eq(runs.revision, expect.revision),
-              expect.attempt === undefined ? undefined : eq(runs.attempt, expect.attempt),
-              expect.claimableBelow === undefined
-                ? undefined
-                : and(eq(runs.cancelRequested, false), lt(runs.recoveries, expect.claimableBelow)),
-            ),
-          )
-          .returning();
+        const [row] = await db.update(runs).set(transitionSet(change)).where(transitionWhere(id, expect)).returning();
         return row;
       } catch (err) {
-        const { code, constraint } = pgError(err);
-        if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread')
-          throw new FlowError('conflict', `Run ${id} cannot become ${status}: its thread already has an active run`, {
-            cause: err,
-          });
-        throw err;
+        throw transitionError(id, change, err);
       }
     },
 
