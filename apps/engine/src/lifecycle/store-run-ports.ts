@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Database, Run, Store } from '../store/index.js';
 import { toStoredEvent } from '../store/event-codec.js';
 import { createRunsRepo } from '../store/repos/runs-repo.js';
-import { createThreadsRepo } from '../store/repos/threads-repo.js';
+import type { CreateRun } from '../store/repos/runs-repo.js';
 import type { RunQueue } from '../queue/run-queue.js';
 import type { NewRun, QueueSignal, RunChange, RunExpectation, RunLeases, RunPorts, RunRecord } from './ports.js';
 
@@ -83,19 +83,33 @@ export class StoreRunPorts implements RunPorts {
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
-    const row = await this.withJob(async (runs, tx) => {
-      if (run.newThread) await createThreadsRepo(tx).create({ id: run.threadId, workflowId: run.workflowId });
-      return runs.create({
-        id: run.id,
-        threadId: run.threadId,
-        workflowId: run.workflowId,
-        workflowVersion: run.workflowVersion,
-        input: run.input,
-        command: run.command,
-        ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
-        ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
+    const values: CreateRun = {
+      id: run.id,
+      threadId: run.threadId,
+      newThread: run.newThread,
+      workflowId: run.workflowId,
+      workflowVersion: run.workflowVersion,
+      input: run.input,
+      command: run.command,
+      ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
+      ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
+    };
+    const queue = this.runQueue;
+    if (queue !== undefined && this.store.pipeline) {
+      // The run (and its new thread: one statement) and its job sent together — nothing waits for
+      // a reply, the ids are chosen here — so the transaction takes one round trip, not three. If
+      // one fails, the others fail with it and the transaction rolls back.
+      const created = await this.store.db.transaction(async (tx) => {
+        const db = tx as unknown as Database;
+        const [row, job] = await Promise.allSettled([createRunsRepo(db).create(values), queue.enqueue(db, run.id)]);
+        // The run's own error first (a conflict, a missing workflow): the job's is only its echo.
+        if (row.status === 'rejected') throw row.reason;
+        if (job.status === 'rejected') throw job.reason;
+        return row.value;
       });
-    });
+      return toRunRecord(created);
+    }
+    const row = await this.withJob((runs) => runs.create(values));
     if (row === undefined) throw new Error('insert returned no row');
     return toRunRecord(row);
   }

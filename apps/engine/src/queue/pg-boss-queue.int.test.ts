@@ -66,47 +66,51 @@ for (const kind of BACKENDS) {
       });
     }
 
-    it('adds a job in the transaction that creates the run, and none when that transaction fails', async () => {
-      const ports = new StoreRunPorts(createStore(t.db), queue);
-      const run = await newRunRow(ports);
-      expect(await jobsFor(run.id)).toBe(1);
+    // On a server the run, its thread and its job are sent together (pipelined); both ways must hold.
+    for (const pipeline of kind === 'postgres' ? [false, true] : [false]) {
+      const mode = pipeline ? ' (pipelined)' : '';
+      it(`adds a job in the transaction that creates the run, and none when that transaction fails${mode}`, async () => {
+        const ports = new StoreRunPorts(createStore(t.db, { pipeline }), queue);
+        const run = await newRunRow(ports);
+        expect(await jobsFor(run.id)).toBe(1);
 
-      // A second active run on the same thread is refused inside the transaction: no row, no job.
-      const again = await newRunRow(ports, run.threadId).catch((err: unknown) => err);
-      expect(again).toBeInstanceOf(FlowError);
-      expect((again as FlowError).code).toBe('conflict');
-      const { rows } = await t.native.executeSql(
-        `select count(*)::int as n from pgboss.job j where j.name = $1 and not exists (select 1 from runs r where r.id = j.data->>'runId')`,
-        [RUN_QUEUE],
-      );
-      expect(Number(rows[0]?.n)).toBe(0);
-    });
+        // A second active run on the same thread is refused inside the transaction: no row, no job.
+        const again = await newRunRow(ports, run.threadId).catch((err: unknown) => err);
+        expect(again).toBeInstanceOf(FlowError);
+        expect((again as FlowError).code).toBe('conflict');
+        const { rows } = await t.native.executeSql(
+          `select count(*)::int as n from pgboss.job j where j.name = $1 and not exists (select 1 from runs r where r.id = j.data->>'runId')`,
+          [RUN_QUEUE],
+        );
+        expect(Number(rows[0]?.n)).toBe(0);
+      });
 
-    it('creates a new thread in the transaction of its first run: a refused run leaves no thread', async () => {
-      const ports = new StoreRunPorts(createStore(t.db), queue);
-      const first = await newRunRow(ports);
-      const threadsNamed = async (id: string) =>
-        Number((await t.native.executeSql('select count(*)::int as n from threads where id = $1', [id])).rows[0]?.n);
-      const create = (threadId: string, id: string) =>
-        ports.createRun({
-          id,
-          threadId,
-          workflowId: first.workflowId,
-          workflowVersion: first.workflowVersion,
-          input: {},
-          command: { kind: 'start' },
-          newThread: true,
-        });
-      const threadId = randomUUID();
-      const run = await create(threadId, randomUUID());
-      expect(run.threadId).toBe(threadId);
-      expect(await threadsNamed(threadId)).toBe(1);
-      expect(await jobsFor(run.id)).toBe(1);
-      // The run id is taken: the run is refused, and the thread made for it goes with it.
-      const orphan = randomUUID();
-      await expect(create(orphan, run.id)).rejects.toThrow();
-      expect(await threadsNamed(orphan)).toBe(0);
-    });
+      it(`creates a new thread in the transaction of its first run: a refused run leaves no thread${mode}`, async () => {
+        const ports = new StoreRunPorts(createStore(t.db, { pipeline }), queue);
+        const first = await newRunRow(ports);
+        const threadsNamed = async (id: string) =>
+          Number((await t.native.executeSql('select count(*)::int as n from threads where id = $1', [id])).rows[0]?.n);
+        const create = (threadId: string, id: string) =>
+          ports.createRun({
+            id,
+            threadId,
+            workflowId: first.workflowId,
+            workflowVersion: first.workflowVersion,
+            input: {},
+            command: { kind: 'start' },
+            newThread: true,
+          });
+        const threadId = randomUUID();
+        const run = await create(threadId, randomUUID());
+        expect(run.threadId).toBe(threadId);
+        expect(await threadsNamed(threadId)).toBe(1);
+        expect(await jobsFor(run.id)).toBe(1);
+        // The run id is taken: the run is refused, and the thread made for it goes with it.
+        const orphan = randomUUID();
+        await expect(create(orphan, run.id)).rejects.toThrow();
+        expect(await threadsNamed(orphan)).toBe(0);
+      });
+    }
 
     it('rolls the job back with the transaction that enqueued it', async () => {
       const runId = randomUUID();

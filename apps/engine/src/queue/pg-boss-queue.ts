@@ -112,9 +112,16 @@ export class PgBossRunQueue implements RunQueue {
 
   async enqueue(tx: Database, runId: string): Promise<void> {
     const data: RunJob = { runId };
-    await this.boss.send(RUN_QUEUE, data, { db: drizzleExecutor(tx) });
+    const job = this.boss.send(RUN_QUEUE, data, { db: drizzleExecutor(tx) });
     // Delivered at commit, to every listening worker process (this one included).
-    await tx.execute(sql`select pg_notify(${RUN_QUEUED_CHANNEL}, '')`);
+    const wake = () => tx.execute(sql`select pg_notify(${RUN_QUEUED_CHANNEL}, '')`);
+    // On a server both go at once (pipelined on the transaction's connection); the embedded
+    // database takes one statement after the other.
+    if (this.native.url !== undefined) await Promise.all([job, wake()]);
+    else {
+      await job;
+      await wake();
+    }
   }
 
   wake(): void {

@@ -66,6 +66,11 @@ export interface StoreOptions {
    * at a time on the main thread (a bigger statement only delays everything else).
    */
   groupCommit?: boolean;
+  /**
+   * A transaction's independent statements may be sent together, without waiting for each reply
+   * (postgres.js pipelines them on the transaction's connection). Off for the embedded database.
+   */
+  pipeline?: boolean;
 }
 
 /** Every repository plus the checkpointer, over one database (PGlite or Postgres). */
@@ -73,6 +78,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
   const runEvents = createRunEventsRepo(db, { notify: options.notifyEvents ?? false });
   return {
     db,
+    pipeline: options.pipeline ?? false,
     workflows: createWorkflowsRepo(db),
     threads: createThreadsRepo(db),
     runs: createRunsRepo(db),

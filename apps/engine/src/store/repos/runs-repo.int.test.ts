@@ -30,6 +30,28 @@ for (const kind of BACKENDS) {
       return row;
     };
 
+    it('creates a run with its new thread in one statement, read back as the repository reads it', async () => {
+      const f = await fixture(store.db);
+      const threadId = randomUUID();
+      const run = await runs().create({ ...f, threadId, newThread: true, input: { topic: 'x\u0000' } });
+      expect(run).toEqual(await runs().get(run.id));
+      expect(run).toMatchObject({ threadId, status: 'queued', input: { topic: 'x\\u0000' }, lastEventSeq: 0 });
+      expect(run.createdAt).toBeInstanceOf(Date);
+      expect(await createThreadsRepo(store.db).get(threadId)).toMatchObject({ workflowId: f.workflowId, metadata: {} });
+      // A thread that exists already: conflict, and no run is left behind.
+      await update(run.id, { status: 'completed' });
+      const again = randomUUID();
+      const err = await flowError(runs().create({ ...f, id: again, threadId, newThread: true }));
+      expect(err.code).toBe('conflict');
+      expect(err.message).toMatch(/Thread .* already exists/);
+      expect(await runs().find(again)).toBeUndefined();
+      // An unknown workflow: not_found, and neither thread nor run is stored.
+      const lost = randomUUID();
+      const missing = await flowError(runs().create({ ...f, workflowId: 'nope', threadId: lost, newThread: true }));
+      expect(missing.code).toBe('not_found');
+      expect(await createThreadsRepo(store.db).find(lost)).toBeUndefined();
+    });
+
     it('creates a queued run pinned to a workflow version; unknown thread or version is not_found', async () => {
       const f = await fixture(store.db);
       const run = await runs().create({ ...f, input: { topic: 'x' } });

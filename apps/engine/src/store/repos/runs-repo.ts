@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { FlowError } from '@flowcraft/schema';
 import type { Breakpoints, ErrorInfo, PausedAt, PendingInterrupt, TokenUsage } from '@flowcraft/schema';
 import type { Database } from '../db.js';
 import { jsonSafe, safeErrorInfo } from '../json-safe.js';
-import { ACTIVE_RUN_STATUSES, runs } from '../schema/index.js';
+import { ACTIVE_RUN_STATUSES, runs, threads } from '../schema/index.js';
+import { resultRows } from './run-events-repo.js';
 import type { RunCommand, RunStatus } from '../schema/index.js';
 import { decodeCursor, pageSize, toPage } from './page.js';
 import type { Page } from './page.js';
@@ -16,6 +17,8 @@ export type Run = typeof runs.$inferSelect;
 export interface CreateRun {
   id?: string;
   threadId: string;
+  /** Create the thread too (with the run, in the same statement). */
+  newThread?: boolean;
   workflowId: string;
   /** The workflow version the run pins. */
   workflowVersion: number;
@@ -70,6 +73,22 @@ export interface RunChange {
 const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 /** How long a claim holds without a heartbeat. */
 export const DEFAULT_LEASE_SECONDS = 30;
+
+const RUN_COLUMNS = Object.entries(getTableColumns(runs));
+
+/**
+ * A `runs` row as the driver returned it from raw SQL (column names, driver values) → the row
+ * drizzle's query builders return (each column decoded as drizzle decodes it).
+ */
+export function runFromRow(raw: Record<string, unknown>): Run {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of RUN_COLUMNS) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  // Every column of the table, decoded: the shape `$inferSelect` describes.
+  return row as Run;
+}
 
 /** The columns a transition writes (every transition increments `revision`). */
 export function transitionSet(change: RunChange) {
@@ -158,28 +177,37 @@ export function createRunsRepo(db: Database) {
 
     async create(input: CreateRun): Promise<Run> {
       const status = input.status ?? 'queued';
+      const insert = db
+        .insert(runs)
+        .values({
+          id: input.id ?? randomUUID(),
+          threadId: input.threadId,
+          workflowId: input.workflowId,
+          workflowVersion: input.workflowVersion,
+          status,
+          input: jsonSafe(input.input ?? null),
+          forkedFrom: input.forkedFrom ?? null,
+          command: input.command ?? null,
+          breakpoints: input.breakpoints ?? null,
+          startedAt: status === 'running' ? sql`now()` : null,
+        })
+        .returning();
       try {
-        const [row] = await db
-          .insert(runs)
-          .values({
-            id: input.id ?? randomUUID(),
-            threadId: input.threadId,
-            workflowId: input.workflowId,
-            workflowVersion: input.workflowVersion,
-            status,
-            input: jsonSafe(input.input ?? null),
-            forkedFrom: input.forkedFrom ?? null,
-            command: input.command ?? null,
-            breakpoints: input.breakpoints ?? null,
-            startedAt: status === 'running' ? sql`now()` : null,
-          })
-          .returning();
+        let row: Run | undefined;
+        if (input.newThread) {
+          // Thread and run inserted by one statement (the run's foreign key is checked at its end).
+          const thread = db.insert(threads).values({ id: input.threadId, workflowId: input.workflowId });
+          const [raw] = resultRows(await db.execute(sql`with new_thread as (${thread.getSQL()}) ${insert.getSQL()}`));
+          row = raw === undefined ? undefined : runFromRow(raw);
+        } else [row] = await insert;
         if (row === undefined) throw new Error('insert returned no row');
         return row;
       } catch (err) {
         const { code, constraint } = pgError(err);
         if (code === UNIQUE_VIOLATION && constraint === 'runs_one_active_per_thread')
           throw activeRunConflict(input.threadId, err);
+        if (code === UNIQUE_VIOLATION && constraint === 'threads_pkey')
+          throw new FlowError('conflict', `Thread ${input.threadId} already exists`, { cause: err });
         if (code === UNIQUE_VIOLATION)
           throw new FlowError('conflict', `Run ${input.id} already exists`, { cause: err });
         if (code === FOREIGN_KEY_VIOLATION)

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db.js';
 import { runEvents, runs } from '../schema/index.js';
 import {
@@ -10,21 +10,8 @@ import {
   storedRow,
 } from './run-events-repo.js';
 import type { NewRunEvent } from './run-events-repo.js';
-import { createRunsRepo, transitionError, transitionSet, transitionWhere } from './runs-repo.js';
+import { createRunsRepo, runFromRow, transitionError, transitionSet, transitionWhere } from './runs-repo.js';
 import type { Run, RunChange, RunExpectation } from './runs-repo.js';
-
-const RUN_COLUMNS = Object.entries(getTableColumns(runs));
-
-/** A `runs` row as the driver returned it (column names, driver values) → the row drizzle's builders return. */
-function runFromRaw(raw: Record<string, unknown>): Run {
-  const row: Record<string, unknown> = {};
-  for (const [key, column] of RUN_COLUMNS) {
-    const value = raw[column.name];
-    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  // Every column of the table, decoded as drizzle decodes it: the shape `$inferSelect` describes.
-  return row as Run;
-}
 
 /**
  * A lifecycle transition and the run's trace events it ends with (e.g. `run.completed`) in **one**
@@ -67,7 +54,7 @@ export function createTransitionWithEvents(db: Database, options: { notify: bool
       throw transitionError(runId, change, err);
     }
     const [raw] = resultRows(result);
-    if (raw !== undefined) return runFromRaw(raw);
+    if (raw !== undefined) return runFromRow(raw);
     // Nothing moved: the run is past `expect` (undefined), or the events do not follow the stored ones.
     const [now] = await db.select({ seq: runs.lastEventSeq }).from(runs).where(eq(runs.id, runId));
     if (now === undefined || now.seq !== first.seq - 1) throw await appendConflict(db, runId, first.seq);
