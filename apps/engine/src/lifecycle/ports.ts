@@ -56,6 +56,13 @@ export interface RunLeases {
   findExpired(limit?: number): Promise<RunRecord[]>;
   /** Running runs owned by `owner` (a worker restarted under the same id: they are certainly lost). */
   findOwnedBy(owner: string): Promise<RunRecord[]>;
+  /**
+   * Queued runs whose job a worker took more than `olderThanSeconds` ago without claiming the run
+   * (it died in between): the run would wait forever for a job nobody executes.
+   */
+  findUnclaimed?(olderThanSeconds: number): Promise<{ run: RunRecord; jobId: string }[]>;
+  /** The jobs of unclaimed runs, once those runs have new jobs. */
+  retireJobs?(jobIds: string[]): Promise<void>;
 }
 
 /** The durable queue as the lifecycle sees it: jobs are added by the ports' transactions; this wakes workers. */

@@ -327,6 +327,17 @@ export class RunService {
       );
       if (queued) requeued.push(run.id);
     }
+    // A worker that died after taking a run's job but before claiming the run left it queued with a
+    // job nobody executes: give it a new job (the same transaction as the row change), retire the old.
+    for (const { run, jobId } of (await leases.findUnclaimed?.(this.leaseSeconds)) ?? []) {
+      const queued = await this.ports.transition(
+        run.id,
+        { from: ['queued'], revision: run.revision },
+        { status: 'queued' },
+      );
+      if (queued) requeued.push(run.id);
+      await leases.retireJobs?.([jobId]);
+    }
     if (requeued.length > 0) this.ports.queue?.wake();
     return requeued;
   }

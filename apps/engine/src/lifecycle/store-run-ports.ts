@@ -43,6 +43,16 @@ export class StoreRunPorts implements RunPorts {
         renew: (owner, leaseSeconds) => runs.renewLeases(owner, leaseSeconds),
         findExpired: async (limit) => (await runs.findExpiredLeases(limit)).map(toRunRecord),
         findOwnedBy: async (owner) => (await runs.findOwnedBy(owner)).map(toRunRecord),
+        findUnclaimed: async (olderThanSeconds) => {
+          const held = await runQueue.heldSince(olderThanSeconds);
+          const found: { run: RunRecord; jobId: string }[] = [];
+          for (const { jobId, runId } of held) {
+            const run = await runs.find(runId);
+            if (run?.status === 'queued') found.push({ run: toRunRecord(run), jobId });
+          }
+          return found;
+        },
+        retireJobs: (jobIds) => runQueue.retire(jobIds),
       };
     }
   }

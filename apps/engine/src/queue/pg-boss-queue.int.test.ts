@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowError } from '@flowcraft/schema';
+import { createBuiltinRegistry } from '@flowcraft/node-types';
+import { RunService } from '../lifecycle/run-service.js';
 import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
 import { createStore } from '../store/index.js';
 import type { Database } from '../store/index.js';
@@ -111,6 +113,32 @@ for (const kind of BACKENDS) {
         expect(await threadsNamed(orphan)).toBe(0);
       });
     }
+
+    it('gives a new job to a queued run whose job a worker took but never claimed (it died in between)', async () => {
+      const ports = new StoreRunPorts(createStore(t.db), queue);
+      const runs = new RunService(ports, createBuiltinRegistry(), { env: {}, owner: 'reaper', leaseSeconds: 0.2 });
+      const run = await newRunRow(ports);
+      // The dying worker: takes the job (pg-boss marks it active), never claims the run.
+      const taken = await queue.jobs.fetch<{ runId: string }>(RUN_QUEUE, { batchSize: 100 });
+      const orphan = taken.find((j) => j.data.runId === run.id);
+      expect(orphan).toBeDefined();
+      // A job taken just now is not given up on: its worker may be about to claim.
+      expect(await runs.reapExpiredLeases()).not.toContain(run.id);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await runs.reapExpiredLeases()).toContain(run.id);
+      const { rows } = await t.native.executeSql(
+        `select state from pgboss.job where name = $1 and data->>'runId' = $2 order by created_on`,
+        [RUN_QUEUE, run.id],
+      );
+      expect(rows.map((r) => r.state)).toEqual(['cancelled', 'created']);
+      expect((await ports.getRun(run.id)).status).toBe('queued');
+      // Once: the run has a job waiting now, so the next sweep adds none.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await runs.reapExpiredLeases()).not.toContain(run.id);
+      expect(await jobsFor(run.id)).toBe(2);
+      // Other jobs this test took stand for runs of earlier tests: leave them as they were found.
+      for (const j of taken) if (j.id !== orphan?.id) await queue.jobs.complete(RUN_QUEUE, j.id);
+    });
 
     it('rolls the job back with the transaction that enqueued it', async () => {
       const runId = randomUUID();

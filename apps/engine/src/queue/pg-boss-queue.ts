@@ -223,6 +223,26 @@ export class PgBossRunQueue implements RunQueue {
     };
   }
 
+  async heldSince(olderThanSeconds: number): Promise<{ jobId: string; runId: string }[]> {
+    const { rows } = await this.native.executeSql(
+      `select j.id::text as job_id, j.data->>'runId' as run_id
+         from pgboss.job j
+         join runs r on r.id = j.data->>'runId' and r.status = 'queued'
+        where j.name = $1 and j.state = 'active' and j.started_on < now() - make_interval(secs => $2)
+          and not exists (select 1 from pgboss.job w
+                           where w.name = $1 and w.state < 'active' and w.data->>'runId' = j.data->>'runId')
+        order by j.started_on
+        limit 100`,
+      [RUN_QUEUE, olderThanSeconds],
+    );
+    return rows.map((r) => ({ jobId: String(r.job_id), runId: String(r.run_id) }));
+  }
+
+  async retire(jobIds: string[]): Promise<void> {
+    // Cancelled, not failed: a failed job with retries left would come back.
+    if (jobIds.length > 0) await this.boss.cancel(RUN_QUEUE, jobIds);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

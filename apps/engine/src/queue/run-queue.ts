@@ -29,5 +29,12 @@ export interface RunQueue {
   /** Stops taking new jobs; handlers in flight go on. */
   stopWorking(): Promise<void>;
   stats(): Promise<QueueStats>;
+  /**
+   * Jobs a worker took more than `olderThanSeconds` ago and still holds while their run is still
+   * queued and has no other job waiting: the worker died between taking the job and claiming the run.
+   */
+  heldSince(olderThanSeconds: number): Promise<{ jobId: string; runId: string }[]>;
+  /** Cancels jobs whose runs got new jobs (a worker took them and stopped before claiming the run). */
+  retire(jobIds: string[]): Promise<void>;
   close(): Promise<void>;
 }
