@@ -178,40 +178,46 @@ export class NotifyingSaver extends BaseCheckpointSaver {
     const meta = typeof runId === 'string' ? Object.assign({}, metadata, { runId }) : metadata;
     const commit = config.configurable?.[COMMIT_KEY];
     const inner = this.inner;
-    let saved: RunnableConfig | undefined;
     if (isTraceCommit(commit) && isJoinable(inner)) {
-      // The step's trace (e.g. a task that wrote nothing) and its checkpoint: both or neither.
+      // The step's trace, the checkpoint and its `checkpoint.saved`: one statement, all or nothing.
+      this.report(config, checkpoint, metadata, true);
+      let saved: RunnableConfig | undefined;
       await commit(async (target) => {
         saved = await inner.putIn(target, config, checkpoint, meta, newVersions);
       });
-    } else {
-      const barrier = config.configurable?.[BARRIER_KEY];
-      if (typeof barrier === 'function') await barrier();
+      return saved ?? (await inner.put(config, checkpoint, meta, newVersions));
     }
-    saved ??= await inner.put(config, checkpoint, meta, newVersions);
-    const sink = config.configurable?.[SINK_KEY];
-    if (isRunSink(sink)) {
-      const parent = config.configurable?.checkpoint_id;
-      const nsValue: unknown = config.configurable?.checkpoint_ns;
-      const ns = typeof nsValue === 'string' ? nsValue : '';
-      // A sub-workflow's checkpoint (its namespace nests under the calling node's task): next nodes
-      // from the child's graph, named by their path like the trace names them (`review › approve`).
-      const path = this.pathOf(ns);
-      sink({
-        kind: 'checkpoint',
-        checkpointId: checkpoint.id,
-        parentId: typeof parent === 'string' ? parent : null,
-        step: metadata.step,
-        next:
-          path.length === 0
-            ? nextNodes(checkpoint, this.graph)
-            : nextNodes(checkpoint, this.nested.get(path.join('|')))
-                .filter((n) => !n.startsWith('__'))
-                .map((n) => qualify(path, n)),
-        ...(path.length === 0 ? {} : { nested: { ns, calledBy: qualify(path.slice(0, -1), path.at(-1) ?? '') } }),
-      });
-    }
+    const barrier = config.configurable?.[BARRIER_KEY];
+    if (typeof barrier === 'function') await barrier();
+    const saved = await inner.put(config, checkpoint, meta, newVersions);
+    this.report(config, checkpoint, metadata, false);
     return saved;
+  }
+
+  /** Tells the run's sink about a checkpoint (stored, or about to be stored by the run's commit). */
+  private report(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, withCommit: boolean) {
+    const sink = config.configurable?.[SINK_KEY];
+    if (!isRunSink(sink)) return;
+    const parent = config.configurable?.checkpoint_id;
+    const nsValue: unknown = config.configurable?.checkpoint_ns;
+    const ns = typeof nsValue === 'string' ? nsValue : '';
+    // A sub-workflow's checkpoint (its namespace nests under the calling node's task): next nodes
+    // from the child's graph, named by their path like the trace names them (`review › approve`).
+    const path = this.pathOf(ns);
+    sink({
+      kind: 'checkpoint',
+      checkpointId: checkpoint.id,
+      parentId: typeof parent === 'string' ? parent : null,
+      step: metadata.step,
+      next:
+        path.length === 0
+          ? nextNodes(checkpoint, this.graph)
+          : nextNodes(checkpoint, this.nested.get(path.join('|')))
+              .filter((n) => !n.startsWith('__'))
+              .map((n) => qualify(path, n)),
+      ...(path.length === 0 ? {} : { nested: { ns, calledBy: qualify(path.slice(0, -1), path.at(-1) ?? '') } }),
+      ...(withCommit ? { withCommit: true as const } : {}),
+    });
   }
 
   /**

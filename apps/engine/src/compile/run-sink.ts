@@ -25,9 +25,14 @@ export const COMMIT_KEY = 'flowcraft_commit';
 /**
  * Stores the run's pending trace events and `write` atomically (`target` is the store's: one statement): with
  * `task`, a task's writes (its held `node.finished` joins them); without, a checkpoint (every held
- * event joins it).
+ * event joins it, its own `checkpoint.saved` too — held under `checkpointHold(id)`).
  */
 export type TraceCommit = (write: (target: unknown) => Promise<void>, task?: string) => Promise<void>;
+
+/** The key a checkpoint's `checkpoint.saved` is held under until its commit (never a task id). */
+export function checkpointHold(checkpointId: string): string {
+  return `checkpoint:${checkpointId}`;
+}
 
 export function isTraceCommit(v: unknown): v is TraceCommit {
   return typeof v === 'function';
@@ -149,6 +154,12 @@ export type SinkEvent =
       next: string[];
       /** A sub-workflow's checkpoint: its namespace (`call:<task id>`) and the calling node (qualified). */
       nested?: { ns: string; calledBy: string };
+      /**
+       * Reported as the checkpoint is about to be stored by the run's commit (`COMMIT_KEY`): the event
+       * is held and stored in that commit's statement, so the trace says "saved" exactly when it is.
+       * Without it, the checkpoint is stored already.
+       */
+      withCommit?: true;
     };
 
 export type RunSink = (event: SinkEvent) => void;

@@ -12,6 +12,7 @@ import {
   RUN_ID_KEY,
   SAVING_KEY,
   SINK_KEY,
+  checkpointHold,
 } from '../compile/run-sink.js';
 import type { KnownLatest, TraceCommit } from '../compile/run-sink.js';
 import { PATH_SEPARATOR, breakpointsAt } from '../compile/subworkflows.js';
@@ -65,10 +66,11 @@ export interface ExecuteOptions {
   beforeCheckpoint?: () => Promise<void>;
   /** Stores the trace so far and a task's writes (`write(tx)`) in one transaction (see `COMMIT_KEY`). */
   commitWrites?: TraceCommit;
-  /** Receives trace events in order; awaited one at a time. */
   /**
-   * Receives each trace event. `task` is set on a `node.finished` when `commitWrites` is: the event
-   * belongs with that task's writes (stored in the same transaction), not before them.
+   * Receives each trace event, in order. `task` is set when `commitWrites` is: on a `node.finished`
+   * (the task's id: the event belongs with that task's writes, stored in the same statement, not
+   * before them) and on a `checkpoint.saved` about to be stored by its checkpoint's commit
+   * (`checkpointHold(id)`).
    */
   onEvent: (event: TraceEventBody, task?: string) => void | Promise<void>;
 }
@@ -208,14 +210,18 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
         break;
       }
       case 'checkpoint':
-        emit({
-          type: 'checkpoint.saved',
-          checkpointId: e.checkpointId,
-          parentId: e.parentId,
-          step: e.step,
-          next: e.next.map((n) => nodeOf(n) ?? n),
-          ...(e.nested ? { ns: e.nested.ns, calledBy: e.nested.calledBy } : {}),
-        });
+        emit(
+          {
+            type: 'checkpoint.saved',
+            checkpointId: e.checkpointId,
+            parentId: e.parentId,
+            step: e.step,
+            next: e.next.map((n) => nodeOf(n) ?? n),
+            ...(e.nested ? { ns: e.nested.ns, calledBy: e.nested.calledBy } : {}),
+          },
+          // Stored by the checkpoint's own commit, in its statement (never ahead of it).
+          e.withCommit ? checkpointHold(e.checkpointId) : undefined,
+        );
         break;
     }
   };

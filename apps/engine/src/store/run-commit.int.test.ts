@@ -1,11 +1,11 @@
 import { emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
 import type { Checkpoint, CheckpointMetadata } from '@langchain/langgraph-checkpoint';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
 import { flowError } from './repos/expect-flow-error.js';
-import { createRunEventsRepo } from './repos/run-events-repo.js';
+import { createRunEventsRepo, resultRows } from './repos/run-events-repo.js';
 import { createTestRun } from './repos/test-run.js';
 import { createRunCommit } from './run-commit.js';
 import { checkpointWrites, checkpoints } from './schema/index.js';
@@ -131,6 +131,51 @@ for (const kind of BACKENDS) {
             [`task-${i}`, 'n', i],
           ]);
           expect(seqs).toEqual([1, 2, 3]);
+        }
+      }
+    });
+
+    it('grouped: many runs’ checkpoints at once, each with its events; a stale one stores neither checkpoint, blobs nor events', async () => {
+      const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCommit: true });
+      const saver = new DrizzleSaver(store.db);
+      const runs = await Promise.all(Array.from({ length: 12 }, () => newRun()));
+      await Promise.all(runs.map((r) => commit(r.runId, [event(1, 'run.started')], async () => undefined)));
+      const stale = runs[7];
+      const cps = runs.map((_, i) => ({
+        ...emptyCheckpoint(),
+        id: uuid6(-3),
+        channel_values: { topic: `topic ${i}`, bin: new Uint8Array([i, 0, 255]) },
+        channel_versions: { topic: 1, bin: 1 },
+      }));
+      const outcomes = await Promise.allSettled(
+        runs.map((r, i) =>
+          // The stale one numbers from a seq already stored (a worker that lost the run).
+          commit(r.runId, [event(r === stale ? 1 : 2, 'checkpoint.saved')], async (target) => {
+            const cp = cps[i];
+            if (cp) await saver.putIn(target, config(r.threadId), cp, meta, { topic: 1, bin: 1 });
+          }),
+        ),
+      );
+      for (const [i, r] of runs.entries()) {
+        const tuple = await saver.getTuple(config(r.threadId));
+        const events = await createRunEventsRepo(store.db).listAfter(r.runId);
+        if (r === stale) {
+          expect(outcomes[i]?.status).toBe('rejected');
+          expect(tuple).toBeUndefined();
+          expect(await checkpointsOf(r.threadId)).toBe(0);
+          const blobs = await store.db.execute(
+            sql`select count(*)::int as n from checkpoint_blobs where thread_id = ${r.threadId}`,
+          );
+          expect(resultRows(blobs)[0]?.n).toBe(0);
+          expect(events.map((e) => e.type)).toEqual(['run.started']);
+        } else {
+          expect(outcomes[i]?.status, `run ${i}`).toBe('fulfilled');
+          expect(tuple?.checkpoint.id).toBe(cps[i]?.id);
+          expect(tuple?.checkpoint.channel_values).toEqual({ topic: `topic ${i}`, bin: new Uint8Array([i, 0, 255]) });
+          expect(events.map((e) => [e.seq, e.type])).toEqual([
+            [1, 'run.started'],
+            [2, 'checkpoint.saved'],
+          ]);
         }
       }
     });

@@ -5,7 +5,7 @@ import { checkpointCtes, writeStatementsFor, writesCte } from './checkpointer/wr
 import { groupedWriteTarget } from './checkpointer/grouped-puts.js';
 import type { CheckpointWriteTarget } from './checkpointer/write-statements.js';
 import { groupedAppends } from './repos/grouped-appends.js';
-import type { TaskWrites } from './repos/grouped-appends.js';
+import type { BatchWrite } from './repos/grouped-appends.js';
 import { createRunEventsRepo, eventBatch, rowCount } from './repos/run-events-repo.js';
 import type { NewRunEvent } from './repos/run-events-repo.js';
 
@@ -14,8 +14,8 @@ interface CapturedWrite {
   ctes(guard: SQL): SQL;
   /** The write sent to a target as it is. */
   replay(target: CheckpointWriteTarget): Promise<void>;
-  /** A task's writes (not a checkpoint): what a grouped append carries. */
-  writes?: TaskWrites;
+  /** The write as a grouped append carries it (a task's writes or a checkpoint). */
+  grouped: BatchWrite;
 }
 
 /**
@@ -39,13 +39,14 @@ export function createRunCommit(db: Database, options: { notify: boolean; groupC
         captured.push({
           ctes: (guard) => checkpointCtes(key, checkpoint, metadataJson, blobs, guard),
           replay: (target) => target.putCheckpoint(key, checkpoint, metadataJson, blobs),
+          grouped: { checkpoint: { key, checkpoint, metadataJson, blobs } },
         });
       },
       async putWrites(key, rows) {
         captured.push({
           ctes: (guard) => writesCte(key, rows, guard),
           replay: (target) => target.putWrites(key, rows),
-          writes: { key, rows },
+          grouped: { writes: { key, rows } },
         });
       },
     });
@@ -60,8 +61,8 @@ export function createRunCommit(db: Database, options: { notify: boolean; groupC
     if (captured.length === 0) return events.appendMany(runId, batch);
     // A commit carries one saver write (a task's writes or a checkpoint): its CTEs are named once per statement.
     if (only === undefined) throw new Error(`commit of run ${runId}: ${captured.length} saver writes, expected one`);
-    // A task's writes with its events: grouped with other runs' where the store groups.
-    if (options.groupCommit && only.writes) return groupedAppends(db, options.notify).append(runId, batch, only.writes);
+    // A task's writes or a checkpoint with its events: grouped with other runs' where the store groups.
+    if (options.groupCommit) return groupedAppends(db, options.notify).append(runId, batch, only.grouped);
     const result: unknown = await db.execute(
       sql`with ${stored.ctes}, ${only.ctes(stored.stored)} ${stored.select(options.notify)}`,
     );

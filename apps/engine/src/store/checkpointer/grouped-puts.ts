@@ -4,7 +4,7 @@ import { GroupCommit } from '../group-commit.js';
 import { checkpointBlobs, checkpoints } from '../schema/index.js';
 import type { StoredCheckpoint } from '../schema/index.js';
 import type { BlobRow } from './dump.js';
-import { blobFromPacked, packBlobs, packedFrom, writeStatementsFor } from './write-statements.js';
+import { blobFromPacked, checkpointJson, packBlobs, packedFrom, writeStatementsFor } from './write-statements.js';
 import type { CheckpointKey, CheckpointWriteTarget } from './write-statements.js';
 
 interface Put {
@@ -12,12 +12,6 @@ interface Put {
   checkpoint: StoredCheckpoint;
   metadataJson: string;
   blobs: BlobRow[];
-}
-
-/** One checkpoint as the row `jsonb_to_recordset` reads; checkpoint and metadata are JSON already. */
-function checkpointRow(p: Put): string {
-  const k = p.key;
-  return `{"thread_id":${JSON.stringify(k.threadId)},"checkpoint_ns":${JSON.stringify(k.checkpointNs)},"checkpoint_id":${JSON.stringify(k.checkpointId)},"parent_checkpoint_id":${JSON.stringify(k.parentCheckpointId)},"checkpoint":${JSON.stringify(p.checkpoint)},"metadata":${p.metadataJson}}`;
 }
 
 /**
@@ -57,7 +51,7 @@ export class GroupedCheckpointPuts {
       )
       insert into ${checkpoints} (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
       select c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_checkpoint_id, 'json', c.checkpoint, c.metadata
-      from jsonb_to_recordset(${`[${puts.map(checkpointRow).join(',')}]`}::jsonb)
+      from jsonb_to_recordset(${`[${puts.map((p) => checkpointJson(p.key, p.checkpoint, p.metadataJson)).join(',')}]`}::jsonb)
            as c(thread_id text, checkpoint_ns text, checkpoint_id text, parent_checkpoint_id text, checkpoint jsonb, metadata jsonb)
       on conflict (thread_id, checkpoint_ns, checkpoint_id) do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata`);
   }

@@ -202,6 +202,20 @@ export function checkpointCtes(
     )`;
 }
 
+/**
+ * One checkpoint as the row `jsonb_to_recordset` reads (checkpoint and metadata are JSON already);
+ * with `runId`, the run it belongs to as `run_id`.
+ */
+export function checkpointJson(
+  k: CheckpointKey,
+  checkpoint: StoredCheckpoint,
+  metadataJson: string,
+  runId?: string,
+): string {
+  const run = runId === undefined ? '' : `"run_id":${JSON.stringify(runId)},`;
+  return `{${run}"thread_id":${JSON.stringify(k.threadId)},"checkpoint_ns":${JSON.stringify(k.checkpointNs)},"checkpoint_id":${JSON.stringify(k.checkpointId)},"parent_checkpoint_id":${JSON.stringify(k.parentCheckpointId)},"checkpoint":${JSON.stringify(checkpoint)},"metadata":${metadataJson}}`;
+}
+
 /** The head of a `saved_writes` CTE: the rows' select follows, then `writesConflict`. */
 export const insertWrites = sql`insert into ${checkpointWrites} (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)`;
 

@@ -1,16 +1,18 @@
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from '../db.js';
-import { runEvents, runs } from '../schema/index.js';
+import { checkpointBlobs, checkpoints, runEvents, runs } from '../schema/index.js';
 import {
   blobFromPacked,
+  checkpointJson,
   insertWrites,
   packBlobs,
   packedFrom,
   writesConflict,
 } from '../checkpointer/write-statements.js';
-import type { WritesKey } from '../checkpointer/write-statements.js';
-import type { WriteRow } from '../checkpointer/dump.js';
+import type { CheckpointKey, WritesKey } from '../checkpointer/write-statements.js';
+import type { BlobRow, WriteRow } from '../checkpointer/dump.js';
+import type { StoredCheckpoint } from '../schema/index.js';
 import { GroupCommit } from '../group-commit.js';
 import type { ItemOutcome } from '../group-commit.js';
 import {
@@ -31,10 +33,22 @@ export interface TaskWrites {
   rows: WriteRow[];
 }
 
+/** A checkpoint (with its new channel blobs), stored with the batch (its `checkpoint.saved`) or not at all. */
+export interface RunCheckpoint {
+  key: CheckpointKey;
+  checkpoint: StoredCheckpoint;
+  metadataJson: string;
+  blobs: BlobRow[];
+}
+
+/** What goes with a batch: a task's writes, or a checkpoint. */
+export type BatchWrite = { writes: TaskWrites } | { checkpoint: RunCheckpoint };
+
 interface Append {
   runId: string;
   events: Batch;
   writes?: TaskWrites;
+  checkpoint?: RunCheckpoint;
 }
 
 /**
@@ -56,11 +70,14 @@ export class GroupedAppends {
     );
   }
 
-  /** Appends a run's batch; with `writes`, a task's writes go with it (both stored, or neither). */
-  append(runId: string, events: Batch, writes?: TaskWrites): Promise<void> {
+  /**
+   * Appends a run's batch; with `write`, a task's writes or a checkpoint go with it (both stored, or
+   * neither: the write is applied only where the run's counter moved).
+   */
+  append(runId: string, events: Batch, write?: BatchWrite): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     checkConsecutive(runId, events);
-    return this.group.submit(writes ? { runId, events, writes } : { runId, events });
+    return this.group.submit({ runId, events, ...write });
   }
 
   private async statement(appends: Append[]): Promise<ItemOutcome[]> {
@@ -96,7 +113,7 @@ export class GroupedAppends {
         from jsonb_to_recordset(${rows}::jsonb) as e(run_id text, seq integer, type text, node_id text, payload jsonb, ts timestamptz)
         join counter on counter.id = e.run_id
         returning 1
-      )${groupedWritesCte(appends)}
+      )${groupedWritesCte(appends)}${groupedCheckpointCtes(appends)}
       select b.run_id, ${announce} as announced from b join counter on counter.id = b.run_id`);
     const stored = new Set(resultRows(result).map((r) => String(r.run_id)));
     return appends.map((a) =>
@@ -142,6 +159,43 @@ function groupedWritesCte(appends: Append[]): SQL {
       join counter on counter.id = u.run_id
       cross join ${packedFrom(packed)}
       ${writesConflict}
+      returning 1
+    )`;
+}
+
+/**
+ * The checkpoints of a group as two more CTEs (none when no batch carries one): each run's
+ * checkpoint and new channel blobs inserted only if its counter moved, as `checkpointCtes` does for
+ * one run. A checkpoint's events (its `checkpoint.saved` among them) and the checkpoint: both or neither.
+ */
+function groupedCheckpointCtes(appends: Append[]): SQL {
+  const puts = appends.flatMap(({ runId, checkpoint }) => (checkpoint ? [{ runId, c: checkpoint }] : []));
+  if (puts.length === 0) return sql``;
+  const blobs = puts.flatMap(({ runId, c }) => c.blobs.map((b) => ({ runId, key: c.key, b })));
+  const packed = packBlobs(blobs.map((x) => x.b.blob));
+  const col = <T>(f: (r: (typeof blobs)[number]) => T) => sql.param(blobs.map(f));
+  const savedBlobs =
+    blobs.length === 0
+      ? sql``
+      : sql`, saved_blobs as (
+      insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
+      select u.thread_id, u.checkpoint_ns, u.channel, u.version, u.type, ${blobFromPacked}
+      from unnest(${col((x) => x.runId)}::text[], ${col((x) => x.key.threadId)}::text[], ${col((x) => x.key.checkpointNs)}::text[],
+        ${col((x) => x.b.channel)}::text[], ${col((x) => x.b.version)}::text[], ${col((x) => x.b.type)}::text[],
+        ${sql.param(packed.offsets)}::int[], ${sql.param(packed.lengths)}::int[])
+        as u(run_id, thread_id, checkpoint_ns, channel, version, type, off, len)
+      join counter on counter.id = u.run_id
+      cross join ${packedFrom(packed)}
+      on conflict do nothing
+      returning 1
+    )`;
+  return sql`${savedBlobs}, saved_checkpoints as (
+      insert into ${checkpoints} (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
+      select c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_checkpoint_id, 'json', c.checkpoint, c.metadata
+      from jsonb_to_recordset(${`[${puts.map(({ runId, c }) => checkpointJson(c.key, c.checkpoint, c.metadataJson, runId)).join(',')}]`}::jsonb)
+           as c(run_id text, thread_id text, checkpoint_ns text, checkpoint_id text, parent_checkpoint_id text, checkpoint jsonb, metadata jsonb)
+      join counter on counter.id = c.run_id
+      on conflict (thread_id, checkpoint_ns, checkpoint_id) do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata
       returning 1
     )`;
 }
