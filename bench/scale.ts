@@ -168,7 +168,12 @@ interface Engine1 {
 async function engineWithOneWorker(url: string): Promise<Engine1 & { open: OpenDatabase }> {
   let statements = 0;
   const open = await openDatabase({ url, onQuery: () => statements++ }); // the engine's default pool (10)
-  const store = createStore(open.db, { notifyEvents: true, groupCommit: true, pipeline: true });
+  const store = createStore(open.db, {
+    notifyEvents: true,
+    groupCommit: true,
+    pipeline: true,
+    groupDb: open.groupDb,
+  });
   const queue = await PgBossRunQueue.open(open.native, { pollingIntervalSeconds: 2 });
   const ports = new StoreRunPorts(store, queue);
   const runs = new RunService(ports, registry, { env: {}, owner: 'bench-worker', leaseSeconds: 30 });
@@ -274,7 +279,12 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     `\n(b) ${RUNS} runs executed by 1 vs 2 worker processes, WORKER_CONCURRENCY=${concurrency} (${label}); queued here, polled until all finish`,
   );
   const open = await openDatabase({ url });
-  const store = createStore(open.db, { notifyEvents: true, groupCommit: true, pipeline: true });
+  const store = createStore(open.db, {
+    notifyEvents: true,
+    groupCommit: true,
+    pipeline: true,
+    groupDb: open.groupDb,
+  });
   const queue = await PgBossRunQueue.open(open.native, { supervise: false });
   const runs = new RunService(new StoreRunPorts(store, queue), registry, { env: {} });
   const doc = pipeline();

@@ -84,7 +84,12 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
   const executes = role !== 'api';
   const serves = role !== 'worker';
   try {
-    const store = createStore(database.db, { notifyEvents: shared, groupCommit: shared, pipeline: shared });
+    const store = createStore(database.db, {
+      notifyEvents: shared,
+      groupCommit: shared,
+      pipeline: shared,
+      groupDb: database.groupDb,
+    });
     const env = opts.env ?? process.env;
     const queue = await PgBossRunQueue.open(database.native, {
       pollingIntervalSeconds: config.worker.pollSeconds,

@@ -5,6 +5,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, openLibraryPool, poolSizeIn } from './db.js';
 import type { Database } from './db.js';
+import { groupedAppends } from './repos/grouped-appends.js';
+import { createRunEventsRepo, resultRows } from './repos/run-events-repo.js';
+import { createTestRun } from './repos/test-run.js';
 import { createWorkflowsRepo } from './repos/workflows-repo.js';
 import { createServerDatabase } from './server-database.js';
 
@@ -122,6 +125,35 @@ describe('openDatabase', () => {
       await Promise.all([open.close(), library.close()]);
     }
   }, 20_000);
+
+  it('runs group-commit statements on a connection of their own, planned once (generic plans)', async () => {
+    const server = await createServerDatabase(process.env.DATABASE_URL || undefined);
+    onTestFinished(() => server.drop());
+    const open = await openDatabase({ url: server.url, maxConnections: 2 });
+    try {
+      const { groupDb } = open;
+      if (!groupDb) throw new Error('no group connection on Postgres');
+      const setting = async (db: Database) =>
+        resultRows(
+          await db.execute(sql`select current_setting('plan_cache_mode') as mode, pg_backend_pid() as pid`),
+        )[0];
+      const [group, store] = await Promise.all([setting(groupDb), setting(open.db)]);
+      expect(group?.mode).toBe('force_generic_plan');
+      expect(store?.mode).toBe('auto');
+      expect(group?.pid).not.toBe(store?.pid);
+      // A grouped append through it is stored and read back by the store's pool.
+      const run = await createTestRun(open.db);
+      const grouped = groupedAppends(open.db, false, groupDb);
+      await Promise.all(
+        [1, 2, 3].map((seq) =>
+          grouped.append(run.runId, [{ seq, type: 'node.started', nodeId: 'n', payload: { seq } }]),
+        ),
+      );
+      expect((await createRunEventsRepo(open.db).listAfter(run.runId)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    } finally {
+      await open.close();
+    }
+  });
 
   it('refuses a pool size in the URL that is not a whole number of connections', async () => {
     await expect(openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/x?max=0' })).rejects.toThrow(/max must be/);

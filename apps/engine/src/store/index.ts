@@ -71,6 +71,8 @@ export interface StoreOptions {
    * (postgres.js pipelines them on the transaction's connection). Off for the embedded database.
    */
   pipeline?: boolean;
+  /** With `groupCommit`: where the grouped statements run (`OpenDatabase.groupDb`); default `db`. */
+  groupDb?: Database | undefined;
 }
 
 /** Every repository plus the checkpointer, over one database (PGlite or Postgres). */
@@ -102,6 +104,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     commitEventsWithWrite: createRunCommit(db, {
       notify: options.notifyEvents ?? false,
       groupCommit: options.groupCommit ?? false,
+      groupDb: options.groupDb,
     }),
     /**
      * `runEvents.appendMany`, with `groupCommit` across runs: batches of many runs that arrive
@@ -109,7 +112,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
      */
     appendEventsGrouped: (runId: string, events: Parameters<RunEventsRepo['appendMany']>[1]) =>
       options.groupCommit
-        ? groupedAppends(db, options.notifyEvents ?? false).append(runId, events)
+        ? groupedAppends(db, options.notifyEvents ?? false, options.groupDb).append(runId, events)
         : runEvents.appendMany(runId, events),
     knowledge: createKnowledgeRepo(db),
   };

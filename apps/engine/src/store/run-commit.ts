@@ -26,7 +26,10 @@ interface CapturedWrite {
  * without events goes to the database as it is; a batch whose seqs do not follow the stored ones
  * stores nothing and throws `FlowError('conflict')`.
  */
-export function createRunCommit(db: Database, options: { notify: boolean; groupCommit: boolean }) {
+export function createRunCommit(
+  db: Database,
+  options: { notify: boolean; groupCommit: boolean; groupDb?: Database | undefined },
+) {
   const events = createRunEventsRepo(db, { notify: options.notify });
   return async function commit(
     runId: string,
@@ -62,7 +65,8 @@ export function createRunCommit(db: Database, options: { notify: boolean; groupC
     // A commit carries one saver write (a task's writes or a checkpoint): its CTEs are named once per statement.
     if (only === undefined) throw new Error(`commit of run ${runId}: ${captured.length} saver writes, expected one`);
     // A task's writes or a checkpoint with its events: grouped with other runs' where the store groups.
-    if (options.groupCommit) return groupedAppends(db, options.notify).append(runId, batch, only.grouped);
+    if (options.groupCommit)
+      return groupedAppends(db, options.notify, options.groupDb).append(runId, batch, only.grouped);
     const result: unknown = await db.execute(
       sql`with ${stored.ctes}, ${only.ctes(stored.stored)} ${stored.select(options.notify)}`,
     );

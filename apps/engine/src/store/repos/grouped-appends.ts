@@ -63,6 +63,8 @@ export class GroupedAppends {
   constructor(
     private readonly db: Database,
     private readonly notify: boolean,
+    /** Where the group's statements run (default `db`): e.g. a connection of their own with generic plans. */
+    private readonly via: Database = db,
   ) {
     this.group = new GroupCommit<Append>(
       (a) => a.runId,
@@ -96,7 +98,7 @@ export class GroupedAppends {
     // orders deadlock, and PostgreSQL ends one of them after a second. Probing by key also keeps
     // the planner from scanning the whole runs table (it guesses 100 rows for a recordset).
     const ids = sql.param(appends.map((a) => a.runId));
-    const result: unknown = await this.db.execute(sql`
+    const result: unknown = await this.via.execute(sql`
       with b as (
         select * from jsonb_to_recordset(${batches}::jsonb) as b(run_id text, n integer, expected integer, announce text)
       ), locked as (
@@ -127,12 +129,12 @@ export class GroupedAppends {
 const byDb = new WeakMap<Database, Map<boolean, GroupedAppends>>();
 
 /** The database's one grouped appender (per `notify` setting): every run's appends share it. */
-export function groupedAppends(db: Database, notify: boolean): GroupedAppends {
+export function groupedAppends(db: Database, notify: boolean, via?: Database): GroupedAppends {
   const forDb = byDb.get(db) ?? new Map<boolean, GroupedAppends>();
   byDb.set(db, forDb);
   const found = forDb.get(notify);
   if (found) return found;
-  const made = new GroupedAppends(db, notify);
+  const made = new GroupedAppends(db, notify, via);
   forDb.set(notify, made);
   return made;
 }
