@@ -87,7 +87,12 @@ export class EventWriter {
    * one atomic write — then publishes them. In order with the other batches; rejects if either failed.
    */
   async commit(
-    storeWith: (events: TraceEvent[], write: (target: unknown) => Promise<void>) => Promise<void>,
+    storeWith: (
+      events: TraceEvent[],
+      write: (target: unknown) => Promise<void>,
+      /** The seq stored before `events` (all earlier batches are stored by now). */
+      storedSeq: number,
+    ) => Promise<void>,
     write: (target: unknown) => Promise<void>,
     task?: string,
   ): Promise<void> {
@@ -98,7 +103,7 @@ export class EventWriter {
       this.pending = [];
       if (this.failure !== undefined) throw this.failure;
       try {
-        await storeWith(batch, write);
+        await storeWith(batch, write, (batch[0]?.seq ?? this.seq + 1) - 1);
       } catch (err) {
         this.failure = err;
         throw err;

@@ -117,8 +117,14 @@ export interface RunPorts {
    * `appendEvents` (of run `runId`; `events` may be empty) and `write(target)` — the saver's task
    * writes or checkpoint: `target` is what the ports' checkpointer writes to — stored atomically
    * together (the store: one statement). Present where events and checkpoints share a database.
+   * `storedSeq`: the run's last stored seq (with no events, the write may be kept to it).
    */
-  appendEventsWith?(runId: string, events: TraceEvent[], write: (target: unknown) => Promise<void>): Promise<void>;
+  appendEventsWith?(
+    runId: string,
+    events: TraceEvent[],
+    write: (target: unknown) => Promise<void>,
+    storedSeq?: number,
+  ): Promise<void>;
   /**
    * A final transition (never into `queued`) and, in the same transaction, the run's final events;
    * nothing is stored when the run does not match `expect`. Present where runs and events share a database.

@@ -144,8 +144,8 @@ export class RunExecutor {
       this.services.set(run.id, services);
       const ports = this.ports;
       const storeWith = ports.appendEventsWith
-        ? (events: TraceEvent[], write: (target: unknown) => Promise<void>) =>
-            ports.appendEventsWith?.(run.id, events, write) ?? Promise.resolve()
+        ? (events: TraceEvent[], write: (target: unknown) => Promise<void>, storedSeq: number) =>
+            ports.appendEventsWith?.(run.id, events, write, storedSeq) ?? Promise.resolve()
         : undefined;
       outcome = await executeRun({
         compiled,

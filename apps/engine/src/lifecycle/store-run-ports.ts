@@ -162,11 +162,13 @@ export class StoreRunPorts implements RunPorts {
     runId: string,
     events: TraceEvent[],
     write: (target: unknown) => Promise<void>,
+    storedSeq?: number,
   ): Promise<void> {
     await this.store.commitEventsWithWrite(
       runId,
       events.map((e) => ({ ...toStoredEvent(e), seq: e.seq })),
       write,
+      storedSeq,
     );
   }
 

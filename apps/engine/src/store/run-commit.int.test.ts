@@ -180,6 +180,33 @@ for (const kind of BACKENDS) {
       }
     });
 
+    it('grouped: a write without events is kept to the run’s stored seq — stored there, refused once the run moved on', async () => {
+      const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCommit: true });
+      const saver = new DrizzleSaver(store.db);
+      const { runId, threadId } = await newRun();
+      const cp = checkpoint();
+      await commit(runId, [event(1, 'run.started')], async (target) => {
+        await saver.putIn(target, config(threadId), cp, meta, { topic: 1 });
+      });
+      await commit(
+        runId,
+        [],
+        (target) => saver.putWritesIn(target, config(threadId, cp.id), [['draft', 'kept']], '__start__'),
+        1,
+      );
+      expect((await saver.getTuple(config(threadId, cp.id)))?.pendingWrites).toEqual([['__start__', 'draft', 'kept']]);
+      // A worker that lost the run (its view: seq 0) writes nothing.
+      const stale = commit(
+        runId,
+        [],
+        (target) => saver.putWritesIn(target, config(threadId, cp.id), [['draft', 'late']], 'task-late'),
+        0,
+      );
+      expect((await flowError(stale)).code).toBe('conflict');
+      expect(await writesOf(threadId)).toBe(1);
+      expect((await createRunEventsRepo(store.db).listAfter(runId)).map((e) => e.seq)).toEqual([1]);
+    });
+
     it('writes without events go to the database as they are; events without a write are appended', async () => {
       const { runId, threadId } = await newRun();
       const commit = createRunCommit(store.db, { notify: false, groupCommit: kind === 'postgres' });

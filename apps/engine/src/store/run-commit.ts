@@ -35,6 +35,8 @@ export function createRunCommit(
     runId: string,
     batch: (NewRunEvent & { seq: number })[],
     write: (target: CheckpointWriteTarget) => Promise<void>,
+    /** The run's stored seq when `batch` is empty: a grouped write without events is kept to it. */
+    storedSeq?: number,
   ): Promise<void> {
     const captured: CapturedWrite[] = [];
     await write({
@@ -55,6 +57,9 @@ export function createRunCommit(
     });
     const stored = eventBatch(runId, batch);
     const only = captured.length === 1 ? captured[0] : undefined;
+    if (stored === undefined && options.groupCommit && only !== undefined && storedSeq !== undefined)
+      // No events with it: grouped with other runs' commits all the same, applied while the run is at `storedSeq`.
+      return groupedAppends(db, options.notify, options.groupDb).append(runId, [], only.grouped, storedSeq);
     if (stored === undefined) {
       // Nothing to store with it: grouped with other runs' checkpoints where the store groups.
       const target = options.groupCommit ? groupedWriteTarget(db) : writeStatementsFor(db);

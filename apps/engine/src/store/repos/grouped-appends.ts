@@ -46,6 +46,8 @@ export type BatchWrite = { writes: TaskWrites } | { checkpoint: RunCheckpoint };
 
 interface Append {
   runId: string;
+  /** The run's stored seq this batch must follow (its counter moves only from there). */
+  expected: number;
   events: Batch;
   writes?: TaskWrites;
   checkpoint?: RunCheckpoint;
@@ -74,12 +76,16 @@ export class GroupedAppends {
 
   /**
    * Appends a run's batch; with `write`, a task's writes or a checkpoint go with it (both stored, or
-   * neither: the write is applied only where the run's counter moved).
+   * neither: the write is applied only where the run's counter moved). A write without events names
+   * `storedSeq`, the run's seq it must follow: it is stored only while the run is still at that seq.
    */
-  append(runId: string, events: Batch, write?: BatchWrite): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
+  append(runId: string, events: Batch, write?: BatchWrite, storedSeq?: number): Promise<void> {
+    const first = events[0];
+    if (first === undefined && write === undefined) return Promise.resolve();
+    const expected = first ? first.seq - 1 : storedSeq;
+    if (expected === undefined) throw new Error(`append for run ${runId}: a write without events needs the stored seq`);
     checkConsecutive(runId, events);
-    return this.group.submit({ runId, events, ...write });
+    return this.group.submit({ runId, expected, events, ...write });
   }
 
   private async statement(appends: Append[]): Promise<ItemOutcome[]> {
@@ -87,12 +93,15 @@ export class GroupedAppends {
       appends.map((w) => ({
         run_id: w.runId,
         n: w.events.length,
-        expected: (w.events[0]?.seq ?? 1) - 1,
+        expected: w.expected,
         announce: announcement(w.runId, w.events),
       })),
     );
     const rows = JSON.stringify(appends.flatMap((w) => w.events.map((e) => ({ run_id: w.runId, ...storedRow(e) }))));
-    const announce = this.notify ? sql`pg_notify(${RUN_EVENTS_CHANNEL}, b.announce)` : sql`null`;
+    // A write without events moves nothing that a listener could read: not announced.
+    const announce = this.notify
+      ? sql`case when b.n > 0 then pg_notify(${RUN_EVENTS_CHANNEL}, b.announce) end`
+      : sql`null`;
     // The runs' rows are locked first, one primary-key probe each, in the order a worker's lease
     // renewal locks them (`id collate "C"`): two statements locking the same rows in different
     // orders deadlock, and PostgreSQL ends one of them after a second. Probing by key also keeps
@@ -119,9 +128,7 @@ export class GroupedAppends {
       select b.run_id, ${announce} as announced from b join counter on counter.id = b.run_id`);
     const stored = new Set(resultRows(result).map((r) => String(r.run_id)));
     return appends.map((a) =>
-      stored.has(a.runId)
-        ? { ok: true }
-        : { ok: false, error: () => appendConflict(this.db, a.runId, a.events[0]?.seq ?? 0) },
+      stored.has(a.runId) ? { ok: true } : { ok: false, error: () => appendConflict(this.db, a.runId, a.expected + 1) },
     );
   }
 }
