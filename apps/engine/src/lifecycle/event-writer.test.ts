@@ -83,6 +83,52 @@ describe('EventWriter', () => {
   });
 });
 
+describe('EventWriter commits', () => {
+  it('keeps a held checkpoint.saved out of plain batches: it is stored by its commit, with the events before it', async () => {
+    const plain: number[][] = [];
+    const committed: { seqs: number[]; storedSeq: number }[] = [];
+    const gate = deferred();
+    const writer = new EventWriter('r1', 4, async (events) => {
+      plain.push(events.map((e) => e.seq));
+      await gate.promise;
+    });
+    writer.emit({ type: 'node.started', nodeId: 'a', step: 1, attempt: 1 });
+    await Promise.resolve();
+    // Reported as its checkpoint is about to be written (held), then an event of the next step.
+    writer.emit(
+      { type: 'checkpoint.saved', checkpointId: 'c1', parentId: null, step: 1, next: ['b'] },
+      'checkpoint:c1',
+    );
+    writer.emit({ type: 'node.started', nodeId: 'b', step: 2, attempt: 1 });
+    const commit = writer.commit(
+      async (events, _write, storedSeq) => {
+        committed.push({ seqs: events.map((e) => e.seq), storedSeq });
+      },
+      async () => undefined,
+    );
+    gate.release();
+    await commit;
+    await writer.flush();
+    expect(plain).toEqual([[5], [6]]);
+    expect(committed).toEqual([{ seqs: [7], storedSeq: 6 }]);
+  });
+
+  it('names the stored seq for a write without events', async () => {
+    const seen: { n: number; storedSeq: number }[] = [];
+    const writer = new EventWriter('r1', 9, async () => undefined);
+    writer.emit({ type: 'run.cancelled' });
+    await writer.flush();
+    await writer.commit(
+      async (events, _write, storedSeq) => {
+        seen.push({ n: events.length, storedSeq });
+      },
+      async () => undefined,
+      'task-1',
+    );
+    expect(seen).toEqual([{ n: 0, storedSeq: 10 }]);
+  });
+});
+
 describe('EventWriter safety', () => {
   it('publishes exactly what it stores: NUL and lone surrogates escaped, huge errors bounded', async () => {
     const stored: TraceEvent[] = [];
