@@ -19,6 +19,8 @@ const NOT_OWNED = new Error('attempt no longer owns the run');
 const NO_WRITE = async (): Promise<void> => undefined;
 /** The key the final event is held under until its transaction (see `EventWriter.emit`). */
 const FINAL_EVENT = 'flowcraft:final';
+/** The key `run.started` is held under until the input checkpoint's commit stores it. */
+const RUN_STARTED = 'flowcraft:run-started';
 
 type Plan = Pick<
   ExecuteOptions,
@@ -129,16 +131,23 @@ export class RunExecutor {
       const plan = await this.plan(run);
       // The first execution that gets to store anything announces the run (an earlier one may have died first).
       if (writer.lastSeq === 0 && (run.command?.kind === 'start' || run.command?.kind === 'fork')) {
-        writer.emit({
-          type: 'run.started',
-          threadId: run.threadId,
-          workflowId: run.workflowId,
-          input: run.input,
-          ...(run.command.kind === 'fork' ? { fromCheckpointId: run.command.checkpointId } : {}),
-          ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
-        });
-        // Stored before any node runs: a node that kills its process cannot leave a run without it.
-        await writer.flush();
+        // Stored before any node runs: a node that kills its process cannot leave a run without it. A
+        // start with input writes its input checkpoint before any node (and waits for it: durability
+        // `sync`), so where the ports commit events with it, the event is held for that commit — one
+        // statement for both, both or neither; otherwise stored now.
+        const withInput = 'input' in plan && this.ports.appendEventsWith !== undefined;
+        writer.emit(
+          {
+            type: 'run.started',
+            threadId: run.threadId,
+            workflowId: run.workflowId,
+            input: run.input,
+            ...(run.command.kind === 'fork' ? { fromCheckpointId: run.command.checkpointId } : {}),
+            ...(run.breakpoints ? { breakpoints: run.breakpoints } : {}),
+          },
+          withInput ? RUN_STARTED : undefined,
+        );
+        if (!withInput) await writer.flush();
       }
       const services = this.services.get(run.id) ?? (await this.createServices(compiled));
       this.services.set(run.id, services);
