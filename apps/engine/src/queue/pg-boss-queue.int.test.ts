@@ -200,5 +200,40 @@ for (const kind of BACKENDS) {
       expect(stats.depth).toBe(0);
       await queue.stopWorking();
     });
+
+    it('archives completed jobs soon after (not pg-boss’s 12 h): the job table keeps waiting and active ones', async () => {
+      const ports = new StoreRunPorts(createStore(t.db), queue);
+      const runs = await Promise.all(Array.from({ length: 3 }, () => newRunRow(ports)));
+      const mine = new Set(runs.map((r) => r.id));
+      const done = new Set<string>();
+      await new Promise<void>((resolve) => {
+        void queue.work(
+          async (runId) => {
+            if (!mine.has(runId)) return;
+            done.add(runId);
+            if (done.size === mine.size) resolve();
+          },
+          { concurrency: 3 },
+        );
+      });
+      await queue.stopWorking();
+      await expect.poll(() => completedOf([...mine]), { timeout: 5000 }).toBe(mine.size);
+      // A process that maintains the queue (here every second, archiving after one).
+      const maintainer = await PgBossRunQueue.open(t.native, {
+        supervise: true,
+        archiveCompletedAfterSeconds: 1,
+        maintenanceIntervalSeconds: 1,
+      });
+      try {
+        await expect.poll(() => completedOf([...mine]), { timeout: 15_000, interval: 250 }).toBe(0);
+        const { rows } = await t.native.executeSql(
+          `select count(*)::int as n from pgboss.archive where name = $1 and state = 'completed' and data->>'runId' = any($2::text[])`,
+          [RUN_QUEUE, [...mine]],
+        );
+        expect(Number(rows[0]?.n)).toBe(mine.size);
+      } finally {
+        await maintainer.close();
+      }
+    }, 30_000);
   });
 }
