@@ -389,6 +389,9 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     `    2 workers: median ${two.toFixed(0)} ms (${spread(results[2])}) → ${((RUNS / two) * 1000).toFixed(0)} runs/s`,
   );
   console.log(`    throughput 2/1: ${(one / two).toFixed(2)} (goal ≥ 1.5) ${one / two >= 1.5 ? 'OK' : 'UNDER'}`);
+  // Each round pair ran back to back (1,2 or 2,1): its own ratio shows how much the machine moved.
+  const pairs = results[1].map((t1, i) => t1 / (results[2][i] ?? t1));
+  console.log(`    per round pair: ${pairs.map((r) => r.toFixed(2)).join(', ')} (median ${median(pairs).toFixed(2)})`);
   // With one worker: CPU per run of the worker (w), PostgreSQL (p) and this process queueing and
   // polling (q). However many workers, C cores finish at most C / (w + p + q) runs/s: against the
   // measured throughput of one worker, that is the most the ratio can be on this machine.
