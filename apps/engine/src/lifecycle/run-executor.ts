@@ -210,7 +210,13 @@ export class RunExecutor {
    * answer is not sent again once the thread moved past the checkpoint it answered).
    */
   private async plan(run: RunRecord): Promise<Plan> {
-    const latest = await this.ports.checkpointer.getTuple({ configurable: { thread_id: run.threadId } });
+    // A first attempt of a start that created its thread, with nothing stored yet: the thread has
+    // no checkpoint (only this run writes to it), so there is nothing to read.
+    const fresh =
+      run.command?.kind === 'start' && run.command.newThread === true && run.attempt === 1 && run.lastEventSeq === 0;
+    const latest = fresh
+      ? undefined
+      : await this.ports.checkpointer.getTuple({ configurable: { thread_id: run.threadId } });
     return { ...this.planFrom(run, latest), latest: { tuple: latest } };
   }
 

@@ -110,7 +110,11 @@ export class RunService {
     const threadId = req.threadId ?? randomUUID();
     if (req.threadId !== undefined) await this.ports.createThread(req.workflowId, req.threadId);
     const command: RunCommand =
-      req.checkpointId !== undefined ? { kind: 'fork', checkpointId: req.checkpointId } : { kind: 'start' };
+      req.checkpointId !== undefined
+        ? { kind: 'fork', checkpointId: req.checkpointId }
+        : req.threadId === undefined
+          ? { kind: 'start', newThread: true }
+          : { kind: 'start' };
     const run = await this.ports.createRun({
       id: req.runId ?? randomUUID(),
       threadId,

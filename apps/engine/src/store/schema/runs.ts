@@ -28,7 +28,8 @@ export type { RunStatus };
  * still there.
  */
 export type RunCommand =
-  | { kind: 'start' }
+  /** `newThread`: the run created its thread, which has no checkpoint until the run stores one. */
+  | { kind: 'start'; newThread?: true }
   | { kind: 'fork'; checkpointId: string }
   | { kind: 'resume'; value: unknown; at?: string }
   | { kind: 'resumeById'; answers: Record<string, unknown>; at?: string }
