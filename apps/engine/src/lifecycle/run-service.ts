@@ -107,12 +107,13 @@ export class RunService {
         throw new FlowError('not_found', `Checkpoint ${req.checkpointId} not found on thread ${req.threadId}`);
     }
     // A new thread is created with its first run (one transaction); a given one is reused or created.
+    const newThread = req.threadId === undefined;
     const threadId = req.threadId ?? randomUUID();
-    if (req.threadId !== undefined) await this.ports.createThread(req.workflowId, req.threadId);
+    if (!newThread) await this.ports.createThread(req.workflowId, threadId);
     const command: RunCommand =
       req.checkpointId !== undefined
         ? { kind: 'fork', checkpointId: req.checkpointId }
-        : req.threadId === undefined
+        : newThread
           ? { kind: 'start', newThread: true }
           : { kind: 'start' };
     const run = await this.ports.createRun({
@@ -124,7 +125,7 @@ export class RunService {
       command,
       ...(breakpoints ? { breakpoints } : {}),
       ...(req.checkpointId !== undefined ? { forkedFrom: { checkpointId: req.checkpointId } } : {}),
-      ...(req.threadId === undefined ? { newThread: true as const } : {}),
+      ...(newThread ? { newThread: true as const } : {}),
     });
     await this.queued(run);
     return { runId: run.id, threadId };

@@ -143,7 +143,7 @@ describe('openDatabase', () => {
       expect(group?.pid).not.toBe(store?.pid);
       // A grouped append through it is stored and read back by the store's pool.
       const run = await createTestRun(open.db);
-      const grouped = groupedAppends(open.db, false, groupDb);
+      const grouped = groupedAppends(groupDb, false);
       await Promise.all(
         [1, 2, 3].map((seq) =>
           grouped.append(run.runId, [{ seq, type: 'node.started', nodeId: 'n', payload: { seq } }]),

@@ -78,27 +78,21 @@ async function openPostgres(url: string, max: number, onQuery?: (query: string) 
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(`DATABASE_URL must start with postgres:// (got ${url.split(':')[0]}:…)`);
   await migratePostgresOnce(url);
-  const client = autoPrepared(
-    postgres(url, {
-      max,
-      onnotice: () => {},
-      ...(onQuery ? { debug: (_conn: number, query: string) => onQuery(query) } : {}),
-    }),
-    new PreparePolicy(),
-  );
+  // Repeated statements prepared (`autoPrepared`); `connection`: the session's settings.
+  const open = (size: number, connection?: Record<string, string>) =>
+    autoPrepared(
+      postgres(url, {
+        max: size,
+        onnotice: () => {},
+        ...(connection ? { connection } : {}),
+        ...(onQuery ? { debug: (_conn: number, query: string) => onQuery(query) } : {}),
+      }),
+      new PreparePolicy(),
+    );
+  const client = open(max);
   // A pool of one (`?max=1`) asks for as few connections as can be: no connection of its own for groups.
   const group =
-    max > 1
-      ? autoPrepared(
-          postgres(url, {
-            max: 1,
-            onnotice: () => {},
-            connection: { application_name: 'flowcraft-group', plan_cache_mode: 'force_generic_plan' },
-            ...(onQuery ? { debug: (_conn: number, query: string) => onQuery(query) } : {}),
-          }),
-          new PreparePolicy(),
-        )
-      : undefined;
+    max > 1 ? open(1, { application_name: 'flowcraft-group', plan_cache_mode: 'force_generic_plan' }) : undefined;
   return {
     db: drizzlePostgres({ client, schema }),
     kind: 'postgres',

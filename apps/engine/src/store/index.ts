@@ -112,7 +112,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
      */
     appendEventsGrouped: (runId: string, events: Parameters<RunEventsRepo['appendMany']>[1]) =>
       options.groupCommit
-        ? groupedAppends(db, options.notifyEvents ?? false, options.groupDb).append(runId, events)
+        ? groupedAppends(options.groupDb ?? db, options.notifyEvents ?? false).append(runId, events)
         : runEvents.appendMany(runId, events),
     knowledge: createKnowledgeRepo(db),
   };

@@ -59,7 +59,7 @@ export function createRunCommit(
     const only = captured.length === 1 ? captured[0] : undefined;
     if (stored === undefined && options.groupCommit && only !== undefined && storedSeq !== undefined)
       // No events with it: grouped with other runs' commits all the same, applied while the run is at `storedSeq`.
-      return groupedAppends(db, options.notify, options.groupDb).append(runId, [], only.grouped, storedSeq);
+      return groupedAppends(options.groupDb ?? db, options.notify).append(runId, [], only.grouped, storedSeq);
     if (stored === undefined) {
       // Nothing to store with it: grouped with other runs' checkpoints where the store groups.
       const target = options.groupCommit ? groupedWriteTarget(db) : writeStatementsFor(db);
@@ -71,7 +71,7 @@ export function createRunCommit(
     if (only === undefined) throw new Error(`commit of run ${runId}: ${captured.length} saver writes, expected one`);
     // A task's writes or a checkpoint with its events: grouped with other runs' where the store groups.
     if (options.groupCommit)
-      return groupedAppends(db, options.notify, options.groupDb).append(runId, batch, only.grouped);
+      return groupedAppends(options.groupDb ?? db, options.notify).append(runId, batch, only.grouped);
     const result: unknown = await db.execute(
       sql`with ${stored.ctes}, ${only.ctes(stored.stored)} ${stored.select(options.notify)}`,
     );

@@ -1,10 +1,18 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db.js';
 import { GroupCommit } from '../group-commit.js';
-import { checkpointBlobs, checkpoints } from '../schema/index.js';
 import type { StoredCheckpoint } from '../schema/index.js';
 import type { BlobRow } from './dump.js';
-import { blobFromPacked, checkpointJson, packBlobs, packedFrom, writeStatementsFor } from './write-statements.js';
+import {
+  blobFromPacked,
+  checkpointConflict,
+  checkpointJson,
+  insertBlobs,
+  insertCheckpoint,
+  packBlobs,
+  packedFrom,
+  writeStatementsFor,
+} from './write-statements.js';
 import type { CheckpointKey, CheckpointWriteTarget } from './write-statements.js';
 
 interface Put {
@@ -41,7 +49,7 @@ export class GroupedCheckpointPuts {
     const packed = packBlobs(blobs.map((b) => b.blob));
     await this.db.execute(sql`
       with new_blobs as (
-        insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
+        ${insertBlobs}
         select u.thread_id, u.checkpoint_ns, u.channel, u.version, u.type, ${blobFromPacked}
         from unnest(${sql.param(blobs.map((b) => b.threadId))}::text[], ${sql.param(blobs.map((b) => b.ns))}::text[],
                     ${sql.param(blobs.map((b) => b.channel))}::text[], ${sql.param(blobs.map((b) => b.version))}::text[],
@@ -49,11 +57,11 @@ export class GroupedCheckpointPuts {
              as u(thread_id, checkpoint_ns, channel, version, type, off, len), ${packedFrom(packed)}
         on conflict do nothing returning 1
       )
-      insert into ${checkpoints} (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
+      ${insertCheckpoint}
       select c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_checkpoint_id, 'json', c.checkpoint, c.metadata
       from jsonb_to_recordset(${`[${puts.map((p) => checkpointJson(p.key, p.checkpoint, p.metadataJson)).join(',')}]`}::jsonb)
            as c(thread_id text, checkpoint_ns text, checkpoint_id text, parent_checkpoint_id text, checkpoint jsonb, metadata jsonb)
-      on conflict (thread_id, checkpoint_ns, checkpoint_id) do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata`);
+      ${checkpointConflict}`);
   }
 }
 

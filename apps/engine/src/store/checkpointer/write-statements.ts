@@ -83,7 +83,7 @@ export interface CheckpointWriteTarget {
 export function prepareWriteStatements(db: Database) {
   // New channel versions (existing ones are kept: a version's value never changes) + the checkpoint.
   const newBlobs = db.$with('new_blobs', { n: sql<number>`n` }).as(
-    sql`insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
+    sql`${insertBlobs}
       select ${p('threadId')}, ${p('checkpointNs')}, u.channel, u.version, u.type, ${blobFromPacked}
       from unnest(${p('channels')}::text[], ${p('versions')}::text[], ${p('types')}::text[], ${p('offsets')}::int[], ${p('lengths')}::int[]) as u(channel, version, type, off, len), ${packedSource}
       on conflict do nothing returning 1 as n`,
@@ -188,16 +188,16 @@ export function checkpointCtes(
   const packed = packBlobs(blobs.map((b) => b.blob));
   const { offsets, lengths } = packed;
   return sql`new_blobs as (
-      insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
+      ${insertBlobs}
       select ${key.threadId}, ${key.checkpointNs}, u.channel, u.version, u.type, ${blobFromPacked}
       from unnest(${sql.param(blobs.map((b) => b.channel))}::text[], ${sql.param(blobs.map((b) => b.version))}::text[], ${sql.param(blobs.map((b) => b.type))}::text[], ${sql.param(offsets)}::int[], ${sql.param(lengths)}::int[]) as u(channel, version, type, off, len), ${packedFrom(packed)}
       where ${guard}
       on conflict do nothing returning 1
     ), saved_checkpoint as (
-      insert into ${checkpoints} (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
+      ${insertCheckpoint}
       select ${key.threadId}, ${key.checkpointNs}, ${key.checkpointId}, ${key.parentCheckpointId}, 'json', ${JSON.stringify(checkpoint)}::jsonb, ${metadataJson}::jsonb
       where ${guard}
-      on conflict (thread_id, checkpoint_ns, checkpoint_id) do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata
+      ${checkpointConflict}
       returning 1
     )`;
 }
@@ -215,6 +215,15 @@ export function checkpointJson(
   const run = runId === undefined ? '' : `"run_id":${JSON.stringify(runId)},`;
   return `{${run}"thread_id":${JSON.stringify(k.threadId)},"checkpoint_ns":${JSON.stringify(k.checkpointNs)},"checkpoint_id":${JSON.stringify(k.checkpointId)},"parent_checkpoint_id":${JSON.stringify(k.parentCheckpointId)},"checkpoint":${JSON.stringify(checkpoint)},"metadata":${metadataJson}}`;
 }
+
+/** The head of an insert of channel blobs (the rows' select follows, then `on conflict do nothing`): a version's value never changes. */
+export const insertBlobs = sql`insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)`;
+
+/** The head of an insert of checkpoints: the rows' select follows, then `checkpointConflict`. */
+export const insertCheckpoint = sql`insert into ${checkpoints} (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)`;
+
+/** A checkpoint written again (same id) replaces its content. */
+export const checkpointConflict = sql`on conflict (thread_id, checkpoint_ns, checkpoint_id) do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata`;
 
 /** The head of a `saved_writes` CTE: the rows' select follows, then `writesConflict`. */
 export const insertWrites = sql`insert into ${checkpointWrites} (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)`;

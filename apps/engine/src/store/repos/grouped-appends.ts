@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from '../db.js';
-import { checkpointBlobs, checkpoints, runEvents, runs } from '../schema/index.js';
+import { runEvents, runs } from '../schema/index.js';
 import {
   blobFromPacked,
+  checkpointConflict,
   checkpointJson,
+  insertBlobs,
+  insertCheckpoint,
   insertWrites,
   packBlobs,
   packedFrom,
@@ -63,10 +66,9 @@ export class GroupedAppends {
   private readonly group: GroupCommit<Append>;
 
   constructor(
+    /** Where the group's statements run: the store's pool, or a connection of its own (`OpenDatabase.groupDb`). */
     private readonly db: Database,
     private readonly notify: boolean,
-    /** Where the group's statements run (default `db`): e.g. a connection of their own with generic plans. */
-    private readonly via: Database = db,
   ) {
     this.group = new GroupCommit<Append>(
       (a) => a.runId,
@@ -107,7 +109,7 @@ export class GroupedAppends {
     // orders deadlock, and PostgreSQL ends one of them after a second. Probing by key also keeps
     // the planner from scanning the whole runs table (it guesses 100 rows for a recordset).
     const ids = sql.param(appends.map((a) => a.runId));
-    const result: unknown = await this.via.execute(sql`
+    const result: unknown = await this.db.execute(sql`
       with b as (
         select * from jsonb_to_recordset(${batches}::jsonb) as b(run_id text, n integer, expected integer, announce text)
       ), locked as (
@@ -135,13 +137,16 @@ export class GroupedAppends {
 
 const byDb = new WeakMap<Database, Map<boolean, GroupedAppends>>();
 
-/** The database's one grouped appender (per `notify` setting): every run's appends share it. */
-export function groupedAppends(db: Database, notify: boolean, via?: Database): GroupedAppends {
+/**
+ * The one grouped appender of `db` (per `notify` setting): every run's appends share it. `db` is where
+ * its statements run — on a server the store's group connection (`OpenDatabase.groupDb`).
+ */
+export function groupedAppends(db: Database, notify: boolean): GroupedAppends {
   const forDb = byDb.get(db) ?? new Map<boolean, GroupedAppends>();
   byDb.set(db, forDb);
   const found = forDb.get(notify);
   if (found) return found;
-  const made = new GroupedAppends(db, notify, via);
+  const made = new GroupedAppends(db, notify);
   forDb.set(notify, made);
   return made;
 }
@@ -187,7 +192,7 @@ function groupedCheckpointCtes(appends: Append[]): SQL {
     blobs.length === 0
       ? sql``
       : sql`, saved_blobs as (
-      insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
+      ${insertBlobs}
       select u.thread_id, u.checkpoint_ns, u.channel, u.version, u.type, ${blobFromPacked}
       from unnest(${col((x) => x.runId)}::text[], ${col((x) => x.key.threadId)}::text[], ${col((x) => x.key.checkpointNs)}::text[],
         ${col((x) => x.b.channel)}::text[], ${col((x) => x.b.version)}::text[], ${col((x) => x.b.type)}::text[],
@@ -199,12 +204,12 @@ function groupedCheckpointCtes(appends: Append[]): SQL {
       returning 1
     )`;
   return sql`${savedBlobs}, saved_checkpoints as (
-      insert into ${checkpoints} (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
+      ${insertCheckpoint}
       select c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_checkpoint_id, 'json', c.checkpoint, c.metadata
       from jsonb_to_recordset(${`[${puts.map(({ runId, c }) => checkpointJson(c.key, c.checkpoint, c.metadataJson, runId)).join(',')}]`}::jsonb)
            as c(run_id text, thread_id text, checkpoint_ns text, checkpoint_id text, parent_checkpoint_id text, checkpoint jsonb, metadata jsonb)
       join counter on counter.id = c.run_id
-      on conflict (thread_id, checkpoint_ns, checkpoint_id) do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata
+      ${checkpointConflict}
       returning 1
     )`;
 }
