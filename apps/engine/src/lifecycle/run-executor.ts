@@ -102,12 +102,27 @@ export class RunExecutor {
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
-  /** Store the final event of a run that ended without an execution (cancelled or failed by a transition). */
-  async recordFinal(run: RunRecord, body: TraceEventBody): Promise<void> {
-    this.services.delete(run.id);
-    const writer = await this.writer(run.id);
-    writer.emit(body);
-    await writer.flush();
+  /**
+   * End a run without an execution (a cancel of a waiting run, a run past its attempts, the guard):
+   * the final transition and its final event in one transaction where the ports can — a reader who
+   * sees the final status also sees the final event. Returns the moved run, or undefined when the
+   * stored run no longer matches `expect`. A seq taken by an append in between is read again.
+   */
+  async endRun(
+    run: RunRecord,
+    expect: RunExpectation,
+    change: RunChange,
+    body: TraceEventBody,
+  ): Promise<RunRecord | undefined> {
+    for (let tries = 1; ; tries++) {
+      try {
+        const moved = await this.finalTransition(run, expect, change, body, await this.writer(run.id));
+        if (moved) this.services.delete(run.id);
+        return moved;
+      } catch (err) {
+        if (!(err instanceof FlowError && err.code === 'conflict') || tries >= 3) throw err;
+      }
+    }
   }
 
   /** A writer continuing the run's stored events: from `lastSeq` when the caller just read it with the run, else read now. */
@@ -347,12 +362,12 @@ export class RunExecutor {
     this.opts.logError(`Run ${run.id} failed unexpectedly`, err);
     try {
       const info = classifyError(err);
-      const failed = await this.ports.transition(
-        run.id,
+      await this.endRun(
+        run,
         { from: ['running'], attempt: run.attempt },
         { status: 'failed', error: info, command: null, release: true },
+        { type: 'run.failed', error: info, tokens: { input: 0, output: 0 } },
       );
-      if (failed) await this.recordFinal(failed, { type: 'run.failed', error: info, tokens: { input: 0, output: 0 } });
     } catch (again) {
       this.opts.logError(`Run ${run.id}: could not record its failure`, again);
     }

@@ -194,13 +194,13 @@ export class RunService {
         else await this.ports.queue?.cancelRequested(runId);
         return;
       }
-      const cancelled = await this.ports.transition(
-        runId,
+      const cancelled = await this.executor.endRun(
+        run,
         { from: [run.status], revision: run.revision },
         { status: 'cancelled', command: null, interrupts: [], paused: null, release: true },
+        { type: 'run.cancelled', tokens: { input: 0, output: 0 } },
       );
       if (cancelled === undefined) continue;
-      await this.executor.recordFinal(cancelled, { type: 'run.cancelled', tokens: { input: 0, output: 0 } });
       return;
     }
     throw new FlowError('conflict', `Run ${runId} kept changing while it was being cancelled; try again`);
@@ -412,13 +412,12 @@ export class RunService {
    */
   private async dispatch(run: RunRecord): Promise<boolean> {
     if (run.cancelRequested) {
-      const cancelled = await this.ports.transition(
-        run.id,
+      await this.executor.endRun(
+        run,
         { from: ['queued'], revision: run.revision },
         { status: 'cancelled', command: null, release: true },
+        { type: 'run.cancelled', tokens: { input: 0, output: 0 } },
       );
-      if (cancelled)
-        await this.executor.recordFinal(cancelled, { type: 'run.cancelled', tokens: { input: 0, output: 0 } });
       return false;
     }
     if (run.recoveries >= MAX_RECOVERIES) {
@@ -426,13 +425,12 @@ export class RunService {
         code: 'worker_lost' as const,
         message: `The run was still running when its worker stopped ${run.recoveries} times (crash, kill or restart); it is not resumed again.`,
       };
-      const failed = await this.ports.transition(
-        run.id,
+      await this.executor.endRun(
+        run,
         { from: ['queued'], revision: run.revision },
         { status: 'failed', command: null, release: true, error },
+        { type: 'run.failed', error, tokens: { input: 0, output: 0 } },
       );
-      if (failed)
-        await this.executor.recordFinal(failed, { type: 'run.failed', error, tokens: { input: 0, output: 0 } });
       return false;
     }
     const claimed = await this.ports.transition(
