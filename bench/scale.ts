@@ -302,6 +302,9 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     const p = await startEngineProcess(
       { ...env, PORT: String(port), WORKER_ID: `bench-w${i}` },
       `worker bench-w${i} ready`,
+      undefined,
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the workers (not this process).
+      process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean),
     );
     workers.push(p.child);
   };

@@ -83,6 +83,18 @@ describe('EventWriter', () => {
   });
 });
 
+/** A writer whose commits record their events' types and what their writes wrote (in order). */
+function recordingCommits() {
+  const commits: { types: string[]; wrote: string[] }[] = [];
+  const storeWith = async (events: TraceEvent[], write: (target: unknown) => Promise<void>) => {
+    const wrote: string[] = [];
+    await write(wrote);
+    commits.push({ types: events.map((e) => e.type), wrote });
+  };
+  const into = (what: string) => async (target: unknown) => void (target as string[]).push(what);
+  return { commits, storeWith, into, writer: new EventWriter('r1', 0, async () => undefined) };
+}
+
 describe('EventWriter commits', () => {
   it('keeps a held checkpoint.saved out of plain batches: it is stored by its commit, with the events before it', async () => {
     const plain: number[][] = [];
@@ -126,6 +138,34 @@ describe('EventWriter commits', () => {
       'task-1',
     );
     expect(seen).toEqual([{ n: 0, storedSeq: 10 }]);
+  });
+
+  it("stores a step's last task's writes and the checkpoint after them in one commit, the writes first", async () => {
+    const { commits, storeWith, into, writer } = recordingCommits();
+    writer.emit({ type: 'node.finished', nodeId: 'a', step: 1, update: {}, durationMs: 1 }, 'task-a');
+    const writes = writer.commit(storeWith, into('writes of a'), 'task-a', true);
+    // LangGraph puts the checkpoint in the same turn, its checkpoint.saved held for it.
+    await Promise.resolve();
+    writer.emit({ type: 'checkpoint.saved', checkpointId: 'c1', parentId: null, step: 1, next: [] }, 'checkpoint:c1');
+    const checkpoint = writer.commit(storeWith, into('checkpoint c1'));
+    await Promise.all([writes, checkpoint]);
+    expect(commits).toEqual([
+      { types: ['node.finished', 'checkpoint.saved'], wrote: ['writes of a', 'checkpoint c1'] },
+    ]);
+  });
+
+  it('stores writes no checkpoint follows in the same turn alone (a task whose step still runs others), and at a flush', async () => {
+    const { commits, storeWith, into, writer } = recordingCommits();
+    writer.emit({ type: 'node.finished', nodeId: 'a', step: 1, update: {}, durationMs: 1 }, 'task-a');
+    await writer.commit(storeWith, into('writes of a'), 'task-a', true);
+    expect(commits).toEqual([{ types: ['node.finished'], wrote: ['writes of a'] }]);
+    // A flush does not wait for the end of the turn.
+    writer.emit({ type: 'node.finished', nodeId: 'b', step: 1, update: {}, durationMs: 1 }, 'task-b');
+    const b = writer.commit(storeWith, into('writes of b'), 'task-b', true);
+    await writer.flush();
+    expect(commits.at(-1)).toEqual({ types: ['node.finished'], wrote: ['writes of b'] });
+    await b;
+    expect(commits).toHaveLength(2);
   });
 });
 

@@ -1,6 +1,22 @@
 import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
 import { safeEvent } from '../store/json-safe.js';
 
+type Write = (target: unknown) => Promise<void>;
+type StoreWith = (
+  events: TraceEvent[],
+  write: Write,
+  /** The seq stored before `events` (all earlier batches are stored by now). */
+  storedSeq: number,
+) => Promise<void>;
+
+interface Deferred {
+  storeWith: StoreWith;
+  write: Write;
+  task: string | undefined;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 /** Characters one stored token event holds at most. */
 const MAX_TOKEN_CHUNK = 4096;
 
@@ -22,6 +38,9 @@ export class EventWriter {
   private readonly held = new Map<string, TraceEventBody[]>();
   private chain: Promise<void> = Promise.resolve();
   private scheduled = false;
+  /** Tasks' writes waiting (to the end of this turn of the event loop) for the checkpoint that follows them. */
+  private deferred: Deferred[] = [];
+  private deferScheduled = false;
   private failure: unknown;
 
   constructor(
@@ -85,17 +104,46 @@ export class EventWriter {
   /**
    * Stores every event emitted so far together with `write` — `storeWith(events, write)` puts both in
    * one atomic write — then publishes them. In order with the other batches; rejects if either failed.
+   *
+   * `joinNext`: `write` is a task's writes. LangGraph puts a step's checkpoint right after its last
+   * task's writes, in the same turn of the event loop; the writes wait for it until the end of that
+   * turn and both go in one statement (with the task's `node.finished` and the `checkpoint.saved`):
+   * one round trip per step instead of two. Writes no checkpoint follows in that turn (a task of a
+   * step whose other tasks still run) are stored alone then.
    */
-  async commit(
-    storeWith: (
-      events: TraceEvent[],
-      write: (target: unknown) => Promise<void>,
-      /** The seq stored before `events` (all earlier batches are stored by now). */
-      storedSeq: number,
-    ) => Promise<void>,
-    write: (target: unknown) => Promise<void>,
-    task?: string,
-  ): Promise<void> {
+  commit(storeWith: StoreWith, write: Write, task?: string, joinNext = false): Promise<void> {
+    if (joinNext)
+      return new Promise<void>((resolve, reject) => {
+        this.deferred.push({ storeWith, write, task, resolve, reject });
+        if (this.deferScheduled) return;
+        this.deferScheduled = true;
+        setImmediate(() => {
+          this.deferScheduled = false;
+          this.storeDeferred();
+        });
+      });
+    // A checkpoint (no task) takes the writes just before it, stored by the same statement.
+    const last = this.deferred.at(-1);
+    const joined = task === undefined && last?.storeWith === storeWith ? last : undefined;
+    if (joined) this.deferred.pop();
+    this.storeDeferred();
+    if (!joined) return this.enqueue(storeWith, write, task);
+    const done = this.enqueue(storeWith, async (target) => {
+      await joined.write(target);
+      await write(target);
+    });
+    done.then(joined.resolve, joined.reject);
+    return done;
+  }
+
+  /** Deferred writes go, each in its own statement, in order. */
+  private storeDeferred(): void {
+    const all = this.deferred;
+    this.deferred = [];
+    for (const d of all) this.enqueue(d.storeWith, d.write, d.task).then(d.resolve, d.reject);
+  }
+
+  private enqueue(storeWith: StoreWith, write: Write, task?: string): Promise<void> {
     const done = this.chain.then(async () => {
       // Released only now: an earlier batch must not store them ahead of the write.
       this.release(task);
@@ -111,11 +159,12 @@ export class EventWriter {
       if (this.publish) for (const e of batch) this.publish(e);
     });
     this.chain = done.catch(() => undefined);
-    await done;
+    return done;
   }
 
   /** Resolves when every event emitted so far is stored and published; rejects if storing failed. */
   async flush(): Promise<void> {
+    this.storeDeferred();
     this.release();
     this.schedule();
     await this.chain;

@@ -183,8 +183,9 @@ export class RunExecutor {
         // A task's events and its writes in one transaction, where the ports can.
         ...(storeWith
           ? {
+              // A task's writes (with a task) join the step's checkpoint that follows them.
               commitWrites: (write: (tx: unknown) => Promise<void>, task?: string) =>
-                writer.commit(storeWith, write, task),
+                writer.commit(storeWith, write, task, task !== undefined),
             }
           : {}),
         ...plan,

@@ -29,8 +29,9 @@ export function startEngineProcess(
   env: Record<string, string>,
   readyText: string | RegExp = 'API reference',
   timeoutMs = 240_000,
+  nodeArgs: string[] = [],
 ): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

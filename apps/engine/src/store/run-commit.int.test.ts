@@ -4,6 +4,7 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import { count, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { DrizzleSaver } from './checkpointer/drizzle-saver.js';
+import type { CheckpointWriteTarget } from './checkpointer/write-statements.js';
 import { flowError } from './repos/expect-flow-error.js';
 import { createRunEventsRepo, resultRows } from './repos/run-events-repo.js';
 import { createTestRun } from './repos/test-run.js';
@@ -83,6 +84,39 @@ for (const kind of BACKENDS) {
       expect(await checkpointsOf(threadId)).toBe(1);
       expect((await createRunEventsRepo(store.db).listAfter(runId)).map((e) => e.seq)).toEqual([1]);
     });
+
+    for (const groupCommit of [false, true])
+      it(`stores a step's last task's writes and the checkpoint after them in one commit, or neither from a stale seq (${groupCommit ? 'grouped' : 'one run'})`, async () => {
+        const { runId, threadId } = await newRun();
+        const commit = createRunCommit(store.db, { notify: false, groupCommit });
+        const saver = new DrizzleSaver(store.db);
+        const first = checkpoint();
+        await commit(runId, [event(1, 'checkpoint.saved')], async (target) => {
+          await saver.putIn(target, config(threadId), first, meta, { topic: 1 });
+        });
+        const next = {
+          ...checkpoint(),
+          id: uuid6(-3),
+          channel_values: { topic: 'kelp' },
+          channel_versions: { topic: 2 },
+        };
+        const step = (value: string) => async (target: CheckpointWriteTarget) => {
+          await saver.putWritesIn(target, config(threadId, first.id), [['topic', value]], 'task-1');
+          await saver.putIn(target, config(threadId, first.id), next, { ...meta, step: 2 }, { topic: 2 });
+        };
+        // A stale writer (a worker that lost the run): neither its writes nor its checkpoint.
+        expect((await flowError(commit(runId, [event(1), event(2, 'checkpoint.saved')], step('late')))).code).toBe(
+          'conflict',
+        );
+        expect(await writesOf(threadId)).toBe(0);
+        expect(await checkpointsOf(threadId)).toBe(1);
+        await commit(runId, [event(2), event(3, 'checkpoint.saved')], step('kelp'));
+        expect(await writesOf(threadId)).toBe(1);
+        const tuple = await saver.getTuple(config(threadId, first.id));
+        expect(tuple?.pendingWrites).toEqual([['task-1', 'topic', 'kelp']]);
+        expect((await saver.getTuple(config(threadId)))?.checkpoint.id).toBe(next.id);
+        expect(await createRunEventsRepo(store.db).lastSeq(runId)).toBe(3);
+      });
 
     it('grouped: many runs’ task commits at once, each run’s writes with its own events; a stale one refused alone', async () => {
       const commit = createRunCommit(store.db, { notify: kind === 'postgres', groupCommit: true });

@@ -10,11 +10,12 @@ import { createRunEventsRepo, eventBatch, rowCount } from './repos/run-events-re
 import type { NewRunEvent } from './repos/run-events-repo.js';
 
 interface CapturedWrite {
+  kind: 'writes' | 'checkpoint';
   /** The write as CTEs applied only where `guard` holds. */
   ctes(guard: SQL): SQL;
   /** The write sent to a target as it is. */
   replay(target: CheckpointWriteTarget): Promise<void>;
-  /** The write as a grouped append carries it (a task's writes or a checkpoint). */
+  /** The write as a grouped append carries it (its part: a task's writes, or a checkpoint). */
   grouped: BatchWrite;
 }
 
@@ -42,6 +43,7 @@ export function createRunCommit(
     await write({
       async putCheckpoint(key, checkpoint, metadataJson, blobs) {
         captured.push({
+          kind: 'checkpoint',
           ctes: (guard) => checkpointCtes(key, checkpoint, metadataJson, blobs, guard),
           replay: (target) => target.putCheckpoint(key, checkpoint, metadataJson, blobs),
           grouped: { checkpoint: { key, checkpoint, metadataJson, blobs } },
@@ -49,17 +51,23 @@ export function createRunCommit(
       },
       async putWrites(key, rows) {
         captured.push({
+          kind: 'writes',
           ctes: (guard) => writesCte(key, rows, guard),
           replay: (target) => target.putWrites(key, rows),
           grouped: { writes: { key, rows } },
         });
       },
     });
+    // A commit carries at most one task's writes and one checkpoint (the step's last task's writes
+    // and the checkpoint after them): each names its CTEs once per statement.
+    for (const kind of ['writes', 'checkpoint'] as const)
+      if (captured.filter((c) => c.kind === kind).length > 1)
+        throw new Error(`commit of run ${runId}: more than one saver ${kind} write`);
+    const grouped: BatchWrite = Object.assign({}, ...captured.map((c) => c.grouped));
     const stored = eventBatch(runId, batch);
-    const only = captured.length === 1 ? captured[0] : undefined;
-    if (stored === undefined && options.groupCommit && only !== undefined && storedSeq !== undefined)
+    if (stored === undefined && options.groupCommit && captured.length > 0 && storedSeq !== undefined)
       // No events with it: grouped with other runs' commits all the same, applied while the run is at `storedSeq`.
-      return groupedAppends(options.groupDb ?? db, options.notify).append(runId, [], only.grouped, storedSeq);
+      return groupedAppends(options.groupDb ?? db, options.notify).append(runId, [], grouped, storedSeq);
     if (stored === undefined) {
       // Nothing to store with it: grouped with other runs' checkpoints where the store groups.
       const target = options.groupCommit ? groupedWriteTarget(db) : writeStatementsFor(db);
@@ -67,13 +75,13 @@ export function createRunCommit(
       return;
     }
     if (captured.length === 0) return events.appendMany(runId, batch);
-    // A commit carries one saver write (a task's writes or a checkpoint): its CTEs are named once per statement.
-    if (only === undefined) throw new Error(`commit of run ${runId}: ${captured.length} saver writes, expected one`);
-    // A task's writes or a checkpoint with its events: grouped with other runs' where the store groups.
-    if (options.groupCommit)
-      return groupedAppends(options.groupDb ?? db, options.notify).append(runId, batch, only.grouped);
+    // Tasks' writes or a checkpoint with its events: grouped with other runs' where the store groups.
+    if (options.groupCommit) return groupedAppends(options.groupDb ?? db, options.notify).append(runId, batch, grouped);
     const result: unknown = await db.execute(
-      sql`with ${stored.ctes}, ${only.ctes(stored.stored)} ${stored.select(options.notify)}`,
+      sql`with ${stored.ctes}, ${sql.join(
+        captured.map((c) => c.ctes(stored.stored)),
+        sql`, `,
+      )} ${stored.select(options.notify)}`,
     );
     if (rowCount(result) !== batch.length) throw await stored.conflict(db);
   };

@@ -44,8 +44,11 @@ export interface RunCheckpoint {
   blobs: BlobRow[];
 }
 
-/** What goes with a batch: a task's writes, or a checkpoint. */
-export type BatchWrite = { writes: TaskWrites } | { checkpoint: RunCheckpoint };
+/** What goes with a batch: a task's writes, a checkpoint, or both (the step's last task's writes and the checkpoint after them). */
+export interface BatchWrite {
+  writes?: TaskWrites;
+  checkpoint?: RunCheckpoint;
+}
 
 interface Append {
   runId: string;
