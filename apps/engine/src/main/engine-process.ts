@@ -25,6 +25,10 @@ export interface EngineProcess {
 }
 
 /** Starts `main.ts` with `env` and resolves once its output contains `readyText` (the API's summary by default). */
+/** Engine processes this process started and that still run: killed when this process exits (a test that fails or times out leaks none). */
+const started = new Set<ChildProcess>();
+let killOnExit = false;
+
 export function startEngineProcess(
   env: Record<string, string>,
   readyText: string | RegExp = 'API reference',
@@ -36,11 +40,22 @@ export function startEngineProcess(
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  if (!killOnExit) {
+    killOnExit = true;
+    process.once('exit', () => {
+      for (const c of started) c.kill('SIGKILL');
+    });
+  }
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`engine did not start:\n${out}`));
+    }, timeoutMs);
     const check = () => {
       if (typeof readyText === 'string' ? out.includes(readyText) : readyText.test(out)) {
         clearTimeout(timer);

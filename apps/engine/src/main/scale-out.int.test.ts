@@ -55,6 +55,8 @@ describe('API and worker processes on one PostgreSQL server', () => {
   let common: Record<string, string>;
   /** Respawn a worker that died (the poison run kills them), as an orchestrator would. */
   let respawn = false;
+  /** Workers being (re)started: waited for, then killed, at the end. */
+  const starting = new Set<Promise<void>>();
 
   async function startWorker(id: string, port: number): Promise<void> {
     const proc = await startEngineProcess(
@@ -65,7 +67,10 @@ describe('API and worker processes on one PostgreSQL server', () => {
     workers.set(id, { port, child: proc.child });
     proc.child.once('exit', () => {
       children.delete(proc.child);
-      if (respawn) void startWorker(id, port).catch(() => undefined);
+      if (!respawn) return;
+      const again = startWorker(id, port).catch(() => undefined);
+      starting.add(again);
+      void again.finally(() => starting.delete(again));
     });
   }
 
@@ -94,6 +99,8 @@ describe('API and worker processes on one PostgreSQL server', () => {
 
   afterAll(async () => {
     respawn = false;
+    // A worker respawned by the poison test may still be starting: its process joins `children` once ready.
+    await Promise.allSettled([...starting]);
     for (const c of [...children]) await killProcess(c);
     await server?.drop();
   });
