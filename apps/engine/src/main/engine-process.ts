@@ -24,11 +24,11 @@ export interface EngineProcess {
   output: () => string;
 }
 
-/** Starts `main.ts` with `env` and resolves once its output contains `readyText` (the API's summary by default). */
 /** Engine processes this process started and that still run: killed when this process exits (a test that fails or times out leaks none). */
 const started = new Set<ChildProcess>();
 let killOnExit = false;
 
+/** Starts `main.ts` with `env` and resolves once its output contains `readyText` (the API's summary by default). */
 export function startEngineProcess(
   env: Record<string, string>,
   readyText: string | RegExp = 'API reference',

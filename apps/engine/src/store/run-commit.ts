@@ -10,7 +10,6 @@ import { createRunEventsRepo, eventBatch, rowCount } from './repos/run-events-re
 import type { NewRunEvent } from './repos/run-events-repo.js';
 
 interface CapturedWrite {
-  kind: 'writes' | 'checkpoint';
   /** The write as CTEs applied only where `guard` holds. */
   ctes(guard: SQL): SQL;
   /** The write sent to a target as it is. */
@@ -43,7 +42,6 @@ export function createRunCommit(
     await write({
       async putCheckpoint(key, checkpoint, metadataJson, blobs) {
         captured.push({
-          kind: 'checkpoint',
           ctes: (guard) => checkpointCtes(key, checkpoint, metadataJson, blobs, guard),
           replay: (target) => target.putCheckpoint(key, checkpoint, metadataJson, blobs),
           grouped: { checkpoint: { key, checkpoint, metadataJson, blobs } },
@@ -51,7 +49,6 @@ export function createRunCommit(
       },
       async putWrites(key, rows) {
         captured.push({
-          kind: 'writes',
           ctes: (guard) => writesCte(key, rows, guard),
           replay: (target) => target.putWrites(key, rows),
           grouped: { writes: { key, rows } },
@@ -61,13 +58,14 @@ export function createRunCommit(
     // A commit carries at most one task's writes and one checkpoint (the step's last task's writes
     // and the checkpoint after them): each names its CTEs once per statement.
     for (const kind of ['writes', 'checkpoint'] as const)
-      if (captured.filter((c) => c.kind === kind).length > 1)
+      if (captured.filter((c) => c.grouped[kind] !== undefined).length > 1)
         throw new Error(`commit of run ${runId}: more than one saver ${kind} write`);
     const grouped: BatchWrite = Object.assign({}, ...captured.map((c) => c.grouped));
+    const appender = () => groupedAppends(options.groupDb ?? db, options.notify);
     const stored = eventBatch(runId, batch);
     if (stored === undefined && options.groupCommit && captured.length > 0 && storedSeq !== undefined)
       // No events with it: grouped with other runs' commits all the same, applied while the run is at `storedSeq`.
-      return groupedAppends(options.groupDb ?? db, options.notify).append(runId, [], grouped, storedSeq);
+      return appender().append(runId, [], grouped, storedSeq);
     if (stored === undefined) {
       // Nothing to store with it: grouped with other runs' checkpoints where the store groups.
       const target = options.groupCommit ? groupedWriteTarget(db) : writeStatementsFor(db);
@@ -76,7 +74,7 @@ export function createRunCommit(
     }
     if (captured.length === 0) return events.appendMany(runId, batch);
     // Tasks' writes or a checkpoint with its events: grouped with other runs' where the store groups.
-    if (options.groupCommit) return groupedAppends(options.groupDb ?? db, options.notify).append(runId, batch, grouped);
+    if (options.groupCommit) return appender().append(runId, batch, grouped);
     const result: unknown = await db.execute(
       sql`with ${stored.ctes}, ${sql.join(
         captured.map((c) => c.ctes(stored.stored)),
