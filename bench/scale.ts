@@ -310,6 +310,7 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
   };
   let lastSplit = '';
   let lastPhases = '';
+  let lastSteady = 0;
   const batch = async () => {
     const t0 = performance.now();
     const started = await Promise.all(
@@ -331,10 +332,20 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
          from runs where id = any($1::text[])`,
       [ids],
     );
+    // Completions per second between the 10th and the 90th percentile finish: the rate with the
+    // batch's ramp (queueing) and tail (the last runs' own latency) left out.
+    const { rows: mid } = await open.native.executeSql(
+      `select extract(epoch from percentile_disc(0.9) within group (order by finished_at)
+                              - percentile_disc(0.1) within group (order by finished_at))::float8 as span
+         from runs where id = any($1::text[])`,
+      [ids],
+    );
+    lastSteady = (0.8 * RUNS) / Number(mid[0]?.span);
     lastPhases = `all ${RUNS} queued after ${queuedIn.toFixed(0)} ms; per run (median) waited ${Number(phases[0]?.waited).toFixed(0)} ms, executed ${Number(phases[0]?.executed).toFixed(0)} ms`;
     return took;
   };
   const results: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const steady: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const cpu: { worker: number; pg: number; here: number }[] = [];
   const phases: Record<1 | 2, string> = { 1: '', 2: '' };
   // Both workers run throughout; for a 1-worker round the second is stopped (SIGSTOP, idle: it
@@ -348,6 +359,7 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     const p0 = postgresCpuSeconds();
     const h0 = process.cpuUsage();
     results[1].push(await batch());
+    steady[1].push(lastSteady);
     const h = process.cpuUsage(h0);
     cpu.push({
       worker: (processCpu(workers[0]?.pid) - w0) / RUNS,
@@ -358,8 +370,19 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     second()?.kill('SIGCONT');
     await new Promise((r) => setTimeout(r, 200));
   };
+  const cpu2: { worker: number; pg: number; here: number }[] = [];
   const twoWorkerRound = async () => {
+    const w0 = workers.map((w) => processCpu(w.pid));
+    const p0 = postgresCpuSeconds();
+    const h0 = process.cpuUsage();
     results[2].push(await batch());
+    const h = process.cpuUsage(h0);
+    cpu2.push({
+      worker: workers.reduce((sum, w, i) => sum + processCpu(w.pid) - (w0[i] ?? 0), 0) / RUNS,
+      pg: (postgresCpuSeconds() - p0) / RUNS,
+      here: (h.user + h.system) / 1e6 / RUNS,
+    });
+    steady[2].push(lastSteady);
     phases[2] = `${lastPhases}; runs per worker ${lastSplit}`;
   };
   try {
@@ -392,6 +415,11 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     `    2 workers: median ${two.toFixed(0)} ms (${spread(results[2])}) → ${((RUNS / two) * 1000).toFixed(0)} runs/s`,
   );
   console.log(`    throughput 2/1: ${(one / two).toFixed(2)} (goal ≥ 1.5) ${one / two >= 1.5 ? 'OK' : 'UNDER'}`);
+  const s1 = median(steady[1]);
+  const s2 = median(steady[2]);
+  console.log(
+    `    steady rate (10th–90th percentile finish): 1 worker ${s1.toFixed(0)} runs/s, 2 workers ${s2.toFixed(0)} runs/s, ratio ${(s2 / s1).toFixed(2)}; per pair ${steady[1].map((r, i) => ((steady[2][i] ?? r) / r).toFixed(2)).join(', ')}`,
+  );
   // Each round pair ran back to back (1,2 or 2,1): its own ratio shows how much the machine moved.
   const pairs = results[1].map((t1, i) => t1 / (results[2][i] ?? t1));
   console.log(`    per round pair: ${pairs.map((r) => r.toFixed(2)).join(', ')} (median ${median(pairs).toFixed(2)})`);
@@ -401,6 +429,9 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
   const w = median(cpu.map((c) => c.worker));
   const p = median(cpu.map((c) => c.pg));
   const q = median(cpu.map((c) => c.here));
+  console.log(
+    `    CPU per run with 2 workers: workers ${(median(cpu2.map((c) => c.worker)) * 1000).toFixed(1)} ms, PostgreSQL ${(median(cpu2.map((c) => c.pg)) * 1000).toFixed(1)} ms, here ${(median(cpu2.map((c) => c.here)) * 1000).toFixed(1)} ms`,
+  );
   const cores = availableParallelism();
   const bound = cores / (w + p + q) / (RUNS / (one / 1000));
   console.log(
