@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FlowError, MAX_ERROR_MESSAGE_BYTES, storageErrorCode, toErrorInfo, truncateMessage } from './errors.js';
+import {
+  FlowError,
+  MAX_ERROR_MESSAGE_BYTES,
+  isStorageUnavailable,
+  storageErrorCode,
+  toErrorInfo,
+  truncateMessage,
+  unavailableCode,
+} from './errors.js';
 
 /** The shape drizzle gives a failed query: SQL and parameters in the message, the driver's error as cause. */
 function drizzleError(sqlstate: string): Error {
@@ -40,6 +48,27 @@ describe('storage errors', () => {
     expect(storageErrorCode(new Error('Failed query: select 1\nparams: '))).toBe('unknown');
     expect(storageErrorCode(new Error('a plain error'))).toBeUndefined();
     expect(storageErrorCode(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBeUndefined();
+  });
+
+  it('tells a database that could not be reached from one that refused the statement', () => {
+    const wrapped = (cause: unknown) => Object.assign(new Error('Failed query: select 1\nparams: '), { cause });
+    // Lost or refused connections, as postgres.js and Node's net report them, through drizzle's wrapper.
+    for (const code of ['CONNECTION_CLOSED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET'])
+      expect(isStorageUnavailable(wrapped(Object.assign(new Error(code), { code }))), code).toBe(true);
+    // A server restarting, shutting down or full.
+    for (const sqlstate of ['57P01', '57P03', '08006', '53300'])
+      expect(isStorageUnavailable(drizzleError(sqlstate)), sqlstate).toBe(true);
+    // Node's connect to several addresses: an AggregateError of refusals.
+    const refused = Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' });
+    expect(isStorageUnavailable(wrapped(new AggregateError([refused], 'connect failed')))).toBe(true);
+    // The statement's own fault: not worth trying again.
+    for (const sqlstate of ['22P05', '23505', '40001', '57014'])
+      expect(isStorageUnavailable(drizzleError(sqlstate)), sqlstate).toBe(false);
+    expect(isStorageUnavailable(new Error('a plain error'))).toBe(false);
+    expect(isStorageUnavailable('ECONNRESET')).toBe(false);
+    // What may be logged: the code alone, never the statement or its values.
+    expect(unavailableCode(drizzleError('57P01'))).toBe('57P01');
+    expect(unavailableCode(drizzleError('22P05'))).toBeUndefined();
   });
 
   it('toErrorInfo names only the SQLSTATE, never the SQL or its parameters', () => {

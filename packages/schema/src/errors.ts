@@ -126,6 +126,52 @@ export function storageErrorCode(err: unknown): string | undefined {
   return isStorage ? (sqlstate ?? 'unknown') : undefined;
 }
 
+/** Driver and socket codes of a lost or refused database connection (postgres.js, Node's `net`). */
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+/**
+ * SQLSTATEs of a server that is going away or not there yet: connection exceptions (class 08),
+ * `admin_shutdown`, `crash_shutdown`, `cannot_connect_now` (starting up or shutting down) and
+ * `too_many_connections`.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+
+/**
+ * Whether `err` (or an error it wraps: `cause`, an `AggregateError`'s `errors`) says the database
+ * could not be reached — a restart, a failover, a dropped connection — rather than that it refused
+ * what was asked. Work that failed this way is worth trying again once the database answers; the
+ * statement itself was not at fault.
+ */
+export function isStorageUnavailable(err: unknown): boolean {
+  return unavailableCode(err) !== undefined;
+}
+
+/** The code that makes `err` a database that could not be reached (`ECONNREFUSED`, `57P01`…), else undefined: safe to log (no SQL, no values). */
+export function unavailableCode(err: unknown): string | undefined {
+  const pending: unknown[] = [err];
+  for (let seen = 0; pending.length > 0 && seen < 16; seen++) {
+    const e = pending.shift();
+    if (typeof e !== 'object' || e === null) continue;
+    const code: unknown = Reflect.get(e, 'code');
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return code;
+    pending.push(Reflect.get(e, 'cause'));
+    const errors: unknown = Reflect.get(e, 'errors');
+    if (Array.isArray(errors)) pending.push(...errors);
+  }
+  return undefined;
+}
+
 /** The message stored and shown for a database error: its SQLSTATE only. */
 export function storageErrorMessage(sqlstate: string): string {
   return `A storage error occurred (SQLSTATE ${sqlstate}).`;

@@ -1,5 +1,5 @@
 import { Command, isGraphInterrupt } from '@langchain/langgraph';
-import { ErrorInfo, isRecord } from '@flowcraft/schema';
+import { ErrorInfo, isRecord, isStorageUnavailable } from '@flowcraft/schema';
 import type { TokenUsage, TraceEventBody } from '@flowcraft/schema';
 import { ERROR_CHANNEL } from '../compile/compile.js';
 import type { Compiled } from '../compile/compile.js';
@@ -294,6 +294,9 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     }
   } catch (err) {
     if (opts.signal?.aborted && !isGraphInterrupt(err)) outcome = { status: 'cancelled', tokens: total };
+    // The database could not be reached (a restart, a dropped connection): not the run's failure.
+    // The caller decides (the executor hands the run back to resume from its last checkpoint).
+    else if (isStorageUnavailable(err)) throw err;
     else outcome = { status: 'failed', error: classifyError(err, lastFailedNode), tokens: total };
   } finally {
     closed = true;

@@ -50,8 +50,8 @@ export interface RunRecord {
 
 /** Leases of running runs (durable mode): a worker's heartbeat renews them; an expired one means a dead worker. */
 export interface RunLeases {
-  /** Renews the lease of every run `owner` executes; returns them with their cancel flag. */
-  renew(owner: string, leaseSeconds: number): Promise<{ id: string; cancelRequested: boolean }[]>;
+  /** Renews the leases of `runIds` (the runs `owner` executes) that it still owns; returns them with their cancel flag. */
+  renew(owner: string, leaseSeconds: number, runIds: string[]): Promise<{ id: string; cancelRequested: boolean }[]>;
   /** Running runs whose lease ran out (their worker died), oldest first. */
   findExpired(limit?: number): Promise<RunRecord[]>;
   /** Running runs owned by `owner` (a worker restarted under the same id: they are certainly lost). */

@@ -1,5 +1,5 @@
 import type { CheckpointTuple } from '@langchain/langgraph-checkpoint';
-import { FlowError } from '@flowcraft/schema';
+import { FlowError, isStorageUnavailable, storageErrorCode, unavailableCode } from '@flowcraft/schema';
 import { classifyError } from '../compile/classify-error.js';
 import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
@@ -63,11 +63,16 @@ export class RunExecutor {
     return this.active.get(runId)?.run;
   }
 
+  /** Runs executing here (their leases are the ones this process renews). */
+  executing(): string[] {
+    return [...this.active.keys()];
+  }
+
   /** Execute a claimed run in the background. */
   launch(run: RunRecord): void {
     const controller = new AbortController();
     const done = this.execute(run, controller.signal)
-      .catch((err: unknown) => this.guard(run, err))
+      .catch((err: unknown) => this.guard(run, controller.signal, err))
       .finally(() => this.active.delete(run.id));
     this.active.set(run.id, { run, controller, done, since: performance.now() });
   }
@@ -196,6 +201,10 @@ export class RunExecutor {
         return;
       }
     } catch (err) {
+      if (isStorageUnavailable(err)) {
+        await this.handBackAfterOutage(run, signal, err);
+        return;
+      }
       outcome = { status: 'failed', error: classifyError(err), tokens: { input: 0, output: 0 } };
       // If storing the trace failed, record the failure with a writer that starts from what is stored.
       if (
@@ -276,6 +285,45 @@ export class RunExecutor {
       { status: 'queued', release: true },
     );
     if (moved) this.ports.queue?.wake();
+  }
+
+  /**
+   * The database could not be reached mid-execution (a restart, a failover, a dropped connection):
+   * the run did nothing wrong and what it stored is consistent (each commit is all or nothing), so
+   * it is not failed but handed back — re-queued with its job, counted as a lost execution — and
+   * resumes from its last stored checkpoint on whichever worker takes it. Tried again with backoff
+   * (0.5 s … 8 s) while the database is away; if it stays away, this process stops renewing the
+   * run's lease once the execution ends, and the lease's expiry hands it back instead.
+   */
+  private async handBackAfterOutage(run: RunRecord, signal: AbortSignal, cause: unknown): Promise<void> {
+    this.services.delete(run.id);
+    // Codes only: a failed statement's text holds its SQL and the run's data.
+    const why = (err: unknown) =>
+      new Error(
+        unavailableCode(err) ??
+          (storageErrorCode(err) !== undefined ? `SQLSTATE ${storageErrorCode(err)}` : String(err).slice(0, 200)),
+      );
+    this.opts.logError(
+      `Run ${run.id}: the database could not be reached; the run is handed back to the queue`,
+      why(cause),
+    );
+    for (let delayMs = 500; ; delayMs *= 2) {
+      await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
+      try {
+        const moved = await this.ports.transition(
+          run.id,
+          { from: ['running'], attempt: run.attempt },
+          { status: 'queued', release: true, recovered: true },
+        );
+        if (moved) this.ports.queue?.wake();
+        return;
+      } catch (err) {
+        if (!isStorageUnavailable(err) || delayMs >= 8_000 || signal.aborted) {
+          this.opts.logError(`Run ${run.id}: not handed back yet; its lease's expiry will hand it back`, why(err));
+          return;
+        }
+      }
+    }
   }
 
   /** The execution's final transition (naming its attempt), then the run's final event. */
@@ -359,7 +407,9 @@ export class RunExecutor {
   }
 
   /** The last line of defence: an error nothing else caught fails the run (if this attempt still owns it). */
-  private async guard(run: RunRecord, err: unknown): Promise<void> {
+  private async guard(run: RunRecord, signal: AbortSignal, err: unknown): Promise<void> {
+    // Recording its end needs the database: one that could not be reached does not fail the run.
+    if (isStorageUnavailable(err)) return this.handBackAfterOutage(run, signal, err);
     this.opts.logError(`Run ${run.id} failed unexpectedly`, err);
     try {
       const info = classifyError(err);

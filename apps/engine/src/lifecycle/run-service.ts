@@ -289,7 +289,9 @@ export class RunService {
     const leases = this.ports.leases;
     if (!leases) return this.executor.size;
     const asked = performance.now();
-    const held = await leases.renew(this.owner, this.leaseSeconds);
+    // Only runs executing here: a run this worker still owns but no longer executes (its execution
+    // could not record its end) must not be kept alive — its lease runs out and it is handed back.
+    const held = await leases.renew(this.owner, this.leaseSeconds, this.executor.executing());
     for (const run of held) {
       if (run.cancelRequested && this.executor.has(run.id))
         void this.executor.abort(run.id, new FlowError('cancelled', 'Cancelled by request'));
@@ -423,7 +425,7 @@ export class RunService {
     if (run.recoveries >= MAX_RECOVERIES) {
       const error = {
         code: 'worker_lost' as const,
-        message: `The run was still running when its worker stopped ${run.recoveries} times (crash, kill or restart); it is not resumed again.`,
+        message: `The run's execution was lost ${run.recoveries} times (its worker stopped — crash, kill or restart — or lost its database); it is not resumed again.`,
       };
       await this.executor.endRun(
         run,

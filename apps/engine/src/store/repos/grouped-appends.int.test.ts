@@ -80,8 +80,8 @@ describe('grouped appends beside lease renewals on postgres', () => {
       const order = [...ids].sort(() => (round % 2 === 0 ? 1 : -1) * (Math.random() - 0.3));
       const results = await Promise.all([
         ...order.map((id) => group.append(id, [{ seq: round + 1, type: 'model.token', nodeId: 'w', payload: {} }])),
-        repo.renewLeases('w1', 30).then((held) => renewed.push(held.length)),
-        repo.renewLeases('w1', 30).then((held) => renewed.push(held.length)),
+        repo.renewLeases('w1', 30, ids).then((held) => renewed.push(held.length)),
+        repo.renewLeases('w1', 30, ids).then((held) => renewed.push(held.length)),
       ]);
       expect(results).toHaveLength(42);
     }

@@ -159,6 +159,30 @@ for (const kind of BACKENDS) {
       expect((await runs().get(run.id)).status).toBe('completed');
     });
 
+    it('a heartbeat renews only the leases of the runs it names that its owner still holds', async () => {
+      const owner = `w-${randomUUID()}`;
+      const claim = async (by: string) => {
+        const run = await runs().create(await fixture(store.db));
+        const claimed = await runs().transition(
+          run.id,
+          { from: ['queued'] },
+          { status: 'running', claimBy: by, leaseSeconds: 1 },
+        );
+        if (claimed === undefined) throw new Error('not claimed');
+        return claimed;
+      };
+      const executing = await claim(owner);
+      // Held in the table but no longer executed by its owner (its execution could not record its end).
+      const abandoned = await claim(owner);
+      const others = await claim(`other-${owner}`);
+      const held = await runs().renewLeases(owner, 600, [executing.id, others.id]);
+      expect(held).toEqual([{ id: executing.id, cancelRequested: false }]);
+      const lease = async (id: string) => (await runs().get(id)).leaseUntil?.getTime() ?? 0;
+      expect(await lease(executing.id)).toBeGreaterThan(Date.now() + 500_000);
+      for (const id of [abandoned.id, others.id]) expect(await lease(id)).toBeLessThan(Date.now() + 2_000);
+      expect(await runs().renewLeases(owner, 600, [])).toEqual([]);
+    });
+
     it('lists with status/workflow/thread filters and cursor pages; findRunning finds queued and running', async () => {
       const f = await fixture(store.db);
       const other = await createThreadsRepo(store.db).create({ workflowId: f.workflowId });

@@ -285,15 +285,21 @@ export function createRunsRepo(db: Database) {
     },
 
     /**
-     * The heartbeat of a worker: renews the lease of every run it executes, in one statement.
-     * Returns them with their cancel flag (a cancel asked through another process).
+     * The heartbeat of a worker: renews the leases of the runs it executes (`runIds`) that it still
+     * owns, in one statement. Returns them with their cancel flag (a cancel asked through another
+     * process). A run the owner holds but does not name is not renewed: its lease runs out.
      */
-    async renewLeases(owner: string, leaseSeconds: number): Promise<{ id: string; cancelRequested: boolean }[]> {
+    async renewLeases(
+      owner: string,
+      leaseSeconds: number,
+      runIds: string[],
+    ): Promise<{ id: string; cancelRequested: boolean }[]> {
+      if (runIds.length === 0) return [];
       // Rows locked in the order grouped event appends lock them (other orders deadlock).
       const held = db
         .select({ id: runs.id })
         .from(runs)
-        .where(and(eq(runs.owner, owner), eq(runs.status, 'running')))
+        .where(and(inArray(runs.id, runIds), eq(runs.owner, owner), eq(runs.status, 'running')))
         .orderBy(sql`${runs.id} collate "C"`)
         .for('no key update');
       return db

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.js';
+import { OutageProxy } from '../store/outage-proxy.js';
+import { createServerDatabase } from '../store/server-database.js';
+import type { ServerDatabase } from '../store/server-database.js';
+import { type Engine, startEngine } from './engine.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../../../examples', import.meta.url));
+const pipeline = JSON.parse(readFileSync(`${EXAMPLES}/sequential-pipeline.json`, 'utf8')) as Record<string, unknown> & {
+  script: Record<string, unknown>;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The database goes away while runs execute — every connection cut, new ones refused for 1.5 s, as a
+ * PostgreSQL restart looks to a client — and comes back. Runs caught mid-flight are neither failed
+ * with a storage error nor left `running` for good: they are handed back to the queue and resume
+ * from their last checkpoint, every trace contiguous with each node finished once.
+ */
+describe('a database outage while runs execute (postgres)', () => {
+  let server: ServerDatabase;
+  let proxy: OutageProxy;
+  let engine: Engine | undefined;
+  let observer: postgres.Sql;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    server = await createServerDatabase(process.env.DATABASE_URL || undefined, 'flowcraft_outage');
+    proxy = await OutageProxy.start(server.url);
+    // The test reads the database directly, past the proxy.
+    observer = postgres(server.url, { max: 1, onnotice: () => {} });
+    engine = await startEngine({
+      config: loadConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: proxy.rewrite(server.url),
+        RUN_LEASE_SECONDS: '3',
+        QUEUE_POLL_SECONDS: '1',
+      }),
+      examplesDir: EXAMPLES,
+      env: {},
+      print: (text) => errors.push(text),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await proxy?.restore().catch(() => undefined);
+    await engine?.stop();
+    await observer?.end();
+    await proxy?.close();
+    await server?.drop();
+  });
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${engine?.server.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('hands the runs it cut back to the queue; each finishes from its last checkpoint, every node once', async () => {
+    const saved = await call('POST', '/v1/workflows', {
+      document: { ...pipeline, id: 'outage-pipeline', script: { ...pipeline.script, latencyMs: 200 } },
+    });
+    expect(saved.status).toBe(201);
+    const runIds: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const started = await call('POST', '/v1/runs', { workflowId: saved.json.id, input: { topic: `topic ${i}` } });
+      expect(started.status).toBe(202);
+      runIds.push(started.json.runId as string);
+    }
+    // Cut while runs are between steps: some nodes finished, no run finished yet.
+    for (;;) {
+      const [row] = await observer<{ finished: number; done: number }[]>`
+        select (select count(*)::int from run_events where run_id = any(${runIds}) and type = 'node.finished') as finished,
+               (select count(*)::int from runs where id = any(${runIds}) and status = 'completed') as done`;
+      if ((row?.finished ?? 0) >= 12 || (row?.done ?? 0) > 0) break;
+      await sleep(20);
+    }
+    await proxy.outage();
+    await sleep(1_500);
+    await proxy.restore();
+
+    const until = Date.now() + 60_000;
+    let runs: { id: string; status: string; attempt: number; recoveries: number }[] = [];
+    for (;;) {
+      runs = await observer`select id, status::text as status, attempt, recoveries from runs where id = any(${runIds})`;
+      if (runs.every((r) => ['completed', 'failed', 'cancelled'].includes(r.status))) break;
+      if (Date.now() > until) throw new Error(`runs still unfinished: ${JSON.stringify(runs)}\n${errors.join('\n')}`);
+      await sleep(200);
+    }
+    expect(runs.map((r) => r.status)).toEqual(runIds.map(() => 'completed'));
+    // The outage cut executions: those runs were handed back and executed again.
+    const handedBack = runs.filter((r) => r.recoveries > 0);
+    expect(handedBack.length).toBeGreaterThan(0);
+    for (const r of handedBack) expect(r.attempt).toBeGreaterThanOrEqual(2);
+
+    for (const id of runIds) {
+      const events = await observer<{ seq: number; type: string; node_id: string | null; step: number | null }[]>`
+        select seq, type, node_id, (payload->>'step')::int as step from run_events where run_id = ${id} order by seq`;
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.filter((e) => e.type === 'run.started')).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'run.failed')).toEqual([]);
+      expect(events.at(-1)?.type).toBe('run.completed');
+      const finished = events.flatMap((e) => (e.type === 'node.finished' ? [`${e.node_id}@${e.step}`] : []));
+      expect(new Set(finished).size).toBe(finished.length);
+      expect(finished.map((f) => f.split('@')[0])).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
+    }
+  }, 120_000);
+});
