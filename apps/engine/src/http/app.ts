@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { OpenAPIHonoOptions } from '@hono/zod-openapi';
 import type { Context, Env, MiddlewareHandler } from 'hono';
-import { storageErrorCode, storageErrorMessage } from '@flowcraft/schema';
+import { storageErrorCode, storageErrorMessage, unavailableCode } from '@flowcraft/schema';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -122,6 +122,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpOptions = {}): OpenAP
 
   app.onError((err, c) => {
     const mapped = mapError(err);
+    if (mapped.problem.code === 'unavailable')
+      logger.warn('database unreachable', { method: c.req.method, path: c.req.path, code: unavailableCode(err) });
     if (mapped.unexpected) {
       const where = { method: c.req.method, path: c.req.path };
       const full = err instanceof Error ? (err.stack ?? err.message) : String(err);

@@ -95,6 +95,23 @@ describe('mapError', () => {
   });
 });
 
+describe('an unreachable database', () => {
+  it('is a 503 with Retry-After, expected (not logged as a bug), whatever the statement said', () => {
+    const lost = Object.assign(new Error('Failed query: select "secret" from runs\nparams: my-value'), {
+      cause: Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' }),
+    });
+    const mapped = mapError(lost);
+    expect(mapped).toMatchObject({ unexpected: false, headers: { 'Retry-After': '2' } });
+    expect(mapped.problem).toMatchObject({ status: 503, code: 'unavailable', title: 'Service unavailable' });
+    expect(JSON.stringify(mapped.problem)).not.toContain('my-value');
+    // A statement the database refused stays an internal error.
+    const refused = Object.assign(new Error('Failed query: x'), {
+      cause: Object.assign(new Error('duplicate'), { code: '23505', severity: 'ERROR' }),
+    });
+    expect(mapError(refused)).toMatchObject({ unexpected: true, problem: { status: 500, code: 'internal' } });
+  });
+});
+
 describe('bounded problems', () => {
   it('cuts a huge message to 8 KB and maps refused values and requests to their codes', () => {
     const huge = mapError(new FlowError('invalid_input', 'm'.repeat(1_000_000)));

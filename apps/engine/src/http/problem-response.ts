@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HTTPException } from 'hono/http-exception';
-import { FlowError, InvalidDocumentError, Problem, truncateMessage } from '@flowcraft/schema';
+import { FlowError, InvalidDocumentError, Problem, isStorageUnavailable, truncateMessage } from '@flowcraft/schema';
 import type { HttpErrorCode, ProblemDetails, RequestIssue } from './schemas/problem.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -30,6 +30,7 @@ const STATUS: Record<HttpErrorCode, number> = {
   node_failed: 500,
   sandbox_error: 500,
   internal: 500,
+  unavailable: 503,
 };
 
 const TITLE: Record<HttpErrorCode, string> = {
@@ -57,6 +58,7 @@ const TITLE: Record<HttpErrorCode, string> = {
   node_failed: 'Node failed',
   sandbox_error: 'Sandbox error',
   internal: 'Internal error',
+  unavailable: 'Service unavailable',
 };
 
 const INTERNAL_DETAIL = 'An unexpected error occurred. It has been logged.';
@@ -156,8 +158,14 @@ export function mapError(err: unknown): MappedError {
     return expected(base, err.code === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {});
   }
   if (err instanceof HTTPException) return fromHttpException(err);
+  // Not a bug: the database is restarting or failing over. Clients and load balancers retry a 503.
+  if (isStorageUnavailable(err))
+    return expected(problem('unavailable', UNAVAILABLE_DETAIL), { 'Retry-After': String(UNAVAILABLE_RETRY_SECONDS) });
   return { problem: problem('internal', INTERNAL_DETAIL), headers: {}, unexpected: true };
 }
+
+const UNAVAILABLE_RETRY_SECONDS = 2;
+const UNAVAILABLE_DETAIL = 'The database cannot be reached right now; try again in a few seconds.';
 
 function expected(p: ProblemDetails, headers: Record<string, string> = {}): MappedError {
   return { problem: p, headers, unexpected: false };

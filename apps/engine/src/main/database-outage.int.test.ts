@@ -18,7 +18,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * The database goes away while runs execute — every connection cut, new ones refused for 1.5 s, as a
  * PostgreSQL restart looks to a client — and comes back. Runs caught mid-flight are neither failed
  * with a storage error nor left `running` for good: they are handed back to the queue and resume
- * from their last checkpoint, every trace contiguous with each node finished once.
+ * from their last checkpoint, every trace contiguous with each node finished once. Meanwhile the API
+ * answers 503 with `Retry-After`.
  */
 describe('a database outage while runs execute (postgres)', () => {
   let server: ServerDatabase;
@@ -82,6 +83,11 @@ describe('a database outage while runs execute (postgres)', () => {
       await sleep(20);
     }
     await proxy.outage();
+    // Meanwhile the API answers 503 with Retry-After (clients and load balancers retry), not a 500.
+    const during = await fetch(`${engine?.server.url}/v1/runs/${runIds[0]}`);
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toBe('2');
+    expect(await during.json()).toMatchObject({ code: 'unavailable' });
     await sleep(1_500);
     await proxy.restore();
 

@@ -13,7 +13,7 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return { required: true, description, content: { 'application/json': { schema } } };
 }
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 421 | 422 | 429 | 500;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 421 | 422 | 429 | 500 | 503;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400:
@@ -33,6 +33,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
     'breaks a limit: nested too deep, a string too long, NUL, an unpaired surrogate (`invalid_input` with `issues`).',
   429: 'Over a rate limit (`rate_limited`); `Retry-After` says when to try again.',
   500: 'An unexpected error (`internal`); it is logged, and no message or stack is returned.',
+  503: 'The database cannot be reached right now (`unavailable`: a restart, a failover); `Retry-After` says when to try again.',
 };
 
 const problemEntry = (status: ErrorStatus) => ({
@@ -43,15 +44,15 @@ const problemEntry = (status: ErrorStatus) => ({
 /**
  * Problem responses for the given statuses, plus those any request may get: 400 (malformed
  * parameters), 401 (an API key may be required), 403 (a write from a foreign origin), 421 (a foreign `Host`), 422 (a value beyond
- * the limits) and 500.
+ * the limits), 500 and 503.
  */
 export function problemResponses(...statuses: ErrorStatus[]) {
-  return responsesFor([...statuses, 400, 401, 403, 421, 422, 429, 500]);
+  return responsesFor([...statuses, 400, 401, 403, 421, 422, 429, 500, 503]);
 }
 
-/** Problem responses of a public operation (no API key needed): the given statuses, 400, 421 and 500. */
+/** Problem responses of a public operation (no API key needed): the given statuses, 400, 421, 500 and 503. */
 export function publicProblemResponses(...statuses: ErrorStatus[]) {
-  return responsesFor([...statuses, 400, 421, 500]);
+  return responsesFor([...statuses, 400, 421, 500, 503]);
 }
 
 function responsesFor(all: ErrorStatus[]) {

@@ -13,6 +13,8 @@ export const HttpErrorCode = z.enum([
   'unsupported_media_type',
   'forbidden',
   'misdirected_request',
+  /** 503: the database cannot be reached right now (a restart, a failover); `Retry-After` says when to try again. */
+  'unavailable',
 ]);
 export type HttpErrorCode = z.infer<typeof HttpErrorCode>;
 
