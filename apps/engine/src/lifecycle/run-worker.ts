@@ -37,9 +37,16 @@ export class RunWorker {
   async start(): Promise<void> {
     const { runs, queue, native, leaseSeconds } = this.opts;
     const onError = this.opts.onError ?? ((message: string, err: unknown) => console.error(message, err));
-    this.unlisten = await native.listen(RUN_CANCEL_CHANNEL, (runId) => {
-      runs.cancelSignalled(runId).catch((err: unknown) => onError(`Cancel of run ${runId} failed`, err));
-    });
+    this.unlisten = await native.listen(
+      RUN_CANCEL_CHANNEL,
+      (runId) => {
+        runs.cancelSignalled(runId).catch((err: unknown) => onError(`Cancel of run ${runId} failed`, err));
+      },
+      // Back from a lost connection: a cancel asked meanwhile was not heard; the heartbeat reads the flags.
+      () => {
+        this.beat().catch((err: unknown) => onError('Worker heartbeat failed', err));
+      },
+    );
     await this.beat();
     const every = (seconds: number, task: () => Promise<unknown>, what: string) => {
       let busy = false;

@@ -2,11 +2,17 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { TraceEvent } from '@flowcraft/schema';
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeReply } from '../realtime/messages.js';
 import { loadConfig } from '../config/config.js';
 import { OutageProxy } from '../store/outage-proxy.js';
 import { createServerDatabase } from '../store/server-database.js';
 import type { ServerDatabase } from '../store/server-database.js';
 import { type Engine, startEngine } from './engine.js';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const EXAMPLES = fileURLToPath(new URL('../../../../examples', import.meta.url));
 const pipeline = JSON.parse(readFileSync(`${EXAMPLES}/sequential-pipeline.json`, 'utf8')) as Record<string, unknown> & {
@@ -15,16 +21,19 @@ const pipeline = JSON.parse(readFileSync(`${EXAMPLES}/sequential-pipeline.json`,
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The database goes away while runs execute — every connection cut, new ones refused for 1.5 s, as a
- * PostgreSQL restart looks to a client — and comes back. Runs caught mid-flight are neither failed
+ * The database goes away while runs execute — every connection ended by the server, new ones refused
+ * for 1.5 s, as a PostgreSQL restart looks to a client — and comes back. Runs caught mid-flight are neither failed
  * with a storage error nor left `running` for good: they are handed back to the queue and resume
  * from their last checkpoint, every trace contiguous with each node finished once. Meanwhile the API
- * answers 503 with `Retry-After`.
+ * answers 503 with `Retry-After`. An API process and a worker process (two engines here, both behind
+ * the cut): a Socket.IO client on the API receives every event of every run once, in order, also
+ * those stored while the API's LISTEN connection was away.
  */
 describe('a database outage while runs execute (postgres)', () => {
   let server: ServerDatabase;
   let proxy: OutageProxy;
-  let engine: Engine | undefined;
+  let api: Engine | undefined;
+  let worker: Engine | undefined;
   let observer: postgres.Sql;
   const errors: string[] = [];
 
@@ -33,29 +42,35 @@ describe('a database outage while runs execute (postgres)', () => {
     proxy = await OutageProxy.start(server.url);
     // The test reads the database directly, past the proxy.
     observer = postgres(server.url, { max: 1, onnotice: () => {} });
-    engine = await startEngine({
-      config: loadConfig({
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: proxy.rewrite(server.url),
-        RUN_LEASE_SECONDS: '3',
-        QUEUE_POLL_SECONDS: '1',
-      }),
-      examplesDir: EXAMPLES,
-      env: {},
-      print: (text) => errors.push(text),
-    });
+    const start = (role: 'api' | 'worker') =>
+      startEngine({
+        config: loadConfig({
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: proxy.rewrite(server.url),
+          FLOWCRAFT_ROLE: role,
+          WORKER_ID: 'outage-worker',
+          RUN_LEASE_SECONDS: '3',
+          QUEUE_POLL_SECONDS: '1',
+        }),
+        examplesDir: EXAMPLES,
+        env: {},
+        print: (text) => errors.push(text),
+      });
+    api = await start('api');
+    worker = await start('worker');
   }, 60_000);
   afterAll(async () => {
     await proxy?.restore().catch(() => undefined);
-    await engine?.stop();
+    await worker?.stop();
+    await api?.stop();
     await observer?.end();
     await proxy?.close();
     await server?.drop();
   });
 
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${engine?.server.url}${path}`, {
+    const res = await fetch(`${api?.server.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -68,11 +83,19 @@ describe('a database outage while runs execute (postgres)', () => {
       document: { ...pipeline, id: 'outage-pipeline', script: { ...pipeline.script, latencyMs: 200 } },
     });
     expect(saved.status).toBe(201);
+    const client: Client = connect(api?.server.url ?? '', { transports: ['websocket'], forceNew: true });
+    const seen = new Map<string, TraceEvent[]>();
+    client.on('event', (e) => seen.set(e.runId, [...(seen.get(e.runId) ?? []), e]));
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
     const runIds: string[] = [];
     for (let i = 0; i < 12; i++) {
       const started = await call('POST', '/v1/runs', { workflowId: saved.json.id, input: { topic: `topic ${i}` } });
       expect(started.status).toBe(202);
       runIds.push(started.json.runId as string);
+      const reply = await new Promise<SubscribeReply>((resolve) =>
+        client.emit('subscribe', { runId: started.json.runId as string, afterSeq: 0 }, resolve),
+      );
+      expect(reply.ok).toBe(true);
     }
     // Cut while runs are between steps: some nodes finished, no run finished yet.
     for (;;) {
@@ -82,9 +105,12 @@ describe('a database outage while runs execute (postgres)', () => {
       if ((row?.finished ?? 0) >= 12 || (row?.done ?? 0) > 0) break;
       await sleep(20);
     }
+    // A fast restart as the clients see it: new connections refused, every open one ended by the
+    // server (57P01, then the close).
     await proxy.outage();
+    await observer`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
     // Meanwhile the API answers 503 with Retry-After (clients and load balancers retry), not a 500.
-    const during = await fetch(`${engine?.server.url}/v1/runs/${runIds[0]}`);
+    const during = await fetch(`${api?.server.url}/v1/runs/${runIds[0]}`);
     expect(during.status).toBe(503);
     expect(during.headers.get('retry-after')).toBe('2');
     expect(await during.json()).toMatchObject({ code: 'unavailable' });
@@ -115,6 +141,11 @@ describe('a database outage while runs execute (postgres)', () => {
       const finished = events.flatMap((e) => (e.type === 'node.finished' ? [`${e.node_id}@${e.step}`] : []));
       expect(new Set(finished).size).toBe(finished.length);
       expect(finished.map((f) => f.split('@')[0])).toEqual(['start', 'researcher', 'outliner', 'writer', 'end']);
+      // The client on the API got each of them live, once, in order — across the outage.
+      const live = async () => (seen.get(id) ?? []).at(-1)?.type === 'run.completed';
+      for (const until = Date.now() + 10_000; !(await live()) && Date.now() < until; ) await sleep(50);
+      expect((seen.get(id) ?? []).map((e) => e.seq)).toEqual(events.map((e) => e.seq));
     }
+    client.disconnect();
   }, 120_000);
 });

@@ -152,7 +152,12 @@ export class PgBossRunQueue implements RunQueue {
   }
 
   async work(handler: RunJobHandler, opts: { concurrency: number }): Promise<void> {
-    this.unlisten ??= await this.native.listen(RUN_QUEUED_CHANNEL, () => this.wake());
+    // Back from a lost connection: runs queued meanwhile woke nobody.
+    this.unlisten ??= await this.native.listen(
+      RUN_QUEUED_CHANNEL,
+      () => this.wake(),
+      () => this.wake(),
+    );
     const poll = setInterval(() => this.wake(), this.pollingIntervalSeconds * 1000);
     poll.unref();
     this.taking = { handler, concurrency: opts.concurrency, active: 0, poll };

@@ -55,6 +55,11 @@ export class RunListeners {
     return (this.byThread.get(threadId)?.size ?? 0) > 0;
   }
 
+  /** The runs someone here listens to. */
+  runs(): string[] {
+    return [...this.byRun.keys()];
+  }
+
   count(runId: string): number {
     return this.byRun.get(runId)?.size ?? 0;
   }

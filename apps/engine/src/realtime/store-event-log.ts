@@ -47,9 +47,20 @@ export class StoreEventLog implements EventLog {
     this.listeners.publish(event);
   }
 
-  /** LISTEN for events other processes store; resolves once listening. */
+  /**
+   * LISTEN for events other processes store; resolves once listening. After the LISTEN connection
+   * was lost and is back (a database restart, a dropped connection), the announcements sent
+   * meanwhile are gone: every run someone here listens to is read from its last delivered seq.
+   */
   async followOtherProcesses(native: Pick<NativeSql, 'listen'>): Promise<void> {
-    this.unlisten ??= await native.listen(RUN_EVENTS_CHANNEL, (payload) => this.announced(payload));
+    this.unlisten ??= await native.listen(
+      RUN_EVENTS_CHANNEL,
+      (payload) => this.announced(payload),
+      () => {
+        for (const runId of this.listeners.runs())
+          this.readInTurn(runId, (this.delivered.get(runId) ?? 0) + 1, Infinity);
+      },
+    );
   }
 
   async close(): Promise<void> {
@@ -64,9 +75,14 @@ export class StoreEventLog implements EventLog {
     if (!interested) return;
     const known = this.delivered.get(runId);
     if (known !== undefined && known >= Number(last)) return;
+    this.readInTurn(runId, Number(first), Number(last));
+  }
+
+  /** Reads `first..last` (from what was delivered) after the run's read in flight, if any: one reader per run. */
+  private readInTurn(runId: string, first: number, last: number): void {
     const previous = this.reading.get(runId) ?? Promise.resolve();
     const next = previous
-      .then(() => this.readAnnounced(runId, Number(first), Number(last)))
+      .then(() => this.readAnnounced(runId, first, last))
       .catch((err: unknown) => this.onError(err))
       .finally(() => {
         if (this.reading.get(runId) === next) this.reading.delete(runId);

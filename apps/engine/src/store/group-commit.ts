@@ -1,3 +1,5 @@
+import { isStorageUnavailable } from '@flowcraft/schema';
+
 /** What a group's statement says of one of its items: stored, or why not. */
 export type ItemOutcome = { ok: true } | { ok: false; error: () => Promise<unknown> };
 
@@ -34,7 +36,8 @@ function isDeadlock(err: unknown): boolean {
  * flight, so each key's items are stored in submission order. `store(items)` runs one statement
  * and says, per item, whether it was stored. A statement is atomic: one that deadlocked with
  * another statement locking several rows is retried; one that failed otherwise is retried item by
- * item, so a value the database refuses fails only the caller that sent it.
+ * item, so a value the database refuses fails only the caller that sent it — unless the connection
+ * was lost (the statement may have committed): then every caller gets that error.
  */
 export class GroupCommit<T> {
   private waiting: Waiting<T>[] = [];
@@ -89,8 +92,11 @@ export class GroupCommit<T> {
         outcomes = await this.store(group.map((w) => w.item));
       } catch (err) {
         if (attempt < this.opts.deadlockRetries && isDeadlock(err)) continue;
-        if (group.length === 1) {
-          group[0]?.reject(err);
+        // A lone item's error is its own. A lost connection is every item's: the statement may have
+        // committed before its reply was lost, so it is not tried again item by item (a stored item
+        // would read as a conflict); what was stored is consistent either way.
+        if (group.length === 1 || isStorageUnavailable(err)) {
+          for (const w of group) w.reject(err);
           return;
         }
         // One bad item (a value the database refuses) must not fail the others: each alone.

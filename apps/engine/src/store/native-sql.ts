@@ -11,8 +11,12 @@ export type SqlRow = Record<string, unknown>;
 export interface NativeSql {
   /** A statement with `$n` parameters, or (without values) a script of several statements. */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: SqlRow[] }>;
-  /** LISTEN on `channel`; resolves (once listening) with the function that stops it. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on `channel`; resolves (once listening) with the function that stops it. A connection that
+   * was lost is listened on again by the driver; `onRelisten` runs then — notifications sent while it
+   * was away are lost, so a listener that must not miss any reads what it missed.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onRelisten?: () => void): Promise<() => Promise<void>>;
   /** `postgres://…` for libraries that open their own pool; absent for the embedded database. */
   readonly url?: string;
 }
@@ -42,8 +46,13 @@ export function postgresNativeSql(client: Sql, url: string): NativeSql {
         reserved.release();
       }
     },
-    async listen(channel, onPayload) {
-      const sub = await client.listen(channel, onPayload);
+    async listen(channel, onPayload, onRelisten) {
+      // postgres.js calls `onlisten` at the first LISTEN and again after each reconnect.
+      let listened = false;
+      const sub = await client.listen(channel, onPayload, () => {
+        if (listened) onRelisten?.();
+        listened = true;
+      });
       return () => sub.unlisten();
     },
   };
@@ -59,6 +68,7 @@ export function pgliteNativeSql(client: PGlite): NativeSql {
       const result = await client.query<SqlRow>(text, values.map(toDriverValue));
       return { rows: result.rows };
     },
+    // The embedded database's connection is never lost: `onRelisten` is never due.
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return () => unlisten();
