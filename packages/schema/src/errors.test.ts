@@ -3,6 +3,7 @@ import {
   FlowError,
   MAX_ERROR_MESSAGE_BYTES,
   isStorageUnavailable,
+  loggableError,
   storageErrorCode,
   toErrorInfo,
   truncateMessage,
@@ -69,6 +70,9 @@ describe('storage errors', () => {
     // What may be logged: the code alone, never the statement or its values.
     expect(unavailableCode(drizzleError('57P01'))).toBe('57P01');
     expect(unavailableCode(drizzleError('22P05'))).toBeUndefined();
+    expect(loggableError(drizzleError('57P01'))).toBe('database unreachable (57P01)');
+    expect(loggableError(drizzleError('22P05'))).toBe('A storage error occurred (SQLSTATE 22P05).');
+    expect(loggableError(new Error('plain'))).toBe('plain');
   });
 
   it('toErrorInfo names only the SQLSTATE, never the SQL or its parameters', () => {

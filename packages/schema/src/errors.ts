@@ -172,6 +172,19 @@ export function unavailableCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * `err` as a log line may carry it: a database error by its code only (`database unreachable
+ * (ECONNREFUSED)`, `A storage error occurred (SQLSTATE 23505).`) — its text holds the statement's
+ * SQL and values — anything else by its message.
+ */
+export function loggableError(err: unknown): string {
+  const unreachable = unavailableCode(err);
+  if (unreachable !== undefined) return `database unreachable (${unreachable})`;
+  const sqlstate = storageErrorCode(err);
+  if (sqlstate !== undefined) return storageErrorMessage(sqlstate);
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** The message stored and shown for a database error: its SQLSTATE only. */
 export function storageErrorMessage(sqlstate: string): string {
   return `A storage error occurred (SQLSTATE ${sqlstate}).`;

@@ -1,5 +1,5 @@
 import type { CheckpointTuple } from '@langchain/langgraph-checkpoint';
-import { FlowError, isStorageUnavailable, storageErrorCode, unavailableCode } from '@flowcraft/schema';
+import { FlowError, isStorageUnavailable, loggableError } from '@flowcraft/schema';
 import { classifyError } from '../compile/classify-error.js';
 import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
@@ -298,11 +298,7 @@ export class RunExecutor {
   private async handBackAfterOutage(run: RunRecord, signal: AbortSignal, cause: unknown): Promise<void> {
     this.services.delete(run.id);
     // Codes only: a failed statement's text holds its SQL and the run's data.
-    const why = (err: unknown) =>
-      new Error(
-        unavailableCode(err) ??
-          (storageErrorCode(err) !== undefined ? `SQLSTATE ${storageErrorCode(err)}` : String(err).slice(0, 200)),
-      );
+    const why = (err: unknown) => new Error(loggableError(err));
     this.opts.logError(
       `Run ${run.id}: the database could not be reached; the run is handed back to the queue`,
       why(cause),

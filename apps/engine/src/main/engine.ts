@@ -1,3 +1,4 @@
+import { loggableError } from '@flowcraft/schema';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
@@ -93,7 +94,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     const env = opts.env ?? process.env;
     const queue = await PgBossRunQueue.open(database.native, {
       pollingIntervalSeconds: config.worker.pollSeconds,
-      onError: (err) => print(`Run queue: ${err instanceof Error ? err.message : String(err)}`),
+      onError: (err) => print(`Run queue: ${loggableError(err)}`),
     });
     closeOnStop.push(() => queue.close());
     const experimentQueue = await PgBossExperimentQueue.open(queue);
@@ -134,9 +135,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     }
     // Experiment progress for watchers: drivers (any worker) NOTIFY, this process reads and forwards.
     const experimentFeed = serves
-      ? new ExperimentFeed(store.experiments, (message, err) =>
-          print(`${message}: ${err instanceof Error ? err.message : String(err)}`),
-        )
+      ? new ExperimentFeed(store.experiments, (message, err) => print(`${message}: ${loggableError(err)}`))
       : undefined;
     if (experimentFeed) {
       await experimentFeed.start(database.native);
@@ -166,7 +165,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
         role,
         concurrency: config.worker.concurrency,
         leaseSeconds: config.worker.leaseSeconds,
-        onError: (message, err) => print(`${message}: ${err instanceof Error ? err.message : String(err)}`),
+        onError: (message, err) => print(`${message}: ${loggableError(err)}`),
       });
       await worker.start();
       // Experiments are driven by workers too: their state is in the database, their job in the queue.
@@ -177,8 +176,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
         owner,
         leaseSeconds: config.worker.leaseSeconds,
         concurrency: EXPERIMENTS_PER_WORKER,
-        onError: (message, err) =>
-          print(err === undefined ? message : `${message}: ${err instanceof Error ? err.message : String(err)}`),
+        onError: (message, err) => print(err === undefined ? message : `${message}: ${loggableError(err)}`),
       });
       await experimentWorker.start();
     }

@@ -1,5 +1,6 @@
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import type { TraceEvent } from '@flowcraft/schema';
+import { loggableError } from '@flowcraft/schema';
 import { hostname } from 'node:os';
 import { AccessService } from '../access/access-service.js';
 import type { HttpDeps, Logger } from '../http/deps.js';
@@ -107,8 +108,7 @@ export function wireEngine(opts: WireOptions): Wired {
   const logError =
     opts.logError ??
     (logger
-      ? (message: string, err: unknown) =>
-          logger.error(message, { error: err instanceof Error ? err.message : String(err) })
+      ? (message: string, err: unknown) => logger.error(message, { error: loggableError(err) })
       : (message: string, err: unknown) => console.error(message, err));
   const queue = opts.queue;
   const queueStats =
