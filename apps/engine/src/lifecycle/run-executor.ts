@@ -279,10 +279,15 @@ export class RunExecutor {
   private async handOver(run: RunRecord, outcome: RunOutcome): Promise<void> {
     this.services.delete(run.id);
     await this.ports.addUsage(run.id, outcome.tokens);
+    await this.requeue(run, false);
+  }
+
+  /** Back to `queued` (its job in the same transaction) if this attempt still owns the run; idle workers woken. */
+  private async requeue(run: RunRecord, recovered: boolean): Promise<void> {
     const moved = await this.ports.transition(
       run.id,
       { from: ['running'], attempt: run.attempt },
-      { status: 'queued', release: true },
+      { status: 'queued', release: true, ...(recovered ? { recovered: true as const } : {}) },
     );
     if (moved) this.ports.queue?.wake();
   }
@@ -306,13 +311,7 @@ export class RunExecutor {
     for (let delayMs = 500; ; delayMs *= 2) {
       await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
       try {
-        const moved = await this.ports.transition(
-          run.id,
-          { from: ['running'], attempt: run.attempt },
-          { status: 'queued', release: true, recovered: true },
-        );
-        if (moved) this.ports.queue?.wake();
-        return;
+        return await this.requeue(run, true);
       } catch (err) {
         if (!isStorageUnavailable(err) || delayMs >= 8_000 || signal.aborted) {
           this.opts.logError(`Run ${run.id}: not handed back yet; its lease's expiry will hand it back`, why(err));

@@ -11,11 +11,7 @@ export class OutageProxy {
   private server: Server | undefined;
   private port = 0;
 
-  private constructor(
-    private readonly target: { host: string; port: number },
-    /** Connections refused from `outage()` until `restore()` (a server that is down). */
-    private refusing = false,
-  ) {}
+  private constructor(private readonly target: { host: string; port: number }) {}
 
   /** Listens on a free loopback port and forwards to `targetUrl`'s host and port. */
   static async start(targetUrl: string): Promise<OutageProxy> {
@@ -41,7 +37,6 @@ export class OutageProxy {
    * hangs after a connection closes, e.g. porsager/postgres#1193).
    */
   async outage(): Promise<void> {
-    this.refusing = true;
     // Stop listening at once (close's callback would wait until every connection is gone).
     this.server?.close();
     this.server = undefined;
@@ -49,7 +44,6 @@ export class OutageProxy {
 
   /** Accept connections again on the same port. */
   async restore(): Promise<void> {
-    this.refusing = false;
     await this.listen();
   }
 
@@ -61,7 +55,6 @@ export class OutageProxy {
 
   private listen(): Promise<void> {
     const server = createServer((client) => {
-      if (this.refusing) return client.destroy();
       const upstream = connect(this.target.port, this.target.host);
       for (const [a, b] of [
         [client, upstream],
