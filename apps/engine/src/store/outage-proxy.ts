@@ -31,15 +31,24 @@ export class OutageProxy {
 
   /**
    * Refuse new connections until `restore` (a server that is down). Open connections stay until the
-   * server ends them: `pg_terminate_backend`, as a restart does (57P01, then the close). Cutting
-   * them here instead (a network failure) sometimes left a query postgres.js 3.4.9 had sent waiting
-   * forever (seen here, about 1 outage in 4; not diagnosed further — upstream has open reports of
-   * hangs after a connection closes, e.g. porsager/postgres#1193).
+   * server ends them: `pg_terminate_backend`, as a restart does (57P01, then the close).
    */
   async outage(): Promise<void> {
     // Stop listening at once (close's callback would wait until every connection is gone).
     this.server?.close();
     this.server = undefined;
+  }
+
+  /**
+   * A network failure: new connections refused until `restore`, and every open one cut here — the
+   * clients see their sockets close with no word from the server. (postgres.js 3.4.9 as published
+   * then left queries that never settled, and could throw from a timer; the project patches it:
+   * `patches/postgres@3.4.9.patch`, `postgres-driver.int.test.ts`.)
+   */
+  async cut(): Promise<void> {
+    await this.outage();
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
   }
 
   /** Accept connections again on the same port. */
@@ -48,9 +57,7 @@ export class OutageProxy {
   }
 
   async close(): Promise<void> {
-    await this.outage();
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
+    await this.cut();
   }
 
   private listen(): Promise<void> {
