@@ -8,7 +8,6 @@
  * (c) PGlite default (`startEngine`, role all): POST /v1/runs latency p50/p99 while 200 runs execute.
  * (d) statements, rows and PostgreSQL CPU time per run (from (a)), and the runs/s one Postgres core sustains.
  */
-import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -23,13 +22,19 @@ import { PostgresSaver } from '../apps/engine/node_modules/@langchain/langgraph-
 import { loadConfig } from '../apps/engine/src/config/config.js';
 import { createRunServices } from '../apps/engine/src/execution/services.js';
 import { RunService } from '../apps/engine/src/lifecycle/run-service.js';
-import { RunWorker } from '../apps/engine/src/lifecycle/run-worker.js';
 import { StoreRunPorts } from '../apps/engine/src/lifecycle/store-run-ports.js';
 import { freePort, killProcess, startEngineProcess } from '../apps/engine/src/main/engine-process.js';
 import { startEngine } from '../apps/engine/src/main/engine.js';
 import { PgBossRunQueue } from '../apps/engine/src/queue/pg-boss-queue.js';
-import { createServerDatabase, createStore, openDatabase } from '../apps/engine/src/store/index.js';
-import type { OpenDatabase } from '../apps/engine/src/store/index.js';
+import { createStore, openDatabase } from '../apps/engine/src/store/index.js';
+import {
+  dbCounters,
+  engineWithOneWorker,
+  postgresCpuSeconds,
+  processCpu,
+  waitForRuns,
+  withBenchDatabase,
+} from './postgres-engine.js';
 import { serverReachable } from './server-reachable.js';
 
 const RUNS = Number(process.env.RUNS ?? 200);
@@ -102,119 +107,12 @@ function handWritten(doc: WorkflowDocument, saver: BaseCheckpointSaver) {
   };
 }
 
-/** CPU seconds a process has used (utime + stime from /proc; clock ticks of 1/100 s); NaN if it is gone. */
-function processCpu(pid: number | string | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** CPU seconds used so far by every PostgreSQL server process on this machine. */
-function postgresCpuSeconds(): number {
-  try {
-    return execFileSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' })
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .map(processCpu)
-      .filter((s) => !Number.isNaN(s)) // the process ended meanwhile
-      .reduce((a, b) => a + b, 0);
-  } catch {
-    return Number.NaN;
-  }
-}
-
-async function dbCounters(open: OpenDatabase): Promise<{ commits: number; rows: number }> {
-  await open.native.executeSql('select pg_stat_force_next_flush()');
-  const { rows } = await open.native.executeSql(
-    `select xact_commit::float8 as commits, (tup_inserted + tup_updated + tup_deleted)::float8 as rows
-       from pg_stat_database where datname = current_database()`,
-  );
-  return { commits: Number(rows[0]?.commits ?? 0), rows: Number(rows[0]?.rows ?? 0) };
-}
-
-/** Until every run in `ids` completed (throws if one failed): about one query per `everyMs`. */
-async function waitForRuns(open: OpenDatabase, ids: string[], everyMs: number): Promise<void> {
-  // The harness's cost must stay out of the figures: runs finish roughly in the order they were
-  // queued, so a poll asks about the oldest 20 not yet seen finished (asking about all of them cost
-  // ~1.3 ms of PostgreSQL CPU per run), and asks again at once when all 20 had finished; by primary
-  // key (`status::text` keeps the planner off the status index, which reads every finished run).
-  let pending = ids;
-  for (;;) {
-    const window = pending.slice(0, 20);
-    const { rows } = await open.native.executeSql(
-      `select id, status::text as status from runs where id = any($1::text[]) and status::text in ('completed', 'failed')`,
-      [window],
-    );
-    if (rows.some((r) => r.status === 'failed')) throw new Error('a run failed');
-    const done = new Set(rows.map((r) => String(r.id)));
-    pending = pending.filter((id) => !done.has(id));
-    if (pending.length === 0) return;
-    if (done.size < window.length) await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-interface Engine1 {
-  run(n: number): Promise<number>;
-  close(): Promise<void>;
-  statements: () => number;
-}
-
-/** The engine with one in-process worker over the queue, on `url`. */
-async function engineWithOneWorker(url: string): Promise<Engine1 & { open: OpenDatabase }> {
-  let statements = 0;
-  const open = await openDatabase({ url, onQuery: () => statements++ }); // the engine's default pool (10)
-  const store = createStore(open.db, {
-    notifyEvents: true,
-    groupCommit: true,
-    pipeline: true,
-    groupDb: open.groupDb,
-  });
-  const queue = await PgBossRunQueue.open(open.native, { pollingIntervalSeconds: 2 });
-  const ports = new StoreRunPorts(store, queue);
-  const runs = new RunService(ports, registry, { env: {}, owner: 'bench-worker', leaseSeconds: 30 });
-  const worker = new RunWorker({
-    runs,
-    queue,
-    native: open.native,
-    workers: store.workers,
-    role: 'all',
-    concurrency: RUNS,
-    leaseSeconds: 30,
-  });
-  await worker.start();
-  const doc = pipeline();
-  await store.workflows.create({ id: doc.id, name: doc.name, document: doc, valid: true });
-  const waitAll = (ids: string[]) => waitForRuns(open, ids, 40);
-  return {
-    open,
-    statements: () => statements,
-    run: async (n) => {
-      const t0 = performance.now();
-      const started = await Promise.all(
-        Array.from({ length: n }, () => runs.start({ workflowId: doc.id, input: { topic: 'tides' } })),
-      );
-      await waitAll(started.map((s) => s.runId));
-      return performance.now() - t0;
-    },
-    close: async () => {
-      await worker.stop();
-      await queue.close();
-      await open.close();
-    },
-  };
-}
-
 async function partA(url: string): Promise<void> {
   console.log(`\n(a) ${RUNS} concurrent runs, ${LATENCY} ms scripted latency, tokens on; ${ROUNDS} rounds alternated`);
   const official = PostgresSaver.fromConnString(url, { schema: 'official' });
   await official.setup();
   const baseline = handWritten(pipeline(), official);
-  const engine = await engineWithOneWorker(url);
+  const engine = await engineWithOneWorker(url, pipeline(), { concurrency: RUNS });
   let thread = 0;
   const base = async (n: number) => {
     const t0 = performance.now();
@@ -479,25 +377,15 @@ async function partC(): Promise<void> {
 if (!(await serverReachable())) {
   console.log('skipped (a), (b), (d): no PostgreSQL server at 127.0.0.1:5432');
 } else {
-  const server = await createServerDatabase(process.env.DATABASE_URL || undefined, 'flowcraft_bench_scale');
-  try {
-    if (!process.env.ONLY || process.env.ONLY.includes('a')) await partA(server.url);
+  await withBenchDatabase('flowcraft_bench_scale', async (url) => {
+    if (!process.env.ONLY || process.env.ONLY.includes('a')) await partA(url);
     if (!process.env.ONLY || process.env.ONLY.includes('b')) {
       // As deployed (the default slots per worker), then each worker taking every run at once (CPU-bound).
       // SLOTS=20 or SLOTS=all runs only one of the two.
-      if (process.env.SLOTS !== 'all') await partB(server.url, 20, 'the default');
-      if (process.env.SLOTS !== '20') await partB(server.url, RUNS, 'every run at once: each worker CPU-bound');
+      if (process.env.SLOTS !== 'all') await partB(url, 20, 'the default');
+      if (process.env.SLOTS !== '20') await partB(url, RUNS, 'every run at once: each worker CPU-bound');
     }
-  } finally {
-    // Dropping the database ends the connections still open in pools being closed (57P01,
-    // admin_shutdown): expected at teardown; any other uncaught error still ends the process.
-    process.on('uncaughtException', (err: unknown) => {
-      if (typeof err === 'object' && err !== null && Reflect.get(err, 'code') === '57P01') return;
-      console.error(err);
-      process.exit(1);
-    });
-    await server.drop();
-  }
+  });
 }
 if (!process.env.ONLY || process.env.ONLY.includes('c')) await partC();
 process.exit(0);

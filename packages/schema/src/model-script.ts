@@ -18,6 +18,8 @@ export const ScriptedReply = z
     /** Throw instead of answering (tests retries and error branches). */
     error: z.object({ message: z.string(), status: z.number().int().optional() }).strict().optional(),
     delayMs: z.number().int().min(0).optional(),
+    /** Pause between streamed words, in ms: the answer arrives over time, as a provider's does. */
+    streamIntervalMs: z.number().int().min(0).max(60_000).optional(),
   })
   .strict();
 export type ScriptedReply = z.infer<typeof ScriptedReply>;
@@ -41,6 +43,8 @@ export type ScriptedRule = z.infer<typeof ScriptedRule>;
 export const ModelScript = z
   .object({
     latencyMs: z.number().int().min(0).optional(),
+    /** Pause between streamed words of every reply that sets none (ms); none by default. */
+    streamIntervalMs: z.number().int().min(0).max(60_000).optional(),
     nodes: z.record(z.string(), z.array(ScriptedReply)).optional(),
     rules: z.array(ScriptedRule).optional(),
     default: ScriptedReply.optional(),

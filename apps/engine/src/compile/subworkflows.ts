@@ -65,7 +65,7 @@ export function qualifyScript(script: ModelScript | undefined, path: readonly st
 
 /**
  * One script for a run of a workflow and the children it calls (each already qualified): node replies
- * are united, rules apply in order (the parent's first), the first `default` and `latencyMs` win.
+ * are united, rules apply in order (the parent's first), the first `default`, `latencyMs` and `streamIntervalMs` win.
  */
 export function mergeScripts(scripts: (ModelScript | undefined)[]): ModelScript | undefined {
   const present = scripts.filter((s): s is ModelScript => s !== undefined);
@@ -76,6 +76,8 @@ export function mergeScripts(scripts: (ModelScript | undefined)[]): ModelScript 
     if (s.rules) merged.rules = [...(merged.rules ?? []), ...s.rules];
     if (merged.default === undefined && s.default !== undefined) merged.default = s.default;
     if (merged.latencyMs === undefined && s.latencyMs !== undefined) merged.latencyMs = s.latencyMs;
+    if (merged.streamIntervalMs === undefined && s.streamIntervalMs !== undefined)
+      merged.streamIntervalMs = s.streamIntervalMs;
   }
   return merged;
 }

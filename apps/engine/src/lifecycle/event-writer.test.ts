@@ -83,6 +83,68 @@ describe('EventWriter', () => {
   });
 });
 
+describe('EventWriter token pace', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('stores a paced stream of tokens at most once per interval, the first at once, every character in order', async () => {
+    const batches: { at: number; texts: string[] }[] = [];
+    const t0 = performance.now();
+    const writer = new EventWriter(
+      'r1',
+      0,
+      async (events) => {
+        batches.push({
+          at: performance.now() - t0,
+          texts: events.map((e) => (e.type === 'model.token' ? e.text : e.type)),
+        });
+      },
+      undefined,
+      60,
+    );
+    const words = Array.from({ length: 30 }, (_, i) => `w${i} `);
+    for (const w of words) {
+      writer.emit({ type: 'model.token', nodeId: 'a', text: w });
+      await sleep(8);
+    }
+    const streamed = performance.now() - t0;
+    await writer.flush();
+    // The first word alone, at once (time to first token unchanged).
+    expect(batches[0]).toMatchObject({ texts: ['w0 '] });
+    expect(batches[0]?.at).toBeLessThan(30);
+    // ≥ 30 × 8 ms of stream: one batch per 60 ms, not one per word (30 without the pace).
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    expect(batches.length).toBeLessThanOrEqual(Math.ceil(streamed / 60) + 1);
+    expect(batches.length).toBeLessThan(words.length / 3);
+    for (let i = 1; i < batches.length - 1; i++)
+      expect((batches[i]?.at ?? 0) - (batches[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(55);
+    // Each batch holds one event for the node (joined), and nothing is lost or reordered.
+    for (const b of batches) expect(b.texts).toHaveLength(1);
+    expect(batches.flatMap((b) => b.texts).join('')).toBe(words.join(''));
+  });
+
+  it('stores the waiting tokens at once with any other event, and at a flush', async () => {
+    const batches: string[][] = [];
+    const writer = new EventWriter(
+      'r1',
+      0,
+      async (events) => void batches.push(events.map((e) => (e.type === 'model.token' ? `token ${e.text}` : e.type))),
+      undefined,
+      10_000,
+    );
+    writer.emit({ type: 'model.token', nodeId: 'a', text: 'a' });
+    await sleep(5);
+    writer.emit({ type: 'model.token', nodeId: 'a', text: 'b' });
+    await sleep(5);
+    expect(batches).toEqual([['token a']]);
+    writer.emit({ type: 'node.progress', nodeId: 'a', step: 1, kind: 'note', data: {} });
+    await sleep(5);
+    expect(batches).toEqual([['token a'], ['token b', 'node.progress']]);
+    writer.emit({ type: 'model.token', nodeId: 'a', text: 'c' });
+    await writer.flush();
+    expect(batches.at(-1)).toEqual(['token c']);
+  });
+});
+
 /** A writer whose commits record their events' types and what their writes wrote (in order). */
 function recordingCommits() {
   const commits: { types: string[]; wrote: string[] }[] = [];

@@ -21,6 +21,13 @@ interface Deferred {
 const MAX_TOKEN_CHUNK = 4096;
 
 /**
+ * Model tokens are stored at most once per this many ms per run (the first of a burst at once): a
+ * provider streaming 50 tokens/s costs a run ~20 rows and statements a second, not one per token and
+ * round trip. Any other event, a checkpoint or a flush stores the waiting tokens at once with it.
+ */
+export const TOKEN_STORE_INTERVAL_MS = 50;
+
+/**
  * Numbers a run's trace events and stores them in batches (group commit): events emitted while a
  * batch is being written go into the next one, so a run pays one transaction per burst of events,
  * not per event. Each batch is published (Socket.IO) only after it is stored.
@@ -42,12 +49,16 @@ export class EventWriter {
   private deferred: Deferred[] = [];
   private deferScheduled = false;
   private failure: unknown;
+  /** When tokens alone were last sent to storage, and the timer sending the ones waiting since. */
+  private tokensSentAt = Number.NEGATIVE_INFINITY;
+  private tokenTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly runId: string,
     lastSeq: number,
     private readonly store: (events: TraceEvent[]) => Promise<void>,
     private readonly publish?: (event: TraceEvent) => void,
+    private readonly tokenIntervalMs = TOKEN_STORE_INTERVAL_MS,
   ) {
     this.seq = lastSeq;
   }
@@ -166,13 +177,34 @@ export class EventWriter {
   async flush(): Promise<void> {
     this.storeDeferred();
     this.release();
-    this.schedule();
+    this.scheduleNow();
     await this.chain;
     if (this.failure !== undefined) throw this.failure;
   }
 
+  /** Queues a batch for what is pending — tokens alone wait out the rest of the interval (they keep joining). */
   private schedule(): void {
     if (this.scheduled || this.pending.length === 0) return;
+    if (this.tokenIntervalMs > 0 && this.pending.every((e) => e.type === 'model.token')) {
+      const wait = this.tokensSentAt + this.tokenIntervalMs - performance.now();
+      if (wait > 0) {
+        this.tokenTimer ??= setTimeout(() => {
+          this.tokenTimer = undefined;
+          this.scheduleNow();
+        }, wait);
+        return;
+      }
+    }
+    this.scheduleNow();
+  }
+
+  private scheduleNow(): void {
+    if (this.tokenTimer !== undefined) {
+      clearTimeout(this.tokenTimer);
+      this.tokenTimer = undefined;
+    }
+    if (this.scheduled || this.pending.length === 0) return;
+    if (this.pending.every((e) => e.type === 'model.token')) this.tokensSentAt = performance.now();
     this.scheduled = true;
     this.chain = this.chain.then(() => this.writeBatch());
   }

@@ -137,6 +137,7 @@ export class RunExecutor {
       lastSeq ?? (await this.ports.lastSeq(runId)),
       (events) => this.ports.appendEvents(events),
       this.opts.publish,
+      this.opts.tokenIntervalMs,
     );
   }
 

@@ -58,6 +58,22 @@ describe('RunService', () => {
     expect(published).toEqual(events);
   });
 
+  it("stores a reply streamed at a provider's pace in a few token events, the text whole and in order", async () => {
+    const { ports, service, published } = setup();
+    const words = Array.from({ length: 24 }, (_, i) => `word${i} `).join('');
+    ports.addWorkflow({ ...slow(0), script: { streamIntervalMs: 10, default: { content: words.trim() } } });
+    const { runId } = await service.start({ workflowId: 'slow', input: { input: 'go' } });
+    await service.settled(runId);
+    const events = ports.events.get(runId) ?? [];
+    const tokens = events.flatMap((e) => (e.type === 'model.token' ? [e.text] : []));
+    expect(tokens.join('')).toBe(words.trim());
+    // 24 words over ≥ 230 ms, stored at most once per 50 ms: a handful of events, not one per word.
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    expect(tokens.length).toBeLessThanOrEqual(12);
+    expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
+    expect(published).toEqual(events);
+  });
+
   it('pauses at a human node and resumes the same run; a stale or repeated answer is a conflict', async () => {
     const { ports, service } = setup();
     ports.addWorkflow(example('human-approval'));

@@ -22,6 +22,8 @@ export interface RunServiceOptions {
   publish?: (event: TraceEvent) => void;
   /** Emit model tokens as events (default true). */
   streamTokens?: boolean;
+  /** Model tokens stored at most once per this many ms per run (default `TOKEN_STORE_INTERVAL_MS`; 0: as soon as possible). */
+  tokenIntervalMs?: number;
   /**
    * Services for one run of `document` (models with credentials and routing, guarded fetch, MCP).
    * Default: `createRunServices` with the document's script and `env`.

@@ -251,6 +251,27 @@ describe('streaming', () => {
     expect(plain.tool_calls).toEqual([{ type: 'tool_call', name: 'search', args: { q: 'fox' }, id: 'call_n1_1' }]);
   });
 
+  it("paces the stream by streamIntervalMs (the reply's, else the script's): words arrive over time", async () => {
+    const arrivals = async (m: ScriptedChatModel) => {
+      const t0 = performance.now();
+      const at: number[] = [];
+      for await (const c of await m.stream('go')) if (c.text !== '') at.push(performance.now() - t0);
+      return at;
+    };
+    const paced = await arrivals(modelFor({ streamIntervalMs: 40, default: { content: 'one two three' } }).model);
+    expect(paced).toHaveLength(3);
+    // Between consecutive words at least the interval (timers may fire a millisecond early).
+    for (let i = 1; i < paced.length; i++) expect((paced[i] ?? 0) - (paced[i - 1] ?? 0)).toBeGreaterThanOrEqual(38);
+    const own = await arrivals(
+      modelFor({ streamIntervalMs: 1_000, default: { content: 'a b', streamIntervalMs: 30 } }).model,
+    );
+    expect((own[1] ?? 0) - (own[0] ?? 0)).toBeGreaterThanOrEqual(28);
+    expect((own[1] ?? 0) - (own[0] ?? 0)).toBeLessThan(900);
+    // Unpaced by default: every word at once.
+    const at = await arrivals(modelFor({ default: { content: 'one two three' } }).model);
+    expect((at[2] ?? 0) - (at[0] ?? 0)).toBeLessThan(30);
+  });
+
   it('feeds LangGraph streamMode "messages" token by token', async () => {
     const { model } = modelFor({ default: { content: 'alpha beta gamma' } }, 'chat');
     const graph = new StateGraph(MessagesAnnotation)

@@ -118,7 +118,11 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
     const out = await this.answer(messages, options);
+    const interval = out.streamIntervalMs;
+    let first = true;
     for (const message of toChunks(out)) {
+      if (!first && interval > 0) await sleep(interval, options.signal);
+      first = false;
       const chunk = new ChatGenerationChunk({ text: message.text, message });
       yield chunk;
       await runManager?.handleLLMNewToken(message.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, {
@@ -128,7 +132,10 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
   }
 
   /** Picks the reply, records the call, waits, then throws or builds the answer. */
-  private async answer(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ScriptedOutput> {
+  private async answer(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+  ): Promise<ScriptedOutput & { streamIntervalMs: number }> {
     const tools = options.tools ?? this.boundTools;
     const names = toolNames(tools);
     const structuredTool = structuredTarget(names, options.tool_choice ?? this.toolChoice);
@@ -154,12 +161,13 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
     if (reply.error !== undefined) {
       throw new ScriptedModelError(reply.error.message, { status: reply.error.status, nodeId: this.nodeId });
     }
-    return buildOutput({
+    const out = buildOutput({
       reply,
       modelLabel: this.modelLabel,
       messages,
       structuredTool,
       newToolCallId: () => this.cursor.nextToolCallId(this.nodeId),
     });
+    return { ...out, streamIntervalMs: reply.streamIntervalMs ?? this.script.streamIntervalMs ?? 0 };
   }
 }
