@@ -35,6 +35,21 @@ export type RunOutcome =
   | { status: 'failed'; error: ErrorInfo; tokens: TokenUsage }
   | { status: 'cancelled'; tokens: TokenUsage };
 
+/**
+ * The database could not be reached mid-run (`cause`): not the run's failure — its executor hands the
+ * run back to resume from its last checkpoint. `tokens`: what the run's model calls used before
+ * that; spent all the same, so the run's usage counts them.
+ */
+export class StorageLostError extends Error {
+  constructor(
+    cause: unknown,
+    readonly tokens: TokenUsage,
+  ) {
+    super('The database could not be reached during the run', { cause });
+    this.name = 'StorageLostError';
+  }
+}
+
 export interface ExecuteOptions {
   compiled: Compiled;
   threadId: string;
@@ -296,7 +311,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<RunOutcome> {
     if (opts.signal?.aborted && !isGraphInterrupt(err)) outcome = { status: 'cancelled', tokens: total };
     // The database could not be reached (a restart, a dropped connection): not the run's failure.
     // The caller decides (the executor hands the run back to resume from its last checkpoint).
-    else if (isStorageUnavailable(err)) throw err;
+    else if (isStorageUnavailable(err)) throw new StorageLostError(err, { ...total });
     else outcome = { status: 'failed', error: classifyError(err, lastFailedNode), tokens: total };
   } finally {
     closed = true;

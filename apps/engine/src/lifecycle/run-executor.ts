@@ -1,9 +1,9 @@
 import type { CheckpointTuple } from '@langchain/langgraph-checkpoint';
 import { FlowError, isStorageUnavailable, loggableError } from '@flowcraft/schema';
 import { classifyError } from '../compile/classify-error.js';
-import type { TraceEvent, TraceEventBody } from '@flowcraft/schema';
+import type { TokenUsage, TraceEvent, TraceEventBody } from '@flowcraft/schema';
 import type { Compiled } from '../compile/compile.js';
-import { executeRun } from '../execution/execute.js';
+import { StorageLostError, executeRun } from '../execution/execute.js';
 import type { ExecuteOptions, RunOutcome } from '../execution/execute.js';
 import { createRunServices } from '../execution/services.js';
 import type { RunServices } from '../execution/services.js';
@@ -146,6 +146,8 @@ export class RunExecutor {
     let writer = await this.writer(run.id, run.lastEventSeq);
     const t0 = performance.now();
     let outcome: RunOutcome;
+    /** What the execution's model calls used, once known (counted also if the run is handed back). */
+    let spent: TokenUsage | undefined;
     try {
       const v = await this.ports.getVersion(run.workflowId, run.workflowVersion);
       const compiled = await this.graphs.get(run.workflowId, v.version, v.document);
@@ -196,6 +198,7 @@ export class RunExecutor {
           : {}),
         ...plan,
       });
+      spent = outcome.tokens;
       await writer.flush();
       if (signal.aborted && signal.reason === HAND_OVER) {
         await this.handOver(run, outcome);
@@ -203,7 +206,7 @@ export class RunExecutor {
       }
     } catch (err) {
       if (isStorageUnavailable(err)) {
-        await this.handBackAfterOutage(run, signal, err);
+        await this.handBackAfterOutage(run, signal, err, err instanceof StorageLostError ? err.tokens : spent);
         return;
       }
       outcome = { status: 'failed', error: classifyError(err), tokens: { input: 0, output: 0 } };
@@ -301,7 +304,12 @@ export class RunExecutor {
    * (0.5 s … 8 s) while the database is away; if it stays away, this process stops renewing the
    * run's lease once the execution ends, and the lease's expiry hands it back instead.
    */
-  private async handBackAfterOutage(run: RunRecord, signal: AbortSignal, cause: unknown): Promise<void> {
+  private async handBackAfterOutage(
+    run: RunRecord,
+    signal: AbortSignal,
+    cause: unknown,
+    spent: TokenUsage | undefined,
+  ): Promise<void> {
     this.services.delete(run.id);
     // Codes only: a failed statement's text holds its SQL and the run's data.
     const why = (err: unknown) => new Error(loggableError(err));
@@ -312,7 +320,10 @@ export class RunExecutor {
     for (let delayMs = 500; ; delayMs *= 2) {
       await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
       try {
-        return await this.requeue(run, true);
+        await this.requeue(run, true);
+        // The interrupted attempt's model calls were paid for: the run's usage counts them.
+        if (spent && spent.input + spent.output > 0) await this.ports.addUsage(run.id, spent);
+        return;
       } catch (err) {
         if (!isStorageUnavailable(err) || delayMs >= 8_000 || signal.aborted) {
           this.opts.logError(`Run ${run.id}: not handed back yet; its lease's expiry will hand it back`, why(err));
@@ -405,7 +416,8 @@ export class RunExecutor {
   /** The last line of defence: an error nothing else caught fails the run (if this attempt still owns it). */
   private async guard(run: RunRecord, signal: AbortSignal, err: unknown): Promise<void> {
     // Recording its end needs the database: one that could not be reached does not fail the run.
-    if (isStorageUnavailable(err)) return this.handBackAfterOutage(run, signal, err);
+    // (Usage unknown here: the final transition may have stored it before its reply was lost.)
+    if (isStorageUnavailable(err)) return this.handBackAfterOutage(run, signal, err, undefined);
     this.opts.logError(`Run ${run.id} failed unexpectedly`, err);
     try {
       const info = classifyError(err);

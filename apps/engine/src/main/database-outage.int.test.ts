@@ -145,6 +145,11 @@ describe('a database outage while runs execute (postgres)', () => {
       const handedBack = runs.filter((r) => r.recoveries > 0);
       expect(handedBack.length).toBeGreaterThan(0);
       for (const r of handedBack) expect(r.attempt).toBeGreaterThanOrEqual(2);
+      // Model calls are paid for whichever attempt made them: each run's usage covers all its calls
+      // (250 in / 149 out for one pass; a call the cut interrupted is paid again by the next attempt).
+      const usage = await observer<{ id: string; tokens_in: number; tokens_out: number }[]>`
+        select id, tokens_in, tokens_out from runs where id = any(${runIds})`;
+      for (const u of usage) expect(u.tokens_in >= 250 && u.tokens_out >= 149, JSON.stringify(u)).toBe(true);
 
       for (const id of runIds) {
         const events = await observer<{ seq: number; type: string; node_id: string | null; step: number | null }[]>`
