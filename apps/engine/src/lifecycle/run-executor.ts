@@ -219,7 +219,12 @@ export class RunExecutor {
       )
         writer = await this.writer(run.id);
     }
-    await this.finish(run, outcome, writer, performance.now() - t0);
+    try {
+      await this.finish(run, outcome, writer, performance.now() - t0);
+    } catch (err) {
+      // The guard hands the run back; the usage goes with it (counted only if the final transition did not land).
+      throw isStorageUnavailable(err) ? new StorageLostError(err, outcome.tokens) : err;
+    }
   }
 
   private createServices(compiled: Compiled): RunServices | Promise<RunServices> {
@@ -287,13 +292,14 @@ export class RunExecutor {
   }
 
   /** Back to `queued` (its job in the same transaction) if this attempt still owns the run; idle workers woken. */
-  private async requeue(run: RunRecord, recovered: boolean): Promise<void> {
+  private async requeue(run: RunRecord, recovered: boolean): Promise<boolean> {
     const moved = await this.ports.transition(
       run.id,
       { from: ['running'], attempt: run.attempt },
       { status: 'queued', release: true, ...(recovered ? { recovered: true as const } : {}) },
     );
     if (moved) this.ports.queue?.wake();
+    return moved !== undefined;
   }
 
   /**
@@ -309,6 +315,8 @@ export class RunExecutor {
     signal: AbortSignal,
     cause: unknown,
     spent: TokenUsage | undefined,
+    /** Count `spent` only if this attempt still held the run (its final transition may have stored it). */
+    onlyIfHeld = false,
   ): Promise<void> {
     this.services.delete(run.id);
     // Codes only: a failed statement's text holds its SQL and the run's data.
@@ -320,9 +328,9 @@ export class RunExecutor {
     for (let delayMs = 500; ; delayMs *= 2) {
       await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
       try {
-        await this.requeue(run, true);
+        const moved = await this.requeue(run, true);
         // The interrupted attempt's model calls were paid for: the run's usage counts them.
-        if (spent && spent.input + spent.output > 0) await this.ports.addUsage(run.id, spent);
+        if (spent && spent.input + spent.output > 0 && (moved || !onlyIfHeld)) await this.ports.addUsage(run.id, spent);
         return;
       } catch (err) {
         if (!isStorageUnavailable(err) || delayMs >= 8_000 || signal.aborted) {
@@ -416,8 +424,10 @@ export class RunExecutor {
   /** The last line of defence: an error nothing else caught fails the run (if this attempt still owns it). */
   private async guard(run: RunRecord, signal: AbortSignal, err: unknown): Promise<void> {
     // Recording its end needs the database: one that could not be reached does not fail the run.
-    // (Usage unknown here: the final transition may have stored it before its reply was lost.)
-    if (isStorageUnavailable(err)) return this.handBackAfterOutage(run, signal, err, undefined);
+    // The final transition may have landed before its reply was lost (it stored the usage then): the
+    // usage is counted only if the run is still this attempt's to hand back.
+    if (isStorageUnavailable(err))
+      return this.handBackAfterOutage(run, signal, err, err instanceof StorageLostError ? err.tokens : undefined, true);
     this.opts.logError(`Run ${run.id} failed unexpectedly`, err);
     try {
       const info = classifyError(err);

@@ -171,6 +171,23 @@ describe('RunService', () => {
   });
 });
 
+/**
+ * `ports` whose first final transition to `completed` loses its connection: before it is applied, or
+ * (`landed`) after it was applied and before its reply arrived.
+ */
+function cutFinalTransition(ports: MemoryRunPorts, landed: boolean) {
+  let cut = false;
+  const broken = Object.create(ports) as MemoryRunPorts;
+  broken.transition = async (runId, expect, change) => {
+    const first = change.status === 'completed' && !cut;
+    if (first) cut = true;
+    const moved = first && !landed ? undefined : await ports.transition(runId, expect, change);
+    if (first) throw Object.assign(new Error('Connection closed'), { code: 'CONNECTION_CLOSED' });
+    return moved;
+  };
+  return { broken, cut: () => cut };
+}
+
 describe('RunService guard', () => {
   it('a storage failure while a run finishes fails that run with its cause; nothing escapes the engine', async () => {
     const ports = new MemoryRunPorts();
@@ -199,6 +216,44 @@ describe('RunService guard', () => {
     const next = await healthy.start({ workflowId: 'sequential-pipeline', input: { topic: 'x' } });
     await healthy.settled(next.runId);
     expect((await ports.getRun(next.runId)).status).toBe('completed');
+  });
+
+  it('a final transition that lost its connection hands the run back, and its model calls still count in its usage', async () => {
+    const ports = new MemoryRunPorts();
+    ports.addWorkflow(example('sequential-pipeline'));
+    const { broken, cut } = cutFinalTransition(ports, false);
+    const service = new RunService(broken, registry, { env: {}, logError: () => undefined });
+    const { runId } = await service.start({ workflowId: 'sequential-pipeline', input: { topic: 'tides' } });
+    await service.settled(runId);
+    // Handed back (not failed) after the first retry delay, with the attempt's usage: one pass of the pipeline.
+    for (const until = Date.now() + 5_000; Date.now() < until; ) {
+      if ((await ports.getRun(runId)).recoveries > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    const run = await ports.getRun(runId);
+    expect(cut()).toBe(true);
+    expect(run).toMatchObject({ status: 'queued', recoveries: 1, tokens: { input: 250, output: 149 } });
+  });
+
+  it('a final transition that landed before its reply was lost is not counted twice', async () => {
+    const ports = new MemoryRunPorts();
+    ports.addWorkflow(example('sequential-pipeline'));
+    const { broken, cut } = cutFinalTransition(ports, true);
+    const logged: string[] = [];
+    const service = new RunService(broken, registry, { env: {}, logError: (m) => logged.push(m) });
+    const { runId } = await service.start({ workflowId: 'sequential-pipeline', input: { topic: 'tides' } });
+    await service.settled(runId);
+    // The hand-back finds the run completed (nothing to requeue) after its first retry delay.
+    for (const until = Date.now() + 5_000; Date.now() < until && logged.length === 0; )
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 700));
+    expect(cut()).toBe(true);
+    expect(await ports.getRun(runId)).toMatchObject({
+      status: 'completed',
+      recoveries: 0,
+      tokens: { input: 250, output: 149 },
+    });
   });
 
   it('an error thrown by the execution itself fails the run with the cause and one final event', async () => {
