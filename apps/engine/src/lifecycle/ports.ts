@@ -50,8 +50,15 @@ export interface RunRecord {
 
 /** Leases of running runs (durable mode): a worker's heartbeat renews them; an expired one means a dead worker. */
 export interface RunLeases {
-  /** Renews the leases of `runIds` (the runs `owner` executes) that it still owns; returns them with their cancel flag. */
-  renew(owner: string, leaseSeconds: number, runIds: string[]): Promise<{ id: string; cancelRequested: boolean }[]>;
+  /**
+   * Renews the leases of the runs `owner` executes (each in the attempt it executes) that it still
+   * owns in that attempt; returns them with their cancel flag.
+   */
+  renew(
+    owner: string,
+    leaseSeconds: number,
+    executing: { id: string; attempt: number }[],
+  ): Promise<{ id: string; cancelRequested: boolean }[]>;
   /** Running runs whose lease ran out (their worker died), oldest first. */
   findExpired(limit?: number): Promise<RunRecord[]>;
   /** Running runs owned by `owner` (a worker restarted under the same id: they are certainly lost). */

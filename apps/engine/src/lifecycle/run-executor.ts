@@ -63,9 +63,9 @@ export class RunExecutor {
     return this.active.get(runId)?.run;
   }
 
-  /** Runs executing here (their leases are the ones this process renews). */
-  executing(): string[] {
-    return [...this.active.keys()];
+  /** The runs executing here, each with the attempt this process executes (the leases it renews). */
+  executingAttempts(): { id: string; attempt: number }[] {
+    return [...this.active.values()].map(({ run }) => ({ id: run.id, attempt: run.attempt }));
   }
 
   /** Execute a claimed run in the background. */
@@ -377,8 +377,8 @@ export class RunExecutor {
       // The tokens were spent all the same: the run's usage counts them.
       await this.ports.addUsage(run.id, outcome.tokens);
       this.opts.logError(
-        `Run ${run.id}: attempt ${run.attempt} no longer owns the run; its outcome is dropped`,
-        outcome,
+        `Run ${run.id}: attempt ${run.attempt} no longer owns the run; its outcome (${outcome.status}) is dropped`,
+        undefined,
       );
     }
   }

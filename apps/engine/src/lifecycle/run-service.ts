@@ -293,13 +293,14 @@ export class RunService {
     const asked = performance.now();
     // Only runs executing here: a run this worker still owns but no longer executes (its execution
     // could not record its end) must not be kept alive — its lease runs out and it is handed back.
-    const held = await leases.renew(this.owner, this.leaseSeconds, this.executor.executing());
+    const held = await leases.renew(this.owner, this.leaseSeconds, this.executor.executingAttempts());
     for (const run of held) {
       if (run.cancelRequested && this.executor.has(run.id))
         void this.executor.abort(run.id, new FlowError('cancelled', 'Cancelled by request'));
     }
-    // A run executing here that this worker no longer owns (its lease ran out while this process
-    // stalled, and another worker took it over): stop at once; its outcome would be dropped anyway.
+    // A run executing here that this worker no longer owns in the attempt it executes (its lease ran
+    // out while this process stalled and another worker — or a process started with the same worker
+    // id — took it over): stop at once; its outcome would be dropped anyway.
     const owned = new Set(held.map((r) => r.id));
     for (const runId of this.executor.launchedBefore(asked)) {
       if (!owned.has(runId)) {

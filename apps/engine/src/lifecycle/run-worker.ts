@@ -1,7 +1,10 @@
-import type { NativeSql, WorkersRepo } from '../store/index.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { NativeSql, WorkerBeat, WorkersRepo } from '../store/index.js';
 import type { RunQueue } from '../queue/run-queue.js';
 import { RUN_CANCEL_CHANNEL } from './store-run-ports.js';
 import type { RunService } from './run-service.js';
+import { claimWorkerId } from './worker-id.js';
 
 export interface RunWorkerOptions {
   runs: RunService;
@@ -14,6 +17,12 @@ export interface RunWorkerOptions {
   concurrency: number;
   /** The run lease; the heartbeat renews it every third of it and dead workers' runs are looked for every half. */
   leaseSeconds: number;
+  /** The only process on its database (embedded): its worker id is taken whoever had it. */
+  exclusive?: boolean;
+  /** Told while the worker id is held by another process and this one waits for it. */
+  onWait?: (text: string) => void;
+  /** This host's name and process id as the registry records them (injected in tests). */
+  process?: { host: string; pid: number };
   onError?: (message: string, err: unknown) => void;
 }
 
@@ -27,6 +36,10 @@ export class RunWorker {
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | undefined;
   private stopping: Promise<void> | undefined;
+  private claimed: Promise<void> | undefined;
+  /** This process's own id in the registry (one per start). */
+  private readonly instance = randomUUID();
+  private lost = false;
 
   constructor(private readonly opts: RunWorkerOptions) {}
 
@@ -34,9 +47,28 @@ export class RunWorker {
     return this.opts.runs.owner;
   }
 
+  /** False once another process took this worker's id (this one stalled for longer than a lease): it takes no more runs. */
+  get healthy(): boolean {
+    return !this.lost;
+  }
+
+  /**
+   * Takes the worker id for this process (`claimWorkerId`): before the runs it owns are recovered.
+   * Throws `conflict` if another live process holds it.
+   */
+  claim(): Promise<void> {
+    this.claimed ??= claimWorkerId(this.opts.workers, this.registryRow(0), {
+      staleSeconds: this.opts.leaseSeconds,
+      ...(this.opts.exclusive !== undefined ? { exclusive: this.opts.exclusive } : {}),
+      ...(this.opts.onWait ? { onWait: this.opts.onWait } : {}),
+    });
+    return this.claimed;
+  }
+
   async start(): Promise<void> {
     const { runs, queue, native, leaseSeconds } = this.opts;
     const onError = this.opts.onError ?? ((message: string, err: unknown) => console.error(message, err));
+    await this.claim();
     this.unlisten = await native.listen(
       RUN_CANCEL_CHANNEL,
       (runId) => {
@@ -78,18 +110,34 @@ export class RunWorker {
       for (const t of this.timers) clearInterval(t);
       this.timers = [];
       await this.unlisten?.().catch(() => undefined);
-      await this.opts.workers.remove(this.id).catch(() => undefined);
+      await this.opts.workers.remove(this.id, this.instance).catch(() => undefined);
     })();
     return this.stopping;
   }
 
-  private async beat(): Promise<void> {
-    const active = await this.opts.runs.heartbeat();
-    await this.opts.workers.beat({
+  private registryRow(active: number): WorkerBeat {
+    const proc = this.opts.process ?? { host: hostname(), pid: process.pid };
+    return {
       id: this.id,
+      instance: this.instance,
+      host: proc.host,
+      pid: proc.pid,
       role: this.opts.role,
       concurrency: this.opts.concurrency,
       active,
-    });
+    };
+  }
+
+  private async beat(): Promise<void> {
+    const active = await this.opts.runs.heartbeat();
+    if (this.lost || (await this.opts.workers.beat(this.registryRow(active)))) return;
+    // Another process took the id (started with the same WORKER_ID while this one stalled for longer
+    // than a lease): it re-queued the runs this one held, whose executions stop at their next heartbeat.
+    this.lost = true;
+    await this.opts.queue.stopWorking();
+    (this.opts.onError ?? console.error)(
+      `Worker id "${this.id}" was taken by another process while this one stalled: this process takes no more runs (health answers 503); restart it with its own WORKER_ID`,
+      undefined,
+    );
   }
 }

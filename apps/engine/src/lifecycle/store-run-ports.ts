@@ -40,7 +40,7 @@ export class StoreRunPorts implements RunPorts {
       };
       const runs = store.runs;
       this.leases = {
-        renew: (owner, leaseSeconds, runIds) => runs.renewLeases(owner, leaseSeconds, runIds),
+        renew: (owner, leaseSeconds, executing) => runs.renewLeases(owner, leaseSeconds, executing),
         findExpired: async (limit) => (await runs.findExpiredLeases(limit)).map(toRunRecord),
         findOwnedBy: async (owner) => (await runs.findOwnedBy(owner)).map(toRunRecord),
         findUnclaimed: async (olderThanSeconds) => {

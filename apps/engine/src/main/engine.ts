@@ -153,10 +153,6 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     let worker: RunWorker | undefined;
     let experimentWorker: ExperimentWorker | undefined;
     if (executes) {
-      const recovered = await runs.recover({ exclusive: !shared });
-      if (recovered.resumed.length + recovered.failed.length > 0) {
-        print(`Recovered runs after a restart: ${recovered.resumed.length} resumed, ${recovered.failed.length} failed`);
-      }
       worker = new RunWorker({
         runs,
         queue,
@@ -165,8 +161,16 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
         role,
         concurrency: config.worker.concurrency,
         leaseSeconds: config.worker.leaseSeconds,
-        onError: (message, err) => print(`${message}: ${loggableError(err)}`),
+        exclusive: !shared,
+        onWait: print,
+        onError: (message, err) => print(err === undefined ? message : `${message}: ${loggableError(err)}`),
       });
+      // The worker id first: the runs it owns are recovered only by the process that holds it.
+      await worker.claim();
+      const recovered = await runs.recover({ exclusive: !shared });
+      if (recovered.resumed.length + recovered.failed.length > 0) {
+        print(`Recovered runs after a restart: ${recovered.resumed.length} resumed, ${recovered.failed.length} failed`);
+      }
       await worker.start();
       // Experiments are driven by workers too: their state is in the database, their job in the queue.
       experimentWorker = new ExperimentWorker({
@@ -224,7 +228,7 @@ async function startWorkerHealth(
   const server = await startHealthServer({
     port: config.port,
     host: config.host,
-    checks: async () => ({ ...(health ? await health() : {}), worker: worker !== undefined }),
+    checks: async () => ({ ...(health ? await health() : {}), worker: worker?.healthy === true }),
     ...(metrics
       ? {
           metrics: {

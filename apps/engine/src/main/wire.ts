@@ -108,7 +108,7 @@ export function wireEngine(opts: WireOptions): Wired {
   const logError =
     opts.logError ??
     (logger
-      ? (message: string, err: unknown) => logger.error(message, { error: loggableError(err) })
+      ? (message: string, err: unknown) => logger.error(message, err === undefined ? {} : { error: loggableError(err) })
       : (message: string, err: unknown) => console.error(message, err));
   const queue = opts.queue;
   const queueStats =

@@ -48,7 +48,7 @@ export type { Thread, CreateThread, ThreadsRepo } from './repos/threads-repo.js'
 export type { Run, CreateRun, ListRuns, RunChange, RunExpectation, RunsRepo } from './repos/runs-repo.js';
 export type { RunEvent, NewRunEvent, RunEventsRepo } from './repos/run-events-repo.js';
 export { RUN_EVENTS_CHANNEL } from './repos/run-events-repo.js';
-export type { WorkerRow, WorkersRepo } from './repos/workers-repo.js';
+export type { WorkerBeat, WorkerHolder, WorkerRow, WorkersRepo } from './repos/workers-repo.js';
 export type { Page } from './repos/page.js';
 export type { AccessRepo, ApiKeyRow, AuditQuery, AuditRow, NewAuditRow, UserRow } from './repos/access-repo.js';
 export type { DatasetsRepo, CaseQuery } from './repos/datasets-repo.js';

@@ -74,14 +74,15 @@ describe('grouped appends beside lease renewals on postgres', () => {
     await store.db.execute(
       sql`update runs set status = 'running', owner = 'w1' where id = any(${sql.param(ids)}::text[])`,
     );
+    const held = ids.map((id) => ({ id, attempt: 0 }));
     const renewed: number[] = [];
     for (let round = 0; round < 25; round++) {
       // Runs submitted in a different order each round; two renewals race the grouped statements.
       const order = [...ids].sort(() => (round % 2 === 0 ? 1 : -1) * (Math.random() - 0.3));
       const results = await Promise.all([
         ...order.map((id) => group.append(id, [{ seq: round + 1, type: 'model.token', nodeId: 'w', payload: {} }])),
-        repo.renewLeases('w1', 30, ids).then((held) => renewed.push(held.length)),
-        repo.renewLeases('w1', 30, ids).then((held) => renewed.push(held.length)),
+        repo.renewLeases('w1', 30, held).then((held) => renewed.push(held.length)),
+        repo.renewLeases('w1', 30, held).then((held) => renewed.push(held.length)),
       ]);
       expect(results).toHaveLength(42);
     }

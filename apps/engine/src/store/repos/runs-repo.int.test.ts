@@ -175,11 +175,32 @@ for (const kind of BACKENDS) {
       // Held in the table but no longer executed by its owner (its execution could not record its end).
       const abandoned = await claim(owner);
       const others = await claim(`other-${owner}`);
-      const held = await runs().renewLeases(owner, 600, [executing.id, others.id]);
+      // Claimed again under the same owner name (a second process with the same worker id): the
+      // execution of its first attempt no longer holds it.
+      const reclaimed = await claim(owner);
+      const requeued = await runs().transition(
+        reclaimed.id,
+        { from: ['running'] },
+        { status: 'queued', release: true },
+      );
+      if (requeued === undefined) throw new Error('not re-queued');
+      const again = await runs().transition(
+        reclaimed.id,
+        { from: ['queued'] },
+        { status: 'running', claimBy: owner, leaseSeconds: 1 },
+      );
+      expect(again?.attempt).toBe(2);
+      const at = (run: { id: string; attempt: number }) => ({ id: run.id, attempt: run.attempt });
+      const held = await runs().renewLeases(owner, 600, [at(executing), at(others), at(reclaimed)]);
       expect(held).toEqual([{ id: executing.id, cancelRequested: false }]);
       const lease = async (id: string) => (await runs().get(id)).leaseUntil?.getTime() ?? 0;
       expect(await lease(executing.id)).toBeGreaterThan(Date.now() + 500_000);
-      for (const id of [abandoned.id, others.id]) expect(await lease(id)).toBeLessThan(Date.now() + 2_000);
+      for (const id of [abandoned.id, others.id, reclaimed.id])
+        expect(await lease(id)).toBeLessThan(Date.now() + 2_000);
+      // The execution of the current attempt renews it.
+      expect(await runs().renewLeases(owner, 600, [{ id: reclaimed.id, attempt: 2 }])).toEqual([
+        { id: reclaimed.id, cancelRequested: false },
+      ]);
       expect(await runs().renewLeases(owner, 600, [])).toEqual([]);
     });
 

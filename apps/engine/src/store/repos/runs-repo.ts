@@ -285,21 +285,25 @@ export function createRunsRepo(db: Database) {
     },
 
     /**
-     * The heartbeat of a worker: renews the leases of the runs it executes (`runIds`) that it still
-     * owns, in one statement. Returns them with their cancel flag (a cancel asked through another
-     * process). A run the owner holds but does not name is not renewed: its lease runs out.
+     * The heartbeat of a worker: renews the leases of the runs it executes (`executing`: each run
+     * with the attempt it executes) that it still owns in that attempt, in one statement. Returns
+     * them with their cancel flag (a cancel asked through another process). A run the owner holds but
+     * does not name is not renewed: its lease runs out. Nor is a run claimed again since (a later
+     * attempt, even under the same owner name: another process started with the same worker id, or
+     * this one after a stall): the execution naming the older attempt learns it no longer holds it.
      */
     async renewLeases(
       owner: string,
       leaseSeconds: number,
-      runIds: string[],
+      executing: { id: string; attempt: number }[],
     ): Promise<{ id: string; cancelRequested: boolean }[]> {
-      if (runIds.length === 0) return [];
+      if (executing.length === 0) return [];
+      const named = sql`select * from unnest(${sql.param(executing.map((r) => r.id))}::text[], ${sql.param(executing.map((r) => r.attempt))}::int[])`;
       // Rows locked in the order grouped event appends lock them (other orders deadlock).
       const held = db
         .select({ id: runs.id })
         .from(runs)
-        .where(and(inArray(runs.id, runIds), eq(runs.owner, owner), eq(runs.status, 'running')))
+        .where(and(sql`(${runs.id}, ${runs.attempt}) in (${named})`, eq(runs.owner, owner), eq(runs.status, 'running')))
         .orderBy(sql`${runs.id} collate "C"`)
         .for('no key update');
       return db
