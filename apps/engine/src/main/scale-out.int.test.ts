@@ -336,6 +336,42 @@ describe('API and worker processes on one PostgreSQL server', () => {
     expect(humanEvents.filter((e) => e.type === 'node.finished' && e.nodeId === 'publish')).toHaveLength(1);
   }, 120_000);
 
+  it('refuses a second process started with a live worker’s id; that worker’s runs are left alone', async () => {
+    const slow = { ...pipeline, id: 'slower-pipeline', script: { ...pipeline.script, latencyMs: 2500 } };
+    const slowId = await save(slow);
+    const started = await call(api1, 'POST', '/v1/runs', { workflowId: slowId, input: { topic: 'twin' } });
+    const runId = started.json.runId as string;
+    const running = await waitFor('the run to run', async () => {
+      const { json } = await call(api2, 'GET', `/v1/runs/${runId}`);
+      return json.status === 'running' && typeof json.worker === 'string' ? json : undefined;
+    });
+    const holder = running.worker as string;
+    // The same WORKER_ID again (a copied configuration): before, it re-queued the live worker's runs
+    // as its own "recovered" ones and both executed them.
+    const twin = await startEngineProcess(
+      { ...common, FLOWCRAFT_ROLE: 'worker', WORKER_ID: holder, PORT: String(await freePort()) },
+      `Flowcraft worker ${holder} ready`,
+    ).then(
+      (p) => {
+        children.add(p.child);
+        return 'started';
+      },
+      (err: unknown) => String(err),
+    );
+    expect(twin).toMatch(/engine exited with 1/);
+    expect(twin).toMatch(new RegExp(`Worker id "${holder}" is held by another live process: process \\d+ on `));
+    expect(twin).not.toMatch(/Recovered runs/);
+    const done = await waitFor('the run to finish', async () => {
+      const { json } = await call(api1, 'GET', `/v1/runs/${runId}`);
+      return json.status === 'completed' || json.status === 'failed' ? json : undefined;
+    });
+    expect(done).toMatchObject({ status: 'completed', attempt: 1, worker: holder });
+    const events = await storedEvents(runId);
+    expect(events.filter((e) => e.type === 'node.started')).toHaveLength(5);
+    const { json: queue } = await call(api2, 'GET', '/v1/queue');
+    expect((queue.workers as Json[]).filter((w) => w.id === holder)).toHaveLength(1);
+  }, 120_000);
+
   it('fails a run that kills every worker taking it with worker_lost after its attempts, and the workers go on', async () => {
     respawn = true;
     const poisonId = await save(POISON);
