@@ -17,7 +17,6 @@
  *   pnpm exec tsx bench/editor-canvas.ts            (NODES=500 RUNS=3)
  *   BASELINE_DIST=/path/to/other/dist pnpm exec tsx bench/editor-canvas.ts   (also measure that build, print ratios)
  */
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WorkflowDocument } from '@flowcraft/schema';
 import { autoLayout } from '../apps/editor/src/model/layout.js';

@@ -3,7 +3,6 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { FlowError } from '@flowcraft/schema';
 import type { HttpDeps } from '../deps.js';
 import {
-  ApiKeyInfo,
   ApiKeyList,
   ApiKeyListQuery,
   AuditPage,

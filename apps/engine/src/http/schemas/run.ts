@@ -5,7 +5,7 @@ import {
   RunHandle as WireRunHandle,
   RunStatus as WireRunStatus,
 } from '@flowcraft/schema';
-import { ErrorInfoRef, INT32_MAX, Id, JsonObject, PageQuery, Timestamp, TokenUsageRef, named, page } from './common.js';
+import { INT32_MAX, Id, JsonObject, PageQuery, named, page } from './common.js';
 
 export const RunStatus = named(WireRunStatus, 'RunStatus');
 export type RunStatus = WireRunStatus;

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ThreadState as WireThreadState, ThreadTask as WireThreadTask } from '@flowcraft/schema';
-import { ErrorInfoRef, Id, JsonObject, PageQuery, Timestamp, named, page } from './common.js';
+import { Id, PageQuery, named, page } from './common.js';
 
 export const ThreadIdParams = z.object({ threadId: Id });
 export const CheckpointParams = z.object({ threadId: Id, checkpointId: z.string().min(1).max(200) });

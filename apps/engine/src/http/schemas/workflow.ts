@@ -5,7 +5,7 @@ import {
   WorkflowVersion as WireWorkflowVersion,
   WorkflowVersionSummary as WireWorkflowVersionSummary,
 } from '@flowcraft/schema';
-import { INT32_MAX, Id, JsonObject, PageQuery, ProblemRef, Timestamp, named, page } from './common.js';
+import { INT32_MAX, Id, JsonObject, PageQuery, ProblemRef, named, page } from './common.js';
 
 /**
  * A workflow document as sent by a client: any JSON object. It is validated, and saved even when

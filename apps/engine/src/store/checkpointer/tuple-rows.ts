@@ -1,5 +1,4 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
 import type { Database } from '../db.js';
 import { checkpointBlobs, checkpointWrites, checkpoints } from '../schema/index.js';
 
