@@ -290,6 +290,12 @@ describe('API and worker processes on one PostgreSQL server', () => {
       return ids.includes('w1') && ids.includes('w2') ? json : undefined;
     });
     expect(queue).toMatchObject({ depth: 0 });
+    // Each shows the process holding its id: the restarted w1 is its new process.
+    const restarted = workers.get('w1')?.child.pid;
+    expect((queue.workers as Json[]).find((w) => w.id === 'w1')).toMatchObject({
+      host: expect.any(String),
+      pid: restarted,
+    });
   }, 420_000);
 
   it('cancels through one API a run a worker executes, and resumes through the other API a run paused on a worker', async () => {
@@ -369,7 +375,9 @@ describe('API and worker processes on one PostgreSQL server', () => {
     const events = await storedEvents(runId);
     expect(events.filter((e) => e.type === 'node.started')).toHaveLength(5);
     const { json: queue } = await call(api2, 'GET', '/v1/queue');
-    expect((queue.workers as Json[]).filter((w) => w.id === holder)).toHaveLength(1);
+    expect((queue.workers as Json[]).filter((w) => w.id === holder)).toMatchObject([
+      { pid: workers.get(holder)?.child.pid },
+    ]);
   }, 120_000);
 
   it('fails a run that kills every worker taking it with worker_lost after its attempts, and the workers go on', async () => {

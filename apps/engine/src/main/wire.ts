@@ -293,6 +293,8 @@ export function wireEngine(opts: WireOptions): Wired {
                 role: w.role,
                 concurrency: w.concurrency,
                 active: w.active,
+                ...(w.host !== null ? { host: w.host } : {}),
+                ...(w.pid !== null ? { pid: w.pid } : {}),
                 startedAt: w.startedAt.toISOString(),
                 heartbeatAt: w.heartbeatAt.toISOString(),
               })),

@@ -10,6 +10,9 @@ export const QueueWorker = z.object({
   concurrency: z.number().int().min(0),
   /** Runs it executed at its last heartbeat. */
   active: z.number().int().min(0),
+  /** Host name and process id of the process holding the id (absent on rows written before they were recorded). */
+  host: z.string().optional(),
+  pid: z.number().int().min(0).optional(),
   startedAt: Timestamp,
   heartbeatAt: Timestamp,
 });
