@@ -7,6 +7,7 @@ import type { RunServices } from '../execution/services.js';
 import { CompiledGraphs } from './compiled-graphs.js';
 import type { RunCommand, RunPorts, RunRecord } from './ports.js';
 import { RunExecutor } from './run-executor.js';
+import { consoleError } from './console-error.js';
 
 export type { Breakpoints };
 
@@ -66,7 +67,7 @@ export class RunService {
       new CompiledGraphs(registry, ports.checkpointer, opts.env, (id, v) => ports.getVersion(id, v), opts.store);
     this.owner = opts.owner ?? `engine-${randomUUID().slice(0, 8)}`;
     this.leaseSeconds = opts.leaseSeconds ?? LEASE_SECONDS;
-    this.logError = opts.logError ?? ((message, err) => console.error(message, err));
+    this.logError = opts.logError ?? consoleError;
     this.executor = new RunExecutor(ports, this.graphs, { ...opts, logError: this.logError });
   }
 

@@ -4,6 +4,7 @@ import type { NativeSql, WorkerBeat, WorkersRepo } from '../store/index.js';
 import type { RunQueue } from '../queue/run-queue.js';
 import { RUN_CANCEL_CHANNEL } from './store-run-ports.js';
 import type { RunService } from './run-service.js';
+import { consoleError } from './console-error.js';
 import { claimWorkerId } from './worker-id.js';
 
 export interface RunWorkerOptions {
@@ -67,7 +68,7 @@ export class RunWorker {
 
   async start(): Promise<void> {
     const { runs, queue, native, leaseSeconds } = this.opts;
-    const onError = this.opts.onError ?? ((message: string, err: unknown) => console.error(message, err));
+    const onError = this.opts.onError ?? consoleError;
     await this.claim();
     this.unlisten = await native.listen(
       RUN_CANCEL_CHANNEL,
@@ -135,7 +136,7 @@ export class RunWorker {
     // than a lease): it re-queued the runs this one held, whose executions stop at their next heartbeat.
     this.lost = true;
     await this.opts.queue.stopWorking();
-    (this.opts.onError ?? console.error)(
+    (this.opts.onError ?? consoleError)(
       `Worker id "${this.id}" was taken by another process while this one stalled: this process takes no more runs (health answers 503); restart it with its own WORKER_ID`,
       undefined,
     );

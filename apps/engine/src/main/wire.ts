@@ -1,6 +1,7 @@
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import type { TraceEvent } from '@flowcraft/schema';
 import { loggableError } from '@flowcraft/schema';
+import { consoleError } from '../lifecycle/console-error.js';
 import { hostname } from 'node:os';
 import { AccessService } from '../access/access-service.js';
 import type { HttpDeps, Logger } from '../http/deps.js';
@@ -109,7 +110,7 @@ export function wireEngine(opts: WireOptions): Wired {
     opts.logError ??
     (logger
       ? (message: string, err: unknown) => logger.error(message, err === undefined ? {} : { error: loggableError(err) })
-      : (message: string, err: unknown) => console.error(message, err));
+      : consoleError);
   const queue = opts.queue;
   const queueStats =
     opts.queueStats ??
@@ -263,7 +264,7 @@ export function wireEngine(opts: WireOptions): Wired {
     judgeModels: async (document) => (await services(document)).models,
     ...(opts.evaluators ? { evaluators: opts.evaluators } : {}),
     ...(opts.evaluationPollMs ? { pollMs: opts.evaluationPollMs } : {}),
-    logError: opts.logError ?? ((message, err) => console.error(message, err)),
+    logError: opts.logError ?? consoleError,
   });
   const deps: HttpDeps = {
     registry,
