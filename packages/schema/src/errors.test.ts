@@ -73,6 +73,9 @@ describe('storage errors', () => {
     expect(loggableError(drizzleError('57P01'))).toBe('database unreachable (57P01)');
     expect(loggableError(drizzleError('22P05'))).toBe('A storage error occurred (SQLSTATE 22P05).');
     expect(loggableError(new Error('plain'))).toBe('plain');
+    expect(loggableError(drizzleError('53300'))).toBe(
+      'database refused a new connection: too many connections (53300)',
+    );
   });
 
   it('toErrorInfo names only the SQLSTATE, never the SQL or its parameters', () => {

@@ -179,6 +179,8 @@ export function unavailableCode(err: unknown): string | undefined {
  */
 export function loggableError(err: unknown): string {
   const unreachable = unavailableCode(err);
+  // Reachable, but at its connection limit: the fix is the pool sizes or the limit, not the network.
+  if (unreachable === '53300') return 'database refused a new connection: too many connections (53300)';
   if (unreachable !== undefined) return `database unreachable (${unreachable})`;
   const sqlstate = storageErrorCode(err);
   if (sqlstate !== undefined) return storageErrorMessage(sqlstate);

@@ -14,7 +14,14 @@ import type { RunQueue } from '../queue/run-queue.js';
 import { startHealthServer } from '../server/health-server.js';
 import { startServer } from '../server/start-server.js';
 import type { RunningServer } from '../server/start-server.js';
-import { createStore, openDatabase } from '../store/index.js';
+import {
+  connectionRoom,
+  connectionShortfall,
+  connectionsNeeded,
+  createStore,
+  openDatabase,
+  poolSizeIn,
+} from '../store/index.js';
 import type { OpenDatabase, Store } from '../store/index.js';
 import { otlpExporterFromEnv } from '../telemetry/otlp-exporter.js';
 import type { SpanExporter } from '../telemetry/trace-spans.js';
@@ -92,6 +99,16 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       groupDb: database.groupDb,
     });
     const env = opts.env ?? process.env;
+    // A server whose connection limit this process would pass: said now, not as failed runs later.
+    const url = database.native.url;
+    if (url !== undefined) {
+      const shortfall = connectionShortfall(
+        connectionsNeeded(poolSizeIn(url) ?? 10),
+        await connectionRoom(database.native),
+        1,
+      );
+      if (shortfall !== undefined) print(shortfall);
+    }
     const queue = await PgBossRunQueue.open(database.native, {
       pollingIntervalSeconds: config.worker.pollSeconds,
       onError: (err) => print(`Run queue: ${loggableError(err)}`),
