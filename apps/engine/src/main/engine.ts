@@ -6,7 +6,7 @@ import type { EngineConfig } from '../config/config.js';
 import { loadNodeTypeModules } from '../node-types/load-node-types.js';
 import type { RunService } from '../lifecycle/run-service.js';
 import { RunWorker } from '../lifecycle/run-worker.js';
-import { PgBossRunQueue } from '../queue/pg-boss-queue.js';
+import { PgBossRunQueue, QUEUE_POOL_SIZE } from '../queue/pg-boss-queue.js';
 import { PgBossExperimentQueue } from '../queue/pg-boss-experiment-queue.js';
 import { ExperimentWorker } from '../evaluations/experiment-worker.js';
 import { ExperimentFeed } from '../evaluations/experiment-feed.js';
@@ -19,6 +19,7 @@ import {
   connectionShortfall,
   connectionsNeeded,
   createStore,
+  DEFAULT_POOL_SIZE,
   openDatabase,
   poolSizeIn,
 } from '../store/index.js';
@@ -77,6 +78,9 @@ export interface Engine {
 export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
   const { config } = opts;
   const print = opts.print ?? console.log;
+  /** The workers' error lines: the message, and the error's loggable form when there is one. */
+  const printError = (message: string, err: unknown) =>
+    print(err === undefined ? message : `${message}: ${loggableError(err)}`);
   const registry = createBuiltinRegistry();
   await loadNodeTypeModules(config.nodeTypeModules, registry, { cwd: opts.cwd ?? process.cwd() });
 
@@ -103,7 +107,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
     const url = database.native.url;
     if (url !== undefined) {
       const shortfall = connectionShortfall(
-        connectionsNeeded(poolSizeIn(url) ?? 10),
+        connectionsNeeded(poolSizeIn(url) ?? DEFAULT_POOL_SIZE, QUEUE_POOL_SIZE),
         await connectionRoom(database.native),
         1,
       );
@@ -180,7 +184,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
         leaseSeconds: config.worker.leaseSeconds,
         exclusive: !shared,
         onWait: print,
-        onError: (message, err) => print(err === undefined ? message : `${message}: ${loggableError(err)}`),
+        onError: printError,
       });
       // The worker id first: the runs it owns are recovered only by the process that holds it.
       await worker.claim();
@@ -197,7 +201,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
         owner,
         leaseSeconds: config.worker.leaseSeconds,
         concurrency: EXPERIMENTS_PER_WORKER,
-        onError: (message, err) => print(err === undefined ? message : `${message}: ${loggableError(err)}`),
+        onError: printError,
       });
       await experimentWorker.start();
     }

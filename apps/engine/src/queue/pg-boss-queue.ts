@@ -42,6 +42,9 @@ interface RunJob {
  */
 const FETCH_BATCH = 8;
 
+/** Connections of the queue's own pool on a server (fewer if `DATABASE_URL` caps pools lower). */
+export const QUEUE_POOL_SIZE = 4;
+
 /** What `work` set up: the handler, the slots and the ones in use, the polling timer. */
 interface Taking {
   handler: RunJobHandler;
@@ -98,7 +101,7 @@ export class PgBossRunQueue implements RunQueue {
     } as const;
     // On a server pg-boss's SQL goes through a small pool of its own whose repeated statements are
     // prepared (pg-boss's own node-postgres pool parses and plans every fetch and complete anew).
-    const pool = native.url !== undefined ? openLibraryPool(native.url, 4, 'flowcraft-queue') : undefined;
+    const pool = native.url !== undefined ? openLibraryPool(native.url, QUEUE_POOL_SIZE, 'flowcraft-queue') : undefined;
     const boss = new PgBoss({ ...common, db: pool?.native ?? native });
     const onError = opts.onError ?? ((err: unknown) => console.error('Run queue error', err));
     boss.on('error', onError);

@@ -8,12 +8,12 @@ import type { ServerDatabase } from './server-database.js';
 
 describe('connection budget', () => {
   it('counts every pool a process opens', () => {
-    expect(connectionsNeeded(10)).toEqual({ store: 10, queue: 4, listen: 1, group: 1, total: 16 });
-    expect(connectionsNeeded(1)).toEqual({ store: 1, queue: 1, listen: 1, group: 0, total: 3 });
+    expect(connectionsNeeded(10, 4)).toEqual({ store: 10, queue: 4, listen: 1, group: 1, total: 16 });
+    expect(connectionsNeeded(1, 4)).toEqual({ store: 1, queue: 1, listen: 1, group: 0, total: 3 });
   });
 
   it('warns only when the connections this process may still open do not fit', () => {
-    const need = connectionsNeeded(10);
+    const need = connectionsNeeded(10, 4);
     expect(connectionShortfall(need, { by: 'server', limit: 97, used: 20 }, 1)).toBeUndefined();
     // 15 more fit exactly in 15 left.
     expect(connectionShortfall(need, { by: 'server', limit: 35, used: 20 }, 1)).toBeUndefined();
@@ -57,8 +57,8 @@ describe('connection room on postgres', () => {
     const room = await connectionRoom(postgresNativeSql(asRole, url.toString()));
     expect(room).toEqual({ by: 'role', limit: 5, used: 3 });
     // A default process (16 connections) does not fit; one of `?max=1` (3) fits in the 2 left after its first.
-    expect(connectionShortfall(connectionsNeeded(10), room, 1)).toMatch(/CONNECTION LIMIT is 5 and 3 are in use/);
-    expect(connectionShortfall(connectionsNeeded(1), { ...room, used: 3 }, 1)).toBeUndefined();
+    expect(connectionShortfall(connectionsNeeded(10, 4), room, 1)).toMatch(/CONNECTION LIMIT is 5 and 3 are in use/);
+    expect(connectionShortfall(connectionsNeeded(1, 4), { ...room, used: 3 }, 1)).toBeUndefined();
     await asRole.end();
   });
 });

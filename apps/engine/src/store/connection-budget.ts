@@ -10,11 +10,12 @@ export interface ConnectionNeed {
 }
 
 /**
- * What a process opens with store pool `max` (`?max=N`, default 10): the store pool, the queue's
- * pool (at most 4), one connection to LISTEN, and one for group-commit statements (pools over one).
+ * What a process opens with store pool `max` (`?max=N`): the store pool, the queue's pool
+ * (`queuePool`, capped by `max` as `openLibraryPool` caps it), one connection to LISTEN, and one for
+ * group-commit statements (pools over one).
  */
-export function connectionsNeeded(max: number): ConnectionNeed {
-  const need = { store: max, queue: Math.min(max, 4), listen: 1, group: max > 1 ? 1 : 0 };
+export function connectionsNeeded(max: number, queuePool: number): ConnectionNeed {
+  const need = { store: max, queue: Math.min(max, queuePool), listen: 1, group: max > 1 ? 1 : 0 };
   return { ...need, total: need.store + need.queue + need.listen + need.group };
 }
 

@@ -45,6 +45,9 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+/** The store pool's size when `DATABASE_URL` does not say (`?max=N`). */
+export const DEFAULT_POOL_SIZE = 10;
+
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Serialises concurrent migrators (several engines or test files on one server database). */
 const MIGRATION_LOCK_KEY = 7_245_001;
@@ -52,7 +55,11 @@ const MIGRATION_LOCK_KEY = 7_245_001;
 /** Opens the store database and applies the drizzle-kit migrations in `apps/engine/drizzle`. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenDatabase> {
   if (options.url !== undefined)
-    return openPostgres(options.url, options.maxConnections ?? poolSizeIn(options.url) ?? 10, options.onQuery);
+    return openPostgres(
+      options.url,
+      options.maxConnections ?? poolSizeIn(options.url) ?? DEFAULT_POOL_SIZE,
+      options.onQuery,
+    );
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   return openPglite(new PGlite(pgliteOptions(options.dataDir === undefined ? {} : { dataDir: options.dataDir })));
 }

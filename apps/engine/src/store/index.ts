@@ -16,7 +16,7 @@ import { createRunCommit } from './run-commit.js';
 import { createTransitionWithEvents } from './repos/transition-with-events.js';
 import { groupedAppends } from './repos/grouped-appends.js';
 
-export { openDatabase, openLibraryPool, poolSizeIn, MIGRATIONS_FOLDER } from './db.js';
+export { openDatabase, openLibraryPool, poolSizeIn, DEFAULT_POOL_SIZE, MIGRATIONS_FOLDER } from './db.js';
 export { connectionRoom, connectionShortfall, connectionsNeeded } from './connection-budget.js';
 export type { Database, DatabaseKind, OpenDatabase, OpenDatabaseOptions } from './db.js';
 export { createServerDatabase } from './server-database.js';
