@@ -124,7 +124,13 @@ for (const kind of BACKENDS) {
           stopped.push('stop');
         },
       } as unknown as RunQueue;
-      const runs = { owner: id, heartbeat: async () => 0, drain: async () => undefined } as unknown as RunService;
+      // What `RunWorker` calls on its timers (heartbeat, reaper) and at stop.
+      const runs = {
+        owner: id,
+        heartbeat: async () => 0,
+        reapExpiredLeases: async () => [],
+        drain: async () => undefined,
+      } as unknown as RunService;
       const worker = new RunWorker({
         runs,
         queue,
