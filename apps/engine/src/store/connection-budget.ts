@@ -48,7 +48,8 @@ export async function connectionRoom(native: NativeSql): Promise<ConnectionRoom>
 /**
  * A warning when this process may need more connections than are left (`open`: those it holds
  * already, counted in `room.used`); undefined when they fit. The server answers the connections
- * past its limit with `too many connections` (53300), and the work waiting for them fails.
+ * past its limit with `too many connections` (53300); the process then works on the connections it
+ * holds (the patched driver parks a refused one), slower than its pools are sized for.
  */
 export function connectionShortfall(need: ConnectionNeed, room: ConnectionRoom, open: number): string | undefined {
   const left = room.limit - room.used;
@@ -62,6 +63,7 @@ export function connectionShortfall(need: ConnectionNeed, room: ConnectionRoom, 
   return (
     `PostgreSQL connections: this process may open up to ${need.total} (store ${need.store}, queue ${need.queue}, ` +
     `LISTEN ${need.listen}, group ${need.group}) but ${limit} and ${room.used} are in use. Past the limit the server ` +
-    `refuses connections (SQLSTATE 53300) and runs waiting for them fail: lower ?max= in DATABASE_URL, or raise the limit.`
+    `refuses connections (SQLSTATE 53300) and this process works on the connections it got, slower than sized: ` +
+    `lower ?max= in DATABASE_URL, or raise the limit.`
   );
 }

@@ -109,8 +109,20 @@ async function openPostgres(url: string, max: number, onQuery?: (query: string) 
     );
   const client = open(max);
   // A pool of one (`?max=1`) asks for as few connections as can be: no connection of its own for groups.
-  const group =
+  let group =
     max > 1 ? open(1, { application_name: 'flowcraft-group', plan_cache_mode: 'force_generic_plan' }) : undefined;
+  // Its connection is opened now, before the store's pool grows: under a connection limit a pool of
+  // one refused later would fail each group it holds (a larger pool queues on the connections it
+  // has). Refused now (53300), groups go through the store's pool instead.
+  if (group) {
+    try {
+      await group`select 1`;
+    } catch (err) {
+      if (Reflect.get(Object(err), 'code') !== '53300') throw err;
+      await group.end({ timeout: 1 });
+      group = undefined;
+    }
+  }
   return {
     db: drizzlePostgres({ client, schema }),
     kind: 'postgres',
