@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
 import { hasEditorBuild } from '../http/editor-static.js';
 import { installProcessGuard } from '../server/process-guard.js';
 import { stopOnSignals } from '../server/shutdown-signals.js';
 import { startEngine } from './engine.js';
+import { startFailure } from './start-failure.js';
 
 /** `pnpm start`: the engine on the configured database (embedded PGlite by default), examples imported on first start. */
 const EXAMPLES_DIR = fileURLToPath(new URL('../../../../examples', import.meta.url));
@@ -20,6 +21,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(startFailure(err, process.env.DATABASE_URL || undefined));
   process.exit(1);
 });
