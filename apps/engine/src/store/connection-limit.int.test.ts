@@ -82,6 +82,32 @@ describe('a connection limit below the pools (postgres)', () => {
     }
   }, 30_000);
 
+  it('a query waiting on the connections it got fails with 53300 after connect_timeout: it never hangs', async () => {
+    await admin.unsafe(`alter role ${role} connection limit 1`);
+    const sql = postgres(asRole(), { max: 3, onnotice: () => {}, connect_timeout: 1 });
+    try {
+      await sql`select 1`; // the one connection allowed is open
+      // A transaction holds it and, inside, waits for a query of the pool (outside the transaction):
+      // the pool's other connections are refused, so that query can only wait for the transaction.
+      const t0 = performance.now();
+      const inner = await sql.begin(async (tx) => {
+        await tx`select 1`;
+        return sql`select 2`.then(
+          () => 'answered',
+          (e: unknown) => Reflect.get(Object(e), 'code'),
+        );
+      });
+      expect(inner).toBe('53300');
+      expect(performance.now() - t0).toBeGreaterThan(900);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      // The pool goes on with the connection it has.
+      expect(await sql`select 3 as v`).toEqual([{ v: 3 }]);
+    } finally {
+      await sql.end({ timeout: 5 });
+      await admin.unsafe(`alter role ${role} connection limit 3`);
+    }
+  });
+
   it('with no connection of its own allowed, a query fails with 53300 at once (it does not wait)', async () => {
     await admin.unsafe(`alter role ${role} connection limit 0`);
     const sql = postgres(asRole(), { max: 4, onnotice: () => {} });
