@@ -133,6 +133,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<Engine> {
       experimentQueue,
       owner,
       leaseSeconds: config.worker.leaseSeconds,
+      ...(executes ? { workerSlots: config.worker.concurrency } : {}),
       logger,
       sessionTtlMs: config.sessionTtlSeconds * 1000,
     });

@@ -71,6 +71,8 @@ export interface WireOptions {
   queueStats?: () => Promise<QueueStats>;
   /** Readiness of the run queue for `GET /v1/ready` (wired by the run queue); absent → not checked. */
   queueReady?: () => Promise<boolean>;
+  /** Runs this process executes at once at most (`WORKER_CONCURRENCY`, for `flowcraft_worker_slots`); absent → no cap shown. */
+  workerSlots?: number;
   /** Node.js process metrics in `/metrics` (default true; tests that build many engines turn them off). */
   processMetrics?: boolean;
   /** Custom evaluators for experiments (`defineEvaluator`). */
@@ -203,6 +205,9 @@ export function wireEngine(opts: WireOptions): Wired {
   const metrics = new EngineMetrics({
     ...(queueStats ? { queueStats } : {}),
     nodeType: (runId, nodeId) => nodeTypes.get(runId)?.get(nodeId),
+    // `runs` is built below; the gauge is read at scrape time.
+    executing: () => runs.executing,
+    ...(opts.workerSlots === undefined ? {} : { slots: opts.workerSlots }),
     ...(opts.processMetrics === undefined ? {} : { processMetrics: opts.processMetrics }),
   });
   const runLog = opts.logger

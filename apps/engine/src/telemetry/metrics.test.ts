@@ -57,6 +57,21 @@ describe('EngineMetrics', () => {
       'flowcraft_http_request_duration_seconds_count{route="/v1/runs",method="POST",status="202"} 1',
     );
     expect(text).toContain('flowcraft_event_publish_lag_seconds_count 15');
+    // No execution wired: no gauges of it.
+    expect(text).not.toContain('flowcraft_runs_executing');
+  });
+
+  it('runs executing now against the slots of a worker (what an autoscaler compares)', async () => {
+    let executing = 3;
+    const worker = new EngineMetrics({ processMetrics: false, executing: () => executing, slots: 20 });
+    expect(await worker.metrics()).toContain('flowcraft_runs_executing 3');
+    expect(await worker.metrics()).toContain('flowcraft_worker_slots 20');
+    executing = 0;
+    expect(await worker.metrics()).toContain('flowcraft_runs_executing 0');
+    // Nothing caps the embedded database's process: no slots gauge.
+    const embedded = new EngineMetrics({ processMetrics: false, executing: () => 1 });
+    expect(await embedded.metrics()).toContain('flowcraft_runs_executing 1');
+    expect(await embedded.metrics()).not.toContain('flowcraft_worker_slots');
   });
 
   it('GET /metrics with METRICS_TOKEN: the token and nothing else', async () => {

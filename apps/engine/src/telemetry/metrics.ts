@@ -11,6 +11,13 @@ export interface EngineMetricsOptions {
   queueStats?: () => Promise<QueueStats>;
   /** A node's type (for `flowcraft_node_duration_seconds{type}`); absent or unknown → `unknown`. */
   nodeType?: (runId: string, nodeId: string) => string | undefined;
+  /** Runs executing in this process now (`flowcraft_runs_executing`); absent → no gauge. */
+  executing?: () => number;
+  /**
+   * The most runs this process executes at once (`WORKER_CONCURRENCY`: `flowcraft_worker_slots`), what an
+   * autoscaler or an alert compares `flowcraft_runs_executing` with; absent where nothing caps it.
+   */
+  slots?: number;
   /** Node.js process metrics (CPU, memory, event loop, GC). Default true. */
   processMetrics?: boolean;
   now?: () => number;
@@ -111,6 +118,24 @@ export class EngineMetrics {
         this.set((await stats()).oldestWaitSeconds);
       },
     });
+    const executing = opts.executing;
+    if (executing)
+      new Gauge({
+        name: 'flowcraft_runs_executing',
+        help: 'Runs executing in this process now',
+        registers,
+        collect() {
+          this.set(executing());
+        },
+      });
+    if (opts.slots !== undefined) {
+      const slots = new Gauge({
+        name: 'flowcraft_worker_slots',
+        help: 'Runs this process executes at once at most (WORKER_CONCURRENCY)',
+        registers,
+      });
+      slots.set(opts.slots);
+    }
   }
 
   /** Feed every published trace event here. */
