@@ -37,10 +37,14 @@ describe('a connection limit below the pools (postgres)', () => {
     await admin.unsafe(`alter database "${new URL(server.url).pathname.slice(1)}" owner to ${role}`);
   });
   afterAll(async () => {
-    await admin?.unsafe(`drop owned by ${role} cascade`).catch(() => undefined);
-    await server?.drop();
-    await admin?.unsafe(`drop role if exists ${role}`).catch(() => undefined);
     await admin?.end();
+    // The role owns the database: the database goes first, then the role, from another database.
+    await server?.drop();
+    const maintenance = new URL(server.url);
+    maintenance.pathname = '/postgres';
+    const sql = postgres(maintenance.toString(), { max: 1, onnotice: () => {} });
+    await sql.unsafe(`drop role if exists ${role}`);
+    await sql.end();
   });
 
   it('a pool of 10 under a limit of 3: every query and transaction succeeds on the connections allowed', async () => {
