@@ -1,3 +1,4 @@
+import { unavailableCode } from '@flowcraft/schema';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -118,7 +119,7 @@ async function openPostgres(url: string, max: number, onQuery?: (query: string) 
     try {
       await group`select 1`;
     } catch (err) {
-      if (Reflect.get(Object(err), 'code') !== '53300') throw err;
+      if (unavailableCode(err) !== '53300') throw err;
       await group.end({ timeout: 1 });
       group = undefined;
     }
