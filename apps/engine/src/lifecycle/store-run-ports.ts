@@ -105,19 +105,12 @@ export class StoreRunPorts implements RunPorts {
       ...(run.forkedFrom ? { forkedFrom: run.forkedFrom } : {}),
     };
     const queue = this.runQueue;
-    if (queue !== undefined && this.store.pipeline) {
-      // The run (and its new thread: one statement) and its job sent together — nothing waits for
-      // a reply, the ids are chosen here — so the transaction takes one round trip, not three. If
-      // one fails, the others fail with it and the transaction rolls back.
-      const created = await this.store.db.transaction(async (tx) => {
-        const db = tx as unknown as Database;
-        const [row, job] = await Promise.allSettled([createRunsRepo(db).create(values), queue.enqueue(db, run.id)]);
-        // The run's own error first (a conflict, a missing workflow): the job's is only its echo.
-        if (row.status === 'rejected') throw row.reason;
-        if (job.status === 'rejected') throw job.reason;
-        return row.value;
-      });
-      return toRunRecord(created);
+    if (queue?.jobStatement !== undefined && this.store.pipeline) {
+      // The run, its new thread, its job and the NOTIFY that wakes workers: ONE statement (atomic
+      // without BEGIN/COMMIT), one round trip. Was a transaction of five statements, pipelined.
+      const job = await queue.jobStatement(run.id);
+      const row = await this.store.runs.create(values, { statements: [job.insert], notify: job.wakeChannel });
+      return toRunRecord(row);
     }
     const row = await this.withJob((runs) => runs.create(values));
     if (row === undefined) throw new Error('insert returned no row');

@@ -7,7 +7,7 @@ import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
 import { createStore } from '../store/index.js';
 import type { Database } from '../store/index.js';
 import { BACKENDS, useTestDatabase } from '../store/test-database.js';
-import { PgBossRunQueue, RUN_QUEUE } from './pg-boss-queue.js';
+import { PgBossRunQueue, RUN_QUEUE, RUN_QUEUED_CHANNEL } from './pg-boss-queue.js';
 
 const DOC = {
   id: 'q-doc',
@@ -113,6 +113,33 @@ for (const kind of BACKENDS) {
         expect(await threadsNamed(orphan)).toBe(0);
       });
     }
+
+    if (kind === 'postgres')
+      it('creates a run, its job and the wake-up in one statement: the job as `send` stores it, workers woken at commit', async () => {
+        const woken: string[] = [];
+        const unlisten = await t.native.listen(RUN_QUEUED_CHANNEL, (payload) => woken.push(payload));
+        try {
+          const run = await newRunRow(new StoreRunPorts(createStore(t.db, { pipeline: true }), queue));
+          const plain = await newRunRow(new StoreRunPorts(createStore(t.db), queue));
+          // The job's columns as pg-boss's own `send` (in a transaction) sets them.
+          const job = async (runId: string) =>
+            (
+              await t.native.executeSql(
+                `select name, state, priority, retry_limit, retry_delay, retry_backoff, policy, expire_in::text as expire_in,
+                        (keep_until - start_after)::text as kept, start_after <= now() as due, data
+                   from pgboss.job where name = $1 and data->>'runId' = $2`,
+                [RUN_QUEUE, runId],
+              )
+            ).rows;
+          const [one] = await job(run.id);
+          const [other] = await job(plain.id);
+          expect(one).toEqual({ ...other, data: { runId: run.id } });
+          expect(one?.state).toBe('created');
+          await expect.poll(() => woken.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+        } finally {
+          await unlisten();
+        }
+      });
 
     it('gives a new job to a queued run whose job a worker took but never claimed (it died in between)', async () => {
       const ports = new StoreRunPorts(createStore(t.db), queue);

@@ -2,7 +2,8 @@ import PgBoss from 'pg-boss';
 import { sql } from 'drizzle-orm';
 import { openLibraryPool } from '../store/index.js';
 import type { Database, NativeSql } from '../store/index.js';
-import { drizzleExecutor } from './drizzle-executor.js';
+import type { SQL } from 'drizzle-orm';
+import { drizzleExecutor, toDrizzleSql } from './drizzle-executor.js';
 import type { QueueStats, RunJobHandler, RunQueue } from './run-queue.js';
 
 /** The pg-boss queue that carries runs, and the NOTIFY channel that wakes idle workers when one is queued. */
@@ -143,6 +144,25 @@ export class PgBossRunQueue implements RunQueue {
       await job;
       await wake();
     }
+  }
+
+  /**
+   * pg-boss builds the job's insert (its defaults and the queue's policy, as `send` does) and this
+   * takes it as a statement instead of running it.
+   */
+  async jobStatement(runId: string): Promise<{ insert: SQL; wakeChannel: string }> {
+    let insert: SQL | undefined;
+    const data: RunJob = { runId };
+    await this.boss.send(RUN_QUEUE, data, {
+      db: {
+        async executeSql(text: string, values: unknown[]) {
+          insert = toDrizzleSql(text, values ?? []);
+          return { rows: [{ id: null }] };
+        },
+      },
+    });
+    if (insert === undefined) throw new Error('pg-boss built no job insert');
+    return { insert, wakeChannel: RUN_QUEUED_CHANNEL };
   }
 
   wake(): void {

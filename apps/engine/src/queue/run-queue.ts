@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Database } from '../store/index.js';
 
 /** Where a queue stands: jobs waiting, the oldest one's wait, jobs being executed. */
@@ -22,6 +23,12 @@ export type RunJobHandler = (runId: string) => Promise<void>;
 export interface RunQueue {
   /** Adds the run's job inside `tx`, the transaction that set it `queued`. */
   enqueue(tx: Database, runId: string): Promise<void>;
+  /**
+   * The run's job as a data-modifying statement to run inside the statement that creates the run,
+   * and the channel whose NOTIFY wakes workers: queueing a new run in one statement, with no
+   * transaction around it (a server's run creation). Absent where a queue cannot offer it.
+   */
+  jobStatement?(runId: string): Promise<{ insert: SQL; wakeChannel: string }>;
   /** After the queueing transaction committed: wake idle workers now (in this process and, by NOTIFY, others). */
   wake(): void;
   /** Takes jobs, at most `concurrency` at once, until `stopWorking`. */

@@ -68,8 +68,8 @@ export interface StoreOptions {
    */
   groupCommit?: boolean;
   /**
-   * A transaction's independent statements may be sent together, without waiting for each reply
-   * (postgres.js pipelines them on the transaction's connection). Off for the embedded database.
+   * A new run, its thread and its job go to the database as one statement (the queue builds the
+   * job's part: `RunQueue.jobStatement`). Off for the embedded database (a transaction there).
    */
   pipeline?: boolean;
   /** With `groupCommit`: where the grouped statements run (`OpenDatabase.groupDb`); default `db`. */

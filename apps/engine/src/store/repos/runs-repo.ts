@@ -29,6 +29,15 @@ export interface CreateRun {
   breakpoints?: Breakpoints | null;
 }
 
+/**
+ * What goes with a run's insert in its statement: data-modifying statements (the run's job), and a
+ * NOTIFY channel announced once the run is stored. One statement, atomic without BEGIN/COMMIT.
+ */
+export interface CreateRunWith {
+  statements: SQL[];
+  notify?: string;
+}
+
 export interface ListRuns {
   status?: RunStatus | RunStatus[];
   workflowId?: string;
@@ -175,7 +184,7 @@ export function createRunsRepo(db: Database) {
       return row;
     },
 
-    async create(input: CreateRun): Promise<Run> {
+    async create(input: CreateRun, also?: CreateRunWith): Promise<Run> {
       const status = input.status ?? 'queued';
       const insert = db
         .insert(runs)
@@ -194,10 +203,21 @@ export function createRunsRepo(db: Database) {
         .returning();
       try {
         let row: Run | undefined;
-        if (input.newThread) {
-          // Thread and run inserted by one statement (the run's foreign key is checked at its end).
-          const thread = db.insert(threads).values({ id: input.threadId, workflowId: input.workflowId });
-          const [raw] = resultRows(await db.execute(sql`with new_thread as (${thread.getSQL()}) ${insert.getSQL()}`));
+        if (input.newThread || also !== undefined) {
+          // Thread, run and what goes with them inserted by one statement (foreign keys are checked
+          // at its end; data-modifying CTEs run whether or not they are read).
+          const ctes: SQL[] = [];
+          if (input.newThread) {
+            const thread = db.insert(threads).values({ id: input.threadId, workflowId: input.workflowId });
+            ctes.push(sql`new_thread as (${thread.getSQL()})`);
+          }
+          (also?.statements ?? []).forEach((statement, i) => ctes.push(sql`${sql.raw(`with_${i}`)} as (${statement})`));
+          const statement =
+            also === undefined
+              ? sql`with ${sql.join(ctes, sql`, `)} ${insert.getSQL()}`
+              : sql`with ${sql.join([...ctes, sql`new_run as (${insert.getSQL()})`], sql`, `)}
+                  select new_run.*${also.notify === undefined ? sql`` : sql`, pg_notify(${also.notify}, '') as notified`} from new_run`;
+          const [raw] = resultRows(await db.execute(statement));
           row = raw === undefined ? undefined : runFromRow(raw);
         } else [row] = await insert;
         if (row === undefined) throw new Error('insert returned no row');
