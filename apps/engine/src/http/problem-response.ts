@@ -177,6 +177,10 @@ function fromHttpException(err: HTTPException): MappedError {
   const headers: Record<string, string> = {};
   const challenge = err.res?.headers.get('WWW-Authenticate');
   if (challenge) headers['WWW-Authenticate'] = challenge;
+  // A body refused for its size was not read to its end, and the server drops the connection after
+  // answering. Said so, a client opens a new connection for its next request; answered as
+  // keep-alive, a client sent its next request on the dropped one and got a network error.
+  if (code === 'payload_too_large') headers.Connection = 'close';
   const detail = err.message || TITLE[code];
   return expected({ ...problem(code, detail), status: err.status }, headers);
 }

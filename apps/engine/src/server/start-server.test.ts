@@ -54,6 +54,32 @@ describe('startServer', () => {
     expect(printed[0]).toContain(`listening      ${server.url}`);
   });
 
+  it('closes the connection after refusing a body over the limit: the client does not send its next request on it', async () => {
+    const { server } = await start({ BODY_LIMIT_BYTES: '65536' });
+    const big = JSON.stringify({ workflowId: 'x', input: { topic: 'x'.repeat(1_000_000) } });
+    const statuses: (number | string)[] = [];
+    // Several times: a socket the server closed while it answered "keep-alive" failed the client's
+    // next request on it (UND_ERR_SOCKET), not every time (which pooled socket is reused varies).
+    for (let i = 0; i < 4; i++) {
+      const refused = await fetch(`${server.url}/v1/runs`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: big,
+      });
+      expect(refused.status).toBe(413);
+      expect(refused.headers.get('Connection')).toBe('close');
+      await refused.text();
+      for (let j = 0; j < 3; j++) {
+        const next = await fetch(`${server.url}/v1/health`).catch((err: unknown) =>
+          String((err as { cause?: { code?: string } }).cause?.code ?? err),
+        );
+        statuses.push(typeof next === 'string' ? next : next.status);
+        if (typeof next !== 'string') await next.text();
+      }
+    }
+    expect(statuses).toEqual(Array(12).fill(200));
+  });
+
   it('requires the API key over HTTP and on the socket when configured, and never prints it', async () => {
     const { server, printed } = await start({ API_KEY: KEY });
     expect((await fetch(`${server.url}/v1/workflows`)).status).toBe(401);
