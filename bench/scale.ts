@@ -39,7 +39,8 @@ import { serverReachable } from './server-reachable.js';
 
 const RUNS = Number(process.env.RUNS ?? 200);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const LATENCY = 50;
+// The issue's load: 50 ms per scripted model call. `LATENCY=500` shows runs nearer real model latency.
+const LATENCY = Number(process.env.LATENCY ?? 50);
 const registry = createBuiltinRegistry();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const pct = (xs: number[], p: number) =>
@@ -174,7 +175,7 @@ async function partA(url: string): Promise<void> {
 
 async function partB(url: string, concurrency: number, label: string): Promise<void> {
   console.log(
-    `\n(b) ${RUNS} runs executed by 1 vs 2 worker processes, WORKER_CONCURRENCY=${concurrency} (${label}); queued here, polled until all finish`,
+    `\n(b) ${RUNS} runs (${LATENCY} ms model calls) executed by 1 vs 2 worker processes, WORKER_CONCURRENCY=${concurrency} (${label}); queued here, polled until all finish`,
   );
   const open = await openDatabase({ url });
   const store = createStore(open.db, {
