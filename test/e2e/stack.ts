@@ -54,15 +54,24 @@ export async function startStack(
     distDir?: string;
     /** More engine settings (e.g. `AUTH_MODE: 'users'`). */
     env?: Record<string, string>;
+    /** A PostgreSQL database (`DATABASE_URL`) instead of the embedded one. */
+    databaseUrl?: string;
   } = {},
 ): Promise<Stack> {
   if (opts.distDir === undefined) ensureEditorBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'flowcraft-e2e-'));
   // The engine serves the built editor itself, as `pnpm start` does.
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EDITOR_DIR: DIST_DIR, ...opts.env });
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    EDITOR_DIR: DIST_DIR,
+    ...(opts.databaseUrl === undefined ? {} : { DATABASE_URL: opts.databaseUrl }),
+    ...opts.env,
+  });
   const engine = await startEngine({
     config,
-    database: await openPgliteFromTemplate(),
+    ...(opts.databaseUrl === undefined ? { database: await openPgliteFromTemplate() } : {}),
     env: {},
     print: () => undefined,
     ...(opts.examples === false ? {} : { examplesDir: EXAMPLES_DIR }),
