@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
+import { exampleDocument } from '../http/testing/index.js';
 import { createServerDatabase } from '../store/server-database.js';
 import type { ServerDatabase } from '../store/server-database.js';
 import { type Engine, startEngine } from './engine.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../../examples', import.meta.url));
-const pipeline = JSON.parse(readFileSync(`${EXAMPLES}/sequential-pipeline.json`, 'utf8')) as Record<string, unknown> & {
+const pipeline = exampleDocument('sequential-pipeline') as Record<string, unknown> & {
   script: Record<string, unknown>;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

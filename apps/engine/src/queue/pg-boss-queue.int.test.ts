@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FlowError } from '@flowcraft/schema';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { RunService } from '../lifecycle/run-service.js';
@@ -119,7 +119,13 @@ for (const kind of BACKENDS) {
         const woken: string[] = [];
         const unlisten = await t.native.listen(RUN_QUEUED_CHANNEL, (payload) => woken.push(payload));
         try {
+          // Built as a statement of the run's insert, not enqueued in a transaction.
+          const built = vi.spyOn(queue, 'jobStatement');
+          const enqueued = vi.spyOn(queue, 'enqueue');
           const run = await newRunRow(new StoreRunPorts(createStore(t.db, { pipeline: true }), queue));
+          expect([built.mock.calls.length, enqueued.mock.calls.length]).toEqual([1, 0]);
+          built.mockRestore();
+          enqueued.mockRestore();
           const plain = await newRunRow(new StoreRunPorts(createStore(t.db), queue));
           // The job's columns as pg-boss's own `send` (in a transaction) sets them.
           const job = async (runId: string) =>

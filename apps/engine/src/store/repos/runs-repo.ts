@@ -212,11 +212,9 @@ export function createRunsRepo(db: Database) {
             ctes.push(sql`new_thread as (${thread.getSQL()})`);
           }
           (also?.statements ?? []).forEach((statement, i) => ctes.push(sql`${sql.raw(`with_${i}`)} as (${statement})`));
-          const statement =
-            also === undefined
-              ? sql`with ${sql.join(ctes, sql`, `)} ${insert.getSQL()}`
-              : sql`with ${sql.join([...ctes, sql`new_run as (${insert.getSQL()})`], sql`, `)}
-                  select new_run.*${also.notify === undefined ? sql`` : sql`, pg_notify(${also.notify}, '') as notified`} from new_run`;
+          ctes.push(sql`new_run as (${insert.getSQL()})`);
+          const notified = also?.notify === undefined ? sql`` : sql`, pg_notify(${also.notify}, '') as notified`;
+          const statement = sql`with ${sql.join(ctes, sql`, `)} select new_run.*${notified} from new_run`;
           const [raw] = resultRows(await db.execute(statement));
           row = raw === undefined ? undefined : runFromRow(raw);
         } else [row] = await insert;
