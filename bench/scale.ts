@@ -247,6 +247,16 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
   const steady: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const cpu: { worker: number; pg: number; here: number }[] = [];
   const phases: Record<1 | 2, string> = { 1: '', 2: '' };
+  // Transactions and rows per run (every client: workers, their queue pools, this process), as in (d).
+  const db: Record<1 | 2, { commits: number; rows: number }[]> = { 1: [], 2: [] };
+  const counted = async (workersUp: 1 | 2, round: () => Promise<void>) => {
+    const c0 = await dbCounters(open);
+    await round();
+    // Other backends flush their counters about a second after they go idle.
+    await new Promise((r) => setTimeout(r, 1100));
+    const c1 = await dbCounters(open);
+    db[workersUp].push({ commits: (c1.commits - c0.commits) / RUNS, rows: (c1.rows - c0.rows) / RUNS });
+  };
   // Both workers run throughout; for a 1-worker round the second is stopped (SIGSTOP, idle: it
   // holds no run and takes none) and continued after. Rounds alternate 1,2 / 2,1 so the machine's
   // drift (this VM is shared) falls on both sides alike.
@@ -290,11 +300,11 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
     await batch(); // warm up both
     for (let i = 0; i < ROUNDS; i++) {
       if (i % 2 === 0) {
-        await oneWorkerRound();
-        await twoWorkerRound();
+        await counted(1, oneWorkerRound);
+        await counted(2, twoWorkerRound);
       } else {
-        await twoWorkerRound();
-        await oneWorkerRound();
+        await counted(2, twoWorkerRound);
+        await counted(1, oneWorkerRound);
       }
     }
     console.log(`    1 worker, last batch: ${phases[1]}`);
@@ -330,6 +340,12 @@ async function partB(url: string, concurrency: number, label: string): Promise<v
   const q = median(cpu.map((c) => c.here));
   console.log(
     `    CPU per run with 2 workers: workers ${(median(cpu2.map((c) => c.worker)) * 1000).toFixed(1)} ms, PostgreSQL ${(median(cpu2.map((c) => c.pg)) * 1000).toFixed(1)} ms, here ${(median(cpu2.map((c) => c.here)) * 1000).toFixed(1)} ms`,
+  );
+  // The planning figure at this deployment's slots: (d) measures one process with every run at once,
+  // where appends group best; fewer runs per worker mean smaller groups and more statements per run.
+  const pg2 = median(cpu2.map((c) => c.pg));
+  console.log(
+    `    per run at ${concurrency} slots per worker: transactions ${median(db[1].map((d) => d.commits)).toFixed(1)} (1 worker) / ${median(db[2].map((d) => d.commits)).toFixed(1)} (2 workers), rows ${median(db[2].map((d) => d.rows)).toFixed(1)}; PostgreSQL CPU ${(pg2 * 1000).toFixed(2)} ms/run with 2 workers → about ${(1 / pg2).toFixed(0)} runs/s per Postgres core`,
   );
   const cores = availableParallelism();
   const bound = cores / (w + p + q) / (RUNS / (one / 1000));

@@ -9,6 +9,7 @@ import type {
   TraceEvent,
   WorkflowDocument,
 } from '@flowcraft/schema';
+import type { ClaimWithFetch } from '../queue/run-queue.js';
 import type { RunChange, RunCommand, RunExpectation } from '../store/index.js';
 
 export type { RunCommand, RunStatus };
@@ -114,6 +115,11 @@ export interface RunPorts {
    * Throws FlowError `conflict` when the change would give the thread a second active run.
    */
   transition(runId: string, expect: RunExpectation, change: RunChange): Promise<RunRecord | undefined>;
+  /**
+   * `transition` of the runs a queue's fetch takes, run inside the fetch's own statement (the
+   * `claim` of `RunQueue.work`). Present where the runs and the queue share a database.
+   */
+  claimWithFetch?(expect: RunExpectation, change: RunChange): ClaimWithFetch<RunRecord>;
   /** Adds one execution's usage to the run's totals (atomic increment). */
   addUsage(runId: string, tokens: TokenUsage): Promise<void>;
   /** Runs left `queued` or `running` (after a crash), oldest first. */

@@ -5,7 +5,8 @@ import type { Breakpoints, TraceEvent, WorkflowDocument } from '@flowcraft/schem
 import type { NodeTypeRegistry } from '@flowcraft/node-types';
 import type { RunServices } from '../execution/services.js';
 import { CompiledGraphs } from './compiled-graphs.js';
-import type { RunCommand, RunPorts, RunRecord } from './ports.js';
+import type { ClaimWithFetch } from '../queue/run-queue.js';
+import type { RunChange, RunCommand, RunExpectation, RunPorts, RunRecord } from './ports.js';
 import { RunExecutor } from './run-executor.js';
 import { consoleError } from './console-error.js';
 
@@ -261,13 +262,10 @@ export class RunService {
    * The queue's job handler: claim the run if it is still queued and execute it here, resolving when
    * this execution ends. A stale or duplicate job (the run moved on) does nothing.
    */
-  async execute(runId: string): Promise<void> {
-    // Usually the run is plainly ready: claimed by one statement. Otherwise read it and decide.
-    const claimed = await this.ports.transition(
-      runId,
-      { from: ['queued'], claimableBelow: MAX_RECOVERIES },
-      { status: 'running', claimBy: this.owner, leaseSeconds: this.leaseSeconds },
-    );
+  async execute(runId: string, alreadyClaimed?: RunRecord): Promise<void> {
+    // Usually the run is plainly ready: claimed by one statement (the queue's fetch, where it can
+    // carry the claim: `claimWithFetch`). Otherwise read it and decide.
+    const claimed = alreadyClaimed ?? (await this.ports.transition(runId, ...this.claim()));
     if (claimed !== undefined) {
       this.executor.launch(claimed);
       await this.executor.settled(runId);
@@ -282,6 +280,22 @@ export class RunService {
     }
     if (run.status !== 'queued') return;
     if (await this.dispatch(run)) await this.executor.settled(runId);
+  }
+
+  /** What claiming a queued run for an execution here expects of it and changes. */
+  private claim(): [RunExpectation, RunChange] {
+    return [
+      { from: ['queued'], claimableBelow: MAX_RECOVERIES },
+      { status: 'running', claimBy: this.owner, leaseSeconds: this.leaseSeconds },
+    ];
+  }
+
+  /**
+   * The claim a queue runs inside its fetch (`RunQueue.work`'s `claim`), where the ports can build it:
+   * the handler then gets the run claimed (`execute`'s `alreadyClaimed`) and spends no statement on it.
+   */
+  claimWithFetch(): ClaimWithFetch<RunRecord> | undefined {
+    return this.ports.claimWithFetch?.(...this.claim());
   }
 
   /**

@@ -97,7 +97,11 @@ export class RunWorker {
     };
     every(leaseSeconds / 3, () => this.beat(), 'Worker heartbeat failed');
     every(leaseSeconds / 2, () => runs.reapExpiredLeases(), 'Looking for runs of dead workers failed');
-    await queue.work((runId) => runs.execute(runId), { concurrency: this.opts.concurrency });
+    const claim = runs.claimWithFetch();
+    await queue.work((runId, claimed) => runs.execute(runId, claimed), {
+      concurrency: this.opts.concurrency,
+      ...(claim ? { claim } : {}),
+    });
   }
 
   /**

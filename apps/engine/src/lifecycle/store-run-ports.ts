@@ -3,9 +3,10 @@ import type { TokenUsage, TraceEvent } from '@flowcraft/schema';
 import { sql } from 'drizzle-orm';
 import type { Database, Run, Store } from '../store/index.js';
 import { toStoredEvent } from '../store/event-codec.js';
-import { createRunsRepo } from '../store/repos/runs-repo.js';
+import { createRunsRepo, runFromRow } from '../store/repos/runs-repo.js';
+import { resultRows } from '../store/repos/run-events-repo.js';
 import type { CreateRun } from '../store/repos/runs-repo.js';
-import type { RunQueue } from '../queue/run-queue.js';
+import type { ClaimWithFetch, RunQueue } from '../queue/run-queue.js';
 import type { NewRun, QueueSignal, RunChange, RunExpectation, RunLeases, RunPorts, RunRecord } from './ports.js';
 
 /** The NOTIFY channel on which a cancel of a running run reaches the worker executing it. */
@@ -127,6 +128,17 @@ export class StoreRunPorts implements RunPorts {
         ? await this.withJob((runs) => runs.transition(runId, expect, change))
         : await this.store.runs.transition(runId, expect, change);
     return row === undefined ? undefined : toRunRecord(row);
+  }
+
+  claimWithFetch(expect: RunExpectation, change: RunChange): ClaimWithFetch<RunRecord> {
+    return async (fetch) => {
+      const result = await this.store.db.execute(this.store.runs.claimFetched(fetch, expect, change));
+      return resultRows(result).map((row) => ({
+        jobId: String(row.fc_job_id),
+        runId: String(row.fc_run_id),
+        ...(row.id === null || row.id === undefined ? {} : { claimed: toRunRecord(runFromRow(row)) }),
+      }));
+    };
   }
 
   async addUsage(runId: string, tokens: TokenUsage): Promise<void> {

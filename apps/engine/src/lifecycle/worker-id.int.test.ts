@@ -129,6 +129,7 @@ for (const kind of BACKENDS) {
         owner: id,
         heartbeat: async () => 0,
         reapExpiredLeases: async () => [],
+        claimWithFetch: () => undefined,
         drain: async () => undefined,
       } as unknown as RunService;
       const worker = new RunWorker({

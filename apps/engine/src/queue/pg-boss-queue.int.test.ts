@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FlowError } from '@flowcraft/schema';
 import { createBuiltinRegistry } from '@flowcraft/node-types';
 import { RunService } from '../lifecycle/run-service.js';
+import type { RunRecord } from '../lifecycle/ports.js';
 import { StoreRunPorts } from '../lifecycle/store-run-ports.js';
 import { createStore } from '../store/index.js';
 import type { Database } from '../store/index.js';
@@ -232,6 +233,78 @@ for (const kind of BACKENDS) {
       const stats = await queue.stats();
       expect(stats.depth).toBe(0);
       await queue.stopWorking();
+    });
+
+    it('claims the runs it takes in the fetch’s own statement (`claim`): the handler gets them running, no claim of its own', async () => {
+      const ports = new StoreRunPorts(createStore(t.db), queue);
+      const runs = await Promise.all(Array.from({ length: 4 }, () => newRunRow(ports)));
+      // A run a cancel reached while it waited is taken but not claimed: its handler decides.
+      const asked = await newRunRow(ports);
+      expect(await ports.transition(asked.id, { from: ['queued'] }, { cancelRequested: true })).toBeDefined();
+      const mine = new Set([...runs, asked].map((r) => r.id));
+      const transition = vi.spyOn(ports, 'transition');
+      const got = new Map<string, RunRecord | undefined>();
+      await new Promise<void>((resolve) => {
+        void queue.work<RunRecord>(
+          async (runId, claimed) => {
+            if (!mine.has(runId)) return;
+            got.set(runId, claimed);
+            if (got.size === mine.size) resolve();
+          },
+          {
+            concurrency: 8,
+            claim: ports.claimWithFetch(
+              { from: ['queued'], claimableBelow: 3 },
+              { status: 'running', claimBy: 'w-fetch', leaseSeconds: 30 },
+            ),
+          },
+        );
+      });
+      await queue.stopWorking();
+      expect(transition).not.toHaveBeenCalled();
+      for (const run of runs) {
+        const claimed = got.get(run.id);
+        expect(claimed).toMatchObject({ id: run.id, status: 'running', attempt: 1, worker: 'w-fetch' });
+        // What the handler got is the stored row.
+        expect(claimed).toEqual(await ports.getRun(run.id));
+        const { rows } = await t.native.executeSql(
+          'select owner, lease_until > now() as leased from runs where id = $1',
+          [run.id],
+        );
+        expect(rows[0]).toMatchObject({ owner: 'w-fetch', leased: true });
+      }
+      expect(got.has(asked.id)).toBe(true);
+      expect(got.get(asked.id)).toBeUndefined();
+      expect(await ports.getRun(asked.id)).toMatchObject({ status: 'queued', attempt: 0 });
+      await expect.poll(() => completedOf([...mine]), { timeout: 5000 }).toBe(mine.size);
+    });
+
+    it('reports a claim that fails instead of dropping it as pg-boss drops its fetch’s errors; the jobs stay for a worker', async () => {
+      const ports = new StoreRunPorts(createStore(t.db), queue);
+      const run = await newRunRow(ports);
+      const errors: unknown[] = [];
+      const failing = await PgBossRunQueue.open(t.native, {
+        pollingIntervalSeconds: 0.2,
+        supervise: false,
+        onError: (err) => errors.push(err),
+      });
+      try {
+        await failing.work(async () => undefined, {
+          concurrency: 2,
+          claim: async () => {
+            throw new Error('claim refused');
+          },
+        });
+        await expect.poll(() => errors.length, { timeout: 5000 }).toBeGreaterThan(0);
+        expect(String(errors[0])).toContain('claim refused');
+      } finally {
+        await failing.close();
+      }
+      const { rows } = await t.native.executeSql(
+        `select state from pgboss.job where name = $1 and data->>'runId' = $2`,
+        [RUN_QUEUE, run.id],
+      );
+      expect(rows).toEqual([{ state: 'created' }]);
     });
 
     it('archives completed jobs soon after (not pg-boss’s 12 h): the job table keeps waiting and active ones', async () => {

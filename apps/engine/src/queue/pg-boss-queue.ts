@@ -4,7 +4,7 @@ import { openLibraryPool } from '../store/index.js';
 import type { Database, NativeSql } from '../store/index.js';
 import type { SQL } from 'drizzle-orm';
 import { drizzleExecutor, toDrizzleSql } from './drizzle-executor.js';
-import type { QueueStats, RunJobHandler, RunQueue } from './run-queue.js';
+import type { ClaimWithFetch, ClaimedJob, QueueStats, RunJobHandler, RunQueue } from './run-queue.js';
 
 /** The pg-boss queue that carries runs, and the NOTIFY channel that wakes idle workers when one is queued. */
 export const RUN_QUEUE = 'flowcraft-runs';
@@ -48,7 +48,8 @@ export const QUEUE_POOL_SIZE = 4;
 
 /** What `work` set up: the handler, the slots and the ones in use, the polling timer. */
 interface Taking {
-  handler: RunJobHandler;
+  handler: RunJobHandler<unknown>;
+  claim: ClaimWithFetch<unknown> | undefined;
   concurrency: number;
   active: number;
   poll: NodeJS.Timeout;
@@ -174,7 +175,7 @@ export class PgBossRunQueue implements RunQueue {
     void this.fetchJobs();
   }
 
-  async work(handler: RunJobHandler, opts: { concurrency: number }): Promise<void> {
+  async work<T>(handler: RunJobHandler<T>, opts: { concurrency: number; claim?: ClaimWithFetch<T> }): Promise<void> {
     // Back from a lost connection: runs queued meanwhile woke nobody.
     this.unlisten ??= await this.native.listen(
       RUN_QUEUED_CHANNEL,
@@ -183,7 +184,14 @@ export class PgBossRunQueue implements RunQueue {
     );
     const poll = setInterval(() => this.wake(), this.pollingIntervalSeconds * 1000);
     poll.unref();
-    this.taking = { handler, concurrency: opts.concurrency, active: 0, poll };
+    // The handler gets what `claim` returned for its job: the types match by `work`'s signature.
+    this.taking = {
+      handler: handler as RunJobHandler<unknown>,
+      claim: opts.claim,
+      concurrency: opts.concurrency,
+      active: 0,
+      poll,
+    };
     this.wake();
   }
 
@@ -201,8 +209,8 @@ export class PgBossRunQueue implements RunQueue {
         if (taking === undefined || this.closed) return;
         const free = Math.min(FETCH_BATCH, taking.concurrency - taking.active);
         if (free <= 0) return;
-        const jobs = await this.boss.fetch<RunJob>(RUN_QUEUE, { batchSize: free });
-        for (const job of jobs) this.take(taking, job.id, job.data.runId);
+        const jobs = await this.fetch(free, taking.claim);
+        for (const job of jobs) this.take(taking, job);
         // A full batch: more may be waiting.
         if (jobs.length === free) this.fetchAgain = true;
       } while (this.fetchAgain);
@@ -213,11 +221,40 @@ export class PgBossRunQueue implements RunQueue {
     }
   }
 
+  /**
+   * Up to `batchSize` jobs (pg-boss's fetch). With `claim`, pg-boss builds its fetch and `claim` runs
+   * it inside the statement that claims the jobs' runs (one statement instead of one more per run).
+   */
+  private async fetch(batchSize: number, claim: ClaimWithFetch<unknown> | undefined): Promise<ClaimedJob<unknown>[]> {
+    if (claim === undefined) {
+      const jobs = await this.boss.fetch<RunJob>(RUN_QUEUE, { batchSize });
+      return jobs.map((job) => ({ jobId: job.id, runId: job.data.runId }));
+    }
+    let taken: ClaimedJob<unknown>[] = [];
+    let failure: { err: unknown } | undefined;
+    await this.boss.fetch<RunJob>(RUN_QUEUE, {
+      batchSize,
+      db: {
+        async executeSql(text: string, values: unknown[]) {
+          try {
+            taken = await claim(toDrizzleSql(text, values ?? []));
+          } catch (err) {
+            failure = { err };
+          }
+          return { rows: [] };
+        },
+      },
+    });
+    // pg-boss's fetch drops its statement's errors (it expects only unique violations there).
+    if (failure !== undefined) throw failure.err;
+    return taken;
+  }
+
   /** Executes a fetched job's run; the job is completed when the execution ends and the slot is free again. */
-  private take(taking: Taking, jobId: string, runId: string): void {
+  private take(taking: Taking, { jobId, runId, claimed }: ClaimedJob<unknown>): void {
     taking.active++;
     void taking
-      .handler(runId)
+      .handler(runId, claimed)
       .catch((err: unknown) => this.opts.onError?.(err))
       .finally(() => {
         taking.active--;

@@ -136,8 +136,12 @@ export function transitionSet(change: RunChange) {
 
 /** The row a transition applies to: the run, still matching `expect`. */
 export function transitionWhere(id: string, expect: RunExpectation): SQL | undefined {
+  return and(eq(runs.id, id), expectationWhere(expect));
+}
+
+/** What `expect` asks of a run row, whichever row it is. */
+function expectationWhere(expect: RunExpectation): SQL | undefined {
   return and(
-    eq(runs.id, id),
     inArray(runs.status, [...expect.from]),
     expect.revision === undefined ? undefined : eq(runs.revision, expect.revision),
     expect.attempt === undefined ? undefined : eq(runs.attempt, expect.attempt),
@@ -276,6 +280,23 @@ export function createRunsRepo(db: Database) {
       } catch (err) {
         throw transitionError(id, change, err);
       }
+    },
+
+    /**
+     * `transition` for every run a queue's fetch takes, in the fetch's own statement: `fetch` is a
+     * data-modifying statement returning the jobs it took (`id`, and `data` naming the `runId`).
+     * One row per job: `fc_job_id`, `fc_run_id`, then the run's columns where the claim applied
+     * (null where the run no longer matched `expect`).
+     */
+    claimFetched(fetch: SQL, expect: RunExpectation, change: RunChange): SQL {
+      const update = db
+        .update(runs)
+        .set(transitionSet(change))
+        .where(and(sql`${runs.id} in (select data->>'runId' from fetched)`, expectationWhere(expect)))
+        .returning();
+      return sql`with fetched as (${fetch}), claimed as (${update.getSQL()})
+        select fetched.id::text as fc_job_id, fetched.data->>'runId' as fc_run_id, claimed.*
+        from fetched left join claimed on claimed.id = fetched.data->>'runId'`;
     },
 
     /** Adds one model call's usage to the run's totals (atomic increment). */
