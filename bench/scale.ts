@@ -398,9 +398,13 @@ if (!(await serverReachable())) {
     if (!process.env.ONLY || process.env.ONLY.includes('a')) await partA(url);
     if (!process.env.ONLY || process.env.ONLY.includes('b')) {
       // As deployed (the default slots per worker), then each worker taking every run at once (CPU-bound).
-      // SLOTS=20 or SLOTS=all runs only one of the two.
-      if (process.env.SLOTS !== 'all') await partB(url, 20, 'the default');
-      if (process.env.SLOTS !== '20') await partB(url, RUNS, 'every run at once: each worker CPU-bound');
+      // SLOTS=20 or SLOTS=all runs only one of the two; SLOTS=<n> runs n slots per worker only.
+      const slots = process.env.SLOTS;
+      if (slots !== undefined && /^\d+$/.test(slots) && slots !== '20') await partB(url, Number(slots), 'SLOTS');
+      else {
+        if (slots !== 'all') await partB(url, 20, 'the default');
+        if (slots !== '20') await partB(url, RUNS, 'every run at once: each worker CPU-bound');
+      }
     }
   });
 }
