@@ -1,7 +1,7 @@
 import PgBoss from 'pg-boss';
 import { sql } from 'drizzle-orm';
 import { openLibraryPool } from '../store/index.js';
-import type { Database, NativeSql } from '../store/index.js';
+import type { Database, NativeSql, SqlRow } from '../store/index.js';
 import type { SQL } from 'drizzle-orm';
 import { drizzleExecutor, toDrizzleSql } from './drizzle-executor.js';
 import type { ClaimWithFetch, ClaimedJob, QueueStats, RunJobHandler, RunQueue } from './run-queue.js';
@@ -45,6 +45,22 @@ const FETCH_BATCH = 8;
 
 /** Connections of the queue's own pool on a server (fewer if `DATABASE_URL` caps pools lower). */
 export const QUEUE_POOL_SIZE = 4;
+
+/** The statement pg-boss builds in `run` (given the executor to send it to), taken instead of run. */
+async function builtBy(
+  run: (db: { executeSql(text: string, values: unknown[]): Promise<{ rows: SqlRow[] }> }) => Promise<unknown>,
+): Promise<SQL> {
+  let statement: SQL | undefined;
+  await run({
+    async executeSql(text, values) {
+      statement = toDrizzleSql(text, values ?? []);
+      // What pg-boss reads of the reply: `send` the new job's id.
+      return { rows: [{ id: null }] };
+    },
+  });
+  if (statement === undefined) throw new Error('pg-boss built no statement');
+  return statement;
+}
 
 /** What `work` set up: the handler, the slots and the ones in use, the polling timer. */
 interface Taking {
@@ -152,17 +168,8 @@ export class PgBossRunQueue implements RunQueue {
    * takes it as a statement instead of running it.
    */
   async jobStatement(runId: string): Promise<{ insert: SQL; wakeChannel: string }> {
-    let insert: SQL | undefined;
     const data: RunJob = { runId };
-    await this.boss.send(RUN_QUEUE, data, {
-      db: {
-        async executeSql(text: string, values: unknown[]) {
-          insert = toDrizzleSql(text, values ?? []);
-          return { rows: [{ id: null }] };
-        },
-      },
-    });
-    if (insert === undefined) throw new Error('pg-boss built no job insert');
+    const insert = await builtBy((db) => this.boss.send(RUN_QUEUE, data, { db }));
     return { insert, wakeChannel: RUN_QUEUED_CHANNEL };
   }
 
@@ -230,24 +237,8 @@ export class PgBossRunQueue implements RunQueue {
       const jobs = await this.boss.fetch<RunJob>(RUN_QUEUE, { batchSize });
       return jobs.map((job) => ({ jobId: job.id, runId: job.data.runId }));
     }
-    let taken: ClaimedJob<unknown>[] = [];
-    let failure: { err: unknown } | undefined;
-    await this.boss.fetch<RunJob>(RUN_QUEUE, {
-      batchSize,
-      db: {
-        async executeSql(text: string, values: unknown[]) {
-          try {
-            taken = await claim(toDrizzleSql(text, values ?? []));
-          } catch (err) {
-            failure = { err };
-          }
-          return { rows: [] };
-        },
-      },
-    });
-    // pg-boss's fetch drops its statement's errors (it expects only unique violations there).
-    if (failure !== undefined) throw failure.err;
-    return taken;
+    // Not run by pg-boss, whose fetch drops its statement's errors (it expects only unique violations there).
+    return claim(await builtBy((db) => this.boss.fetch<RunJob>(RUN_QUEUE, { batchSize, db })));
   }
 
   /** Executes a fetched job's run; the job is completed when the execution ends and the slot is free again. */
